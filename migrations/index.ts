@@ -1,0 +1,8 @@
+// Static list of migrations: a single executable has no folder to scan. Kysely runs them in key
+// order, so keys are zero-padded. test/store/migrations.test.ts checks every file is listed here.
+import type { Migration } from 'kysely'
+import * as m0001 from './0001_initial.js'
+
+export const migrations: Record<string, Migration> = {
+  '0001_initial': m0001
+}

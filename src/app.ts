@@ -1,0 +1,69 @@
+// buildApp(config, store) registers every plugin explicitly (a single executable has no folder
+// to scan) and returns the instance without listening. main.ts listens; tests inject.
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { AppConfig } from './config.js'
+import type { Store } from './store/open-database.js'
+import type { AppEvents } from './events/app-events.js'
+import appContext from './app-context.js'
+import sessionAuth from './http/session-auth.js'
+import rateLimits from './http/rate-limits.js'
+import openapi from './http/openapi.js'
+import { registerErrorHandler } from './http/error-handler.js'
+import { registerJsonParser } from './http/json-body.js'
+import { loggerOptions } from './http/logging.js'
+import { healthRoutes } from './http/health-routes.js'
+import { authRoutes } from './users/auth-routes.js'
+import { userRoutes } from './users/user-routes.js'
+import { ensureBuiltinRoles } from './users/role-queries.js'
+
+export interface BuildAppOptions {
+  config: AppConfig
+  store: Store
+  events?: AppEvents
+  /** Where log lines go (tests capture them to assert that no secret is ever logged). */
+  logStream?: NodeJS.WritableStream
+}
+
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, store } = opts
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, opts.logStream),
+    // A hop count becomes proxy-addr's "trust the first N hops" function (the typings omit numbers).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    bodyLimit: config.jsonBodyLimit,
+    // Agents join URLs by concatenation (`//api/v1/...`), Ansible's documented URL ends in `/`.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    ajv: {
+      customOptions: {
+        // Unknown fields are dropped where a schema says additionalProperties:false (agents are
+        // forward-compatible that way); types are coerced only for query strings and params.
+        removeAdditional: true,
+        coerceTypes: false,
+        useDefaults: true,
+        allErrors: false
+      }
+    },
+    requestIdHeader: false
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  registerErrorHandler(app)
+  registerJsonParser(app)
+  await ensureBuiltinRoles(store.db)
+
+  await app.register(appContext, { config, store, ...(opts.events ? { events: opts.events } : {}) })
+  await app.register(rateLimits)
+  await app.register(sessionAuth)
+  await app.register(openapi)
+
+  // Features, one plugin each, in the order of the spec's chapters.
+  await app.register(healthRoutes)
+  await app.register(authRoutes)
+  await app.register(userRoutes)
+
+  return app
+}

@@ -1,0 +1,45 @@
+// Events are emitted by the feature that observes them and consumed by notifications (routing to
+// destinations). A typed EventEmitter keeps producers and consumers decoupled inside one process.
+import { EventEmitter } from 'node:events'
+
+export type Severity = 'informational' | 'warning' | 'error' | 'critical'
+
+export interface AppEventMap {
+  host_went_down: { hostId: string; hostName: string; lastUpdate: string | null; thresholdSeconds: number }
+  host_came_up: { hostId: string; hostName: string; downSince: string | null }
+  container_stopped: { hostId: string; hostName: string; container: string; image: string; oldStatus: string; newStatus: string }
+  security_updates_available: { hostId: string; hostName: string; previousCount: number; securityCount: number; packages: string[] }
+  user_tfa_disabled: { userId: string; username: string }
+  account_locked: { username: string; ip: string; failures: number; lockedUntil: string }
+  user_role_changed: { userId: string; username: string; oldRole: string; newRole: string }
+  host_enrolled: { hostId: string; hostName: string; tokenName: string }
+  host_deleted: { hostId: string; hostName: string }
+  settings_changed: { keys: string[] }
+}
+
+export type AppEventName = keyof AppEventMap
+
+export class AppEvents {
+  private readonly emitter = new EventEmitter()
+
+  emit<K extends AppEventName>(name: K, payload: AppEventMap[K]): void {
+    // Listener errors must never break the request that observed the event.
+    for (const listener of this.emitter.listeners(name)) {
+      try {
+        const result = (listener as (p: AppEventMap[K]) => unknown)(payload)
+        if (result instanceof Promise) result.catch((err: unknown) => this.emitter.emit('listener_error', err))
+      } catch (err) {
+        this.emitter.emit('listener_error', err)
+      }
+    }
+  }
+
+  on<K extends AppEventName>(name: K, listener: (payload: AppEventMap[K]) => void | Promise<void>): () => void {
+    this.emitter.on(name, listener)
+    return () => this.emitter.off(name, listener)
+  }
+
+  onListenerError(listener: (err: unknown) => void): void {
+    this.emitter.on('listener_error', listener)
+  }
+}

@@ -1,0 +1,94 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ApiError, COMMON, type ValidationIssue } from './errors.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * How schema validation failures of this route are rendered:
+     * 'list' (default) -> 400 {errors:[{msg,param,location}]}; 'single' -> 400 {error:<first msg>}.
+     */
+    validationShape?: 'list' | 'single'
+    /** Documented message per field name, used instead of Ajv's wording. */
+    validationMessages?: Record<string, string>
+  }
+}
+
+type AjvIssue = NonNullable<FastifyError['validation']>[number]
+
+const LOCATIONS: Record<string, ValidationIssue['location']> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'params',
+  headers: 'headers'
+}
+
+function fieldOf(issue: AjvIssue): string {
+  const missing = (issue.params as { missingProperty?: string }).missingProperty
+  const path = issue.instancePath.replace(/^\//, '').split('/')
+  // The top-level field name is what clients and the documented messages refer to.
+  const top = path[0] !== '' && path[0] !== undefined ? path[0] : undefined
+  return top ?? missing ?? ''
+}
+
+function toIssues(err: FastifyError, request: FastifyRequest): ValidationIssue[] {
+  const location = LOCATIONS[err.validationContext ?? 'body'] ?? 'body'
+  const messages = request.routeOptions.config?.validationMessages ?? {}
+  const seen = new Set<string>()
+  const issues: ValidationIssue[] = []
+  for (const v of err.validation ?? []) {
+    const param = fieldOf(v)
+    if (seen.has(param)) continue
+    seen.add(param)
+    const documented = messages[param]
+    const detail = v.message ?? 'is invalid'
+    issues.push({ msg: documented ?? (param ? `${param} ${detail}` : `Request ${location} ${detail}`), param, location })
+  }
+  return issues
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof ApiError) {
+      return reply.code(err.statusCode).headers(err.headers).send(err.body)
+    }
+    if (err.validation) {
+      const issues = toIssues(err, request)
+      if (request.routeOptions.config?.validationShape === 'single') {
+        return reply.code(400).send({ error: issues[0]?.msg ?? COMMON.invalidBody })
+      }
+      return reply.code(400).send({ errors: issues })
+    }
+    const status = err.statusCode ?? 500
+    if (status === 429) {
+      return reply.code(429).send({ error: 'Too many requests', message: COMMON.tooManyRequests })
+    }
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors (body too large, bad content type, malformed JSON, ...):
+      // keep the status, give a plain sentence, never the internal code or stack.
+      request.log.info({ code: err.code, status }, 'client error')
+      return reply.code(status).send({ error: clientErrorText(err) })
+    }
+    request.log.error({ err }, 'unhandled error')
+    return reply.code(500).send({ error: COMMON.internal })
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'Not found', message: `Route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)} not found` })
+  })
+}
+
+function clientErrorText(err: FastifyError): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'Request body too large'
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported content type'
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'Invalid content length'
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return COMMON.invalidBody
+    default:
+      return err.statusCode === 400 ? 'Bad request' : 'Request rejected'
+  }
+}

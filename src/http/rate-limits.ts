@@ -1,0 +1,43 @@
+// Rate-limit buckets. The plugin is registered with global:false; each route opts into a bucket
+// through its config, so agents, logins and dashboards never share one counter.
+import rateLimit from '@fastify/rate-limit'
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import type { RateLimitBucket } from '../config.js'
+import { COMMON } from './errors.js'
+
+export type BucketName = 'general' | 'auth' | 'agent' | 'gethomepage'
+
+export interface RouteRateLimit {
+  max: number
+  timeWindow: number
+  keyGenerator?: (request: import('fastify').FastifyRequest) => string
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Route config for a bucket: `config: { rateLimit: app.rateLimitBucket('agent') }`. */
+    rateLimitBucket: (bucket: BucketName) => RouteRateLimit
+  }
+}
+
+async function rateLimits(app: FastifyInstance): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    // Over-limit replies use our vocabulary, with Retry-After set by the plugin.
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'Too many requests',
+      message: COMMON.tooManyRequests,
+      retryAfter: Math.ceil(context.ttl / 1000)
+    })
+  })
+  const buckets: Record<BucketName, RateLimitBucket> = app.config.rateLimits
+  app.decorate('rateLimitBucket', (bucket: BucketName): RouteRateLimit => {
+    const b = buckets[bucket]
+    // Separate counters per bucket even for the same client address.
+    return { max: b.max, timeWindow: b.windowMs, keyGenerator: (request) => `${bucket}:${request.ip}` }
+  })
+}
+
+export default fp(rateLimits, { name: 'rate-limits', dependencies: ['app-context'] })

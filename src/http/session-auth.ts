@@ -1,0 +1,106 @@
+// Bearer JWT (or the dashboard's HttpOnly `token` cookie) on every dashboard/admin route.
+// A token is valid only while its server-side session is live and its user active.
+import cookie from '@fastify/cookie'
+import jwt from '@fastify/jwt'
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import { forbidden, unauthorized } from './errors.js'
+import { activeSessionUser } from '../users/sessions.js'
+import { rolePermissions } from '../users/role-queries.js'
+import type { Permission } from '../users/permissions.js'
+
+export const SESSION_COOKIE = 'token'
+
+export interface SessionClaims {
+  sub: string
+  sid: string
+  typ: 'access'
+}
+
+export interface CurrentUser {
+  id: string
+  username: string
+  email: string | null
+  role: string
+  firstName: string | null
+  lastName: string | null
+  sessionId: string
+  permissions: ReadonlySet<Permission>
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: SessionClaims
+    user: SessionClaims
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    currentUser?: CurrentUser
+  }
+  interface FastifyInstance {
+    /** preHandler: requires a live session. */
+    authenticate: preHandlerAsyncHookHandler
+    /** preHandler: requires a live session whose role has every listed permission. */
+    requirePermission: (...permissions: Permission[]) => preHandlerAsyncHookHandler
+  }
+}
+
+/** The signed-in user; throws 401 when a route forgot its guard (a programming error, not a client one). */
+export function userOf(request: FastifyRequest): CurrentUser {
+  if (!request.currentUser) throw unauthorized()
+  return request.currentUser
+}
+
+async function sessionAuthPlugin(app: FastifyInstance): Promise<void> {
+  await app.register(cookie)
+  await app.register(jwt, {
+    secret: app.config.jwtSecret,
+    cookie: { cookieName: SESSION_COOKIE, signed: false },
+    sign: { expiresIn: app.config.jwtExpiresIn }
+  })
+
+  async function loadUser(request: FastifyRequest): Promise<CurrentUser> {
+    let claims: SessionClaims
+    try {
+      claims = await request.jwtVerify<SessionClaims>()
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') throw unauthorized('Session expired')
+      if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER' || code === 'FST_JWT_NO_AUTHORIZATION_IN_COOKIE') throw unauthorized()
+      throw unauthorized('Invalid token')
+    }
+    if (claims.typ !== 'access' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') throw unauthorized('Invalid token')
+    const row = await activeSessionUser(app.store.db, claims.sid, claims.sub)
+    if (!row) throw unauthorized('Session expired')
+    if (row.is_active !== 1) throw unauthorized('Account is disabled')
+    const permissions = await rolePermissions(app.store.db, row.role)
+    if (!permissions) throw forbidden('Access denied')
+    return {
+      id: row.id,
+      username: row.username,
+      email: row.email,
+      role: row.role,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      sessionId: claims.sid,
+      permissions: new Set(permissions)
+    }
+  }
+
+  app.decorateRequest('currentUser', undefined)
+
+  app.decorate('authenticate', async function authenticate(request: FastifyRequest, _reply: FastifyReply) {
+    request.currentUser = await loadUser(request)
+  })
+
+  app.decorate('requirePermission', (...required: Permission[]) => {
+    return async function requirePermission(request: FastifyRequest, _reply: FastifyReply) {
+      const user = request.currentUser ?? (request.currentUser = await loadUser(request))
+      for (const permission of required) if (!user.permissions.has(permission)) throw forbidden('Insufficient permissions')
+    }
+  })
+}
+
+export default fp(sessionAuthPlugin, { name: 'session-auth', dependencies: ['app-context'] })

@@ -1,0 +1,170 @@
+// The only entry point: a small CLI. `serve` (default) reads config, opens the store, runs
+// pending migrations, creates the first admin, builds the app and listens.
+import { ConfigError, describeSettings, loadConfig, type AppConfig } from './config.js'
+import { databaseFile, openStore, type Store } from './store/open-database.js'
+import { migrateToLatest } from './store/migrate.js'
+import { buildApp } from './app.js'
+import { ensureFirstAdmin } from './users/first-admin.js'
+import { ensureBuiltinRoles } from './users/role-queries.js'
+import { hashSecret } from './security/secret-hashing.js'
+import { newPassword } from './security/random-tokens.js'
+import { insertUser } from './users/user-queries.js'
+import { revokeUserSessions } from './users/sessions.js'
+import { APP_VERSION, PRODUCT_NAME } from './version.js'
+
+const HELP = `${PRODUCT_NAME} ${APP_VERSION}
+
+Usage: patchmon [command] [options]
+
+Commands:
+  serve                              start the server (default)
+  migrate                            apply pending database migrations and exit
+  admin create <username> [role]     create a user; the password comes from PATCHMON_ADMIN_PASSWORD or is generated and printed
+  admin reset-password <username>    set a new password (PATCHMON_ADMIN_PASSWORD or generated) and sign the user out everywhere
+  version                            print the version
+
+Settings (environment variable, flag, meaning):
+${describeSettings()}
+`
+
+export class CliError extends Error {}
+
+async function withStore<T>(config: AppConfig, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = openStore(databaseFile(config.dataDir))
+  try {
+    await migrateToLatest(store)
+    await ensureBuiltinRoles(store.db)
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
+}
+
+/** Human-readable logs when a person watches the terminal; JSON lines otherwise (journald, files). */
+async function prettyLogStream(): Promise<{ logStream?: NodeJS.WritableStream }> {
+  if (!process.stdout.isTTY || process.env.PATCHMON_LOG_FORMAT === 'json') return {}
+  // pino-pretty used as a plain stream, not a transport: transports start worker files, which a
+  // single executable does not have.
+  const { default: pretty } = await import('pino-pretty')
+  return { logStream: pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) }
+}
+
+async function serve(config: AppConfig): Promise<void> {
+  const store = openStore(databaseFile(config.dataDir))
+  const migrations = await migrateToLatest(store)
+  const app = await buildApp({ config, store, ...(await prettyLogStream()) })
+  for (const r of migrations.results ?? []) app.log.info({ migration: r.migrationName, status: r.status }, 'migration applied')
+  const admin = await ensureFirstAdmin(store.db, config.adminPassword)
+  if (admin.generatedPassword) {
+    // Printed once, on stdout, outside the JSON log so it is easy to spot and copy.
+    process.stdout.write(
+      `\n==================================================================\n` +
+        `  First start: created the administrator account\n` +
+        `    username: ${admin.username}\n` +
+        `    password: ${admin.generatedPassword}\n` +
+        `  This password is shown only once. Sign in and change it.\n` +
+        `==================================================================\n\n`
+    )
+  } else if (admin.created) {
+    app.log.info({ username: admin.username }, 'created the first admin with PATCHMON_ADMIN_PASSWORD')
+  }
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+    // app.close() stops accepting connections, waits for in-flight requests, runs onClose hooks
+    // (timers stop, queues drain); then the WAL is checkpointed and the database closed.
+    const force = setTimeout(() => {
+      app.log.error('shutdown took longer than 15 s; exiting')
+      process.exit(1)
+    }, 15_000)
+    force.unref()
+    try {
+      await app.close()
+      await store.close()
+      process.exitCode = 0
+    } catch (err) {
+      app.log.error({ err }, 'error during shutdown')
+      process.exitCode = 1
+    }
+  }
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+
+  await app.listen({ port: config.port, host: config.host })
+  app.timers.start()
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+  app.log.info({ dataDir: config.dataDir }, `PatchMon appliance listening on http://${shownHost}:${config.port}`)
+}
+
+async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
+  const [action, username, role] = args
+  if (action === 'create') {
+    if (!username) throw new CliError('usage: patchmon admin create <username> [role]')
+    await withStore(config, async (store) => {
+      const existing = await store.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
+      if (existing) throw new CliError(`user ${username} already exists`)
+      const roleName = role ?? 'superadmin'
+      const known = await store.db.selectFrom('roles').select('name').where('name', '=', roleName).executeTakeFirst()
+      if (!known) throw new CliError(`unknown role ${roleName}`)
+      const password = config.adminPassword ?? newPassword()
+      await insertUser(store.db, { username, email: null, passwordHash: await hashSecret(password), role: roleName })
+      console.log(`Created ${roleName} ${username}` + (config.adminPassword ? ' with PATCHMON_ADMIN_PASSWORD' : `\npassword: ${password}`))
+    })
+    return
+  }
+  if (action === 'reset-password') {
+    if (!username) throw new CliError('usage: patchmon admin reset-password <username>')
+    await withStore(config, async (store) => {
+      const user = await store.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
+      if (!user) throw new CliError(`no user named ${username}`)
+      const password = config.adminPassword ?? newPassword()
+      const now = new Date().toISOString()
+      await store.db.updateTable('users').set({ password_hash: await hashSecret(password), password_changed_at: now, updated_at: now, is_active: 1 }).where('id', '=', user.id).execute()
+      await revokeUserSessions(store.db, user.id)
+      console.log(`Password of ${username} reset` + (config.adminPassword ? ' to PATCHMON_ADMIN_PASSWORD' : `\npassword: ${password}`))
+    })
+    return
+  }
+  throw new CliError('usage: patchmon admin create|reset-password <username>')
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  const positional = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && (argv[i - 1] ?? '').startsWith('--') && !(argv[i - 1] ?? '').includes('=') && (argv[i - 1] ?? '') !== '--help' && (argv[i - 1] ?? '') !== '--version'))
+  if (argv.includes('--help') || argv.includes('-h') || positional[0] === 'help') {
+    process.stdout.write(HELP)
+    return
+  }
+  if (argv.includes('--version') || positional[0] === 'version') {
+    console.log(`patchmon ${APP_VERSION}`)
+    return
+  }
+  const command = positional[0] ?? 'serve'
+  const config = loadConfig(process.env, argv)
+  switch (command) {
+    case 'serve':
+      return serve(config)
+    case 'migrate':
+      await withStore(config, async (store) => {
+        console.log(`Database ${store.file} is at the latest schema`)
+      })
+      return
+    case 'admin':
+      return adminCommand(config, positional.slice(1))
+    default:
+      throw new CliError(`unknown command ${command} (try --help)`)
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).catch((err: unknown) => {
+    if (err instanceof ConfigError || err instanceof CliError) {
+      console.error(`patchmon: ${err.message}`)
+    } else {
+      console.error(`patchmon: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    process.exit(1)
+  })
+}

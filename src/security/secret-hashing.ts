@@ -1,0 +1,31 @@
+// bcrypt for passwords and token secrets (cost 10, as the spec says). Compares run on libuv's
+// thread pool, off the event loop.
+import bcrypt from 'bcrypt'
+import { createHash, timingSafeEqual } from 'node:crypto'
+
+export const BCRYPT_COST = 10
+
+export function hashSecret(secret: string): Promise<string> {
+  return bcrypt.hash(secret, BCRYPT_COST)
+}
+
+// A real hash of a random value: comparing against it costs the same as a real compare, so a
+// missing user or key takes as long as a wrong password.
+const DUMMY_HASH = bcrypt.hashSync(createHash('sha256').update(String(Math.random())).digest('hex'), BCRYPT_COST)
+
+/** Constant-time bcrypt check; never throws on a malformed hash. Pass null to burn equal time. */
+export async function verifySecret(secret: string, hash: string | null): Promise<boolean> {
+  try {
+    const ok = await bcrypt.compare(secret, hash ?? DUMMY_HASH)
+    return hash !== null && ok
+  } catch {
+    return false
+  }
+}
+
+/** Equal-time string comparison for values that are not bcrypt hashes. */
+export function safeEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest()
+  const hb = createHash('sha256').update(b).digest()
+  return timingSafeEqual(ha, hb) && a.length === b.length
+}

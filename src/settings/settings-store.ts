@@ -1,0 +1,63 @@
+// Typed access to the key/value settings table. Defaults live here, next to their keys.
+import type { Kysely } from 'kysely'
+import type { DB } from '../store/database-types.js'
+
+export interface SettingValues {
+  /** Minutes between agent reports. */
+  update_interval: number
+  /** Public URL set from the dashboard; wins over PATCHMON_SERVER_URL when set. */
+  server_url: string | null
+  /** Served scripts use curl -k when true (self-signed appliances). */
+  ignore_ssl_self_signed: boolean
+  signup_enabled: boolean
+  default_user_role: string
+  auto_update: boolean
+  /** Grace period before a silent host counts as down, in minutes. */
+  host_down_grace_minutes: number
+}
+
+export const SETTING_DEFAULTS: SettingValues = {
+  update_interval: 60,
+  server_url: null,
+  ignore_ssl_self_signed: false,
+  signup_enabled: false,
+  default_user_role: 'user',
+  auto_update: false,
+  host_down_grace_minutes: 5
+}
+
+export class SettingsStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async get<K extends keyof SettingValues>(key: K): Promise<SettingValues[K]> {
+    const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst()
+    if (!row) return SETTING_DEFAULTS[key]
+    try {
+      return JSON.parse(row.value) as SettingValues[K]
+    } catch {
+      return SETTING_DEFAULTS[key]
+    }
+  }
+
+  async getAll(): Promise<SettingValues> {
+    const rows = await this.db.selectFrom('settings').select(['key', 'value']).execute()
+    const values: Record<string, unknown> = { ...SETTING_DEFAULTS }
+    for (const row of rows) {
+      try {
+        values[row.key] = JSON.parse(row.value)
+      } catch {
+        // keep the default for an unreadable value
+      }
+    }
+    return values as unknown as SettingValues
+  }
+
+  async set<K extends keyof SettingValues>(key: K, value: SettingValues[K]): Promise<void> {
+    const now = new Date().toISOString()
+    await this.db
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value), updated_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
+      .execute()
+  }
+}

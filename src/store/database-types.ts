@@ -1,0 +1,203 @@
+// Row types of every table, as Kysely sees them. Generated<> marks columns with a default.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/** 0/1: SQLite has no boolean type. */
+export type Flag = number
+
+export interface RolesTable {
+  name: string
+  description: Generated<string>
+  is_builtin: Generated<Flag>
+  permissions: string
+  created_at: string
+  updated_at: string
+}
+
+export interface UsersTable {
+  id: string
+  username: string
+  email: string | null
+  password_hash: string | null
+  first_name: string | null
+  last_name: string | null
+  role: string
+  is_active: Generated<Flag>
+  last_login_at: string | null
+  password_changed_at: string | null
+  tfa_enabled: Generated<Flag>
+  tfa_secret: string | null
+  tfa_backup_codes: string | null
+  discord_id: string | null
+  discord_username: string | null
+  discord_avatar: string | null
+  discord_linked_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface UserSessionsTable {
+  id: string
+  user_id: string
+  created_at: string
+  expires_at: string
+  revoked_at: string | null
+  ip: string | null
+  user_agent: string | null
+}
+
+export interface SettingsTable {
+  key: string
+  value: string
+  updated_at: string
+}
+
+export interface HostGroupsTable {
+  id: string
+  name: string
+  description: string | null
+  color: Generated<string>
+  created_at: string
+  updated_at: string
+}
+
+export interface HostsTable {
+  id: string
+  friendly_name: string
+  api_id: string
+  api_key_hash: string
+  machine_id: string | null
+  hostname: string | null
+  ip: string | null
+  os_type: string | null
+  os_version: string | null
+  architecture: string | null
+  kernel_version: string | null
+  installed_kernel_version: string | null
+  selinux_status: string | null
+  system_uptime: string | null
+  boot_time: string | null
+  cpu_model: string | null
+  cpu_cores: number | null
+  ram_installed: number | null
+  swap_size: number | null
+  load_average: string | null
+  disk_details: string | null
+  gateway_ip: string | null
+  dns_servers: string | null
+  network_interfaces: string | null
+  needs_reboot: Flag | null
+  reboot_reason: string | null
+  agent_version: string | null
+  package_manager: string | null
+  status: Generated<string>
+  last_update: string | null
+  notes: string | null
+  auto_update: Generated<Flag>
+  total_packages: Generated<number>
+  outdated_packages: Generated<number>
+  security_updates: Generated<number>
+  total_repos: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface HostGroupMembershipsTable {
+  host_id: string
+  host_group_id: string
+  created_at: string
+}
+
+export interface PackagesTable {
+  id: string
+  name: string
+  description: string | null
+  category: string | null
+  created_at: string
+}
+
+export interface HostPackagesTable {
+  host_id: string
+  package_id: string
+  current_version: string
+  available_version: string | null
+  needs_update: Generated<Flag>
+  is_security_update: Generated<Flag>
+  last_checked: string
+}
+
+export interface RepositoriesTable {
+  id: string
+  name: string
+  url: string
+  distribution: Generated<string>
+  components: Generated<string>
+  repo_type: Generated<string>
+  is_secure: Generated<Flag>
+  is_active: Generated<Flag>
+  created_at: string
+  updated_at: string
+}
+
+export interface HostRepositoriesTable {
+  host_id: string
+  repository_id: string
+  is_enabled: Generated<Flag>
+  last_checked: string
+}
+
+export interface ReportHistoryTable {
+  id: string
+  host_id: string
+  status: string
+  total_packages: Generated<number>
+  outdated_packages: Generated<number>
+  security_updates: Generated<number>
+  payload_kb: Generated<number>
+  execution_time_seconds: number | null
+  error_message: string | null
+  created_at: string
+}
+
+export interface AutoEnrollmentTokensTable {
+  id: string
+  token_name: string
+  token_key: string
+  token_secret_hash: string
+  integration_type: string
+  created_by_user_id: string | null
+  is_active: Generated<Flag>
+  allowed_ip_ranges: Generated<string>
+  max_hosts_per_day: Generated<number>
+  hosts_created_today: Generated<number>
+  last_reset_date: string | null
+  last_used_at: string | null
+  expires_at: string | null
+  default_host_group_id: string | null
+  metadata: Generated<string>
+  scopes: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface DB {
+  roles: RolesTable
+  users: UsersTable
+  user_sessions: UserSessionsTable
+  settings: SettingsTable
+  host_groups: HostGroupsTable
+  hosts: HostsTable
+  host_group_memberships: HostGroupMembershipsTable
+  packages: PackagesTable
+  host_packages: HostPackagesTable
+  repositories: RepositoriesTable
+  host_repositories: HostRepositoriesTable
+  report_history: ReportHistoryTable
+  auto_enrollment_tokens: AutoEnrollmentTokensTable
+}
+
+export type UserRow = Selectable<UsersTable>
+export type NewUser = Insertable<UsersTable>
+export type UserUpdate = Updateable<UsersTable>
+export type HostRow = Selectable<HostsTable>
+export type HostGroupRow = Selectable<HostGroupsTable>
+export type TokenRow = Selectable<AutoEnrollmentTokensTable>

@@ -1,0 +1,136 @@
+// Sign-in for people: POST /api/v1/auth/login, logout, me, change-password.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { ApiError, badRequest, unauthorized } from '../http/errors.js'
+import { SECURITY } from '../http/openapi.js'
+import { SESSION_COOKIE, userOf } from '../http/session-auth.js'
+import { hashSecret, verifySecret } from '../security/secret-hashing.js'
+import type { UserRow } from '../store/database-types.js'
+import { LoginLockout } from './login-lockout.js'
+import { rolePermissions } from './role-queries.js'
+import { createSession, durationToMs, revokeSession, revokeUserSessions } from './sessions.js'
+import { findUserById, findUserForLogin, publicUser } from './user-queries.js'
+import { ChangePasswordBody, ErrorReply, LoginBody, LoginReply, UserView } from './auth-schemas.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    loginLockout: LoginLockout
+    /** Issues a session + JWT for a user who has proven who they are (password, TFA, Discord). */
+    startSession: (request: FastifyRequest, reply: FastifyReply, user: UserRow) => Promise<{ token: string; expires_at: string }>
+    /**
+     * Called after a correct password, before a session is issued. The TFA feature replaces it
+     * to answer "TFA required" instead; returning undefined means "no second step".
+     */
+    secondFactorChallenge: (user: UserRow) => Promise<Record<string, unknown> | undefined>
+  }
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const lifetimeMs = durationToMs(app.config.jwtExpiresIn)
+  app.decorate('loginLockout', new LoginLockout(app.config.maxLoginAttempts, app.config.lockoutMinutes * 60_000))
+  app.decorate('secondFactorChallenge', async () => undefined)
+
+  app.decorate('startSession', async (request: FastifyRequest, reply: FastifyReply, user: UserRow) => {
+    const session = await createSession(app.store.db, user.id, lifetimeMs, request.ip, request.headers['user-agent'])
+    const token = app.jwt.sign({ sub: user.id, sid: session.id, typ: 'access' })
+    await app.store.db.updateTable('users').set({ last_login_at: session.created_at }).where('id', '=', user.id).execute()
+    const secure = (app.config.serverUrl ?? '').startsWith('https://') || request.protocol === 'https'
+    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: Math.floor(lifetimeMs / 1000) })
+    return { token, expires_at: session.expires_at }
+  })
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with username (or e-mail) and password',
+        body: LoginBody,
+        response: { 200: Type.Union([LoginReply, Type.Object({ message: Type.String(), requiresTfa: Type.Boolean(), username: Type.String(), tfaTicket: Type.Optional(Type.String()) })]), 401: ErrorReply, 429: ErrorReply }
+      },
+      config: {
+        rateLimit: app.rateLimitBucket('auth'),
+        validationShape: 'single',
+        validationMessages: { username: 'username and password required', password: 'username and password required' }
+      }
+    },
+    async (request, reply) => {
+      const { username, password } = request.body
+      const lock = app.loginLockout.check(username, request.ip)
+      if (lock.locked) throw lockedError(lock.retryAfterSeconds)
+      const user = await findUserForLogin(app.store.db, username)
+      const ok = await verifySecret(password, user?.password_hash ?? null)
+      if (!user || !ok) {
+        const locked = app.loginLockout.recordFailure(username, request.ip)
+        if (locked) {
+          request.log.warn({ username, ip: request.ip }, 'account locked after failed logins')
+          app.events.emit('account_locked', { username, ip: request.ip, failures: locked.failures, lockedUntil: locked.lockedUntil.toISOString() })
+        }
+        throw unauthorized('Invalid credentials')
+      }
+      if (user.is_active !== 1) throw unauthorized('Account is disabled')
+      app.loginLockout.recordSuccess(username, request.ip)
+      const challenge = await app.secondFactorChallenge(user)
+      if (challenge) return reply.send(challenge as never)
+      const session = await app.startSession(request, reply, user)
+      const permissions = (await rolePermissions(app.store.db, user.role)) ?? []
+      return { message: 'Login successful', token: session.token, expires_at: session.expires_at, user: publicUser(user, permissions) }
+    }
+  )
+
+  app.post(
+    '/api/v1/auth/logout',
+    { schema: { tags: ['auth'], security: SECURITY.bearer, response: { 200: Type.Object({ message: Type.String() }) } }, preHandler: app.authenticate },
+    async (request, reply) => {
+      await revokeSession(app.store.db, userOf(request).sessionId)
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return { message: 'Logged out' }
+    }
+  )
+
+  app.get(
+    '/api/v1/auth/me',
+    { schema: { tags: ['auth'], security: SECURITY.bearer, response: { 200: Type.Object({ user: UserView }) } }, preHandler: app.authenticate, config: { rateLimit: app.rateLimitBucket('general') } },
+    async (request) => {
+      const current = userOf(request)
+      const row = await findUserById(app.store.db, current.id)
+      if (!row) throw unauthorized()
+      return { user: publicUser(row, [...current.permissions]) }
+    }
+  )
+
+  app.post(
+    '/api/v1/auth/change-password',
+    {
+      schema: { tags: ['auth'], security: SECURITY.bearer, body: ChangePasswordBody, response: { 200: Type.Object({ message: Type.String() }) } },
+      preHandler: app.authenticate,
+      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { new_password: 'New password must be at least 8 characters' } }
+    },
+    async (request) => {
+      const current = userOf(request)
+      const row = await findUserById(app.store.db, current.id)
+      if (!row) throw unauthorized()
+      // A user without a password (Discord sign-up) may set one without knowing a current one.
+      if (row.password_hash !== null && !(await verifySecret(request.body.current_password, row.password_hash))) {
+        throw badRequest('Current password is incorrect')
+      }
+      const now = new Date().toISOString()
+      await app.store.db
+        .updateTable('users')
+        .set({ password_hash: await hashSecret(request.body.new_password), password_changed_at: now, updated_at: now })
+        .where('id', '=', row.id)
+        .execute()
+      await revokeUserSessions(app.store.db, row.id, current.sessionId)
+      return { message: 'Password changed successfully' }
+    }
+  )
+}
+
+function lockedError(retryAfterSeconds: number): ApiError {
+  return new ApiError(
+    429,
+    { error: 'Too many failed login attempts', message: 'Too many failed login attempts. Try again later.', remaining_seconds: retryAfterSeconds },
+    { 'retry-after': String(retryAfterSeconds) }
+  )
+}

@@ -1,0 +1,38 @@
+import { Type } from '@fastify/type-provider-typebox'
+
+export const UserView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  username: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()]),
+  first_name: Type.Union([Type.String(), Type.Null()]),
+  last_name: Type.Union([Type.String(), Type.Null()]),
+  role: Type.String(),
+  is_active: Type.Boolean(),
+  tfa_enabled: Type.Boolean(),
+  has_password: Type.Boolean(),
+  discord_linked: Type.Boolean(),
+  discord_username: Type.Union([Type.String(), Type.Null()]),
+  discord_avatar: Type.Union([Type.String(), Type.Null()]),
+  last_login_at: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String(),
+  permissions: Type.Optional(Type.Array(Type.String()))
+})
+
+export const LoginBody = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 255 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 })
+})
+
+export const LoginReply = Type.Object({
+  message: Type.String(),
+  token: Type.String(),
+  expires_at: Type.String(),
+  user: UserView
+})
+
+export const ErrorReply = Type.Object({ error: Type.String(), message: Type.Optional(Type.String()) }, { additionalProperties: true })
+
+export const ChangePasswordBody = Type.Object({
+  current_password: Type.String({ maxLength: 1024 }),
+  new_password: Type.String({ minLength: 8, maxLength: 1024 })
+})

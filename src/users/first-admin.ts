@@ -1,0 +1,21 @@
+// On the very first start there is no user: create `admin` (superadmin) with the password from
+// PATCHMON_ADMIN_PASSWORD, or a generated one that the caller prints once.
+import type { Kysely } from 'kysely'
+import type { DB } from '../store/database-types.js'
+import { hashSecret } from '../security/secret-hashing.js'
+import { newPassword } from '../security/random-tokens.js'
+import { countUsers, insertUser } from './user-queries.js'
+
+export interface FirstAdminResult {
+  created: boolean
+  username?: string
+  /** Set only when the password was generated (so it must be shown once). */
+  generatedPassword?: string
+}
+
+export async function ensureFirstAdmin(db: Kysely<DB>, configuredPassword: string | undefined): Promise<FirstAdminResult> {
+  if ((await countUsers(db)) > 0) return { created: false }
+  const password = configuredPassword ?? newPassword()
+  await insertUser(db, { username: 'admin', email: null, passwordHash: await hashSecret(password), role: 'superadmin' })
+  return configuredPassword ? { created: true, username: 'admin' } : { created: true, username: 'admin', generatedPassword: password }
+}

@@ -1,0 +1,35 @@
+// Permission flags and the built-in roles (facts: notifications-and-auth §C1).
+export const PERMISSIONS = [
+  'can_view_dashboard',
+  'can_view_hosts',
+  'can_manage_hosts',
+  'can_view_packages',
+  'can_manage_packages',
+  'can_view_users',
+  'can_manage_users',
+  'can_manage_superusers',
+  'can_view_reports',
+  'can_export_data',
+  'can_manage_settings',
+  'can_manage_notifications',
+  'can_view_notification_logs'
+] as const
+
+export type Permission = (typeof PERMISSIONS)[number]
+
+const VIEWS: Permission[] = ['can_view_dashboard', 'can_view_hosts', 'can_view_packages', 'can_view_reports']
+
+export const BUILTIN_ROLES: Record<string, { description: string; permissions: Permission[] }> = {
+  superadmin: { description: 'Everything, including managing other superadmins', permissions: [...PERMISSIONS] },
+  admin: { description: 'Everything except managing superadmins', permissions: PERMISSIONS.filter((p) => p !== 'can_manage_superusers') },
+  host_manager: {
+    description: 'Hosts, packages, reports and notifications; no users or settings',
+    permissions: [...VIEWS, 'can_manage_hosts', 'can_manage_packages', 'can_export_data', 'can_manage_notifications']
+  },
+  readonly: { description: 'View the dashboard, hosts, packages and reports', permissions: [...VIEWS] },
+  user: { description: 'Views and exports', permissions: [...VIEWS, 'can_export_data'] }
+}
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value)
+}

@@ -1,0 +1,36 @@
+// X-API-ID / X-API-KEY on every agent call (headers only; Node lower-cases header names, so the
+// Go agent's canonical `X-Api-Id` works too).
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { COMMON, unauthorized } from '../http/errors.js'
+import { verifyHostCredentials } from '../hosts/host-credentials.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by requireAgent: the id of the authenticated host. */
+    agentHostId?: string
+  }
+}
+
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  const first = Array.isArray(value) ? value[0] : value
+  return first && first.trim() !== '' ? first.trim() : undefined
+}
+
+/** preHandler factory for agent routes: 401 `API credentials required` / `Invalid API credentials`. */
+export function agentAuth(app: FastifyInstance) {
+  return async function requireAgent(request: FastifyRequest): Promise<void> {
+    const apiId = headerValue(request, 'x-api-id')
+    const apiKey = headerValue(request, 'x-api-key')
+    if (!apiId || !apiKey) throw unauthorized(COMMON.agentCredentialsRequired)
+    if (apiId.length > 128 || apiKey.length > 256) throw unauthorized(COMMON.agentCredentialsInvalid)
+    const hostId = await verifyHostCredentials(app.store.db, app.credentialCache, apiId, apiKey)
+    if (!hostId) throw unauthorized(COMMON.agentCredentialsInvalid)
+    request.agentHostId = hostId
+  }
+}
+
+export function agentHostIdOf(request: FastifyRequest): string {
+  if (!request.agentHostId) throw unauthorized(COMMON.agentCredentialsRequired)
+  return request.agentHostId
+}

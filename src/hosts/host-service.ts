@@ -1,0 +1,96 @@
+// Creating and deleting hosts: used by the dashboard routes, auto-enrollment and the Integration
+// API, so every path writes the same rows in one transaction.
+import type { Kysely } from 'kysely'
+import type { DB, HostRow } from '../store/database-types.js'
+import { newId } from '../security/random-tokens.js'
+import { newHostCredentials } from './host-credentials.js'
+
+export interface CreateHostInput {
+  friendlyName: string
+  machineId?: string | null
+  hostGroupIds?: string[]
+  notes?: string | null
+  osType?: string | null
+  osVersion?: string | null
+}
+
+export interface CreatedHost {
+  host: HostRow
+  /** Plaintext key: return it to the caller once, never store or log it. */
+  apiKey: string
+}
+
+export class UnknownHostGroupError extends Error {
+  constructor(readonly groupId: string) {
+    super(`host group ${groupId} not found`)
+  }
+}
+
+export async function createHost(db: Kysely<DB>, input: CreateHostInput): Promise<CreatedHost> {
+  const creds = await newHostCredentials()
+  const now = new Date().toISOString()
+  const host: HostRow = {
+    id: newId(),
+    friendly_name: input.friendlyName,
+    api_id: creds.apiId,
+    api_key_hash: creds.apiKeyHash,
+    machine_id: input.machineId ?? null,
+    hostname: null,
+    ip: null,
+    os_type: input.osType ?? null,
+    os_version: input.osVersion ?? null,
+    architecture: null,
+    kernel_version: null,
+    installed_kernel_version: null,
+    selinux_status: null,
+    system_uptime: null,
+    boot_time: null,
+    cpu_model: null,
+    cpu_cores: null,
+    ram_installed: null,
+    swap_size: null,
+    load_average: null,
+    disk_details: null,
+    gateway_ip: null,
+    dns_servers: null,
+    network_interfaces: null,
+    needs_reboot: null,
+    reboot_reason: null,
+    agent_version: null,
+    package_manager: null,
+    status: 'pending',
+    last_update: null,
+    notes: input.notes ?? null,
+    auto_update: 1,
+    total_packages: 0,
+    outdated_packages: 0,
+    security_updates: 0,
+    total_repos: 0,
+    created_at: now,
+    updated_at: now
+  }
+  const groupIds = [...new Set(input.hostGroupIds ?? [])]
+  await db.transaction().execute(async (trx) => {
+    if (groupIds.length > 0) {
+      const found = await trx.selectFrom('host_groups').select('id').where('id', 'in', groupIds).execute()
+      const known = new Set(found.map((g) => g.id))
+      const missing = groupIds.find((id) => !known.has(id))
+      if (missing) throw new UnknownHostGroupError(missing)
+    }
+    await trx.insertInto('hosts').values(host).execute()
+    if (groupIds.length > 0) {
+      await trx.insertInto('host_group_memberships').values(groupIds.map((g) => ({ host_id: host.id, host_group_id: g, created_at: now }))).execute()
+    }
+  })
+  return { host, apiKey: creds.apiKey }
+}
+
+/** Deletes a host; packages links, repositories links, history and memberships cascade. */
+export async function deleteHost(db: Kysely<DB>, hostId: string): Promise<HostRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const host = await trx.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst()
+    if (!host) return undefined
+    await trx.deleteFrom('hosts').where('id', '=', hostId).execute()
+    return host
+  })
+}

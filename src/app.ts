@@ -17,6 +17,8 @@ import { healthRoutes } from './http/health-routes.js'
 import { authRoutes } from './users/auth-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
+import tfa from './users/tfa-plugin.js'
+import discordLogin from './discord-login/discord-login-plugin.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -66,6 +68,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(userRoutes)
+  await app.register(tfa)
+  await app.register(discordLogin)
 
   return app
 }

@@ -16,6 +16,9 @@ import { healthRoutes } from './http/health-routes.js'
 import { authRoutes } from './users/auth-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
+import { tokenRoutes } from './integration-tokens/token-routes.js'
+import { integrationApiRoutes } from './integration-api/api-routes.js'
+import { homepageRoutes } from './homepage/homepage-routes.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -64,6 +67,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(userRoutes)
+  await app.register(homepageRoutes)
+  await app.register(tokenRoutes)
+  await app.register(integrationApiRoutes)
 
   return app
 }

@@ -156,6 +156,7 @@ t.test('PATCH updates fields, validates with the update messages, and 404 comes 
   const res = await patch({ is_active: false, max_hosts_per_day: 200, allowed_ip_ranges: ['192.168.1.0/24'], expires_at: '2027-01-01T00:00:00Z', token_name: 'renamed' })
   t.equal(res.statusCode, 200)
   t.equal(res.json().message, 'Token updated successfully')
+  t.notOk(res.body.includes(cred.secret) || res.body.includes('token_secret'), 'no secret in the update reply')
   t.match(res.json().token, { is_active: false, max_hosts_per_day: 200, allowed_ip_ranges: ['192.168.1.0/24'], expires_at: '2027-01-01T00:00:00.000Z', token_name: 'renamed' })
   t.same(res.json().token.host_groups, { id: groups.get('G1'), name: 'G1', color: '#3B82F6' })
 

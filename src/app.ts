@@ -10,12 +10,16 @@ import sessionAuth from './http/session-auth.js'
 import rateLimits from './http/rate-limits.js'
 import openapi from './http/openapi.js'
 import { registerErrorHandler } from './http/error-handler.js'
+import { createValidatorCompiler } from './http/validator-compiler.js'
 import { registerJsonParser } from './http/json-body.js'
 import { loggerOptions } from './http/logging.js'
 import { healthRoutes } from './http/health-routes.js'
 import { authRoutes } from './users/auth-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
+import hostsFeature from './hosts/hosts-plugin.js'
+import { agentRoutes } from './agent/agent-routes.js'
+import { settingsRoutes } from './settings/settings-routes.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -51,6 +55,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     requestIdHeader: false
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // Query strings and params are coerced to their declared types; bodies never are.
+  app.setValidatorCompiler(createValidatorCompiler())
   registerErrorHandler(app)
   registerJsonParser(app)
   await ensureBuiltinRoles(store.db)
@@ -64,6 +70,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(userRoutes)
+  await app.register(settingsRoutes)
+  await app.register(hostsFeature)
+  await app.register(agentRoutes)
 
   return app
 }

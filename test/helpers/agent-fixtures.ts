@@ -1,7 +1,7 @@
 // Realistic agent traffic for tests and benches: hosts created through the API, Debian-like
 // package lists and report bodies shaped exactly like the Go agent's (facts: agent-protocol §2.2).
 import type { FastifyInstance } from 'fastify'
-import { bearer } from './test-app.js'
+import { bearer, type TestApp } from './test-app.js'
 
 export interface TestHost {
   id: string
@@ -61,7 +61,7 @@ export function debianPackages(count: number, options: { updates?: number; secur
 }
 
 /** A full report as the Go agent 1.3.x/2.x marshals it (no needsReboot unless given). */
-export function agentReport(packages: AgentPackage[] | null, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function agentReport(packages: readonly unknown[] | null, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     packages,
     repositories: [
@@ -90,4 +90,23 @@ export function agentReport(packages: AgentPackage[] | null, extra: Record<strin
     executionTime: 4.271,
     ...extra
   }
+}
+
+/** POST /hosts/update as the agent; a string payload is sent verbatim (invalid JSON, empty body). */
+export async function postReport(ctx: TestApp, host: TestHost, payload: unknown) {
+  return ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/update', headers: agentHeaders(host), payload: typeof payload === 'string' ? payload : JSON.stringify(payload) })
+}
+
+export interface StoredPackage {
+  name: string
+  current_version: string
+  available_version: string | null
+  needs_update: number
+  is_security_update: number
+}
+
+/** The host's package rows as stored, by name. */
+export function storedPackages(ctx: TestApp, hostId: string): StoredPackage[] {
+  return ctx.store.sqlite.prepare(`select p.name, hp.current_version, hp.available_version, hp.needs_update, hp.is_security_update
+    from host_packages hp join packages p on p.id = hp.package_id where hp.host_id = ? order by p.name`).all(hostId) as StoredPackage[]
 }

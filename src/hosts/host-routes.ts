@@ -8,7 +8,7 @@ import { SECURITY } from '../http/openapi.js'
 import { createHost, deleteHost, UnknownHostGroupError } from './host-service.js'
 import { newHostCredentials } from './host-credentials.js'
 import { hostDetail, listHosts, type StatusClock } from './host-queries.js'
-import { ErrorReply, HostDetail, HostListQuery, HostSummary, IdParams, MessageReply } from './host-schemas.js'
+import { BadRequestReply, ErrorReply, HostDetail, HostListQuery, HostSummary, IdParams, MessageReply } from './host-schemas.js'
 
 const GROUP_IDS = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 })
 
@@ -61,7 +61,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/v1/hosts', {
     schema: {
       tags: ['hosts'], summary: 'Add a host; its API key is shown only in this response', security: SECURITY.bearer, body: CreateHostBody,
-      response: { 201: Type.Object({ message: Type.String(), id: Type.String(), friendly_name: Type.String(), ...Credentials, host_groups: Type.Array(Type.String()) }), 400: ErrorReply }
+      response: { 201: Type.Object({ message: Type.String(), id: Type.String(), friendly_name: Type.String(), ...Credentials, host_groups: Type.Array(Type.String()) }), 400: BadRequestReply }
     },
     preHandler: manage,
     config
@@ -101,7 +101,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/api/v1/hosts/:id/groups', {
     schema: {
       tags: ['hosts'], summary: 'Set the groups of a host (replaces its memberships)', security: SECURITY.bearer, params: IdParams,
-      body: Type.Object({ host_group_ids: GROUP_IDS }, { additionalProperties: false }), response: { 200: HostDetail, 400: ErrorReply, 404: ErrorReply }
+      body: Type.Object({ host_group_ids: GROUP_IDS }, { additionalProperties: false }), response: { 200: HostDetail, 400: BadRequestReply, 404: ErrorReply }
     },
     preHandler: manage,
     config

@@ -3,6 +3,11 @@
 import { Type, type Static } from '@fastify/type-provider-typebox'
 
 export const ErrorReply = Type.Object({ error: Type.String() })
+/** A 400 is either {error} (a rule of the route) or the validation list {errors:[...]}. */
+export const BadRequestReply = Type.Union([
+  ErrorReply,
+  Type.Object({ errors: Type.Array(Type.Object({ msg: Type.String(), param: Type.String(), location: Type.String() })) })
+])
 export const MessageReply = Type.Object({ message: Type.String() })
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 

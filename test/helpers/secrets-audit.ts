@@ -17,6 +17,10 @@ const HANDOVER_ROUTES = [
   /^\/api\/v1\/hosts\/install/ // the install script carries the one-time bootstrap token
 ]
 
+// Request bodies that carry no secret although they use a secret-looking key: an agent report's
+// `repositories[].url` is a package mirror shown back on the host's page.
+const INVENTORY_ROUTES = [/^\/+api\/v1\/+hosts\/+update\/?(\?|$)/]
+
 const MIN_SECRET_LENGTH = 12
 
 // Responses where a secret-sounding field holds no secret (the spec's gethomepage health reply
@@ -52,6 +56,7 @@ export function auditSecrets(app: FastifyInstance): SecretsAudit {
   const known = new Set<string>()
   const violations: string[] = []
   app.addHook('preHandler', async (request) => {
+    if (INVENTORY_ROUTES.some((r) => r.test(request.url))) return
     collect(request.body, known)
   })
   app.addHook('onSend', async (request, _reply, payload) => {

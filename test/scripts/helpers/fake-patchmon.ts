@@ -44,6 +44,8 @@ export interface FakePatchMon {
   /** Bootstrap tokens handed out and not yet exchanged. */
   bootstrapTokens: Map<string, FakeHost>
   updateInterval: number
+  /** Forces the agent download reply to this status (an error page instead of the agent). */
+  agentDownloadStatus?: number
   /** Extra config the install script gets in its header (like the server's settings). */
   installExtra: Record<string, string>
   requestsTo(path: string): RecordedRequest[]
@@ -152,6 +154,7 @@ export async function startFakePatchMon(t: Test): Promise<FakePatchMon> {
       return void res.end(injectScriptConfig(readFileSync(scriptPath('install-agent.sh'), 'utf8'), config))
     }
     if (route === 'GET /api/v1/hosts/agent/download') {
+      if (state.agentDownloadStatus) return json(res, state.agentDownloadStatus, { error: 'Agent binary not found for linux/amd64' })
       res.writeHead(200, { 'content-type': 'application/octet-stream' })
       return void res.end(readFileSync(AGENT_PATH))
     }

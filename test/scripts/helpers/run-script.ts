@@ -48,6 +48,8 @@ export function runShell(shell: string, args: string[], options: RunOptions = {}
       clearTimeout(timer)
       resolve({ code, stdout, stderr })
     })
+    // A program that exits without reading its stdin closes the pipe early: not an error here.
+    child.stdin.on('error', () => undefined)
     child.stdin.end(options.stdin ?? '')
   })
 }

@@ -96,8 +96,9 @@ t.test('enrolls running containers, installs the agent in each, and a second run
 t.test('EXCLUDE_IDS skips the listed containers; SKIP_STOPPED=false enrolls stopped ones but cannot install', async (t) => {
   const server = await startFakePatchMon(t)
   const pct = fakeProxmox(t, THREE)
-  const run = await enrollRun(t, server, pct, { EXCLUDE_IDS: '101, 999', SKIP_STOPPED: 'false' })
+  const run = await enrollRun(t, server, pct, { EXCLUDE_IDS: '101, 999', SKIP_STOPPED: 'false', FORCE_INSTALL: 'true' })
   t.equal(run.code, 1)
+  t.equal(server.requestsTo('/api/v1/hosts/install')[0]?.query.get('force'), 'true', 'FORCE_INSTALL reaches the install URL')
   t.match(run.stdout, '[WARN] LXC 101 (cache) is in EXCLUDE_IDS - skipping')
   t.match(run.stdout, '[WARN] Failed to install agent in database (exit: 1)')
   t.same(summary(run.stdout), { total: '3', enrolled: '1', skipped: '1', failed: '1' })
@@ -119,6 +120,21 @@ t.test('a failing container does not stop the run, and the exit code says someth
   t.match(run.stdout, '[SUCCESS] lab-fine enrolled and agent installed')
   t.same(summary(run.stdout), { total: '2', enrolled: '1', skipped: '0', failed: '1' })
   t.match(run.stdout, 'LXC 200 (broken): enrolled, agent install failed')
+})
+
+t.test('an interrupted dpkg is reported with the fix, without prompting when no terminal is attached', async (t) => {
+  const server = await startFakePatchMon(t)
+  // The container's `sh` runs snippets normally but fails the install script the way apt does.
+  const brokenSh = `#!/bin/sh\nif [ "$1" = -c ]; then exec /bin/sh "$@"; fi\necho "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem."\nexit 100\n`
+  const pct = fakeProxmox(t, [{ vmid: 400, name: 'dpkgbox', status: 'running', distro: 'debian-12', commands: { sh: brokenSh } }])
+  const run = await enrollRun(t, server, pct)
+  t.equal(run.code, 1)
+  t.match(run.stdout, '[WARN] Failed to install agent in dpkgbox (exit: 100)')
+  t.match(run.stdout, 'Install output: E: dpkg was interrupted')
+  t.match(run.stdout, 'fix with: pct exec 400 -- dpkg --configure -a')
+  t.match(run.stdout, 'Run the commands above, then run this script again')
+  t.notMatch(run.stdout, '[y/N]', 'no prompt without a terminal')
+  t.same(summary(run.stdout), { total: '1', enrolled: '0', skipped: '0', failed: '1' })
 })
 
 t.test('429 stops the run with the documented message', async (t) => {

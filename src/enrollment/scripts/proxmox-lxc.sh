@@ -317,6 +317,9 @@ retry_install() {
     if install_agent "$vmid" "$friendly_name" "$arch" "$api_id" "$api_key"; then
       success "$friendly_name: agent installed after dpkg repair"
       ENROLLED=$((ENROLLED + 1)) FAILED=$((FAILED - 1))
+      local kept=() failure
+      for failure in "${FAILURES[@]}"; do [[ "$failure" == "LXC $vmid ("* ]] || kept+=("$failure"); done
+      FAILURES=("${kept[@]}")
     fi
   done
 }

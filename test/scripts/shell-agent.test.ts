@@ -1,7 +1,8 @@
 // The shell agent, run by real dash and bash against recorded package-manager output of six
 // distributions, talking to the stand-in server.
 import t, { type Test } from 'tap'
-import { readFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { AGENT_PATH, startFakePatchMon, type FakeHost, type FakePatchMon } from './helpers/fake-patchmon.js'
 import { distroSandbox, runShell, tempDir, writeAgentConfig } from './helpers/run-script.js'
@@ -156,8 +157,25 @@ t.test('serve reads the update interval, then reports (one bounded cycle)', asyn
   const { root, bin } = sandbox(t, server, host, 'alpine-3.20')
   const run = await runShell('dash', [AGENT_PATH, 'serve'], { env: { PATCHMON_ROOT: root, PATCHMON_AGENT_MAX_CYCLES: '1' }, pathPrefix: [bin] })
   t.equal(run.code, 0, run.stderr)
-  t.same(server.requests.map((r) => r.path), ['/api/v1/settings/update-interval', '/api/v1/hosts/update'])
+  t.same(server.requests.map((r) => r.path), ['/api/v1/settings/update-interval', '/api/v1/hosts/update', '/api/v1/hosts/agent/version'])
   t.equal(host.reports.length, 1)
+})
+
+t.test('serve updates itself when the server offers a newer agent and carries on as that version', async (t) => {
+  const server = await startFakePatchMon(t)
+  const host = enrolledHost(server)
+  const { root, bin } = sandbox(t, server, host, 'alpine-3.20')
+  const installed = join(root, 'usr/local/bin/patchmon-agent')
+  mkdirSync(join(root, 'usr/local/bin'), { recursive: true })
+  copyFileSync(AGENT_PATH, installed)
+  chmodSync(installed, 0o755)
+  const newer = readFileSync(AGENT_PATH, 'utf8').replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="1.0.1"')
+  server.newerAgent = { version: '1.0.1', body: newer, hash: createHash('sha256').update(newer).digest('hex') }
+  const run = await runShell('dash', [installed, 'serve'], { env: { PATCHMON_ROOT: root, PATCHMON_AGENT_MAX_CYCLES: '1' }, pathPrefix: [bin] })
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, 'Restarting as the updated agent')
+  t.same(host.reports.map((r) => r.agentVersion), ['1.0.0', '1.0.1'])
+  t.equal(server.requestsTo('/api/v1/hosts/agent/download').length, 1, 'downloaded once, no update loop')
 })
 
 t.test('report --json prints valid JSON with hostile characters escaped', async (t) => {
@@ -173,4 +191,31 @@ t.test('report --json prints valid JSON with hostile characters escaped', async 
   const report = JSON.parse(run.stdout) as { osVersion: string }
   t.match(report.osVersion, /^12 .*quoted.* back.*slash/)
   t.equal(server.requests.length, 0, '--json sends nothing')
+})
+
+t.test('update-agent installs a newer agent only when its SHA-256 matches, keeping a backup', async (t) => {
+  const server = await startFakePatchMon(t)
+  const host = enrolledHost(server)
+  const { root } = sandbox(t, server, host, 'debian-12')
+  const installed = join(root, 'usr/local/bin/patchmon-agent')
+  mkdirSync(join(root, 'usr/local/bin'), { recursive: true })
+  copyFileSync(AGENT_PATH, installed)
+  chmodSync(installed, 0o755)
+  const newer = readFileSync(AGENT_PATH, 'utf8').replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="1.0.1"')
+
+  server.newerAgent = { version: '1.0.1', body: newer, hash: 'f'.repeat(64) }
+  const refused = await runShell('dash', [installed, 'update-agent'], { env: { PATCHMON_ROOT: root } })
+  t.equal(refused.code, 1)
+  t.match(refused.stderr, 'does not match')
+  t.equal(readFileSync(installed, 'utf8'), readFileSync(AGENT_PATH, 'utf8'), 'a mismatching download is not installed')
+
+  server.newerAgent = { version: '1.0.1', body: newer, hash: createHash('sha256').update(newer).digest('hex') }
+  const updated = await runShell('dash', [installed, 'update-agent'], { env: { PATCHMON_ROOT: root } })
+  t.equal(updated.code, 0, updated.stderr)
+  t.match(updated.stdout, 'Agent updated: patchmon-agent version 1.0.1')
+  t.equal(readFileSync(installed, 'utf8'), newer)
+  t.equal(readdirSync(join(root, 'usr/local/bin')).filter((f) => f.startsWith('patchmon-agent.backup.')).length, 1, 'the old agent is kept as a backup')
+  t.notOk(existsSync(`${installed}.new`))
+  const [download] = server.requestsTo('/api/v1/hosts/agent/download')
+  t.equal(download?.headers['content-type'], undefined, 'version and download calls carry no Content-Type, like the Go agent')
 })

@@ -120,6 +120,34 @@ cmd_check_version() {
   if grep -q '"hasUpdate" *: *true' "$TMP_DIR/response"; then say "An update is available"; else say "Agent is up to date"; fi
 }
 
+# Self-update, with the Go agent's safeguards: only when the server says hasUpdate, only with a
+# matching SHA-256 from the version reply, only if the new file runs `--version`; three backups kept.
+cmd_update_agent() {
+  load_config
+  make_tmp
+  target="$ROOT/usr/local/bin/patchmon-agent"
+  api_call GET "/hosts/agent/version?arch=$(go_arch)&type=go&currentVersion=$AGENT_VERSION&os=linux" "" plain
+  require_200 "version check" || return 1
+  if ! grep -q '"hasUpdate" *: *true' "$TMP_DIR/response"; then say "Agent is up to date ($AGENT_VERSION)"; return 0; fi
+  expected=$(json_field hash)
+  [ -n "$expected" ] || { warn "the server sent no hash for the new agent; not updating"; return 1; }
+  command -v sha256sum >/dev/null 2>&1 || { warn "sha256sum is missing; not updating"; return 1; }
+  api_call GET "/hosts/agent/download?arch=$(go_arch)&os=linux" "" plain
+  require_200 "agent download" || return 1
+  actual=$(sha256sum "$TMP_DIR/response" | awk '{ print $1 }')
+  [ "$actual" = "$expected" ] || { warn "downloaded agent hash $actual does not match $expected; not updating"; return 1; }
+  cp "$TMP_DIR/response" "$target.new" && chmod 755 "$target.new" || return 1
+  if ! new_version=$("$target.new" --version 2>/dev/null); then rm -f "$target.new"; warn "the new agent does not run; not updating"; return 1; fi
+  if [ -f "$target" ]; then
+    cp "$target" "$target.backup.$(date +%Y%m%d_%H%M%S)"
+    # shellcheck disable=SC2012 # backup names are ours: no spaces or newlines
+    ls -1t "$target".backup.* 2>/dev/null | tail -n +4 | while IFS= read -r old; do rm -f "$old"; done
+  fi
+  mv "$target.new" "$target" || return 1
+  say "Agent updated: $new_version"
+  UPDATED=true
+}
+
 cmd_config_show() {
   SERVER=$(yaml_get "$CONFIG_FILE" patchmon_server)
   creds=$(yaml_get "$CONFIG_FILE" credentials_file)
@@ -564,13 +592,22 @@ fetch_update_interval() {
 
 cmd_serve() {
   load_config
+  make_tmp
   max_cycles=${PATCHMON_AGENT_MAX_CYCLES:-0}
   cycle=0
   say "PatchMon shell agent $AGENT_VERSION serving $SERVER"
   while :; do
     cycle=$((cycle + 1))
     interval=$(fetch_update_interval)
-    cmd_report || warn "report failed; retrying in $interval minute(s)"
+    if cmd_report; then
+      # Like the Go agent: after a successful report, update when the server offers a newer agent
+      # and continue as the new version.
+      UPDATED=false
+      cmd_update_agent >/dev/null || true
+      if [ "$UPDATED" = true ]; then say "Restarting as the updated agent"; exec "$ROOT/usr/local/bin/patchmon-agent" serve; fi
+    else
+      warn "report failed; retrying in $interval minute(s)"
+    fi
     [ "$max_cycles" -gt 0 ] && [ "$cycle" -ge "$max_cycles" ] && return 0
     # Sleep in one-minute steps so a changed interval or a stop signal takes effect promptly.
     slept=0
@@ -586,6 +623,7 @@ Usage: patchmon-agent [--config FILE] <command>
   report [--json] collect and send a full report (--json prints it instead)
   serve           report every update interval (run by the service)
   check-version   ask the server for the latest agent version
+  update-agent    install the server's newer agent, if any (hash-checked)
   config show     print the configuration (API key masked)
   --version       print the version
 EOF
@@ -602,6 +640,7 @@ main() {
     report) shift; cmd_report "$@" ;;
     serve) cmd_serve ;;
     check-version) cmd_check_version ;;
+    update-agent) cmd_update_agent ;;
     config) [ "${2:-}" = show ] || die "usage: patchmon-agent config show"; cmd_config_show ;;
     ''|help|--help|-h) usage ;;
     *) usage >&2; exit 2 ;;

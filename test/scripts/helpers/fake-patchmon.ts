@@ -44,6 +44,8 @@ export interface FakePatchMon {
   /** Bootstrap tokens handed out and not yet exchanged. */
   bootstrapTokens: Map<string, FakeHost>
   updateInterval: number
+  /** A newer agent to offer: the version reply announces it (with `hash`), the download serves it. */
+  newerAgent?: { version: string; body: string; hash: string }
   /** Forces the agent download reply to this status (an error page instead of the agent). */
   agentDownloadStatus?: number
   /** Extra config the install script gets in its header (like the server's settings). */
@@ -156,10 +158,17 @@ export async function startFakePatchMon(t: Test): Promise<FakePatchMon> {
     if (route === 'GET /api/v1/hosts/agent/download') {
       if (state.agentDownloadStatus) return json(res, state.agentDownloadStatus, { error: 'Agent binary not found for linux/amd64' })
       res.writeHead(200, { 'content-type': 'application/octet-stream' })
-      return void res.end(readFileSync(AGENT_PATH))
+      return void res.end(state.newerAgent?.body ?? readFileSync(AGENT_PATH))
     }
     if (route === 'GET /api/v1/hosts/agent/version') {
-      return json(res, 200, { currentVersion: parsed.searchParams.get('currentVersion'), latestVersion: '1.0.0', hasUpdate: false, agentType: 'go' })
+      const newer = state.newerAgent
+      return json(res, 200, {
+        currentVersion: parsed.searchParams.get('currentVersion'),
+        latestVersion: newer?.version ?? '1.0.0',
+        hasUpdate: Boolean(newer) && parsed.searchParams.get('currentVersion') !== newer?.version,
+        agentType: 'go',
+        hash: newer?.hash ?? ''
+      })
     }
     if (route === 'POST /api/v1/hosts/ping') {
       host.pings++

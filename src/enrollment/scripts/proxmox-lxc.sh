@@ -147,12 +147,17 @@ elif command -v apk >/dev/null 2>&1; then apk add --no-cache curl
 fi
 command -v curl >/dev/null 2>&1'
 
-# The credentials arrive on stdin, so they never appear in a process list.
+# The credentials arrive on stdin and reach curl as a config file on its stdin, so they never
+# appear in a process list.
 # shellcheck disable=SC2016 # expands inside the container, not here
 INSTALL_SNIPPET='url=$1 flags=$2
 IFS= read -r id; IFS= read -r key
 t=$(mktemp 2>/dev/null || echo "/tmp/patchmon-install.$$")
-code=$(curl $flags -H "X-API-ID: $id" -H "X-API-KEY: $key" -o "$t" -w "%{http_code}" "$url") || code=000
+code=$(curl $flags -K - -o "$t" -w "%{http_code}" "$url" <<EOF
+header = "X-API-ID: $id"
+header = "X-API-KEY: $key"
+EOF
+) || code=000
 if [ "$code" != 200 ]; then echo "Install script download failed: HTTP $code"; head -c 300 "$t" 2>/dev/null; rm -f "$t"; exit 1; fi
 sh "$t" </dev/null; rc=$?
 rm -f "$t"

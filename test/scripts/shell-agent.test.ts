@@ -149,6 +149,8 @@ t.test('config show masks the API key; check-version asks the Go-compatible vers
   const [request] = server.requestsTo('/api/v1/hosts/agent/version')
   t.equal(request?.query.get('type'), 'go')
   t.equal(request?.query.get('currentVersion'), '1.0.0')
+  // The server offers the shell agent only to callers that say "(shell)": a Go agent must never get a script.
+  t.match(request?.headers['user-agent'], /^patchmon-agent\/1\.0\.0 \(shell\)$/)
 })
 
 t.test('serve reads the update interval, then reports (one bounded cycle)', async (t) => {

@@ -16,6 +16,7 @@ import { healthRoutes } from './http/health-routes.js'
 import { authRoutes } from './users/auth-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
+import enrollment from './enrollment/enrollment-plugin.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -64,6 +65,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(userRoutes)
+  await app.register(enrollment)
 
   return app
 }

@@ -86,7 +86,7 @@ export const installRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: app.rateLimitBucket('auth') },
       // Whatever is wrong with the body (absent, malformed JSON, no token) gets the one documented reply.
       errorHandler: (err, _request, reply) => {
-        if (err instanceof ApiError) return reply.code(err.statusCode as 401).headers(err.headers).send(err.body as { error: string })
+        if (err instanceof ApiError && err.statusCode !== 400) return reply.code(err.statusCode as 401).headers(err.headers).send(err.body as { error: string })
         if (err.statusCode === 429) return reply.code(429).send({ error: 'Too many requests', message: COMMON.tooManyRequests })
         return reply.code(400).send({ error: BOOTSTRAP_REQUIRED })
       }

@@ -17,6 +17,7 @@ import { authRoutes } from './users/auth-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
 import enrollment from './enrollment/enrollment-plugin.js'
+import agentFeatures from './agent/agent-plugin.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -66,6 +67,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(authRoutes)
   await app.register(userRoutes)
   await app.register(enrollment)
+  await app.register(agentFeatures)
 
   return app
 }

@@ -76,14 +76,19 @@ export function enroll(ctx: TestApp, token: TestToken, payload: unknown, remoteA
   })
 }
 
-const FIXTURES = join(__dirname, '../fixtures/scripts')
+const FIXTURES = join(__dirname, '../fixtures')
 
-/** Serves test/fixtures/scripts/<name>.sh for src/enrollment/scripts/<name>.sh (and nothing else). */
+/**
+ * Serves test/fixtures/scripts/<name>.sh for src/enrollment/scripts/<name>.sh and
+ * test/fixtures/shell-agent/patchmon-agent.sh for the shell agent; `omit` hides files by name.
+ */
 export function useFixtureScripts(ctx: TestApp, omit: string[] = []): void {
   ctx.app.scriptReader = (key: string) => {
     const name = key.split('/').pop() ?? ''
-    if (!key.startsWith('src/enrollment/scripts/') || omit.includes(name)) return undefined
-    const file = join(FIXTURES, name)
+    if (omit.includes(name)) return undefined
+    const folder = key.startsWith('src/enrollment/scripts/') ? 'scripts' : key.startsWith('src/agent/shell-agent/') ? 'shell-agent' : undefined
+    if (!folder) return undefined
+    const file = join(FIXTURES, folder, name)
     return existsSync(file) ? readFileSync(file) : undefined
   }
 }

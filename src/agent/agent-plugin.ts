@@ -8,6 +8,7 @@ import { SCRIPT_ASSETS } from '../enrollment/served-scripts.js'
 import { AgentConnections, type AgentConnectionState } from './agent-connections.js'
 import { agentSocketRoutes } from './agent-socket-routes.js'
 import { agentControlRoutes } from './agent-control-routes.js'
+import { integrationRoutes } from './integration-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,6 +30,7 @@ async function agentFeatures(app: FastifyInstance): Promise<void> {
   await app.register(agentUpdateRoutes)
   await app.register(agentSocketRoutes)
   await app.register(agentControlRoutes)
+  await app.register(integrationRoutes)
 }
 
 export default fp(agentFeatures, { name: 'agent-features', dependencies: ['app-context', 'rate-limits', 'session-auth', 'enrollment'] })

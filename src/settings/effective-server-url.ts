@@ -1,10 +1,18 @@
-// The public URL written into install scripts and OAuth callbacks. The dashboard setting wins,
-// then PATCHMON_SERVER_URL, then what the request itself says (Host header, proxy-aware protocol).
+// The public URL of this server, as browsers and agents reach it. The dashboard's Server URL
+// setting wins, then PATCHMON_SERVER_URL, then what the request itself says (scheme and Host,
+// honouring X-Forwarded-* only when TRUST_PROXY allows it).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { parseServerUrl } from '../config.js'
 
 export async function effectiveServerUrl(app: FastifyInstance, request: FastifyRequest): Promise<string> {
-  const fromSettings = await app.settings.get('server_url')
-  const url = fromSettings ?? app.config.serverUrl ?? `${request.protocol}://${request.host}`
-  // Agents join paths by concatenation: never hand out a trailing slash.
-  return url.replace(/\/+$/, '')
+  const stored = await app.settings.get('server_url')
+  if (stored) {
+    try {
+      return parseServerUrl(stored)
+    } catch {
+      // An unreadable stored value falls through to the configured or derived URL.
+    }
+  }
+  if (app.config.serverUrl) return app.config.serverUrl
+  return `${request.protocol}://${request.host}`
 }

@@ -2,6 +2,7 @@ import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { buildTestApp, type TestApp } from '../helpers/test-app.js'
 import { insertToken, useFixtureScripts, type TestToken } from './enrollment-fixtures.js'
+import { renderConfigBlock } from '../../src/enrollment/served-scripts.js'
 
 const scriptUrl = (token: TestToken | undefined, query: string) =>
   `/api/v1/auto-enrollment/script?${query}${token ? `&token_key=${encodeURIComponent(token.key)}&token_secret=${encodeURIComponent(token.secret)}` : ''}`
@@ -123,15 +124,24 @@ t.test('force=1, the self-signed setting and the request-derived URL', async (t)
   t.equal(plain.FORCE_INSTALL, 'false')
 })
 
-t.test('hostile values cannot break out of the quoting', async (t) => {
+t.test('a hostile Host header cannot break out of the quoting', async (t) => {
   const ctx = await buildTestApp(t)
   useFixtureScripts(ctx)
   const token = await insertToken(ctx)
-  const hostile = "http://x'; touch /tmp/pwned-$$; echo '\"$(id)`id`\\\n}${HOME}"
-  await ctx.store.db.insertInto('settings').values({ key: 'server_url', value: JSON.stringify(hostile), updated_at: new Date().toISOString() }).execute()
-  const res = await fetchScript(ctx, token)
+  const host = "pm.lan'$(id)`id`;touch${IFS}/tmp/pwned'\"${HOME}"
+  const res = await ctx.app.inject({ method: 'GET', url: scriptUrl(token, 'type=proxmox-lxc'), headers: { host } })
+  t.equal(res.statusCode, 200)
   for (const shell of ['bash', 'dash']) {
-    const values = runScript(shell, res.body)
-    t.equal(values.PATCHMON_URL, hostile, `${shell}: the value arrives byte for byte`)
+    t.equal(runScript(shell, res.body).PATCHMON_URL, `http://${host}`, `${shell}: the value arrives byte for byte`)
+  }
+})
+
+t.test('any value survives the generated header byte for byte under bash and dash', async (t) => {
+  const hostile = ["it's", "'; rm -rf / #", '$(id) `id` ${HOME} $HOME', 'line one\nline two', "\\'\\\\'", '}', '', ' leading and trailing ', '"double" quotes']
+  const block = renderConfigBlock(hostile.map((value, i) => ({ name: `V${i}`, value })), new Date())
+  const printer = hostile.map((_, i) => `printf '%s\\0' "$V${i}"`).join('\n')
+  for (const shell of ['bash', 'dash']) {
+    const out = execFileSync(shell, ['-s'], { input: `${block}\n${printer}\n`, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, encoding: 'utf8' })
+    t.same(out.split('\0').slice(0, -1), hostile, shell)
   }
 })

@@ -14,7 +14,7 @@ const TAGS = ['Agent']
 const AgentQuery = Type.Object({
   arch: Type.Optional(Type.String({ description: 'Go architecture name; default amd64' })),
   os: Type.Optional(Type.String({ description: 'linux, freebsd or windows; default inferred from the host' })),
-  type: Type.Optional(Type.String({ description: 'go: only upstream binaries count (never our shell agent)' })),
+  type: Type.Optional(Type.String({ description: 'go: only upstream binaries count, unless the User-Agent says "(shell)" (our shell agent)' })),
   currentVersion: Type.Optional(Type.String()),
   force: Type.Optional(Type.String())
 })
@@ -91,7 +91,10 @@ export const agentUpdateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const hostId = agentHostIdOf(request)
       const target = await targetOf(app, hostId, request.query)
-      const served = await app.agentCatalogue.find(target.os, target.arch, { goOnly: request.query.type === 'go' })
+      // A Go agent must never be offered the shell agent (it would replace its binary with a
+      // script). Our shell agent also sends type=go, and says "(shell)" in its User-Agent.
+      const shellAgentCaller = /\(shell\)/.test(request.headers['user-agent'] ?? '')
+      const served = await app.agentCatalogue.find(target.os, target.arch, { goOnly: request.query.type === 'go' && !shellAgentCaller })
       if (!served) throw notServed(target)
       const host = await app.store.db.selectFrom('hosts').select(['auto_update', 'agent_version']).where('id', '=', hostId).executeTakeFirstOrThrow()
       const current = request.query.currentVersion?.trim().replace(/^v/, '') || host.agent_version || null

@@ -59,6 +59,13 @@ t.test('version and download serve our shell agent when no upstream binary is pr
     hasUpdate: false
   })
 
+  const shellAgent = await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/hosts/agent/version?arch=amd64&os=linux&type=go&currentVersion=1.1.0',
+    headers: { ...headers, 'user-agent': 'patchmon-agent/1.1.0 (shell)' }
+  })
+  t.match(shellAgent.json(), { latestVersion: '1.2.0', hasUpdate: true, agentType: 'shell' }, 'our shell agent (type=go, "(shell)" User-Agent) is offered its update')
+
   const dl = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/agent/download?arch=amd64&os=linux&force=binary', headers })
   t.equal(dl.statusCode, 200)
   t.equal(dl.headers['content-type'], 'application/octet-stream')

@@ -26,6 +26,8 @@ import { homepageRoutes } from './homepage/homepage-routes.js'
 import hostsFeature from './hosts/hosts-plugin.js'
 import { agentRoutes } from './agent/agent-routes.js'
 import { settingsRoutes } from './settings/settings-routes.js'
+import enrollment from './enrollment/enrollment-plugin.js'
+import agentFeatures from './agent/agent-plugin.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -85,6 +87,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(settingsRoutes)
   await app.register(hostsFeature)
   await app.register(agentRoutes)
+  await app.register(enrollment)
+  await app.register(agentFeatures)
 
   return app
 }

@@ -10,6 +10,7 @@ import { hashSecret } from './security/secret-hashing.js'
 import { newPassword } from './security/random-tokens.js'
 import { insertUser } from './users/user-queries.js'
 import { revokeUserSessions } from './users/sessions.js'
+import { clearTfa } from './users/tfa-reset.js'
 import { APP_VERSION, PRODUCT_NAME } from './version.js'
 
 const HELP = `${PRODUCT_NAME} ${APP_VERSION}
@@ -21,6 +22,7 @@ Commands:
   migrate                            apply pending database migrations and exit
   admin create <username> [role]     create a user; the password comes from PATCHMON_ADMIN_PASSWORD or is generated and printed
   admin reset-password <username>    set a new password (PATCHMON_ADMIN_PASSWORD or generated) and sign the user out everywhere
+  admin reset-tfa <username>         turn two-factor authentication off (lost phone and backup codes)
   version                            print the version
 
 Settings (environment variable, flag, meaning):
@@ -128,7 +130,17 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
     })
     return
   }
-  throw new CliError('usage: patchmon admin create|reset-password <username>')
+  if (action === 'reset-tfa') {
+    if (!username) throw new CliError('usage: patchmon admin reset-tfa <username>')
+    await withStore(config, async (store) => {
+      const user = await store.db.selectFrom('users').select(['id', 'tfa_enabled']).where('username', '=', username).executeTakeFirst()
+      if (!user) throw new CliError(`no user named ${username}`)
+      await clearTfa(store.db, user.id)
+      console.log(user.tfa_enabled === 1 ? `Two-factor authentication of ${username} turned off` : `${username} had no two-factor authentication`)
+    })
+    return
+  }
+  throw new CliError('usage: patchmon admin create|reset-password|reset-tfa <username>')
 }
 
 export async function runCli(argv: string[]): Promise<void> {

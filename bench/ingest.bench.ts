@@ -32,6 +32,11 @@ const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!
 }
+/** CPU time of the server's thread only (the load generator runs in a worker thread). */
+const mainThreadCpuMs = (): number => {
+  const usage = process.threadCpuUsage()
+  return (usage.user + usage.system) / 1000
+}
 const ms = (v: number) => `${v.toFixed(2)} ms`
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
@@ -97,10 +102,13 @@ export async function runIngestBench(): Promise<void> {
     const loadPackages = debianPackages(LOAD_PACKAGES, { updates: 60 })
     const changed = loadPackages.map((p, i) => (i % 50 === 0 ? { ...p, currentVersion: `${p.currentVersion}~b` } : p))
     const loadBodies = [JSON.stringify(agentReport(loadPackages)), JSON.stringify(agentReport(changed))]
+    const cpuBefore = mainThreadCpuMs()
     const result = await load({ url: reportUrl, hosts: hosts.slice(1 + TRIALS), bodies: loadBodies, durationMs: LOAD_DURATION_MS, inFlight: LOAD_IN_FLIGHT })
+    const cpuPerReport = (mainThreadCpuMs() - cpuBefore) / Math.max(1, result.ok + result.failed)
     const perSecond = result.ok / (result.elapsedMs / 1000)
     console.log(`ingest: sustained ${LOAD_PACKAGES}-package reports from ${LOAD_HOSTS} hosts, ${LOAD_IN_FLIGHT} in flight, ${(result.elapsedMs / 1000).toFixed(1)} s on ${cpus().length} cores`)
     console.log(`  ${perSecond.toFixed(0)} reports/s (target >= 100), ${result.ok} ok, ${result.failed} failed${result.firstFailure ? ` (first: ${result.firstFailure})` : ''}`)
+    console.log(`  server thread CPU ${ms(cpuPerReport)} per report = capacity ${(1000 / cpuPerReport).toFixed(0)} reports/s on one core (independent of other load on the machine)`)
     console.log(`  latency median ${ms(median(result.latenciesMs))}, p99 ${ms([...result.latenciesMs].sort((a, b) => a - b)[Math.floor(result.latenciesMs.length * 0.99)] ?? 0)}`)
     global.gc?.()
     console.log(`memory: idle RSS after start ${mb(idleRss)}, after the load ${mb(process.memoryUsage().rss)}`)

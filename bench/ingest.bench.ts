@@ -20,6 +20,7 @@ import { ensureFirstAdmin } from '../src/users/first-admin.js'
 import { agentReport, debianPackages, type AgentPackage } from '../test/helpers/agent-fixtures.js'
 import type { LoadJob, LoadResult } from './ingest-load-worker.js'
 import { rawIngestMs } from './raw-ingest-baseline.js'
+import { FLEET_SIZE, seedFleet, timeGet } from './host-list-at-scale.js'
 
 const TRIALS = 9
 const FIRST_REPORT_PACKAGES = 2000
@@ -110,6 +111,14 @@ export async function runIngestBench(): Promise<void> {
     console.log(`  ${perSecond.toFixed(0)} reports/s (target >= 100), ${result.ok} ok, ${result.failed} failed${result.firstFailure ? ` (first: ${result.firstFailure})` : ''}`)
     console.log(`  server thread CPU ${ms(cpuPerReport)} per report = capacity ${(1000 / cpuPerReport).toFixed(0)} reports/s on one core (independent of other load on the machine)`)
     console.log(`  latency median ${ms(median(result.latenciesMs))}, p99 ${ms([...result.latenciesMs].sort((a, b) => a - b)[Math.floor(result.latenciesMs.length * 0.99)] ?? 0)}`)
+
+    seedFleet(store, FLEET_SIZE)
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }) })
+    const { token } = (await login.json()) as { token: string }
+    console.log(`dashboard reads with ${FLEET_SIZE + hosts.length} hosts, median of ${TRIALS}, over HTTP`)
+    for (const path of ['/api/v1/hosts?limit=50', '/api/v1/hosts?sort=updates&limit=50', '/api/v1/hosts?status=inactive&limit=50', '/api/v1/hosts?search=fleet-0999&limit=50', '/api/v1/dashboard/stats']) {
+      console.log(`  GET ${path.padEnd(42)} ${ms(median(await timeGet(`${base}${path}`, token, TRIALS)))}`)
+    }
     global.gc?.()
     console.log(`memory: idle RSS after start ${mb(idleRss)}, after the load ${mb(process.memoryUsage().rss)}`)
   } finally {

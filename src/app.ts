@@ -19,6 +19,9 @@ import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
 import tfa from './users/tfa-plugin.js'
 import discordLogin from './discord-login/discord-login-plugin.js'
+import { tokenRoutes } from './integration-tokens/token-routes.js'
+import { integrationApiRoutes } from './integration-api/api-routes.js'
+import { homepageRoutes } from './homepage/homepage-routes.js'
 import enrollment from './enrollment/enrollment-plugin.js'
 import agentFeatures from './agent/agent-plugin.js'
 
@@ -72,6 +75,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(userRoutes)
   await app.register(tfa)
   await app.register(discordLogin)
+  await app.register(homepageRoutes)
+  await app.register(tokenRoutes)
+  await app.register(integrationApiRoutes)
   await app.register(enrollment)
   await app.register(agentFeatures)
 

@@ -1,8 +1,11 @@
-// Runs every benchmark in turn and prints its figures (`npm run bench`). Each bench module
-// exports run(); add yours to the list. Ratios are measured against a baseline in the same run.
+// `npm run bench`: every benchmark in turn (or one: `npm run bench -- ingest`). Each prints its
+// figures next to a baseline measured in the same run; none asserts (targets are read by people,
+// not by CI timing).
+import { runIngestBench } from './ingest.bench.js'
 import { run as integrationApi } from './integration-api.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
+  ['ingest', runIngestBench],
   ['integration-api', integrationApi]
 ]
 

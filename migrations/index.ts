@@ -2,7 +2,9 @@
 // order, so keys are zero-padded. test/store/migrations.test.ts checks every file is listed here.
 import type { Migration } from 'kysely'
 import * as m0001 from './0001_initial.js'
+import * as m0005 from './0005_notifications.js'
 
 export const migrations: Record<string, Migration> = {
-  '0001_initial': m0001
+  '0001_initial': m0001,
+  '0005_notifications': m0005
 }

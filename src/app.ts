@@ -16,6 +16,8 @@ import { healthRoutes } from './http/health-routes.js'
 import { authRoutes } from './users/auth-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
+import notifications from './notifications/notifications-plugin.js'
+import reports from './reports/reports-plugin.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -64,6 +66,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(userRoutes)
+  await app.register(notifications)
+  await app.register(reports)
 
   return app
 }

@@ -97,8 +97,9 @@ export const DeliveryLogQuery = Type.Object({
   status: Type.Optional(Type.Union(['pending', 'sending', 'sent', 'failed'].map((s) => Type.Literal(s)))),
   since: Type.Optional(Type.String({ format: 'date-time' })),
   until: Type.Optional(Type.String({ format: 'date-time' })),
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 })
+  // Query strings arrive as text (the app's Ajv does not coerce types): digits, parsed by the route.
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$', description: '1-500, default 50' })),
+  offset: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$', description: 'default 0' }))
 })
 
 export const TestBody = Type.Object({ destination_id: Type.String({ minLength: 1, maxLength: 64 }) })

@@ -130,14 +130,14 @@ export class NotificationService {
     for (const resolve of list ?? []) resolve()
   }
 
-  /** On start: everything not finished goes back on the queue, honouring a pending back-off. */
+  /**
+   * On start: everything not finished goes back on the queue at once. A restart is a natural
+   * retry point (a back-off from before the restart has mostly elapsed by then), and it keeps
+   * "restart" from meaning "wait up to ten minutes for the alert".
+   */
   async requeuePending(): Promise<number> {
-    const rows = await this.db.selectFrom('notification_deliveries').select(['id', 'next_attempt_at']).where('status', 'in', ['pending', 'sending']).orderBy('created_at').execute()
-    const now = this.now().getTime()
-    for (const row of rows) {
-      const due = row.next_attempt_at ? Date.parse(row.next_attempt_at) - now : 0
-      this.enqueue(row.id, Math.max(0, Math.min(due, this.options.maxRetryDelayMs)))
-    }
+    const rows = await this.db.selectFrom('notification_deliveries').select('id').where('status', 'in', ['pending', 'sending']).orderBy('created_at').execute()
+    for (const row of rows) this.enqueue(row.id)
     if (rows.length > 0) this.log.info({ count: rows.length }, 'notification deliveries re-queued after start')
     return rows.length
   }

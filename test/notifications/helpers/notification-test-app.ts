@@ -67,3 +67,13 @@ export async function insertHost(ctx: TestApp, name: string, lastUpdate: Date | 
   await ctx.store.db.updateTable('hosts').set({ last_update: lastUpdate?.toISOString() ?? null, status: lastUpdate ? 'active' : 'pending' }).where('id', '=', host.id).execute()
   return host.id
 }
+
+/** Polls the newest delivery until it matches (bounded: 200 × 10 ms); for states between attempts. */
+export async function waitForNewestDelivery(ctx: NotificationTestApp, matches: (row: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {
+  for (let i = 0; i < 200; i++) {
+    const [row] = await deliveryLog(ctx)
+    if (row && matches(row)) return row
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  return undefined
+}

@@ -18,7 +18,9 @@ export interface ReportSchedule {
   time: string
 }
 
-export class ScheduleError extends Error {}
+export class ScheduleError extends Error {
+  override name = 'ScheduleError'
+}
 
 export const TIME_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]$'
 

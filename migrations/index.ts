@@ -3,8 +3,10 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001_initial.js'
 import * as m0005 from './0005_notifications.js'
+import * as m0007 from './0007_signin.js'
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
-  '0005_notifications': m0005
+  '0005_notifications': m0005,
+  '0007_signin': m0007
 }

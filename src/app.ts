@@ -9,6 +9,7 @@ import appContext from './app-context.js'
 import sessionAuth from './http/session-auth.js'
 import rateLimits from './http/rate-limits.js'
 import openapi from './http/openapi.js'
+import metrics from './metrics/metrics-plugin.js'
 import { registerErrorHandler } from './http/error-handler.js'
 import { registerJsonParser } from './http/json-body.js'
 import { loggerOptions } from './http/logging.js'
@@ -16,6 +17,8 @@ import { healthRoutes } from './http/health-routes.js'
 import { authRoutes } from './users/auth-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
+import tfa from './users/tfa-plugin.js'
+import discordLogin from './discord-login/discord-login-plugin.js'
 import notifications from './notifications/notifications-plugin.js'
 import reports from './reports/reports-plugin.js'
 
@@ -61,11 +64,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(rateLimits)
   await app.register(sessionAuth)
   await app.register(openapi)
+  await app.register(metrics)
 
   // Features, one plugin each, in the order of the spec's chapters.
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(userRoutes)
+  await app.register(tfa)
+  await app.register(discordLogin)
   await app.register(notifications)
   await app.register(reports)
 

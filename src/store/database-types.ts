@@ -31,6 +31,8 @@ export interface UsersTable {
   discord_username: string | null
   discord_avatar: string | null
   discord_linked_at: string | null
+  /** Last TOTP time step accepted (0007): a code is refused at or below it, so none is replayed. */
+  tfa_last_used_step: number | null
   created_at: string
   updated_at: string
 }
@@ -243,6 +245,17 @@ export interface ScheduledReportsTable {
   updated_at: string
 }
 
+export interface DiscordLoginSettingsTable {
+  id: string
+  enabled: Generated<Flag>
+  client_id: string | null
+  /** Sealed with the secret box; never returned by the API. */
+  client_secret: string | null
+  redirect_uri: string | null
+  button_text: string | null
+  updated_at: string
+}
+
 export interface DB {
   roles: RolesTable
   users: UsersTable
@@ -262,6 +275,7 @@ export interface DB {
   notification_deliveries: NotificationDeliveriesTable
   host_alert_states: HostAlertStatesTable
   scheduled_reports: ScheduledReportsTable
+  discord_login_settings: DiscordLoginSettingsTable
 }
 
 export type UserRow = Selectable<UsersTable>

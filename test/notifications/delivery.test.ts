@@ -65,6 +65,7 @@ t.test('5xx and timeouts are retried with back-off, then fail with a readable li
   const ctx = await buildNotificationTestApp(t)
   await addRule(ctx, await addDestination(ctx, GENERIC_URL))
   ctx.app.notifications.options.maxAttempts = 3
+  ctx.app.notifications.http.timeoutMs = 300
   ctx.receiver.script({ status: 500, body: 'boom' }, { status: 200, hang: true }, { status: 500, body: 'still broken' })
   const started = Date.now()
   await emitAndSettle(ctx, () => ctx.app.events.emit('account_locked', locked))

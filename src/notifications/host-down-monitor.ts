@@ -1,7 +1,9 @@
 // Host down / up, decided here (Beszel style): a host is down when its last report is older than
 // the update interval plus a grace period, so one late report pages nobody. "Came up" is sent only
 // after a "went down" was sent; the per-host state lives in host_alert_states so it survives
-// restarts. Hosts that never reported are "awaiting first report", not down.
+// restarts. Hosts that never reported are "awaiting first report", not down. After the server
+// itself was down, agents could not report either: a host only counts as down once the server has
+// been watching for a full interval + grace (`watchingSince`), so a restart pages nobody.
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import type { AppEvents } from '../events/app-events.js'
@@ -12,7 +14,7 @@ export interface HostDownCheck {
   cameUp: string[]
 }
 
-export async function checkHostsDown(db: Kysely<DB>, settings: SettingsStore, events: AppEvents, now: Date): Promise<HostDownCheck> {
+export async function checkHostsDown(db: Kysely<DB>, settings: SettingsStore, events: AppEvents, now: Date, watchingSince: Date): Promise<HostDownCheck> {
   const interval = await settings.get('update_interval')
   const grace = await settings.get('host_down_grace_minutes')
   const thresholdSeconds = Math.max(1, (Number(interval) + Number(grace)) * 60)
@@ -23,8 +25,9 @@ export async function checkHostsDown(db: Kysely<DB>, settings: SettingsStore, ev
     if (host.status === 'inactive' || host.status === 'disabled') continue
     const lastUpdate = host.last_update as string
     const silentSeconds = (now.getTime() - Date.parse(lastUpdate)) / 1000
+    const watchedSeconds = (now.getTime() - watchingSince.getTime()) / 1000
     const state = states.get(host.id)
-    if (silentSeconds > thresholdSeconds && !state) {
+    if (silentSeconds > thresholdSeconds && watchedSeconds > thresholdSeconds && !state) {
       // State first: a crash between the two sends nothing rather than sending twice.
       await db.insertInto('host_alert_states').values({ host_id: host.id, down_since: lastUpdate, notified_at: now.toISOString() }).execute()
       events.emit('host_went_down', { hostId: host.id, hostName: host.friendly_name, lastUpdate, thresholdSeconds })

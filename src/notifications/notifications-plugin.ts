@@ -45,7 +45,18 @@ async function notificationsPlugin(app: FastifyInstance): Promise<void> {
     app.events.on(name, (payload) => service.track(route(name, payload as never)))
   }
 
-  app.timers.add({ name: HOST_DOWN_TIMER, everyMs: 60_000, run: () => service.track(checkHostsDown(app.store.db, app.settings, app.events, service.now())).then(() => undefined) })
+  // Set by the first check after start, from the same (injectable) clock.
+  let watchingSince: Date | undefined
+  app.timers.add({
+    name: HOST_DOWN_TIMER,
+    everyMs: 60_000,
+    runOnStart: true,
+    run: async () => {
+      const now = service.now()
+      watchingSince ??= now
+      await service.track(checkHostsDown(app.store.db, app.settings, app.events, now, watchingSince))
+    }
+  })
   app.timers.add({ name: LOG_RETENTION_TIMER, everyMs: 6 * 3_600_000, runOnStart: true, run: () => pruneDeliveryLog(app).then(() => undefined) })
 
   app.addHook('onReady', async () => {

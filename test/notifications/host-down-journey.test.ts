@@ -38,6 +38,7 @@ t.test('a stopped agent gives one Host Down after the grace period and one Host 
   const blip = await insertHost(ctx, 'blip01', t0)
   await insertHost(ctx, 'never-reported', null)
 
+  await tick(ctx, t0) // the server starts watching
   await tick(ctx, new Date(t0.getTime() + 60 * MINUTE))
   t.same(titles(ctx), [], 'on schedule: nothing')
   // blip01 is late by less than the grace period, then reports.
@@ -79,8 +80,29 @@ t.test('the threshold follows the update interval and grace settings', async (t)
   const host = await insertHost(ctx, 'fast01', t0)
   const events: string[] = []
   ctx.app.events.on('host_went_down', (p) => void events.push(`${p.hostId}:${p.thresholdSeconds}`))
+  await tick(ctx, t0)
   await tick(ctx, new Date(t0.getTime() + 7 * MINUTE))
   t.same(events, [], 'exactly interval + grace is not yet down')
   await tick(ctx, new Date(t0.getTime() + 7 * MINUTE + 1000))
   t.same(events, [`${host}:420`])
+})
+
+t.test('after the server itself was down, hosts get a full interval + grace to report before any alert', async (t) => {
+  const ctx = await buildNotificationTestApp(t)
+  await ctx.app.settings.set('update_interval', 60)
+  await ctx.app.settings.set('host_down_grace_minutes', 5)
+  const t0 = new Date('2026-06-01T10:00:00.000Z')
+  const quiet = await insertHost(ctx, 'quiet01', t0)
+  const reporting = await insertHost(ctx, 'reporting01', t0)
+  const events: string[] = []
+  ctx.app.events.on('host_went_down', (p) => void events.push(p.hostName))
+  // The server comes back three hours after both hosts last reported.
+  const start = new Date(t0.getTime() + 180 * MINUTE)
+  await tick(ctx, start)
+  t.same(events, [], 'no page at start-up for silence the server could not observe')
+  await checkIn(ctx, reporting, new Date(start.getTime() + 10 * MINUTE))
+  await tick(ctx, new Date(start.getTime() + 66 * MINUTE))
+  t.same(events, ['quiet01'], 'only the host that stayed silent while watched')
+  const states = await ctx.store.db.selectFrom('host_alert_states').select('host_id').execute()
+  t.same(states.map((s) => s.host_id), [quiet], 'alert state kept for the silent host only')
 })

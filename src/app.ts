@@ -11,6 +11,7 @@ import rateLimits from './http/rate-limits.js'
 import openapi from './http/openapi.js'
 import metrics from './metrics/metrics-plugin.js'
 import { registerErrorHandler } from './http/error-handler.js'
+import { createValidatorCompiler } from './http/validator-compiler.js'
 import { registerJsonParser } from './http/json-body.js'
 import { loggerOptions } from './http/logging.js'
 import { healthRoutes } from './http/health-routes.js'
@@ -19,6 +20,14 @@ import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
 import tfa from './users/tfa-plugin.js'
 import discordLogin from './discord-login/discord-login-plugin.js'
+import { tokenRoutes } from './integration-tokens/token-routes.js'
+import { integrationApiRoutes } from './integration-api/api-routes.js'
+import { homepageRoutes } from './homepage/homepage-routes.js'
+import hostsFeature from './hosts/hosts-plugin.js'
+import { agentRoutes } from './agent/agent-routes.js'
+import { settingsRoutes } from './settings/settings-routes.js'
+import enrollment from './enrollment/enrollment-plugin.js'
+import agentFeatures from './agent/agent-plugin.js'
 import notifications from './notifications/notifications-plugin.js'
 import reports from './reports/reports-plugin.js'
 
@@ -56,6 +65,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     requestIdHeader: false
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // Query strings and params are coerced to their declared types; bodies never are.
+  app.setValidatorCompiler(createValidatorCompiler())
   registerErrorHandler(app)
   registerJsonParser(app)
   await ensureBuiltinRoles(store.db)
@@ -72,6 +83,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(userRoutes)
   await app.register(tfa)
   await app.register(discordLogin)
+  await app.register(homepageRoutes)
+  await app.register(tokenRoutes)
+  await app.register(integrationApiRoutes)
+  await app.register(settingsRoutes)
+  await app.register(hostsFeature)
+  await app.register(agentRoutes)
+  await app.register(enrollment)
+  await app.register(agentFeatures)
   await app.register(notifications)
   await app.register(reports)
 

@@ -181,6 +181,38 @@ export interface AutoEnrollmentTokensTable {
   updated_at: string
 }
 
+export interface AgentJobsTable {
+  id: string
+  host_id: string
+  job_name: string
+  status: string
+  attempt: Generated<number>
+  created_at: string
+  completed_at: string | null
+  error_message: string | null
+  output: string | null
+}
+
+export interface DockerContainersTable {
+  host_id: string
+  container_id: string
+  name: string
+  image: string
+  state: string
+  status: string
+  details: string
+  updated_at: string
+}
+
+/** docker_images, docker_volumes and docker_networks share this shape. */
+export interface DockerObjectsTable {
+  host_id: string
+  object_id: string
+  name: string
+  details: string
+  updated_at: string
+}
+
 export interface NotificationDestinationsTable {
   id: string
   channel_type: string
@@ -270,6 +302,11 @@ export interface DB {
   host_repositories: HostRepositoriesTable
   report_history: ReportHistoryTable
   auto_enrollment_tokens: AutoEnrollmentTokensTable
+  agent_jobs: AgentJobsTable
+  docker_containers: DockerContainersTable
+  docker_images: DockerObjectsTable
+  docker_volumes: DockerObjectsTable
+  docker_networks: DockerObjectsTable
   notification_destinations: NotificationDestinationsTable
   notification_routes: NotificationRoutesTable
   notification_deliveries: NotificationDeliveriesTable

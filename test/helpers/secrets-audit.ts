@@ -17,7 +17,15 @@ const HANDOVER_ROUTES = [
   /^\/api\/v1\/hosts\/install/ // the install script carries the one-time bootstrap token
 ]
 
+// Request bodies that carry no secret although they use a secret-looking key: an agent report's
+// `repositories[].url` is a package mirror shown back on the host's page.
+const INVENTORY_ROUTES = [/^\/+api\/v1\/+hosts\/+update\/?(\?|$)/]
+
 const MIN_SECRET_LENGTH = 12
+
+// Responses where a secret-sounding field holds no secret (the spec's gethomepage health reply
+// puts the credential's *name* in `api_key`).
+const NOT_SECRET_RESPONSES = [/^\/api\/v1\/gethomepage\/health/]
 
 function collect(value: unknown, into: Set<string>, key?: string): void {
   if (typeof value === 'string') {
@@ -48,6 +56,7 @@ export function auditSecrets(app: FastifyInstance): SecretsAudit {
   const known = new Set<string>()
   const violations: string[] = []
   app.addHook('preHandler', async (request) => {
+    if (INVENTORY_ROUTES.some((r) => r.test(request.url))) return
     collect(request.body, known)
   })
   app.addHook('onSend', async (request, _reply, payload) => {
@@ -57,7 +66,7 @@ export function auditSecrets(app: FastifyInstance): SecretsAudit {
       for (const secret of known) if (text.includes(secret)) violations.push(`${request.method} ${url.split('?')[0]} returned a secret created earlier (${secret.slice(0, 4)}…)`)
     }
     // Secrets created by this response may appear in it (shown once); later responses are checked.
-    collect(parse(text), known)
+    if (!NOT_SECRET_RESPONSES.some((r) => r.test(url))) collect(parse(text), known)
     return payload
   })
   return {

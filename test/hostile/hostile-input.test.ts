@@ -33,6 +33,9 @@ const LEAK = /\bat [\w.<>]+ \(|\.(ts|js):\d+:\d+|node_modules|\/work\/|\/home\/|
 
 t.test('every route survives generated hostile input', async (t) => {
   const ctx = await buildTestApp(t, {
+    // The same junk strings go into secret and non-secret fields alike, so the secrets audit
+    // would see its own junk echoed back; the suite-wide audit covers real flows.
+    skipSecretsAudit: true,
     env: { AUTH_RATE_LIMIT_MAX: '1000000', RATE_LIMIT_MAX: '1000000', AGENT_RATE_LIMIT_MAX: '1000000', GETHOMEPAGE_RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'warn' }
   })
   const host = await createHost(ctx.store.db, { friendlyName: 'hostile-target' })

@@ -1,8 +1,9 @@
 // The issue's "done when" journey: add a Discord webhook, add a rule, stop an agent, see one
 // "Host Down" embed after the grace period and one "Host Up" when it returns — across a restart.
-// The agent's check-in is simulated by writing hosts.last_update (what POST /api/v1/hosts/ping
-// does) until the hosts/agent feature lands on main.
+// The second test walks it with the real agent path (POST /api/v1/hosts/ping); the first drives
+// every timestamp explicitly.
 import t from 'tap'
+import { agentHeaders, createHostViaApi } from '../helpers/agent-fixtures.js'
 import { buildNotificationTestApp, DISCORD_URL, insertHost, type NotificationTestApp } from './helpers/notification-test-app.js'
 import { HOST_DOWN_TIMER } from '../../src/notifications/notifications-plugin.js'
 
@@ -105,4 +106,38 @@ t.test('after the server itself was down, hosts get a full interval + grace to r
   t.same(events, ['quiet01'], 'only the host that stayed silent while watched')
   const states = await ctx.store.db.selectFrom('host_alert_states').select('host_id').execute()
   t.same(states.map((s) => s.host_id), [quiet], 'alert state kept for the silent host only')
+})
+
+t.test('journey through the real agent ping: stop the agent, one Host Down; it pings again, one Host Up', async (t) => {
+  let ctx = await buildNotificationTestApp(t)
+  await ctx.app.settings.set('update_interval', 60)
+  await ctx.app.settings.set('host_down_grace_minutes', 5)
+  const dest = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: ctx.auth, payload: { channel_type: 'webhook', display_name: 'Ops Discord', config: { url: DISCORD_URL } } })
+  await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/routes', headers: ctx.auth, payload: { destination_id: dest.json().id, event_types: ['host_went_down', 'host_came_up'] } })
+  const host = await createHostViaApi(ctx.app, ctx.adminToken, 'web01.example.com')
+  const ping = () => ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/ping', headers: agentHeaders(host), payload: '' })
+  t.equal((await ping()).statusCode, 200)
+
+  // The server has been watching for 70 minutes; the agent was stopped right after its ping.
+  const now = Date.now()
+  await tick(ctx, new Date(now - 70 * MINUTE))
+  await tick(ctx, new Date(now))
+  t.same(titles(ctx), [], 'a fresh ping: nothing')
+  // 66 minutes pass without a ping (interval 60 + grace 5): age the stored report instead of waiting.
+  await checkIn(ctx, host.id, new Date(now - 66 * MINUTE))
+  await tick(ctx, new Date(now))
+  t.same(titles(ctx), ['Host Down: web01.example.com'])
+  await tick(ctx, new Date(now + MINUTE))
+  t.equal(ctx.receiver.requests.length, 1, 'one Host Down, not one per check')
+
+  ctx = await ctx.restartNotifications()
+  await tick(ctx, new Date(now + 2 * MINUTE))
+  t.equal(ctx.receiver.requests.length, 1, 'no repeat after a restart')
+
+  // The agent is started again and pings.
+  t.equal((await ping()).statusCode, 200)
+  await tick(ctx, new Date())
+  t.same(titles(ctx), ['Host Down: web01.example.com', 'Host Up: web01.example.com'])
+  const log = await ctx.app.inject({ method: 'GET', url: '/api/v1/notifications/delivery-log?destination_id=' + dest.json().id, headers: ctx.auth })
+  t.same(log.json().deliveries.map((d: { event_type: string; status: string }) => `${d.event_type}:${d.status}`).sort(), ['host_came_up:sent', 'host_went_down:sent'])
 })

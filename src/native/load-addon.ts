@@ -7,8 +7,8 @@
 //   dlopen'ed from there. Not /tmp: it may be mounted noexec, and dlopen needs an exec mount.
 // - plain bundle (`node dist/app.cjs`): `dist/native/<name>.node`, copied there by the build.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { chownSync, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import * as nodeSea from 'node:sea'
 import { parseFlags, resolveDataDir } from '../config.js'
 
@@ -20,6 +20,18 @@ function dlopen(file: string): unknown {
   const mod = { exports: {} }
   process.dlopen(mod, file)
   return mod.exports
+}
+
+/**
+ * When root runs a command (`patchmon backup`) on the service's data folder, what it extracts must
+ * stay usable by the service user, who will later need to add its own files there.
+ */
+function ownLikeDataDir(dir: string, file: string): void {
+  if (process.getuid?.() !== 0) return
+  const { uid, gid } = statSync(dirname(dir))
+  if (uid === 0) return
+  chownSync(dir, uid, gid)
+  chownSync(file, uid, gid)
 }
 
 /** Writes the embedded addon into the data folder (once per content hash) and returns its path. */
@@ -35,6 +47,7 @@ function extractEmbeddedAddon(name: AddonName): string {
     const tmp = `${file}.${process.pid}.tmp`
     writeFileSync(tmp, bytes, { mode: 0o640 })
     renameSync(tmp, file)
+    ownLikeDataDir(dir, file)
   }
   return file
 }

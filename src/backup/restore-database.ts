@@ -6,7 +6,6 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, 
 import { join, resolve } from 'node:path'
 import { databaseFile, openStore } from '../store/open-database.js'
 import { migrateToLatest } from '../store/migrate.js'
-import { ensureBuiltinRoles } from '../users/role-queries.js'
 import { acquireDataDirLock } from './data-dir-lock.js'
 import { BackupFileError, KEYS_TABLE, inspectBackup, loadKeys, type BackupFacts } from './backup-file.js'
 
@@ -89,7 +88,6 @@ export async function restoreDatabase(dataDir: string, source: string, progress:
     const store = openStore(target)
     try {
       const result = await migrateToLatest(store)
-      await ensureBuiltinRoles(store.db)
       const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
       progress(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date')
     } finally {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { join } from 'node:path'
 import { buildAll, type BuildResult } from '../../packaging/build.js'
 import { cleanEnv, login, runSync, startServer } from './run-binary.js'
+import { agentReport, debianPackages } from '../helpers/agent-fixtures.js'
 
 const PASSWORD = 'first-admin-password'
 // Inside the project (build/ is ignored by git): the plain bundle reads its assets from the tree.
@@ -66,6 +67,23 @@ t.test('the executable serves, backs up online, stops cleanly on SIGTERM, and it
     t.equal(res.status, 201, `user ${i} created`)
   }
 
+  // An agent report through the real route: a host, its credentials, a report with packages.
+  const created = await fetch(`${base}/api/v1/hosts`, { method: 'POST', headers: auth, body: JSON.stringify({ friendly_name: 'web-01' }) })
+  t.equal(created.status, 201)
+  const host = (await created.json()) as { id: string; api_id: string; api_key: string }
+  const report = await fetch(`${base}/api/v1/hosts/update`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-id': host.api_id, 'x-api-key': host.api_key },
+    body: JSON.stringify(agentReport(debianPackages(300, { updates: 20 })))
+  })
+  t.equal(report.status, 200)
+  t.match(await report.json(), { packagesProcessed: 300, updatesAvailable: 20 })
+
+  // A served script comes out of the executable's assets.
+  const removeScript = await fetch(`${base}/api/v1/hosts/remove`)
+  t.equal(removeScript.status, 200)
+  t.match(await removeScript.text(), /^#!\/bin\/(ba)?sh/)
+
   // Swagger UI's static files come out of the executable (the plugin's own folder is absent).
   for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'logo.svg']) {
     const res = await fetch(`${base}/api/v1/api-docs/static/${file}`, { headers: auth })
@@ -105,7 +123,9 @@ t.test('the executable serves, backs up online, stops cleanly on SIGTERM, and it
   // The restored folder serves the same accounts with the same keys.
   const again = await startServer(built.executable, [], elsewhere, cleanEnv())
   t.teardown(() => again.child.kill('SIGKILL'))
-  t.ok(await login(again.port, 'operator1', 'operator-password'))
+  const token2 = await login(again.port, 'operator1', 'operator-password')
+  const hosts = await fetch(`http://127.0.0.1:${again.port}/api/v1/hosts/${host.id}`, { headers: { authorization: `Bearer ${token2}` } })
+  t.match(await hosts.json(), { total_packages: 300, outdated_packages: 20 }, 'the restored host has its packages')
   again.child.kill('SIGTERM')
   t.equal(await again.exited, 0)
 })

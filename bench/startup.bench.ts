@@ -12,6 +12,7 @@ import { createHost } from '../src/hosts/host-service.js'
 import { databaseFile, openStore } from '../src/store/open-database.js'
 import { migrateToLatest } from '../src/store/migrate.js'
 import { ensureFirstAdmin } from '../src/users/first-admin.js'
+import { ensureBuiltinRoles } from '../src/users/role-queries.js'
 import { agentReport, debianPackages } from '../test/helpers/agent-fixtures.js'
 import { freePort, cleanEnv } from '../test/packaging/run-binary.js'
 
@@ -76,6 +77,7 @@ async function seededDataDir(work: string): Promise<{ dir: string; hosts: { apiI
   const config = loadConfig({ PATCHMON_DATA_DIR: dir, PATCHMON_ADMIN_PASSWORD: PASSWORD })
   const store = openStore(databaseFile(dir))
   await migrateToLatest(store)
+  await ensureBuiltinRoles(store.db)
   await ensureFirstAdmin(store.db, config.adminPassword)
   const hosts: { apiId: string; apiKey: string }[] = []
   for (let i = 0; i < HOSTS; i += IN_FLIGHT) {

@@ -36,8 +36,9 @@ export async function bundleApp(outFile: string): Promise<void> {
     platform: 'node',
     target: 'node26',
     format: 'cjs',
-    minifyWhitespace: true,
-    minifySyntax: true,
+    // Smaller bundle, smaller code cache, faster parse; keepNames keeps function and class names
+    // readable in logged errors.
+    minify: true,
     keepNames: true,
     sourcemap: false,
     legalComments: 'none',

@@ -3,6 +3,7 @@
 // scripts, agent files, dashboard output) are embedded without editing this file.
 import { globSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { SWAGGER_UI_FILES, SWAGGER_UI_STATIC_DIR } from '../src/http/swagger-ui-files.js'
 
 export const ASSET_GLOBS = [
   // Every non-TypeScript file under src/: served scripts (src/enrollment/scripts/*.sh), the shell
@@ -10,8 +11,8 @@ export const ASSET_GLOBS = [
   'src/**/*',
   // The dashboard's build output (npm run build:ui), when the dashboard is part of the tree.
   'build/dashboard/**/*',
-  // Swagger UI's static files, which the bundled app serves itself (src/http/openapi.ts).
-  'node_modules/@fastify/swagger-ui/static/*'
+  // Swagger UI's static files that its page loads, served by src/http/swagger-ui-files.ts.
+  ...Object.keys(SWAGGER_UI_FILES).map((file) => `${SWAGGER_UI_STATIC_DIR}/${file}`)
 ]
 
 const NOT_ASSETS = /\.(ts|tsx|mts|cts|map)$|(^|\/)\.[^/]*$/

@@ -5,9 +5,11 @@
 import type { FastifyInstance } from 'fastify'
 import { readAsset } from '../assets/read-asset.js'
 
-const STATIC_DIR = 'node_modules/@fastify/swagger-ui/static'
+export const SWAGGER_UI_STATIC_DIR = 'node_modules/@fastify/swagger-ui/static'
+const STATIC_DIR = SWAGGER_UI_STATIC_DIR
 
-const FILES: Record<string, string> = {
+/** The files Swagger UI's page loads, and their content types (the build embeds exactly these). */
+export const SWAGGER_UI_FILES: Record<string, string> = {
   'index.css': 'text/css; charset=utf-8',
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
@@ -24,7 +26,7 @@ export function swaggerUiLogo(): { type: string; content: Buffer } {
 }
 
 export function registerSwaggerUiFiles(app: FastifyInstance, routePrefix: string): void {
-  for (const [file, type] of Object.entries(FILES)) {
+  for (const [file, type] of Object.entries(SWAGGER_UI_FILES)) {
     app.get(`${routePrefix}/static/${file}`, { schema: { hide: true } }, async (_request, reply) =>
       reply.type(type).header('cache-control', 'public, max-age=86400').send(readAsset(`${STATIC_DIR}/${file}`))
     )

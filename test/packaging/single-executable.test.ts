@@ -51,6 +51,18 @@ t.test('the executable prints its version and help from an empty folder without 
   t.match(help.stdout, /restore <file>/)
   t.match(help.stdout, /PATCHMON_DATA_DIR/)
   t.same(readdirSync(cwd), [], '--version and --help write nothing')
+
+  const migrate = runSync(built.executable, ['migrate'], cwd, cleanEnv())
+  t.equal(migrate.status, 0, migrate.stderr)
+  t.match(migrate.stdout, /is at the latest schema/)
+  const create = runSync(built.executable, ['admin', 'create', 'auditor', 'readonly'], cwd, cleanEnv())
+  t.equal(create.status, 0, create.stderr)
+  t.match(create.stdout, /Created readonly auditor\npassword: \S{12,}/)
+  const reset = runSync(built.executable, ['admin', 'reset-password', 'auditor'], cwd, cleanEnv({ PATCHMON_ADMIN_PASSWORD: 'chosen-password' }))
+  t.equal(reset.status, 0, reset.stderr)
+  const unknown = runSync(built.executable, ['frobnicate'], cwd, cleanEnv())
+  t.equal(unknown.status, 1)
+  t.match(unknown.stderr, /unknown command frobnicate/)
 })
 
 t.test('the executable serves, backs up online, stops cleanly on SIGTERM, and its backup restores elsewhere', async (t) => {

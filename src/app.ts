@@ -16,6 +16,7 @@ import { healthRoutes } from './http/health-routes.js'
 import { authRoutes } from './users/auth-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
+import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -64,6 +65,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(userRoutes)
+  // The dashboard answers every other HTML GET with its index page, so it stays last.
+  await app.register(dashboardRoutes)
 
   return app
 }

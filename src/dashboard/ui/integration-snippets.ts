@@ -1,0 +1,71 @@
+// Ready-to-paste text for the integration tokens: enrollment one-liners, the gethomepage widget
+// YAML (the shape of the spec's gethomepage chapter), Basic-auth examples and the Ansible inventory.
+
+export type IntegrationType = 'proxmox-lxc' | 'direct-host' | 'api' | 'gethomepage'
+
+export const TYPE_LABELS: Record<IntegrationType, string> = {
+  'proxmox-lxc': 'Proxmox LXC auto-enrollment',
+  'direct-host': 'Direct host enrollment',
+  api: 'API (scoped Basic auth)',
+  gethomepage: 'GetHomepage widget'
+}
+
+export function enrollmentOneLiner(serverUrl: string, type: 'proxmox-lxc' | 'direct-host', key: string, secret: string): string {
+  const url = `${serverUrl}/api/v1/auto-enrollment/script?type=${type}&token_key=${encodeURIComponent(key)}&token_secret=${encodeURIComponent(secret)}`
+  // The Proxmox script needs bash; the direct-host script is POSIX sh (Alpine has no bash).
+  return `curl -s "${url}" | ${type === 'proxmox-lxc' ? 'bash' : 'sh'}`
+}
+
+export function basicCredentials(key: string, secret: string): string {
+  return btoa(`${key}:${secret}`)
+}
+
+export function gethomepageYaml(serverUrl: string, key: string, secret: string): string {
+  return `- PatchMon:
+    href: ${serverUrl}
+    description: PatchMon Statistics
+    icon: ${serverUrl}/assets/favicon.svg
+    widget:
+      type: customapi
+      url: ${serverUrl}/api/v1/gethomepage/stats
+      headers:
+        Authorization: Basic ${basicCredentials(key, secret)}
+      mappings:
+        - field: total_hosts
+          label: Total Hosts
+        - field: hosts_needing_updates
+          label: Needs Updates
+        - field: security_updates
+          label: Security Updates
+`
+}
+
+export function apiCurlExample(serverUrl: string, key: string, secret: string): string {
+  return `curl -u "${key}:${secret}" "${serverUrl}/api/v1/api/hosts"`
+}
+
+export function ansibleInventory(serverUrl: string, key: string, secret: string): string {
+  return `---
+plugin: patchmon.dynamic_inventory
+api_url: ${serverUrl}/api/v1/api/hosts/
+api_key: ${key}
+api_secret: ${secret}
+verify_ssl: ${serverUrl.startsWith('https://') ? 'true' : 'false'}
+`
+}
+
+/** The YAML the server put in the create response (any string field holding a customapi widget). */
+export function yamlFromResponse(reply: unknown): string | undefined {
+  const seen = new Set<unknown>()
+  const walk = (v: unknown): string | undefined => {
+    if (typeof v === 'string') return v.includes('customapi') ? v : undefined
+    if (typeof v !== 'object' || v === null || seen.has(v)) return undefined
+    seen.add(v)
+    for (const inner of Object.values(v as Record<string, unknown>)) {
+      const found = walk(inner)
+      if (found) return found
+    }
+    return undefined
+  }
+  return walk(reply)
+}

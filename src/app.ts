@@ -9,6 +9,7 @@ import appContext from './app-context.js'
 import sessionAuth from './http/session-auth.js'
 import rateLimits from './http/rate-limits.js'
 import openapi from './http/openapi.js'
+import metrics from './metrics/metrics-plugin.js'
 import { registerErrorHandler } from './http/error-handler.js'
 import { registerJsonParser } from './http/json-body.js'
 import { loggerOptions } from './http/logging.js'
@@ -60,6 +61,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(rateLimits)
   await app.register(sessionAuth)
   await app.register(openapi)
+  await app.register(metrics)
 
   // Features, one plugin each, in the order of the spec's chapters.
   await app.register(healthRoutes)

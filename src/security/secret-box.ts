@@ -11,7 +11,9 @@ export interface SecretBox {
   isSealed(stored: string): boolean
 }
 
-export class SecretBoxError extends Error {}
+export class SecretBoxError extends Error {
+  override name = 'SecretBoxError'
+}
 
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new Error('secret box key must be 32 bytes')

@@ -1,0 +1,67 @@
+// The CLI as users run it: a real process on a temp data folder.
+import t from 'tap'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { tempDataDir } from './helpers/test-app.js'
+
+const TSX = join(__dirname, '../node_modules/.bin/tsx')
+const MAIN = join(__dirname, '../src/main.ts')
+
+function cli(args: string[], env: Record<string, string>) {
+  return spawnSync(TSX, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, encoding: 'utf8', timeout: 60_000 })
+}
+
+t.test('version and help', async (t) => {
+  t.match(cli(['--version'], {}).stdout, /^patchmon \d+\.\d+\.\d+/)
+  t.match(cli(['version'], {}).stdout, /^patchmon \d+\.\d+\.\d+/)
+  const help = cli(['--help'], {}).stdout
+  t.match(help, /admin reset-password/)
+  t.match(help, /PATCHMON_DATA_DIR/)
+})
+
+t.test('migrate, admin create and admin reset-password work on a data folder', async (t) => {
+  const dir = tempDataDir()
+  const migrate = cli(['migrate'], { PATCHMON_DATA_DIR: dir })
+  t.equal(migrate.status, 0, migrate.stderr)
+  t.match(migrate.stdout, /latest schema/)
+  const create = cli(['admin', 'create', 'ops'], { PATCHMON_DATA_DIR: dir })
+  t.equal(create.status, 0, create.stderr)
+  t.match(create.stdout, /Created superadmin ops\npassword: [A-Za-z0-9]{20}/)
+  const again = cli(['admin', 'create', 'ops'], { PATCHMON_DATA_DIR: dir })
+  t.equal(again.status, 1)
+  t.match(again.stderr, /^patchmon: user ops already exists/)
+  const reset = cli(['admin', 'reset-password', 'ops'], { PATCHMON_DATA_DIR: dir, PATCHMON_ADMIN_PASSWORD: 'chosen-password' })
+  t.equal(reset.status, 0, reset.stderr)
+  t.notMatch(reset.stdout, /chosen-password/, 'a chosen password is not echoed')
+  const unknown = cli(['admin', 'reset-password', 'ghost'], { PATCHMON_DATA_DIR: dir })
+  t.equal(unknown.status, 1)
+})
+
+t.test('a bad setting stops start-up with one line naming it', async (t) => {
+  const res = cli(['serve'], { PATCHMON_DATA_DIR: tempDataDir(), PORT: 'eighty' })
+  t.equal(res.status, 1)
+  t.equal(res.stderr.trim(), 'patchmon: Invalid PORT: must be an integer between 1 and 65535 (got "eighty")')
+})
+
+t.test('serve prints the first admin password once, serves, and exits 0 on SIGTERM', async (t) => {
+  const dir = tempDataDir()
+  const port = String(20000 + Math.floor(Math.random() * 20000))
+  const child = spawn(TSX, [MAIN, 'serve'], { env: { ...process.env, PATCHMON_DATA_DIR: dir, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  const deadline = Date.now() + 60_000
+  while (!out.includes('listening on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  t.match(out, /username: admin\n\s+password: ([A-Za-z0-9]{20})/)
+  const password = /password: ([A-Za-z0-9]{20})/.exec(out)?.[1] ?? ''
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
+  t.equal(res.status, 200, 'the printed password signs in')
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  child.kill('SIGTERM')
+  t.equal(await exit, 0, 'graceful exit')
+  const wal = join(dir, 'patchmon.db-wal')
+  t.ok(!existsSync(wal) || statSync(wal).size === 0, 'the WAL was checkpointed on shutdown')
+  t.equal(out.split('password: ').length - 1, 1, 'the password is printed exactly once')
+  const secondStart = cli(['migrate'], { PATCHMON_DATA_DIR: dir })
+  t.notMatch(secondStart.stdout, /password/, 'no new admin on later starts')
+})

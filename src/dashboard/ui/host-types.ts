@@ -1,4 +1,4 @@
-// What the hosts API returns, as far as the screens use it; fields a server leaves out show as "—".
+// What the hosts API returns, as far as the screens use it.
 
 export interface GroupRef {
   id: string
@@ -9,19 +9,21 @@ export interface GroupRef {
 export interface HostSummary {
   id: string
   friendly_name: string
-  hostname?: string | null
-  ip?: string | null
-  os_type?: string | null
-  os_version?: string | null
+  hostname: string | null
+  ip: string | null
+  os_type: string | null
+  os_version: string | null
+  /** pending (awaiting first report), active, inactive (reports stopped) */
   status: string
-  last_update?: string | null
-  total_packages?: number
-  outdated_packages?: number
-  security_updates?: number
-  needs_reboot?: boolean | number | null
-  agent_version?: string | null
-  host_groups?: GroupRef[]
-  groups?: GroupRef[]
+  last_update: string | null
+  total_packages: number
+  outdated_packages: number
+  security_updates: number
+  /** null: the agent never said (1.3.x agents) */
+  needs_reboot: boolean | null
+  agent_version: string | null
+  host_groups: GroupRef[]
+  created_at: string
 }
 
 export interface HostGroup {
@@ -29,8 +31,7 @@ export interface HostGroup {
   name: string
   description?: string | null
   color?: string | null
-  host_count?: number
-  hosts_count?: number
+  host_count: number
 }
 
 export interface HostCredentials {
@@ -38,8 +39,6 @@ export interface HostCredentials {
   api_id: string
   api_key: string
 }
-
-export const groupsOf = (h: HostSummary): GroupRef[] => h.host_groups ?? h.groups ?? []
 
 export const osLabel = (h: { os_type?: string | null; os_version?: string | null }) => [h.os_type, h.os_version].filter(Boolean).join(' ') || '—'
 

@@ -20,6 +20,7 @@ export function basicCredentials(key: string, secret: string): string {
   return btoa(`${key}:${secret}`)
 }
 
+/** Only used when the server's reply lacks its own `gethomepage_config`. */
 export function gethomepageYaml(serverUrl: string, key: string, secret: string): string {
   return `- PatchMon:
     href: ${serverUrl}
@@ -52,20 +53,4 @@ api_key: ${key}
 api_secret: ${secret}
 verify_ssl: ${serverUrl.startsWith('https://') ? 'true' : 'false'}
 `
-}
-
-/** The YAML the server put in the create response (any string field holding a customapi widget). */
-export function yamlFromResponse(reply: unknown): string | undefined {
-  const seen = new Set<unknown>()
-  const walk = (v: unknown): string | undefined => {
-    if (typeof v === 'string') return v.includes('customapi') ? v : undefined
-    if (typeof v !== 'object' || v === null || seen.has(v)) return undefined
-    seen.add(v)
-    for (const inner of Object.values(v as Record<string, unknown>)) {
-      const found = walk(inner)
-      if (found) return found
-    }
-    return undefined
-  }
-  return walk(reply)
 }

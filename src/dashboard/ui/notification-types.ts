@@ -4,6 +4,8 @@ export interface Destination {
   id: string
   channel_type: string
   display_name: string
+  /** discord, slack or webhook (generic JSON) for webhooks, detected from the URL. */
+  format?: string
   config?: Record<string, unknown>
   enabled: boolean
   created_at?: string
@@ -12,6 +14,7 @@ export interface Destination {
 export interface RoutingRule {
   id: string
   destination_id: string
+  destination_name?: string
   event_types: string[]
   min_severity: string
   host_group_ids: string[]
@@ -21,16 +24,19 @@ export interface RoutingRule {
 export interface ScheduledReport {
   id: string
   name: string
+  frequency: 'daily' | 'weekdays' | 'weekly' | 'monthly'
+  /** weekly: days of the week, Sunday = 0 */
+  days: number[]
+  day_of_month: number | 'last' | null
+  /** HH:MM in the server's time zone */
+  time: string
+  timezone: string
+  sections: string[]
+  destination_ids: string[]
+  attach_csv: boolean
   enabled: boolean
-  cron_expr?: string
-  destination_ids?: string[]
-  frequency?: string
-  hour?: number
-  minute?: number
-  sections?: string[]
-  definition?: { sections?: string[] }
-  last_run_at?: string | null
-  next_run_at?: string | null
+  next_run_at: string | null
+  last_run_at: string | null
 }
 
 /** The spec's recommended starter set first, then the other events the server emits. */
@@ -43,7 +49,6 @@ export const EVENT_TYPES: Array<[string, string]> = [
   ['account_locked', 'Account locked'],
   ['host_enrolled', 'Host enrolled'],
   ['host_deleted', 'Host deleted'],
-  ['user_created', 'User created'],
   ['user_role_changed', 'User role changed']
 ]
 

@@ -1,37 +1,18 @@
-// The schedule presets of Scheduled Reports as 5-field cron expressions (L = last day of the month).
+// How a scheduled report's timing reads in a sentence.
+import type { ScheduledReport } from './notification-types'
 
-export interface Schedule {
-  frequency: 'daily' | 'weekdays' | 'weekly' | 'monthly'
-  /** 0 = Sunday, for weekly. */
-  days: number[]
-  /** '1'…'28' or 'L', for monthly. */
-  monthDay: string
-  hour: number
-  minute: number
-}
+export const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 
-export function cronFor(s: Schedule): string {
-  const at = `${s.minute} ${s.hour}`
-  switch (s.frequency) {
+export function describeSchedule(r: Pick<ScheduledReport, 'frequency' | 'days' | 'day_of_month' | 'time' | 'timezone'>): string {
+  const at = `at ${r.time}${r.timezone ? ` (${r.timezone})` : ''}`
+  switch (r.frequency) {
     case 'weekdays':
-      return `${at} * * 1-5`
+      return `weekdays ${at}`
     case 'weekly':
-      return `${at} * * ${[...s.days].sort((a, b) => a - b).join(',') || '1'}`
+      return `every ${r.days.map((d) => DAY_NAMES[d] ?? d).join(', ')} ${at}`
     case 'monthly':
-      return `${at} ${s.monthDay} * *`
+      return r.day_of_month === 'last' ? `last day of the month ${at}` : `monthly on day ${r.day_of_month ?? 1} ${at}`
     default:
-      return `${at} * * *`
+      return `daily ${at}`
   }
-}
-
-const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
-
-export function describeCron(expr: string): string {
-  const [minute, hour, dom, , dow] = expr.split(/\s+/)
-  const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`
-  if (dom === 'L') return `last day of the month at ${time}`
-  if (dom && dom !== '*') return `monthly on day ${dom} at ${time}`
-  if (dow === '1-5') return `weekdays at ${time}`
-  if (dow && dow !== '*') return `${dow.split(',').map((d) => DAY_NAMES[Number(d)] ?? d).join(', ')} at ${time}`
-  return `daily at ${time}`
 }

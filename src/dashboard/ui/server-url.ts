@@ -6,8 +6,11 @@ import { get } from './api'
 export function useServerUrl(): string {
   const [url, setUrl] = useState(location.origin)
   useEffect(() => {
-    get<{ server_url?: string | null }>('/api/v1/settings').then(
-      (s) => s.server_url && setUrl(s.server_url.replace(/\/+$/, '')),
+    get<{ server_url?: string | null; effective_server_url?: string }>('/api/v1/settings').then(
+      (s) => {
+        const url = s.effective_server_url || s.server_url
+        if (url) setUrl(url.replace(/\/+$/, ''))
+      },
       () => undefined
     )
   }, [])

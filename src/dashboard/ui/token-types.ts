@@ -21,6 +21,8 @@ export interface TokenItem {
 export interface CreatedToken {
   message?: string
   warning?: string
+  /** gethomepage tokens: the services.yaml entry with the credentials filled in. */
+  gethomepage_config?: string
   token: { id: string; token_name: string; token_key: string; token_secret: string; scopes?: Record<string, string[]> | null }
 }
 

@@ -23,7 +23,7 @@ export function Tabs<K extends string>({ tabs, current, onChange, label }: { tab
   )
 }
 
-const STATUS_KIND: Record<string, string> = { active: 'ok', up: 'ok', sent: 'ok', pending: 'info', down: 'bad', offline: 'bad', error: 'bad', failed: 'bad', inactive: 'muted' }
+const STATUS_KIND: Record<string, string> = { active: 'ok', success: 'ok', sent: 'ok', pending: 'info', sending: 'info', error: 'bad', failed: 'bad', inactive: 'warn' }
 
 export function Badge({ children, kind }: { children: ComponentChildren; kind?: string }) {
   const k = kind ?? STATUS_KIND[String(children).toLowerCase()] ?? 'muted'

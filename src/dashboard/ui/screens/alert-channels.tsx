@@ -5,18 +5,17 @@ import { asFailure, useApi } from '../use-api'
 import { EmptyState, ErrorNote, Loaded, Notice } from '../components/feedback'
 import { Badge, Field, PageHeader } from '../components/controls'
 import { Modal, useConfirm } from '../components/dialogs'
-import { listOf } from '../lists'
 import { isDiscordUrl, isSlackUrl, type Destination } from '../notification-types'
 import { RoutingRules } from './routing-rules'
 import { ScheduledReports } from './scheduled-reports'
 
 export function AlertChannels() {
-  const destinations = useApi<unknown>('/api/v1/notifications/destinations')
+  const destinations = useApi<Destination[]>('/api/v1/notifications/destinations')
   const [editing, setEditing] = useState<Destination | 'new' | null>(null)
   const [message, setMessage] = useState<string | undefined>()
   const [error, setError] = useState<Error | undefined>()
   const [confirmDialog, ask] = useConfirm()
-  const list = listOf<Destination>(destinations.data, 'destinations')
+  const list = destinations.data ?? []
 
   const test = async (d: Destination) => {
     setMessage(undefined)
@@ -44,7 +43,7 @@ export function AlertChannels() {
       <section class="panel">
         <div class="panel-head">
           <h2>Destinations</h2>
-          <button type="button" class="button button-primary" onClick={() => setEditing('new')}>Add Destination</button>
+          <button type="button" class="button button-primary" disabled={destinations.error?.notAvailable} onClick={() => setEditing('new')}>Add Destination</button>
         </div>
         {message && <Notice>{message}</Notice>}
         <ErrorNote error={error} />
@@ -57,7 +56,8 @@ export function AlertChannels() {
                 {list.map((d) => (
                   <li class="row">
                     <div>
-                      <strong>{d.display_name}</strong> <Badge kind="info">{d.channel_type}</Badge> {d.enabled ? null : <Badge kind="muted">disabled</Badge>}
+                      <strong>{d.display_name}</strong> <Badge kind="info">{d.format ?? d.channel_type}</Badge> {d.enabled ? null : <Badge kind="muted">disabled</Badge>}
+                      {typeof d.config?.url === 'string' && <div class="muted small mono break">{d.config.url}</div>}
                     </div>
                     <div class="row-actions">
                       <button type="button" class="button button-small" onClick={() => void test(d)}>Send test</button>
@@ -88,7 +88,7 @@ function DestinationForm({ destination, onClose }: { destination: Destination | 
     e.preventDefault()
     if (!destination && !url.trim()) return setError('Webhook URL is required')
     const body: Record<string, unknown> = { channel_type: 'webhook', display_name: name.trim(), enabled }
-    // The stored URL is a secret and is not sent back; leaving the field empty keeps it.
+    // The server returns the stored URL masked (its path is the secret); leaving the field empty keeps it.
     if (url.trim()) body.config = { url: url.trim() }
     try {
       if (destination) await put(`/api/v1/notifications/destinations/${destination.id}`, body)

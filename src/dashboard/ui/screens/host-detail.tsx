@@ -10,7 +10,7 @@ import { CopyBlock } from '../components/copy'
 import { navigate, Link } from '../router'
 import { useSession } from '../session'
 import { useServerUrl } from '../server-url'
-import { groupsOf, installOneLiner, osLabel, type HostSummary } from '../host-types'
+import { installOneLiner, osLabel, type HostSummary } from '../host-types'
 import { HostPackages, HostRepositories, HostReports } from './host-tabs'
 import { HostGroupsEditor } from './host-groups-editor'
 
@@ -69,7 +69,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
           </PageHeader>
           <p class="subtitle">
             <Badge>{h.status}</Badge> {h.needs_reboot ? <Badge kind="warn">reboot needed</Badge> : null} Last report {timeAgo(h.last_update)} ·{' '}
-            {groupsOf(h).length ? groupsOf(h).map((g) => <span class="chip">{g.name}</span>) : <span class="muted">no groups</span>} · <Link href="/hosts">All hosts</Link>
+            {h.host_groups.length ? h.host_groups.map((g) => <span class="chip">{g.name}</span>) : <span class="muted">no groups</span>} · <Link href="/hosts">All hosts</Link>
           </p>
           {message && <Notice>{message}</Notice>}
           <ErrorNote error={error} />
@@ -81,16 +81,16 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
               <CopyBlock label="API key" value={credentials.api_key} />
             </Modal>
           )}
-          {editingGroups && <HostGroupsEditor hostId={id} current={groupsOf(h).map((g) => g.id)} onClose={(changed) => { setEditingGroups(false); if (changed) host.reload() }} />}
+          {editingGroups && <HostGroupsEditor hostId={id} current={h.host_groups.map((g) => g.id)} onClose={(changed) => { setEditingGroups(false); if (changed) host.reload() }} />}
           <section class="cards cards-small" aria-label="Package counts">
-            <div class="card stat"><span class="stat-value">{h.total_packages ?? '—'}</span><span class="stat-label">Packages</span></div>
-            <div class="card stat"><span class="stat-value">{h.outdated_packages ?? '—'}</span><span class="stat-label">Outdated</span></div>
-            <div class="card stat"><span class={h.security_updates ? 'stat-value stat-bad' : 'stat-value'}>{h.security_updates ?? '—'}</span><span class="stat-label">Security updates</span></div>
+            <div class="card stat"><span class="stat-value">{h.last_update ? h.total_packages : '—'}</span><span class="stat-label">Packages</span></div>
+            <div class="card stat"><span class="stat-value">{h.last_update ? h.outdated_packages : '—'}</span><span class="stat-label">Outdated</span></div>
+            <div class="card stat"><span class={h.security_updates ? 'stat-value stat-bad' : 'stat-value'}>{h.last_update ? h.security_updates : '—'}</span><span class="stat-label">Security updates</span></div>
           </section>
           <Tabs<Tab> label="Host details" current={tab} onChange={setTab} tabs={[['system', 'System'], ['packages', 'Packages'], ['repositories', 'Repositories'], ['reports', 'Report history']]} />
           <div role="tabpanel" class="panel">
             {tab === 'system' && <SystemFacts host={h} />}
-            {tab === 'packages' && <HostPackages hostId={id} />}
+            {tab === 'packages' && <HostPackages hostId={id} counts={{ total: h.total_packages, outdated: h.outdated_packages, security: h.security_updates }} />}
             {tab === 'repositories' && <HostRepositories hostId={id} />}
             {tab === 'reports' && <HostReports hostId={id} />}
           </div>

@@ -7,11 +7,10 @@ import { Field, PageHeader } from '../components/controls'
 import { Modal, useConfirm } from '../components/dialogs'
 import { Link } from '../router'
 import { useSession } from '../session'
-import { listOf } from '../lists'
 import type { HostGroup } from '../host-types'
 
 export function HostGroups() {
-  const groups = useApi<unknown>('/api/v1/host-groups')
+  const groups = useApi<HostGroup[]>('/api/v1/host-groups')
   const canManage = useSession().can('can_manage_hosts')
   const [editing, setEditing] = useState<HostGroup | 'new' | null>(null)
   const [error, setError] = useState<Error | undefined>()
@@ -30,12 +29,12 @@ export function HostGroups() {
   return (
     <>
       <PageHeader title="Host groups">
-        {canManage && <button type="button" class="button button-primary" onClick={() => setEditing('new')}>New group</button>}
+        {canManage && !groups.error?.notAvailable && <button type="button" class="button button-primary" onClick={() => setEditing('new')}>New group</button>}
       </PageHeader>
       <ErrorNote error={error} />
       <Loaded resource={groups} label="Loading groups…">
         {(data) => {
-          const list = listOf<HostGroup>(data, 'host_groups')
+          const list = data
           if (list.length === 0) return <EmptyState title="No host groups yet">Groups sort hosts (production, lab, Proxmox…) and scope alert rules and integration tokens. Click <strong>New group</strong> to create one.</EmptyState>
           return (
             <div class="table-wrap">
@@ -46,7 +45,7 @@ export function HostGroups() {
                     <tr>
                       <td><span class="swatch" style={{ background: g.color ?? '#3B82F6' }} aria-hidden="true" /> <Link href={`/hosts?group=${g.id}`}>{g.name}</Link></td>
                       <td>{g.description || <span class="muted">—</span>}</td>
-                      <td class="num">{g.host_count ?? g.hosts_count ?? '—'}</td>
+                      <td class="num">{g.host_count}</td>
                       {canManage && (
                         <td class="row-actions">
                           <button type="button" class="button button-small" onClick={() => setEditing(g)}>Edit</button>

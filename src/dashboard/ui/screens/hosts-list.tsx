@@ -7,17 +7,20 @@ import { Loaded, EmptyState } from '../components/feedback'
 import { Badge, PageHeader, Pagination, timeAgo } from '../components/controls'
 import { Link, navigate, updateQuery, useLocation } from '../router'
 import { useSession } from '../session'
-import { groupsOf, osLabel, type HostGroup, type HostSummary } from '../host-types'
+import { osLabel, type HostGroup, type HostSummary } from '../host-types'
 import { AddHostDialog } from './add-host'
 
 const PAGE = 50
-const SORTABLE: Array<[string, string]> = [
-  ['friendly_name', 'Name'],
-  ['status', 'Status'],
-  ['total_packages', 'Packages'],
-  ['outdated_packages', 'Outdated'],
-  ['security_updates', 'Security'],
-  ['last_update', 'Last report']
+/** Columns in display order; those with a sort key can be sorted by the server. */
+const COLUMNS: Array<[label: string, sort?: string]> = [
+  ['Name', 'name'],
+  ['Status'],
+  ['Packages'],
+  ['Outdated', 'updates'],
+  ['Security', 'security'],
+  ['Last report', 'last_update'],
+  ['OS'],
+  ['Groups']
 ]
 
 export function HostsList() {
@@ -27,19 +30,20 @@ export function HostsList() {
   const search = q.get('search') ?? ''
   const group = q.get('group') ?? ''
   const status = q.get('status') ?? ''
-  const sort = q.get('sort') ?? 'friendly_name'
-  const order = q.get('order') ?? (sort === 'friendly_name' ? 'asc' : 'desc')
+  const sort = q.get('sort') ?? 'name'
+  const order = q.get('order') ?? (sort === 'name' ? 'asc' : 'desc')
   const offset = Number(q.get('offset') ?? 0) || 0
   const hosts = useApi<{ hosts: HostSummary[]; total: number }>(`/api/v1/hosts${query({ search, group, status, sort, order, limit: PAGE, offset })}`)
   const groups = useApi<HostGroup[]>('/api/v1/host-groups')
 
   const update = updateQuery
-  const sortBy = (field: string) => update({ sort: field, order: sort === field && order === 'desc' ? 'asc' : sort === field ? 'desc' : field === 'friendly_name' ? 'asc' : 'desc' })
+  // A new column starts with the useful direction (names A→Z, counts and dates largest first).
+  const sortBy = (field: string) => update({ sort: field, order: sort === field ? (order === 'asc' ? 'desc' : 'asc') : field === 'name' ? 'asc' : 'desc' })
 
   return (
     <>
       <PageHeader title="Hosts">
-        {session.can('can_manage_hosts') && <button type="button" class="button button-primary" onClick={() => setAdding(true)}>Add host</button>}
+        {session.can('can_manage_hosts') && !hosts.error?.notAvailable && <button type="button" class="button button-primary" onClick={() => setAdding(true)}>Add host</button>}
       </PageHeader>
       <form class="filters" role="search" onSubmit={(e) => { e.preventDefault(); update({ search: (new FormData(e.currentTarget).get('search') as string | null) ?? '' }) }}>
         <label class="field field-inline">
@@ -58,9 +62,8 @@ export function HostsList() {
           <select value={status} onChange={(e) => update({ status: e.currentTarget.value })}>
             <option value="">Any status</option>
             <option value="active">Active</option>
-            <option value="pending">Pending (no report yet)</option>
-            <option value="down">Down</option>
-            <option value="inactive">Inactive</option>
+            <option value="pending">Pending (awaiting first report)</option>
+            <option value="inactive">Inactive (reports stopped)</option>
           </select>
         </label>
         <button type="submit" class="button">Search</button>
@@ -84,16 +87,18 @@ export function HostsList() {
                 <table class="table">
                   <thead>
                     <tr>
-                      {SORTABLE.map(([field, label]) => (
-                        <th scope="col" aria-sort={sort === field ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
-                          <button type="button" class="sort-button" onClick={() => sortBy(field)}>
-                            {label}
-                            <span aria-hidden="true">{sort === field ? (order === 'asc' ? ' ▲' : ' ▼') : ''}</span>
-                          </button>
-                        </th>
-                      ))}
-                      <th scope="col">OS</th>
-                      <th scope="col">Groups</th>
+                      {COLUMNS.map(([label, field]) =>
+                        field ? (
+                          <th scope="col" aria-sort={sort === field ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
+                            <button type="button" class="sort-button" onClick={() => sortBy(field)}>
+                              {label}
+                              <span aria-hidden="true">{sort === field ? (order === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
+                            </button>
+                          </th>
+                        ) : (
+                          <th scope="col">{label}</th>
+                        )
+                      )}
                     </tr>
                   </thead>
                   <tbody>
@@ -101,12 +106,13 @@ export function HostsList() {
                       <tr>
                         <td><Link href={`/hosts/${h.id}`}>{h.friendly_name}</Link>{h.hostname && h.hostname !== h.friendly_name && <div class="muted small">{h.hostname}</div>}</td>
                         <td><Badge>{h.status}</Badge>{h.needs_reboot ? <> <Badge kind="warn">reboot</Badge></> : null}</td>
-                        <td class="num">{h.total_packages ?? '—'}</td>
-                        <td class="num">{h.outdated_packages ?? '—'}</td>
-                        <td class={h.security_updates ? 'num stat-bad' : 'num'}>{h.security_updates ?? '—'}</td>
+                        {/* A host that never reported has no counts yet, not zero updates. */}
+                        <td class="num">{h.last_update ? h.total_packages : '—'}</td>
+                        <td class="num">{h.last_update ? h.outdated_packages : '—'}</td>
+                        <td class={h.security_updates ? 'num stat-bad' : 'num'}>{h.last_update ? h.security_updates : '—'}</td>
                         <td>{timeAgo(h.last_update)}</td>
                         <td>{osLabel(h)}</td>
-                        <td>{groupsOf(h).map((g) => <span class="chip">{g.name}</span>)}</td>
+                        <td>{h.host_groups.map((g) => <span class="chip">{g.name}</span>)}</td>
                       </tr>
                     ))}
                   </tbody>

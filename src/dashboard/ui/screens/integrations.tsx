@@ -9,7 +9,6 @@ import { useConfirm } from '../components/dialogs'
 import { CopyBlock } from '../components/copy'
 import { Link, useLocation } from '../router'
 import { useServerUrl } from '../server-url'
-import { listOf } from '../lists'
 import { TYPE_LABELS } from '../integration-snippets'
 import { scopeText, typeOf, type TokenItem } from '../token-types'
 import { TokenCreateDialog } from './token-create'
@@ -19,7 +18,7 @@ type Tab = 'enrollment' | 'gethomepage' | 'agent'
 export function Integrations() {
   const { query } = useLocation()
   const [tab, setTab] = useState<Tab>((query.get('tab') as Tab | null) ?? 'enrollment')
-  const tokens = useApi<unknown>('/api/v1/auto-enrollment/tokens')
+  const tokens = useApi<TokenItem[]>('/api/v1/auto-enrollment/tokens')
   const [creating, setCreating] = useState(false)
   const [error, setError] = useState<Error | undefined>()
   const [confirmDialog, ask] = useConfirm()
@@ -46,7 +45,7 @@ export function Integrations() {
   return (
     <>
       <PageHeader title="Integrations">
-        {tab !== 'agent' && <button type="button" class="button button-primary" onClick={() => setCreating(true)}>{tab === 'gethomepage' ? 'New API Key' : 'New Token'}</button>}
+        {tab !== 'agent' && !tokens.error?.notAvailable && <button type="button" class="button button-primary" onClick={() => setCreating(true)}>{tab === 'gethomepage' ? 'New API Key' : 'New Token'}</button>}
       </PageHeader>
       <Tabs<Tab> label="Integration kinds" current={tab} onChange={setTab} tabs={[['enrollment', 'Auto-Enrollment & API'], ['gethomepage', 'GetHomepage'], ['agent', 'Agent install']]} />
       <ErrorNote error={error} />
@@ -55,7 +54,7 @@ export function Integrations() {
       ) : (
         <Loaded resource={tokens} label="Loading tokens…">
           {(data) => {
-            const all = listOf<TokenItem>(data, 'tokens')
+            const all = data
             const shown = all.filter((t) => (tab === 'gethomepage') === (typeOf(t) === 'gethomepage'))
             if (shown.length === 0) {
               return tab === 'gethomepage' ? (

@@ -5,20 +5,22 @@ import { useApi } from '../use-api'
 import { EmptyState, Loaded } from '../components/feedback'
 import { Badge, PageHeader, Pagination, formatDate } from '../components/controls'
 import { Link, updateQuery, useLocation } from '../router'
-import { listOf, totalOf } from '../lists'
 import type { Destination } from '../notification-types'
 
 const PAGE = 50
 
 interface LogRow {
   id: string
-  destination_id: string | null
-  destination_name?: string | null
+  destination_id: string
+  destination_name: string
   event_type: string
-  title?: string | null
-  status: string
-  error_message?: string | null
-  attempt_count?: number
+  severity: string
+  title: string
+  status: 'pending' | 'sending' | 'sent' | 'failed'
+  attempt_count: number
+  response_status: number | null
+  error_message: string | null
+  next_attempt_at: string | null
   created_at: string
 }
 
@@ -27,11 +29,10 @@ export function NotificationLogs() {
   const destinationId = q.get('destination_id') ?? ''
   const status = q.get('status') ?? ''
   const offset = Number(q.get('offset') ?? 0) || 0
-  const logs = useApi<unknown>(`/api/v1/notifications/delivery-log${query({ destination_id: destinationId, status, limit: PAGE, offset })}`)
-  const destinations = useApi<unknown>('/api/v1/notifications/destinations')
-  const destinationList = listOf<Destination>(destinations.data, 'destinations')
+  const logs = useApi<{ deliveries: LogRow[]; total: number }>(`/api/v1/notifications/delivery-log${query({ destination_id: destinationId, status, limit: PAGE, offset })}`)
+  const destinations = useApi<Destination[]>('/api/v1/notifications/destinations')
+  const destinationList = destinations.data ?? []
   const update = updateQuery
-  const nameOf = (row: LogRow) => row.destination_name ?? destinationList.find((d) => d.id === row.destination_id)?.display_name ?? '—'
 
   return (
     <>
@@ -52,13 +53,14 @@ export function NotificationLogs() {
             <option value="">Any</option>
             <option value="sent">Sent</option>
             <option value="failed">Failed</option>
-            <option value="pending">Pending</option>
+            <option value="pending">Waiting to retry</option>
+            <option value="sending">Sending</option>
           </select>
         </label>
       </div>
       <Loaded resource={logs} label="Loading the log…">
         {(data) => {
-          const rows = listOf<LogRow>(data, 'logs', 'entries', 'deliveries', 'rows')
+          const rows = data.deliveries
           if (rows.length === 0) {
             return (
               <EmptyState title="No deliveries yet">
@@ -76,17 +78,17 @@ export function NotificationLogs() {
                     {rows.map((r) => (
                       <tr title={r.error_message ?? undefined}>
                         <td>{formatDate(r.created_at)}</td>
-                        <td><code>{r.event_type}</code>{r.title && <div class="muted small">{r.title}</div>}</td>
-                        <td>{nameOf(r)}</td>
-                        <td><Badge>{r.status}</Badge></td>
-                        <td class="num">{r.attempt_count ?? 1}</td>
-                        <td class="small break">{r.error_message ?? ''}</td>
+                        <td><code>{r.event_type}</code> <span class="muted small">{r.severity}</span><div class="small">{r.title}</div></td>
+                        <td>{r.destination_name}</td>
+                        <td><Badge>{r.status}</Badge>{r.status === 'pending' && r.next_attempt_at && <div class="muted small">retry {formatDate(r.next_attempt_at)}</div>}</td>
+                        <td class="num">{r.attempt_count}</td>
+                        <td class="small break">{r.error_message ? `${r.response_status ? `HTTP ${r.response_status}: ` : ''}${r.error_message}` : ''}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
               </div>
-              <Pagination total={totalOf(data, rows.length)} offset={offset} limit={PAGE} onChange={(o) => update({ offset: Math.max(0, o) })} />
+              <Pagination total={data.total} offset={offset} limit={PAGE} onChange={(o) => update({ offset: Math.max(0, o) })} />
             </>
           )
         }}

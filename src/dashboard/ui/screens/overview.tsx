@@ -1,27 +1,29 @@
 // Fleet overview: hosts by status, outdated and security counts, OS distribution, hosts that
 // need a reboot and the latest reports.
 import { useApi } from '../use-api'
-import { readFleetStats, type FleetStats, type NamedCount } from '../fleet-stats'
+import { osCounts, statusCounts, upToDateHosts, type FleetStats, type NamedCount } from '../fleet-stats'
 import { EmptyState, Loaded } from '../components/feedback'
 import { Badge, PageHeader, timeAgo } from '../components/controls'
 import { Link } from '../router'
 
 export function Overview() {
-  const stats = useApi<unknown>('/api/v1/dashboard/stats')
+  const stats = useApi<FleetStats>('/api/v1/dashboard/stats')
   return (
     <>
       <PageHeader title="Overview">
         <button type="button" class="button" onClick={stats.reload}>Refresh</button>
       </PageHeader>
       <Loaded resource={stats} label="Loading fleet figures…">
-        {(raw) => <FleetView stats={readFleetStats(raw)} />}
+        {(s) => <FleetView stats={s} />}
       </Loaded>
     </>
   )
 }
 
+const STATUS_HINTS: Record<string, string> = { pending: 'awaiting first report', active: 'reporting', inactive: 'reports stopped' }
+
 function FleetView({ stats }: { stats: FleetStats }) {
-  if (stats.totalHosts === 0) {
+  if (stats.total_hosts === 0) {
     return (
       <EmptyState title="No hosts yet">
         Add your first host under <Link href="/hosts">Hosts → Add host</Link> and run the install one-liner on it, or create an
@@ -29,54 +31,48 @@ function FleetView({ stats }: { stats: FleetStats }) {
       </EmptyState>
     )
   }
+  const statuses = statusCounts(stats).map((s) => ({ ...s, name: `${s.name} (${STATUS_HINTS[s.name] ?? s.name})`, key: s.name }))
   return (
     <div class="overview">
       <section class="cards" aria-label="Fleet totals">
-        <StatCard label="Hosts" value={stats.totalHosts} href="/hosts" />
-        <StatCard label="Hosts needing updates" value={stats.hostsNeedingUpdates} href="/hosts?sort=outdated_packages" />
-        <StatCard label="Up to date" value={stats.upToDateHosts} />
-        <StatCard label="Outdated packages" value={stats.outdatedPackages} href="/packages" />
-        <StatCard label="Security updates" value={stats.securityUpdates} tone="bad" href="/hosts?sort=security_updates" />
-        <StatCard label="Hosts with security updates" value={stats.hostsWithSecurityUpdates} tone="bad" />
+        <StatCard label="Hosts" value={stats.total_hosts} href="/hosts" />
+        <StatCard label="Hosts needing updates" value={stats.hosts_needing_updates} href="/hosts?sort=updates" />
+        <StatCard label="Up to date" value={upToDateHosts(stats)} />
+        <StatCard label="Outdated packages" value={stats.total_outdated_packages} href="/packages" />
+        <StatCard label="Security updates" value={stats.total_security_updates} tone="bad" href="/hosts?sort=security" />
+        <StatCard label="Hosts with security updates" value={stats.hosts_with_security_updates} tone="bad" href="/packages?updates=security" />
       </section>
       <div class="grid-2">
         <section class="panel">
           <h2>Hosts by status</h2>
-          {stats.hostsByStatus.length ? <BarList items={stats.hostsByStatus} hrefFor={(n) => `/hosts?status=${encodeURIComponent(n)}`} /> : <p class="muted">This server does not report host statuses yet.</p>}
+          <BarList items={statuses} hrefFor={(i) => `/hosts?status=${encodeURIComponent(statuses.find((s) => s.name === i)?.key ?? '')}`} />
         </section>
         <section class="panel">
           <h2>Operating systems</h2>
-          {stats.osDistribution.length ? <BarList items={stats.osDistribution} /> : <p class="muted">No host has reported its operating system yet.</p>}
+          {stats.os_distribution.length ? <BarList items={osCounts(stats)} /> : <p class="muted">No host has reported its operating system yet.</p>}
         </section>
         <section class="panel">
           <h2>Hosts needing a reboot</h2>
-          {stats.rebootHosts === undefined ? (
-            <p class="muted">This server does not report reboot needs yet.</p>
-          ) : stats.rebootHosts.length === 0 ? (
+          {stats.hosts_needing_reboot === 0 ? (
             <p class="muted">No host needs a reboot.</p>
           ) : (
-            <ul class="plain-list">
-              {stats.rebootHosts.map((h) => (
-                <li>
-                  <Link href={`/hosts/${h.id}`}>{h.name}</Link>
-                  {h.reason && <span class="muted"> — {h.reason}</span>}
-                </li>
-              ))}
-            </ul>
+            <p>
+              <span class="stat-value stat-warn">{stats.hosts_needing_reboot}</span>{' '}
+              {stats.hosts_needing_reboot === 1 ? 'host reports' : 'hosts report'} a pending reboot: updates were installed that run only after a restart. The{' '}
+              <Link href="/hosts">hosts list</Link> marks them with a <Badge kind="warn">reboot</Badge> badge.
+            </p>
           )}
         </section>
         <section class="panel">
           <h2>Recent reports</h2>
-          {stats.recentReports === undefined ? (
-            <p class="muted">This server does not list recent reports yet.</p>
-          ) : stats.recentReports.length === 0 ? (
-            <p class="muted">No reports yet: agents report after installation, then at every update interval.</p>
+          {stats.recent_reports.length === 0 ? (
+            <p class="muted">No reports yet: agents report right after installation, then every {stats.update_interval} minutes.</p>
           ) : (
             <ul class="plain-list">
-              {stats.recentReports.slice(0, 8).map((r) => (
+              {stats.recent_reports.slice(0, 8).map((r) => (
                 <li>
-                  <Link href={`/hosts/${r.host_id}`}>{r.host_name}</Link> <Badge>{r.status}</Badge>{' '}
-                  <span class="muted">{timeAgo(r.created_at)}{r.outdated_packages !== undefined && ` · ${r.outdated_packages} outdated`}{r.security_updates ? ` · ${r.security_updates} security` : ''}</span>
+                  <Link href={`/hosts/${r.host_id}`}>{r.friendly_name}</Link> <Badge>{r.status}</Badge>{' '}
+                  <span class="muted">{timeAgo(r.created_at)} · {r.outdated_packages} outdated{r.security_updates ? ` · ${r.security_updates} security` : ''}</span>
                 </li>
               ))}
             </ul>
@@ -87,10 +83,10 @@ function FleetView({ stats }: { stats: FleetStats }) {
   )
 }
 
-function StatCard({ label, value, href, tone }: { label: string; value: number | undefined; href?: string; tone?: 'bad' }) {
+function StatCard({ label, value, href, tone }: { label: string; value: number; href?: string; tone?: 'bad' }) {
   const body = (
     <>
-      <span class={tone && value ? `stat-value stat-${tone}` : 'stat-value'}>{value === undefined ? '—' : value.toLocaleString()}</span>
+      <span class={tone && value ? `stat-value stat-${tone}` : 'stat-value'}>{value.toLocaleString()}</span>
       <span class="stat-label">{label}</span>
     </>
   )

@@ -5,7 +5,6 @@ import { useApi } from '../use-api'
 import { EmptyState, Loaded } from '../components/feedback'
 import { Badge, PageHeader, Pagination } from '../components/controls'
 import { Link, updateQuery, useLocation } from '../router'
-import { listOf, totalOf } from '../lists'
 
 const PAGE = 50
 
@@ -14,24 +13,19 @@ interface FleetPackage {
   name: string
   description?: string | null
   category?: string | null
-  latest_version?: string | null
-  hosts_count?: number
-  total_hosts?: number
-  hosts_needing_update?: number
-  outdated_hosts?: number
-  security_hosts?: number
-  is_security_update?: boolean | number
+  host_count: number
+  hosts_needing_update: number
+  hosts_needing_security_update: number
 }
 
 interface PackageHost {
-  id?: string
-  host_id?: string
-  friendly_name?: string
-  hostname?: string | null
-  current_version?: string
-  available_version?: string | null
-  needs_update?: boolean | number
-  is_security_update?: boolean | number
+  id: string
+  friendly_name: string
+  hostname: string | null
+  current_version: string
+  available_version: string | null
+  needs_update: boolean
+  is_security_update: boolean
 }
 
 export function Packages({ params }: { params: Record<string, string> }) {
@@ -43,7 +37,7 @@ function PackageList() {
   const search = q.get('search') ?? ''
   const updates = q.get('updates') ?? 'outdated'
   const offset = Number(q.get('offset') ?? 0) || 0
-  const packages = useApi<unknown>(`/api/v1/packages${query({ search, updates: updates === 'all' ? undefined : updates, needs_update: updates === 'outdated' ? true : undefined, security: updates === 'security' ? true : undefined, limit: PAGE, offset })}`)
+  const packages = useApi<{ packages: FleetPackage[]; total: number }>(`/api/v1/packages${query({ search, updates_only: updates === 'outdated' || undefined, security_only: updates === 'security' || undefined, limit: PAGE, offset })}`)
   const update = updateQuery
   return (
     <>
@@ -65,29 +59,29 @@ function PackageList() {
       </form>
       <Loaded resource={packages} label="Loading packages…">
         {(data) => {
-          const list = listOf<FleetPackage>(data, 'packages')
+          const list = data.packages
           if (list.length === 0) return <EmptyState title={search ? 'No package matches' : 'No packages to show'}>{search ? 'Try another name.' : 'Packages appear after hosts report. Hosts list every installed package with its available update.'}</EmptyState>
           return (
             <>
               <div class="table-wrap">
                 <table class="table">
-                  <thead><tr><th scope="col">Package</th><th scope="col">Latest</th><th scope="col">Hosts needing update</th><th scope="col">Installed on</th></tr></thead>
+                  <thead><tr><th scope="col">Package</th><th scope="col">Hosts needing update</th><th scope="col">With a security update</th><th scope="col">Installed on</th></tr></thead>
                   <tbody>
                     {list.map((p) => (
                       <tr>
                         <td>
-                          <Link href={`/packages/${p.id}`}>{p.name}</Link> {p.is_security_update || p.security_hosts ? <Badge kind="bad">security</Badge> : null}
+                          <Link href={`/packages/${p.id}`}>{p.name}</Link> {p.hosts_needing_security_update ? <Badge kind="bad">security</Badge> : null}
                           {p.description && <div class="muted small">{p.description}</div>}
                         </td>
-                        <td class="mono">{p.latest_version ?? '—'}</td>
-                        <td class="num">{p.hosts_needing_update ?? p.outdated_hosts ?? '—'}</td>
-                        <td class="num">{p.hosts_count ?? p.total_hosts ?? '—'}</td>
+                        <td class="num">{p.hosts_needing_update}</td>
+                        <td class={p.hosts_needing_security_update ? 'num stat-bad' : 'num'}>{p.hosts_needing_security_update}</td>
+                        <td class="num">{p.host_count}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
               </div>
-              <Pagination total={totalOf(data, list.length)} offset={offset} limit={PAGE} onChange={(o) => update({ offset: Math.max(0, o) })} />
+              <Pagination total={data.total} offset={offset} limit={PAGE} onChange={(o) => update({ offset: Math.max(0, o) })} />
             </>
           )
         }}
@@ -97,8 +91,8 @@ function PackageList() {
 }
 
 function PackageHosts({ id }: { id: string }) {
-  const hosts = useApi<unknown>(`/api/v1/packages/${encodeURIComponent(id)}/hosts`)
-  const name = (hosts.data as { package?: { name?: string } } | undefined)?.package?.name
+  const hosts = useApi<{ package: { name: string; description: string | null }; hosts: PackageHost[]; total: number }>(`/api/v1/packages/${encodeURIComponent(id)}/hosts?limit=500`)
+  const name = hosts.data?.package.name
   return (
     <>
       <PageHeader title={name ? `Package ${name}` : 'Package'}>
@@ -106,20 +100,21 @@ function PackageHosts({ id }: { id: string }) {
       </PageHeader>
       <Loaded resource={hosts} label="Loading hosts…">
         {(data) => {
-          const list = listOf<PackageHost>(data, 'hosts')
+          const list = data.hosts
           if (list.length === 0) return <EmptyState title="No host has this package" />
           const needing = list.filter((h) => h.needs_update)
           return (
             <>
-              <p>{needing.length} of {list.length} hosts need an update of this package.</p>
+              {data.package.description && <p class="muted">{data.package.description}</p>}
+              <p>{needing.length} of {data.total} hosts need an update of this package{data.total > list.length ? ` (first ${list.length} shown)` : ''}.</p>
               <div class="table-wrap">
                 <table class="table">
                   <thead><tr><th scope="col">Host</th><th scope="col">Installed</th><th scope="col">Available</th><th scope="col">Update</th></tr></thead>
                   <tbody>
                     {[...needing, ...list.filter((h) => !h.needs_update)].map((h) => (
                       <tr>
-                        <td><Link href={`/hosts/${h.host_id ?? h.id ?? ''}`}>{h.friendly_name ?? h.hostname ?? 'host'}</Link></td>
-                        <td class="mono">{h.current_version ?? '—'}</td>
+                        <td><Link href={`/hosts/${h.id}`}>{h.friendly_name}</Link></td>
+                        <td class="mono">{h.current_version || '—'}</td>
                         <td class="mono">{h.available_version ?? '—'}</td>
                         <td>{h.is_security_update ? <Badge kind="bad">security</Badge> : h.needs_update ? <Badge kind="warn">update</Badge> : <Badge kind="ok">current</Badge>}</td>
                       </tr>

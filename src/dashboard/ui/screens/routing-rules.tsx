@@ -5,23 +5,22 @@ import { asFailure, useApi } from '../use-api'
 import { EmptyState, ErrorNote, Loaded } from '../components/feedback'
 import { Badge, Field } from '../components/controls'
 import { Modal, useConfirm } from '../components/dialogs'
-import { listOf } from '../lists'
 import type { HostGroup } from '../host-types'
 import { EVENT_TYPES, SEVERITIES, type Destination, type RoutingRule } from '../notification-types'
 
 const STARTER = EVENT_TYPES.slice(0, 6).map(([k]) => k)
 
 export function RoutingRules({ destinations }: { destinations: Destination[] }) {
-  const rules = useApi<unknown>('/api/v1/notifications/routes')
-  const groups = useApi<unknown>('/api/v1/host-groups')
+  const rules = useApi<RoutingRule[]>('/api/v1/notifications/routes')
+  const groups = useApi<HostGroup[]>('/api/v1/host-groups')
   const [editing, setEditing] = useState<RoutingRule | 'new' | null>(null)
   const [error, setError] = useState<Error | undefined>()
   const [confirmDialog, ask] = useConfirm()
-  const groupList = listOf<HostGroup>(groups.data, 'host_groups')
-  const nameOf = (id: string) => destinations.find((d) => d.id === id)?.display_name ?? 'deleted destination'
+  const groupList = (groups.data ?? [])
+  const nameOf = (r: RoutingRule) => r.destination_name ?? destinations.find((d) => d.id === r.destination_id)?.display_name ?? 'deleted destination'
 
   const remove = async (r: RoutingRule) => {
-    if (!(await ask('Delete rule?', `Stop sending these events to ${nameOf(r.destination_id)}?`))) return
+    if (!(await ask('Delete rule?', `Stop sending these events to ${nameOf(r)}?`))) return
     try {
       await del(`/api/v1/notifications/routes/${r.id}`)
       rules.reload()
@@ -39,14 +38,14 @@ export function RoutingRules({ destinations }: { destinations: Destination[] }) 
       <ErrorNote error={error} />
       <Loaded resource={rules} label="Loading rules…">
         {(data) => {
-          const list = listOf<RoutingRule>(data, 'routes')
+          const list = data
           if (list.length === 0) return <EmptyState title="No routing rules yet">{destinations.length ? 'Click Add Rule, pick a destination and the events to send.' : 'Add a destination first, then a rule that sends events to it.'}</EmptyState>
           return (
             <ul class="rows">
               {list.map((r) => (
                 <li class="row">
                   <div>
-                    <strong>{nameOf(r.destination_id)}</strong> ← {r.event_types.includes('*') ? 'all events' : r.event_types.join(', ')}{' '}
+                    <strong>{nameOf(r)}</strong> ← {r.event_types.includes('*') ? 'all events' : r.event_types.join(', ')}{' '}
                     <span class="muted">from {r.min_severity}{r.host_group_ids.length ? ` · groups: ${r.host_group_ids.map((id) => groupList.find((g) => g.id === id)?.name ?? id).join(', ')}` : ''}</span>{' '}
                     {!r.enabled && <Badge kind="muted">disabled</Badge>}
                   </div>

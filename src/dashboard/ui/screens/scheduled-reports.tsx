@@ -6,12 +6,11 @@ import { asFailure, useApi } from '../use-api'
 import { EmptyState, ErrorNote, Loaded, Notice } from '../components/feedback'
 import { Badge, Field, formatDate } from '../components/controls'
 import { Modal, useConfirm } from '../components/dialogs'
-import { listOf } from '../lists'
 import { REPORT_SECTIONS, type Destination, type ScheduledReport } from '../notification-types'
-import { cronFor, describeCron, type Schedule } from '../report-schedule'
+import { DAY_NAMES, describeSchedule } from '../report-schedule'
 
 export function ScheduledReports({ destinations }: { destinations: Destination[] }) {
-  const reports = useApi<unknown>('/api/v1/notifications/scheduled-reports')
+  const reports = useApi<ScheduledReport[]>('/api/v1/notifications/scheduled-reports')
   const [editing, setEditing] = useState<ScheduledReport | 'new' | null>(null)
   const [message, setMessage] = useState<string | undefined>()
   const [error, setError] = useState<Error | undefined>()
@@ -38,14 +37,14 @@ export function ScheduledReports({ destinations }: { destinations: Destination[]
       <ErrorNote error={error} />
       <Loaded resource={reports} label="Loading schedules…">
         {(data) => {
-          const list = listOf<ScheduledReport>(data, 'reports')
+          const list = data
           if (list.length === 0) return <EmptyState title="No scheduled reports">Add a schedule to get a summary of outstanding updates in your channel every morning or every week.</EmptyState>
           return (
             <ul class="rows">
               {list.map((r) => (
                 <li class="row">
                   <div>
-                    <strong>{r.name}</strong> <span class="muted">{r.cron_expr ? describeCron(r.cron_expr) : r.frequency ?? ''}{r.next_run_at ? ` · next ${formatDate(r.next_run_at)}` : ''}</span> {!r.enabled && <Badge kind="muted">disabled</Badge>}
+                    <strong>{r.name}</strong> <span class="muted">{describeSchedule(r)}{r.next_run_at ? ` · next ${formatDate(r.next_run_at)}` : ''}</span> {!r.enabled && <Badge kind="muted">disabled</Badge>}
                   </div>
                   <div class="row-actions">
                     <button type="button" class="button button-small" onClick={() => void act(() => post(`/api/v1/notifications/scheduled-reports/${r.id}/run-now`), `"${r.name}" is being sent now.`)}>Run now</button>
@@ -64,23 +63,23 @@ export function ScheduledReports({ destinations }: { destinations: Destination[]
   )
 }
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
-
 function ReportForm({ report, destinations, onClose }: { report: ScheduledReport | null; destinations: Destination[]; onClose: (saved: boolean) => void }) {
   const [name, setName] = useState(report?.name ?? 'Weekly patch summary')
   const [targets, setTargets] = useState<string[]>(report?.destination_ids ?? destinations.slice(0, 1).map((d) => d.id))
-  const [schedule, setSchedule] = useState<Schedule>({ frequency: 'daily', days: [1], monthDay: '1', hour: 8, minute: 0 })
-  const [sections, setSections] = useState<string[]>(report?.sections ?? report?.definition?.sections ?? REPORT_SECTIONS.map(([k]) => k))
+  const [frequency, setFrequency] = useState<ScheduledReport['frequency']>(report?.frequency ?? 'weekly')
+  const [days, setDays] = useState<number[]>(report?.days.length ? report.days : [1])
+  const [dayOfMonth, setDayOfMonth] = useState(String(report?.day_of_month ?? 1))
+  const [time, setTime] = useState(report?.time ?? '08:00')
+  const [sections, setSections] = useState<string[]>(report?.sections ?? REPORT_SECTIONS.map(([k]) => k))
+  const [attachCsv, setAttachCsv] = useState(report?.attach_csv ?? false)
   const [enabled, setEnabled] = useState(report?.enabled ?? true)
   const [error, setError] = useState<Error | undefined>()
   const toggle = <T,>(list: T[], v: T, on: boolean) => (on ? [...list, v] : list.filter((x) => x !== v))
   const save = async (e: Event) => {
     e.preventDefault()
-    const body = {
-      name: name.trim(), enabled, destination_ids: targets, cron_expr: cronFor(schedule),
-      frequency: schedule.frequency, hour: schedule.hour, minute: schedule.minute,
-      days_of_week: schedule.days, day_of_month: schedule.monthDay, sections, definition: { version: 1, sections }
-    }
+    const body: Record<string, unknown> = { name: name.trim(), frequency, time, sections, destination_ids: targets, attach_csv: attachCsv, enabled }
+    if (frequency === 'weekly') body.days = [...days].sort((a, b) => a - b)
+    if (frequency === 'monthly') body.day_of_month = dayOfMonth === 'last' ? 'last' : Number(dayOfMonth)
     try {
       if (report) await put(`/api/v1/notifications/scheduled-reports/${report.id}`, body)
       else await post('/api/v1/notifications/scheduled-reports', body)
@@ -89,46 +88,46 @@ function ReportForm({ report, destinations, onClose }: { report: ScheduledReport
       setError(asFailure(err))
     }
   }
-  const set = (changes: Partial<Schedule>) => setSchedule({ ...schedule, ...changes })
   return (
     <Modal title={report ? `Edit ${report.name}` : 'Add Schedule'} onClose={() => onClose(false)} wide>
       <form onSubmit={save}>
         <ErrorNote error={error} />
-        <Field label="Name"><input value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={255} /></Field>
+        <Field label="Name"><input value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={100} /></Field>
         <fieldset class="checks">
           <legend>Destinations</legend>
           {destinations.map((d) => <label class="check"><input type="checkbox" checked={targets.includes(d.id)} onChange={(e) => setTargets(toggle(targets, d.id, e.currentTarget.checked))} /> {d.display_name}</label>)}
         </fieldset>
         <Field label="Frequency">
-          <select value={schedule.frequency} onChange={(e) => set({ frequency: e.currentTarget.value as Schedule['frequency'] })}>
+          <select value={frequency} onChange={(e) => setFrequency(e.currentTarget.value as ScheduledReport['frequency'])}>
             <option value="daily">Daily</option><option value="weekdays">Weekdays</option><option value="weekly">Weekly</option><option value="monthly">Monthly</option>
           </select>
         </Field>
-        {schedule.frequency === 'weekly' && (
+        {frequency === 'weekly' && (
           <fieldset class="checks checks-inline">
             <legend>Days</legend>
-            {DAYS.map((d, i) => <label class="check"><input type="checkbox" checked={schedule.days.includes(i)} onChange={(e) => set({ days: toggle(schedule.days, i, e.currentTarget.checked) })} /> {d}</label>)}
+            {DAY_NAMES.map((d, i) => <label class="check"><input type="checkbox" checked={days.includes(i)} onChange={(e) => setDays(toggle(days, i, e.currentTarget.checked))} /> {d}</label>)}
           </fieldset>
         )}
-        {schedule.frequency === 'monthly' && (
-          <Field label="Day of month">
-            <select value={schedule.monthDay} onChange={(e) => set({ monthDay: e.currentTarget.value })}>
-              {Array.from({ length: 28 }, (_, i) => String(i + 1)).map((d) => <option value={d}>{d}</option>)}
-              <option value="L">Last day</option>
+        {frequency === 'monthly' && (
+          <Field label="Day of month" hint="Months without that day are skipped; pick “Last day” for month ends.">
+            <select value={dayOfMonth} onChange={(e) => setDayOfMonth(e.currentTarget.value)}>
+              {Array.from({ length: 31 }, (_, i) => String(i + 1)).map((d) => <option value={d}>{d}</option>)}
+              <option value="last">Last day</option>
             </select>
           </Field>
         )}
         <Field label="Delivery time (server time zone)">
-          <input type="time" value={`${String(schedule.hour).padStart(2, '0')}:${String(schedule.minute).padStart(2, '0')}`} onInput={(e) => { const [h, m] = e.currentTarget.value.split(':'); set({ hour: Number(h) || 0, minute: Number(m) || 0 }) }} required />
+          <input type="time" value={time} onInput={(e) => setTime(e.currentTarget.value)} required />
         </Field>
         <fieldset class="checks">
           <legend>Sections</legend>
           {REPORT_SECTIONS.map(([k, label]) => <label class="check"><input type="checkbox" checked={sections.includes(k)} onChange={(e) => setSections(toggle(sections, k, e.currentTarget.checked))} /> {label}</label>)}
         </fieldset>
+        <label class="check"><input type="checkbox" checked={attachCsv} onChange={(e) => setAttachCsv(e.currentTarget.checked)} /> Attach the figures as a CSV file</label>
         <label class="check"><input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Enabled</label>
         <div class="actions">
           <button type="button" class="button" onClick={() => onClose(false)}>Cancel</button>
-          <button type="submit" class="button button-primary" disabled={targets.length === 0 || sections.length === 0}>Save</button>
+          <button type="submit" class="button button-primary" disabled={targets.length === 0 || sections.length === 0 || (frequency === 'weekly' && days.length === 0)}>Save</button>
         </div>
       </form>
     </Modal>

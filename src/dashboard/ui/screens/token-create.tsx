@@ -8,15 +8,14 @@ import { Modal } from '../components/dialogs'
 import { CopyBlock } from '../components/copy'
 import { ErrorNote, Notice } from '../components/feedback'
 import { Field } from '../components/controls'
-import { listOf } from '../lists'
 import type { HostGroup } from '../host-types'
-import { TYPE_LABELS, ansibleInventory, apiCurlExample, basicCredentials, enrollmentOneLiner, gethomepageYaml, yamlFromResponse, type IntegrationType } from '../integration-snippets'
+import { TYPE_LABELS, ansibleInventory, apiCurlExample, basicCredentials, enrollmentOneLiner, gethomepageYaml, type IntegrationType } from '../integration-snippets'
 import { scopeText, type CreatedToken } from '../token-types'
 
 const SCOPE_CHOICES: Array<[string, string]> = [['get', 'host:get — read hosts, packages, stats'], ['delete', 'host:delete — delete hosts']]
 
 export function TokenCreateDialog({ fixedType, serverUrl, onClose }: { fixedType: IntegrationType | undefined; serverUrl: string; onClose: () => void }) {
-  const groups = useApi<unknown>('/api/v1/host-groups')
+  const groups = useApi<HostGroup[]>('/api/v1/host-groups')
   const [type, setType] = useState<IntegrationType>(fixedType ?? 'proxmox-lxc')
   const [name, setName] = useState('')
   const [scopes, setScopes] = useState<string[]>(['get'])
@@ -87,7 +86,7 @@ export function TokenCreateDialog({ fixedType, serverUrl, onClose }: { fixedType
           <Field label="Default host group" hint={enrollment ? 'Enrolled hosts join this group.' : 'Optional.'}>
             <select name="default_host_group_id" value={groupId} onChange={(e) => setGroupId(e.currentTarget.value)}>
               <option value="">None</option>
-              {listOf<HostGroup>(groups.data, 'host_groups').map((g) => <option value={g.id}>{g.name}</option>)}
+              {(groups.data ?? []).map((g) => <option value={g.id}>{g.name}</option>)}
             </select>
           </Field>
         )}
@@ -116,7 +115,7 @@ function TokenCreated({ reply, type, serverUrl, onClose }: { reply: CreatedToken
       {type === 'gethomepage' && (
         <>
           <CopyBlock label="Base64-encoded credentials (Authorization: Basic …)" value={basicCredentials(key, secret)} />
-          <CopyBlock label="Complete widget configuration (services.yaml)" value={yamlFromResponse(reply) ?? gethomepageYaml(serverUrl, key, secret)} copyLabel="Copy Config" />
+          <CopyBlock label="Complete widget configuration (services.yaml)" value={reply.gethomepage_config ?? gethomepageYaml(serverUrl, key, secret)} copyLabel="Copy Config" />
         </>
       )}
       {(type === 'proxmox-lxc' || type === 'direct-host') && (

@@ -99,6 +99,7 @@ t.test('the dashboard in a real browser', { skip: chromiumMissing, timeout: 90_0
     t.notOk(await page.getByRole('navigation', { name: 'Main' }).isVisible(), 'following a link folds the menu again')
     await s.shot('integrations-phone')
     await page.setViewportSize({ width: 1280, height: 860 })
+    await open('/settings/users', 'Users')
     await page.keyboard.press('Tab')
     t.equal(await page.evaluate('document.activeElement?.textContent'), 'Skip to content')
   })
@@ -124,6 +125,8 @@ t.test('the dashboard in a real browser', { skip: chromiumMissing, timeout: 90_0
     await s.shot('overview-phone', true)
     t.pass()
   })
+
+  t.same(s.consoleErrors, [], 'no script errors or CSP violations in the browser console')
 })
 
 type Open = (path: string, title: string) => Promise<void>

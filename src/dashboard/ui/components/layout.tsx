@@ -1,7 +1,7 @@
 // The frame around every signed-in screen: navigation (a menu button on narrow screens), the
 // user's name with Profile and Sign out, and the screen itself in <main>.
 import type { ComponentChildren } from 'preact'
-import { useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { Link } from '../router'
 import { ROUTES } from '../routes'
 import { useSession } from '../session'
@@ -9,6 +9,13 @@ import { useSession } from '../session'
 export function Layout({ path, children }: { path: string; children: ComponentChildren }) {
   const session = useSession()
   const [open, setOpen] = useState(false)
+  const main = useRef<HTMLElement>(null)
+  const firstPath = useRef(path)
+  // After an in-app navigation, move focus to the new screen (as a full page load would), so
+  // keyboard and screen-reader users start reading there instead of at the old link.
+  useEffect(() => {
+    if (path !== firstPath.current) main.current?.focus({ preventScroll: true })
+  }, [path])
   const sections = ['Fleet', 'Alerts', 'Settings'] as const
   const isCurrent = (p: string) => (p === '/' ? path === '/' : path === p || path.startsWith(`${p}/`))
   return (
@@ -51,7 +58,7 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
           )
         })}
       </nav>
-      <main id="main" class="content" tabIndex={-1}>
+      <main id="main" class="content" tabIndex={-1} ref={main}>
         {children}
       </main>
     </div>

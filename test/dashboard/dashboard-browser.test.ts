@@ -7,6 +7,7 @@ import t, { type Test } from 'tap'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Secret, TOTP } from 'otpauth'
+import { parse as parseYaml } from 'yaml'
 import { ADMIN_PASSWORD, bearer } from '../helpers/test-app.js'
 import { ensureDashboardBuilt } from '../helpers/dashboard-build.js'
 import { chromiumMissing, startBrowserSession, type BrowserSession } from './browser-session.js'
@@ -155,9 +156,10 @@ async function integrationSteps(t: Test, s: BrowserSession, open: Open, expectUn
     await page.getByRole('button', { name: 'Copy Config' }).click()
     await page.getByRole('button', { name: 'Copied' }).waitFor()
     const yaml = String(await page.evaluate('navigator.clipboard.readText()'))
-    t.match(yaml, /type: customapi/)
-    t.match(yaml, `Authorization: Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`)
-    t.match(yaml, '/api/v1/gethomepage/stats')
+    const [entry] = parseYaml(yaml) as Array<{ PatchMon: { widget: { type: string; url: string; headers: { Authorization: string } } } }>
+    t.equal(entry?.PatchMon.widget.type, 'customapi')
+    t.equal(entry?.PatchMon.widget.headers.Authorization, `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`)
+    t.equal(entry?.PatchMon.widget.url, `${s.base}/api/v1/gethomepage/stats`)
     if (s.has('GET', '/api/v1/gethomepage/stats')) {
       const stats = await s.ctx.app.inject({ method: 'GET', url: '/api/v1/gethomepage/stats', headers: { authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` } })
       t.equal(stats.statusCode, 200, 'the copied credentials work')

@@ -10,6 +10,8 @@ export const TYPE_LABELS: Record<IntegrationType, string> = {
   gethomepage: 'GetHomepage widget'
 }
 
+export const TYPE_SHORT: Record<IntegrationType, string> = { 'proxmox-lxc': 'Proxmox LXC', 'direct-host': 'Direct host', api: 'API', gethomepage: 'GetHomepage' }
+
 export function enrollmentOneLiner(serverUrl: string, type: 'proxmox-lxc' | 'direct-host', key: string, secret: string): string {
   const url = `${serverUrl}/api/v1/auto-enrollment/script?type=${type}&token_key=${encodeURIComponent(key)}&token_secret=${encodeURIComponent(secret)}`
   // The Proxmox script needs bash; the direct-host script is POSIX sh (Alpine has no bash).

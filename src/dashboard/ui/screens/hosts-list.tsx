@@ -112,7 +112,7 @@ export function HostsList() {
                         <td class={h.security_updates ? 'num stat-bad' : 'num'}>{h.last_update ? h.security_updates : '—'}</td>
                         <td>{timeAgo(h.last_update)}</td>
                         <td>{osLabel(h)}</td>
-                        <td>{h.host_groups.map((g) => <span class="chip">{g.name}</span>)}</td>
+                        <td>{h.host_groups.length ? h.host_groups.map((g) => <span class="chip">{g.name}</span>) : <span class="muted">—</span>}</td>
                       </tr>
                     ))}
                   </tbody>

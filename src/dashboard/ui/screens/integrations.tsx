@@ -9,7 +9,7 @@ import { useConfirm } from '../components/dialogs'
 import { CopyBlock } from '../components/copy'
 import { Link, useLocation } from '../router'
 import { useServerUrl } from '../server-url'
-import { TYPE_LABELS } from '../integration-snippets'
+import { TYPE_SHORT } from '../integration-snippets'
 import { scopeText, typeOf, type TokenItem } from '../token-types'
 import { TokenCreateDialog } from './token-create'
 
@@ -80,7 +80,7 @@ function TokenTable({ tokens, onToggle, onDelete }: { tokens: TokenItem[]; onTog
         <thead>
           <tr>
             <th scope="col">Name</th><th scope="col">Type</th><th scope="col">Token key</th><th scope="col">Scopes / limits</th>
-            <th scope="col">IP ranges</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col"><span class="offscreen">Actions</span></th>
+            <th scope="col">IP ranges</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col"><span class="offscreen">Actions</span></th>
           </tr>
         </thead>
         <tbody>
@@ -88,13 +88,12 @@ function TokenTable({ tokens, onToggle, onDelete }: { tokens: TokenItem[]; onTog
             const type = typeOf(t)
             return (
               <tr>
-                <td>{t.token_name}<div class="muted small">created {formatDate(t.created_at)}</div></td>
-                <td>{TYPE_LABELS[type]}</td>
-                <td class="mono break">{t.token_key}</td>
+                <td>{t.token_name}<div class="muted small">created {formatDate(t.created_at)}{t.expires_at ? ` · expires ${formatDate(t.expires_at)}` : ''}</div></td>
+                <td class="nowrap">{TYPE_SHORT[type]}</td>
+                <td class="mono small">{t.token_key}</td>
                 <td>{type === 'api' ? scopeText(t.scopes) : type === 'gethomepage' ? 'stats (read only)' : `${t.hosts_created_today ?? 0} / ${t.max_hosts_per_day} hosts today${t.host_groups ? ` → ${t.host_groups.name}` : ''}`}</td>
                 <td>{t.allowed_ip_ranges.length ? t.allowed_ip_ranges.join(', ') : <span class="muted">any</span>}</td>
                 <td>{timeAgo(t.last_used_at)}</td>
-                <td>{t.expires_at ? formatDate(t.expires_at) : <span class="muted">never</span>}</td>
                 <td><Badge kind={t.is_active ? 'ok' : 'muted'}>{t.is_active ? 'Active' : 'Disabled'}</Badge></td>
                 <td class="row-actions">
                   <button type="button" class="button button-small" onClick={() => onToggle(t)}>{t.is_active ? 'Disable' : 'Enable'}</button>

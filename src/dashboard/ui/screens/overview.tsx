@@ -31,7 +31,7 @@ function FleetView({ stats }: { stats: FleetStats }) {
       </EmptyState>
     )
   }
-  const statuses = statusCounts(stats).map((s) => ({ ...s, name: `${s.name} (${STATUS_HINTS[s.name] ?? s.name})`, key: s.name }))
+  const statuses = statusCounts(stats)
   return (
     <div class="overview">
       <section class="cards" aria-label="Fleet totals">
@@ -45,7 +45,8 @@ function FleetView({ stats }: { stats: FleetStats }) {
       <div class="grid-2">
         <section class="panel">
           <h2>Hosts by status</h2>
-          <BarList items={statuses} hrefFor={(i) => `/hosts?status=${encodeURIComponent(statuses.find((s) => s.name === i)?.key ?? '')}`} />
+          <BarList items={statuses} hrefFor={(name) => `/hosts?status=${encodeURIComponent(name)}`} />
+          <p class="muted small">{Object.entries(STATUS_HINTS).map(([k, v]) => `${k}: ${v}`).join(' · ')}</p>
         </section>
         <section class="panel">
           <h2>Operating systems</h2>
@@ -100,7 +101,7 @@ function BarList({ items, hrefFor }: { items: NamedCount[]; hrefFor?: (name: str
     <ul class="bar-list">
       {items.slice(0, 10).map((i) => (
         <li>
-          <span class="bar-name">{hrefFor ? <Link href={hrefFor(i.name)}>{i.name}</Link> : i.name}</span>
+          <span class="bar-name" title={i.name}>{hrefFor ? <Link href={hrefFor(i.name)}>{i.name}</Link> : i.name}</span>
           <span class="bar-track" aria-hidden="true">
             <span class="bar-fill" style={{ width: `${(i.count / max) * 100}%` }} />
           </span>

@@ -13,6 +13,7 @@ import { useServerUrl } from '../server-url'
 import { installOneLiner, osLabel, type HostSummary } from '../host-types'
 import { HostPackages, HostRepositories, HostReports } from './host-tabs'
 import { HostGroupsEditor } from './host-groups-editor'
+import { HostEditDialog } from './host-edit'
 
 type HostDetailData = HostSummary & Record<string, unknown>
 type Tab = 'system' | 'packages' | 'repositories' | 'reports'
@@ -28,6 +29,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
   const [error, setError] = useState<Error | undefined>()
   const [credentials, setCredentials] = useState<{ api_id: string; api_key: string } | null>(null)
   const [editingGroups, setEditingGroups] = useState(false)
+  const [editing, setEditing] = useState(false)
   const serverUrl = useServerUrl()
 
   const run = async (action: () => Promise<void>) => {
@@ -61,6 +63,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
             {canManage && (
               <>
                 <button type="button" class="button" onClick={() => void reportNow()}>Report now</button>
+                <button type="button" class="button" onClick={() => setEditing(true)}>Rename / notes</button>
                 <button type="button" class="button" onClick={() => setEditingGroups(true)}>Edit groups</button>
                 <button type="button" class="button" onClick={() => void rotate(h.friendly_name)}>Rotate credentials</button>
                 <button type="button" class="button button-danger" onClick={() => void remove(h.friendly_name)}>Delete</button>
@@ -81,6 +84,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
               <CopyBlock label="API key" value={credentials.api_key} />
             </Modal>
           )}
+          {editing && <HostEditDialog hostId={id} name={h.friendly_name} notes={typeof h.notes === 'string' ? h.notes : null} onClose={(saved) => { setEditing(false); if (saved) host.reload() }} />}
           {editingGroups && <HostGroupsEditor hostId={id} current={h.host_groups.map((g) => g.id)} onClose={(changed) => { setEditingGroups(false); if (changed) host.reload() }} />}
           <section class="cards cards-small" aria-label="Package counts">
             <div class="card stat"><span class="stat-value">{h.last_update ? h.total_packages : '—'}</span><span class="stat-label">Packages</span></div>

@@ -12,6 +12,7 @@ import { useServerUrl } from '../server-url'
 import { TYPE_SHORT } from '../integration-snippets'
 import { scopeText, typeOf, type TokenItem } from '../token-types'
 import { TokenCreateDialog } from './token-create'
+import { TokenEditDialog } from './token-edit'
 
 type Tab = 'enrollment' | 'gethomepage' | 'agent'
 
@@ -20,6 +21,7 @@ export function Integrations() {
   const [tab, setTab] = useState<Tab>((query.get('tab') as Tab | null) ?? 'enrollment')
   const tokens = useApi<TokenItem[]>('/api/v1/auto-enrollment/tokens')
   const [creating, setCreating] = useState(false)
+  const [editing, setEditing] = useState<TokenItem | null>(null)
   const [error, setError] = useState<Error | undefined>()
   const [confirmDialog, ask] = useConfirm()
   const serverUrl = useServerUrl()
@@ -63,17 +65,18 @@ export function Integrations() {
                 <EmptyState title="No tokens yet">Click <strong>New Token</strong> to create a Proxmox or direct-host enrollment token, or an API credential for Ansible and scripts.</EmptyState>
               )
             }
-            return <TokenTable tokens={shown} onToggle={toggle} onDelete={remove} />
+            return <TokenTable tokens={shown} onToggle={toggle} onEdit={setEditing} onDelete={remove} />
           }}
         </Loaded>
       )}
       {creating && <TokenCreateDialog fixedType={tab === 'gethomepage' ? 'gethomepage' : undefined} serverUrl={serverUrl} onClose={() => { setCreating(false); tokens.reload() }} />}
+      {editing && <TokenEditDialog token={editing} onClose={(saved) => { setEditing(null); if (saved) tokens.reload() }} />}
       {confirmDialog}
     </>
   )
 }
 
-function TokenTable({ tokens, onToggle, onDelete }: { tokens: TokenItem[]; onToggle: (t: TokenItem) => void; onDelete: (t: TokenItem) => void }) {
+function TokenTable({ tokens, onToggle, onEdit, onDelete }: { tokens: TokenItem[]; onToggle: (t: TokenItem) => void; onEdit: (t: TokenItem) => void; onDelete: (t: TokenItem) => void }) {
   return (
     <div class="table-wrap">
       <table class="table">
@@ -96,6 +99,7 @@ function TokenTable({ tokens, onToggle, onDelete }: { tokens: TokenItem[]; onTog
                 <td>{timeAgo(t.last_used_at)}</td>
                 <td><Badge kind={t.is_active ? 'ok' : 'muted'}>{t.is_active ? 'Active' : 'Disabled'}</Badge></td>
                 <td class="row-actions">
+                  <button type="button" class="button button-small" onClick={() => onEdit(t)} aria-label={`Edit ${t.token_name}`}>Edit</button>
                   <button type="button" class="button button-small" onClick={() => onToggle(t)}>{t.is_active ? 'Disable' : 'Enable'}</button>
                   <button type="button" class="button button-small button-danger" onClick={() => onDelete(t)} aria-label={`Delete ${t.token_name}`}>Delete</button>
                 </td>

@@ -65,7 +65,7 @@ function PackageList() {
             <>
               <div class="table-wrap">
                 <table class="table">
-                  <thead><tr><th scope="col">Package</th><th scope="col">Hosts needing update</th><th scope="col">With a security update</th><th scope="col">Installed on</th></tr></thead>
+                  <thead><tr><th scope="col">Package</th><th scope="col" class="num">Hosts needing update</th><th scope="col" class="num">With a security update</th><th scope="col" class="num">Installed on</th></tr></thead>
                   <tbody>
                     {list.map((p) => (
                       <tr>

@@ -10,7 +10,7 @@ import { Secret, TOTP } from 'otpauth'
 import { parse as parseYaml } from 'yaml'
 import { ADMIN_PASSWORD, bearer } from '../helpers/test-app.js'
 import { ensureDashboardBuilt } from '../helpers/dashboard-build.js'
-import { chromiumMissing, startBrowserSession, type BrowserSession } from './browser-session.js'
+import { chromiumMissing, startBrowserSession, type BrowserSession } from '../helpers/browser-session.js'
 
 const NOT_AVAILABLE = 'This feature is not available on this server yet'
 const missing = (what: string, route: string) => `${what}: ${route} is not on this server yet`

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import type { Test } from 'tap'
-import { buildTestApp, type TestApp } from '../helpers/test-app.js'
+import { buildTestApp, type TestApp } from './test-app.js'
 
 export const CHROMIUM = '/usr/bin/chromium'
 const SHOTS = join(__dirname, '..', '..', 'test-artifacts', 'screenshots')

@@ -11,12 +11,23 @@ import rateLimits from './http/rate-limits.js'
 import openapi from './http/openapi.js'
 import metrics from './metrics/metrics-plugin.js'
 import { registerErrorHandler } from './http/error-handler.js'
+import { createValidatorCompiler } from './http/validator-compiler.js'
 import { registerJsonParser } from './http/json-body.js'
 import { loggerOptions } from './http/logging.js'
 import { healthRoutes } from './http/health-routes.js'
 import { authRoutes } from './users/auth-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
+import tfa from './users/tfa-plugin.js'
+import discordLogin from './discord-login/discord-login-plugin.js'
+import { tokenRoutes } from './integration-tokens/token-routes.js'
+import { integrationApiRoutes } from './integration-api/api-routes.js'
+import { homepageRoutes } from './homepage/homepage-routes.js'
+import hostsFeature from './hosts/hosts-plugin.js'
+import { agentRoutes } from './agent/agent-routes.js'
+import { settingsRoutes } from './settings/settings-routes.js'
+import enrollment from './enrollment/enrollment-plugin.js'
+import agentFeatures from './agent/agent-plugin.js'
 import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
@@ -53,6 +64,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     requestIdHeader: false
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // Query strings and params are coerced to their declared types; bodies never are.
+  app.setValidatorCompiler(createValidatorCompiler())
   registerErrorHandler(app)
   registerJsonParser(app)
   await ensureBuiltinRoles(store.db)
@@ -67,6 +80,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(userRoutes)
+  await app.register(tfa)
+  await app.register(discordLogin)
+  await app.register(homepageRoutes)
+  await app.register(tokenRoutes)
+  await app.register(integrationApiRoutes)
+  await app.register(settingsRoutes)
+  await app.register(hostsFeature)
+  await app.register(agentRoutes)
+  await app.register(enrollment)
+  await app.register(agentFeatures)
   // The dashboard answers every other HTML GET with its index page, so it stays last.
   await app.register(dashboardRoutes)
 

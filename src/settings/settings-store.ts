@@ -60,4 +60,20 @@ export class SettingsStore {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
       .execute()
   }
+
+  /** Writes several settings in one transaction: a save is applied whole or not at all. */
+  async setMany(values: Partial<SettingValues>): Promise<void> {
+    const now = new Date().toISOString()
+    const rows = Object.entries(values).map(([key, value]) => ({ key, value: JSON.stringify(value), updated_at: now }))
+    if (rows.length === 0) return
+    await this.db.transaction().execute(async (trx) => {
+      for (const row of rows) {
+        await trx
+          .insertInto('settings')
+          .values(row)
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_at: now }))
+          .execute()
+      }
+    })
+  }
 }

@@ -31,6 +31,8 @@ export interface UsersTable {
   discord_username: string | null
   discord_avatar: string | null
   discord_linked_at: string | null
+  /** Last TOTP time step accepted (0007): a code is refused at or below it, so none is replayed. */
+  tfa_last_used_step: number | null
   created_at: string
   updated_at: string
 }
@@ -179,6 +181,49 @@ export interface AutoEnrollmentTokensTable {
   updated_at: string
 }
 
+export interface AgentJobsTable {
+  id: string
+  host_id: string
+  job_name: string
+  status: string
+  attempt: Generated<number>
+  created_at: string
+  completed_at: string | null
+  error_message: string | null
+  output: string | null
+}
+
+export interface DockerContainersTable {
+  host_id: string
+  container_id: string
+  name: string
+  image: string
+  state: string
+  status: string
+  details: string
+  updated_at: string
+}
+
+/** docker_images, docker_volumes and docker_networks share this shape. */
+export interface DockerObjectsTable {
+  host_id: string
+  object_id: string
+  name: string
+  details: string
+  updated_at: string
+}
+
+export interface DiscordLoginSettingsTable {
+  id: string
+  enabled: Generated<Flag>
+  client_id: string | null
+  /** Sealed with the secret box; never returned by the API. */
+  client_secret: string | null
+  redirect_uri: string | null
+  button_text: string | null
+  updated_at: string
+}
+
 export interface DB {
   roles: RolesTable
   users: UsersTable
@@ -193,6 +238,12 @@ export interface DB {
   host_repositories: HostRepositoriesTable
   report_history: ReportHistoryTable
   auto_enrollment_tokens: AutoEnrollmentTokensTable
+  agent_jobs: AgentJobsTable
+  docker_containers: DockerContainersTable
+  docker_images: DockerObjectsTable
+  docker_volumes: DockerObjectsTable
+  docker_networks: DockerObjectsTable
+  discord_login_settings: DiscordLoginSettingsTable
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
 import { ApiError, badRequest, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { SESSION_COOKIE, userOf } from '../http/session-auth.js'
@@ -19,17 +20,28 @@ declare module 'fastify' {
     /** Issues a session + JWT for a user who has proven who they are (password, TFA, Discord). */
     startSession: (request: FastifyRequest, reply: FastifyReply, user: UserRow) => Promise<{ token: string; expires_at: string }>
     /**
-     * Called after a correct password, before a session is issued. The TFA feature replaces it
-     * to answer "TFA required" instead; returning undefined means "no second step".
+     * Called after a correct password, before a session is issued. The TFA feature installs its
+     * own with setSecondFactorChallenge to answer "TFA required" instead; returning undefined
+     * means "no second step".
      */
-    secondFactorChallenge: (user: UserRow) => Promise<Record<string, unknown> | undefined>
+    secondFactorChallenge: SecondFactorChallenge
+    /** Replaces the second-factor hook (a setter, so an encapsulated plugin can install it). */
+    setSecondFactorChallenge: (challenge: SecondFactorChallenge) => void
   }
 }
 
-export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export type SecondFactorChallenge = (user: UserRow, request: FastifyRequest) => Promise<Record<string, unknown> | undefined>
+
+// Wrapped with fastify-plugin so startSession and the second-factor hook are visible to the
+// features that sign people in (TFA, Discord), not only inside this plugin.
+const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
   const lifetimeMs = durationToMs(app.config.jwtExpiresIn)
   app.decorate('loginLockout', new LoginLockout(app.config.maxLoginAttempts, app.config.lockoutMinutes * 60_000))
-  app.decorate('secondFactorChallenge', async () => undefined)
+  let secondFactor: SecondFactorChallenge = async () => undefined
+  app.decorate('secondFactorChallenge', (user: UserRow, request: FastifyRequest) => secondFactor(user, request))
+  app.decorate('setSecondFactorChallenge', (challenge: SecondFactorChallenge) => {
+    secondFactor = challenge
+  })
 
   app.decorate('startSession', async (request: FastifyRequest, reply: FastifyReply, user: UserRow) => {
     const session = await createSession(app.store.db, user.id, lifetimeMs, request.ip, request.headers['user-agent'])
@@ -71,7 +83,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       if (user.is_active !== 1) throw unauthorized('Account is disabled')
       app.loginLockout.recordSuccess(username, request.ip)
-      const challenge = await app.secondFactorChallenge(user)
+      const challenge = await app.secondFactorChallenge(user, request)
       if (challenge) return reply.send(challenge as never)
       const session = await app.startSession(request, reply, user)
       const permissions = (await rolePermissions(app.store.db, user.role)) ?? []
@@ -126,6 +138,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   )
 }
+
+export const authRoutes = fp(authRoutesPlugin, { name: 'auth-routes', dependencies: ['session-auth', 'rate-limits'] })
 
 function lockedError(retryAfterSeconds: number): ApiError {
   return new ApiError(

@@ -50,6 +50,7 @@ export async function insertUser(db: Kysely<DB>, input: NewUserInput): Promise<U
     discord_username: null,
     discord_avatar: null,
     discord_linked_at: null,
+    tfa_last_used_step: null,
     created_at: now,
     updated_at: now
   }

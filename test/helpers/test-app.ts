@@ -11,6 +11,7 @@ import { loadConfig, type AppConfig } from '../../src/config.js'
 import { databaseFile, openStore, type Store } from '../../src/store/open-database.js'
 import { migrateToLatest } from '../../src/store/migrate.js'
 import { ensureFirstAdmin } from '../../src/users/first-admin.js'
+import { auditSecrets } from './secrets-audit.js'
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests'
 
@@ -31,6 +32,8 @@ export interface TestAppOptions {
   env?: Record<string, string>
   dataDir?: string
   keepDataDir?: boolean
+  /** Only for tests that deliberately echo secrets (none should need it). */
+  skipSecretsAudit?: boolean
 }
 
 export function tempDataDir(prefix = 'patchmon-test-'): string {
@@ -51,6 +54,7 @@ export async function buildTestApp(t: Test, options: TestAppOptions = {}): Promi
   await migrateToLatest(store)
   const app = await buildApp({ config, store, logStream })
   await ensureFirstAdmin(store.db, config.adminPassword)
+  const audit = options.skipSecretsAudit ? undefined : auditSecrets(app)
   await app.ready()
   let closed = false
   const close = async () => {
@@ -61,6 +65,9 @@ export async function buildTestApp(t: Test, options: TestAppOptions = {}): Promi
   }
   t.teardown(async () => {
     await close()
+    // Teardown runs after the test ended, so a violation fails the file by throwing.
+    const violations = audit?.violations(logs) ?? []
+    if (violations.length > 0) throw new Error(`secrets audit failed:\n${violations.join('\n')}`)
     if (!options.keepDataDir && !options.dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
   const adminToken = await login(app, 'admin', ADMIN_PASSWORD)

@@ -1,0 +1,24 @@
+// `npm run bench`: every benchmark in turn (or one: `npm run bench -- ingest`). Each prints its
+// figures next to a baseline measured in the same run; none asserts (targets are read by people,
+// not by CI timing).
+import { runIngestBench } from './ingest.bench.js'
+import { run as integrationApi } from './integration-api.bench.js'
+
+const BENCHES: [string, () => Promise<void>][] = [
+  ['ingest', runIngestBench],
+  ['integration-api', integrationApi]
+]
+
+async function main(): Promise<void> {
+  const only = process.argv[2]
+  for (const [name, bench] of BENCHES) {
+    if (only && only !== name) continue
+    console.log(`== ${name}`)
+    await bench()
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,38 @@
+// The hosts feature: host groups, hosts, their packages/repositories/history, fleet packages,
+// the dashboard overview, report ingestion (shared with the agent routes through
+// app.reportIngest) and the report-history retention timer.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { ReportIngest } from './report-ingest.js'
+import { pruneReportHistory, REPORTS_KEPT_PER_HOST, RETENTION_EVERY_MS, RETENTION_TIMER } from './report-retention.js'
+import { hostGroupRoutes } from './host-group-routes.js'
+import { hostRoutes } from './host-routes.js'
+import { hostDetailRoutes } from './host-detail-routes.js'
+import { fleetPackageRoutes } from './fleet-package-routes.js'
+import { dashboardStatsRoutes } from './dashboard-stats-routes.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Applies agent reports to the database (report-ingest.ts). */
+    reportIngest: ReportIngest
+  }
+}
+
+async function hostsPlugin(app: FastifyInstance): Promise<void> {
+  app.decorate('reportIngest', new ReportIngest(app.store.db, app.store.sqlite))
+  app.timers.add({
+    name: RETENTION_TIMER,
+    everyMs: RETENTION_EVERY_MS,
+    run: async () => {
+      const removed = await pruneReportHistory(app.store.db, app.config.reportRetentionDays, REPORTS_KEPT_PER_HOST)
+      if (removed > 0) app.log.info({ removed }, 'report history pruned')
+    }
+  })
+  await app.register(hostGroupRoutes)
+  await app.register(hostRoutes)
+  await app.register(hostDetailRoutes)
+  await app.register(fleetPackageRoutes)
+  await app.register(dashboardStatsRoutes)
+}
+
+export default fp(hostsPlugin, { name: 'hosts', dependencies: ['app-context', 'session-auth', 'rate-limits'] })

@@ -1,0 +1,207 @@
+// Applies one agent report to the database in a single transaction: the host's package set is
+// replaced, repositories and their host links upserted, the host's facts (only those sent),
+// denormalised counts, last_update and status updated, and a report_history row appended.
+//
+// Write only what changed: the stored rows are compared with the report, so an unchanged
+// re-report writes the host row and one history row and nothing else.
+//
+// Concurrency: the whole write is one synchronous better-sqlite3 transaction (BEGIN IMMEDIATE),
+// run while holding Kysely's connection lock (db.connection()), so it never interleaves with an
+// async Kysely transaction on the same connection, and concurrent reports simply queue; the
+// busy_timeout covers other processes. SQLITE_BUSY never reaches a client.
+import type Database from 'better-sqlite3'
+import type { Kysely } from 'kysely'
+import type { DB } from '../store/database-types.js'
+import type { HostFactColumns } from '../agent/agent-facts.js'
+import { newId } from '../security/random-tokens.js'
+import { param, PreparedQuery, type BindValue } from '../store/prepared-query.js'
+import { PackageCatalogue } from './package-catalogue.js'
+import { ingestStatements, type IngestHost, type IngestStatements, type StoredHostPackage, type StoredHostRepository, type StoredRepository } from './report-ingest-statements.js'
+
+export interface IngestPackage {
+  name: string
+  currentVersion: string
+  availableVersion?: string | null | undefined
+  needsUpdate: boolean
+  isSecurityUpdate?: boolean | null | undefined
+  description?: string | null | undefined
+  category?: string | null | undefined
+}
+
+export interface IngestRepository {
+  name?: string | null | undefined
+  url: string
+  distribution?: string | null | undefined
+  components?: string | null | undefined
+  repoType?: string | null | undefined
+  isEnabled?: boolean | null | undefined
+  isSecure?: boolean | null | undefined
+}
+
+export interface IngestReport {
+  hostId: string
+  packages: IngestPackage[]
+  /** null/undefined = not sent: the host's repositories stay as they are. */
+  repositories?: IngestRepository[] | null | undefined
+  facts: HostFactColumns
+  payloadBytes: number
+  executionTimeSeconds: number | null
+}
+
+export interface IngestOutcome {
+  hostName: string
+  packagesProcessed: number
+  updatesAvailable: number
+  securityUpdates: number
+  previousSecurityUpdates: number
+  /** Names of the packages with a security update (for the notification). */
+  securityPackages: string[]
+}
+
+const FOREIGN_KEY_FAILED = 'SQLITE_CONSTRAINT_FOREIGNKEY'
+
+export class ReportIngest {
+  private readonly statements: IngestStatements
+  private readonly catalogue: PackageCatalogue
+  /** Host-column updates differ by which facts were sent: one prepared statement per column set. */
+  private readonly hostUpdates = new Map<string, PreparedQuery<Record<string, BindValue>>>()
+  private readonly transaction: Database.Transaction<(report: IngestReport, now: string) => IngestOutcome | undefined>
+
+  constructor(private readonly db: Kysely<DB>, private readonly sqlite: Database.Database) {
+    this.statements = ingestStatements(db, sqlite)
+    this.catalogue = new PackageCatalogue(db, sqlite)
+    this.transaction = sqlite.transaction((report: IngestReport, now: string) => this.write(report, now))
+  }
+
+  /** Undefined when the host no longer exists (deleted while its report was in flight). */
+  async ingest(report: IngestReport, now = new Date()): Promise<IngestOutcome | undefined> {
+    return this.db.connection().execute(async () => {
+      try {
+        return this.runOnce(report, now.toISOString())
+      } catch (err) {
+        // A cached catalogue id whose row was deleted behind our back: reload and try once more.
+        if ((err as { code?: string }).code !== FOREIGN_KEY_FAILED) throw err
+        this.catalogue.reset()
+        return this.runOnce(report, now.toISOString())
+      }
+    })
+  }
+
+  private runOnce(report: IngestReport, now: string): IngestOutcome | undefined {
+    try {
+      const outcome = this.transaction.immediate(report, now)
+      this.catalogue.commit()
+      return outcome
+    } catch (err) {
+      this.catalogue.rollback()
+      throw err
+    }
+  }
+
+  private write(report: IngestReport, now: string): IngestOutcome | undefined {
+    const s = this.statements
+    const host = s.host.get<IngestHost>({ id: report.hostId })
+    if (!host) return undefined
+    const counts = this.replacePackages(report.hostId, report.packages, now)
+    const totalRepos = report.repositories ? this.replaceRepositories(report.hostId, report.repositories, now) : host.total_repos
+    this.updateHost(report.hostId, {
+      ...report.facts,
+      total_packages: counts.total,
+      outdated_packages: counts.outdated,
+      security_updates: counts.securityPackages.length,
+      total_repos: totalRepos,
+      status: 'active',
+      last_update: now,
+      updated_at: now
+    })
+    s.insertHistory.run({
+      id: newId(),
+      host_id: report.hostId,
+      total_packages: counts.total,
+      outdated_packages: counts.outdated,
+      security_updates: counts.securityPackages.length,
+      payload_kb: Math.round((report.payloadBytes / 1024) * 100) / 100,
+      execution_time_seconds: report.executionTimeSeconds,
+      created_at: now
+    })
+    return {
+      hostName: host.friendly_name,
+      packagesProcessed: counts.total,
+      updatesAvailable: counts.outdated,
+      securityUpdates: counts.securityPackages.length,
+      previousSecurityUpdates: host.security_updates,
+      securityPackages: counts.securityPackages
+    }
+  }
+
+  private replacePackages(hostId: string, packages: IngestPackage[], now: string) {
+    const s = this.statements
+    const stored = new Map<string, StoredHostPackage>()
+    for (const row of s.hostPackages.all<StoredHostPackage>({ host_id: hostId })) stored.set(row.package_id, row)
+    // A name listed twice counts once (the later entry wins), as the primary key demands.
+    const byName = new Map<string, IngestPackage>()
+    for (const pkg of packages) byName.set(pkg.name, pkg)
+    let outdated = 0
+    const securityPackages: string[] = []
+    for (const pkg of byName.values()) {
+      const packageId = this.catalogue.idOf(pkg, now)
+      const needsUpdate = pkg.needsUpdate ? 1 : 0
+      const isSecurity = pkg.isSecurityUpdate ? 1 : 0
+      const available = pkg.availableVersion ?? null
+      if (needsUpdate) outdated++
+      if (needsUpdate && isSecurity) securityPackages.push(pkg.name)
+      const old = stored.get(packageId)
+      stored.delete(packageId)
+      if (old && old.current_version === pkg.currentVersion && old.available_version === available &&
+        old.needs_update === needsUpdate && old.is_security_update === isSecurity) continue
+      s.upsertHostPackage.run({
+        host_id: hostId, package_id: packageId, current_version: pkg.currentVersion, available_version: available,
+        needs_update: needsUpdate, is_security_update: isSecurity, last_checked: now
+      })
+    }
+    // Whatever the report no longer lists was removed from the host.
+    for (const packageId of stored.keys()) s.deleteHostPackage.run({ host_id: hostId, package_id: packageId })
+    return { total: byName.size, outdated, securityPackages }
+  }
+
+  private replaceRepositories(hostId: string, repositories: IngestRepository[], now: string): number {
+    const s = this.statements
+    const linked = new Map<string, StoredHostRepository>()
+    for (const row of s.hostRepositories.all<StoredHostRepository>({ host_id: hostId })) linked.set(row.repository_id, row)
+    const seen = new Set<string>()
+    for (const repo of repositories) {
+      const identity = { url: repo.url, distribution: repo.distribution ?? '', components: repo.components ?? '', repo_type: repo.repoType ?? '' }
+      const name = repo.name || repo.url
+      const isSecure = repo.isSecure ? 1 : 0
+      const existing = s.repositoryByIdentity.get<StoredRepository>(identity)
+      let repositoryId: string
+      if (existing) {
+        repositoryId = existing.id
+        if (existing.name !== name || existing.is_secure !== isSecure) s.updateRepository.run({ id: repositoryId, name, is_secure: isSecure, now })
+      } else {
+        repositoryId = newId()
+        s.insertRepository.run({ id: repositoryId, name, ...identity, is_secure: isSecure, now })
+      }
+      if (seen.has(repositoryId)) continue
+      seen.add(repositoryId)
+      const isEnabled = repo.isEnabled === false ? 0 : 1
+      const link = linked.get(repositoryId)
+      linked.delete(repositoryId)
+      if (!link || link.is_enabled !== isEnabled) s.upsertHostRepository.run({ host_id: hostId, repository_id: repositoryId, is_enabled: isEnabled, now })
+    }
+    for (const repositoryId of linked.keys()) s.deleteHostRepository.run({ host_id: hostId, repository_id: repositoryId })
+    return seen.size
+  }
+
+  private updateHost(hostId: string, columns: Record<string, BindValue>): void {
+    const names = Object.keys(columns).sort()
+    const key = names.join(',')
+    let statement = this.hostUpdates.get(key)
+    if (!statement) {
+      const set = Object.fromEntries(names.map((n) => [n, param(n)]))
+      statement = new PreparedQuery(this.sqlite, this.db.updateTable('hosts').set(set).where('id', '=', param('__host_id')))
+      this.hostUpdates.set(key, statement)
+    }
+    statement.run({ ...columns, __host_id: hostId })
+  }
+}

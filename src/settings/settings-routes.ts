@@ -1,0 +1,84 @@
+// Server settings edited from the dashboard. Any signed-in user may read them (the dashboard needs
+// the update interval and server URL); writing needs can_manage_settings. A save emits
+// settings_changed with the keys whose value really changed (the WebSocket feature pushes the new
+// update interval to connected agents on it).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@fastify/type-provider-typebox'
+import { parseServerUrl } from '../config.js'
+import { invalidField } from '../http/errors.js'
+import { SECURITY } from '../http/openapi.js'
+import { rolePermissions } from '../users/role-queries.js'
+import { effectiveServerUrl } from './effective-server-url.js'
+import type { SettingValues } from './settings-store.js'
+
+const SettingsView = Type.Object({
+  update_interval: Type.Integer({ description: 'Minutes between agent reports' }),
+  server_url: Type.Union([Type.String(), Type.Null()], { description: 'Public URL set here; null = PATCHMON_SERVER_URL or the request URL' }),
+  effective_server_url: Type.String({ description: 'The URL scripts and OAuth callbacks actually use' }),
+  ignore_ssl_self_signed: Type.Boolean(),
+  signup_enabled: Type.Boolean(),
+  default_user_role: Type.String(),
+  auto_update: Type.Boolean(),
+  host_down_grace_minutes: Type.Integer()
+})
+
+const UpdateSettingsBody = Type.Object({
+  update_interval: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
+  server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
+  ignore_ssl_self_signed: Type.Optional(Type.Boolean()),
+  signup_enabled: Type.Optional(Type.Boolean()),
+  default_user_role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  auto_update: Type.Optional(Type.Boolean()),
+  host_down_grace_minutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080 }))
+}, { additionalProperties: false })
+
+const MESSAGES = {
+  update_interval: 'Update interval must be an integer between 5 and 1440 minutes',
+  server_url: 'Server URL must be an absolute http:// or https:// URL',
+  ignore_ssl_self_signed: 'ignore_ssl_self_signed must be a boolean',
+  signup_enabled: 'signup_enabled must be a boolean',
+  default_user_role: 'Default user role is required',
+  auto_update: 'auto_update must be a boolean',
+  host_down_grace_minutes: 'Host down grace period must be an integer between 0 and 10080 minutes'
+}
+
+export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const general = { rateLimit: app.rateLimitBucket('general') }
+
+  app.get('/api/v1/settings', {
+    schema: { tags: ['settings'], summary: 'Server settings', security: SECURITY.bearer, response: { 200: SettingsView } },
+    preHandler: app.authenticate,
+    config: general
+  }, async (request) => ({ ...(await app.settings.getAll()), effective_server_url: await effectiveServerUrl(app, request) }))
+
+  app.put('/api/v1/settings', {
+    schema: { tags: ['settings'], summary: 'Change server settings (only the keys sent)', security: SECURITY.bearer, body: UpdateSettingsBody, response: { 200: SettingsView } },
+    preHandler: app.requirePermission('can_manage_settings'),
+    config: { ...general, validationMessages: MESSAGES }
+  }, async (request) => {
+    const body = request.body
+    const next: Partial<SettingValues> = { ...body }
+    if (typeof body.server_url === 'string') {
+      const trimmed = body.server_url.trim()
+      if (trimmed === '') next.server_url = null
+      else {
+        try {
+          next.server_url = parseServerUrl(trimmed)
+        } catch {
+          throw invalidField('server_url', MESSAGES.server_url)
+        }
+      }
+    }
+    if (body.default_user_role !== undefined && !(await rolePermissions(app.store.db, body.default_user_role))) {
+      throw invalidField('default_user_role', 'Default user role does not exist')
+    }
+    const current = await app.settings.getAll()
+    const changed = (Object.keys(next) as (keyof SettingValues)[]).filter((key) => next[key] !== current[key])
+    await app.settings.setMany(Object.fromEntries(changed.map((key) => [key, next[key]])))
+    if (changed.length > 0) {
+      request.log.info({ keys: changed }, 'settings changed')
+      app.events.emit('settings_changed', { keys: changed })
+    }
+    return { ...(await app.settings.getAll()), effective_server_url: await effectiveServerUrl(app, request) }
+  })
+}

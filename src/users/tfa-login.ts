@@ -1,0 +1,114 @@
+// The second step of a password login for users with TOTP on. POST /auth/login answers
+// "TFA verification required" with a short-lived single-use ticket; POST /auth/verify-tfa
+// takes that ticket plus a TOTP or backup code and issues the session. Failures count towards
+// a per-user lockout (5 → 30 minutes), so six digits cannot be brute-forced.
+import { randomBytes } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import { ApiError, tooManyRequests, unauthorized } from '../http/errors.js'
+import type { DB, UserRow } from '../store/database-types.js'
+import { LoginReply, ErrorReply } from './auth-schemas.js'
+import { rolePermissions } from './role-queries.js'
+import { matchBackupCode, matchTotp, parseBackupHashes } from './tfa-codes.js'
+import { VerifyTfaBody } from './tfa-schemas.js'
+import { findUserForLogin, publicUser } from './user-queries.js'
+
+export const TFA_LOGIN_MESSAGES = {
+  required: 'TFA verification required',
+  notEnabled: 'Invalid credentials or TFA not enabled',
+  ticketExpired: 'TFA session expired. Please sign in again.',
+  invalidCode: 'Invalid verification code',
+  locked: 'Too many failed TFA attempts'
+} as const
+
+function lockedError(retryAfterSeconds: number): ApiError {
+  const minutes = Math.ceil(retryAfterSeconds / 60)
+  return tooManyRequests(
+    { error: TFA_LOGIN_MESSAGES.locked, message: `TFA verification is locked. Try again in ${minutes} minute(s).`, remaining_seconds: retryAfterSeconds },
+    retryAfterSeconds
+  )
+}
+
+/** Spends a TOTP step at most once: only a step later than the last accepted one is taken. */
+async function spendTotpStep(db: Kysely<DB>, userId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ tfa_last_used_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('tfa_last_used_step', 'is', null), eb('tfa_last_used_step', '<', step)]))
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Removes one backup code; compare-and-set on the stored list, so two requests cannot spend it twice. */
+async function spendBackupCode(db: Kysely<DB>, user: UserRow, index: number): Promise<boolean> {
+  const hashes = parseBackupHashes(user.tfa_backup_codes)
+  hashes.splice(index, 1)
+  const result = await db
+    .updateTable('users')
+    .set({ tfa_backup_codes: JSON.stringify(hashes), updated_at: new Date().toISOString() })
+    .where('id', '=', user.id)
+    .where('tfa_backup_codes', '=', user.tfa_backup_codes)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setSecondFactorChallenge(async (user) => {
+    if (user.tfa_enabled !== 1) return undefined
+    const tfaTicket = randomBytes(32).toString('hex')
+    app.tfa.tickets.put(tfaTicket, { userId: user.id })
+    return { message: TFA_LOGIN_MESSAGES.required, requiresTfa: true, username: user.username, tfaTicket }
+  })
+
+  async function secondFactorMatches(user: UserRow, token: string): Promise<boolean> {
+    const code = token.replace(/\s/g, '')
+    const secret = app.secretBox.open(user.tfa_secret ?? '')
+    const step = matchTotp(secret, code, app.tfa.now())
+    if (step !== undefined && (await spendTotpStep(app.store.db, user.id, step))) return true
+    const index = await matchBackupCode(parseBackupHashes(user.tfa_backup_codes), code)
+    return index >= 0 && (await spendBackupCode(app.store.db, user, index))
+  }
+
+  app.post(
+    '/api/v1/auth/verify-tfa',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Second login step: a TOTP or backup code plus the ticket from /auth/login',
+        body: VerifyTfaBody,
+        response: { 200: LoginReply, 401: ErrorReply, 429: ErrorReply }
+      },
+      config: {
+        rateLimit: app.rateLimitBucket('auth'),
+        validationShape: 'single',
+        validationMessages: { username: 'Username is required', token: 'Token is required', tfa_ticket: 'TFA ticket is required' }
+      }
+    },
+    async (request, reply) => {
+      const { username, token, tfa_ticket: ticket } = request.body
+      const user = await findUserForLogin(app.store.db, username)
+      if (!user || user.is_active !== 1 || user.tfa_enabled !== 1 || !user.tfa_secret) throw unauthorized(TFA_LOGIN_MESSAGES.notEnabled)
+      const lock = app.tfa.lockout.check(user.id, '')
+      if (lock.locked) throw lockedError(lock.retryAfterSeconds)
+      const pending = app.tfa.tickets.peek(ticket)
+      if (!pending || pending.userId !== user.id) throw unauthorized(TFA_LOGIN_MESSAGES.ticketExpired)
+
+      if (!(await secondFactorMatches(user, token))) {
+        const locked = app.tfa.lockout.recordFailure(user.id, '')
+        if (locked) {
+          request.log.warn({ userId: user.id, ip: request.ip }, 'TFA verification locked after failed codes')
+          app.tfa.tickets.delete(ticket)
+          throw lockedError(Math.ceil((locked.lockedUntil.getTime() - app.tfa.now()) / 1000))
+        }
+        throw unauthorized(TFA_LOGIN_MESSAGES.invalidCode)
+      }
+
+      app.tfa.lockout.recordSuccess(user.id, '')
+      app.tfa.tickets.delete(ticket)
+      const session = await app.startSession(request, reply, user)
+      const permissions = (await rolePermissions(app.store.db, user.role)) ?? []
+      return { message: 'Login successful', token: session.token, expires_at: session.expires_at, user: publicUser(user, permissions) }
+    }
+  )
+}

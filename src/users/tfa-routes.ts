@@ -1,0 +1,127 @@
+// Two-factor authentication management for the signed-in user: /api/v1/tfa/setup, verify-setup,
+// disable, status, regenerate-backup-codes. The TOTP secret is sealed at rest; backup codes are
+// bcrypt-hashed and shown only when generated.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@fastify/type-provider-typebox'
+import QRCode from 'qrcode'
+import { badRequest, unauthorized } from '../http/errors.js'
+import { SECURITY } from '../http/openapi.js'
+import { userOf } from '../http/session-auth.js'
+import { verifySecret } from '../security/secret-hashing.js'
+import { hashBackupCodes, matchTotp, newBackupCodes, newTotpSecret, parseBackupHashes, totpUri } from './tfa-codes.js'
+import { findUserById } from './user-queries.js'
+import { BackupCodesReply, PasswordBody, TfaSetupReply, TfaStatusReply, TokenBody } from './tfa-schemas.js'
+
+export const TFA_MESSAGES = {
+  alreadyEnabled: 'Two-factor authentication is already enabled for this account',
+  notEnabled: 'Two-factor authentication is not enabled for this account',
+  noSecret: 'No TFA secret found. Please start the setup process first.',
+  invalidSetupCode: 'Invalid verification code. Please try again.',
+  needsPassword: 'Set a password before enabling two-factor authentication',
+  invalidPassword: 'Invalid password'
+} as const
+
+const Message = Type.Object({ message: Type.String() })
+
+export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const general = { rateLimit: app.rateLimitBucket('general') }
+  const tags = ['tfa']
+
+  async function currentRow(request: Parameters<typeof userOf>[0]) {
+    const row = await findUserById(app.store.db, userOf(request).id)
+    if (!row) throw unauthorized()
+    return row
+  }
+
+  app.get(
+    '/api/v1/tfa/setup',
+    { schema: { tags, summary: 'Start TOTP setup: a new secret and its QR code', security: SECURITY.bearer, response: { 200: TfaSetupReply } }, preHandler: app.authenticate, config: general },
+    async (request) => {
+      const row = await currentRow(request)
+      if (row.tfa_enabled === 1) throw badRequest(TFA_MESSAGES.alreadyEnabled)
+      // TFA guards the password login; an account without a password has nothing to guard.
+      if (row.password_hash === null) throw badRequest(TFA_MESSAGES.needsPassword)
+      const secret = newTotpSecret()
+      const qrCode = await QRCode.toDataURL(totpUri(secret, row.username))
+      await app.store.db
+        .updateTable('users')
+        .set({ tfa_secret: app.secretBox.seal(secret), tfa_last_used_step: null, updated_at: new Date().toISOString() })
+        .where('id', '=', row.id)
+        .execute()
+      return { secret, qrCode, manualEntryKey: secret }
+    }
+  )
+
+  app.post(
+    '/api/v1/tfa/verify-setup',
+    {
+      schema: { tags, summary: 'Confirm TOTP setup with a code; returns 10 single-use backup codes', security: SECURITY.bearer, body: TokenBody, response: { 200: BackupCodesReply } },
+      preHandler: app.authenticate,
+      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { token: 'Token must be exactly 6 digits' } }
+    },
+    async (request) => {
+      const row = await currentRow(request)
+      if (row.tfa_enabled === 1) throw badRequest(TFA_MESSAGES.alreadyEnabled)
+      if (!row.tfa_secret) throw badRequest(TFA_MESSAGES.noSecret)
+      const step = matchTotp(app.secretBox.open(row.tfa_secret), request.body.token, app.tfa.now())
+      if (step === undefined) throw badRequest(TFA_MESSAGES.invalidSetupCode)
+      const backupCodes = newBackupCodes()
+      await app.store.db
+        .updateTable('users')
+        // The setup code counts as spent, so it cannot also pass the next login.
+        .set({ tfa_enabled: 1, tfa_backup_codes: await hashBackupCodes(backupCodes), tfa_last_used_step: step, updated_at: new Date().toISOString() })
+        .where('id', '=', row.id)
+        .execute()
+      request.log.info({ userId: row.id }, 'two-factor authentication enabled')
+      return { message: 'Two-factor authentication has been enabled successfully', backupCodes }
+    }
+  )
+
+  app.post(
+    '/api/v1/tfa/disable',
+    {
+      schema: { tags, summary: 'Turn TOTP off (needs the account password)', security: SECURITY.bearer, body: PasswordBody, response: { 200: Message } },
+      preHandler: app.authenticate,
+      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { password: 'Password is required to disable TFA' } }
+    },
+    async (request) => {
+      const row = await currentRow(request)
+      if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
+      if (!(await verifySecret(request.body.password, row.password_hash))) throw badRequest(TFA_MESSAGES.invalidPassword)
+      await app.store.db
+        .updateTable('users')
+        .set({ tfa_enabled: 0, tfa_secret: null, tfa_backup_codes: null, tfa_last_used_step: null, updated_at: new Date().toISOString() })
+        .where('id', '=', row.id)
+        .execute()
+      request.log.info({ userId: row.id }, 'two-factor authentication disabled')
+      app.events.emit('user_tfa_disabled', { userId: row.id, username: row.username })
+      return { message: 'Two-factor authentication has been disabled successfully' }
+    }
+  )
+
+  app.get(
+    '/api/v1/tfa/status',
+    { schema: { tags, summary: 'Whether TOTP is on and how many backup codes are left', security: SECURITY.bearer, response: { 200: TfaStatusReply } }, preHandler: app.authenticate, config: general },
+    async (request) => {
+      const row = await currentRow(request)
+      const remaining = row.tfa_enabled === 1 ? parseBackupHashes(row.tfa_backup_codes).length : 0
+      return { enabled: row.tfa_enabled === 1, hasBackupCodes: remaining > 0, backupCodesRemaining: remaining }
+    }
+  )
+
+  app.post(
+    '/api/v1/tfa/regenerate-backup-codes',
+    { schema: { tags, summary: 'Replace all backup codes with 10 new ones', security: SECURITY.bearer, response: { 200: BackupCodesReply } }, preHandler: app.authenticate, config: { rateLimit: app.rateLimitBucket('auth') } },
+    async (request) => {
+      const row = await currentRow(request)
+      if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
+      const backupCodes = newBackupCodes()
+      await app.store.db
+        .updateTable('users')
+        .set({ tfa_backup_codes: await hashBackupCodes(backupCodes), updated_at: new Date().toISOString() })
+        .where('id', '=', row.id)
+        .execute()
+      return { message: 'Backup codes have been regenerated successfully', backupCodes }
+    }
+  )
+}

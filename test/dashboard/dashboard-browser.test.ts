@@ -88,6 +88,7 @@ t.test('the dashboard in a real browser', { skip: chromiumMissing, timeout: 90_0
     await s.shot('users')
   })
 
+  await discordSteps(t, s, open)
   await tfaSteps(t, s, open)
 
   await t.test('phone width: the menu opens the navigation; keyboard users get a skip link', async (t) => {
@@ -241,6 +242,17 @@ async function hostSteps(t: Test, s: BrowserSession, open: Open, expectUnavailab
     }
     await s.shot('hosts')
   })
+  await t.test('Add host shows the install one-liner with the new credentials once', async (t) => {
+    await open('/hosts', 'Hosts')
+    await page.getByRole('button', { name: 'Add host' }).click()
+    await page.getByLabel('Friendly name').fill('db01')
+    await page.getByRole('dialog').getByRole('button', { name: 'Add host' }).click()
+    const command = (await page.getByLabel(/^Install command/).textContent()) ?? ''
+    t.match(command, /^curl -s "http:\/\/127\.0\.0\.1:\d+\/api\/v1\/hosts\/install" -H "X-API-ID: patchmon_[0-9a-f]{16}" -H "X-API-KEY: [0-9a-f]{64}" \| sh$/)
+    await s.shot('hosts-added')
+    await page.getByRole('button', { name: 'Done' }).click()
+    await page.getByRole('row', { name: /db01/ }).getByText('pending').waitFor()
+  })
 }
 
 async function alertSteps(t: Test, s: BrowserSession, open: Open, expectUnavailable: Open) {
@@ -286,6 +298,34 @@ async function alertSteps(t: Test, s: BrowserSession, open: Open, expectUnavaila
       t.ok(received.length >= 1, 'the receiver got the test notification')
     }
     await s.shot('notification-logs')
+  })
+}
+
+async function discordSteps(t: Test, s: BrowserSession, open: Open) {
+  const { page } = s
+  if (!s.has('PUT', '/api/v1/auth/discord/settings')) return
+  await t.test('Settings → Discord Auth: once configured and enabled, the login page offers Discord', async (t) => {
+    await open('/settings/discord-auth', 'Discord Auth')
+    t.match(await page.getByLabel(/^Callback URL/).textContent(), `${s.base}/api/v1/auth/discord/callback`)
+    await page.getByLabel('Client ID').fill('123456789012345678')
+    await page.getByLabel('Button Text').fill('Sign in with Discord')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor()
+    await page.getByLabel('Client Secret').fill('client-secret-for-the-browser-test')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByText('✓ Set').waitFor()
+    await page.getByLabel('Enable Discord OAuth').check()
+    await page.getByRole('status').filter({ hasText: 'Discord OAuth enabled.' }).waitFor()
+    t.notOk((await page.content()).includes('client-secret-for-the-browser-test'), 'the secret is not shown back')
+    await s.shot('discord-auth')
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    const button = page.getByRole('link', { name: 'Sign in with Discord' })
+    await button.waitFor()
+    t.equal(await button.getAttribute('href'), '/api/v1/auth/discord/login')
+    await page.getByLabel('Username or e-mail').fill('admin')
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor()
   })
 }
 

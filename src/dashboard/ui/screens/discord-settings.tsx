@@ -25,6 +25,7 @@ export function DiscordSettings() {
   const [secret, setSecret] = useState('')
   const [redirect, setRedirect] = useState('')
   const [buttonText, setButtonText] = useState('Login with Discord')
+  const [enabled, setEnabled] = useState(false)
   const [message, setMessage] = useState<string | undefined>()
   const [error, setError] = useState<Error | undefined>()
   useEffect(() => {
@@ -33,18 +34,26 @@ export function DiscordSettings() {
     setClientId(s.discord_client_id ?? '')
     setRedirect(s.discord_redirect_uri ?? '')
     setButtonText(s.discord_button_text || 'Login with Discord')
+    setEnabled(s.discord_oauth_enabled)
   }, [settings.data])
 
-  const save = async (body: Record<string, unknown>, done: string) => {
+  const save = async (body: Record<string, unknown>, done: string): Promise<boolean> => {
     setMessage(undefined)
     setError(undefined)
     try {
       await put('/api/v1/auth/discord/settings', body)
       setMessage(done)
       settings.reload()
+      return true
     } catch (err) {
       setError(asFailure(err))
+      return false
     }
+  }
+  // The switch moves at once and moves back if the server refuses.
+  const toggle = async (on: boolean) => {
+    setEnabled(on)
+    if (!(await save({ discord_oauth_enabled: on }, on ? 'Discord OAuth enabled.' : 'Discord OAuth disabled.'))) setEnabled(!on)
   }
   const callback = `${serverUrl}/api/v1/auth/discord/callback`
 
@@ -57,10 +66,10 @@ export function DiscordSettings() {
             {message && <Notice>{message}</Notice>}
             <ErrorNote error={error} />
             <label class="check switch">
-              <input type="checkbox" role="switch" checked={s.discord_oauth_enabled} onChange={(e) => void save({ discord_oauth_enabled: e.currentTarget.checked }, e.currentTarget.checked ? 'Discord OAuth enabled.' : 'Discord OAuth disabled.')} />
+              <input type="checkbox" role="switch" checked={enabled} onChange={(e) => void toggle(e.currentTarget.checked)} />
               Enable Discord OAuth
             </label>
-            {s.discord_oauth_enabled && (!s.discord_client_id || !s.discord_client_secret_set) && (
+            {enabled && (!s.discord_client_id || !s.discord_client_secret_set) && (
               <Notice kind="warn">The login button stays hidden until both Client ID and Client Secret are set.</Notice>
             )}
             <h2>OAuth2 Configuration</h2>
@@ -74,7 +83,7 @@ export function DiscordSettings() {
               <Field label="Button Text"><input name="discord_button_text" value={buttonText} onInput={(e) => setButtonText(e.currentTarget.value)} maxLength={64} /></Field>
               <div class="actions"><button type="submit" class="button button-primary">Apply</button></div>
             </form>
-            <form onSubmit={(e) => { e.preventDefault(); void save({ discord_client_secret: secret }, secret ? 'Client Secret saved (encrypted at rest).' : 'Client Secret cleared.').then(() => setSecret('')) }}>
+            <form onSubmit={(e) => { e.preventDefault(); void save({ discord_client_secret: secret }, secret ? 'Client Secret saved (encrypted at rest).' : 'Client Secret cleared.').then((ok) => ok && setSecret('')) }}>
               <Field label="Client Secret" hint={<>Stored encrypted; never shown again. <Badge kind={s.discord_client_secret_set ? 'ok' : 'muted'}>{s.discord_client_secret_set ? '✓ Set' : 'Not set'}</Badge></>}>
                 <input name="discord_client_secret" type="password" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} autoComplete="off" />
               </Field>

@@ -115,8 +115,20 @@ t.test('the dashboard in a real browser', { skip: chromiumMissing, timeout: 90_0
     await page.emulateMedia({ colorScheme: 'light' })
   })
 
+  await t.test('Server Config: the Server URL and self-signed setting flow into the one-liners', { skip: !s.has('PUT', '/api/v1/settings') && missing('settings', 'PUT /api/v1/settings') }, async (t) => {
+    await open('/settings/server', 'Server Config')
+    await page.getByLabel('Server URL').fill('https://patchmon.example.com/')
+    await page.getByLabel(/self-signed certificate/).check()
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor()
+    await s.shot('server-config')
+    await open('/settings/integrations', 'Integrations')
+    await page.getByRole('tab', { name: 'Agent install' }).click()
+    t.equal(await page.getByLabel('Install command template').textContent(), 'curl -sk "https://patchmon.example.com/api/v1/hosts/install" -H "X-API-ID: <api id>" -H "X-API-KEY: <api key>" | sh')
+  })
+
   await t.test('screenshots of the remaining screens', async (t) => {
-    for (const [path, title, name] of [['/', 'Overview', 'overview'], ['/hosts', 'Hosts', 'hosts'], ['/packages', 'Packages', 'packages'], ['/settings/server', 'Server Config', 'server-config'], ['/settings/discord-auth', 'Discord Auth', 'discord-auth']] as const) {
+    for (const [path, title, name] of [['/', 'Overview', 'overview'], ['/hosts', 'Hosts', 'hosts'], ['/packages', 'Packages', 'packages'], ['/settings/discord-auth', 'Discord Auth', 'discord-auth']] as const) {
       await open(path, title)
       await page.waitForLoadState('networkidle')
       await s.shot(name)

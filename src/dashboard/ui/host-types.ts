@@ -1,4 +1,5 @@
 // What the hosts API returns, as far as the screens use it.
+import type { ServerAddress } from './server-url'
 
 export interface GroupRef {
   id: string
@@ -42,6 +43,6 @@ export interface HostCredentials {
 
 export const osLabel = (h: { os_type?: string | null; os_version?: string | null }) => [h.os_type, h.os_version].filter(Boolean).join(' ') || '—'
 
-export function installOneLiner(serverUrl: string, apiId: string, apiKey: string): string {
-  return `curl -s "${serverUrl}/api/v1/hosts/install" -H "X-API-ID: ${apiId}" -H "X-API-KEY: ${apiKey}" | sh`
+export function installOneLiner(server: ServerAddress, apiId: string, apiKey: string): string {
+  return `curl ${server.curlFlags} "${server.url}/api/v1/hosts/install" -H "X-API-ID: ${apiId}" -H "X-API-KEY: ${apiKey}" | sh`
 }

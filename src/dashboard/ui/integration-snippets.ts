@@ -1,5 +1,6 @@
 // Ready-to-paste text for the integration tokens: enrollment one-liners, the gethomepage widget
 // YAML (the shape of the spec's gethomepage chapter), Basic-auth examples and the Ansible inventory.
+import type { ServerAddress } from './server-url'
 
 export type IntegrationType = 'proxmox-lxc' | 'direct-host' | 'api' | 'gethomepage'
 
@@ -12,10 +13,10 @@ export const TYPE_LABELS: Record<IntegrationType, string> = {
 
 export const TYPE_SHORT: Record<IntegrationType, string> = { 'proxmox-lxc': 'Proxmox LXC', 'direct-host': 'Direct host', api: 'API', gethomepage: 'GetHomepage' }
 
-export function enrollmentOneLiner(serverUrl: string, type: 'proxmox-lxc' | 'direct-host', key: string, secret: string): string {
-  const url = `${serverUrl}/api/v1/auto-enrollment/script?type=${type}&token_key=${encodeURIComponent(key)}&token_secret=${encodeURIComponent(secret)}`
+export function enrollmentOneLiner(server: ServerAddress, type: 'proxmox-lxc' | 'direct-host', key: string, secret: string): string {
+  const url = `${server.url}/api/v1/auto-enrollment/script?type=${type}&token_key=${encodeURIComponent(key)}&token_secret=${encodeURIComponent(secret)}`
   // The Proxmox script needs bash; the direct-host script is POSIX sh (Alpine has no bash).
-  return `curl -s "${url}" | ${type === 'proxmox-lxc' ? 'bash' : 'sh'}`
+  return `curl ${server.curlFlags} "${url}" | ${type === 'proxmox-lxc' ? 'bash' : 'sh'}`
 }
 
 export function basicCredentials(key: string, secret: string): string {

@@ -8,11 +8,11 @@ import { CopyBlock } from '../components/copy'
 import { ErrorNote, Notice } from '../components/feedback'
 import { Field } from '../components/controls'
 import { Link } from '../router'
-import { useServerUrl } from '../server-url'
+import { useServerAddress } from '../server-url'
 import { installOneLiner, type HostCredentials, type HostGroup } from '../host-types'
 
 export function AddHostDialog({ groups, onClose }: { groups: HostGroup[]; onClose: () => void }) {
-  const serverUrl = useServerUrl()
+  const server = useServerAddress()
   const [name, setName] = useState('')
   const [chosen, setChosen] = useState<string[]>([])
   const [busy, setBusy] = useState(false)
@@ -36,7 +36,7 @@ export function AddHostDialog({ groups, onClose }: { groups: HostGroup[]; onClos
     return (
       <Modal title="Host added" onClose={onClose} wide>
         <Notice kind="warn">The API key is shown only this once. Copy the install command now; rotate the credentials from the host's page if you lose it.</Notice>
-        <CopyBlock label="Install command (run as root on the host)" value={installOneLiner(serverUrl, created.api_id, created.api_key)} />
+        <CopyBlock label="Install command (run as root on the host)" value={installOneLiner(server, created.api_id, created.api_key)} />
         <CopyBlock label="API ID" value={created.api_id} />
         <CopyBlock label="API key" value={created.api_key} />
         <div class="actions">

@@ -8,7 +8,7 @@ import { ErrorNote, Loaded, Notice } from '../components/feedback'
 import { Badge, Field, PageHeader } from '../components/controls'
 import { CopyBlock } from '../components/copy'
 import { Link } from '../router'
-import { useServerUrl } from '../server-url'
+import { useServerAddress } from '../server-url'
 
 interface DiscordSettingsData {
   discord_oauth_enabled: boolean
@@ -20,7 +20,7 @@ interface DiscordSettingsData {
 
 export function DiscordSettings() {
   const settings = useApi<DiscordSettingsData>('/api/v1/auth/discord/settings')
-  const serverUrl = useServerUrl()
+  const serverUrl = useServerAddress().url
   const [clientId, setClientId] = useState('')
   const [secret, setSecret] = useState('')
   const [redirect, setRedirect] = useState('')

@@ -9,7 +9,7 @@ import { useConfirm, Modal } from '../components/dialogs'
 import { CopyBlock } from '../components/copy'
 import { navigate, Link } from '../router'
 import { useSession } from '../session'
-import { useServerUrl } from '../server-url'
+import { useServerAddress } from '../server-url'
 import { installOneLiner, osLabel, type HostSummary } from '../host-types'
 import { HostPackages, HostRepositories, HostReports } from './host-tabs'
 import { HostGroupsEditor } from './host-groups-editor'
@@ -30,7 +30,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
   const [credentials, setCredentials] = useState<{ api_id: string; api_key: string } | null>(null)
   const [editingGroups, setEditingGroups] = useState(false)
   const [editing, setEditing] = useState(false)
-  const serverUrl = useServerUrl()
+  const server = useServerAddress()
 
   const run = async (action: () => Promise<void>) => {
     setError(undefined)
@@ -79,7 +79,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
           {credentials && (
             <Modal title="New credentials" onClose={() => setCredentials(null)} wide>
               <Notice kind="warn">Shown only this once. Re-run the install command on the host so the agent uses the new key.</Notice>
-              <CopyBlock label="Install command" value={installOneLiner(serverUrl, credentials.api_id, credentials.api_key)} />
+              <CopyBlock label="Install command" value={installOneLiner(server, credentials.api_id, credentials.api_key)} />
               <CopyBlock label="API ID" value={credentials.api_id} />
               <CopyBlock label="API key" value={credentials.api_key} />
             </Modal>

@@ -8,8 +8,9 @@ import { Badge, PageHeader, Tabs, formatDate, timeAgo } from '../components/cont
 import { useConfirm } from '../components/dialogs'
 import { CopyBlock } from '../components/copy'
 import { Link, useLocation } from '../router'
-import { useServerUrl } from '../server-url'
+import { useServerAddress, type ServerAddress } from '../server-url'
 import { TYPE_SHORT } from '../integration-snippets'
+import { installOneLiner } from '../host-types'
 import { scopeText, typeOf, type TokenItem } from '../token-types'
 import { TokenCreateDialog } from './token-create'
 import { TokenEditDialog } from './token-edit'
@@ -24,7 +25,7 @@ export function Integrations() {
   const [editing, setEditing] = useState<TokenItem | null>(null)
   const [error, setError] = useState<Error | undefined>()
   const [confirmDialog, ask] = useConfirm()
-  const serverUrl = useServerUrl()
+  const server = useServerAddress()
 
   const toggle = async (t: TokenItem) => {
     try {
@@ -52,7 +53,7 @@ export function Integrations() {
       <Tabs<Tab> label="Integration kinds" current={tab} onChange={setTab} tabs={[['enrollment', 'Auto-Enrollment & API'], ['gethomepage', 'GetHomepage'], ['agent', 'Agent install']]} />
       <ErrorNote error={error} />
       {tab === 'agent' ? (
-        <AgentInstall serverUrl={serverUrl} />
+        <AgentInstall server={server} />
       ) : (
         <Loaded resource={tokens} label="Loading tokens…">
           {(data) => {
@@ -69,7 +70,7 @@ export function Integrations() {
           }}
         </Loaded>
       )}
-      {creating && <TokenCreateDialog fixedType={tab === 'gethomepage' ? 'gethomepage' : undefined} serverUrl={serverUrl} onClose={() => { setCreating(false); tokens.reload() }} />}
+      {creating && <TokenCreateDialog fixedType={tab === 'gethomepage' ? 'gethomepage' : undefined} server={server} onClose={() => { setCreating(false); tokens.reload() }} />}
       {editing && <TokenEditDialog token={editing} onClose={(saved) => { setEditing(null); if (saved) tokens.reload() }} />}
       {confirmDialog}
     </>
@@ -112,7 +113,7 @@ function TokenTable({ tokens, onToggle, onEdit, onDelete }: { tokens: TokenItem[
   )
 }
 
-function AgentInstall({ serverUrl }: { serverUrl: string }) {
+function AgentInstall({ server }: { server: ServerAddress }) {
   return (
     <section class="panel">
       <h2>Install the agent on one host</h2>
@@ -120,7 +121,7 @@ function AgentInstall({ serverUrl }: { serverUrl: string }) {
         Add the host under <Link href="/hosts">Hosts → Add host</Link>: the success window shows this command with the host's own
         credentials filled in. Run it as root on the host; the agent reports right away and then at every update interval.
       </p>
-      <CopyBlock label="Install command template" value={`curl -s "${serverUrl}/api/v1/hosts/install" -H "X-API-ID: <api id>" -H "X-API-KEY: <api key>" | sh`} />
+      <CopyBlock label="Install command template" value={installOneLiner(server, '<api id>', '<api key>')} />
       <p class="muted">
         Many hosts? Create a <strong>Proxmox LXC</strong> or <strong>direct host</strong> enrollment token on the Auto-Enrollment &amp; API tab: its
         one-liner enrolls every container of a Proxmox node, or the machine it runs on.

@@ -11,10 +11,11 @@ import { Field } from '../components/controls'
 import type { HostGroup } from '../host-types'
 import { TYPE_LABELS, ansibleInventory, apiCurlExample, basicCredentials, enrollmentOneLiner, gethomepageYaml, type IntegrationType } from '../integration-snippets'
 import { scopeText, type CreatedToken } from '../token-types'
+import type { ServerAddress } from '../server-url'
 
 const SCOPE_CHOICES: Array<[string, string]> = [['get', 'host:get — read hosts, packages, stats'], ['delete', 'host:delete — delete hosts']]
 
-export function TokenCreateDialog({ fixedType, serverUrl, onClose }: { fixedType: IntegrationType | undefined; serverUrl: string; onClose: () => void }) {
+export function TokenCreateDialog({ fixedType, server, onClose }: { fixedType: IntegrationType | undefined; server: ServerAddress; onClose: () => void }) {
   const groups = useApi<HostGroup[]>('/api/v1/host-groups')
   const [type, setType] = useState<IntegrationType>(fixedType ?? 'proxmox-lxc')
   const [name, setName] = useState('')
@@ -50,7 +51,7 @@ export function TokenCreateDialog({ fixedType, serverUrl, onClose }: { fixedType
     }
   }
 
-  if (created) return <TokenCreated reply={created.reply} type={created.type} serverUrl={serverUrl} onClose={onClose} />
+  if (created) return <TokenCreated reply={created.reply} type={created.type} server={server} onClose={onClose} />
 
   return (
     <Modal title={fixedType === 'gethomepage' ? 'New GetHomepage API key' : 'New token'} onClose={onClose}>
@@ -105,7 +106,8 @@ export function TokenCreateDialog({ fixedType, serverUrl, onClose }: { fixedType
   )
 }
 
-function TokenCreated({ reply, type, serverUrl, onClose }: { reply: CreatedToken; type: IntegrationType; serverUrl: string; onClose: () => void }) {
+function TokenCreated({ reply, type, server, onClose }: { reply: CreatedToken; type: IntegrationType; server: ServerAddress; onClose: () => void }) {
+  const serverUrl = server.url
   const { token_key: key, token_secret: secret } = reply.token
   return (
     <Modal title={`${reply.token.token_name} created`} onClose={onClose} wide>
@@ -119,7 +121,7 @@ function TokenCreated({ reply, type, serverUrl, onClose }: { reply: CreatedToken
         </>
       )}
       {(type === 'proxmox-lxc' || type === 'direct-host') && (
-        <CopyBlock label={type === 'proxmox-lxc' ? 'Run on the Proxmox host (enrolls every running LXC)' : 'Run on the host to enroll it'} value={enrollmentOneLiner(serverUrl, type, key, secret)} />
+        <CopyBlock label={type === 'proxmox-lxc' ? 'Run on the Proxmox host (enrolls every running LXC)' : 'Run on the host to enroll it'} value={enrollmentOneLiner(server, type, key, secret)} />
       )}
       {type === 'api' && (
         <>

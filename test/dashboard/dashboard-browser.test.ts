@@ -250,6 +250,11 @@ async function hostSteps(t: Test, s: BrowserSession, open: Open, expectUnavailab
       await page.getByRole('heading', { level: 1, name: 'web01' }).waitFor()
       await page.getByRole('tab', { name: 'Packages' }).click()
       await page.getByRole('row', { name: /openssl/ }).getByText('security').waitFor()
+      if (s.has('POST', '/api/v1/hosts/:id/report-now')) {
+        await page.getByRole('button', { name: 'Report now' }).click()
+        await page.getByRole('alert').filter({ hasText: 'Agent is not connected' }).waitFor()
+        t.pass('"Report now" without a live agent connection says so in words')
+      }
       await s.shot('host-detail')
     }
     await s.shot('hosts')

@@ -1,7 +1,7 @@
 // One host: system facts, packages (security/outdated filters), repositories, report history,
 // and the actions: report now, edit groups, rotate credentials, delete.
 import { useState } from 'preact/hooks'
-import { del, post } from '../api'
+import { ApiFailure, del, post } from '../api'
 import { asFailure, useApi } from '../use-api'
 import { ErrorNote, Loaded, Notice } from '../components/feedback'
 import { Badge, PageHeader, Tabs, formatDate, timeAgo } from '../components/controls'
@@ -21,6 +21,7 @@ type Tab = 'system' | 'packages' | 'repositories' | 'reports'
 export function HostDetail({ params }: { params: Record<string, string> }) {
   const id = params.id ?? ''
   const host = useApi<HostDetailData>(`/api/v1/hosts/${encodeURIComponent(id)}`)
+  const connection = useApi<{ connected: boolean; connectedAt: string | null }>(`/api/v1/hosts/${encodeURIComponent(id)}/connection`)
   const session = useSession()
   const canManage = session.can('can_manage_hosts')
   const [tab, setTab] = useState<Tab>('system')
@@ -41,10 +42,19 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
       setError(asFailure(err))
     }
   }
-  const reportNow = () => run(async () => {
-    await post(`/api/v1/hosts/${id}/report-now`)
-    setMessage('Asked the agent to report now. The figures refresh after its report arrives.')
+  // Both go over the agent's live connection; without one the server answers 409.
+  const pushToAgent = (path: string, done: string) => run(async () => {
+    try {
+      await post(`/api/v1/hosts/${id}/${path}`)
+      setMessage(done)
+    } catch (err) {
+      const failure = asFailure(err)
+      if (failure.status !== 409) throw failure
+      throw new ApiFailure(409, `${failure.message}: the agent receives this only while it holds its live connection. It reports again at its next update interval.`)
+    }
   })
+  const reportNow = () => pushToAgent('report-now', 'Asked the agent to report now. Reload in a moment to see the new figures.')
+  const updateAgent = () => pushToAgent('update-agent', 'Asked the agent to update itself.')
   const rotate = (name: string) => run(async () => {
     if (!(await ask('Rotate credentials?', `The agent on ${name} stops reporting until it gets the new API key. Continue?`, 'Rotate'))) return
     setCredentials(await post<{ api_id: string; api_key: string }>(`/api/v1/hosts/${id}/regenerate-credentials`))
@@ -63,6 +73,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
             {canManage && (
               <>
                 <button type="button" class="button" onClick={() => void reportNow()}>Report now</button>
+                <button type="button" class="button" onClick={() => void updateAgent()}>Update agent</button>
                 <button type="button" class="button" onClick={() => setEditing(true)}>Rename / notes</button>
                 <button type="button" class="button" onClick={() => setEditingGroups(true)}>Edit groups</button>
                 <button type="button" class="button" onClick={() => void rotate(h.friendly_name)}>Rotate credentials</button>
@@ -71,7 +82,8 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
             )}
           </PageHeader>
           <p class="subtitle">
-            <Badge>{h.status}</Badge> {h.needs_reboot ? <Badge kind="warn">reboot needed</Badge> : null} Last report {timeAgo(h.last_update)} ·{' '}
+            <Badge>{h.status}</Badge> {h.needs_reboot ? <Badge kind="warn">reboot needed</Badge> : null}{' '}
+            {connection.data && (connection.data.connected ? <Badge kind="ok">live connection</Badge> : <Badge kind="muted">no live connection</Badge>)} Last report {timeAgo(h.last_update)} ·{' '}
             {h.host_groups.length ? h.host_groups.map((g) => <span class="chip">{g.name}</span>) : <span class="muted">no groups</span>} · <Link href="/hosts">All hosts</Link>
           </p>
           {message && <Notice>{message}</Notice>}

@@ -30,6 +30,7 @@ import enrollment from './enrollment/enrollment-plugin.js'
 import agentFeatures from './agent/agent-plugin.js'
 import notifications from './notifications/notifications-plugin.js'
 import reports from './reports/reports-plugin.js'
+import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -93,6 +94,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(agentFeatures)
   await app.register(notifications)
   await app.register(reports)
+  // The dashboard answers every other HTML GET with its index page, so it stays last.
+  await app.register(dashboardRoutes)
 
   return app
 }

@@ -1,10 +1,12 @@
 // Rate-limit buckets. The plugin is registered with global:false; each route opts into a bucket
-// through its config, so agents, logins and dashboards never share one counter.
+// through its config. Routes of one bucket share its counter (BucketStore); agents, logins and
+// dashboards never share one.
 import rateLimit from '@fastify/rate-limit'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { RateLimitBucket } from '../config.js'
 import { COMMON } from './errors.js'
+import { BucketStore } from './bucket-store.js'
 
 export type BucketName = 'general' | 'auth' | 'agent' | 'gethomepage'
 
@@ -24,6 +26,8 @@ declare module 'fastify' {
 async function rateLimits(app: FastifyInstance): Promise<void> {
   await app.register(rateLimit, {
     global: false,
+    // One counter per bucket and client address, shared by every route of the bucket.
+    store: BucketStore,
     // Over-limit replies use our vocabulary, with Retry-After set by the plugin.
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,

@@ -87,3 +87,17 @@ t.test('numbers too large to be finite are a 400, never a database error', async
   const body = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: { ...bearer(ctx.adminToken), 'content-type': 'application/json' }, payload: '{"update_interval": 1e999}' })
   t.equal(body.statusCode, 400)
 })
+
+t.test('routes of one rate-limit bucket share its counter; other buckets are unaffected', async (t) => {
+  const ctx = await buildTestApp(t, { env: { AUTH_RATE_LIMIT_MAX: '3' } })
+  // buildTestApp signed in once (auth bucket); the change-password route is in the same bucket.
+  const wrongPassword = { current_password: 'nope', new_password: 'long-enough-password' }
+  const first = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(ctx.adminToken), payload: wrongPassword })
+  t.equal(first.statusCode, 400)
+  const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'x' } })
+  t.equal(login.statusCode, 401, 'third request of the bucket still passes')
+  const limited = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(ctx.adminToken), payload: wrongPassword })
+  t.equal(limited.statusCode, 429, 'the fourth request of the bucket is refused, whatever its route')
+  const me = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(ctx.adminToken) })
+  t.equal(me.statusCode, 200, 'the general bucket is separate')
+})

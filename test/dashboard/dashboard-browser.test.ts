@@ -4,6 +4,7 @@
 // Steps whose API is not on this server yet are skipped with the reason, and the screen is checked
 // to say so in words instead.
 import t, { type Test } from 'tap'
+import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Secret, TOTP } from 'otpauth'
@@ -240,6 +241,9 @@ async function hostSteps(t: Test, s: BrowserSession, open: Open, expectUnavailab
         }
       })
       t.equal(report.statusCode, 200, report.body)
+      // A second, earlier report so the history chart has a line to draw.
+      const earlier = new Date(Date.now() - 3_600_000).toISOString()
+      await s.ctx.store.db.insertInto('report_history').values({ id: randomUUID(), host_id: host.id, status: 'success', total_packages: 3, outdated_packages: 3, security_updates: 2, created_at: earlier }).execute()
     }
     await open('/hosts', 'Hosts')
     const row = page.getByRole('row', { name: /web01/ })
@@ -256,6 +260,10 @@ async function hostSteps(t: Test, s: BrowserSession, open: Open, expectUnavailab
         t.pass('"Report now" without a live agent connection says so in words')
       }
       await s.shot('host-detail')
+      await page.getByRole('tab', { name: 'Report history' }).click()
+      await page.locator('.uplot canvas').waitFor()
+      t.equal(await page.locator('table.table tbody tr').count(), 2, 'both reports are listed under the chart')
+      await s.shot('host-history')
     }
     await s.shot('hosts')
   })

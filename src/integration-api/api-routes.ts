@@ -97,7 +97,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { ...common, summary: 'Agent job queue of a host (host:get)', params: HostIdParams, querystring: HistoryQuery, response: { 200: AgentQueueResponse, ...ERRORS } },
     preHandler: canGet,
     config
-  }, async (request) => found(await orFail(request, 'Failed to fetch agent queue', () => hostAgentQueue(db, request.params.id))))
+  }, async (request) => found(await orFail(request, 'Failed to fetch agent queue', () => hostAgentQueue(db, request.params.id, historyLimit(request.query.limit)))))
 
   app.get('/api/v1/api/hosts/:id/notes', {
     schema: { ...common, summary: 'Notes of a host (host:get)', params: HostIdParams, response: { 200: NotesResponse, ...ERRORS } },

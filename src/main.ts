@@ -10,6 +10,7 @@ import { hashSecret } from './security/secret-hashing.js'
 import { newPassword } from './security/random-tokens.js'
 import { insertUser } from './users/user-queries.js'
 import { revokeUserSessions } from './users/sessions.js'
+import { clearTfa } from './users/tfa-reset.js'
 import { APP_VERSION, PRODUCT_NAME } from './version.js'
 import { acquireDataDirLock } from './backup/data-dir-lock.js'
 import { backupDatabase } from './backup/backup-database.js'
@@ -24,6 +25,7 @@ Commands:
   migrate                            apply pending database migrations and exit
   admin create <username> [role]     create a user; the password comes from PATCHMON_ADMIN_PASSWORD or is generated and printed
   admin reset-password <username>    set a new password (PATCHMON_ADMIN_PASSWORD or generated) and sign the user out everywhere
+  admin reset-tfa <username>         turn two-factor authentication off (lost phone and backup codes)
   backup <file>                      write a consistent copy of the database (and the data folder's keys) while the server runs
   restore <file>                     replace the database with a backup; the server must be stopped; the previous one is kept
   version                            print the version
@@ -136,7 +138,17 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
     })
     return
   }
-  throw new CliError('usage: patchmon admin create|reset-password <username>')
+  if (action === 'reset-tfa') {
+    if (!username) throw new CliError('usage: patchmon admin reset-tfa <username>')
+    await withStore(config, async (store) => {
+      const user = await store.db.selectFrom('users').select(['id', 'tfa_enabled']).where('username', '=', username).executeTakeFirst()
+      if (!user) throw new CliError(`no user named ${username}`)
+      await clearTfa(store.db, user.id)
+      console.log(user.tfa_enabled === 1 ? `Two-factor authentication of ${username} turned off` : `${username} had no two-factor authentication`)
+    })
+    return
+  }
+  throw new CliError('usage: patchmon admin create|reset-password|reset-tfa <username>')
 }
 
 export async function runCli(argv: string[]): Promise<void> {

@@ -104,7 +104,7 @@ t.test('the executable serves, backs up online, stops cleanly on SIGTERM, and it
 
   if (hasDashboard) {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'build/dashboard/manifest.json'), 'utf8')) as { entry: { js: string } }
-    const index = await fetch(`${base}/`)
+    const index = await fetch(`${base}/`, { headers: { accept: 'text/html' } })
     t.equal(index.status, 200, 'the dashboard page comes out of the executable')
     t.match(await index.text(), manifest.entry.js)
     const script = await fetch(`${base}/assets/${manifest.entry.js}`)

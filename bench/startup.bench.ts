@@ -106,14 +106,15 @@ async function ingest(port: number, hosts: { apiId: string; apiKey: string }[]):
 }
 
 async function measure(rt: Runtime, work: string, seed: { dir: string; hosts: { apiId: string; apiKey: string }[] }): Promise<void> {
+  const slug = rt.name.replace(/[^a-z0-9]+/gi, '-')
   const first: number[] = []
   for (let i = 0; i < TRIALS; i++) {
-    const cwd = mkdtempSync(join(work, `${rt.name}-first-`))
+    const cwd = mkdtempSync(join(work, `${slug}-first-`))
     const s = await start(rt, cwd)
     first.push(s.ms)
     await stop(s)
   }
-  const cwd = mkdtempSync(join(work, `${rt.name}-seeded-`))
+  const cwd = mkdtempSync(join(work, `${slug}-seeded-`))
   cpSync(seed.dir, join(cwd, 'data'), { recursive: true })
   const restart: number[] = []
   for (let i = 0; i < TRIALS; i++) {

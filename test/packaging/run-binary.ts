@@ -43,7 +43,8 @@ export async function startServer(command: string, args: string[], cwd: string, 
   child.stderr?.on('data', (b: Buffer) => (output += b.toString('utf8')))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const started = Date.now()
-  for (let i = 0; i < 150; i++) {
+  // Up to 60 s: a loaded CI machine can be slow to start a 120 MB executable.
+  for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`)
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`)

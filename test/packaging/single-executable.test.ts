@@ -3,7 +3,8 @@
 import t from 'tap'
 import Database from 'better-sqlite3'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildAll, type BuildResult } from '../../packaging/build.js'
 import { cleanEnv, login, runSync, startServer } from './run-binary.js'
@@ -36,7 +37,12 @@ function fingerprint(file: string): Record<string, string> {
   }
 }
 
+const ROOT = join(__dirname, '../..')
+const hasDashboard = Boolean((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['build:ui'])
+
 t.before(async () => {
+  // As `npm run build` does: the dashboard first, so the executable embeds its build output.
+  if (hasDashboard) execFileSync('npm', ['run', 'build:ui'], { cwd: ROOT, stdio: 'ignore' })
   built = await buildAll(join(work, 'dist'))
 })
 
@@ -95,6 +101,15 @@ t.test('the executable serves, backs up online, stops cleanly on SIGTERM, and it
   const removeScript = await fetch(`${base}/api/v1/hosts/remove`)
   t.equal(removeScript.status, 200)
   t.match(await removeScript.text(), /^#!\/bin\/(ba)?sh/)
+
+  if (hasDashboard) {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'build/dashboard/manifest.json'), 'utf8')) as { entry: { js: string } }
+    const index = await fetch(`${base}/`, { headers: { accept: 'text/html' } })
+    t.equal(index.status, 200, 'the dashboard page comes out of the executable')
+    t.match(await index.text(), manifest.entry.js)
+    const script = await fetch(`${base}/assets/${manifest.entry.js}`)
+    t.equal(script.status, 200, 'the dashboard script comes out of the executable')
+  }
 
   // Swagger UI's static files come out of the executable (the plugin's own folder is absent).
   for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'logo.svg']) {

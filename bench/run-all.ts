@@ -1,15 +1,26 @@
-// `npm run bench`: every benchmark in turn. Each prints its figures next to a baseline measured
-// in the same run; none asserts (targets are read by people, not by CI timing).
+// `npm run bench`: every benchmark in turn (or one: `npm run bench -- ingest`). Each prints its
+// figures next to a baseline measured in the same run; none asserts (targets are read by people,
+// not by CI timing).
 import { runIngestBench } from './ingest.bench.js'
+import { run as integrationApi } from './integration-api.bench.js'
+import { run as agentChannel } from './agent-channel.bench.js'
+import { runShellAgentBench } from './shell-agent.bench.js'
+import { runStartupBench } from './startup.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
-  ['ingest', runIngestBench]
+  ['ingest', runIngestBench],
+  ['integration-api', integrationApi],
+  ['agent-channel', agentChannel],
+  ['shell-agent', runShellAgentBench],
+  ['startup', runStartupBench]
 ]
 
 async function main(): Promise<void> {
-  for (const [name, run] of BENCHES) {
+  const only = process.argv[2]
+  for (const [name, bench] of BENCHES) {
+    if (only && only !== name) continue
     console.log(`== ${name}`)
-    await run()
+    await bench()
   }
 }
 

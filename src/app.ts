@@ -20,9 +20,17 @@ import { userRoutes } from './users/user-routes.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
 import tfa from './users/tfa-plugin.js'
 import discordLogin from './discord-login/discord-login-plugin.js'
+import { tokenRoutes } from './integration-tokens/token-routes.js'
+import { integrationApiRoutes } from './integration-api/api-routes.js'
+import { homepageRoutes } from './homepage/homepage-routes.js'
 import hostsFeature from './hosts/hosts-plugin.js'
 import { agentRoutes } from './agent/agent-routes.js'
 import { settingsRoutes } from './settings/settings-routes.js'
+import enrollment from './enrollment/enrollment-plugin.js'
+import agentFeatures from './agent/agent-plugin.js'
+import notifications from './notifications/notifications-plugin.js'
+import reports from './reports/reports-plugin.js'
+import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -76,9 +84,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(userRoutes)
   await app.register(tfa)
   await app.register(discordLogin)
+  await app.register(homepageRoutes)
+  await app.register(tokenRoutes)
+  await app.register(integrationApiRoutes)
   await app.register(settingsRoutes)
   await app.register(hostsFeature)
   await app.register(agentRoutes)
+  await app.register(enrollment)
+  await app.register(agentFeatures)
+  await app.register(notifications)
+  await app.register(reports)
+  // The dashboard answers every other HTML GET with its index page, so it stays last.
+  await app.register(dashboardRoutes)
 
   return app
 }

@@ -38,6 +38,8 @@ export interface AppConfig {
   reportRetentionDays: number
   discordApiUrl: string
   metricsToken: string | undefined
+  /** Folder of operator-supplied upstream agent binaries (`patchmon-agent-<os>-<arch>[.exe]`). */
+  agentBinariesDir: string
 }
 
 type Source = Record<string, string | undefined>
@@ -115,7 +117,8 @@ const SETTINGS = {
   agentUpdateBodyLimit: { env: 'AGENT_UPDATE_BODY_LIMIT', describe: 'largest agent report in bytes', parse: int(1024, 1024 * 1024 * 1024) },
   reportRetentionDays: { env: 'AGENT_REPORTS_RETENTION_DAYS', describe: 'days of report history kept per host', parse: int(1, 3650) },
   discordApiUrl: { env: 'PATCHMON_DISCORD_API_URL', describe: 'Discord API base URL (tests point it at a fake)', parse: parseServerUrl },
-  metricsToken: { env: 'PATCHMON_METRICS_TOKEN', describe: 'bearer token required by /metrics (open when unset)', parse: nonEmpty }
+  metricsToken: { env: 'PATCHMON_METRICS_TOKEN', describe: 'bearer token required by /metrics (open when unset)', parse: nonEmpty },
+  agentBinariesDir: { env: 'AGENT_BINARIES_DIR', describe: 'folder of upstream agent binaries to serve (default <data dir>/agents)', parse: nonEmpty }
 } satisfies Record<string, SettingSpec<unknown>>
 
 type SettingName = keyof typeof SETTINGS
@@ -204,7 +207,8 @@ export function loadConfig(env: Source = process.env, argv: string[] = []): AppC
     agentUpdateBodyLimit: read('agentUpdateBodyLimit', env, flags),
     reportRetentionDays: read('reportRetentionDays', env, flags),
     discordApiUrl: read('discordApiUrl', env, flags),
-    metricsToken: read('metricsToken', env, flags)
+    metricsToken: read('metricsToken', env, flags),
+    agentBinariesDir: read('agentBinariesDir', env, flags)
   }
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o750 })
@@ -234,7 +238,8 @@ export function loadConfig(env: Source = process.env, argv: string[] = []): AppC
     agentUpdateBodyLimit: values.agentUpdateBodyLimit ?? 16 * 1024 * 1024,
     reportRetentionDays: values.reportRetentionDays ?? 30,
     discordApiUrl: values.discordApiUrl ?? 'https://discord.com/api',
-    metricsToken: values.metricsToken
+    metricsToken: values.metricsToken,
+    agentBinariesDir: values.agentBinariesDir ? resolve(values.agentBinariesDir) : join(dataDir, 'agents')
   }
 }
 
@@ -243,4 +248,9 @@ export function describeSettings(): string {
   return Object.values(SETTINGS as Record<string, SettingSpec<unknown>>)
     .map((s) => `  ${s.env.padEnd(34)}${s.flag ? `${s.flag.padEnd(14)}` : ''.padEnd(14)}${s.describe}`)
     .join('\n')
+}
+
+/** Every setting (for generated documentation such as the packages' env file). */
+export function settingsReference(): { env: string; flag: string | undefined; describe: string }[] {
+  return Object.values(SETTINGS as Record<string, SettingSpec<unknown>>).map((s) => ({ env: s.env, flag: s.flag, describe: s.describe }))
 }

@@ -181,6 +181,102 @@ export interface AutoEnrollmentTokensTable {
   updated_at: string
 }
 
+export interface AgentJobsTable {
+  id: string
+  host_id: string
+  job_name: string
+  status: string
+  attempt: Generated<number>
+  created_at: string
+  completed_at: string | null
+  error_message: string | null
+  output: string | null
+}
+
+export interface DockerContainersTable {
+  host_id: string
+  container_id: string
+  name: string
+  image: string
+  state: string
+  status: string
+  details: string
+  updated_at: string
+}
+
+/** docker_images, docker_volumes and docker_networks share this shape. */
+export interface DockerObjectsTable {
+  host_id: string
+  object_id: string
+  name: string
+  details: string
+  updated_at: string
+}
+
+export interface NotificationDestinationsTable {
+  id: string
+  channel_type: string
+  display_name: string
+  /** Sealed JSON. */
+  config: string
+  enabled: Generated<Flag>
+  created_at: string
+  updated_at: string
+}
+
+export interface NotificationRoutesTable {
+  id: string
+  destination_id: string
+  event_types: string
+  min_severity: Generated<string>
+  host_group_ids: Generated<string>
+  enabled: Generated<Flag>
+  created_at: string
+  updated_at: string
+}
+
+export interface NotificationDeliveriesTable {
+  id: string
+  destination_id: string
+  destination_name: string
+  event_type: string
+  severity: string
+  title: string
+  reference_id: string | null
+  payload: string
+  status: string
+  attempt_count: Generated<number>
+  response_status: number | null
+  error_message: string | null
+  next_attempt_at: string | null
+  created_at: string
+  updated_at: string
+  sent_at: string | null
+}
+
+export interface HostAlertStatesTable {
+  host_id: string
+  down_since: string
+  notified_at: string
+}
+
+export interface ScheduledReportsTable {
+  id: string
+  name: string
+  frequency: string
+  days: Generated<string>
+  day_of_month: string | null
+  time: string
+  sections: string
+  destination_ids: string
+  attach_csv: Generated<Flag>
+  enabled: Generated<Flag>
+  next_run_at: string | null
+  last_run_at: string | null
+  created_at: string
+  updated_at: string
+}
+
 export interface DiscordLoginSettingsTable {
   id: string
   enabled: Generated<Flag>
@@ -206,6 +302,16 @@ export interface DB {
   host_repositories: HostRepositoriesTable
   report_history: ReportHistoryTable
   auto_enrollment_tokens: AutoEnrollmentTokensTable
+  agent_jobs: AgentJobsTable
+  docker_containers: DockerContainersTable
+  docker_images: DockerObjectsTable
+  docker_volumes: DockerObjectsTable
+  docker_networks: DockerObjectsTable
+  notification_destinations: NotificationDestinationsTable
+  notification_routes: NotificationRoutesTable
+  notification_deliveries: NotificationDeliveriesTable
+  host_alert_states: HostAlertStatesTable
+  scheduled_reports: ScheduledReportsTable
   discord_login_settings: DiscordLoginSettingsTable
 }
 
@@ -215,3 +321,7 @@ export type UserUpdate = Updateable<UsersTable>
 export type HostRow = Selectable<HostsTable>
 export type HostGroupRow = Selectable<HostGroupsTable>
 export type TokenRow = Selectable<AutoEnrollmentTokensTable>
+export type DestinationRow = Selectable<NotificationDestinationsTable>
+export type RouteRow = Selectable<NotificationRoutesTable>
+export type DeliveryRow = Selectable<NotificationDeliveriesTable>
+export type ScheduledReportRow = Selectable<ScheduledReportsTable>

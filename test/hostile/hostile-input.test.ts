@@ -27,12 +27,15 @@ function databaseHash(store: Store): string {
 }
 
 // Grows with the API: every feature's routes add their own cases through the OpenAPI document.
-const MIN_CASES = 250
+const MIN_CASES = 1000
 
 const LEAK = /\bat [\w.<>]+ \(|\.(ts|js):\d+:\d+|node_modules|\/work\/|\/home\/|SqliteError|SQLITE_|TypeError|ReferenceError/
 
 t.test('every route survives generated hostile input', async (t) => {
   const ctx = await buildTestApp(t, {
+    // The same junk strings go into secret and non-secret fields alike, so the secrets audit
+    // would see its own junk echoed back; the suite-wide audit covers real flows.
+    skipSecretsAudit: true,
     env: { AUTH_RATE_LIMIT_MAX: '1000000', RATE_LIMIT_MAX: '1000000', AGENT_RATE_LIMIT_MAX: '1000000', GETHOMEPAGE_RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'warn' }
   })
   const host = await createHost(ctx.store.db, { friendlyName: 'hostile-target' })

@@ -1,0 +1,36 @@
+// Agent-facing features beyond ping/report: agent version and download, the live WebSocket
+// channel, and the 2.x integration calls (Docker inventory, integration status).
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { AgentCatalogue } from './served-agent.js'
+import { agentUpdateRoutes } from './agent-update-routes.js'
+import { SCRIPT_ASSETS } from '../enrollment/served-scripts.js'
+import { AgentConnections, type AgentConnectionState } from './agent-connections.js'
+import { agentSocketRoutes } from './agent-socket-routes.js'
+import { agentControlRoutes } from './agent-control-routes.js'
+import { integrationRoutes } from './integration-routes.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The agent files /hosts/agent/version and /download serve. */
+    agentCatalogue: AgentCatalogue
+    /** Live agent WebSockets: state, sends, connect/disconnect listeners. */
+    agentConnections: AgentConnections
+  }
+}
+
+/** Connection state of a host's agent for lists and host-down hints (not a verdict on its own). */
+export function agentConnectionState(app: FastifyInstance, hostId: string): AgentConnectionState {
+  return app.agentConnections.state(hostId)
+}
+
+async function agentFeatures(app: FastifyInstance): Promise<void> {
+  app.decorate('agentCatalogue', new AgentCatalogue(app.config.agentBinariesDir, () => app.scriptReader(SCRIPT_ASSETS.shellAgent)))
+  app.decorate('agentConnections', new AgentConnections((err) => app.log.error({ err }, 'agent connection listener failed')))
+  await app.register(agentUpdateRoutes)
+  await app.register(agentSocketRoutes)
+  await app.register(agentControlRoutes)
+  await app.register(integrationRoutes)
+}
+
+export default fp(agentFeatures, { name: 'agent-features', dependencies: ['app-context', 'rate-limits', 'session-auth', 'enrollment'] })

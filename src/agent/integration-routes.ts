@@ -1,0 +1,120 @@
+// The 2.x agent's integration calls (facts: agent-protocol §2.6): which integrations are on,
+// integration status reports, and the Docker inventory. Replies are 200 and compact.
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { agentAuth, agentHostIdOf } from './agent-auth.js'
+import { SECURITY } from '../http/openapi.js'
+import { storeDockerInventory } from './docker-inventory.js'
+
+const TAGS = ['Agent']
+const MAX_ITEMS = 10_000
+const List = Type.Optional(Type.Union([Type.Array(Type.Unknown(), { maxItems: MAX_ITEMS }), Type.Null()]))
+
+export const integrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const requireAgent = agentAuth(app)
+  const agentConfig = { rateLimit: app.rateLimitBucket('agent'), validationShape: 'single' as const }
+
+  app.get(
+    '/api/v1/hosts/integrations',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Integrations the agent should run',
+        description: 'The agent rewrites its config to match; Docker and compliance collection stay off.',
+        security: SECURITY.agent,
+        response: {
+          200: Type.Object({
+            success: Type.Boolean(),
+            integrations: Type.Object({ docker: Type.Boolean(), compliance: Type.Boolean() }),
+            compliance_mode: Type.String(),
+            compliance_openscap_enabled: Type.Boolean(),
+            compliance_docker_bench_enabled: Type.Boolean()
+          })
+        }
+      },
+      config: agentConfig,
+      preHandler: requireAgent
+    },
+    async () => ({
+      success: true,
+      integrations: { docker: false, compliance: false },
+      compliance_mode: 'disabled',
+      compliance_openscap_enabled: false,
+      compliance_docker_bench_enabled: false
+    })
+  )
+
+  app.post(
+    '/api/v1/hosts/integration-status',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Integration status report from the agent',
+        security: SECURITY.agent,
+        body: Type.Object({
+          integration: Type.Optional(Type.String({ maxLength: 64 })),
+          enabled: Type.Optional(Type.Boolean()),
+          status: Type.Optional(Type.String({ maxLength: 64 })),
+          message: Type.Optional(Type.String())
+        }),
+        response: { 200: Type.Object({ success: Type.Boolean(), message: Type.String() }) }
+      },
+      config: agentConfig,
+      // Agents send Content-Type: application/json on every call, sometimes with no body at all.
+      preValidation: [
+        requireAgent,
+        async (request) => {
+          request.body ??= {}
+        }
+      ]
+    },
+    async (request) => {
+      const body = request.body
+      request.log.info({ hostId: agentHostIdOf(request), integration: body.integration, enabled: body.enabled, status: body.status }, 'agent integration status')
+      return { success: true, message: 'Integration status received' }
+    }
+  )
+
+  app.post(
+    '/api/v1/integrations/docker',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Docker inventory of the host',
+        description: "Replaces the host's stored containers, images, volumes and networks; a container going from running to exited/dead/stopped emits container_stopped.",
+        security: SECURITY.agent,
+        body: Type.Object({ containers: List, images: List, volumes: List, networks: List, updates: List }),
+        response: {
+          200: Type.Object({
+            message: Type.String(),
+            containers_received: Type.Integer(),
+            images_received: Type.Integer(),
+            volumes_received: Type.Integer(),
+            networks_received: Type.Integer(),
+            updates_found: Type.Integer()
+          })
+        }
+      },
+      bodyLimit: app.config.agentUpdateBodyLimit,
+      config: agentConfig,
+      // Credentials are checked before the body, as on every agent route.
+      preValidation: requireAgent
+    },
+    async (request) => {
+      const hostId = agentHostIdOf(request)
+      const body = request.body
+      const result = await storeDockerInventory(app.store.db, hostId, body, new Date())
+      if (result.stopped.length > 0) {
+        const host = await app.store.db.selectFrom('hosts').select('friendly_name').where('id', '=', hostId).executeTakeFirst()
+        for (const stop of result.stopped) app.events.emit('container_stopped', { hostId, hostName: host?.friendly_name ?? hostId, ...stop })
+      }
+      return {
+        message: 'Docker data collected successfully',
+        containers_received: result.containers,
+        images_received: result.images,
+        volumes_received: result.volumes,
+        networks_received: result.networks,
+        updates_found: Array.isArray(body.updates) ? body.updates.length : 0
+      }
+    }
+  )
+}

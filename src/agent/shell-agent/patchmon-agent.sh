@@ -1,0 +1,650 @@
+#!/bin/sh
+# PatchMon shell agent: speaks the PatchMon agent protocol (ping, report, update-interval, version)
+# with nothing but POSIX sh, awk and curl, so it runs on Debian/Ubuntu, RHEL-likes, Fedora, Alpine,
+# Arch and openSUSE without a compiled binary. Written for the PatchMon appliance (MIT).
+#
+# Test hooks: PATCHMON_ROOT prefixes every file path the agent reads or writes (like a chroot);
+# PATCHMON_SKIP_REFRESH=true skips package index refreshes; PATCHMON_AGENT_MAX_CYCLES bounds `serve`.
+AGENT_VERSION="1.0.0"
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+ROOT="${PATCHMON_ROOT:-}"
+CONFIG_FILE="$ROOT/etc/patchmon/config.yml"
+TMP_DIR=""
+
+say() { printf '%s\n' "$*"; }
+warn() { printf 'WARN: %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+cleanup() { [ -n "$TMP_DIR" ] && rm -rf "$TMP_DIR"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+make_tmp() {
+  [ -n "$TMP_DIR" ] && return 0
+  TMP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/patchmon-agent.XXXXXX") || die "cannot create a temporary directory"
+  chmod 700 "$TMP_DIR"
+}
+
+# Value of a top-level `key: value` line in a small YAML file, quotes removed ("" when absent).
+yaml_get() {
+  [ -r "$1" ] || return 0
+  awk -v key="$2" '
+    index($0, key ":") == 1 {
+      v = substr($0, length(key) + 2)
+      sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
+      if (v ~ /^".*"$/) { v = substr(v, 2, length(v) - 2); gsub(/\\"/, "\"", v) }
+      else if (v ~ /^'\''.*'\''$/) { v = substr(v, 2, length(v) - 2) }
+      else { sub(/[ \t]+#.*$/, "", v) }
+      print v; exit
+    }' "$1"
+}
+
+load_config() {
+  [ -r "$CONFIG_FILE" ] || die "configuration file $CONFIG_FILE not found (run the PatchMon install script)"
+  SERVER=$(yaml_get "$CONFIG_FILE" patchmon_server)
+  SERVER=${SERVER%/}
+  API_VERSION=$(yaml_get "$CONFIG_FILE" api_version)
+  API_VERSION=${API_VERSION:-v1}
+  CREDENTIALS_FILE=$(yaml_get "$CONFIG_FILE" credentials_file)
+  CREDENTIALS_FILE="$ROOT${CREDENTIALS_FILE:-/etc/patchmon/credentials.yml}"
+  SKIP_SSL=$(yaml_get "$CONFIG_FILE" skip_ssl_verify)
+  case "${PATCHMON_SKIP_SSL_VERIFY:-}" in true|1) SKIP_SSL=true ;; esac
+  [ -n "$SERVER" ] || die "patchmon_server is not set in $CONFIG_FILE"
+  [ -r "$CREDENTIALS_FILE" ] || die "credentials file $CREDENTIALS_FILE not found"
+  API_ID=$(yaml_get "$CREDENTIALS_FILE" api_id)
+  API_KEY=$(yaml_get "$CREDENTIALS_FILE" api_key)
+  if [ -z "$API_ID" ] || [ -z "$API_KEY" ]; then die "api_id and api_key must be set in $CREDENTIALS_FILE"; fi
+}
+
+# Headers go through a curl config file (mode 0600) so the key never shows up in `ps`.
+write_curl_config() {
+  make_tmp
+  esc_id=$(printf '%s' "$API_ID" | sed 's/[\\"]/\\&/g')
+  esc_key=$(printf '%s' "$API_KEY" | sed 's/[\\"]/\\&/g')
+  {
+    printf 'header = "X-API-ID: %s"\n' "$esc_id"
+    printf 'header = "X-API-KEY: %s"\n' "$esc_key"
+    printf 'user-agent = "patchmon-agent/%s (shell)"\n' "$AGENT_VERSION"
+  } > "$TMP_DIR/curl.conf"
+}
+
+# api_call METHOD PATH [BODY_FILE] [json|plain]: sets HTTP_CODE, body in $TMP_DIR/response.
+api_call() {
+  write_curl_config
+  url="$SERVER/api/$API_VERSION$2"
+  case "$2" in /hosts/agent/*) url="$SERVER/api/v1$2" ;; esac
+  set -- "$1" "$url" "${3:-}" "${4:-json}"
+  insecure=""
+  [ "$SKIP_SSL" = true ] && insecure="-k"
+  if [ "$4" = json ]; then
+    set -- "$@" -H "Content-Type: application/json" -H "Accept: application/json"
+  fi
+  if [ "$1" = POST ]; then
+    if [ -n "$3" ]; then set -- "$@" --data-binary "@$3"; else set -- "$@" --data-binary ""; fi
+  fi
+  method=$1 url=$2
+  shift 4
+  HTTP_CODE=$(curl -sS $insecure --max-time 30 -K "$TMP_DIR/curl.conf" -X "$method" "$@" \
+    -o "$TMP_DIR/response" -w '%{http_code}' "$url") || HTTP_CODE=000
+}
+
+# The agent protocol's success rule: exactly 200.
+require_200() {
+  [ "$HTTP_CODE" = 200 ] && return 0
+  body=$(head -c 200 "$TMP_DIR/response" 2>/dev/null)
+  printf 'ERROR: %s failed: HTTP %s %s\n' "$1" "$HTTP_CODE" "$body" >&2
+  return 1
+}
+
+json_field() { grep -o "\"$1\" *: *\"[^\"]*\"" "$TMP_DIR/response" | head -n 1 | sed 's/.*: *"//; s/"$//'; }
+json_number() { grep -o "\"$1\" *: *-\{0,1\}[0-9][0-9]*" "$TMP_DIR/response" | head -n 1 | sed 's/.*: *//'; }
+
+cmd_ping() {
+  load_config
+  api_call POST /hosts/ping
+  require_200 ping || exit 1
+  say "Ping successful - credentials valid and server reachable ($SERVER)"
+}
+
+cmd_check_version() {
+  load_config
+  api_call GET "/hosts/agent/version?arch=$(go_arch)&type=go&currentVersion=$AGENT_VERSION&os=linux" "" plain
+  require_200 "version check" || exit 1
+  latest=$(json_field latestVersion)
+  say "Current version: $AGENT_VERSION"
+  say "Latest version: ${latest:-unknown}"
+  if grep -q '"hasUpdate" *: *true' "$TMP_DIR/response"; then say "An update is available"; else say "Agent is up to date"; fi
+}
+
+# Self-update, with the Go agent's safeguards: only when the server says hasUpdate, only with a
+# matching SHA-256 from the version reply, only if the new file runs `--version`; three backups kept.
+cmd_update_agent() {
+  load_config
+  make_tmp
+  target="$ROOT/usr/local/bin/patchmon-agent"
+  api_call GET "/hosts/agent/version?arch=$(go_arch)&type=go&currentVersion=$AGENT_VERSION&os=linux" "" plain
+  require_200 "version check" || return 1
+  if ! grep -q '"hasUpdate" *: *true' "$TMP_DIR/response"; then say "Agent is up to date ($AGENT_VERSION)"; return 0; fi
+  expected=$(json_field hash)
+  [ -n "$expected" ] || { warn "the server sent no hash for the new agent; not updating"; return 1; }
+  command -v sha256sum >/dev/null 2>&1 || { warn "sha256sum is missing; not updating"; return 1; }
+  api_call GET "/hosts/agent/download?arch=$(go_arch)&os=linux" "" plain
+  require_200 "agent download" || return 1
+  actual=$(sha256sum "$TMP_DIR/response" | awk '{ print $1 }')
+  [ "$actual" = "$expected" ] || { warn "downloaded agent hash $actual does not match $expected; not updating"; return 1; }
+  cp "$TMP_DIR/response" "$target.new" && chmod 755 "$target.new" || return 1
+  if ! new_version=$("$target.new" --version 2>/dev/null); then rm -f "$target.new"; warn "the new agent does not run; not updating"; return 1; fi
+  if [ -f "$target" ]; then
+    cp "$target" "$target.backup.$(date +%Y%m%d_%H%M%S)"
+    # shellcheck disable=SC2012 # backup names are ours: no spaces or newlines
+    ls -1t "$target".backup.* 2>/dev/null | tail -n +4 | while IFS= read -r old; do rm -f "$old"; done
+  fi
+  mv "$target.new" "$target" || return 1
+  say "Agent updated: $new_version"
+  UPDATED=true
+}
+
+cmd_config_show() {
+  SERVER=$(yaml_get "$CONFIG_FILE" patchmon_server)
+  creds=$(yaml_get "$CONFIG_FILE" credentials_file)
+  creds="${creds:-/etc/patchmon/credentials.yml}"
+  id=$(yaml_get "$ROOT$creds" api_id)
+  key=$(yaml_get "$ROOT$creds" api_key)
+  say "Configuration file: $CONFIG_FILE"
+  say "Server: ${SERVER:-<not set>}"
+  say "API version: $(yaml_get "$CONFIG_FILE" api_version)"
+  say "Credentials file: $creds"
+  say "Skip SSL verify: $(yaml_get "$CONFIG_FILE" skip_ssl_verify)"
+  say "API ID: ${id:-<not set>}"
+  if [ -n "$key" ]; then say "API key: $(printf '%s' "$key" | cut -c1-4)**** (hidden)"; else say "API key: <not set>"; fi
+}
+
+go_arch() {
+  case "$(uname -m)" in
+    x86_64|amd64) echo amd64 ;; i386|i486|i586|i686) echo 386 ;;
+    aarch64|arm64) echo arm64 ;; arm*) echo arm ;; *) uname -m ;;
+  esac
+}
+
+# --- JSON -----------------------------------------------------------------------------------------
+# awk helpers shared by every JSON writer. Replacements use index()/substr() because backslashes in
+# gsub() replacements behave differently in mawk, gawk and busybox awk.
+AWK_JSON='
+function rep(s, from, to,   out, i) {
+  out = ""
+  while ((i = index(s, from)) > 0) { out = out substr(s, 1, i - 1) to; s = substr(s, i + length(from)) }
+  return out s
+}
+function js(s,   i, c, out) {
+  s = rep(s, "\\", "\\\\"); s = rep(s, "\"", "\\\""); s = rep(s, "\t", "\\t"); s = rep(s, "\r", "\\r"); s = rep(s, "\n", "\\n")
+  out = ""
+  for (i = 1; i <= length(s); i++) { c = substr(s, i, 1); if (!(c in CTRL)) out = out c }
+  return "\"" out "\""
+}
+BEGIN { for (i = 1; i < 32; i++) CTRL[sprintf("%c", i)] = 1 }
+'
+
+# A JSON string literal for one shell value.
+jstr() { printf '%s' "$1" | awk "$AWK_JSON"' { v = (NR == 1 ? $0 : v "\n" $0) } END { printf "%s", js(v) }'; }
+
+# A JSON number, or the fallback when the value is not numeric.
+jnum() { case "$1" in ''|*[!0-9.eE+-]*|*.*.*) printf '%s' "${2:-0}" ;; *) printf '%s' "$1" ;; esac; }
+
+# --- Packages -------------------------------------------------------------------------------------
+# Each collector writes three files in $TMP_DIR:
+#   installed.tsv  name<TAB>version
+#   upgrades.tsv   name<TAB>availableVersion[<TAB>currentVersion]
+#   security.txt   one package name per line whose pending update is a security fix
+
+refresh_allowed() { [ "${PATCHMON_SKIP_REFRESH:-false}" != true ]; }
+
+detect_package_manager() {
+  id=$(os_release_value ID) like=$(os_release_value ID_LIKE)
+  for word in $id $like; do
+    case "$word" in
+      debian|ubuntu|raspbian|linuxmint|pop) command -v dpkg-query >/dev/null 2>&1 && { echo apt; return; } ;;
+      alpine) command -v apk >/dev/null 2>&1 && { echo apk; return; } ;;
+      arch|archarm|manjaro|endeavouros) command -v pacman >/dev/null 2>&1 && { echo pacman; return; } ;;
+      opensuse*|suse|sles|sled) command -v zypper >/dev/null 2>&1 && { echo zypper; return; } ;;
+      fedora|rhel|centos|rocky|almalinux|ol|amzn)
+        command -v dnf >/dev/null 2>&1 && { echo dnf; return; }
+        command -v yum >/dev/null 2>&1 && { echo yum; return; } ;;
+    esac
+  done
+  for pm in apt-get dnf yum apk pacman zypper; do
+    if command -v "$pm" >/dev/null 2>&1; then [ "$pm" = apt-get ] && pm=apt; echo "$pm"; return; fi
+  done
+  echo unknown
+}
+
+collect_apt() {
+  if refresh_allowed; then apt-get update -qq >/dev/null 2>&1 || warn "apt-get update failed; using cached package lists"; fi
+  dpkg-query -W -f='${Status}\t${binary:Package}\t${Version}\n' 2>/dev/null |
+    awk -F '\t' '$1 == "install ok installed" { print $2 "\t" $3 }' > "$TMP_DIR/installed.tsv"
+  # A simulated `upgrade` (not dist-upgrade), like the real agent: kept-back packages stay out.
+  apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null | awk -v sec="$TMP_DIR/security.txt" '
+    /^Inst / {
+      name = $2; cur = ""
+      if ($3 ~ /^\[/) { cur = $3; gsub(/[][]/, "", cur) }
+      p = index($0, " ("); if (p == 0) next
+      rest = substr($0, p + 2); split(rest, f, " "); avail = f[1]
+      print name "\t" avail "\t" cur
+      if (tolower(rest) ~ /security/) print name > sec
+    }' > "$TMP_DIR/upgrades.tsv"
+}
+
+# name.arch from an rpm NEVRA such as openssl-libs-1:3.0.7-25.el9_3.x86_64
+AWK_NEVRA='
+function nevra_name(s,   arch, n, parts, i, out) {
+  arch = s; sub(/^.*\./, "", arch); sub(/\.[^.]*$/, "", s)
+  n = split(s, parts, "-"); if (n < 3) return ""
+  out = parts[1]; for (i = 2; i <= n - 2; i++) out = out "-" parts[i]
+  return out "." arch
+}'
+
+collect_dnf() {
+  pm=$1
+  rpm -qa --qf '%{NAME}.%{ARCH}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' 2>/dev/null |
+    grep -v '^gpg-pubkey' > "$TMP_DIR/installed.tsv"
+  refresh=""
+  refresh_allowed || refresh="-C"
+  # check-update exits 100 when updates exist; long names wrap onto a second line.
+  $pm -q $refresh check-update 2>/dev/null | awk '
+    /^Obsoleting/ { exit }
+    NF == 1 && $1 ~ /\./ { held = $1; next }
+    held != "" { $0 = held " " $0; held = "" }
+    NF >= 3 && $1 ~ /\.[A-Za-z0-9_]+$/ && $2 ~ /[0-9]/ && $1 !~ /:$/ { print $1 "\t" $2 }' > "$TMP_DIR/upgrades.tsv"
+  if [ "$pm" = dnf ]; then filter="--security"; else filter="security"; fi
+  $pm -q $refresh updateinfo list $filter 2>/dev/null | awk "$AWK_NEVRA"'
+    { for (i = NF; i >= 2; i--) if ($i ~ /-[^-]+-[^-]+\.[A-Za-z0-9_]+$/) { n = nevra_name($i); if (n != "") print n; break } }' \
+    | sort -u > "$TMP_DIR/security.txt"
+}
+
+collect_apk() {
+  if refresh_allowed; then apk update -q >/dev/null 2>&1 || warn "apk update failed; using cached indexes"; fi
+  # name-version-rN: the version is the last two dash-separated parts.
+  # shellcheck disable=SC2016 # awk code, not shell
+  split_nvr='{ n = split($1, p, "-"); if (n < 3) next; name = p[1]; for (i = 2; i <= n - 2; i++) name = name "-" p[i]; ver = p[n - 1] "-" p[n] }'
+  apk info -v 2>/dev/null | awk "$split_nvr"' { print name "\t" ver }' > "$TMP_DIR/installed.tsv"
+  apk list --upgradable 2>/dev/null | awk "$split_nvr"' { print name "\t" ver }' > "$TMP_DIR/upgrades.tsv"
+  : > "$TMP_DIR/security.txt"
+}
+
+collect_pacman() {
+  pacman -Q 2>/dev/null | awk '{ print $1 "\t" $2 }' > "$TMP_DIR/installed.tsv"
+  if command -v checkupdates >/dev/null 2>&1; then list=checkupdates; else list="pacman -Qu"; fi
+  $list 2>/dev/null | awk '$3 == "->" && $5 != "[ignored]" { print $1 "\t" $4 "\t" $2 }' > "$TMP_DIR/upgrades.tsv"
+  if command -v arch-audit >/dev/null 2>&1; then
+    arch-audit --upgradable --format '%n' 2>/dev/null | sort -u > "$TMP_DIR/security.txt"
+  else
+    : > "$TMP_DIR/security.txt"
+  fi
+}
+
+collect_zypper() {
+  rpm -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' 2>/dev/null |
+    grep -v '^gpg-pubkey' > "$TMP_DIR/installed.tsv"
+  zq="zypper --non-interactive --quiet"
+  refresh_allowed || zq="$zq --no-refresh"
+  # shellcheck disable=SC2016 # awk code, not shell
+  table='{ for (i = 1; i <= NF; i++) { gsub(/^[ \t]+|[ \t]+$/, "", $i) } }'
+  $zq list-updates 2>/dev/null | awk -F '|' "$table"' $1 == "v" { print $3 "\t" $5 "\t" $4 }' > "$TMP_DIR/upgrades.tsv"
+  # Security patches name packages only in their Conflicts list ("pkg.arch < fixed-version").
+  : > "$TMP_DIR/security.txt"
+  $zq list-patches --category security 2>/dev/null | awk -F '|' "$table"' $3 == "security" && $6 ~ /needed/ { print $2 }' |
+    head -n 200 | while IFS= read -r patch; do
+      $zq info -t patch "$patch" 2>/dev/null | awk '
+        /^Conflicts/ { on = 1; next }
+        on && /^[^ \t]/ { on = 0 }
+        on && /</ { n = $1; if (n ~ /^srcpackage:/) next; sub(/\.(x86_64|i586|i686|noarch|aarch64|ppc64le|s390x|armv7hl)$/, "", n); print n }'
+    done | sort -u >> "$TMP_DIR/security.txt"
+}
+
+# packages JSON array: upgradable packages first, then every other installed package.
+packages_json() {
+  awk -F '\t' "$AWK_JSON"'
+    FILENAME == ARGV[1] { inst[$1] = $2; order[++n] = $1; next }
+    FILENAME == ARGV[2] { if ($1 != "") sec[$1] = 1; next }
+    $1 != "" && !($1 in up) { up[$1] = 1; cur = ($1 in inst) ? inst[$1] : $3
+      emit(js($1), js(cur), js($2), "true", ($1 in sec) ? "true" : "false") }
+    function emit(name, cur, avail, needs, s) {
+      printf "%s{\"name\":%s,\"currentVersion\":%s,", (count++ ? "," : ""), name, cur
+      if (avail != "") printf "\"availableVersion\":%s,", avail
+      printf "\"needsUpdate\":%s,\"isSecurityUpdate\":%s}", needs, s
+    }
+    END {
+      for (i = 1; i <= n; i++) if (!(order[i] in up)) { up[order[i]] = 1; emit(js(order[i]), js(inst[order[i]]), "", "false", "false") }
+    }' "$TMP_DIR/installed.tsv" "$TMP_DIR/security.txt" "$TMP_DIR/upgrades.tsv"
+}
+
+# --- Repositories ---------------------------------------------------------------------------------
+# Collectors print name<TAB>url<TAB>distribution<TAB>components<TAB>repoType<TAB>isEnabled; isSecure
+# is derived from the URL scheme when the JSON is written.
+
+repos_apt() {
+  for f in "$ROOT/etc/apt/sources.list" "$ROOT"/etc/apt/sources.list.d/*.list; do
+    [ -r "$f" ] || continue
+    awk '
+      /^[ \t]*(deb|deb-src)[ \t]/ {
+        sub(/\[[^]]*\]/, ""); type = $1; url = $2; dist = $3; comps = ""
+        for (i = 4; i <= NF; i++) comps = comps (comps == "" ? "" : " ") $i
+        name = url; sub(/^[a-z+]*:\/\//, "", name); sub(/\/$/, "", name)
+        print name " " dist "\t" url "\t" dist "\t" comps "\t" type "\ttrue"
+      }' "$f"
+  done
+  for f in "$ROOT"/etc/apt/sources.list.d/*.sources; do
+    [ -r "$f" ] || continue
+    # deb822: one stanza per blank-line separated block; every type x URI x suite is a source.
+    awk '
+      function flush(   t, u, s, nt, nu, ns, tt, uu, ss, name) {
+        if (uris != "") {
+          nt = split(types, tt, " "); nu = split(uris, uu, " "); ns = split(suites, ss, " ")
+          for (t = 1; t <= nt; t++) for (u = 1; u <= nu; u++) for (s = 1; s <= ns; s++) {
+            name = uu[u]; sub(/^[a-z+]*:\/\//, "", name); sub(/\/$/, "", name)
+            print name " " ss[s] "\t" uu[u] "\t" ss[s] "\t" comps "\t" tt[t] "\t" (enabled ~ /^(no|false)$/ ? "false" : "true")
+          }
+        }
+        types = ""; uris = ""; suites = ""; comps = ""; enabled = ""
+      }
+      /^[ \t]*$/ { flush(); next }
+      /^#/ { next }
+      { key = tolower($1); sub(/:$/, "", key); val = $0; sub(/^[^:]*:[ \t]*/, "", val) }
+      key == "types" { types = val } key == "uris" { uris = val } key == "suites" { suites = val }
+      key == "components" { comps = val } key == "enabled" { enabled = tolower(val) }
+      END { flush() }' "$f"
+  done
+}
+
+# yum/dnf/zypper .repo files: [id] sections with baseurl/mirrorlist/metalink and enabled.
+repos_ini() {
+  dir=$1
+  for f in "$ROOT$dir"/*.repo; do
+    [ -r "$f" ] || continue
+    awk '
+      function flush() { if (id != "") print id "\t" url "\t\t\trpm\t" (enabled ~ /^(0|no|false)$/ ? "false" : "true"); id = ""; url = ""; enabled = "" }
+      /^[ \t]*\[/ { flush(); id = $0; gsub(/^[ \t]*\[|\][ \t]*$/, "", id); next }
+      /^[ \t]*(baseurl|mirrorlist|metalink)[ \t]*=/ && url == "" { url = $0; sub(/^[^=]*=[ \t]*/, "", url); sub(/[ \t].*$/, "", url) }
+      /^[ \t]*enabled[ \t]*=/ { enabled = $0; sub(/^[^=]*=[ \t]*/, "", enabled) }
+      END { flush() }' "$f"
+  done
+}
+
+repos_apk() {
+  [ -r "$ROOT/etc/apk/repositories" ] || return 0
+  awk '
+    /^[ \t]*$/ { next }
+    { enabled = "true"; line = $0 }
+    /^[ \t]*#/ { enabled = "false"; sub(/^[ \t]*#[ \t]*/, "", line); if (line !~ /^(@[^ ]+[ \t]+)?[a-z]+:\/\//) next }
+    { n = split(line, w, " "); url = w[n]; sub(/\/$/, "", url)
+      k = split(url, p, "/"); comp = p[k]; dist = (k > 1 ? p[k - 1] : "")
+      print dist "/" comp "\t" url "\t" dist "\t" comp "\tapk\t" enabled }' "$ROOT/etc/apk/repositories"
+}
+
+repos_pacman() {
+  [ -r "$ROOT/etc/pacman.conf" ] || return 0
+  awk -v root="$ROOT" '
+    /^[ \t]*\[/ { sec = $0; gsub(/^[ \t]*\[|\][ \t]*$/, "", sec); if (sec != "options") order[++n] = sec; next }
+    sec == "" || sec == "options" { next }
+    /^[ \t]*Server[ \t]*=/ && !(sec in url) { v = $0; sub(/^[^=]*=[ \t]*/, "", v); url[sec] = v }
+    /^[ \t]*Include[ \t]*=/ && !(sec in url) {
+      v = $0; sub(/^[^=]*=[ \t]*/, "", v)
+      while ((getline l < (root v)) > 0) if (l ~ /^[ \t]*Server[ \t]*=/) { sub(/^[^=]*=[ \t]*/, "", l); url[sec] = l; break }
+      close(root v)
+    }
+    END { for (i = 1; i <= n; i++) print order[i] "\t" url[order[i]] "\t" order[i] "\t\tpacman\ttrue" }' "$ROOT/etc/pacman.conf"
+}
+
+repositories_json() {
+  case "$1" in
+    apt) repos_apt ;; dnf|yum) repos_ini /etc/yum.repos.d ;; zypper) repos_ini /etc/zypp/repos.d ;;
+    apk) repos_apk ;; pacman) repos_pacman ;;
+  esac | awk -F '\t' "$AWK_JSON"'
+    NF >= 6 && !seen[$0]++ {
+      printf "%s{\"name\":%s,\"url\":%s,\"distribution\":%s,\"components\":%s,\"repoType\":%s,\"isEnabled\":%s,\"isSecure\":%s}",
+        (count++ ? "," : ""), js($1), js($2), js($3), js($4), js($5), $6, ($2 ~ /^https:/ ? "true" : "false")
+    }'
+}
+
+# --- System facts ---------------------------------------------------------------------------------
+
+os_release_value() {
+  for f in "$ROOT/etc/os-release" "$ROOT/usr/lib/os-release"; do
+    [ -r "$f" ] || continue
+    awk -F= -v key="$1" '$1 == key { v = substr($0, length(key) + 2); gsub(/^["'\'']|["'\'']$/, "", v); print v; exit }' "$f"
+    return 0
+  done
+}
+
+system_hostname() {
+  h=$(hostname 2>/dev/null) || h=""
+  [ -n "$h" ] || h=$(cat /proc/sys/kernel/hostname 2>/dev/null) || h=""
+  [ -n "$h" ] || h=$(uname -n)
+  printf '%s' "$h"
+}
+
+primary_ip() {
+  ip -o -4 addr show up scope global 2>/dev/null | awk '{ split($4, a, "/"); print a[1]; exit }'
+}
+
+machine_id() {
+  for f in "$ROOT/etc/machine-id" "$ROOT/var/lib/dbus/machine-id"; do
+    [ -r "$f" ] || continue
+    id=$(tr -d ' \n' < "$f")
+    case "$id" in
+      ????????????????????????????????)
+        printf '%s' "$id" | awk '{ print substr($0,1,8) "-" substr($0,9,4) "-" substr($0,13,4) "-" substr($0,17,4) "-" substr($0,21,12) }'
+        return ;;
+      ?*) printf '%s' "$id"; return ;;
+    esac
+  done
+  system_hostname
+}
+
+cpu_model() {
+  m=$(awk -F: '/^(model name|Model|Hardware|cpu model|cpu)[ \t]*:/ { v = $2; sub(/^[ \t]+/, "", v); if (v != "") { print v; exit } }' /proc/cpuinfo 2>/dev/null)
+  printf '%s' "${m:-Unknown}"
+}
+
+cpu_cores() {
+  n=$(nproc 2>/dev/null) || n=$(grep -c '^processor' /proc/cpuinfo 2>/dev/null) || n=1
+  jnum "$n" 1
+}
+
+# GiB as an unrounded float, like the Go agent.
+meminfo_gib() { awk -v key="$1:" '$1 == key { printf "%.10g", $2 / 1048576; found = 1 } END { if (!found) printf "0" }' /proc/meminfo 2>/dev/null || printf 0; }
+
+load_average_json() {
+  if [ -r /proc/loadavg ]; then awk '{ printf "[%s,%s,%s]", $1 + 0, $2 + 0, $3 + 0 }' /proc/loadavg; else printf 'null'; fi
+}
+
+uptime_text() {
+  awk '{ s = int($1); d = int(s / 86400); h = int((s % 86400) / 3600); m = int((s % 3600) / 60); out = ""
+    if (d) out = d (d == 1 ? " day" : " days")
+    if (h) out = out (out == "" ? "" : ", ") h (h == 1 ? " hour" : " hours")
+    out = out (out == "" ? "" : ", ") m (m == 1 ? " minute" : " minutes"); printf "%s", out }' /proc/uptime 2>/dev/null
+}
+
+disk_details_json() {
+  df -P -k 2>/dev/null | awk "$AWK_JSON"'
+    function gb(k) { return sprintf("%.2fGB", k / 1048576) }
+    NR > 1 && ($1 ~ /^\// || $6 == "/") && !seen[$1]++ {
+      pct = ($2 > 0) ? $3 * 100 / $2 : 0
+      size = gb($2) " (" gb($3) " used, " gb($4) " free, " sprintf("%.1f", pct) "% used)"
+      printf "%s{\"name\":%s,\"size\":%s,\"mountpoint\":%s}", (count++ ? "," : ""), js($1), js(size), js($6)
+    }
+    END { if (!count) printf "" }'
+}
+
+network_interfaces_json() {
+  command -v ip >/dev/null 2>&1 || { printf 'null'; return; }
+  printf '['
+  ip -o addr show 2>/dev/null | awk -v sys="/sys/class/net" "$AWK_JSON"'
+    $2 != "lo" && ($3 == "inet" || $3 == "inet6") {
+      name = $2; sub(/@.*/, "", name); split($4, a, "/")
+      if (!(name in addrs)) { order[++n] = name; addrs[name] = "" }
+      addrs[name] = addrs[name] (addrs[name] == "" ? "" : ",") "{\"address\":" js(a[1]) ",\"family\":" js($3) "}"
+    }
+    END {
+      for (i = 1; i <= n; i++) {
+        type = "ethernet"
+        if (system("test -d \"" sys "/" order[i] "/wireless\"") == 0) type = "wifi"
+        if (system("test -d \"" sys "/" order[i] "/bridge\"") == 0) type = "bridge"
+        printf "%s{\"name\":%s,\"type\":\"%s\",\"addresses\":[%s]}", (i > 1 ? "," : ""), js(order[i]), type, addrs[order[i]]
+      }
+    }'
+  printf ']'
+}
+
+dns_servers_json() {
+  printf '['
+  awk "$AWK_JSON"'$1 == "nameserver" && $2 != "" { printf "%s%s", (count++ ? "," : ""), js($2) }' "$ROOT/etc/resolv.conf" 2>/dev/null
+  printf ']'
+}
+
+gateway_ip() { ip route show default 2>/dev/null | awk '$1 == "default" { for (i = 2; i < NF; i++) if ($i == "via") { print $(i + 1); exit } }'; }
+
+selinux_status() {
+  if command -v getenforce >/dev/null 2>&1; then getenforce 2>/dev/null | tr '[:upper:]' '[:lower:]'; else printf 'disabled'; fi
+}
+
+# Sets NEEDS_REBOOT (true/false) and REBOOT_REASON.
+reboot_status() {
+  NEEDS_REBOOT=false REBOOT_REASON=""
+  if [ -e "$ROOT/var/run/reboot-required" ] || [ -e "$ROOT/run/reboot-required" ]; then
+    NEEDS_REBOOT=true REBOOT_REASON="reboot-required file present"
+  elif command -v needs-restarting >/dev/null 2>&1; then
+    needs-restarting -r >/dev/null 2>&1
+    if [ "$?" = 1 ]; then NEEDS_REBOOT=true REBOOT_REASON="needs-restarting -r reports a reboot is required"; fi
+  fi
+}
+
+uptime_seconds() { awk '{ print $1 }' /proc/uptime 2>/dev/null || echo 0; }
+
+# --- Report ---------------------------------------------------------------------------------------
+
+# Writes the full report to $TMP_DIR/report.json.
+build_report() {
+  make_tmp
+  started=$(uptime_seconds)
+  PACKAGE_MANAGER=$(detect_package_manager)
+  : > "$TMP_DIR/installed.tsv"; : > "$TMP_DIR/upgrades.tsv"; : > "$TMP_DIR/security.txt"
+  case "$PACKAGE_MANAGER" in
+    apt) collect_apt ;; dnf|yum) collect_dnf "$PACKAGE_MANAGER" ;; apk) collect_apk ;;
+    pacman) collect_pacman ;; zypper) collect_zypper ;;
+    *) warn "no supported package manager found; reporting no packages" ;;
+  esac
+  reboot_status
+  os_version=$(os_release_value VERSION)
+  [ -n "$os_version" ] || os_version=$(os_release_value VERSION_ID)
+  [ -n "$os_version" ] || os_version=$(os_release_value BUILD_ID)
+  os_name=$(os_release_value NAME)
+  {
+    printf '{"packages":['; packages_json; printf ']'
+    printf ',"repositories":['; repositories_json "$PACKAGE_MANAGER"; printf ']'
+    printf ',"osType":%s' "$(jstr "${os_name:-$(uname -s)}")"
+    printf ',"osVersion":%s' "$(jstr "${os_version:-Unknown}")"
+    printf ',"hostname":%s' "$(jstr "$(system_hostname)")"
+    printf ',"ip":%s' "$(jstr "$(primary_ip)")"
+    printf ',"architecture":%s' "$(jstr "$(uname -m)")"
+    printf ',"kernelVersion":%s' "$(jstr "$(uname -r)")"
+    printf ',"selinuxStatus":%s' "$(jstr "$(selinux_status)")"
+    printf ',"machineId":%s' "$(jstr "$(machine_id)")"
+    printf ',"cpuModel":%s' "$(jstr "$(cpu_model)")"
+    printf ',"cpuCores":%s' "$(cpu_cores)"
+    printf ',"ramInstalled":%s' "$(jnum "$(meminfo_gib MemTotal)")"
+    printf ',"swapSize":%s' "$(jnum "$(meminfo_gib SwapTotal)")"
+    printf ',"loadAverage":%s' "$(load_average_json)"
+    printf ',"diskDetails":['; disk_details_json; printf ']'
+    printf ',"networkInterfaces":%s' "$(network_interfaces_json)"
+    printf ',"dnsServers":%s' "$(dns_servers_json)"
+    printf ',"gatewayIp":%s' "$(jstr "$(gateway_ip)")"
+    printf ',"systemUptime":%s' "$(jstr "$(uptime_text)")"
+    printf ',"needsReboot":%s' "$NEEDS_REBOOT"
+    [ -n "$REBOOT_REASON" ] && printf ',"rebootReason":%s' "$(jstr "$REBOOT_REASON")"
+    printf ',"packageManager":%s' "$(jstr "$PACKAGE_MANAGER")"
+    printf ',"agentVersion":%s' "$(jstr "$AGENT_VERSION")"
+    printf ',"executionTime":%s}' "$(awk -v a="$started" -v b="$(uptime_seconds)" 'BEGIN { d = b - a; if (d < 0) d = 0; printf "%.2f", d }')"
+  } > "$TMP_DIR/report.json"
+}
+
+cmd_report() {
+  load_config
+  build_report
+  if [ "${1:-}" = "--json" ]; then cat "$TMP_DIR/report.json"; echo; return 0; fi
+  cp "$TMP_DIR/report.json" "$TMP_DIR/report-body.json"
+  api_call POST /hosts/update "$TMP_DIR/report-body.json"
+  require_200 report || return 1
+  say "Report sent: $(json_number packagesProcessed) packages processed ($(json_number updatesAvailable) updates, $(json_number securityUpdates) security)"
+}
+
+# Minutes between reports, from the server; failures and values <= 0 mean 60.
+fetch_update_interval() {
+  api_call GET /settings/update-interval
+  minutes=""
+  [ "$HTTP_CODE" = 200 ] && minutes=$(json_number updateInterval)
+  case "$minutes" in ''|0|-*) minutes=60 ;; esac
+  printf '%s' "$minutes"
+}
+
+cmd_serve() {
+  load_config
+  make_tmp
+  max_cycles=${PATCHMON_AGENT_MAX_CYCLES:-0}
+  cycle=0
+  say "PatchMon shell agent $AGENT_VERSION serving $SERVER"
+  while :; do
+    cycle=$((cycle + 1))
+    interval=$(fetch_update_interval)
+    if cmd_report; then
+      # Like the Go agent: after a successful report, update when the server offers a newer agent
+      # and continue as the new version.
+      UPDATED=false
+      cmd_update_agent >/dev/null || true
+      if [ "$UPDATED" = true ]; then say "Restarting as the updated agent"; exec "$ROOT/usr/local/bin/patchmon-agent" serve; fi
+    else
+      warn "report failed; retrying in $interval minute(s)"
+    fi
+    [ "$max_cycles" -gt 0 ] && [ "$cycle" -ge "$max_cycles" ] && return 0
+    # Sleep in one-minute steps so a changed interval or a stop signal takes effect promptly.
+    slept=0
+    while [ "$slept" -lt "$interval" ]; do sleep 60; slept=$((slept + 1)); done
+  done
+}
+
+usage() {
+  cat <<EOF
+PatchMon Agent v$AGENT_VERSION (shell)
+Usage: patchmon-agent [--config FILE] <command>
+  ping            check credentials and connectivity
+  report [--json] collect and send a full report (--json prints it instead)
+  serve           report every update interval (run by the service)
+  check-version   ask the server for the latest agent version
+  update-agent    install the server's newer agent, if any (hash-checked)
+  config show     print the configuration (API key masked)
+  --version       print the version
+EOF
+}
+
+main() {
+  if [ "${1:-}" = "--config" ]; then
+    [ $# -ge 2 ] || die "--config needs a file"
+    CONFIG_FILE=$2; shift 2
+  fi
+  case "${1:-}" in
+    --version|-v|version) say "patchmon-agent version $AGENT_VERSION" ;;
+    ping) cmd_ping ;;
+    report) shift; cmd_report "$@" ;;
+    serve) cmd_serve ;;
+    check-version) cmd_check_version ;;
+    update-agent) cmd_update_agent ;;
+    config) [ "${2:-}" = show ] || die "usage: patchmon-agent config show"; cmd_config_show ;;
+    ''|help|--help|-h) usage ;;
+    *) usage >&2; exit 2 ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,46 @@
+// preValidation guard of the enroll routes: the documented checks run before body validation
+// (facts: enrollment §3 — a bad body is step 8, after credentials, IP and the daily cap).
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { ApiError, forbidden, unauthorized } from '../http/errors.js'
+import { ipAllowed } from '../security/ip-allow-list.js'
+import type { TokenRow } from '../store/database-types.js'
+import { allowedRangesOf, checkEnrollmentToken, ENROLL_ERRORS } from './enrollment-token-check.js'
+import { remainingToday } from './daily-quota.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the enrollment guard: the token that authorised this request. */
+    enrollmentToken?: TokenRow
+  }
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  const first = Array.isArray(value) ? value[0] : value
+  return first && first.trim() !== '' ? first.trim() : undefined
+}
+
+export function dailyCapReached(max: number): ApiError {
+  return new ApiError(429, { error: 'Rate limit exceeded', message: `Maximum ${max} hosts per day allowed for this token` })
+}
+
+/** Steps 1-6, plus step 7 (daily cap reached) when `checkDailyCap` is set. */
+export function enrollmentGuard(app: FastifyInstance, opts: { checkDailyCap: boolean }) {
+  return async function requireEnrollmentToken(request: FastifyRequest): Promise<void> {
+    const key = header(request, 'x-auto-enrollment-key')
+    const secret = header(request, 'x-auto-enrollment-secret')
+    if (!key || !secret) throw unauthorized(ENROLL_ERRORS.credentialsRequired)
+    const now = app.enrollmentClock.now()
+    const token = await checkEnrollmentToken(app, key, secret, now)
+    if (!ipAllowed(request.ip, allowedRangesOf(token))) throw forbidden(ENROLL_ERRORS.ipNotAllowed)
+    if (opts.checkDailyCap && remainingToday(token, now) <= 0) throw dailyCapReached(token.max_hosts_per_day)
+    // An absent body must fail validation on its fields, not on "body must be object".
+    if (request.body === undefined || request.body === null) request.body = {}
+    request.enrollmentToken = token
+  }
+}
+
+export function enrollmentTokenOf(request: FastifyRequest): TokenRow {
+  if (!request.enrollmentToken) throw unauthorized(ENROLL_ERRORS.credentialsRequired)
+  return request.enrollmentToken
+}

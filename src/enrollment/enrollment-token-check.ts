@@ -1,0 +1,64 @@
+// Checks an enrollment token key + secret in the documented order (facts: enrollment §3 steps 2-5,
+// then the type rule below). Shared by enroll, bulk enroll and the script download.
+//
+// Type rule (our decision, documented in the README): only `proxmox-lxc` and `direct-host` tokens
+// may enroll hosts or download enrollment scripts. Upstream lets any token enroll, but an `api` or
+// `gethomepage` token is meant to read data; letting it create hosts widens what a leaked
+// read-only credential can do, and no documented client relies on it.
+import type { FastifyInstance } from 'fastify'
+import { ApiError, unauthorized } from '../http/errors.js'
+import { verifySecret } from '../security/secret-hashing.js'
+import type { TokenRow } from '../store/database-types.js'
+
+export const ENROLLING_TOKEN_TYPES = ['proxmox-lxc', 'direct-host'] as const
+
+export const ENROLL_ERRORS = {
+  credentialsRequired: 'Auto-enrollment credentials required',
+  invalidToken: 'Invalid or inactive token',
+  invalidSecret: 'Invalid token secret',
+  expired: 'Token expired',
+  ipNotAllowed: 'IP address not authorized for this token',
+  wrongType: 'This token cannot enroll hosts (only proxmox-lxc and direct-host tokens can)'
+} as const
+
+// Keys are 44 characters and secrets 64; anything far longer is not worth a bcrypt run.
+const MAX_KEY_LENGTH = 128
+const MAX_SECRET_LENGTH = 256
+
+/** The token row when key and secret are valid, the token active, unexpired and allowed to enroll. */
+export async function checkEnrollmentToken(app: FastifyInstance, key: string, secret: string, now: Date): Promise<TokenRow> {
+  if (key.length > MAX_KEY_LENGTH || secret.length > MAX_SECRET_LENGTH) throw unauthorized(ENROLL_ERRORS.invalidToken)
+  const token = await app.store.db.selectFrom('auto_enrollment_tokens').selectAll().where('token_key', '=', key).executeTakeFirst()
+  if (!token) {
+    // Burn one bcrypt compare so an unknown key takes as long as a wrong secret.
+    await verifySecret(secret, null)
+    throw unauthorized(ENROLL_ERRORS.invalidToken)
+  }
+  if (token.is_active !== 1) {
+    app.credentialCache.forgetOwner(token.id)
+    throw unauthorized(ENROLL_ERRORS.invalidToken)
+  }
+  if (app.credentialCache.lookup(key, secret) !== token.id) {
+    if (!(await verifySecret(secret, token.token_secret_hash))) throw unauthorized(ENROLL_ERRORS.invalidSecret)
+    app.credentialCache.remember(key, secret, token.id)
+  }
+  if (token.expires_at !== null && Date.parse(token.expires_at) <= now.getTime()) throw unauthorized(ENROLL_ERRORS.expired)
+  if (!(ENROLLING_TOKEN_TYPES as readonly string[]).includes(token.integration_type)) {
+    throw new ApiError(403, { error: ENROLL_ERRORS.wrongType })
+  }
+  return token
+}
+
+// An entry no address matches: an unreadable stored list must restrict, never open up.
+const MATCHES_NOTHING = ['unreadable-allow-list']
+
+/** The token's allow-list as stored (a JSON array of addresses / CIDR ranges). */
+export function allowedRangesOf(token: TokenRow): string[] {
+  try {
+    const parsed: unknown = JSON.parse(token.allowed_ip_ranges)
+    if (!Array.isArray(parsed)) return MATCHES_NOTHING
+    return parsed.map((e) => (typeof e === 'string' ? e : MATCHES_NOTHING[0] as string))
+  } catch {
+    return MATCHES_NOTHING
+  }
+}

@@ -1,0 +1,120 @@
+// Agent installation: GET /hosts/install serves install-agent.sh with a bootstrap token,
+// POST /hosts/bootstrap/exchange trades it for the credentials, GET /hosts/remove serves the
+// removal script (facts: enrollment §9).
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { agentAuth, agentHostIdOf } from '../agent/agent-auth.js'
+import { ApiError, COMMON, notFound, unauthorized } from '../http/errors.js'
+import { SECURITY } from '../http/openapi.js'
+import { effectiveServerUrl } from '../settings/effective-server-url.js'
+import { injectConfig, renderConfigBlock, SCRIPT_ASSETS, type ConfigVariable } from './served-scripts.js'
+import { sendScript } from './send-script.js'
+
+const ARCHITECTURES = ['amd64', '386', 'arm64', 'arm'] as const
+const SCRIPT_OSES = ['linux', 'freebsd'] as const
+
+const InstallQuery = Type.Object({
+  force: Type.Optional(Type.String({ description: 'true enables force-install mode' })),
+  arch: Type.Optional(Type.String({ description: 'amd64, 386, arm64 or arm; other values are ignored' })),
+  os: Type.Optional(Type.String({ description: 'linux or freebsd; inferred from the host when absent' }))
+})
+
+const ExchangeReply = Type.Object({ apiId: Type.String(), apiKey: Type.String() })
+const ErrorReply = Type.Object({ error: Type.String(), message: Type.Optional(Type.String()) })
+
+const BOOTSTRAP_REQUIRED = 'Bootstrap token required'
+const BOOTSTRAP_INVALID = 'Invalid or expired bootstrap token'
+
+function apiKeyHeader(request: FastifyRequest): string {
+  const value = request.headers['x-api-key']
+  const key = (Array.isArray(value) ? value[0] : value)?.trim()
+  if (!key) throw unauthorized(COMMON.agentCredentialsRequired)
+  return key
+}
+
+export const installRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const requireAgent = agentAuth(app)
+
+  app.get(
+    '/api/v1/hosts/install',
+    {
+      schema: {
+        tags: ['Agent installation'],
+        summary: 'Agent install script with a single-use bootstrap token',
+        description: 'The token is valid for 5 minutes and trades once for the credentials at /api/v1/hosts/bootstrap/exchange.',
+        security: SECURITY.agent,
+        querystring: InstallQuery
+      },
+      config: { rateLimit: app.rateLimitBucket('agent') },
+      preHandler: requireAgent
+    },
+    async (request, reply) => {
+      const script = app.scriptReader(SCRIPT_ASSETS.install)
+      if (!script) throw notFound('Agent install script not found')
+      const hostId = agentHostIdOf(request)
+      const host = await app.store.db.selectFrom('hosts').select(['api_id', 'os_type']).where('id', '=', hostId).executeTakeFirstOrThrow()
+      const { force, arch, os } = request.query
+      const scriptOs = (SCRIPT_OSES as readonly string[]).includes(os ?? '') ? (os as string) : /freebsd/i.test(host.os_type ?? '') ? 'freebsd' : 'linux'
+      const insecure = await app.settings.get('ignore_ssl_self_signed')
+      // The plaintext key is only known from this request's header (the database holds a hash).
+      const bootstrapToken = app.bootstrapTokens.mint(host.api_id, apiKeyHeader(request))
+      const vars: ConfigVariable[] = [
+        { name: 'PATCHMON_URL', value: await effectiveServerUrl(app, request) },
+        { name: 'PATCHMON_OS', value: scriptOs },
+        { name: 'BOOTSTRAP_TOKEN', value: bootstrapToken, always: true },
+        { name: 'CURL_FLAGS', value: insecure ? '-sk' : '-s' },
+        { name: 'SKIP_SSL_VERIFY', value: insecure ? 'true' : 'false' },
+        { name: 'FORCE_INSTALL', value: force === 'true' || force === '1' ? 'true' : 'false' }
+      ]
+      // Anything but the four known names is ignored: the value ends up in a shell script.
+      if (arch && (ARCHITECTURES as readonly string[]).includes(arch)) vars.push({ name: 'ARCHITECTURE', value: arch })
+      const body = injectConfig(script.toString('utf8'), renderConfigBlock(vars, app.enrollmentClock.now()))
+      return sendScript(reply, 'patchmon_install.sh', body)
+    }
+  )
+
+  app.post(
+    '/api/v1/hosts/bootstrap/exchange',
+    {
+      schema: {
+        tags: ['Agent installation'],
+        summary: 'Trade a bootstrap token for the host credentials (once)',
+        security: [],
+        body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }),
+        response: { 200: ExchangeReply, 400: ErrorReply, 401: ErrorReply, 429: ErrorReply }
+      },
+      config: { rateLimit: app.rateLimitBucket('auth') },
+      // Whatever is wrong with the body (absent, malformed JSON, no token) gets the one documented reply.
+      errorHandler: (err, _request, reply) => {
+        if (err instanceof ApiError && err.statusCode !== 400) return reply.code(err.statusCode as 401).headers(err.headers).send(err.body as { error: string })
+        if (err.statusCode === 429) return reply.code(429).send({ error: 'Too many requests', message: COMMON.tooManyRequests })
+        return reply.code(400).send({ error: BOOTSTRAP_REQUIRED })
+      }
+    },
+    async (request) => {
+      const credentials = app.bootstrapTokens.exchange(request.body.token)
+      if (!credentials) throw unauthorized(BOOTSTRAP_INVALID)
+      return credentials
+    }
+  )
+
+  app.get(
+    '/api/v1/hosts/remove',
+    {
+      schema: {
+        tags: ['Agent installation'],
+        summary: 'Agent removal script',
+        description: 'Environment: REMOVE_BACKUPS=1 also deletes backups, SILENT=1 suppresses prompts.',
+        security: []
+      },
+      config: { rateLimit: app.rateLimitBucket('general') }
+    },
+    async (_request, reply) => {
+      const script = app.scriptReader(SCRIPT_ASSETS.remove)
+      if (!script) throw notFound('Removal script not found')
+      const insecure = await app.settings.get('ignore_ssl_self_signed')
+      const block = renderConfigBlock([{ name: 'CURL_FLAGS', value: insecure ? '-sk' : '-s' }], app.enrollmentClock.now())
+      return sendScript(reply, 'patchmon_remove.sh', injectConfig(script.toString('utf8'), block))
+    }
+  )
+}

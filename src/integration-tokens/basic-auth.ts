@@ -1,0 +1,76 @@
+// HTTP Basic authentication of integration credentials, shared by /api/v1/api/* (type `api`) and
+// /api/v1/gethomepage/* (type `gethomepage`). The steps run in the spec's documented order and the
+// first failure answers with its exact string (facts: integration-api §2):
+//   header -> format -> key exists -> active -> not expired -> type -> secret -> IP -> last_used_at
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { ApiError, forbidden, unauthorized } from '../http/errors.js'
+import type { IntegrationType } from './token-rules.js'
+import {
+  credentialAllowsIp, credentialExpired, credentialSecretMatches, findCredentialByKey,
+  recordCredentialUse, type IntegrationCredential
+} from './token-verification.js'
+
+export const BASIC_AUTH_ERRORS = {
+  header: 'Missing or invalid authorization header',
+  format: 'Invalid credentials format',
+  unknownKey: 'Invalid API key',
+  disabled: 'API key is disabled',
+  expired: 'API key has expired',
+  wrongType: 'Invalid API key type',
+  wrongSecret: 'Invalid API secret',
+  ipNotAllowed: 'IP address not allowed',
+  failed: 'Authentication failed'
+} as const
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the Basic-auth guard: the credential that authenticated this request. */
+    integrationCredential?: IntegrationCredential
+  }
+}
+
+/** Splits `Basic <base64(key:secret)>` at the first colon; undefined pieces mean a format error. */
+export function decodeBasic(header: string | undefined): { key: string; secret: string } | 'no-header' | 'bad-format' {
+  if (!header || !/^basic /i.test(header)) return 'no-header'
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon <= 0 || colon === decoded.length - 1) return 'bad-format'
+  return { key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) }
+}
+
+async function authenticate(app: FastifyInstance, request: FastifyRequest, type: IntegrationType): Promise<IntegrationCredential> {
+  const parts = decodeBasic(request.headers.authorization)
+  if (parts === 'no-header') throw unauthorized(BASIC_AUTH_ERRORS.header)
+  if (parts === 'bad-format') throw unauthorized(BASIC_AUTH_ERRORS.format)
+  const credential = await findCredentialByKey(app.store.db, parts.key)
+  if (!credential) throw unauthorized(BASIC_AUTH_ERRORS.unknownKey)
+  if (!credential.isActive) throw unauthorized(BASIC_AUTH_ERRORS.disabled)
+  if (credentialExpired(credential)) throw unauthorized(BASIC_AUTH_ERRORS.expired)
+  if (credential.integrationType !== type) throw unauthorized(BASIC_AUTH_ERRORS.wrongType)
+  if (!(await credentialSecretMatches(app.credentialCache, credential, parts.secret))) throw unauthorized(BASIC_AUTH_ERRORS.wrongSecret)
+  if (!credentialAllowsIp(credential, request.ip)) {
+    request.log.info({ tokenId: credential.id, ip: request.ip }, 'integration credential used from an address outside its allow-list')
+    throw forbidden(BASIC_AUTH_ERRORS.ipNotAllowed)
+  }
+  // Written before the scope check and the handler: a refused scope still counts as use.
+  await recordCredentialUse(app.store.db, credential.id)
+  return credential
+}
+
+/** preHandler: authenticates a credential of `type` and attaches it to the request. */
+export function integrationBasicAuth(app: FastifyInstance, type: IntegrationType) {
+  return async function requireIntegrationCredential(request: FastifyRequest): Promise<void> {
+    try {
+      request.integrationCredential = await authenticate(app, request, type)
+    } catch (err) {
+      if (err instanceof ApiError) throw err
+      request.log.error({ err }, 'integration authentication failed unexpectedly')
+      throw new ApiError(500, { error: BASIC_AUTH_ERRORS.failed })
+    }
+  }
+}
+
+export function integrationCredentialOf(request: FastifyRequest): IntegrationCredential {
+  if (!request.integrationCredential) throw unauthorized()
+  return request.integrationCredential
+}

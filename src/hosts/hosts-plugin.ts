@@ -4,7 +4,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { ReportIngest } from './report-ingest.js'
-import { pruneReportHistory, REPORTS_KEPT_PER_HOST, RETENTION_EVERY_MS, RETENTION_TIMER } from './report-retention.js'
+import { pruneReportHistory, RETENTION_EVERY_MS, RETENTION_TIMER } from './report-retention.js'
 import { hostGroupRoutes } from './host-group-routes.js'
 import { hostRoutes } from './host-routes.js'
 import { hostDetailRoutes } from './host-detail-routes.js'
@@ -24,7 +24,7 @@ async function hostsPlugin(app: FastifyInstance): Promise<void> {
     name: RETENTION_TIMER,
     everyMs: RETENTION_EVERY_MS,
     run: async () => {
-      const removed = await pruneReportHistory(app.store.db, app.config.reportRetentionDays, REPORTS_KEPT_PER_HOST)
+      const removed = await pruneReportHistory(app.store.db, app.config.reportRetentionDays)
       if (removed > 0) app.log.info({ removed }, 'report history pruned')
     }
   })

@@ -77,7 +77,12 @@ export function ingestStatements(db: Kysely<DB>, sqlite: Database.Database) {
         id: param('id'), host_id: param('host_id'), status: 'success', total_packages: param('total_packages'), outdated_packages: param('outdated_packages'),
         security_updates: param('security_updates'), payload_kb: param('payload_kb'), execution_time_seconds: param('execution_time_seconds'),
         error_message: null, created_at: param('created_at')
-      }))
+      })),
+    // Keeps the newest `keep` rows of a host: deletes those older than its keep-th newest row.
+    trimHistory: new PreparedQuery<{ host_id: string; offset: number }>(sqlite, db.deleteFrom('report_history')
+      .where('host_id', '=', param('host_id'))
+      .where('created_at', '<', (eb) => eb.selectFrom('report_history').select('created_at')
+        .where('host_id', '=', param('host_id')).orderBy('created_at', 'desc').limit(1).offset(param('offset'))))
   }
 }
 

@@ -16,6 +16,7 @@ import type { HostFactColumns } from '../agent/agent-facts.js'
 import { newId } from '../security/random-tokens.js'
 import { param, PreparedQuery, type BindValue } from '../store/prepared-query.js'
 import { PackageCatalogue } from './package-catalogue.js'
+import { REPORTS_KEPT_PER_HOST } from './report-retention.js'
 import { ingestStatements, type IngestHost, type IngestStatements, type StoredHostPackage, type StoredHostRepository, type StoredRepository } from './report-ingest-statements.js'
 
 export interface IngestPackage {
@@ -124,6 +125,7 @@ export class ReportIngest {
       execution_time_seconds: report.executionTimeSeconds,
       created_at: now
     })
+    s.trimHistory.run({ host_id: report.hostId, offset: REPORTS_KEPT_PER_HOST - 1 })
     return {
       hostName: host.friendly_name,
       packagesProcessed: counts.total,

@@ -27,16 +27,20 @@ const MIN_SECRET_LENGTH = 12
 // puts the credential's *name* in `api_key`).
 const NOT_SECRET_RESPONSES = [/^\/api\/v1\/gethomepage\/health/]
 
-function collect(value: unknown, into: Set<string>, key?: string): void {
+// Secrets sit near the top of a body; hostile 5,000-level nestings must not overflow the stack.
+const MAX_DEPTH = 64
+
+function collect(value: unknown, into: Set<string>, key?: string, depth = 0): void {
+  if (depth > MAX_DEPTH) return
   if (typeof value === 'string') {
     if (key && SECRET_FIELDS.has(key) && value.length >= MIN_SECRET_LENGTH && !/^\*+|\.\.\.|•/.test(value)) into.add(value)
     return
   }
   if (Array.isArray(value)) {
-    for (const v of value) collect(v, into, key)
+    for (const v of value) collect(v, into, key, depth + 1)
     return
   }
-  if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, into, k)
+  if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, into, k, depth + 1)
 }
 
 function parse(body: unknown): unknown {

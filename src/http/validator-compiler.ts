@@ -22,13 +22,26 @@ function ajvWith(options: Options): Ajv {
   return ajv
 }
 
-/** Path of the first non-finite number (Infinity from `1e999` or a 400-digit query value), if any. */
-export function nonFiniteNumberPath(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
-  if (value === null || typeof value !== 'object') return undefined
-  for (const [key, child] of Object.entries(value)) {
-    const found = nonFiniteNumberPath(child, `${path}/${key}`)
-    if (found !== undefined) return found
+/** Deeper than this, values can only sit in free-form JSON blobs, where Infinity is stored as null. */
+const MAX_FINITE_CHECK_DEPTH = 256
+
+/**
+ * Path of the first non-finite number (Infinity from `1e999` or a 400-digit query value), if any.
+ * The path is built only once something is found: this runs on every 10,000-package report.
+ */
+export function nonFiniteNumberPath(value: unknown, depth = 0): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : ''
+  if (value === null || typeof value !== 'object' || depth > MAX_FINITE_CHECK_DEPTH) return undefined
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nonFiniteNumberPath(value[i], depth + 1)
+      if (found !== undefined) return `/${i}${found}`
+    }
+    return undefined
+  }
+  for (const key in value) {
+    const found = nonFiniteNumberPath((value as Record<string, unknown>)[key], depth + 1)
+    if (found !== undefined) return `/${key}${found}`
   }
   return undefined
 }

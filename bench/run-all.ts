@@ -3,10 +3,12 @@
 // not by CI timing).
 import { runIngestBench } from './ingest.bench.js'
 import { run as integrationApi } from './integration-api.bench.js'
+import { runLoadBench } from './load.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
-  ['integration-api', integrationApi]
+  ['integration-api', integrationApi],
+  ['load', runLoadBench]
 ]
 
 async function main(): Promise<void> {

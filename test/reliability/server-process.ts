@@ -75,22 +75,25 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
       AGENT_RATE_LIMIT_MAX: '10000000',
       ...env
     },
-    stdio: ['ignore', logFd, logFd]
+    stdio: ['ignore', logFd, logFd],
+    // Its own process group, so tsx's wrapper and the node it starts die together.
+    detached: true
   })
   closeSync(logFd)
   const exited = new Promise<string>((done) => child.once('exit', (code, signal) => done(signal ?? `exit ${code}`)))
   const baseUrl = `http://127.0.0.1:${port}`
   try {
-    await waitHealthy(baseUrl, exited, 60_000)
+    // Generous: on a loaded shared machine, transpiling and starting can take a minute.
+    await waitHealthy(baseUrl, exited, 180_000)
   } catch (err) {
-    child.kill('SIGKILL')
+    killGroup(child)
     await exited
     throw new Error(`${(err as Error).message}\n${readFileSync(logFile, 'utf8').slice(-2000)}`, { cause: err })
   }
   // tsx runs the server as its own child; the pid that matters (RSS, SIGKILL) is the node running main.ts.
   const serverPid = await serverPidOf(child.pid as number)
   // Never leave a server behind when the driving script exits (also on Ctrl-C, see main scripts).
-  const reap = () => { try { process.kill(serverPid, 'SIGKILL') } catch { /* already gone */ } }
+  const reap = () => killGroup(child)
   process.once('exit', reap)
   void exited.then(() => process.removeListener('exit', reap))
   return {
@@ -100,15 +103,21 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     logFile,
     exited,
     async kill() {
-      // Kill the real server first so nothing of it survives the wrapper.
-      try { process.kill(serverPid, 'SIGKILL') } catch { /* already gone */ }
-      child.kill('SIGKILL')
+      killGroup(child)
       return exited
     },
     async stop() {
       child.kill('SIGTERM')
       return exited
     }
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-(child.pid as number), 'SIGKILL')
+  } catch {
+    // already gone
   }
 }
 

@@ -20,6 +20,7 @@ import { ensureFirstAdmin } from '../src/users/first-admin.js'
 import { agentReport, debianPackages, type AgentPackage } from '../test/helpers/agent-fixtures.js'
 import type { LoadJob, LoadResult } from './ingest-load-worker.js'
 import { rawIngestMs } from './raw-ingest-baseline.js'
+import { FLEET_SIZE, seedFleet, timeGet } from './host-list-at-scale.js'
 
 const TRIALS = 9
 const FIRST_REPORT_PACKAGES = 2000
@@ -31,6 +32,11 @@ const LOAD_DURATION_MS = 10_000
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!
+}
+/** CPU time of the server's thread only (the load generator runs in a worker thread). */
+const mainThreadCpuMs = (): number => {
+  const usage = process.threadCpuUsage()
+  return (usage.user + usage.system) / 1000
 }
 const ms = (v: number) => `${v.toFixed(2)} ms`
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
@@ -97,11 +103,22 @@ export async function runIngestBench(): Promise<void> {
     const loadPackages = debianPackages(LOAD_PACKAGES, { updates: 60 })
     const changed = loadPackages.map((p, i) => (i % 50 === 0 ? { ...p, currentVersion: `${p.currentVersion}~b` } : p))
     const loadBodies = [JSON.stringify(agentReport(loadPackages)), JSON.stringify(agentReport(changed))]
+    const cpuBefore = mainThreadCpuMs()
     const result = await load({ url: reportUrl, hosts: hosts.slice(1 + TRIALS), bodies: loadBodies, durationMs: LOAD_DURATION_MS, inFlight: LOAD_IN_FLIGHT })
+    const cpuPerReport = (mainThreadCpuMs() - cpuBefore) / Math.max(1, result.ok + result.failed)
     const perSecond = result.ok / (result.elapsedMs / 1000)
     console.log(`ingest: sustained ${LOAD_PACKAGES}-package reports from ${LOAD_HOSTS} hosts, ${LOAD_IN_FLIGHT} in flight, ${(result.elapsedMs / 1000).toFixed(1)} s on ${cpus().length} cores`)
     console.log(`  ${perSecond.toFixed(0)} reports/s (target >= 100), ${result.ok} ok, ${result.failed} failed${result.firstFailure ? ` (first: ${result.firstFailure})` : ''}`)
+    console.log(`  server thread CPU ${ms(cpuPerReport)} per report = capacity ${(1000 / cpuPerReport).toFixed(0)} reports/s on one core (independent of other load on the machine)`)
     console.log(`  latency median ${ms(median(result.latenciesMs))}, p99 ${ms([...result.latenciesMs].sort((a, b) => a - b)[Math.floor(result.latenciesMs.length * 0.99)] ?? 0)}`)
+
+    seedFleet(store, FLEET_SIZE)
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }) })
+    const { token } = (await login.json()) as { token: string }
+    console.log(`dashboard reads with ${FLEET_SIZE + hosts.length} hosts, median of ${TRIALS}, over HTTP`)
+    for (const path of ['/api/v1/hosts?limit=50', '/api/v1/hosts?sort=updates&limit=50', '/api/v1/hosts?status=inactive&limit=50', '/api/v1/hosts?search=fleet-0999&limit=50', '/api/v1/dashboard/stats']) {
+      console.log(`  GET ${path.padEnd(42)} ${ms(median(await timeGet(`${base}${path}`, token, TRIALS)))}`)
+    }
     global.gc?.()
     console.log(`memory: idle RSS after start ${mb(idleRss)}, after the load ${mb(process.memoryUsage().rss)}`)
   } finally {

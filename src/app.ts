@@ -28,6 +28,9 @@ import { agentRoutes } from './agent/agent-routes.js'
 import { settingsRoutes } from './settings/settings-routes.js'
 import enrollment from './enrollment/enrollment-plugin.js'
 import agentFeatures from './agent/agent-plugin.js'
+import notifications from './notifications/notifications-plugin.js'
+import reports from './reports/reports-plugin.js'
+import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
   config: AppConfig
@@ -89,6 +92,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(agentRoutes)
   await app.register(enrollment)
   await app.register(agentFeatures)
+  await app.register(notifications)
+  await app.register(reports)
+  // The dashboard answers every other HTML GET with its index page, so it stays last.
+  await app.register(dashboardRoutes)
 
   return app
 }

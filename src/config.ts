@@ -249,3 +249,8 @@ export function describeSettings(): string {
     .map((s) => `  ${s.env.padEnd(34)}${s.flag ? `${s.flag.padEnd(14)}` : ''.padEnd(14)}${s.describe}`)
     .join('\n')
 }
+
+/** Every setting (for generated documentation such as the packages' env file). */
+export function settingsReference(): { env: string; flag: string | undefined; describe: string }[] {
+  return Object.values(SETTINGS as Record<string, SettingSpec<unknown>>).map((s) => ({ env: s.env, flag: s.flag, describe: s.describe }))
+}

@@ -10,7 +10,11 @@ import { hashSecret } from './security/secret-hashing.js'
 import { newPassword } from './security/random-tokens.js'
 import { insertUser } from './users/user-queries.js'
 import { revokeUserSessions } from './users/sessions.js'
+import { clearTfa } from './users/tfa-reset.js'
 import { APP_VERSION, PRODUCT_NAME } from './version.js'
+import { acquireDataDirLock } from './backup/data-dir-lock.js'
+import { backupDatabase } from './backup/backup-database.js'
+import { restoreDatabase } from './backup/restore-database.js'
 
 const HELP = `${PRODUCT_NAME} ${APP_VERSION}
 
@@ -21,6 +25,9 @@ Commands:
   migrate                            apply pending database migrations and exit
   admin create <username> [role]     create a user; the password comes from PATCHMON_ADMIN_PASSWORD or is generated and printed
   admin reset-password <username>    set a new password (PATCHMON_ADMIN_PASSWORD or generated) and sign the user out everywhere
+  admin reset-tfa <username>         turn two-factor authentication off (lost phone and backup codes)
+  backup <file>                      write a consistent copy of the database (and the data folder's keys) while the server runs
+  restore <file>                     replace the database with a backup; the server must be stopped; the previous one is kept
   version                            print the version
 
 Settings (environment variable, flag, meaning):
@@ -50,6 +57,8 @@ async function prettyLogStream(): Promise<{ logStream?: NodeJS.WritableStream }>
 }
 
 async function serve(config: AppConfig): Promise<void> {
+  // Held while serving, so `patchmon restore` refuses to swap the database under a live server.
+  const lock = acquireDataDirLock(config.dataDir, 'serve')
   const store = openStore(databaseFile(config.dataDir))
   const migrations = await migrateToLatest(store)
   const app = await buildApp({ config, store, ...(await prettyLogStream()) })
@@ -84,6 +93,7 @@ async function serve(config: AppConfig): Promise<void> {
     try {
       await app.close()
       await store.close()
+      lock.release()
       process.exitCode = 0
     } catch (err) {
       app.log.error({ err }, 'error during shutdown')
@@ -128,7 +138,17 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
     })
     return
   }
-  throw new CliError('usage: patchmon admin create|reset-password <username>')
+  if (action === 'reset-tfa') {
+    if (!username) throw new CliError('usage: patchmon admin reset-tfa <username>')
+    await withStore(config, async (store) => {
+      const user = await store.db.selectFrom('users').select(['id', 'tfa_enabled']).where('username', '=', username).executeTakeFirst()
+      if (!user) throw new CliError(`no user named ${username}`)
+      await clearTfa(store.db, user.id)
+      console.log(user.tfa_enabled === 1 ? `Two-factor authentication of ${username} turned off` : `${username} had no two-factor authentication`)
+    })
+    return
+  }
+  throw new CliError('usage: patchmon admin create|reset-password|reset-tfa <username>')
 }
 
 export async function runCli(argv: string[]): Promise<void> {
@@ -146,11 +166,27 @@ export async function runCli(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       return serve(config)
-    case 'migrate':
-      await withStore(config, async (store) => {
-        console.log(`Database ${store.file} is at the latest schema`)
-      })
+    case 'migrate': {
+      // Not under a running server: its code expects the schema it started with.
+      const lock = acquireDataDirLock(config.dataDir, 'migrate')
+      try {
+        await withStore(config, async (store) => {
+          console.log(`Database ${store.file} is at the latest schema`)
+        })
+      } finally {
+        lock.release()
+      }
       return
+    }
+    case 'backup':
+    case 'restore': {
+      const file = positional[1]
+      if (!file) throw new CliError(`usage: patchmon ${command} <file>`)
+      const report = (line: string) => console.log(line)
+      if (command === 'backup') await backupDatabase(config.dataDir, file, report)
+      else await restoreDatabase(config.dataDir, file, report)
+      return
+    }
     case 'admin':
       return adminCommand(config, positional.slice(1))
     default:

@@ -63,3 +63,18 @@ function safeJson(text: string): unknown {
     return text
   }
 }
+
+/** The Integration API's agent_queue view: pushes are immediate, so nothing waits in a queue. */
+export async function agentQueueSummary(db: Kysely<DB>, hostId: string, limit: number) {
+  const history = await listAgentJobs(db, hostId, limit)
+  const counts = await db
+    .selectFrom('agent_jobs')
+    .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>(eb.case().when('status', '=', 'failed').then(1).else(0).end()).as('failed')])
+    .where('host_id', '=', hostId)
+    .executeTakeFirstOrThrow()
+  return {
+    queue_status: { waiting: 0, active: 0, delayed: 0, failed: Number(counts.failed ?? 0) },
+    job_history: history.map((j) => ({ ...j, job_id: j.id })),
+    total_jobs: Number(counts.total)
+  }
+}

@@ -100,3 +100,12 @@ function dedupe<T>(items: Array<T | undefined>, keyOf: (t: T) => string): T[] {
   for (const item of items) if (item !== undefined) seen.set(keyOf(item), item)
   return [...seen.values()]
 }
+
+/** Counts of the host's stored Docker inventory; undefined when the host never sent any. */
+export async function dockerInventoryCounts(db: Kysely<DB>, hostId: string) {
+  const count = async (table: 'docker_containers' | 'docker_images' | 'docker_volumes' | 'docker_networks') =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('host_id', '=', hostId).executeTakeFirstOrThrow()).n)
+  const [containers, images, volumes, networks] = await Promise.all([count('docker_containers'), count('docker_images'), count('docker_volumes'), count('docker_networks')])
+  if (containers + images + volumes + networks === 0) return undefined
+  return { containers, images, volumes, networks }
+}

@@ -16,7 +16,7 @@ const nullableNumber = Type.Union([Type.Number(), Type.Null()])
 
 export const Pagination = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 }))
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }))
 }
 
 export const HostGroupRef = Type.Object({ id: Type.String(), name: Type.String(), color: Type.String() })

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import secureJson from 'secure-json-parse'
 import { badRequest, COMMON } from './errors.js'
 
 /**
@@ -15,8 +16,10 @@ export function registerJsonParser(app: FastifyInstance): void {
       const text = typeof body === 'string' ? body : body.toString('utf8')
       if (text.trim() === '') return done(null, undefined)
       try {
-        // Reject prototype-pollution keys the same way Fastify's default parser does.
-        done(null, JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value)))
+        // Drop prototype-pollution keys as Fastify's default parser does. secure-json-parse only
+        // walks the result when the text contains such a key: a JSON.parse reviver would run a
+        // callback for every value of a 10,000-package report.
+        done(null, secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'ignore' }))
       } catch {
         done(badRequest(COMMON.invalidBody), undefined)
       }

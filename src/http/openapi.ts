@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { APP_VERSION } from '../version.js'
+import { registerSwaggerUiFiles, swaggerUiLogo } from './swagger-ui-files.js'
 
 export const SECURITY = {
   bearer: [{ bearerAuth: [] }],
@@ -35,11 +36,14 @@ async function openapi(app: FastifyInstance): Promise<void> {
     }
   })
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  const routePrefix = '/api/v1/api-docs'
   await app.register(swaggerUi, {
-    routePrefix: '/api/v1/api-docs',
+    routePrefix,
+    logo: swaggerUiLogo(),
     uiConfig: { url: '/api/v1/openapi.json' },
     uiHooks: { onRequest: app.authenticate }
   })
+  registerSwaggerUiFiles(app, routePrefix)
 }
 
 export default fp(openapi, { name: 'openapi', dependencies: ['session-auth'] })

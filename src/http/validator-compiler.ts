@@ -3,7 +3,7 @@
 //    fields dropped where a schema says additionalProperties:false (agents are forward-compatible).
 //  - query strings and params: always text on the wire, so `?limit=20&updates_only=true` are
 //    coerced to the declared integer/boolean types.
-import Ajv, { type Options } from 'ajv'
+import Ajv, { type ErrorObject, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
 
@@ -22,11 +22,43 @@ function ajvWith(options: Options): Ajv {
   return ajv
 }
 
+/** Path of the first non-finite number (Infinity from `1e999` or a 400-digit query value), if any. */
+export function nonFiniteNumberPath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
+  if (value === null || typeof value !== 'object') return undefined
+  for (const [key, child] of Object.entries(value)) {
+    const found = nonFiniteNumberPath(child, `${path}/${key}`)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+interface CheckedValidator {
+  (data: unknown): boolean
+  errors?: ErrorObject[] | null
+}
+
 export function createValidatorCompiler(): FastifySchemaCompiler<FastifySchema> {
   const bodies = ajvWith({ coerceTypes: false })
   const urls = ajvWith({ coerceTypes: 'array' })
   return ({ schema, httpPart }) => {
     const ajv = httpPart === 'querystring' || httpPart === 'params' ? urls : bodies
-    return ajv.compile(schema as object)
+    const validate = ajv.compile(schema as object)
+    // Ajv counts Infinity as an integer (Infinity % 1 is NaN, which it does not reject); SQLite
+    // then refuses it deep inside a query. Reject it here with the schema's error shape.
+    const checked: CheckedValidator = (data) => {
+      if (!validate(data)) {
+        checked.errors = validate.errors ?? null
+        return false
+      }
+      const bad = nonFiniteNumberPath(data)
+      if (bad !== undefined) {
+        checked.errors = [{ instancePath: bad, schemaPath: '#/type', keyword: 'type', params: { type: 'number' }, message: 'must be a finite number' }]
+        return false
+      }
+      checked.errors = null
+      return true
+    }
+    return checked
   }
 }

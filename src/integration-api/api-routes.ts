@@ -48,6 +48,10 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/v1/api/hosts', {
     schema: { ...common, summary: 'List hosts with IP and groups; optional group filter and inline stats (host:get)', querystring: HostListQuery, response: { 200: HostListResponse, ...ERRORS } },
+    // The list can be megabytes (10,000 hosts ≈ 5 MB); native JSON.stringify writes it several times
+    // faster than the generated serialiser. listHosts builds every object field by field from the
+    // documented keys, so nothing beyond the schema can leak.
+    serializerCompiler: () => (data) => JSON.stringify(data),
     preHandler: canGet,
     config
   }, async (request) => orFail(request, 'Failed to fetch hosts', async () =>
@@ -93,7 +97,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { ...common, summary: 'Agent job queue of a host (host:get)', params: HostIdParams, querystring: HistoryQuery, response: { 200: AgentQueueResponse, ...ERRORS } },
     preHandler: canGet,
     config
-  }, async (request) => found(await orFail(request, 'Failed to fetch agent queue', () => hostAgentQueue(db, request.params.id))))
+  }, async (request) => found(await orFail(request, 'Failed to fetch agent queue', () => hostAgentQueue(db, request.params.id, historyLimit(request.query.limit)))))
 
   app.get('/api/v1/api/hosts/:id/notes', {
     schema: { ...common, summary: 'Notes of a host (host:get)', params: HostIdParams, response: { 200: NotesResponse, ...ERRORS } },

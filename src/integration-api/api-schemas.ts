@@ -3,7 +3,9 @@
 import { Type } from '@fastify/type-provider-typebox'
 
 const Str = Type.String()
-const NullableStr = Type.Union([Type.String(), Type.Null()])
+// `nullable` instead of a Union: fast-json-stringify serialises anyOf by validating every value,
+// which made the 10,000-host list several times slower to write than JSON.stringify.
+const NullableStr = Type.Unsafe<string | null>({ type: 'string', nullable: true })
 export const ErrorBody = Type.Object({ error: Str, message: Type.Optional(Str) })
 export const GroupRef = Type.Object({ id: Str, name: Str })
 
@@ -85,7 +87,7 @@ export const PackageReportsResponse = Type.Object({
   host_id: Str,
   reports: Type.Array(Type.Object({
     id: Str, status: Str, date: Str, total_packages: Type.Integer(), outdated_packages: Type.Integer(), security_updates: Type.Integer(),
-    payload_kb: Type.Number(), execution_time_seconds: Type.Union([Type.Number(), Type.Null()]), error_message: NullableStr
+    payload_kb: Type.Number(), execution_time_seconds: Type.Unsafe<number | null>({ type: 'number', nullable: true }), error_message: NullableStr
   })),
   total: Type.Integer()
 })

@@ -4,6 +4,8 @@
 import type { Kysely } from 'kysely'
 import type { DB, HostRow } from '../store/database-types.js'
 import type { GroupRef } from './host-list.js'
+import { agentQueueSummary } from '../agent/agent-jobs.js'
+import { dockerInventoryCounts } from '../agent/docker-inventory.js'
 
 export const DOCKER_DESCRIPTION = 'Monitor Docker containers, images, volumes, and networks. Collects real-time container status events.'
 
@@ -171,10 +173,11 @@ export async function hostPackageReports(db: Kysely<DB>, id: string, limit: numb
  * There is no external job queue in this appliance: pushes to agents happen inline, so the queue
  * counters are always zero and no job history is recorded yet.
  */
-export async function hostAgentQueue(db: Kysely<DB>, id: string) {
+/** Pushes made over the agent's live channel (report_now, update_agent), newest first. */
+export async function hostAgentQueue(db: Kysely<DB>, id: string, limit = 10) {
   const host = await db.selectFrom('hosts').select('id').where('id', '=', id).executeTakeFirst()
   if (!host) return undefined
-  return { host_id: id, queue_status: { waiting: 0, active: 0, delayed: 0, failed: 0 }, job_history: [], total_jobs: 0 }
+  return { host_id: id, ...(await agentQueueSummary(db, id, limit)) }
 }
 
 export async function hostNotes(db: Kysely<DB>, id: string) {
@@ -183,9 +186,13 @@ export async function hostNotes(db: Kysely<DB>, id: string) {
   return { host_id: id, notes: host.notes ?? '' }
 }
 
-/** Docker data is not collected by this appliance yet, so the integration reports as not enabled. */
+/** Docker counts the 2.x agent posted; without any inventory the integration reports as not enabled. */
 export async function hostIntegrations(db: Kysely<DB>, id: string) {
   const host = await db.selectFrom('hosts').select('id').where('id', '=', id).executeTakeFirst()
   if (!host) return undefined
-  return { host_id: id, integrations: { docker: { enabled: false, description: DOCKER_DESCRIPTION } } }
+  const counts = await dockerInventoryCounts(db, id)
+  const docker = counts
+    ? { enabled: true, containers_count: counts.containers, volumes_count: counts.volumes, networks_count: counts.networks, description: DOCKER_DESCRIPTION }
+    : { enabled: false, description: DOCKER_DESCRIPTION }
+  return { host_id: id, integrations: { docker } }
 }

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, badRequest, notFound, validationFailed, COMMON, type ValidationIssue } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
-import { publicBaseUrl } from '../http/public-url.js'
+import { effectiveServerUrl } from '../settings/effective-server-url.js'
 import { newId, newTokenKey, newTokenSecret } from '../security/random-tokens.js'
 import { hashSecret } from '../security/secret-hashing.js'
 import type { AutoEnrollmentTokensTable, TokenRow } from '../store/database-types.js'
@@ -127,7 +127,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       warning: CREATED_WARNING
     }
     if (integrationType === 'gethomepage') {
-      response.gethomepage_config = homepageWidgetYaml({ serverUrl: await publicBaseUrl(app, request), basicCredentials: basicCredentials(row.token_key, secret) })
+      response.gethomepage_config = homepageWidgetYaml({ serverUrl: await effectiveServerUrl(app, request), basicCredentials: basicCredentials(row.token_key, secret) })
     }
     return reply.code(201).send(response)
   })
@@ -235,7 +235,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!matches) throw badRequest('Token secret does not match this token')
       credentials = basicCredentials(row.token_key, secret)
     }
-    const config = homepageWidgetYaml({ serverUrl: await publicBaseUrl(app, request), ...(credentials ? { basicCredentials: credentials } : {}), ...(fields ? { fields } : {}) })
+    const config = homepageWidgetYaml({ serverUrl: await effectiveServerUrl(app, request), ...(credentials ? { basicCredentials: credentials } : {}), ...(fields ? { fields } : {}) })
     return { config, credentials_included: credentials !== undefined }
   })
 }

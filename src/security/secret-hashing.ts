@@ -10,13 +10,18 @@ export function hashSecret(secret: string): Promise<string> {
 }
 
 // A real hash of a random value: comparing against it costs the same as a real compare, so a
-// missing user or key takes as long as a wrong password.
-const DUMMY_HASH = bcrypt.hashSync(createHash('sha256').update(String(Math.random())).digest('hex'), BCRYPT_COST)
+// missing user or key takes as long as a wrong password. Made on first use, not at import: it
+// costs a bcrypt round at start-up and loads the addon even for `patchmon --version`.
+let dummyHash: string | undefined
+function dummyHashValue(): string {
+  dummyHash ??= bcrypt.hashSync(createHash('sha256').update(String(Math.random())).digest('hex'), BCRYPT_COST)
+  return dummyHash
+}
 
 /** Constant-time bcrypt check; never throws on a malformed hash. Pass null to burn equal time. */
 export async function verifySecret(secret: string, hash: string | null): Promise<boolean> {
   try {
-    const ok = await bcrypt.compare(secret, hash ?? DUMMY_HASH)
+    const ok = await bcrypt.compare(secret, hash ?? dummyHashValue())
     return hash !== null && ok
   } catch {
     return false

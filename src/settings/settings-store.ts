@@ -14,6 +14,8 @@ export interface SettingValues {
   auto_update: boolean
   /** Grace period before a silent host counts as down, in minutes. */
   host_down_grace_minutes: number
+  /** Days the notification log keeps finished deliveries. */
+  notification_log_retention_days: number
 }
 
 export const SETTING_DEFAULTS: SettingValues = {
@@ -23,7 +25,8 @@ export const SETTING_DEFAULTS: SettingValues = {
   signup_enabled: false,
   default_user_role: 'user',
   auto_update: false,
-  host_down_grace_minutes: 5
+  host_down_grace_minutes: 5,
+  notification_log_retention_days: 30
 }
 
 export class SettingsStore {

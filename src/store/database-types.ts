@@ -213,6 +213,70 @@ export interface DockerObjectsTable {
   updated_at: string
 }
 
+export interface NotificationDestinationsTable {
+  id: string
+  channel_type: string
+  display_name: string
+  /** Sealed JSON. */
+  config: string
+  enabled: Generated<Flag>
+  created_at: string
+  updated_at: string
+}
+
+export interface NotificationRoutesTable {
+  id: string
+  destination_id: string
+  event_types: string
+  min_severity: Generated<string>
+  host_group_ids: Generated<string>
+  enabled: Generated<Flag>
+  created_at: string
+  updated_at: string
+}
+
+export interface NotificationDeliveriesTable {
+  id: string
+  destination_id: string
+  destination_name: string
+  event_type: string
+  severity: string
+  title: string
+  reference_id: string | null
+  payload: string
+  status: string
+  attempt_count: Generated<number>
+  response_status: number | null
+  error_message: string | null
+  next_attempt_at: string | null
+  created_at: string
+  updated_at: string
+  sent_at: string | null
+}
+
+export interface HostAlertStatesTable {
+  host_id: string
+  down_since: string
+  notified_at: string
+}
+
+export interface ScheduledReportsTable {
+  id: string
+  name: string
+  frequency: string
+  days: Generated<string>
+  day_of_month: string | null
+  time: string
+  sections: string
+  destination_ids: string
+  attach_csv: Generated<Flag>
+  enabled: Generated<Flag>
+  next_run_at: string | null
+  last_run_at: string | null
+  created_at: string
+  updated_at: string
+}
+
 export interface DiscordLoginSettingsTable {
   id: string
   enabled: Generated<Flag>
@@ -243,6 +307,11 @@ export interface DB {
   docker_images: DockerObjectsTable
   docker_volumes: DockerObjectsTable
   docker_networks: DockerObjectsTable
+  notification_destinations: NotificationDestinationsTable
+  notification_routes: NotificationRoutesTable
+  notification_deliveries: NotificationDeliveriesTable
+  host_alert_states: HostAlertStatesTable
+  scheduled_reports: ScheduledReportsTable
   discord_login_settings: DiscordLoginSettingsTable
 }
 
@@ -252,3 +321,7 @@ export type UserUpdate = Updateable<UsersTable>
 export type HostRow = Selectable<HostsTable>
 export type HostGroupRow = Selectable<HostGroupsTable>
 export type TokenRow = Selectable<AutoEnrollmentTokensTable>
+export type DestinationRow = Selectable<NotificationDestinationsTable>
+export type RouteRow = Selectable<NotificationRoutesTable>
+export type DeliveryRow = Selectable<NotificationDeliveriesTable>
+export type ScheduledReportRow = Selectable<ScheduledReportsTable>

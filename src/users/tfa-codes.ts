@@ -37,12 +37,27 @@ export function matchTotp(secretBase32: string, token: string, nowMs: number): n
 const BACKUP_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 export const BACKUP_CODE_COUNT = 10
 
-/** Ten 6-character codes (A–Z, 0–9) from the CSPRNG, shown once. */
-export function newBackupCodes(): string[] {
-  return Array.from({ length: BACKUP_CODE_COUNT }, () =>
-    Array.from({ length: 6 }, () => BACKUP_ALPHABET[randomInt(BACKUP_ALPHABET.length)]).join('')
-  )
+function newBackupCode(): string {
+  return Array.from({ length: 6 }, () => BACKUP_ALPHABET[randomInt(BACKUP_ALPHABET.length)]).join('')
 }
+
+/**
+ * Ten 6-character codes (A–Z, 0–9) from the CSPRNG, shown once. Each holds at least one letter,
+ * so six digits are always a TOTP code and a wrong one never costs ten bcrypt compares.
+ */
+export function newBackupCodes(): string[] {
+  const codes: string[] = []
+  // An all-digit draw has odds of about 1 in 2,000; 100 draws in a row never happen in practice.
+  for (let draws = 0; codes.length < BACKUP_CODE_COUNT && draws < 100 * BACKUP_CODE_COUNT; draws++) {
+    const code = newBackupCode()
+    if (/[A-Z]/.test(code) && !codes.includes(code)) codes.push(code)
+  }
+  if (codes.length < BACKUP_CODE_COUNT) throw new Error('could not draw backup codes')
+  return codes
+}
+
+/** Six digits: a TOTP code; anything else may be a backup code. */
+export const looksLikeTotp = (token: string): boolean => /^\d{6}$/.test(token)
 
 export async function hashBackupCodes(codes: string[]): Promise<string> {
   return JSON.stringify(await Promise.all(codes.map((c) => hashSecret(c))))
@@ -61,7 +76,7 @@ export function parseBackupHashes(stored: string | null): string[] {
 /** Index of the hash the code matches, or -1. Codes are compared upper-cased, spaces removed. */
 export async function matchBackupCode(hashes: string[], token: string): Promise<number> {
   const code = token.replace(/[\s-]/g, '').toUpperCase()
-  if (!/^[A-Z0-9]{6}$/.test(code)) return -1
+  if (!/^[A-Z0-9]{6}$/.test(code) || !/[A-Z]/.test(code)) return -1
   for (let i = 0; i < hashes.length; i++) {
     if (await verifySecret(code, hashes[i] ?? null)) return i
   }

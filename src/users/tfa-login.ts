@@ -9,7 +9,7 @@ import { ApiError, tooManyRequests, unauthorized } from '../http/errors.js'
 import type { DB, UserRow } from '../store/database-types.js'
 import { LoginReply, ErrorReply } from './auth-schemas.js'
 import { rolePermissions } from './role-queries.js'
-import { matchBackupCode, matchTotp, parseBackupHashes } from './tfa-codes.js'
+import { looksLikeTotp, matchBackupCode, matchTotp, parseBackupHashes } from './tfa-codes.js'
 import { VerifyTfaBody } from './tfa-schemas.js'
 import { findUserForLogin, publicUser } from './user-queries.js'
 
@@ -63,9 +63,10 @@ export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function secondFactorMatches(user: UserRow, token: string): Promise<boolean> {
     const code = token.replace(/\s/g, '')
-    const secret = app.secretBox.open(user.tfa_secret ?? '')
-    const step = matchTotp(secret, code, app.tfa.now())
-    if (step !== undefined && (await spendTotpStep(app.store.db, user.id, step))) return true
+    if (looksLikeTotp(code)) {
+      const step = matchTotp(app.secretBox.open(user.tfa_secret ?? ''), code, app.tfa.now())
+      return step !== undefined && (await spendTotpStep(app.store.db, user.id, step))
+    }
     const index = await matchBackupCode(parseBackupHashes(user.tfa_backup_codes), code)
     return index >= 0 && (await spendBackupCode(app.store.db, user, index))
   }

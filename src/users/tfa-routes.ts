@@ -9,6 +9,7 @@ import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
 import { verifySecret } from '../security/secret-hashing.js'
 import { hashBackupCodes, matchTotp, newBackupCodes, newTotpSecret, parseBackupHashes, totpUri } from './tfa-codes.js'
+import { clearTfa } from './tfa-reset.js'
 import { findUserById } from './user-queries.js'
 import { BackupCodesReply, PasswordBody, TfaSetupReply, TfaStatusReply, TokenBody } from './tfa-schemas.js'
 
@@ -88,11 +89,7 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await currentRow(request)
       if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
       if (!(await verifySecret(request.body.password, row.password_hash))) throw badRequest(TFA_MESSAGES.invalidPassword)
-      await app.store.db
-        .updateTable('users')
-        .set({ tfa_enabled: 0, tfa_secret: null, tfa_backup_codes: null, tfa_last_used_step: null, updated_at: new Date().toISOString() })
-        .where('id', '=', row.id)
-        .execute()
+      await clearTfa(app.store.db, row.id)
       request.log.info({ userId: row.id }, 'two-factor authentication disabled')
       app.events.emit('user_tfa_disabled', { userId: row.id, username: row.username })
       return { message: 'Two-factor authentication has been disabled successfully' }

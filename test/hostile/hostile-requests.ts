@@ -98,7 +98,8 @@ function plausibleBody(schema: JsonSchema | undefined): Record<string, unknown> 
   for (const key of schema?.required ?? []) {
     const prop = schema?.properties?.[key] ?? {}
     const type = Array.isArray(prop.type) ? prop.type[0] : prop.type
-    body[key] = type === 'integer' || type === 'number' ? 1 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? {} : 'hostile-test'
+    // Tagged per field (see the SQL-ish case below for why).
+    body[key] = type === 'integer' || type === 'number' ? 1 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? {} : `hostile-test-<${key}>`
   }
   return body
 }
@@ -140,7 +141,9 @@ export function hostileCases(op: Operation, authHeaders: Record<string, string>)
   for (const [name, schema] of Object.entries(props)) {
     add(`body ${name} wrong type`, { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, [name]: wrongTypeFor(schema) }) })
     add(`body ${name} huge string`, { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, [name]: 'Z'.repeat(300_000) }) })
-    add(`body ${name} SQL-ish`, { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, [name]: SQLISH }) })
+    // Tagged with the field name in <>: the secrets audit treats a value sent as a password as a
+    // secret, so text echoed back from a name field elsewhere must neither equal nor contain it.
+    add(`body ${name} SQL-ish`, { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, [name]: `${SQLISH} <${name}>` }) })
     add(`body ${name} null`, { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, [name]: null }) })
     add(`body ${name} control characters`, { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, [name]: 'a\u0000b\u202Ec\r\nSet-Cookie: x=1' }) })
     add(`body ${name} huge number`, { url: base, headers: jsonHeaders, payload: `{${JSON.stringify(valid).slice(1, -1)}${Object.keys(valid).length ? ',' : ''}"${name}":1e999999}` })

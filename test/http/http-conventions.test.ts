@@ -78,3 +78,12 @@ t.test('rate limits answer 429 with Retry-After in the error vocabulary', async 
   t.ok(Number(last?.headers['retry-after']) > 0)
   t.match(last?.json(), { error: 'Too many requests', message: 'Too many requests. Try again later.' })
 })
+
+t.test('numbers too large to be finite are a 400, never a database error', async (t) => {
+  const ctx = await buildTestApp(t)
+  const query = await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts?offset=${'9'.repeat(400)}`, headers: bearer(ctx.adminToken) })
+  t.equal(query.statusCode, 400)
+  t.equal(query.json().errors[0].param, 'offset')
+  const body = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: { ...bearer(ctx.adminToken), 'content-type': 'application/json' }, payload: '{"update_interval": 1e999}' })
+  t.equal(body.statusCode, 400)
+})

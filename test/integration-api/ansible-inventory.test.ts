@@ -2,7 +2,7 @@
 // patchmon.dynamic_inventory collection against a server listening on 127.0.0.1.
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -116,4 +116,17 @@ t.test('ansible-inventory --list builds hosts, ansible_host and groups from Patc
     t.match(r.stderr, /401/)
     t.match(r.stderr, /Invalid API secret/)
   })
+})
+
+t.test('the collection builds with ansible-galaxy and documents its options', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'patchmon-galaxy-'))
+  const collection = join(COLLECTIONS, 'ansible_collections/patchmon/dynamic_inventory')
+  const build = await new Promise<RunResult>((done) => execFile('ansible-galaxy', ['collection', 'build', collection, '--output-path', dir], { timeout: 60_000, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir } },
+    (err, stdout, stderr) => done({ code: err ? 1 : 0, stdout, stderr })))
+  t.equal(build.code, 0, build.stderr.slice(0, 300))
+  t.ok(existsSync(join(dir, 'patchmon-dynamic_inventory-1.0.0.tar.gz')), 'tarball built')
+  const doc = await new Promise<RunResult>((done) => execFile('ansible-doc', ['-t', 'inventory', 'patchmon.dynamic_inventory.dynamic_inventory'], { timeout: 60_000, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, ANSIBLE_COLLECTIONS_PATH: COLLECTIONS } },
+    (err, stdout, stderr) => done({ code: err ? 1 : 0, stdout, stderr })))
+  t.equal(doc.code, 0, doc.stderr.slice(0, 300))
+  for (const option of ['api_url', 'api_key', 'api_secret', 'verify_ssl', 'hostgroup']) t.match(doc.stdout, new RegExp(`[=-] ${option}\\b`), `documents ${option}`)
 })

@@ -2,6 +2,7 @@
 // against a server listening on 127.0.0.1.
 import t, { type Test } from 'tap'
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { buildTestApp, type TestApp } from '../helpers/test-app.js'
@@ -102,7 +103,9 @@ t.test('the chapter 6 standalone inventory script and the upstream plugin reques
 
 t.test('the chapter 6 Node.js fetch example works as written', async (t) => {
   const { base, api } = await startFleet(t)
-  const res = await run(process.execPath, [`${DIR}/node-fetch-example.mjs`], { BASE_URL: base, API_KEY: api.key, API_SECRET: api.secret })
+  // Kept as .txt and fed with --input-type=module: tap runs every .mjs it finds under test/.
+  const source = readFileSync(`${DIR}/node-fetch-example.esm.txt`, 'utf8')
+  const res = await run(process.execPath, ['--input-type=module', '-e', source], { BASE_URL: base, API_KEY: api.key, API_SECRET: api.secret })
   t.equal(res.code, 0, res.stderr.slice(0, 400))
   t.same(res.stdout.trim().split('\n'), ['Total: 4', 'db-server-01: 192.168.1.101', 'dev-box: 10.0.0.5', 'old-box: 192.0.2.10', 'web-server-01: 192.168.1.100', 'Web Servers total: 1'])
 })

@@ -2,7 +2,7 @@
 // `pct` whose containers are sandbox directories, against the stand-in server. Inside each
 // container the real install script and the real shell agent run.
 import t, { type Test } from 'tap'
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { startFakePatchMon, scriptPath, type FakePatchMon } from './helpers/fake-patchmon.js'
@@ -135,6 +135,30 @@ t.test('an interrupted dpkg is reported with the fix, without prompting when no 
   t.match(run.stdout, 'Run the commands above, then run this script again')
   t.notMatch(run.stdout, '[y/N]', 'no prompt without a terminal')
   t.same(summary(run.stdout), { total: '1', enrolled: '0', skipped: '0', failed: '1' })
+})
+
+t.test('on a terminal the dpkg repair is offered, and accepting it repairs and installs the agent', async (t) => {
+  const server = await startFakePatchMon(t)
+  // `sh` fails the install script until the container's fake `dpkg --configure -a` has run.
+  const brokenSh = `#!/bin/sh\nif [ "$1" = -c ] || [ -f "$(dirname "$0")/../dpkg-fixed" ]; then exec /bin/sh "$@"; fi\necho "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem."\nexit 100\n`
+  const fakeDpkg = '#!/bin/sh\n[ "$1" = --configure ] && touch "$(dirname "$0")/../dpkg-fixed"\nexit 0\n'
+  const pct = fakeProxmox(t, [{ vmid: 401, name: 'dpkgbox', status: 'running', distro: 'debian-12', commands: { sh: brokenSh, dpkg: fakeDpkg } }])
+  const file = join(tempDir(t, 'patchmon-tty-'), 'proxmox_auto_enroll.sh')
+  writeFileSync(file, servedScript(server))
+  // util-linux `script` gives bash a terminal; the answer typed ahead waits in the terminal's buffer.
+  const run = await runShell('script', ['-q', '-e', '-c', `bash ${file}`, '/dev/null'], {
+    stdin: 'y\n',
+    env: { FAKE_PCT_DIR: pct, ENROLL_DELAY: '0', PATCHMON_SERVICE_MANAGER: 'none', PATCHMON_SKIP_REFRESH: 'true' },
+    pathPrefix: [PCT_BIN_DIR],
+    timeoutMs: 90_000
+  })
+  // eslint-disable-next-line no-control-regex -- strips the terminal's colour codes
+  const out = run.stdout.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '')
+  t.equal(run.code, 0, out)
+  t.match(out, "Run 'dpkg --configure -a' in these containers and retry the agent install now? [y/N]")
+  t.match(out, 'dpkgbox: agent installed after dpkg repair')
+  t.same(summary(out), { total: '1', enrolled: '1', skipped: '0', failed: '0' })
+  t.equal(server.hosts[0]?.reports.length, 1)
 })
 
 t.test('429 stops the run with the documented message', async (t) => {

@@ -1,0 +1,94 @@
+// npm run build: dist/app.cjs (the plain bundle, with its addons in dist/native/) and
+// dist/patchmon (the single executable: the pinned Node binary, stripped, plus a SEA blob holding
+// the bundle, the native addons and every runtime asset). `--out DIR` builds elsewhere (tests).
+import { execFileSync } from 'node:child_process'
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { bundleApp } from './bundle.js'
+import { collectAssets } from './sea-assets.js'
+
+const ROOT = join(__dirname, '..')
+const PINNED_NODE = join(ROOT, 'node_modules/node/bin/node')
+
+interface SeaConfig {
+  main: string
+  executable: string
+  output: string
+  assets: Record<string, string>
+  [key: string]: unknown
+}
+
+export interface BuildResult {
+  bundle: string
+  executable: string
+  assetCount: number
+}
+
+/**
+ * A stripped copy of the pinned node binary, cached by size and mtime: debug symbols are about
+ * 10 MB, and stripping must happen before the blob is added (stripping after breaks the binary).
+ */
+function strippedNode(): string {
+  const source = realpathSync(PINNED_NODE)
+  const { size, mtimeMs } = statSync(source)
+  const dir = join(ROOT, 'build/sea')
+  const target = join(dir, `node-${size}-${Math.trunc(mtimeMs)}`)
+  if (existsSync(target)) return target
+  mkdirSync(dir, { recursive: true })
+  const tmp = `${target}.${process.pid}.tmp`
+  copyFileSync(source, tmp)
+  execFileSync('strip', [tmp])
+  renameSync(tmp, target) // atomic: parallel builds share the cache safely
+  return target
+}
+
+export async function buildAll(outDir: string): Promise<BuildResult> {
+  mkdirSync(join(outDir, 'native'), { recursive: true })
+  const bundle = join(outDir, 'app.cjs')
+  await bundleApp(bundle)
+
+  const base = JSON.parse(readFileSync(join(ROOT, 'sea-config.json'), 'utf8')) as SeaConfig
+  const nativeAssets = Object.fromEntries(Object.entries(base.assets).map(([key, file]) => [key, join(ROOT, file)]))
+  // The plain bundle loads its addons from dist/native/<name>.node (src/native/load-addon.ts).
+  for (const [key, file] of Object.entries(nativeAssets)) copyFileSync(file, join(outDir, key))
+
+  const executable = join(outDir, 'patchmon')
+  const config: SeaConfig = {
+    ...base,
+    main: bundle,
+    executable: strippedNode(),
+    output: `${executable}.tmp`,
+    assets: { ...collectAssets(ROOT), ...nativeAssets }
+  }
+  const configFile = join(outDir, 'sea-config.json')
+  writeFileSync(configFile, JSON.stringify(config, null, 2) + '\n')
+  execFileSync(PINNED_NODE, ['--build-sea', configFile], { stdio: ['ignore', 'ignore', 'inherit'] })
+  chmodSync(config.output, 0o755)
+  renameSync(config.output, executable)
+
+  // Smoke test from an empty folder: the binary starts and knows its version.
+  const empty = mkdtempSync(join(tmpdir(), 'patchmon-build-'))
+  try {
+    execFileSync(executable, ['--version'], { cwd: empty, env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  } finally {
+    rmSync(empty, { recursive: true, force: true })
+  }
+  return { bundle, executable, assetCount: Object.keys(config.assets).length }
+}
+
+if (require.main === module) {
+  const at = process.argv.indexOf('--out')
+  const outDir = resolve((at > 0 ? process.argv[at + 1] : undefined) ?? join(ROOT, 'dist'))
+  const started = Date.now()
+  buildAll(outDir).then(
+    (r) => {
+      const mb = (f: string) => `${(statSync(f).size / 1e6).toFixed(1)} MB`
+      console.log(`built ${r.bundle} (${mb(r.bundle)}) and ${r.executable} (${mb(r.executable)}, ${r.assetCount} assets) in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err)
+      process.exit(1)
+    }
+  )
+}

@@ -1,0 +1,54 @@
+// esbuild: the whole server (src/main.ts and everything it imports) as one CommonJS file.
+import { build, type Plugin } from 'esbuild'
+import { join } from 'node:path'
+
+const ROOT = join(__dirname, '..')
+
+/**
+ * Native addons cannot be bundled: their loaders look for `.node` files beside the package
+ * sources. Redirect each known loader to our own (src/native/), and fail the build loudly when a
+ * new dependency brings another native loader, instead of crashing at run time.
+ */
+const nativeAddons: Plugin = {
+  name: 'native-addons',
+  setup(b) {
+    b.onResolve({ filter: /^(\.\/binding|node-gyp-build|bindings|node-gyp-build-optional-packages|prebuild-install)$/ }, (args) => {
+      if (args.path === './binding' && args.importer.includes('/node_modules/better-sqlite3/lib/')) {
+        return { path: join(ROOT, 'src/native/better-sqlite3-binding.ts') }
+      }
+      if (args.path === 'node-gyp-build' && args.importer.includes('/node_modules/bcrypt/')) {
+        return { path: join(ROOT, 'src/native/bcrypt-binding.ts') }
+      }
+      if (args.path === './binding') return undefined // an ordinary relative module elsewhere
+      return { errors: [{ text: `unexpected native loader ${args.path} imported by ${args.importer}: add it to packaging/bundle.ts` }] }
+    })
+    b.onResolve({ filter: /\.node$/ }, (args) => ({
+      errors: [{ text: `native addon ${args.path} imported by ${args.importer}: add it to packaging/bundle.ts and sea-config.json` }]
+    }))
+  }
+}
+
+export async function bundleApp(outFile: string): Promise<void> {
+  const result = await build({
+    entryPoints: [join(ROOT, 'src/main.ts')],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    target: 'node26',
+    format: 'cjs',
+    // Smaller bundle, smaller code cache, faster parse; keepNames keeps function and class names
+    // readable in logged errors.
+    minify: true,
+    keepNames: true,
+    sourcemap: false,
+    legalComments: 'none',
+    define: { __BUNDLED__: 'true' },
+    plugins: [nativeAddons],
+    logLevel: 'warning',
+    logOverride: {
+      // Optional requires inside dependencies (guarded by try/catch) that we never take.
+      'require-resolve-not-external': 'silent'
+    }
+  })
+  if (result.errors.length > 0) throw new Error('bundle failed')
+}

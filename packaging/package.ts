@@ -1,0 +1,114 @@
+// npm run package: dist/patchmon_<version>_amd64.deb and dist/patchmon-<version>.x86_64.rpm around
+// the single executable built by `npm run build`. `--dist DIR` reads and writes another folder
+// (tests); `--fast` compresses with gzip -1 instead of xz -6 (same contents, much faster).
+import { execFileSync } from 'node:child_process'
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { renderEnvFile } from './env-file.js'
+
+const ROOT = join(__dirname, '..')
+const HERE = join(ROOT, 'packaging')
+
+export interface PackageResult {
+  deb: string
+  rpm: string
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+}
+
+function put(file: string, content: string | Buffer, mode: number): void {
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, content)
+  chmodSync(file, mode)
+}
+
+function buildDeb(distDir: string, stage: string, fast: boolean): string {
+  const root = join(stage, 'deb')
+  const binary = join(distDir, 'patchmon')
+  mkdirSync(join(root, 'usr/bin'), { recursive: true })
+  copyFileSync(binary, join(root, 'usr/bin/patchmon'))
+  chmodSync(join(root, 'usr/bin/patchmon'), 0o755)
+  put(join(root, 'usr/lib/systemd/system/patchmon.service'), readFileSync(join(HERE, 'systemd/patchmon.service')), 0o644)
+  put(join(root, 'etc/patchmon/patchmon.env'), renderEnvFile(), 0o600)
+  put(join(root, 'usr/share/doc/patchmon/README.md'), readFileSync(join(ROOT, 'README.md')), 0o644)
+  put(join(root, 'usr/share/doc/patchmon/copyright'), 'PatchMon appliance\nLicense: MIT\n', 0o644)
+  chmodSync(join(root, 'etc/patchmon'), 0o750)
+  const installedKb = Math.ceil(statSync(binary).size / 1024) + 64
+  put(join(root, 'DEBIAN/control'), [
+    'Package: patchmon',
+    `Version: ${version()}`,
+    'Architecture: amd64',
+    'Maintainer: PatchMon appliance maintainers <patchmon@localhost>',
+    'Section: admin',
+    'Priority: optional',
+    'Depends: adduser, libc6 (>= 2.28)',
+    `Installed-Size: ${installedKb}`,
+    'Description: self-hosted Linux patch monitoring server in one process',
+    ' One executable with SQLite inside: hosts report their packages with the PatchMon',
+    ' agent, people see the fleet on a dashboard, tools read it through the Integration',
+    ' API, gethomepage and Ansible. Runs as the systemd service patchmon.service.',
+    ''
+  ].join('\n'), 0o644)
+  put(join(root, 'DEBIAN/conffiles'), '/etc/patchmon/patchmon.env\n', 0o644)
+  for (const script of ['postinst', 'prerm', 'postrm']) put(join(root, 'DEBIAN', script), readFileSync(join(HERE, 'deb', script)), 0o755)
+  const out = join(distDir, `patchmon_${version()}_amd64.deb`)
+  const compression = fast ? ['-Zgzip', '-z1'] : ['-Zxz', '-z6']
+  execFileSync('dpkg-deb', ['--root-owner-group', ...compression, '--build', root, out], { stdio: ['ignore', 'ignore', 'inherit'] })
+  return out
+}
+
+function buildRpm(distDir: string, stage: string, fast: boolean): string {
+  const top = join(stage, 'rpm')
+  const sources = join(top, 'SOURCES')
+  mkdirSync(sources, { recursive: true })
+  copyFileSync(join(distDir, 'patchmon'), join(sources, 'patchmon'))
+  copyFileSync(join(HERE, 'systemd/patchmon.service'), join(sources, 'patchmon.service'))
+  copyFileSync(join(ROOT, 'README.md'), join(sources, 'README.md'))
+  writeFileSync(join(sources, 'patchmon.env'), renderEnvFile())
+  const scriptlet = (name: string) => readFileSync(join(HERE, 'rpm', `${name}.sh`), 'utf8').trimEnd()
+  const spec = readFileSync(join(HERE, 'rpm/patchmon.spec.in'), 'utf8')
+    .replace('@VERSION@', version())
+    .replace('@PRE@', scriptlet('pre'))
+    .replace('@POST@', scriptlet('post'))
+    .replace('@PREUN@', scriptlet('preun'))
+    .replace('@POSTUN@', scriptlet('postun'))
+  const specFile = join(top, 'patchmon.spec')
+  writeFileSync(specFile, spec)
+  execFileSync('rpmbuild', [
+    '-bb', '--quiet',
+    '--define', `_topdir ${top}`,
+    '--define', `_binary_payload ${fast ? 'w1.gzdio' : 'w6.xzdio'}`,
+    '--target', 'x86_64',
+    specFile
+  ], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const out = join(distDir, `patchmon-${version()}.x86_64.rpm`)
+  copyFileSync(join(top, 'RPMS/x86_64', `patchmon-${version()}-1.x86_64.rpm`), out)
+  return out
+}
+
+export function buildPackages(distDir: string, fast = false): PackageResult {
+  if (!existsSync(join(distDir, 'patchmon'))) throw new Error(`${join(distDir, 'patchmon')} is missing: run npm run build first`)
+  const stage = mkdtempSync(join(tmpdir(), 'patchmon-package-'))
+  try {
+    return { deb: buildDeb(distDir, stage, fast), rpm: buildRpm(distDir, stage, fast) }
+  } finally {
+    rmSync(stage, { recursive: true, force: true })
+  }
+}
+
+if (require.main === module) {
+  const at = process.argv.indexOf('--dist')
+  const distDir = resolve((at > 0 ? process.argv[at + 1] : undefined) ?? join(ROOT, 'dist'))
+  const started = Date.now()
+  try {
+    const r = buildPackages(distDir, process.argv.includes('--fast'))
+    const mb = (f: string) => `${(statSync(f).size / 1e6).toFixed(1)} MB`
+    console.log(`built ${r.deb} (${mb(r.deb)}) and ${r.rpm} (${mb(r.rpm)}) in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err)
+    process.exit(1)
+  }
+}

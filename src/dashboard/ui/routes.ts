@@ -1,0 +1,39 @@
+// Every screen with its path, navigation label and the permission that shows it.
+import type { FunctionComponent } from 'preact'
+import { Overview } from './screens/overview'
+import { HostsList } from './screens/hosts-list'
+import { HostDetail } from './screens/host-detail'
+import { HostGroups } from './screens/host-groups'
+import { Packages } from './screens/packages'
+import { Integrations } from './screens/integrations'
+import { AlertChannels } from './screens/alert-channels'
+import { NotificationLogs } from './screens/notification-logs'
+import { Users } from './screens/users'
+import { Profile } from './screens/profile'
+import { ServerSettings } from './screens/server-settings'
+import { DiscordSettings } from './screens/discord-settings'
+
+export interface Route {
+  path: string
+  title: string
+  screen: FunctionComponent<{ params: Record<string, string> }>
+  /** Shown in the navigation under this heading; routes without one are reached by links. */
+  section?: 'Fleet' | 'Alerts' | 'Settings'
+  permission?: string
+}
+
+export const ROUTES: Route[] = [
+  { path: '/', title: 'Overview', screen: Overview, section: 'Fleet', permission: 'can_view_dashboard' },
+  { path: '/hosts', title: 'Hosts', screen: HostsList, section: 'Fleet', permission: 'can_view_hosts' },
+  { path: '/hosts/:id', title: 'Host', screen: HostDetail, permission: 'can_view_hosts' },
+  { path: '/host-groups', title: 'Host groups', screen: HostGroups, section: 'Fleet', permission: 'can_view_hosts' },
+  { path: '/packages', title: 'Packages', screen: Packages, section: 'Fleet', permission: 'can_view_packages' },
+  { path: '/packages/:id', title: 'Package', screen: Packages, permission: 'can_view_packages' },
+  { path: '/alerts/notification-logs', title: 'Notification Logs', screen: NotificationLogs, section: 'Alerts', permission: 'can_view_notification_logs' },
+  { path: '/settings/alert-channels', title: 'Alert Channels', screen: AlertChannels, section: 'Settings', permission: 'can_manage_notifications' },
+  { path: '/settings/integrations', title: 'Integrations', screen: Integrations, section: 'Settings', permission: 'can_manage_settings' },
+  { path: '/settings/users', title: 'Users', screen: Users, section: 'Settings', permission: 'can_view_users' },
+  { path: '/settings/server', title: 'Server Config', screen: ServerSettings, section: 'Settings', permission: 'can_manage_settings' },
+  { path: '/settings/discord-auth', title: 'Discord Auth', screen: DiscordSettings, section: 'Settings', permission: 'can_manage_settings' },
+  { path: '/settings/profile', title: 'Profile', screen: Profile }
+]

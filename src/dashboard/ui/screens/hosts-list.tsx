@@ -1,0 +1,129 @@
+// Hosts: search, group and status filters, sortable counts, server-side pagination (10k hosts
+// stay fast because only one page is fetched), and "Add host" with the one-time credentials.
+import { useState } from 'preact/hooks'
+import { query } from '../api'
+import { useApi } from '../use-api'
+import { Loaded, EmptyState } from '../components/feedback'
+import { Badge, PageHeader, Pagination, timeAgo } from '../components/controls'
+import { Link, navigate, updateQuery, useLocation } from '../router'
+import { useSession } from '../session'
+import { osLabel, type HostGroup, type HostSummary } from '../host-types'
+import { AddHostDialog } from './add-host'
+
+const PAGE = 50
+/** Columns in display order; those with a sort key can be sorted by the server. */
+const COLUMNS: Array<[label: string, sort?: string]> = [
+  ['Name', 'name'],
+  ['Status'],
+  ['Packages'],
+  ['Outdated', 'updates'],
+  ['Security', 'security'],
+  ['Last report', 'last_update'],
+  ['OS'],
+  ['Groups']
+]
+
+export function HostsList() {
+  const { query: q } = useLocation()
+  const session = useSession()
+  const [adding, setAdding] = useState(false)
+  const search = q.get('search') ?? ''
+  const group = q.get('group') ?? ''
+  const status = q.get('status') ?? ''
+  const sort = q.get('sort') ?? 'name'
+  const order = q.get('order') ?? (sort === 'name' ? 'asc' : 'desc')
+  const offset = Number(q.get('offset') ?? 0) || 0
+  const hosts = useApi<{ hosts: HostSummary[]; total: number }>(`/api/v1/hosts${query({ search, group, status, sort, order, limit: PAGE, offset })}`)
+  const groups = useApi<HostGroup[]>('/api/v1/host-groups')
+
+  const update = updateQuery
+  // A new column starts with the useful direction (names A→Z, counts and dates largest first).
+  const sortBy = (field: string) => update({ sort: field, order: sort === field ? (order === 'asc' ? 'desc' : 'asc') : field === 'name' ? 'asc' : 'desc' })
+
+  return (
+    <>
+      <PageHeader title="Hosts">
+        {session.can('can_manage_hosts') && !hosts.error?.notAvailable && <button type="button" class="button button-primary" onClick={() => setAdding(true)}>Add host</button>}
+      </PageHeader>
+      <form class="filters" role="search" onSubmit={(e) => { e.preventDefault(); update({ search: (new FormData(e.currentTarget).get('search') as string | null) ?? '' }) }}>
+        <label class="field field-inline">
+          <span class="field-label">Search</span>
+          <input name="search" type="search" defaultValue={search} placeholder="Name, hostname or IP" />
+        </label>
+        <label class="field field-inline">
+          <span class="field-label">Group</span>
+          <select value={group} onChange={(e) => update({ group: e.currentTarget.value })}>
+            <option value="">All groups</option>
+            {(groups.data ?? []).map((g) => <option value={g.id}>{g.name}</option>)}
+          </select>
+        </label>
+        <label class="field field-inline">
+          <span class="field-label">Status</span>
+          <select value={status} onChange={(e) => update({ status: e.currentTarget.value })}>
+            <option value="">Any status</option>
+            <option value="active">Active</option>
+            <option value="pending">Pending (awaiting first report)</option>
+            <option value="inactive">Inactive (reports stopped)</option>
+          </select>
+        </label>
+        <button type="submit" class="button">Search</button>
+      </form>
+      <Loaded resource={hosts} label="Loading hosts…">
+        {(data) =>
+          data.hosts.length === 0 ? (
+            search || group || status ? (
+              <EmptyState title="No host matches these filters">
+                <button type="button" class="button" onClick={() => navigate('/hosts', true)}>Clear filters</button>
+              </EmptyState>
+            ) : (
+              <EmptyState title="No hosts yet">
+                Click <strong>Add host</strong> and run the install one-liner on the machine, or enroll many hosts with a token from{' '}
+                <Link href="/settings/integrations">Settings → Integrations</Link>.
+              </EmptyState>
+            )
+          ) : (
+            <>
+              <div class="table-wrap">
+                <table class="table">
+                  <thead>
+                    <tr>
+                      {COLUMNS.map(([label, field]) =>
+                        field ? (
+                          <th scope="col" aria-sort={sort === field ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
+                            <button type="button" class="sort-button" onClick={() => sortBy(field)}>
+                              {label}
+                              <span aria-hidden="true">{sort === field ? (order === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
+                            </button>
+                          </th>
+                        ) : (
+                          <th scope="col">{label}</th>
+                        )
+                      )}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.hosts.map((h) => (
+                      <tr>
+                        <td><Link href={`/hosts/${h.id}`}>{h.friendly_name}</Link>{h.hostname && h.hostname !== h.friendly_name && <div class="muted small">{h.hostname}</div>}</td>
+                        <td><Badge>{h.status}</Badge>{h.needs_reboot ? <> <Badge kind="warn">reboot</Badge></> : null}</td>
+                        {/* A host that never reported has no counts yet, not zero updates. */}
+                        <td class="num">{h.last_update ? h.total_packages : '—'}</td>
+                        <td class="num">{h.last_update ? h.outdated_packages : '—'}</td>
+                        <td class={h.security_updates ? 'num stat-bad' : 'num'}>{h.last_update ? h.security_updates : '—'}</td>
+                        <td>{timeAgo(h.last_update)}</td>
+                        <td>{osLabel(h)}</td>
+                        <td>{h.host_groups.length ? h.host_groups.map((g) => <span class="chip">{g.name}</span>) : <span class="muted">—</span>}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pagination total={data.total} offset={offset} limit={PAGE} onChange={(o) => update({ offset: Math.max(0, o) })} />
+            </>
+          )
+        }
+      </Loaded>
+      {adding && <AddHostDialog groups={groups.data ?? []} onClose={() => { setAdding(false); hosts.reload() }} />}
+    </>
+  )
+}

@@ -1,0 +1,74 @@
+// Wires the notifications feature: the delivery service (app.notifications), one listener per
+// notifiable event, the host-down check and log retention timers, re-queueing of pending
+// deliveries on start, a brief queue drain on close, and the routes.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import type { AppEventMap } from '../events/app-events.js'
+import { alertNotice, NOTIFIABLE_EVENTS, renderEvent, type NotifiableEvent } from './event-catalog.js'
+import { checkHostsDown } from './host-down-monitor.js'
+import { NotificationService } from './notification-service.js'
+import { publicServerUrl } from './public-server-url.js'
+import { destinationRoutes } from './destination-routes.js'
+import { routeRuleRoutes } from './route-rule-routes.js'
+import { deliveryLogRoutes } from './delivery-log-routes.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    notifications: NotificationService
+  }
+}
+
+export const HOST_DOWN_TIMER = 'notifications:host-down-check'
+export const LOG_RETENTION_TIMER = 'notifications:log-retention'
+
+type RoutedEvent = Exclude<NotifiableEvent, 'test'>
+
+/** Deletes finished deliveries older than the retention setting; pending ones are never pruned. */
+export async function pruneDeliveryLog(app: FastifyInstance): Promise<number> {
+  const days = await app.settings.get('notification_log_retention_days')
+  const cutoff = new Date(app.notifications.now().getTime() - Math.max(1, Number(days)) * 86_400_000).toISOString()
+  const result = await app.store.db.deleteFrom('notification_deliveries').where('status', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+async function notificationsPlugin(app: FastifyInstance): Promise<void> {
+  const service = new NotificationService(app.store.db, app.secretBox, app.log)
+  app.decorate('notifications', service)
+
+  const route = async <K extends RoutedEvent>(name: K, payload: AppEventMap[K]): Promise<void> => {
+    const rendered = renderEvent(name, payload)
+    const notice = alertNotice(name, rendered, service.now(), await publicServerUrl(app))
+    await service.notifyEvent({ eventType: name, notice, referenceId: rendered.hostId ?? rendered.referenceId ?? null, ...(rendered.hostId ? { hostId: rendered.hostId } : {}) })
+  }
+  for (const name of NOTIFIABLE_EVENTS) {
+    if (name === 'test') continue
+    app.events.on(name, (payload) => service.track(route(name, payload as never)))
+  }
+
+  // Set by the first check after start, from the same (injectable) clock.
+  let watchingSince: Date | undefined
+  app.timers.add({
+    name: HOST_DOWN_TIMER,
+    everyMs: 60_000,
+    runOnStart: true,
+    run: async () => {
+      const now = service.now()
+      watchingSince ??= now
+      await service.track(checkHostsDown(app.store.db, app.settings, app.events, now, watchingSince))
+    }
+  })
+  app.timers.add({ name: LOG_RETENTION_TIMER, everyMs: 6 * 3_600_000, runOnStart: true, run: () => pruneDeliveryLog(app).then(() => undefined) })
+
+  app.addHook('onReady', async () => {
+    await service.requeuePending()
+  })
+  app.addHook('onClose', async () => {
+    await service.close()
+  })
+
+  await app.register(destinationRoutes)
+  await app.register(routeRuleRoutes)
+  await app.register(deliveryLogRoutes)
+}
+
+export default fp(notificationsPlugin, { name: 'notifications', dependencies: ['app-context', 'session-auth'] })

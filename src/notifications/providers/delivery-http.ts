@@ -1,0 +1,86 @@
+// What every provider shares: posting with a timeout, reading 429 Retry-After, deciding what is
+// worth retrying, truncating to platform limits, and turning any failure into one readable line
+// that never contains the destination URL (for webhooks the path is the secret).
+import type { OutboundHttp, OutboundRequest } from '../outbound-http.js'
+import type { SendResult } from './provider.js'
+
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number
+  ) {
+    super(message)
+    this.name = 'DeliveryError'
+  }
+}
+
+export interface PostOptions {
+  /** Statuses that mean "gone, do not retry" beyond the default 4xx rule (kept explicit for Discord's 404). */
+  finalStatuses?: number[]
+}
+
+/** Cuts text to max characters, marking the cut so a reader knows something was left out. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text
+  return `${text.slice(0, Math.max(0, max - 1))}…`
+}
+
+/** Replaces the URL, its path and any query value with [redacted] wherever they appear in text. */
+export function redactUrl(text: string, url: string): string {
+  let out = text.split(url).join('[redacted-url]')
+  try {
+    const parsed = new URL(url)
+    const secrets = [parsed.pathname + parsed.search, ...parsed.pathname.split('/').filter((s) => s.length >= 8)]
+    for (const value of parsed.searchParams.values()) if (value.length >= 4) secrets.push(value)
+    for (const secret of secrets) if (secret.length > 1) out = out.split(secret).join('[redacted]')
+  } catch {
+    // not a URL: nothing more to hide
+  }
+  return out
+}
+
+/** Seconds (header or Discord's JSON retry_after, float) to milliseconds. */
+export function retryAfterMs(headers: Headers, body: string): number | undefined {
+  const header = headers.get('retry-after')
+  if (header) {
+    const seconds = Number(header)
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+    const date = Date.parse(header)
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now())
+  }
+  try {
+    const json = JSON.parse(body) as { retry_after?: unknown }
+    if (typeof json.retry_after === 'number') return Math.max(0, json.retry_after * 1000)
+  } catch {
+    // not JSON
+  }
+  return undefined
+}
+
+function describeNetworkError(err: unknown): string {
+  if (err instanceof Error) {
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timed out waiting for the remote server'
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause
+    if (cause?.code) return `network error: ${cause.code}${cause.message ? ` (${cause.message})` : ''}`
+    return `network error: ${err.message}`
+  }
+  return 'network error'
+}
+
+/** POSTs and returns the status on 2xx; throws DeliveryError (retryable or final) otherwise. */
+export async function postOrThrow(http: OutboundHttp, request: OutboundRequest, options: PostOptions = {}): Promise<SendResult> {
+  let res
+  try {
+    res = await http.post(request)
+  } catch (err) {
+    throw new DeliveryError(redactUrl(describeNetworkError(err), request.url), null, true)
+  }
+  if (res.status >= 200 && res.status < 300) return { status: res.status }
+  const detail = redactUrl(res.text.replace(/\s+/g, ' ').trim(), request.url)
+  const line = truncate(`HTTP ${res.status}${detail ? `: ${detail}` : ''}`, 500)
+  if (res.status === 429) throw new DeliveryError(line, 429, true, retryAfterMs(res.headers, res.text))
+  const final = options.finalStatuses?.includes(res.status) || (res.status >= 400 && res.status < 500 && res.status !== 408)
+  throw new DeliveryError(line, res.status, !final)
+}

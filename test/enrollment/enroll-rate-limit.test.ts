@@ -1,0 +1,14 @@
+import t from 'tap'
+import { buildTestApp } from '../helpers/test-app.js'
+import { enroll, insertToken } from './enrollment-fixtures.js'
+
+t.test('enrollment shares the auth rate-limit bucket', async (t) => {
+  const ctx = await buildTestApp(t, { env: { AUTH_RATE_LIMIT_MAX: '3' } })
+  const token = await insertToken(ctx)
+  const codes: number[] = []
+  for (let i = 0; i < 4; i++) codes.push((await enroll(ctx, token, { friendly_name: `r${i}` })).statusCode)
+  t.same(codes, [201, 201, 201, 429])
+  const limited = await enroll(ctx, token, { friendly_name: 'again' })
+  t.equal(limited.json().error, 'Too many requests')
+  t.ok(limited.headers['retry-after'], 'Retry-After is set')
+})

@@ -22,13 +22,31 @@ function ajvWith(options: Options): Ajv {
   return ajv
 }
 
-/** Path of the first non-finite number (Infinity from `1e999` or a 400-digit query value), if any. */
+/**
+ * Path of the first non-finite number (Infinity from `1e999` or a 400-digit query value), if any.
+ * Iterative, with the path built only for the value found: a hostile body nests deeper than the
+ * call stack allows (a recursive walk threw RangeError, answered as a 500).
+ */
 export function nonFiniteNumberPath(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
-  if (value === null || typeof value !== 'object') return undefined
-  for (const [key, child] of Object.entries(value)) {
-    const found = nonFiniteNumberPath(child, `${path}/${key}`)
-    if (found !== undefined) return found
+  const nodes: { value: unknown; parent: number; key: string }[] = [{ value, parent: -1, key: '' }]
+  const pending = [0]
+  while (pending.length > 0) {
+    const index = pending.pop() as number
+    const node = nodes[index] as { value: unknown; parent: number; key: string }
+    if (typeof node.value === 'number') {
+      if (Number.isFinite(node.value)) continue
+      const keys: string[] = []
+      for (let at = index; at > 0; at = (nodes[at] as { parent: number }).parent) keys.push((nodes[at] as { key: string }).key)
+      return path + keys.reverse().map((k) => `/${k}`).join('')
+    }
+    if (node.value === null || typeof node.value !== 'object') continue
+    const entries = Object.entries(node.value)
+    // Pushed in reverse so the first key is visited first, as a recursive walk would.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i] as [string, unknown]
+      nodes.push({ value: child, parent: index, key })
+      pending.push(nodes.length - 1)
+    }
   }
   return undefined
 }

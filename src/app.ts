@@ -53,20 +53,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     bodyLimit: config.jsonBodyLimit,
     // Agents join URLs by concatenation (`//api/v1/...`), Ansible's documented URL ends in `/`.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
-    ajv: {
-      customOptions: {
-        // Unknown fields are dropped where a schema says additionalProperties:false (agents are
-        // forward-compatible that way); types are coerced only for query strings and params.
-        removeAdditional: true,
-        coerceTypes: false,
-        useDefaults: true,
-        allErrors: false
-      }
-    },
     requestIdHeader: false
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  // Query strings and params are coerced to their declared types; bodies never are.
+  // Validation (src/http/validator-compiler.ts): query strings and params are coerced to their
+  // declared types, bodies never are; unknown fields are dropped where a schema says so.
   app.setValidatorCompiler(createValidatorCompiler())
   registerErrorHandler(app)
   registerJsonParser(app)

@@ -40,8 +40,13 @@ interface CachedBinary {
   sha256: string
 }
 
+// The shell agent only changes with an upgrade of the server; re-reading it every few seconds
+// keeps a version check from hashing the file on every request.
+const SHELL_AGENT_TTL_MS = 10_000
+
 export class AgentCatalogue {
   private readonly binaries = new Map<string, CachedBinary>()
+  private shellAgentCache: { at: number; agent: ServedAgent | undefined } | undefined
 
   constructor(
     private readonly binariesDir: string,
@@ -83,6 +88,13 @@ export class AgentCatalogue {
   }
 
   private shellAgent(): ServedAgent | undefined {
+    const now = Date.now()
+    if (this.shellAgentCache && now - this.shellAgentCache.at < SHELL_AGENT_TTL_MS) return this.shellAgentCache.agent
+    this.shellAgentCache = { at: now, agent: this.loadShellAgent() }
+    return this.shellAgentCache.agent
+  }
+
+  private loadShellAgent(): ServedAgent | undefined {
     const bytes = this.readShellAgent()
     if (!bytes || bytes.length === 0) return undefined
     const version = /^AGENT_VERSION=["']?([^"'\s]+)["']?\s*$/m.exec(bytes.toString('utf8'))?.[1]

@@ -42,6 +42,8 @@ async function notificationsPlugin(app: FastifyInstance): Promise<void> {
   }
   for (const name of NOTIFIABLE_EVENTS) {
     if (name === 'test') continue
+    // `name` is a union inside the loop, so TypeScript cannot pair it with its payload type; the bus
+    // guarantees the pairing (listener registered under the same name), hence the cast.
     app.events.on(name, (payload) => service.track(route(name, payload as never)))
   }
 

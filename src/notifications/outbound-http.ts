@@ -37,6 +37,7 @@ export class OutboundHttp {
     })
     // Bodies of error replies are short (Discord JSON, Slack strings); cap what we keep anyway.
     const text = (await res.text()).slice(0, 2000)
+    // undici's Headers and the global Headers are the same class at run time; only their typings differ.
     return { status: res.status, headers: res.headers as unknown as Headers, text }
   }
 

@@ -160,3 +160,18 @@ t.test('deleting a host closes its live channel', async (t) => {
   ctx.app.events.emit('host_deleted', { hostId: host.id, hostName: 'ws-host' })
   t.equal(await closed, 4001)
 })
+
+t.test('saving a new update interval in the settings pushes settings_update to connected agents', async (t) => {
+  const ctx = await buildTestApp(t)
+  const url = await listening(ctx)
+  const host = await agentHost(ctx)
+  const agent = await connect(url, host.headers)
+  await until(() => ctx.app.agentConnections.isConnected(host.id), 'registration')
+  const unrelated = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: bearer(ctx.adminToken), payload: { signup_enabled: true } })
+  t.equal(unrelated.statusCode, 200)
+  const res = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: bearer(ctx.adminToken), payload: { update_interval: 30 } })
+  t.equal(res.statusCode, 200)
+  await until(() => agent.frames.length >= 1, 'settings_update')
+  t.same(agent.frames, [{ type: 'settings_update', update_interval: 30 }], 'one frame, only for the interval change')
+  agent.socket.close()
+})

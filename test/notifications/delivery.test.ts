@@ -150,3 +150,15 @@ t.test('the delivery log filters by destination, event, status and time, and old
   await ctx.app.timers.runNow(LOG_RETENTION_TIMER)
   t.equal((await deliveryLog(ctx)).length, 0, 'finished rows older than 30 days pruned')
 })
+
+t.test('closing the app lets an in-flight delivery finish instead of cutting it off', async (t) => {
+  const ctx = await buildNotificationTestApp(t)
+  await addRule(ctx, await addDestination(ctx, GENERIC_URL))
+  ctx.receiver.script({ status: 200, body: 'ok', delayMs: 300 })
+  ctx.app.events.emit('account_locked', locked)
+  const sending = await waitForNewestDelivery(ctx, (row) => row.status === 'sending')
+  t.ok(sending, 'attempt in flight')
+  await ctx.app.close()
+  const row = await ctx.store.db.selectFrom('notification_deliveries').select(['status', 'response_status']).executeTakeFirstOrThrow()
+  t.same(row, { status: 'sent', response_status: 200 })
+})

@@ -69,3 +69,4 @@ t.test('Proxmox script served by the real server enrolls containers whose agents
   const relisted = (await (await fetch(`${url}/api/v1/hosts`, { headers: auth })).json()) as { total: number }
   t.equal(relisted.total, 2, 'no duplicate hosts')
 })
+

@@ -27,6 +27,8 @@ export interface ScriptedReply {
   body?: string
   /** Never answer (the client's timeout must fire). */
   hang?: boolean
+  /** Answer after this many milliseconds. */
+  delayMs?: number
 }
 
 export interface WebhookReceiver {
@@ -90,8 +92,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         hanging.add(res)
         return
       }
-      res.writeHead(reply.status, reply.headers ?? {})
-      res.end(reply.body ?? '')
+      const answer = () => {
+        res.writeHead(reply.status, reply.headers ?? {})
+        res.end(reply.body ?? '')
+      }
+      if (reply.delayMs) setTimeout(answer, reply.delayMs)
+      else answer()
     })
   }
 

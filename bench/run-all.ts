@@ -6,13 +6,15 @@ import { run as integrationApi } from './integration-api.bench.js'
 import { run as agentChannel } from './agent-channel.bench.js'
 import { runShellAgentBench } from './shell-agent.bench.js'
 import { runStartupBench } from './startup.bench.js'
+import { runLoadBench } from './load.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
   ['integration-api', integrationApi],
   ['agent-channel', agentChannel],
   ['shell-agent', runShellAgentBench],
-  ['startup', runStartupBench]
+  ['startup', runStartupBench],
+  ['load', runLoadBench]
 ]
 
 async function main(): Promise<void> {

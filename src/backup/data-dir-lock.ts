@@ -35,6 +35,12 @@ function processStart(pid: number): string | undefined {
   return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
 }
 
+/** A killed process whose parent has not reaped it yet (common in containers) is not running. */
+function isZombie(pid: number): boolean {
+  const stat = readProc(`/proc/${pid}/stat`)
+  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z'
+}
+
 function bootId(): string | undefined {
   return readProc('/proc/sys/kernel/random/boot_id')
 }
@@ -44,6 +50,7 @@ function isRunning(holder: LockHolder): boolean {
   if (holder.bootId && boot && holder.bootId !== boot) return false
   const start = processStart(holder.pid)
   if (holder.processStart && start && holder.processStart !== start) return false
+  if (isZombie(holder.pid)) return false
   try {
     process.kill(holder.pid, 0)
     return true

@@ -3,7 +3,8 @@ import { buildTestApp } from '../helpers/test-app.js'
 import { enroll, insertToken } from './enrollment-fixtures.js'
 
 t.test('enrollment shares the auth rate-limit bucket', async (t) => {
-  const ctx = await buildTestApp(t, { env: { AUTH_RATE_LIMIT_MAX: '3' } })
+  // The bucket is shared by every auth route: buildTestApp's admin login is the first of four.
+  const ctx = await buildTestApp(t, { env: { AUTH_RATE_LIMIT_MAX: '4' } })
   const token = await insertToken(ctx)
   const codes: number[] = []
   for (let i = 0; i < 4; i++) codes.push((await enroll(ctx, token, { friendly_name: `r${i}` })).statusCode)

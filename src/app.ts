@@ -10,6 +10,7 @@ import sessionAuth from './http/session-auth.js'
 import rateLimits from './http/rate-limits.js'
 import openapi from './http/openapi.js'
 import metrics from './metrics/metrics-plugin.js'
+import idleMemoryRelease from './jobs/idle-memory-release.js'
 import { registerErrorHandler } from './http/error-handler.js'
 import { createValidatorCompiler } from './http/validator-compiler.js'
 import { LazyCompiles, lazySerializerBuilder } from './http/lazy-compile.js'
@@ -73,6 +74,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(sessionAuth)
   await app.register(openapi)
   await app.register(metrics)
+  await app.register(idleMemoryRelease)
 
   // Features, one plugin each, in the order of the spec's chapters.
   await app.register(healthRoutes)

@@ -61,9 +61,12 @@ async function serve(config: AppConfig): Promise<void> {
   const lock = acquireDataDirLock(config.dataDir, 'serve')
   const store = openStore(databaseFile(config.dataDir))
   const migrations = await migrateToLatest(store)
+  // On a first start the admin's bcrypt hash runs on libuv's thread pool while the app is built.
+  await ensureBuiltinRoles(store.db)
+  const firstAdmin = ensureFirstAdmin(store.db, config.adminPassword)
   const app = await buildApp({ config, store, ...(await prettyLogStream()) })
   for (const r of migrations.results ?? []) app.log.info({ migration: r.migrationName, status: r.status }, 'migration applied')
-  const admin = await ensureFirstAdmin(store.db, config.adminPassword)
+  const admin = await firstAdmin
   if (admin.generatedPassword) {
     // Printed once, on stdout, outside the JSON log so it is easy to spot and copy.
     process.stdout.write(

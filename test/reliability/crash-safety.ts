@@ -8,11 +8,18 @@
 // and must show: integrity_check ok; each host's package set is exactly one complete report; no
 // report acknowledged with 200 is missing (stored sequence >= last acknowledged one, and
 // report_history holds at least as many rows as acknowledgements).
+//
+// Pending notification deliveries ride along (see delivery-ledger.ts): every other report of a
+// host carries security updates, so the host's count rises and `security_updates_available` fires,
+// routed to a webhook receiver in this process that is slow or failing when the kill lands. The
+// next start must deliver (or, receiver still failing, retry) every delivery open at the kill; one
+// more start after the last round delivers what is left.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { agentReport, debianPackages } from '../helpers/agent-fixtures.js'
+import { DeliveryLedger, type KillSnapshot, type ReceiverMode } from './delivery-ledger.js'
 import { adminToken, createHostOverHttp, startServerProcess, type HostCredentials } from './server-process.js'
 
 export interface CrashOptions {
@@ -31,7 +38,18 @@ export interface RoundResult {
   killAfterMs: number
   acknowledged: number
   inFlightAtKill: number
+  deliveries: RoundDeliveries
   problems: string[]
+}
+
+export interface RoundDeliveries {
+  mode: ReceiverMode
+  /** Delivery rows committed before this round's kill that were not there before. */
+  recorded: number
+  pendingAtKill: number
+  sendingAtKill: number
+  /** Filled in by the next start: rows open at the kill, and how many of them it delivered or retried. */
+  afterRestart?: { open: number; delivered: number; retryScheduled: number; waitedMs: number }
 }
 
 export interface CrashSummary {
@@ -41,15 +59,38 @@ export interface CrashSummary {
   inFlightKills: number
   /** Log lines of the server that mention SQLITE_BUSY or an unhandled error. */
   serverErrors: string[]
+  deliveries: DeliverySummary
+}
+
+export interface DeliverySummary {
+  /** Delivery rows committed before a kill, all rounds. */
+  recorded: number
+  /** Distinct rows pending or sending at some kill. */
+  openAtKill: number
+  /** Kills that landed with deliveries in `sending`. */
+  killsWhileSending: number
+  /** Of the rows open at a kill, those sent and received by the end of the run. */
+  deliveredAfterRestart: number
+  /** Restarts where the receiver kept failing: rows attempted again and pending with a next attempt. */
+  retryScheduled: number
+  /** Requests the receiver got (503s included), those it accepted, and how many accepted ones repeated a body it already had. */
+  received: number
+  accepted: number
+  duplicates: number
 }
 
 const TAG = /~seq(\d+)$/
 /** Upper bound of reports one host sends in one round (the kill normally comes much earlier). */
 const MAX_REPORTS_PER_ROUND = 500
+/** The receiver's behaviour round by round; a round right after a restart with the receiver still failing is never a failing one, so no delivery runs out of attempts. */
+const RECEIVER_MODES: ReceiverMode[] = ['failing-then-recovered', 'slow', 'failing-after-restart', 'slow']
+/** Longest wait for the deliveries open at a kill to be delivered (or retried) after the restart. */
+const DELIVERY_WAIT_MS = 60_000
 
 interface HostState extends HostCredentials {
   lastAcked: number
   ackedTotal: number
+  reportsSent: number
 }
 
 /** Sends reports for one host until the server goes away; returns how many were acknowledged. */
@@ -57,7 +98,9 @@ async function reportUntilKilled(baseUrl: string, host: HostState, packages: num
   let acked = 0
   for (let i = 0; i < MAX_REPORTS_PER_ROUND; i++) {
     const seq = nextSeq()
-    const body = JSON.stringify(agentReport(debianPackages(packages, { versionSalt: `~seq${seq}` })))
+    // Every other report has no pending updates, so the next one raises the security count again.
+    const withSecurity = host.reportsSent++ % 2 === 0
+    const body = JSON.stringify(agentReport(debianPackages(packages, { versionSalt: `~seq${seq}`, ...(withSecurity ? {} : { updates: 0 }) })))
     inFlight.add(seq)
     try {
       const res = await fetch(`${baseUrl}/api/v1/hosts/update`, {
@@ -120,6 +163,21 @@ export function checkDatabase(file: string, hosts: HostState[], packages: number
 
 const BAD_LOG_LINE = /SQLITE_BUSY|database is locked|"level":(50|60)/
 
+interface OpenAtKill {
+  result: RoundResult
+  snapshot: KillSnapshot
+  receiverStillFailing: boolean
+}
+
+/** After a restart: the deliveries open at the previous kill are delivered, or retried if the receiver still fails. */
+async function checkDeliveriesAfterRestart(ledger: DeliveryLedger, dbFile: string, last: OpenAtKill, log: (line: string) => void): Promise<void> {
+  const check = await ledger.checkAfterRestart(dbFile, last.snapshot.open, last.receiverStillFailing, DELIVERY_WAIT_MS)
+  last.result.problems.push(...check.problems)
+  last.result.deliveries.afterRestart = { open: check.open, delivered: check.delivered, retryScheduled: check.retryScheduled, waitedMs: check.waitedMs }
+  const outcome = last.receiverStillFailing ? `${check.retryScheduled} attempted again and pending with a next attempt (receiver still failing)` : `${check.delivered} delivered`
+  log(`round ${last.result.round} restart: ${check.open} deliveries open at the kill -> ${outcome} in ${check.waitedMs} ms${check.problems.length === 0 ? '' : ' FAILED: ' + check.problems.join('; ')}`)
+}
+
 export async function runCrashSafety(options: CrashOptions): Promise<CrashSummary> {
   const hostCount = options.hosts ?? 4
   const packages = options.packages ?? 2000
@@ -130,16 +188,26 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
   const dbFile = join(dataDir, 'patchmon.db')
   const results: RoundResult[] = []
   const hosts: HostState[] = []
+  const ledger = await DeliveryLedger.start()
+  const everOpen = new Set<string>()
+  let last: OpenAtKill | undefined
   let seq = 0
   const nextSeq = () => ++seq
   try {
     for (let round = 1; round <= options.rounds; round++) {
+      // Re-queued deliveries go out as soon as the server starts, so the receiver is set first.
+      ledger.answer(last?.receiverStillFailing ? 'failing' : 'recovered')
       const server = await startServerProcess(dataDir)
       try {
         if (hosts.length === 0) {
           const token = await adminToken(server.baseUrl)
-          for (let i = 0; i < hostCount; i++) hosts.push({ ...(await createHostOverHttp(server.baseUrl, token, `crash-host-${i + 1}`)), lastAcked: 0, ackedTotal: 0 })
+          for (let i = 0; i < hostCount; i++) hosts.push({ ...(await createHostOverHttp(server.baseUrl, token, `crash-host-${i + 1}`)), lastAcked: 0, ackedTotal: 0, reportsSent: 0 })
+          await ledger.subscribe(server.baseUrl, token)
         }
+        if (last) await checkDeliveriesAfterRestart(ledger, dbFile, last, log)
+        const mode = RECEIVER_MODES[(round - 1) % RECEIVER_MODES.length] as ReceiverMode
+        const slowMs = 250 + ((round * 617) % 2000)
+        ledger.answer(mode === 'slow' ? { slowMs } : 'failing')
         const inFlight = new Set<number>()
         const killAfterMs = Math.floor(random() * maxKillDelayMs)
         // Odd rounds count the delay from the first report sent (kills during start-up work and the
@@ -154,12 +222,22 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
         await server.kill()
         const acknowledged = (await Promise.all(senders)).reduce((a, b) => a + b, 0)
         const problems = checkDatabase(dbFile, hosts, packages)
-        results.push({ round, killAfterMs, acknowledged, inFlightAtKill, problems })
-        log(`round ${round}: SIGKILL ${killAfterMs} ms after the first report ${fromFirstAck ? 'acknowledged' : 'sent'} with ${inFlightAtKill} report(s) in flight, ${acknowledged} acknowledged this round -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`)
+        const snapshot = ledger.snapshot(dbFile)
+        problems.push(...snapshot.problems)
+        for (const id of snapshot.open.keys()) everOpen.add(id)
+        const deliveries: RoundDeliveries = { mode, recorded: snapshot.newRows, pendingAtKill: snapshot.pending, sendingAtKill: snapshot.sending }
+        const result: RoundResult = { round, killAfterMs, acknowledged, inFlightAtKill, deliveries, problems }
+        results.push(result)
+        // The last round's receiver recovers for the final start, which must deliver everything.
+        last = { result, snapshot, receiverStillFailing: mode === 'failing-after-restart' && round < options.rounds }
+        const receiver = mode === 'slow' ? `slow receiver (${slowMs} ms)` : 'failing receiver (503)'
+        log(`round ${round}: SIGKILL ${killAfterMs} ms after the first report ${fromFirstAck ? 'acknowledged' : 'sent'} with ${inFlightAtKill} report(s) in flight, ${acknowledged} acknowledged this round; ` +
+          `${snapshot.newRows} deliveries recorded, at the kill ${snapshot.pending} pending + ${snapshot.sending} sending, ${receiver} -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`)
       } finally {
         await server.kill()
       }
     }
+    const final = last ? await finalDeliveryCheck(ledger, dataDir, dbFile, last, log) : undefined
     const serverErrors = readFileSync(join(dataDir, 'server.log'), 'utf8').split('\n').filter((line) => BAD_LOG_LINE.test(line))
     const failedRounds = results.filter((r) => r.problems.length > 0).length
     return {
@@ -167,17 +245,47 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
       failedRounds,
       acknowledged: results.reduce((a, r) => a + r.acknowledged, 0),
       inFlightKills: results.filter((r) => r.inFlightAtKill > 0).length,
-      serverErrors
+      serverErrors,
+      deliveries: {
+        recorded: final?.total ?? 0,
+        openAtKill: everOpen.size,
+        killsWhileSending: results.filter((r) => r.deliveries.sendingAtKill > 0).length,
+        deliveredAfterRestart: [...everOpen].filter((id) => final?.sentIds.has(id)).length,
+        retryScheduled: results.reduce((a, r) => a + (r.deliveries.afterRestart?.retryScheduled ?? 0), 0),
+        received: ledger.received.total,
+        accepted: ledger.received.accepted,
+        duplicates: ledger.duplicates
+      }
     }
   } finally {
+    await ledger.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
 
+/** One more start after the last round, with the receiver answering: every open delivery must go out, and nothing stay open. */
+async function finalDeliveryCheck(ledger: DeliveryLedger, dataDir: string, dbFile: string, last: OpenAtKill, log: (line: string) => void): Promise<KillSnapshot> {
+  ledger.answer('recovered')
+  const server = await startServerProcess(dataDir)
+  try {
+    await checkDeliveriesAfterRestart(ledger, dbFile, last, log)
+  } finally {
+    await server.kill()
+  }
+  const final = ledger.snapshot(dbFile)
+  last.result.problems.push(...final.problems)
+  if (final.open.size > 0) last.result.problems.push(`${final.open.size} deliveries still pending or sending after the final start`)
+  return final
+}
+
 export function summaryLine(summary: CrashSummary, hosts: number, packages: number): string {
   const ok = summary.rounds.length - summary.failedRounds
+  const d = summary.deliveries
   return `crash-safety: ${ok}/${summary.rounds.length} rounds ok (${hosts} hosts x ${packages} packages; ${summary.acknowledged} reports acknowledged, all present; ` +
-    `${summary.inFlightKills} kills landed with reports in flight; ${summary.serverErrors.length} SQLITE_BUSY/error log lines)`
+    `${summary.inFlightKills} kills landed with reports in flight; ${summary.serverErrors.length} SQLITE_BUSY/error log lines); ` +
+    `deliveries: ${d.recorded} recorded before a kill, ${d.openAtKill} pending or sending at a kill (${d.killsWhileSending} kills landed with deliveries sending), ` +
+    `${d.deliveredAfterRestart}/${d.openAtKill} delivered after restart, ${d.retryScheduled} re-attempted and kept pending while the receiver still failed, ` +
+    `receiver got ${d.received} requests (${d.received - d.accepted} answered 503) and accepted ${d.accepted}, of which ${d.duplicates} duplicates (at-least-once)`
 }
 
 function argValue(name: string, fallback: number): number {

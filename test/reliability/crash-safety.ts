@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { agentReport, debianPackages } from '../helpers/agent-fixtures.js'
-import { DeliveryLedger, type KillSnapshot, type ReceiverMode } from './delivery-ledger.js'
+import { DeliveryLedger, eventsWithoutRow, type KillSnapshot, type ReceiverMode } from './delivery-ledger.js'
 import { adminToken, createHostOverHttp, startServerProcess, type HostCredentials } from './server-process.js'
 
 export interface CrashOptions {
@@ -48,6 +48,8 @@ export interface RoundDeliveries {
   recorded: number
   pendingAtKill: number
   sendingAtKill: number
+  /** Lower bound, all rounds so far: acknowledged reports whose event has no delivery row. */
+  eventsWithoutRow: number
   /** Filled in by the next start: rows open at the kill, and how many of them it delivered or retried. */
   afterRestart?: { open: number; delivered: number; retryScheduled: number; waitedMs: number }
 }
@@ -73,6 +75,8 @@ export interface DeliverySummary {
   deliveredAfterRestart: number
   /** Restarts where the receiver kept failing: rows attempted again and pending with a next attempt. */
   retryScheduled: number
+  /** Lower bound: acknowledged reports whose security event never got a delivery row (see eventsWithoutRow). */
+  eventsWithoutRow: number
   /** Requests the receiver got (503s included), those it accepted, and how many accepted ones repeated a body it already had. */
   received: number
   accepted: number
@@ -83,7 +87,7 @@ const TAG = /~seq(\d+)$/
 /** Upper bound of reports one host sends in one round (the kill normally comes much earlier). */
 const MAX_REPORTS_PER_ROUND = 500
 /** The receiver's behaviour round by round; a round right after a restart with the receiver still failing is never a failing one, so no delivery runs out of attempts. */
-const RECEIVER_MODES: ReceiverMode[] = ['failing-then-recovered', 'slow', 'failing-after-restart', 'slow']
+const RECEIVER_MODES: ReceiverMode[] = ['failing-then-recovered', 'failing-after-restart', 'slow', 'slow']
 /** Longest wait for the deliveries open at a kill to be delivered (or retried) after the restart. */
 const DELIVERY_WAIT_MS = 60_000
 
@@ -91,6 +95,8 @@ interface HostState extends HostCredentials {
   lastAcked: number
   ackedTotal: number
   reportsSent: number
+  /** Acknowledged reports that raised the host's security count, so fired an event. */
+  expectedEvents: number
 }
 
 /** Sends reports for one host until the server goes away; returns how many were acknowledged. */
@@ -112,6 +118,8 @@ async function reportUntilKilled(baseUrl: string, host: HostState, packages: num
       if (res.status !== 200) throw new Error(`report answered ${res.status}: ${text.slice(0, 200)}`)
       host.lastAcked = seq
       host.ackedTotal++
+      // The report before this one (same round, so acknowledged) had no security updates.
+      if (withSecurity && i > 0) host.expectedEvents++
       acked++
     } catch (err) {
       // The server is gone (connection refused or reset): this report was not acknowledged.
@@ -201,7 +209,7 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
       try {
         if (hosts.length === 0) {
           const token = await adminToken(server.baseUrl)
-          for (let i = 0; i < hostCount; i++) hosts.push({ ...(await createHostOverHttp(server.baseUrl, token, `crash-host-${i + 1}`)), lastAcked: 0, ackedTotal: 0, reportsSent: 0 })
+          for (let i = 0; i < hostCount; i++) hosts.push({ ...(await createHostOverHttp(server.baseUrl, token, `crash-host-${i + 1}`)), lastAcked: 0, ackedTotal: 0, reportsSent: 0, expectedEvents: 0 })
           await ledger.subscribe(server.baseUrl, token)
         }
         if (last) await checkDeliveriesAfterRestart(ledger, dbFile, last, log)
@@ -225,14 +233,14 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
         const snapshot = ledger.snapshot(dbFile)
         problems.push(...snapshot.problems)
         for (const id of snapshot.open.keys()) everOpen.add(id)
-        const deliveries: RoundDeliveries = { mode, recorded: snapshot.newRows, pendingAtKill: snapshot.pending, sendingAtKill: snapshot.sending }
+        const deliveries: RoundDeliveries = { mode, recorded: snapshot.newRows, pendingAtKill: snapshot.pending, sendingAtKill: snapshot.sending, eventsWithoutRow: eventsWithoutRow(dbFile, hosts) }
         const result: RoundResult = { round, killAfterMs, acknowledged, inFlightAtKill, deliveries, problems }
         results.push(result)
         // The last round's receiver recovers for the final start, which must deliver everything.
         last = { result, snapshot, receiverStillFailing: mode === 'failing-after-restart' && round < options.rounds }
         const receiver = mode === 'slow' ? `slow receiver (${slowMs} ms)` : 'failing receiver (503)'
         log(`round ${round}: SIGKILL ${killAfterMs} ms after the first report ${fromFirstAck ? 'acknowledged' : 'sent'} with ${inFlightAtKill} report(s) in flight, ${acknowledged} acknowledged this round; ` +
-          `${snapshot.newRows} deliveries recorded, at the kill ${snapshot.pending} pending + ${snapshot.sending} sending, ${receiver} -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`)
+          `${snapshot.newRows} deliveries recorded, at the kill ${snapshot.pending} pending + ${snapshot.sending} sending, ${deliveries.eventsWithoutRow} acknowledged events without a row so far, ${receiver} -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`)
       } finally {
         await server.kill()
       }
@@ -252,6 +260,7 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
         killsWhileSending: results.filter((r) => r.deliveries.sendingAtKill > 0).length,
         deliveredAfterRestart: [...everOpen].filter((id) => final?.sentIds.has(id)).length,
         retryScheduled: results.reduce((a, r) => a + (r.deliveries.afterRestart?.retryScheduled ?? 0), 0),
+        eventsWithoutRow: results.at(-1)?.deliveries.eventsWithoutRow ?? 0,
         received: ledger.received.total,
         accepted: ledger.received.accepted,
         duplicates: ledger.duplicates
@@ -283,7 +292,7 @@ export function summaryLine(summary: CrashSummary, hosts: number, packages: numb
   const d = summary.deliveries
   return `crash-safety: ${ok}/${summary.rounds.length} rounds ok (${hosts} hosts x ${packages} packages; ${summary.acknowledged} reports acknowledged, all present; ` +
     `${summary.inFlightKills} kills landed with reports in flight; ${summary.serverErrors.length} SQLITE_BUSY/error log lines); ` +
-    `deliveries: ${d.recorded} recorded before a kill, ${d.openAtKill} pending or sending at a kill (${d.killsWhileSending} kills landed with deliveries sending), ` +
+    `deliveries: ${d.recorded} recorded before a kill (at least ${d.eventsWithoutRow} events of acknowledged reports never got one), ${d.openAtKill} pending or sending at a kill (${d.killsWhileSending} kills landed with deliveries sending), ` +
     `${d.deliveredAfterRestart}/${d.openAtKill} delivered after restart, ${d.retryScheduled} re-attempted and kept pending while the receiver still failed, ` +
     `receiver got ${d.received} requests (${d.received - d.accepted} answered 503) and accepted ${d.accepted}, of which ${d.duplicates} duplicates (at-least-once)`
 }

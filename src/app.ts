@@ -12,6 +12,7 @@ import openapi from './http/openapi.js'
 import metrics from './metrics/metrics-plugin.js'
 import { registerErrorHandler } from './http/error-handler.js'
 import { createValidatorCompiler } from './http/validator-compiler.js'
+import { LazyCompiles, lazySerializerBuilder } from './http/lazy-compile.js'
 import { registerJsonParser } from './http/json-body.js'
 import { loggerOptions } from './http/logging.js'
 import { healthRoutes } from './http/health-routes.js'
@@ -46,6 +47,7 @@ function trustHops(hops: number) {
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { config, store } = opts
+  const schemaCompiles = new LazyCompiles()
   const app = Fastify({
     logger: loggerOptions(config.logLevel, opts.logStream),
     // A hop count becomes proxy-addr's "trust the first N hops" function (the typings omit numbers).
@@ -53,12 +55,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     bodyLimit: config.jsonBodyLimit,
     // Agents join URLs by concatenation (`//api/v1/...`), Ansible's documented URL ends in `/`.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
-    requestIdHeader: false
+    requestIdHeader: false,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerBuilder(schemaCompiles) } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // Validation (src/http/validator-compiler.ts): query strings and params are coerced to their
   // declared types, bodies never are; unknown fields are dropped where a schema says so.
-  app.setValidatorCompiler(createValidatorCompiler())
+  // Both validators and serializers compile on first use (src/http/lazy-compile.ts).
+  app.setValidatorCompiler(createValidatorCompiler(schemaCompiles))
+  app.decorate('schemaCompiles', schemaCompiles)
   registerErrorHandler(app)
   registerJsonParser(app)
   await ensureBuiltinRoles(store.db)

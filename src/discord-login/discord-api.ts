@@ -2,7 +2,8 @@
 // the profile of the signed-in Discord user. The API base comes from config.discordApiUrl so
 // tests can stand a local fake in for discord.com.
 import { createHash, randomBytes } from 'node:crypto'
-import { fetch } from 'undici'
+import type { fetch } from 'undici'
+import { loadUndici } from '../http/load-undici.js'
 import { USER_AGENT } from '../version.js'
 
 const TIMEOUT_MS = 10_000
@@ -67,6 +68,7 @@ async function readJson(res: Awaited<ReturnType<typeof fetch>>, what: string): P
 async function call(url: string, init: Parameters<typeof fetch>[1], what: string): Promise<Record<string, unknown>> {
   let res: Awaited<ReturnType<typeof fetch>>
   try {
+    const { fetch } = await loadUndici()
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) })
   } catch (err) {
     throw new DiscordApiError(`${what} unreachable (${(err as Error).name})`)

@@ -3,9 +3,11 @@
 //    fields dropped where a schema says additionalProperties:false (agents are forward-compatible).
 //  - query strings and params: always text on the wire, so `?limit=20&updates_only=true` are
 //    coerced to the declared integer/boolean types.
+// Each schema is compiled on its route's first request (src/http/lazy-compile.ts), not at start.
 import Ajv, { type ErrorObject, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
+import type { LazyCompiles } from './lazy-compile.js'
 
 const COMMON_OPTIONS: Options = {
   removeAdditional: true,
@@ -51,17 +53,21 @@ interface CheckedValidator {
   errors?: ErrorObject[] | null
 }
 
-export function createValidatorCompiler(): FastifySchemaCompiler<FastifySchema> {
-  const bodies = ajvWith({ coerceTypes: false })
-  const urls = ajvWith({ coerceTypes: 'array' })
+export function createValidatorCompiler(lazy: LazyCompiles): FastifySchemaCompiler<FastifySchema> {
+  // Made on first use: building an Ajv instance compiles its meta-schema (about 100 ms).
+  let bodies: Ajv | undefined
+  let urls: Ajv | undefined
   return ({ schema, httpPart }) => {
-    const ajv = httpPart === 'querystring' || httpPart === 'params' ? urls : bodies
-    const validate = ajv.compile(schema as object)
+    const compile = () => {
+      if (httpPart === 'querystring' || httpPart === 'params') return (urls ??= ajvWith({ coerceTypes: 'array' })).compile(schema as object)
+      return (bodies ??= ajvWith({ coerceTypes: false })).compile(schema as object)
+    }
+    const validate = lazy.wrap(compile)
     // Ajv counts Infinity as an integer (Infinity % 1 is NaN, which it does not reject); SQLite
     // then refuses it deep inside a query. Reject it here with the schema's error shape.
     const checked: CheckedValidator = (data) => {
-      if (!validate(data)) {
-        checked.errors = validate.errors ?? null
+      if (!validate.run(data)) {
+        checked.errors = validate.current().errors ?? null
         return false
       }
       const bad = nonFiniteNumberPath(data)

@@ -1,7 +1,6 @@
 // The gethomepage services.yml entry the dashboard's "Copy Config" button hands out. Facts
 // (integration-api §5.3): the customapi widget polls every 10 s by default — we ask for 60 s — and
 // its block view silently drops mappings after the fourth, so longer lists switch to `display: list`.
-import { stringify } from 'yaml'
 
 /** Labels the spec uses for each numeric field of /api/v1/gethomepage/stats. */
 export const HOMEPAGE_FIELD_LABELS: Record<string, string> = {
@@ -32,7 +31,7 @@ export interface HomepageWidgetInput {
   fields?: readonly string[]
 }
 
-export function homepageWidgetYaml(input: HomepageWidgetInput): string {
+export async function homepageWidgetYaml(input: HomepageWidgetInput): Promise<string> {
   const base = input.serverUrl.replace(/\/+$/, '')
   const fields = input.fields && input.fields.length > 0 ? input.fields : DEFAULT_HOMEPAGE_FIELDS
   const widget: Record<string, unknown> = {
@@ -51,6 +50,8 @@ export function homepageWidgetYaml(input: HomepageWidgetInput): string {
       widget
     }
   }
+  // Loaded on first use: most installations never ask for the snippet.
+  const { stringify } = await import('yaml')
   return stringify([service], { indent: 2 })
 }
 

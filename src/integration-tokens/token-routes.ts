@@ -127,7 +127,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       warning: CREATED_WARNING
     }
     if (integrationType === 'gethomepage') {
-      response.gethomepage_config = homepageWidgetYaml({ serverUrl: await effectiveServerUrl(app, request), basicCredentials: basicCredentials(row.token_key, secret) })
+      response.gethomepage_config = await homepageWidgetYaml({ serverUrl: await effectiveServerUrl(app, request), basicCredentials: basicCredentials(row.token_key, secret) })
     }
     return reply.code(201).send(response)
   })
@@ -235,7 +235,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!matches) throw badRequest('Token secret does not match this token')
       credentials = basicCredentials(row.token_key, secret)
     }
-    const config = homepageWidgetYaml({ serverUrl: await effectiveServerUrl(app, request), ...(credentials ? { basicCredentials: credentials } : {}), ...(fields ? { fields } : {}) })
+    const config = await homepageWidgetYaml({ serverUrl: await effectiveServerUrl(app, request), ...(credentials ? { basicCredentials: credentials } : {}), ...(fields ? { fields } : {}) })
     return { config, credentials_included: credentials !== undefined }
   })
 }

@@ -1,7 +1,8 @@
 // Every outbound notification request goes through one undici dispatcher that honours
 // HTTPS_PROXY / HTTP_PROXY / NO_PROXY (appliances often sit behind a proxy), with a timeout and
 // our User-Agent. Tests set HTTP_PROXY to a local recording proxy, or pass their own dispatcher.
-import { EnvHttpProxyAgent, fetch, type Dispatcher, type FormData } from 'undici'
+import type { Dispatcher, FormData } from 'undici'
+import { loadUndici } from '../http/load-undici.js'
 import { USER_AGENT } from '../version.js'
 
 export interface OutboundRequest {
@@ -17,16 +18,18 @@ export interface OutboundResponse {
 }
 
 export class OutboundHttp {
-  readonly dispatcher: Dispatcher
+  private dispatcher: Dispatcher | undefined
 
   constructor(
     public timeoutMs: number,
     dispatcher?: Dispatcher
   ) {
-    this.dispatcher = dispatcher ?? new EnvHttpProxyAgent({ connectTimeout: 10_000 })
+    this.dispatcher = dispatcher
   }
 
   async post(request: OutboundRequest): Promise<OutboundResponse> {
+    const { EnvHttpProxyAgent, fetch } = await loadUndici()
+    this.dispatcher ??= new EnvHttpProxyAgent({ connectTimeout: 10_000 })
     const res = await fetch(request.url, {
       method: 'POST',
       headers: { 'user-agent': USER_AGENT, ...request.headers },
@@ -42,6 +45,6 @@ export class OutboundHttp {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close()
+    await this.dispatcher?.close()
   }
 }

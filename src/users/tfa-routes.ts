@@ -3,7 +3,6 @@
 // bcrypt-hashed and shown only when generated.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
-import QRCode from 'qrcode'
 import { badRequest, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
@@ -43,6 +42,7 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // TFA guards the password login; an account without a password has nothing to guard.
       if (row.password_hash === null) throw badRequest(TFA_MESSAGES.needsPassword)
       const secret = newTotpSecret()
+      const { default: QRCode } = await import('qrcode') // loaded on first use
       const qrCode = await QRCode.toDataURL(totpUri(secret, row.username))
       await app.store.db
         .updateTable('users')

@@ -1,7 +1,7 @@
 // Discord incoming webhooks: one embed per notice, colour by severity, limits respected by
 // truncation (title 256, description 4096, 25 fields, name 256, value 1024, 6000 in total),
 // mentions disabled, CSV reports uploaded as a file (multipart payload_json + files[0]).
-import { FormData } from 'undici'
+import { loadUndici } from '../../http/load-undici.js'
 import type { Notice, NoticeField } from '../notice.js'
 import { htmlToText } from '../../reports/html-text.js'
 import { postOrThrow, truncate } from './delivery-http.js'
@@ -65,6 +65,7 @@ export const discordProvider: Provider<WebhookConfig> = {
     // A 404 means the webhook was deleted in Discord: retrying cannot help.
     const options = { finalStatuses: [401, 403, 404] }
     if (notice.kind === 'report' && notice.csv) {
+      const { FormData } = await loadUndici()
       const form = new FormData()
       form.append('payload_json', JSON.stringify(body))
       form.append('files[0]', new Blob([notice.csv.content], { type: 'text/csv' }), notice.csv.filename)

@@ -1,7 +1,6 @@
 // SMTP e-mail through nodemailer: alerts as text, reports as HTML with the CSV attached.
 // tls_mode: starttls (upgrade required), tls (implicit TLS, port 465), none (plain), auto
 // (upgrade when offered). SMTP reply codes 4xx are retried, 5xx are final.
-import nodemailer from 'nodemailer'
 import { badRequest } from '../../http/errors.js'
 import type { Notice } from '../notice.js'
 import { noticeTitle } from '../notice.js'
@@ -58,6 +57,7 @@ export const emailProvider: Provider<EmailConfig> = {
   },
   describe: (c) => ({ host: c.host, port: c.port, username: c.username ?? null, has_password: Boolean(c.password), from: c.from, from_name: c.from_name ?? null, to: c.to, tls_mode: c.tls_mode }),
   async send(config, notice, ctx) {
+    const { default: nodemailer } = await import('nodemailer') // loaded on first use
     const transport = nodemailer.createTransport({
       host: config.host,
       port: config.port,

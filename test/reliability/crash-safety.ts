@@ -133,13 +133,15 @@ async function reportUntilKilled(baseUrl: string, host: HostState, packages: num
   return acked
 }
 
-/** Resolves once any host's acknowledged count grows (bounded by the server's exit). */
-async function waitForFirstAck(hosts: HostState[], exited: Promise<string>): Promise<void> {
-  const before = hosts.reduce((a, h) => a + h.ackedTotal, 0)
+/** Resolves once any host's acknowledged count and the receiver's request count grow (bounded by the server's exit and 60 s). */
+async function waitForFirstAckAndDelivery(hosts: HostState[], ledger: DeliveryLedger, exited: Promise<string>): Promise<void> {
+  const acked = () => hosts.reduce((a, h) => a + h.ackedTotal, 0)
+  const ackedBefore = acked()
+  const receivedBefore = ledger.requestCount
   let gone = false
   void exited.then(() => { gone = true })
   for (let i = 0; i < 6000 && !gone; i++) {
-    if (hosts.reduce((a, h) => a + h.ackedTotal, 0) > before) return
+    if (acked() > ackedBefore && ledger.requestCount > receivedBefore) return
     await new Promise((r) => setTimeout(r, 10))
   }
 }
@@ -222,10 +224,10 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
         const inFlight = new Set<number>()
         const killAfterMs = Math.floor(random() * maxKillDelayMs)
         // Odd rounds count the delay from the first report sent (kills during start-up work and the
-        // first, cold reports); even rounds from the first acknowledgement, so every other round
-        // also has acknowledged reports to look for.
+        // first, cold reports); even rounds from the first acknowledgement and the first delivery
+        // attempt, so every other round also has acknowledged reports and deliveries to look for.
         const fromFirstAck = round % 2 === 0
-        const firstAck = waitForFirstAck(hosts, server.exited)
+        const firstAck = waitForFirstAckAndDelivery(hosts, ledger, server.exited)
         const senders = hosts.map((host) => reportUntilKilled(server.baseUrl, host, packages, nextSeq, inFlight))
         if (fromFirstAck) await firstAck
         await new Promise((r) => setTimeout(r, killAfterMs))
@@ -242,7 +244,7 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
         // The last round's receiver recovers for the final start, which must deliver everything.
         last = { result, snapshot, receiverStillFailing: mode === 'failing-after-restart' && round < options.rounds }
         const receiver = mode === 'slow' ? `slow receiver (${slowMs} ms)` : 'failing receiver (503)'
-        log(`round ${round}: SIGKILL ${killAfterMs} ms after the first report ${fromFirstAck ? 'acknowledged' : 'sent'} with ${inFlightAtKill} report(s) in flight, ${acknowledged} acknowledged this round; ` +
+        log(`round ${round}: SIGKILL ${killAfterMs} ms after the first report ${fromFirstAck ? 'acknowledged and first delivery attempt' : 'sent'} with ${inFlightAtKill} report(s) in flight, ${acknowledged} acknowledged this round; ` +
           `${snapshot.newRows} deliveries recorded, at the kill ${snapshot.pending} pending + ${snapshot.sending} sending, ${deliveries.eventsWithoutRow} acknowledged events without a row so far, ${receiver} -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`)
       } finally {
         await server.kill()

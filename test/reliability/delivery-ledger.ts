@@ -114,6 +114,11 @@ export class DeliveryLedger {
     return extra
   }
 
+  /** Requests the receiver got so far. */
+  get requestCount(): number {
+    return this.receiver.requests.length
+  }
+
   /** Requests the receiver got, in total, and those it accepted. */
   get received(): { total: number; accepted: number } {
     return { total: this.receiver.requests.length, accepted: this.receiver.requests.filter((r) => r.replyStatus !== undefined && r.replyStatus >= 200 && r.replyStatus < 300).length }

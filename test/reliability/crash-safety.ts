@@ -17,11 +17,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import { REPORTS_KEPT_PER_HOST } from '../../src/hosts/report-retention.js'
-import { agentReport, debianPackages } from '../helpers/agent-fixtures.js'
+import { checkDatabase, reportUntilKilled, type HostState } from './crash-reports.js'
 import { DeliveryLedger, eventsWithoutRow, type KillSnapshot, type ReceiverMode } from './delivery-ledger.js'
-import { adminToken, createHostOverHttp, startServerProcess, type HostCredentials } from './server-process.js'
+import { adminToken, createHostOverHttp, startServerProcess } from './server-process.js'
 
 export interface CrashOptions {
   rounds: number
@@ -84,54 +82,10 @@ export interface DeliverySummary {
   duplicates: number
 }
 
-const TAG = /~seq(\d+)$/
-/** Upper bound of reports one host sends in one round (the kill normally comes much earlier). */
-const MAX_REPORTS_PER_ROUND = 500
 /** The receiver's behaviour round by round; a round right after a restart with the receiver still failing is never a failing one, so no delivery runs out of attempts. */
 const RECEIVER_MODES: ReceiverMode[] = ['failing-then-recovered', 'failing-after-restart', 'slow', 'slow']
 /** Longest wait for the deliveries open at a kill to be delivered (or retried) after the restart. */
 const DELIVERY_WAIT_MS = 60_000
-
-interface HostState extends HostCredentials {
-  lastAcked: number
-  ackedTotal: number
-  reportsSent: number
-  /** Acknowledged reports that raised the host's security count, so fired an event. */
-  expectedEvents: number
-}
-
-/** Sends reports for one host until the server goes away; returns how many were acknowledged. */
-async function reportUntilKilled(baseUrl: string, host: HostState, packages: number, nextSeq: () => number, inFlight: Set<number>): Promise<number> {
-  let acked = 0
-  for (let i = 0; i < MAX_REPORTS_PER_ROUND; i++) {
-    const seq = nextSeq()
-    // Every other report has no pending updates, so the next one raises the security count again.
-    const withSecurity = host.reportsSent++ % 2 === 0
-    const body = JSON.stringify(agentReport(debianPackages(packages, { versionSalt: `~seq${seq}`, ...(withSecurity ? {} : { updates: 0 }) })))
-    inFlight.add(seq)
-    try {
-      const res = await fetch(`${baseUrl}/api/v1/hosts/update`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-id': host.apiId, 'x-api-key': host.apiKey },
-        body
-      })
-      const text = await res.text()
-      if (res.status !== 200) throw new Error(`report answered ${res.status}: ${text.slice(0, 200)}`)
-      host.lastAcked = seq
-      host.ackedTotal++
-      // The report before this one (same round, so acknowledged) had no security updates.
-      if (withSecurity && i > 0) host.expectedEvents++
-      acked++
-    } catch (err) {
-      // The server is gone (connection refused or reset): this report was not acknowledged.
-      if (err instanceof TypeError) return acked
-      throw err
-    } finally {
-      inFlight.delete(seq)
-    }
-  }
-  return acked
-}
 
 /** Resolves once any host's acknowledged count and the receiver's request count grow (bounded by the server's exit and 60 s). */
 async function waitForFirstAckAndDelivery(hosts: HostState[], ledger: DeliveryLedger, exited: Promise<string>): Promise<void> {
@@ -144,34 +98,6 @@ async function waitForFirstAckAndDelivery(hosts: HostState[], ledger: DeliveryLe
     if (acked() > ackedBefore && ledger.requestCount > receivedBefore) return
     await new Promise((r) => setTimeout(r, 10))
   }
-}
-
-/** The checks of one round, on the database file of a stopped server. */
-export function checkDatabase(file: string, hosts: HostState[], packages: number): string[] {
-  const problems: string[] = []
-  const db = new Database(file)
-  try {
-    const integrity = db.pragma('integrity_check', { simple: true })
-    if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`)
-    const versions = db.prepare('select current_version from host_packages where host_id = ?').pluck()
-    const history = db.prepare("select count(*) from report_history where host_id = ? and status = 'success'").pluck()
-    for (const host of hosts) {
-      const rows = versions.all(host.id) as string[]
-      const tags = new Set(rows.map((v) => TAG.exec(v)?.[1] ?? 'untagged'))
-      if (rows.length === 0 && host.ackedTotal === 0) continue
-      if (rows.length !== packages) problems.push(`host ${host.apiId}: ${rows.length} packages stored, expected ${packages}`)
-      if (tags.size !== 1) problems.push(`host ${host.apiId}: package set mixes reports ${[...tags].slice(0, 5).join(', ')}`)
-      const stored = Number([...tags][0])
-      if (tags.size === 1 && !(stored >= host.lastAcked)) problems.push(`host ${host.apiId}: stored report ${stored} is older than acknowledged ${host.lastAcked}`)
-      const historyRows = history.get(host.id) as number
-      // The server keeps the newest REPORTS_KEPT_PER_HOST reports of a host; a long run acknowledges more.
-      const historyExpected = Math.min(host.ackedTotal, REPORTS_KEPT_PER_HOST)
-      if (historyRows < historyExpected) problems.push(`host ${host.apiId}: ${historyRows} report_history rows, ${host.ackedTotal} reports acknowledged (${historyExpected} expected kept)`)
-    }
-  } finally {
-    db.close()
-  }
-  return problems
 }
 
 const BAD_LOG_LINE = /SQLITE_BUSY|database is locked|"level":(50|60)/

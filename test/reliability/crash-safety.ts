@@ -7,13 +7,19 @@
 // two reports, or cut short, is visible. With the server down, the database is opened directly
 // and must show: integrity_check ok; each host's package set is exactly one complete report; no
 // report acknowledged with 200 is missing (stored sequence >= last acknowledged one, and
-// report_history holds at least as many rows as acknowledgements).
+// report_history holds at least as many rows as acknowledgements, up to the number kept per host).
+//
+// Pending notification deliveries ride along (see delivery-ledger.ts): every other report of a
+// host carries security updates, so the host's count rises and `security_updates_available` fires,
+// routed to a webhook receiver in this process that is slow or failing when the kill lands. The
+// next start must deliver (or, receiver still failing, retry) every delivery open at the kill; one
+// more start after the last round delivers what is left.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import { agentReport, debianPackages } from '../helpers/agent-fixtures.js'
-import { adminToken, createHostOverHttp, startServerProcess, type HostCredentials } from './server-process.js'
+import { checkDatabase, reportUntilKilled, type HostState } from './crash-reports.js'
+import { DeliveryLedger, eventsWithoutRow, type KillSnapshot, type ReceiverMode } from './delivery-ledger.js'
+import { adminToken, createHostOverHttp, startServerProcess } from './server-process.js'
 
 export interface CrashOptions {
   rounds: number
@@ -31,7 +37,20 @@ export interface RoundResult {
   killAfterMs: number
   acknowledged: number
   inFlightAtKill: number
+  deliveries: RoundDeliveries
   problems: string[]
+}
+
+export interface RoundDeliveries {
+  mode: ReceiverMode
+  /** Delivery rows committed before this round's kill that were not there before. */
+  recorded: number
+  pendingAtKill: number
+  sendingAtKill: number
+  /** Lower bound, all rounds so far: acknowledged reports whose event has no delivery row. */
+  eventsWithoutRow: number
+  /** Filled in by the next start: rows open at the kill, and how many of them it delivered or retried. */
+  afterRestart?: { open: number; delivered: number; retryScheduled: number; waitedMs: number }
 }
 
 export interface CrashSummary {
@@ -41,84 +60,62 @@ export interface CrashSummary {
   inFlightKills: number
   /** Log lines of the server that mention SQLITE_BUSY or an unhandled error. */
   serverErrors: string[]
+  deliveries: DeliverySummary
 }
 
-const TAG = /~seq(\d+)$/
-/** Upper bound of reports one host sends in one round (the kill normally comes much earlier). */
-const MAX_REPORTS_PER_ROUND = 500
-
-interface HostState extends HostCredentials {
-  lastAcked: number
-  ackedTotal: number
+export interface DeliverySummary {
+  /** Delivery rows committed before a kill, all rounds. */
+  recorded: number
+  /** Distinct rows pending or sending at some kill. */
+  openAtKill: number
+  /** Kills that landed with deliveries in `sending`. */
+  killsWhileSending: number
+  /** Of the rows open at a kill, those sent and received by the end of the run. */
+  deliveredAfterRestart: number
+  /** Restarts where the receiver kept failing: rows attempted again and pending with a next attempt. */
+  retryScheduled: number
+  /** Lower bound: acknowledged reports whose security event never got a delivery row (see eventsWithoutRow). */
+  eventsWithoutRow: number
+  /** Requests the receiver got (503s included), those it accepted, and how many accepted ones repeated a body it already had. */
+  received: number
+  accepted: number
+  duplicates: number
 }
 
-/** Sends reports for one host until the server goes away; returns how many were acknowledged. */
-async function reportUntilKilled(baseUrl: string, host: HostState, packages: number, nextSeq: () => number, inFlight: Set<number>): Promise<number> {
-  let acked = 0
-  for (let i = 0; i < MAX_REPORTS_PER_ROUND; i++) {
-    const seq = nextSeq()
-    const body = JSON.stringify(agentReport(debianPackages(packages, { versionSalt: `~seq${seq}` })))
-    inFlight.add(seq)
-    try {
-      const res = await fetch(`${baseUrl}/api/v1/hosts/update`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-id': host.apiId, 'x-api-key': host.apiKey },
-        body
-      })
-      const text = await res.text()
-      if (res.status !== 200) throw new Error(`report answered ${res.status}: ${text.slice(0, 200)}`)
-      host.lastAcked = seq
-      host.ackedTotal++
-      acked++
-    } catch (err) {
-      // The server is gone (connection refused or reset): this report was not acknowledged.
-      if (err instanceof TypeError) return acked
-      throw err
-    } finally {
-      inFlight.delete(seq)
-    }
-  }
-  return acked
-}
+/** The receiver's behaviour round by round; a round right after a restart with the receiver still failing is never a failing one, so no delivery runs out of attempts. */
+const RECEIVER_MODES: ReceiverMode[] = ['failing-then-recovered', 'failing-after-restart', 'slow', 'slow']
+/** Longest wait for the deliveries open at a kill to be delivered (or retried) after the restart. */
+const DELIVERY_WAIT_MS = 60_000
 
-/** Resolves once any host's acknowledged count grows (bounded by the server's exit). */
-async function waitForFirstAck(hosts: HostState[], exited: Promise<string>): Promise<void> {
-  const before = hosts.reduce((a, h) => a + h.ackedTotal, 0)
+/** Resolves once any host's acknowledged count and the receiver's request count grow (bounded by the server's exit and 60 s). */
+async function waitForFirstAckAndDelivery(hosts: HostState[], ledger: DeliveryLedger, exited: Promise<string>): Promise<void> {
+  const acked = () => hosts.reduce((a, h) => a + h.ackedTotal, 0)
+  const ackedBefore = acked()
+  const receivedBefore = ledger.requestCount
   let gone = false
   void exited.then(() => { gone = true })
   for (let i = 0; i < 6000 && !gone; i++) {
-    if (hosts.reduce((a, h) => a + h.ackedTotal, 0) > before) return
+    if (acked() > ackedBefore && ledger.requestCount > receivedBefore) return
     await new Promise((r) => setTimeout(r, 10))
   }
 }
 
-/** The checks of one round, on the database file of a stopped server. */
-export function checkDatabase(file: string, hosts: HostState[], packages: number): string[] {
-  const problems: string[] = []
-  const db = new Database(file)
-  try {
-    const integrity = db.pragma('integrity_check', { simple: true })
-    if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`)
-    const versions = db.prepare('select current_version from host_packages where host_id = ?').pluck()
-    const history = db.prepare("select count(*) from report_history where host_id = ? and status = 'success'").pluck()
-    for (const host of hosts) {
-      const rows = versions.all(host.id) as string[]
-      const tags = new Set(rows.map((v) => TAG.exec(v)?.[1] ?? 'untagged'))
-      if (rows.length === 0 && host.ackedTotal === 0) continue
-      if (rows.length !== packages) problems.push(`host ${host.apiId}: ${rows.length} packages stored, expected ${packages}`)
-      if (tags.size !== 1) problems.push(`host ${host.apiId}: package set mixes reports ${[...tags].slice(0, 5).join(', ')}`)
-      const stored = Number([...tags][0])
-      if (tags.size === 1 && !(stored >= host.lastAcked)) problems.push(`host ${host.apiId}: stored report ${stored} is older than acknowledged ${host.lastAcked}`)
-      const historyRows = history.get(host.id) as number
-      if (historyRows < host.ackedTotal) problems.push(`host ${host.apiId}: ${historyRows} report_history rows, ${host.ackedTotal} reports acknowledged`)
-    }
-  } finally {
-    db.close()
-  }
-  return problems
+const BAD_LOG_LINE = /SQLITE_BUSY|database is locked|"level":(50|60)/
+
+interface OpenAtKill {
+  result: RoundResult
+  snapshot: KillSnapshot
+  receiverStillFailing: boolean
 }
 
-const BAD_LOG_LINE = /SQLITE_BUSY|database is locked|"level":(50|60)/
+/** After a restart: the deliveries open at the previous kill are delivered, or retried if the receiver still fails. */
+async function checkDeliveriesAfterRestart(ledger: DeliveryLedger, dbFile: string, last: OpenAtKill, log: (line: string) => void): Promise<void> {
+  const check = await ledger.checkAfterRestart(dbFile, last.snapshot.open, last.receiverStillFailing, DELIVERY_WAIT_MS)
+  last.result.problems.push(...check.problems)
+  last.result.deliveries.afterRestart = { open: check.open, delivered: check.delivered, retryScheduled: check.retryScheduled, waitedMs: check.waitedMs }
+  const outcome = last.receiverStillFailing ? `${check.retryScheduled} attempted again and pending with a next attempt (receiver still failing)` : `${check.delivered} delivered`
+  log(`round ${last.result.round} restart: ${check.open} deliveries open at the kill -> ${outcome} in ${check.waitedMs} ms${check.problems.length === 0 ? '' : ' FAILED: ' + check.problems.join('; ')}`)
+}
 
 export async function runCrashSafety(options: CrashOptions): Promise<CrashSummary> {
   const hostCount = options.hosts ?? 4
@@ -130,23 +127,33 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
   const dbFile = join(dataDir, 'patchmon.db')
   const results: RoundResult[] = []
   const hosts: HostState[] = []
+  const ledger = await DeliveryLedger.start()
+  const everOpen = new Set<string>()
+  let last: OpenAtKill | undefined
   let seq = 0
   const nextSeq = () => ++seq
   try {
     for (let round = 1; round <= options.rounds; round++) {
+      // Re-queued deliveries go out as soon as the server starts, so the receiver is set first.
+      ledger.answer(last?.receiverStillFailing ? 'failing' : 'recovered')
       const server = await startServerProcess(dataDir)
       try {
         if (hosts.length === 0) {
           const token = await adminToken(server.baseUrl)
-          for (let i = 0; i < hostCount; i++) hosts.push({ ...(await createHostOverHttp(server.baseUrl, token, `crash-host-${i + 1}`)), lastAcked: 0, ackedTotal: 0 })
+          for (let i = 0; i < hostCount; i++) hosts.push({ ...(await createHostOverHttp(server.baseUrl, token, `crash-host-${i + 1}`)), lastAcked: 0, ackedTotal: 0, reportsSent: 0, expectedEvents: 0 })
+          await ledger.subscribe(server.baseUrl, token)
         }
+        if (last) await checkDeliveriesAfterRestart(ledger, dbFile, last, log)
+        const mode = RECEIVER_MODES[(round - 1) % RECEIVER_MODES.length] as ReceiverMode
+        const slowMs = 250 + ((round * 617) % 2000)
+        ledger.answer(mode === 'slow' ? { slowMs } : 'failing')
         const inFlight = new Set<number>()
         const killAfterMs = Math.floor(random() * maxKillDelayMs)
         // Odd rounds count the delay from the first report sent (kills during start-up work and the
-        // first, cold reports); even rounds from the first acknowledgement, so every other round
-        // also has acknowledged reports to look for.
+        // first, cold reports); even rounds from the first acknowledgement and the first delivery
+        // attempt, so every other round also has acknowledged reports and deliveries to look for.
         const fromFirstAck = round % 2 === 0
-        const firstAck = waitForFirstAck(hosts, server.exited)
+        const firstAck = waitForFirstAckAndDelivery(hosts, ledger, server.exited)
         const senders = hosts.map((host) => reportUntilKilled(server.baseUrl, host, packages, nextSeq, inFlight))
         if (fromFirstAck) await firstAck
         await new Promise((r) => setTimeout(r, killAfterMs))
@@ -154,12 +161,22 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
         await server.kill()
         const acknowledged = (await Promise.all(senders)).reduce((a, b) => a + b, 0)
         const problems = checkDatabase(dbFile, hosts, packages)
-        results.push({ round, killAfterMs, acknowledged, inFlightAtKill, problems })
-        log(`round ${round}: SIGKILL ${killAfterMs} ms after the first report ${fromFirstAck ? 'acknowledged' : 'sent'} with ${inFlightAtKill} report(s) in flight, ${acknowledged} acknowledged this round -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`)
+        const snapshot = ledger.snapshot(dbFile)
+        problems.push(...snapshot.problems)
+        for (const id of snapshot.open.keys()) everOpen.add(id)
+        const deliveries: RoundDeliveries = { mode, recorded: snapshot.newRows, pendingAtKill: snapshot.pending, sendingAtKill: snapshot.sending, eventsWithoutRow: eventsWithoutRow(dbFile, hosts) }
+        const result: RoundResult = { round, killAfterMs, acknowledged, inFlightAtKill, deliveries, problems }
+        results.push(result)
+        // The last round's receiver recovers for the final start, which must deliver everything.
+        last = { result, snapshot, receiverStillFailing: mode === 'failing-after-restart' && round < options.rounds }
+        const receiver = mode === 'slow' ? `slow receiver (${slowMs} ms)` : 'failing receiver (503)'
+        log(`round ${round}: SIGKILL ${killAfterMs} ms after the first report ${fromFirstAck ? 'acknowledged and first delivery attempt' : 'sent'} with ${inFlightAtKill} report(s) in flight, ${acknowledged} acknowledged this round; ` +
+          `${snapshot.newRows} deliveries recorded, at the kill ${snapshot.pending} pending + ${snapshot.sending} sending, ${deliveries.eventsWithoutRow} acknowledged events without a row so far, ${receiver} -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`)
       } finally {
         await server.kill()
       }
     }
+    const final = last ? await finalDeliveryCheck(ledger, dataDir, dbFile, last, log) : undefined
     const serverErrors = readFileSync(join(dataDir, 'server.log'), 'utf8').split('\n').filter((line) => BAD_LOG_LINE.test(line))
     const failedRounds = results.filter((r) => r.problems.length > 0).length
     return {
@@ -167,17 +184,48 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
       failedRounds,
       acknowledged: results.reduce((a, r) => a + r.acknowledged, 0),
       inFlightKills: results.filter((r) => r.inFlightAtKill > 0).length,
-      serverErrors
+      serverErrors,
+      deliveries: {
+        recorded: final?.total ?? 0,
+        openAtKill: everOpen.size,
+        killsWhileSending: results.filter((r) => r.deliveries.sendingAtKill > 0).length,
+        deliveredAfterRestart: [...everOpen].filter((id) => final?.sentIds.has(id)).length,
+        retryScheduled: results.reduce((a, r) => a + (r.deliveries.afterRestart?.retryScheduled ?? 0), 0),
+        eventsWithoutRow: results.at(-1)?.deliveries.eventsWithoutRow ?? 0,
+        received: ledger.received.total,
+        accepted: ledger.received.accepted,
+        duplicates: ledger.duplicates
+      }
     }
   } finally {
+    await ledger.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
 
+/** One more start after the last round, with the receiver answering: every open delivery must go out, and nothing stay open. */
+async function finalDeliveryCheck(ledger: DeliveryLedger, dataDir: string, dbFile: string, last: OpenAtKill, log: (line: string) => void): Promise<KillSnapshot> {
+  ledger.answer('recovered')
+  const server = await startServerProcess(dataDir)
+  try {
+    await checkDeliveriesAfterRestart(ledger, dbFile, last, log)
+  } finally {
+    await server.kill()
+  }
+  const final = ledger.snapshot(dbFile)
+  last.result.problems.push(...final.problems)
+  if (final.open.size > 0) last.result.problems.push(`${final.open.size} deliveries still pending or sending after the final start`)
+  return final
+}
+
 export function summaryLine(summary: CrashSummary, hosts: number, packages: number): string {
   const ok = summary.rounds.length - summary.failedRounds
+  const d = summary.deliveries
   return `crash-safety: ${ok}/${summary.rounds.length} rounds ok (${hosts} hosts x ${packages} packages; ${summary.acknowledged} reports acknowledged, all present; ` +
-    `${summary.inFlightKills} kills landed with reports in flight; ${summary.serverErrors.length} SQLITE_BUSY/error log lines)`
+    `${summary.inFlightKills} kills landed with reports in flight; ${summary.serverErrors.length} SQLITE_BUSY/error log lines); ` +
+    `deliveries: ${d.recorded} recorded before a kill (at least ${d.eventsWithoutRow} events of acknowledged reports never got one), ${d.openAtKill} pending or sending at a kill (${d.killsWhileSending} kills landed with deliveries sending), ` +
+    `${d.deliveredAfterRestart}/${d.openAtKill} delivered after restart, ${d.retryScheduled} re-attempted and kept pending while the receiver still failed, ` +
+    `receiver got ${d.received} requests (${d.received - d.accepted} answered 503) and accepted ${d.accepted}, of which ${d.duplicates} duplicates (at-least-once)`
 }
 
 function argValue(name: string, fallback: number): number {

@@ -19,6 +19,8 @@ export interface RecordedRequest {
   body: string
   json?: unknown
   parts?: RecordedPart[]
+  /** The status it was (or, for a delayed reply, will be) answered with; undefined when left hanging. */
+  replyStatus?: number
 }
 
 export interface ScriptedReply {
@@ -86,8 +88,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         }
       }
       if (type.includes('multipart/form-data')) record.parts = parseMultipart(raw, type)
-      requests.push(record)
       const reply = queue.shift() ?? receiver.fallback
+      if (!reply.hang) record.replyStatus = reply.status
+      requests.push(record)
       if (reply.hang) {
         hanging.add(res)
         return

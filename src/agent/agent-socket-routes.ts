@@ -70,4 +70,6 @@ export async function agentSocketRoutes(app: FastifyInstance): Promise<void> {
     app.log.info({ delivered, update_interval: interval }, 'update interval pushed to agents')
   })
   app.events.on('host_deleted', ({ hostId }) => app.agentConnections.disconnect(hostId))
+  // A socket authenticated with the old key must not outlive it.
+  app.events.on('host_credentials_regenerated', ({ hostId }) => app.agentConnections.disconnect(hostId, 'credentials regenerated'))
 }

@@ -15,6 +15,8 @@ export interface AppEventMap {
   host_enrolled: { hostId: string; hostName: string; tokenName: string }
   host_deleted: { hostId: string; hostName: string }
   settings_changed: { keys: string[] }
+  /** Not notifiable: it tells the agent channel to drop sockets opened with the old key. */
+  host_credentials_regenerated: { hostId: string }
 }
 
 export type AppEventName = keyof AppEventMap

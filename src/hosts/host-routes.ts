@@ -140,6 +140,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .executeTakeFirst()
     if (Number(result.numUpdatedRows) === 0) throw notFound(COMMON.hostNotFound)
     app.credentialCache.forgetOwner(hostId)
+    app.events.emit('host_credentials_regenerated', { hostId })
     request.log.info({ hostId }, 'host credentials regenerated')
     return { message: 'Credentials regenerated successfully', id: hostId, api_id: creds.apiId, api_key: creds.apiKey }
   })

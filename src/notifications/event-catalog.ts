@@ -3,7 +3,7 @@
 import type { AppEventMap, Severity } from '../events/app-events.js'
 import type { AlertNotice, NoticeField } from './notice.js'
 
-export type NotifiableEvent = Exclude<keyof AppEventMap, 'settings_changed'> | 'test'
+export type NotifiableEvent = Exclude<keyof AppEventMap, 'settings_changed' | 'host_credentials_regenerated'> | 'test'
 
 export const EVENT_ALIASES: Record<string, NotifiableEvent> = {
   host_down: 'host_went_down',

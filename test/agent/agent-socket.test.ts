@@ -161,6 +161,23 @@ t.test('deleting a host closes its live channel', async (t) => {
   t.equal(await closed, 4001)
 })
 
+t.test('regenerating the credentials of a host closes the channel opened with the old key, and the old key cannot reconnect', async (t) => {
+  const ctx = await buildTestApp(t)
+  const url = await listening(ctx)
+  const host = await agentHost(ctx)
+  const agent = await connect(url, host.headers)
+  await until(() => ctx.app.agentConnections.isConnected(host.id), 'registration')
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => agent.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
+  const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/hosts/${host.id}/regenerate-credentials`, headers: bearer(ctx.adminToken) })
+  t.equal(res.statusCode, 200)
+  t.same(await closed, { code: 4001, reason: 'credentials regenerated' })
+  t.same(await refusal(url, host.headers), { status: 401, body: 'Invalid API credentials' }, 'the old key is refused')
+  const fresh = res.json<{ api_id: string; api_key: string }>()
+  const again = await connect(url, { 'X-Api-Id': fresh.api_id, 'X-Api-Key': fresh.api_key })
+  await until(() => ctx.app.agentConnections.isConnected(host.id), 'reconnection with the new key')
+  again.socket.close()
+})
+
 t.test('saving a new update interval in the settings pushes settings_update to connected agents', async (t) => {
   const ctx = await buildTestApp(t)
   const url = await listening(ctx)

@@ -87,12 +87,16 @@ export async function createHost(db: Kysely<DB>, input: CreateHostInput, alsoInT
   return { host, apiKey: creds.apiKey }
 }
 
-/** Deletes a host; packages links, repositories links, history and memberships cascade. */
-export async function deleteHost(db: Kysely<DB>, hostId: string): Promise<HostRow | undefined> {
+/**
+ * Deletes a host; packages links, repositories links, history and memberships cascade.
+ * `alsoInTransaction` runs only when the host existed (the host_deleted outbox event).
+ */
+export async function deleteHost(db: Kysely<DB>, hostId: string, alsoInTransaction?: (trx: Transaction<DB>, host: HostRow) => Promise<void>): Promise<HostRow | undefined> {
   return db.transaction().execute(async (trx) => {
     const host = await trx.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst()
     if (!host) return undefined
     await trx.deleteFrom('hosts').where('id', '=', hostId).execute()
+    await alsoInTransaction?.(trx, host)
     return host
   })
 }

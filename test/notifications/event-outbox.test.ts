@@ -5,6 +5,7 @@
 // delivery. The restart on the same data folder must turn the row into a delivery, once.
 import t from 'tap'
 import { agentHeaders, agentReport, createHostViaApi, debianPackages, postReport } from '../helpers/agent-fixtures.js'
+import { ADMIN_PASSWORD, userWithRole } from '../helpers/test-app.js'
 import { enroll, insertToken } from '../enrollment/enrollment-fixtures.js'
 import { addDestination, addRule, buildNotificationTestApp, deliveryLog, DISCORD_URL, insertHost, type NotificationTestApp } from './helpers/notification-test-app.js'
 import { HOST_DOWN_TIMER } from '../../src/notifications/notifications-plugin.js'
@@ -148,5 +149,31 @@ t.test('host down and up are written with their alert state; a failed listener i
   await ctx.store.db.updateTable('hosts').set({ last_update: new Date(t0.getTime() + 75 * 60_000).toISOString() }).where('id', '=', web).execute()
   await tick(ctx, 76)
   t.same(titles(ctx), ['Host Down: web03', 'Host Up: web03'])
+  t.same(await outbox(ctx), [])
+})
+
+t.test('a host deletion, a role change and a disabled second factor commit their events with the change', async (t) => {
+  let ctx = await buildNotificationTestApp(t)
+  await addRule(ctx, await addDestination(ctx, DISCORD_URL))
+  const host = await createHostViaApi(ctx.app, ctx.adminToken, 'old01')
+  await userWithRole(ctx, 'user', 'alice')
+  const alice = await ctx.store.db.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow()
+  // Second factor on (the enrolment itself is tfa.test.ts's subject): disabling it is what emits.
+  await ctx.store.db.updateTable('users').set({ tfa_enabled: 1 }).where('username', '=', 'admin').execute()
+
+  breakDeliveryWrites(ctx)
+  t.equal((await ctx.app.inject({ method: 'DELETE', url: `/api/v1/hosts/${host.id}`, headers: ctx.auth })).statusCode, 200)
+  t.equal((await ctx.app.inject({ method: 'DELETE', url: `/api/v1/hosts/${host.id}`, headers: ctx.auth })).statusCode, 404, 'a second delete finds nothing and writes no event')
+  t.equal((await ctx.app.inject({ method: 'PUT', url: `/api/v1/users/${alice.id}`, headers: ctx.auth, payload: { role: 'admin' } })).statusCode, 200)
+  t.equal((await ctx.app.inject({ method: 'PUT', url: `/api/v1/users/${alice.id}`, headers: ctx.auth, payload: { role: 'admin', first_name: 'Alice' } })).statusCode, 200, 'the same role again is no change')
+  t.equal((await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: ctx.auth, payload: { password: 'wrong' } })).statusCode, 400)
+  t.equal((await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: ctx.auth, payload: { password: ADMIN_PASSWORD } })).statusCode, 200)
+  await ctx.app.notifications.settle()
+  t.same((await outbox(ctx)).map((r) => r.event_name).sort(), ['host_deleted', 'user_role_changed', 'user_tfa_disabled'])
+  t.same(await deliveryRows(ctx), [])
+
+  ctx = await ctx.restartNotifications()
+  await ctx.app.notifications.settle()
+  t.same(titles(ctx), ['Host Deleted: old01', 'Two-Factor Authentication Disabled: admin', 'User Role Changed: alice'])
   t.same(await outbox(ctx), [])
 })

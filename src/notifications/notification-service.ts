@@ -80,6 +80,8 @@ export class NotificationService {
   /** Routes an event through the rules; returns the delivery ids created. */
   async notifyEvent(input: NotifyInput & { hostId?: string }): Promise<string[]> {
     const destinationIds = await matchingDestinations(this.db, { eventType: input.eventType, severity: noticeSeverity(input.notice), ...(input.hostId ? { hostId: input.hostId } : {}) })
+    // No rule: nothing to record, but an outbox row still has to be consumed.
+    if (destinationIds.length === 0 && input.outboxId === undefined) return []
     return this.sendTo(destinationIds, input)
   }
 

@@ -169,7 +169,7 @@ export async function runStartupBench(): Promise<void> {
     // The executable starts V8 with sea-config.json's execArgv; the bundle is measured both with
     // the same flags (same engine settings) and with Node's defaults (what the flags buy and cost).
     const seaFlags = (JSON.parse(readFileSync(join(ROOT, 'sea-config.json'), 'utf8')) as { execArgv?: string[] }).execArgv ?? []
-    await measure({ name: `node ${seaFlags.join(' ')} dist/app.cjs`, command: node, args: [...seaFlags, built.bundle] }, work, seed)
+    if (seaFlags.length > 0) await measure({ name: `node ${seaFlags.join(' ')} dist/app.cjs`, command: node, args: [...seaFlags, built.bundle] }, work, seed)
     await measure({ name: 'node dist/app.cjs', command: node, args: [built.bundle] }, work, seed)
   } finally {
     rmSync(work, { recursive: true, force: true })

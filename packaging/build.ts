@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { bundleApp } from './bundle.js'
 import { collectAssets } from './sea-assets.js'
+import { mallocTrimAddon } from './native-build.js'
 
 const ROOT = join(__dirname, '..')
 const PINNED_NODE = join(ROOT, 'node_modules/node/bin/node')
@@ -49,7 +50,11 @@ export async function buildAll(outDir: string): Promise<BuildResult> {
   await bundleApp(bundle)
 
   const base = JSON.parse(readFileSync(join(ROOT, 'sea-config.json'), 'utf8')) as SeaConfig
-  const nativeAssets = Object.fromEntries(Object.entries(base.assets).map(([key, file]) => [key, join(ROOT, file)]))
+  // sea-config.json lists the prebuilt addons from npm; ours is compiled here (packaging/native-build.ts).
+  const nativeAssets: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(base.assets).map(([key, file]) => [key, join(ROOT, file)])),
+    'native/malloc_trim.node': mallocTrimAddon()
+  }
   // The plain bundle loads its addons from dist/native/<name>.node (src/native/load-addon.ts).
   for (const [key, file] of Object.entries(nativeAssets)) copyFileSync(file, join(outDir, key))
 

@@ -15,7 +15,7 @@ export const ASSET_GLOBS = [
   ...Object.keys(SWAGGER_UI_FILES).map((file) => `${SWAGGER_UI_STATIC_DIR}/${file}`)
 ]
 
-const NOT_ASSETS = /\.(ts|tsx|mts|cts|map)$|(^|\/)\.[^/]*$/
+const NOT_ASSETS = /\.(ts|tsx|mts|cts|map|c)$|(^|\/)\.[^/]*$/
 
 /** Asset key (project-relative path) -> absolute file path, sorted by key. */
 export function collectAssets(root: string): Record<string, string> {

@@ -2,13 +2,15 @@
 // V8's young generation (to tens of MB) and leave garbage that V8 keeps until more allocation
 // forces a collection, so an idle appliance would sit at its peak footprint indefinitely. After
 // IDLE_AFTER_MS without a request, and only if the heap grew by GROWTH_BYTES since the last
-// release, one memory-reducing collection runs (tens of ms, never while requests are flowing)
-// and SQLite frees its unused page cache. Light traffic (a health check every few seconds) never
-// triggers it: the growth threshold is not reached.
+// release, one memory-reducing collection runs (tens of ms, never while requests are flowing),
+// SQLite frees its unused page cache, and glibc hands the freed pages of its arenas back to the
+// system (malloc_trim: after 1,000 host reports that alone is ~25 MB of RSS). Light traffic (a
+// health check every few seconds) never triggers it: the growth threshold is not reached.
 import { getHeapStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
+import { mallocTrim } from '../native/malloc-trim.js'
 
 export const IDLE_MEMORY_TIMER = 'idle-memory-release'
 const CHECK_EVERY_MS = 1_000
@@ -36,6 +38,8 @@ const heapBytes = () => getHeapStatistics().total_physical_size
 export interface ReleaseResult {
   heapBeforeBytes: number
   heapAfterBytes: number
+  /** Whether glibc handed memory back; undefined where the malloc_trim addon is not built. */
+  mallocTrimmed: boolean | undefined
   ms: number
 }
 
@@ -45,7 +49,7 @@ export class IdleMemoryRelease {
   private baseline = 0 // heap size after the last release; 0 so that start-up counts as growth
 
   constructor(
-    private readonly release: () => void,
+    private readonly release: () => boolean | undefined,
     private readonly now: () => number = Date.now,
     private readonly measure: () => number = heapBytes
   ) {
@@ -66,10 +70,10 @@ export class IdleMemoryRelease {
 
   releaseNow(heapBeforeBytes = this.measure()): ReleaseResult {
     const started = performance.now()
-    this.release()
+    const mallocTrimmed = this.release()
     const heapAfterBytes = this.measure()
     this.baseline = heapAfterBytes
-    return { heapBeforeBytes, heapAfterBytes, ms: performance.now() - started }
+    return { heapBeforeBytes, heapAfterBytes, mallocTrimmed, ms: performance.now() - started }
   }
 }
 
@@ -85,6 +89,7 @@ async function idleMemoryPlugin(app: FastifyInstance): Promise<void> {
     gc ??= memoryReducingGc()
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' })
     app.store.sqlite.pragma('shrink_memory')
+    return mallocTrim()
   })
   app.decorate('idleMemory', idle)
   app.addHook('onResponse', (_request, _reply, done) => {
@@ -98,7 +103,7 @@ async function idleMemoryPlugin(app: FastifyInstance): Promise<void> {
       const released = idle.maybeRelease()
       if (released) {
         const mb = (bytes: number) => Math.round(bytes / 1048576)
-        app.log.debug({ heapBeforeMb: mb(released.heapBeforeBytes), heapAfterMb: mb(released.heapAfterBytes), ms: Math.round(released.ms) }, 'released memory after an idle period')
+        app.log.debug({ heapBeforeMb: mb(released.heapBeforeBytes), heapAfterMb: mb(released.heapAfterBytes), mallocTrimmed: released.mallocTrimmed, ms: Math.round(released.ms) }, 'released memory after an idle period')
       }
     }
   })

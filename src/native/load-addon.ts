@@ -1,6 +1,6 @@
-// Loads the two native addons (better-sqlite3, bcrypt) when the app runs as a bundle. The
-// bundler redirects both packages' own loaders here (packaging/bundle.ts), because they look for
-// `.node` files beside their sources, which a bundle does not have.
+// Loads the native addons when the app runs as a bundle: better-sqlite3 and bcrypt (the bundler
+// redirects both packages' own loaders here, packaging/bundle.ts, because they look for `.node`
+// files beside their sources, which a bundle does not have) and our own malloc_trim.
 // - single executable: the addon is a SEA asset `native/<name>.node`; it is written once to
 //   `<data dir>/native/<name>-<hash>.node` (content-addressed, so an upgrade never loads a stale
 //   addon; written to a temp name then renamed, so two processes starting together are safe) and
@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path'
 import * as nodeSea from 'node:sea'
 import { parseFlags, resolveDataDir } from '../config.js'
 
-export type AddonName = 'better_sqlite3' | 'bcrypt'
+export type AddonName = 'better_sqlite3' | 'bcrypt' | 'malloc_trim'
 
 const loaded = new Map<AddonName, unknown>()
 
@@ -52,13 +52,26 @@ function extractEmbeddedAddon(name: AddonName): string {
   return file
 }
 
+function addonFile(name: AddonName): string {
+  return nodeSea.isSea() ? extractEmbeddedAddon(name) : join(__dirname, 'native', `${name}.node`)
+}
+
 export function loadAddon(name: AddonName): unknown {
   const cached = loaded.get(name)
   if (cached) return cached
-  const file = nodeSea.isSea() ? extractEmbeddedAddon(name) : join(__dirname, 'native', `${name}.node`)
-  const addon = dlopen(file)
+  const addon = dlopen(addonFile(name))
   loaded.set(name, addon)
   return addon
+}
+
+/** An optional addon, or undefined where it is not built (running from source). */
+export function loadOptionalAddon(name: AddonName): unknown {
+  if (nodeSea.isSea()) {
+    if (!nodeSea.getAssetKeys().includes(`native/${name}.node`)) return undefined
+  } else if (!existsSync(join(__dirname, 'native', `${name}.node`))) {
+    return undefined
+  }
+  return loadAddon(name)
 }
 
 /**

@@ -15,6 +15,7 @@ t.test('releases only after a quiet period, and only when the heap grew since th
     () => {
       releases++
       heap = 30 * 1048576
+      return true
     },
     () => now,
     () => heap

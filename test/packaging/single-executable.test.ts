@@ -167,3 +167,29 @@ t.test('the plain bundle runs with node and loads its addons from dist/native', 
   server.child.kill('SIGTERM')
   t.equal(await server.exited, 0)
 })
+
+t.test('once idle, the executable and the bundle hand memory back to the system through malloc_trim', async (t) => {
+  const node = join(__dirname, '../../node_modules/node/bin/node')
+  const runtimes = [
+    { name: 'executable', command: built.executable, args: [] as string[] },
+    { name: 'bundle', command: node, args: [built.bundle] }
+  ]
+  await Promise.all(
+    runtimes.map(async ({ name, command, args }) => {
+      const cwd = emptyDir(`idle-${name}`)
+      const server = await startServer(command, args, cwd, cleanEnv({ PATCHMON_ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'debug' }))
+      t.teardown(() => server.child.kill('SIGKILL'))
+      // The release runs after 5 s without requests (src/jobs/idle-memory-release.ts).
+      let line: string | undefined
+      for (let i = 0; i < 300 && !line; i++) {
+        line = server.output().split('\n').find((l) => l.includes('released memory after an idle period'))
+        if (!line) await new Promise((r) => setTimeout(r, 100))
+      }
+      t.ok(line, `${name}: the idle release ran`)
+      t.match(JSON.parse(line ?? '{}'), { mallocTrimmed: true, heapBeforeMb: Number, heapAfterMb: Number }, `${name}: glibc handed memory back`)
+      server.child.kill('SIGTERM')
+      t.equal(await server.exited, 0)
+    })
+  )
+})
+

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { badRequest, COMMON, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { emitCommitted } from '../events/event-outbox.js'
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
 import { hostColumnsFromFacts } from './agent-facts.js'
 import { recordPing } from './record-ping.js'
@@ -94,15 +95,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       executionTimeSeconds: executionSeconds(body.executionTime)
     })
     if (!outcome) throw unauthorized(COMMON.agentCredentialsInvalid)
-    if (outcome.securityUpdates > outcome.previousSecurityUpdates) {
-      app.events.emit('security_updates_available', {
-        hostId,
-        hostName: outcome.hostName,
-        previousCount: outcome.previousSecurityUpdates,
-        securityCount: outcome.securityUpdates,
-        packages: outcome.securityPackages
-      })
-    }
+    if (outcome.securityEvent) emitCommitted(app.events, outcome.securityEvent)
     request.log.info({ hostId, packages: outcome.packagesProcessed, updates: outcome.updatesAvailable, security: outcome.securityUpdates }, 'report ingested')
     return {
       message: 'Host updated successfully',

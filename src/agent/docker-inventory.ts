@@ -4,6 +4,7 @@
 // are read, accepting both snake_case field spellings seen from agents (container_id / id, ...).
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
+import { writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
 
 export interface ContainerStop {
   container: string
@@ -58,7 +59,8 @@ export interface DockerStoreResult {
   images: number
   volumes: number
   networks: number
-  stopped: ContainerStop[]
+  /** container_stopped events, written to the outbox in the inventory's transaction: emit after it returns. */
+  stopped: Array<OutboxEntry<'container_stopped'>>
 }
 
 export async function storeDockerInventory(db: Kysely<DB>, hostId: string, report: DockerReport, now: Date): Promise<DockerStoreResult> {
@@ -77,13 +79,18 @@ export async function storeDockerInventory(db: Kysely<DB>, hostId: string, repor
   const volumes = dedupe(asItems(report.volumes).map((i) => objectOf(i, ['volume_id', 'name', 'id'], (x) => str(x.name))), (o) => o.object_id)
   const networks = dedupe(asItems(report.networks).map((i) => objectOf(i, ['network_id', 'id', 'name'], (x) => str(x.name))), (o) => o.object_id)
 
-  const stopped: ContainerStop[] = []
+  const stopped: Array<OutboxEntry<'container_stopped'>> = []
   await db.transaction().execute(async (trx) => {
     const previous = await trx.selectFrom('docker_containers').select(['container_id', 'state']).where('host_id', '=', hostId).execute()
     const before = new Map(previous.map((p) => [p.container_id, p.state]))
+    const stops: ContainerStop[] = []
     for (const c of containers) {
       const old = before.get(c.container_id)
-      if (old === 'running' && STOPPED_STATES.has(c.state)) stopped.push({ container: c.name, image: c.image, oldStatus: old, newStatus: c.state })
+      if (old === 'running' && STOPPED_STATES.has(c.state)) stops.push({ container: c.name, image: c.image, oldStatus: old, newStatus: c.state })
+    }
+    if (stops.length > 0) {
+      const host = await trx.selectFrom('hosts').select('friendly_name').where('id', '=', hostId).executeTakeFirst()
+      for (const stop of stops) stopped.push(await writeOutbox(trx, 'container_stopped', { hostId, hostName: host?.friendly_name ?? hostId, ...stop }, now))
     }
     await trx.deleteFrom('docker_containers').where('host_id', '=', hostId).execute()
     for (const c of containers) await trx.insertInto('docker_containers').values({ host_id: hostId, ...c, updated_at: at }).execute()

@@ -4,6 +4,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
 import { SECURITY } from '../http/openapi.js'
 import { storeDockerInventory } from './docker-inventory.js'
+import { emitCommitted } from '../events/event-outbox.js'
 
 const TAGS = ['Agent']
 const MAX_ITEMS = 10_000
@@ -103,10 +104,7 @@ export const integrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const hostId = agentHostIdOf(request)
       const body = request.body
       const result = await storeDockerInventory(app.store.db, hostId, body, new Date())
-      if (result.stopped.length > 0) {
-        const host = await app.store.db.selectFrom('hosts').select('friendly_name').where('id', '=', hostId).executeTakeFirst()
-        for (const stop of result.stopped) app.events.emit('container_stopped', { hostId, hostName: host?.friendly_name ?? hostId, ...stop })
-      }
+      for (const stop of result.stopped) emitCommitted(app.events, stop)
       return {
         message: 'Docker data collected successfully',
         containers_received: result.containers,

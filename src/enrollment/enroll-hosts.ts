@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { createHost, type CreatedHost } from '../hosts/host-service.js'
 import type { HostGroupRow, TokenRow } from '../store/database-types.js'
+import { emitCommitted, writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
 import { releaseEnrollments, reserveEnrollments, type Reservation } from './daily-quota.js'
 
 export interface EnrollInput {
@@ -29,6 +30,7 @@ export async function createEnrolledHost(
   input: EnrollInput,
   now: Date
 ): Promise<CreatedHost> {
+  const enrolled: Array<OutboxEntry<'host_enrolled'>> = []
   const created = await createHost(app.store.db, {
     friendlyName: input.friendlyName,
     machineId: input.machineId ?? null,
@@ -36,9 +38,11 @@ export async function createEnrolledHost(
     notes: `Auto-enrolled via ${token.token_name} on ${now.toISOString()}`,
     osType: 'unknown',
     osVersion: 'unknown'
+  }, async (trx, host) => {
+    enrolled.push(await writeOutbox(trx, 'host_enrolled', { hostId: host.id, hostName: host.friendly_name, tokenName: token.token_name }, now))
   })
   app.log.info({ hostId: created.host.id, tokenId: token.id }, 'host auto-enrolled')
-  app.events.emit('host_enrolled', { hostId: created.host.id, hostName: created.host.friendly_name, tokenName: token.token_name })
+  for (const entry of enrolled) emitCommitted(app.events, entry)
   return created
 }
 

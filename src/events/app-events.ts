@@ -21,14 +21,23 @@ export interface AppEventMap {
 
 export type AppEventName = keyof AppEventMap
 
+/** How an event reached the bus: outboxId is set when the causing change also wrote an outbox row. */
+export interface EventMeta {
+  outboxId?: string
+  /** When the causing change committed (the outbox row's created_at); absent = now. */
+  occurredAt?: Date
+}
+
+export type AppEventListener<K extends AppEventName> = (payload: AppEventMap[K], meta: EventMeta) => void | Promise<void>
+
 export class AppEvents {
   private readonly emitter = new EventEmitter()
 
-  emit<K extends AppEventName>(name: K, payload: AppEventMap[K]): void {
+  emit<K extends AppEventName>(name: K, payload: AppEventMap[K], meta: EventMeta = {}): void {
     // Listener errors must never break the request that observed the event.
     for (const listener of this.emitter.listeners(name)) {
       try {
-        const result = (listener as (p: AppEventMap[K]) => unknown)(payload)
+        const result = (listener as AppEventListener<K>)(payload, meta)
         if (result instanceof Promise) result.catch((err: unknown) => this.emitter.emit('listener_error', err))
       } catch (err) {
         this.emitter.emit('listener_error', err)
@@ -36,7 +45,7 @@ export class AppEvents {
     }
   }
 
-  on<K extends AppEventName>(name: K, listener: (payload: AppEventMap[K]) => void | Promise<void>): () => void {
+  on<K extends AppEventName>(name: K, listener: AppEventListener<K>): () => void {
     this.emitter.on(name, listener)
     return () => this.emitter.off(name, listener)
   }

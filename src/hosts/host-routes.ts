@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { badRequest, COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { emitCommitted, writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
 import { createHost, deleteHost, UnknownHostGroupError } from './host-service.js'
 import { newHostCredentials } from './host-credentials.js'
 import { hostDetail, listHosts, type StatusClock } from './host-queries.js'
@@ -150,11 +151,14 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: manage,
     config
   }, async (request) => {
-    const host = await deleteHost(db, request.params.id)
+    const events: Array<OutboxEntry<'host_deleted'>> = []
+    const host = await deleteHost(db, request.params.id, async (trx, row) => {
+      events.push(await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.friendly_name }, new Date()))
+    })
     if (!host) throw notFound(COMMON.hostNotFound)
     app.credentialCache.forgetOwner(host.id)
     request.log.info({ hostId: host.id }, 'host deleted')
-    app.events.emit('host_deleted', { hostId: host.id, hostName: host.friendly_name })
+    for (const event of events) emitCommitted(app.events, event)
     return { message: 'Host deleted successfully' }
   })
 }

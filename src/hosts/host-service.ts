@@ -1,6 +1,6 @@
 // Creating and deleting hosts: used by the dashboard routes, auto-enrollment and the Integration
 // API, so every path writes the same rows in one transaction.
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { DB, HostRow } from '../store/database-types.js'
 import { newId } from '../security/random-tokens.js'
 import { newHostCredentials } from './host-credentials.js'
@@ -26,7 +26,8 @@ export class UnknownHostGroupError extends Error {
   }
 }
 
-export async function createHost(db: Kysely<DB>, input: CreateHostInput): Promise<CreatedHost> {
+/** `alsoInTransaction` writes more rows atomically with the host (the enrollment's outbox event). */
+export async function createHost(db: Kysely<DB>, input: CreateHostInput, alsoInTransaction?: (trx: Transaction<DB>, host: HostRow) => Promise<void>): Promise<CreatedHost> {
   const creds = await newHostCredentials()
   const now = new Date().toISOString()
   const host: HostRow = {
@@ -81,16 +82,21 @@ export async function createHost(db: Kysely<DB>, input: CreateHostInput): Promis
     if (groupIds.length > 0) {
       await trx.insertInto('host_group_memberships').values(groupIds.map((g) => ({ host_id: host.id, host_group_id: g, created_at: now }))).execute()
     }
+    await alsoInTransaction?.(trx, host)
   })
   return { host, apiKey: creds.apiKey }
 }
 
-/** Deletes a host; packages links, repositories links, history and memberships cascade. */
-export async function deleteHost(db: Kysely<DB>, hostId: string): Promise<HostRow | undefined> {
+/**
+ * Deletes a host; packages links, repositories links, history and memberships cascade.
+ * `alsoInTransaction` runs only when the host existed (the host_deleted outbox event).
+ */
+export async function deleteHost(db: Kysely<DB>, hostId: string, alsoInTransaction?: (trx: Transaction<DB>, host: HostRow) => Promise<void>): Promise<HostRow | undefined> {
   return db.transaction().execute(async (trx) => {
     const host = await trx.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst()
     if (!host) return undefined
     await trx.deleteFrom('hosts').where('id', '=', hostId).execute()
+    await alsoInTransaction?.(trx, host)
     return host
   })
 }

@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import type { HostFactColumns } from '../agent/agent-facts.js'
 import { newId } from '../security/random-tokens.js'
+import { OutboxWriter, type OutboxEntry } from '../events/event-outbox.js'
 import { param, PreparedQuery, type BindValue } from '../store/prepared-query.js'
 import { PackageCatalogue } from './package-catalogue.js'
 import { REPORTS_KEPT_PER_HOST } from './report-retention.js'
@@ -57,6 +58,11 @@ export interface IngestOutcome {
   previousSecurityUpdates: number
   /** Names of the packages with a security update (for the notification). */
   securityPackages: string[]
+  /**
+   * Written to the outbox inside the ingest transaction when the security count rose: emit it
+   * (emitCommitted) once ingest() has returned.
+   */
+  securityEvent?: OutboxEntry<'security_updates_available'>
 }
 
 const FOREIGN_KEY_FAILED = 'SQLITE_CONSTRAINT_FOREIGNKEY'
@@ -64,6 +70,7 @@ const FOREIGN_KEY_FAILED = 'SQLITE_CONSTRAINT_FOREIGNKEY'
 export class ReportIngest {
   private readonly statements: IngestStatements
   private readonly catalogue: PackageCatalogue
+  private readonly outbox: OutboxWriter
   /** Host-column updates differ by which facts were sent: one prepared statement per column set. */
   private readonly hostUpdates = new Map<string, PreparedQuery<Record<string, BindValue>>>()
   private readonly transaction: Database.Transaction<(report: IngestReport, now: string) => IngestOutcome | undefined>
@@ -71,6 +78,7 @@ export class ReportIngest {
   constructor(private readonly db: Kysely<DB>, private readonly sqlite: Database.Database) {
     this.statements = ingestStatements(db, sqlite)
     this.catalogue = new PackageCatalogue(db, sqlite)
+    this.outbox = new OutboxWriter(db, sqlite)
     this.transaction = sqlite.transaction((report: IngestReport, now: string) => this.write(report, now))
   }
 
@@ -126,13 +134,25 @@ export class ReportIngest {
       created_at: now
     })
     s.trimHistory.run({ host_id: report.hostId, offset: REPORTS_KEPT_PER_HOST - 1 })
+    const securityUpdates = counts.securityPackages.length
+    // Decided here, in the transaction that raises the count: the next report would not raise it again.
+    const securityEvent = securityUpdates > host.security_updates
+      ? this.outbox.write('security_updates_available', {
+        hostId: report.hostId,
+        hostName: host.friendly_name,
+        previousCount: host.security_updates,
+        securityCount: securityUpdates,
+        packages: counts.securityPackages
+      }, new Date(now))
+      : undefined
     return {
       hostName: host.friendly_name,
       packagesProcessed: counts.total,
       updatesAvailable: counts.outdated,
-      securityUpdates: counts.securityPackages.length,
+      securityUpdates,
       previousSecurityUpdates: host.security_updates,
-      securityPackages: counts.securityPackages
+      securityPackages: counts.securityPackages,
+      ...(securityEvent ? { securityEvent } : {})
     }
   }
 

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { ApiError, badRequest, notFound, COMMON } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { emitCommitted, writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
 import { deleteHost } from '../hosts/host-service.js'
 import { integrationBasicAuth } from '../integration-tokens/basic-auth.js'
 import { requireScope } from './scope-guard.js'
@@ -118,11 +119,14 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     // Validated here, after the scope check: without host:delete the answer is 403 whatever the id.
     if (!UUID.test(request.params.id)) throw badRequest('Invalid host ID format')
-    const host = await orFail(request, 'Failed to delete host', () => deleteHost(db, request.params.id))
+    const events: Array<OutboxEntry<'host_deleted'>> = []
+    const host = await orFail(request, 'Failed to delete host', () => deleteHost(db, request.params.id, async (trx, row) => {
+      events.push(await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.hostname || row.friendly_name }, new Date()))
+    }))
     if (!host) throw notFound(COMMON.hostNotFound)
     app.credentialCache.forgetOwner(host.id)
     const hostName = host.hostname || host.friendly_name
-    app.events.emit('host_deleted', { hostId: host.id, hostName })
+    for (const event of events) emitCommitted(app.events, event)
     request.log.info({ hostId: host.id, tokenId: request.integrationCredential?.id }, 'host deleted through the Integration API')
     return { message: 'Host deleted successfully', deleted: { id: host.id, friendly_name: host.friendly_name, hostname: hostName } }
   })

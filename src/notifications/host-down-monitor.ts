@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import type { AppEvents } from '../events/app-events.js'
+import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
 import type { SettingsStore } from '../settings/settings-store.js'
 
 export interface HostDownCheck {
@@ -28,13 +29,20 @@ export async function checkHostsDown(db: Kysely<DB>, settings: SettingsStore, ev
     const watchedSeconds = (now.getTime() - watchingSince.getTime()) / 1000
     const state = states.get(host.id)
     if (silentSeconds > thresholdSeconds && watchedSeconds > thresholdSeconds && !state) {
-      // State first: a crash between the two sends nothing rather than sending twice.
-      await db.insertInto('host_alert_states').values({ host_id: host.id, down_since: lastUpdate, notified_at: now.toISOString() }).execute()
-      events.emit('host_went_down', { hostId: host.id, hostName: host.friendly_name, lastUpdate, thresholdSeconds })
+      // The state and the outbox row commit together: a crash after the commit still alerts (the
+      // row is routed on the next start), and the state keeps the next check from alerting twice.
+      const entry = await db.transaction().execute(async (trx) => {
+        await trx.insertInto('host_alert_states').values({ host_id: host.id, down_since: lastUpdate, notified_at: now.toISOString() }).execute()
+        return writeOutbox(trx, 'host_went_down', { hostId: host.id, hostName: host.friendly_name, lastUpdate, thresholdSeconds }, now)
+      })
+      emitCommitted(events, entry)
       result.wentDown.push(host.id)
     } else if (silentSeconds <= thresholdSeconds && state) {
-      await db.deleteFrom('host_alert_states').where('host_id', '=', host.id).execute()
-      events.emit('host_came_up', { hostId: host.id, hostName: host.friendly_name, downSince: state.down_since })
+      const entry = await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('host_alert_states').where('host_id', '=', host.id).execute()
+        return writeOutbox(trx, 'host_came_up', { hostId: host.id, hostName: host.friendly_name, downSince: state.down_since }, now)
+      })
+      emitCommitted(events, entry)
       result.cameUp.push(host.id)
     }
   }

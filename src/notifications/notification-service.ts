@@ -32,6 +32,11 @@ export interface NotifyInput {
   eventType: string
   notice: Notice
   referenceId?: string | null
+  /**
+   * The event's event_outbox row: deleted in the transaction that records the deliveries (or on
+   * its own when no rule matches). Already gone = already recorded, so nothing is written twice.
+   */
+  outboxId?: string
 }
 
 export class NotificationService {
@@ -75,11 +80,12 @@ export class NotificationService {
   /** Routes an event through the rules; returns the delivery ids created. */
   async notifyEvent(input: NotifyInput & { hostId?: string }): Promise<string[]> {
     const destinationIds = await matchingDestinations(this.db, { eventType: input.eventType, severity: noticeSeverity(input.notice), ...(input.hostId ? { hostId: input.hostId } : {}) })
-    if (destinationIds.length === 0) return []
+    // No rule: nothing to record, but an outbox row still has to be consumed.
+    if (destinationIds.length === 0 && input.outboxId === undefined) return []
     return this.sendTo(destinationIds, input)
   }
 
-  /** Records one pending delivery per destination (one transaction), then queues them. */
+  /** Records one pending delivery per destination and consumes the outbox row (one transaction), then queues them. */
   async sendTo(destinationIds: string[], input: NotifyInput): Promise<string[]> {
     const at = this.now().toISOString()
     const destinations = await this.db.selectFrom('notification_destinations').select(['id', 'display_name']).where('id', 'in', destinationIds.length ? destinationIds : ['']).execute()
@@ -98,10 +104,16 @@ export class NotificationService {
       created_at: at,
       updated_at: at
     }))
-    if (rows.length === 0) return []
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('notification_deliveries').values(rows).execute()
+    if (rows.length === 0 && input.outboxId === undefined) return []
+    const recorded = await this.db.transaction().execute(async (trx) => {
+      if (input.outboxId !== undefined) {
+        const claimed = await trx.deleteFrom('event_outbox').where('id', '=', input.outboxId).executeTakeFirst()
+        if (Number(claimed.numDeletedRows) === 0) return false
+      }
+      if (rows.length > 0) await trx.insertInto('notification_deliveries').values(rows).execute()
+      return true
     })
+    if (!recorded) return []
     for (const row of rows) this.enqueue(row.id)
     return rows.map((r) => r.id)
   }

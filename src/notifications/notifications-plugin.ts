@@ -1,13 +1,12 @@
 // Wires the notifications feature: the delivery service (app.notifications), one listener per
-// notifiable event, the host-down check and log retention timers, re-queueing of pending
-// deliveries on start, a brief queue drain on close, and the routes.
+// notifiable event, the host-down check and log retention timers, routing of event_outbox rows
+// left by the previous run and re-queueing of pending deliveries on start, a brief queue drain
+// on close, and the routes.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import type { AppEventMap } from '../events/app-events.js'
-import { alertNotice, NOTIFIABLE_EVENTS, renderEvent, type NotifiableEvent } from './event-catalog.js'
 import { checkHostsDown } from './host-down-monitor.js'
 import { NotificationService } from './notification-service.js'
-import { publicServerUrl } from './public-server-url.js'
+import { routeEvent, routeOutboxLeftovers, ROUTED_EVENTS } from './event-routing.js'
 import { destinationRoutes } from './destination-routes.js'
 import { routeRuleRoutes } from './route-rule-routes.js'
 import { deliveryLogRoutes } from './delivery-log-routes.js'
@@ -21,8 +20,6 @@ declare module 'fastify' {
 export const HOST_DOWN_TIMER = 'notifications:host-down-check'
 export const LOG_RETENTION_TIMER = 'notifications:log-retention'
 
-type RoutedEvent = Exclude<NotifiableEvent, 'test'>
-
 /** Deletes finished deliveries older than the retention setting; pending ones are never pruned. */
 export async function pruneDeliveryLog(app: FastifyInstance): Promise<number> {
   const days = await app.settings.get('notification_log_retention_days')
@@ -35,16 +32,10 @@ async function notificationsPlugin(app: FastifyInstance): Promise<void> {
   const service = new NotificationService(app.store.db, app.secretBox, app.log)
   app.decorate('notifications', service)
 
-  const route = async <K extends RoutedEvent>(name: K, payload: AppEventMap[K]): Promise<void> => {
-    const rendered = renderEvent(name, payload)
-    const notice = alertNotice(name, rendered, service.now(), await publicServerUrl(app))
-    await service.notifyEvent({ eventType: name, notice, referenceId: rendered.hostId ?? rendered.referenceId ?? null, ...(rendered.hostId ? { hostId: rendered.hostId } : {}) })
-  }
-  for (const name of NOTIFIABLE_EVENTS) {
-    if (name === 'test') continue
+  for (const name of ROUTED_EVENTS) {
     // `name` is a union inside the loop, so TypeScript cannot pair it with its payload type; the bus
     // guarantees the pairing (listener registered under the same name), hence the cast.
-    app.events.on(name, (payload) => service.track(route(name, payload as never)))
+    app.events.on(name, (payload, meta) => service.track(routeEvent(app, service, name, payload as never, meta)))
   }
 
   // Set by the first check after start, from the same (injectable) clock.
@@ -62,6 +53,8 @@ async function notificationsPlugin(app: FastifyInstance): Promise<void> {
   app.timers.add({ name: LOG_RETENTION_TIMER, everyMs: 6 * 3_600_000, runOnStart: true, run: () => pruneDeliveryLog(app).then(() => undefined) })
 
   app.addHook('onReady', async () => {
+    // Outbox first: the deliveries it records are queued once, requeuePending skips queued keys.
+    await service.track(routeOutboxLeftovers(app, service))
     await service.requeuePending()
   })
   app.addHook('onClose', async () => {

@@ -254,6 +254,13 @@ export interface NotificationDeliveriesTable {
   sent_at: string | null
 }
 
+export interface EventOutboxTable {
+  id: string
+  event_name: string
+  payload: string
+  created_at: string
+}
+
 export interface HostAlertStatesTable {
   host_id: string
   down_since: string
@@ -311,6 +318,7 @@ export interface DB {
   notification_routes: NotificationRoutesTable
   notification_deliveries: NotificationDeliveriesTable
   host_alert_states: HostAlertStatesTable
+  event_outbox: EventOutboxTable
   scheduled_reports: ScheduledReportsTable
   discord_login_settings: DiscordLoginSettingsTable
 }
@@ -324,4 +332,5 @@ export type TokenRow = Selectable<AutoEnrollmentTokensTable>
 export type DestinationRow = Selectable<NotificationDestinationsTable>
 export type RouteRow = Selectable<NotificationRoutesTable>
 export type DeliveryRow = Selectable<NotificationDeliveriesTable>
+export type EventOutboxRow = Selectable<EventOutboxTable>
 export type ScheduledReportRow = Selectable<ScheduledReportsTable>

@@ -9,6 +9,7 @@ import { userOf } from '../http/session-auth.js'
 import { verifySecret } from '../security/secret-hashing.js'
 import { hashBackupCodes, matchTotp, newBackupCodes, newTotpSecret, parseBackupHashes, totpUri } from './tfa-codes.js'
 import { clearTfa } from './tfa-reset.js'
+import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
 import { findUserById } from './user-queries.js'
 import { BackupCodesReply, PasswordBody, TfaSetupReply, TfaStatusReply, TokenBody } from './tfa-schemas.js'
 
@@ -89,9 +90,12 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await currentRow(request)
       if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
       if (!(await verifySecret(request.body.password, row.password_hash))) throw badRequest(TFA_MESSAGES.invalidPassword)
-      await clearTfa(app.store.db, row.id)
+      const event = await app.store.db.transaction().execute(async (trx) => {
+        await clearTfa(trx, row.id)
+        return writeOutbox(trx, 'user_tfa_disabled', { userId: row.id, username: row.username }, new Date())
+      })
       request.log.info({ userId: row.id }, 'two-factor authentication disabled')
-      app.events.emit('user_tfa_disabled', { userId: row.id, username: row.username })
+      emitCommitted(app.events, event)
       return { message: 'Two-factor authentication has been disabled successfully' }
     }
   )

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { badRequest, conflict, forbidden, notFound, COMMON } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
 import { userOf, type CurrentUser } from '../http/session-auth.js'
 import { hashSecret } from '../security/secret-hashing.js'
 import { listRoles, rolePermissions } from './role-queries.js'
@@ -121,19 +122,21 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const clash = await db.selectFrom('users').select('id').where(db.fn('lower', ['email']), '=', email.toLowerCase()).where('id', '!=', target.id).executeTakeFirst()
       if (clash) throw conflict('Username or email already exists')
     }
-    const now = new Date().toISOString()
-    await db.updateTable('users').set({
-      ...(email !== undefined ? { email } : {}),
-      ...(body.role !== undefined ? { role: body.role } : {}),
-      ...(body.is_active !== undefined ? { is_active: body.is_active ? 1 : 0 } : {}),
-      ...(body.first_name !== undefined ? { first_name: body.first_name } : {}),
-      ...(body.last_name !== undefined ? { last_name: body.last_name } : {}),
-      updated_at: now
-    }).where('id', '=', target.id).execute()
+    const now = new Date()
+    const roleChange = body.role !== undefined && body.role !== target.role ? { userId: target.id, username: target.username, oldRole: target.role, newRole: body.role } : undefined
+    const event = await db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({
+        ...(email !== undefined ? { email } : {}),
+        ...(body.role !== undefined ? { role: body.role } : {}),
+        ...(body.is_active !== undefined ? { is_active: body.is_active ? 1 : 0 } : {}),
+        ...(body.first_name !== undefined ? { first_name: body.first_name } : {}),
+        ...(body.last_name !== undefined ? { last_name: body.last_name } : {}),
+        updated_at: now.toISOString()
+      }).where('id', '=', target.id).execute()
+      return roleChange ? writeOutbox(trx, 'user_role_changed', roleChange, now) : undefined
+    })
     if (body.is_active === false) await revokeUserSessions(db, target.id)
-    if (body.role !== undefined && body.role !== target.role) {
-      app.events.emit('user_role_changed', { userId: target.id, username: target.username, oldRole: target.role, newRole: body.role })
-    }
+    if (event) emitCommitted(app.events, event)
     const updated = await findUserById(db, target.id)
     return { message: 'User updated successfully', user: publicUser(updated ?? target) }
   })

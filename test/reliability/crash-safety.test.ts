@@ -1,7 +1,8 @@
 // The crash-safety script (test/reliability/crash-safety.ts) with a few rounds, so CI proves on
 // every run that a SIGKILLed server never leaves a half-written or lost report behind, and that
 // notification deliveries pending or sending at the kill go out after the restart (or, with the
-// receiver still failing, are retried and stay pending). The full run is
+// receiver still failing, are retried and stay pending), and that an event committed with its
+// report is never lost between the commit and its delivery rows (the event outbox). The full run is
 // `npm run test:crash -- --rounds 100`.
 import t from 'tap'
 import { runCrashSafety, summaryLine } from './crash-safety.js'
@@ -30,4 +31,6 @@ t.test('a SIGKILLed server keeps every acknowledged report and pending delivery,
   t.ok(d.retryScheduled > 0, 'with the receiver still failing after a restart, open deliveries were attempted again and kept pending')
   t.ok(d.killsWhileSending > 0, 'a kill landed while deliveries were sending to the slow receiver')
   t.ok(d.accepted >= d.recorded, 'the receiver accepted every recorded delivery at least once')
+  t.equal(d.eventsWithoutRow, 0, 'every acknowledged event was a delivery row or an outbox row at each kill')
+  t.equal(d.outboxRouted, d.outboxAtKill, 'every event left in the outbox at a kill became one delivery row after the restart')
 })

@@ -13,12 +13,15 @@
 // host carries security updates, so the host's count rises and `security_updates_available` fires,
 // routed to a webhook receiver in this process that is slow or failing when the kill lands. The
 // next start must deliver (or, receiver still failing, retry) every delivery open at the kill; one
-// more start after the last round delivers what is left.
+// more start after the last round delivers what is left. The event commits with its report (the
+// event outbox, see outbox-check.ts): at each kill every acknowledged event is a delivery row or
+// an outbox row, and the next start turns each outbox row into exactly one delivery row.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { checkDatabase, reportUntilKilled, type HostState } from './crash-reports.js'
-import { DeliveryLedger, eventsWithoutRow, type KillSnapshot, type ReceiverMode } from './delivery-ledger.js'
+import { DeliveryLedger, type KillSnapshot, type ReceiverMode } from './delivery-ledger.js'
+import { checkOutboxAfterRestart, eventsWithoutRow, outboxRows, type OutboxRecord } from './outbox-check.js'
 import { adminToken, createHostOverHttp, startServerProcess } from './server-process.js'
 
 export interface CrashOptions {
@@ -47,10 +50,12 @@ export interface RoundDeliveries {
   recorded: number
   pendingAtKill: number
   sendingAtKill: number
-  /** Lower bound, all rounds so far: acknowledged reports whose event has no delivery row. */
+  /** All rounds so far: acknowledged reports whose event is neither a delivery row nor an outbox row (must be 0). */
   eventsWithoutRow: number
-  /** Filled in by the next start: rows open at the kill, and how many of them it delivered or retried. */
-  afterRestart?: { open: number; delivered: number; retryScheduled: number; waitedMs: number }
+  /** Events committed with their report whose delivery rows were not yet recorded at the kill. */
+  outboxAtKill: number
+  /** Filled in by the next start: rows open at the kill, and how many of them it delivered or retried; outbox rows turned into one delivery row each. */
+  afterRestart?: { open: number; delivered: number; retryScheduled: number; waitedMs: number; outboxRouted: number }
 }
 
 export interface CrashSummary {
@@ -74,8 +79,11 @@ export interface DeliverySummary {
   deliveredAfterRestart: number
   /** Restarts where the receiver kept failing: rows attempted again and pending with a next attempt. */
   retryScheduled: number
-  /** Lower bound: acknowledged reports whose security event never got a delivery row (see eventsWithoutRow). */
+  /** Acknowledged reports whose security event was neither a delivery row nor an outbox row at a kill (must be 0). */
   eventsWithoutRow: number
+  /** Outbox rows left at a kill (committed event, deliveries not yet recorded), all rounds; and those the next start turned into one delivery row each. */
+  outboxAtKill: number
+  outboxRouted: number
   /** Requests the receiver got (503s included), those it accepted, and how many accepted ones repeated a body it already had. */
   received: number
   accepted: number
@@ -105,16 +113,20 @@ const BAD_LOG_LINE = /SQLITE_BUSY|database is locked|"level":(50|60)/
 interface OpenAtKill {
   result: RoundResult
   snapshot: KillSnapshot
+  outbox: OutboxRecord[]
   receiverStillFailing: boolean
 }
 
 /** After a restart: the deliveries open at the previous kill are delivered, or retried if the receiver still fails. */
 async function checkDeliveriesAfterRestart(ledger: DeliveryLedger, dbFile: string, last: OpenAtKill, log: (line: string) => void): Promise<void> {
+  const outbox = await checkOutboxAfterRestart(dbFile, last.outbox, DELIVERY_WAIT_MS)
   const check = await ledger.checkAfterRestart(dbFile, last.snapshot.open, last.receiverStillFailing, DELIVERY_WAIT_MS)
-  last.result.problems.push(...check.problems)
-  last.result.deliveries.afterRestart = { open: check.open, delivered: check.delivered, retryScheduled: check.retryScheduled, waitedMs: check.waitedMs }
+  const problems = [...outbox.problems, ...check.problems]
+  last.result.problems.push(...problems)
+  last.result.deliveries.afterRestart = { open: check.open, delivered: check.delivered, retryScheduled: check.retryScheduled, waitedMs: check.waitedMs, outboxRouted: outbox.routed }
   const outcome = last.receiverStillFailing ? `${check.retryScheduled} attempted again and pending with a next attempt (receiver still failing)` : `${check.delivered} delivered`
-  log(`round ${last.result.round} restart: ${check.open} deliveries open at the kill -> ${outcome} in ${check.waitedMs} ms${check.problems.length === 0 ? '' : ' FAILED: ' + check.problems.join('; ')}`)
+  log(`round ${last.result.round} restart: ${outbox.left} outbox rows left at the kill -> ${outbox.routed} became one delivery row each; ` +
+    `${check.open} deliveries open at the kill -> ${outcome} in ${check.waitedMs} ms${problems.length === 0 ? '' : ' FAILED: ' + problems.join('; ')}`)
 }
 
 export async function runCrashSafety(options: CrashOptions): Promise<CrashSummary> {
@@ -164,14 +176,17 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
         const snapshot = ledger.snapshot(dbFile)
         problems.push(...snapshot.problems)
         for (const id of snapshot.open.keys()) everOpen.add(id)
-        const deliveries: RoundDeliveries = { mode, recorded: snapshot.newRows, pendingAtKill: snapshot.pending, sendingAtKill: snapshot.sending, eventsWithoutRow: eventsWithoutRow(dbFile, hosts) }
+        const outbox = outboxRows(dbFile)
+        const lost = eventsWithoutRow(dbFile, hosts)
+        problems.push(...lost.problems)
+        const deliveries: RoundDeliveries = { mode, recorded: snapshot.newRows, pendingAtKill: snapshot.pending, sendingAtKill: snapshot.sending, eventsWithoutRow: lost.missing, outboxAtKill: outbox.length }
         const result: RoundResult = { round, killAfterMs, acknowledged, inFlightAtKill, deliveries, problems }
         results.push(result)
         // The last round's receiver recovers for the final start, which must deliver everything.
-        last = { result, snapshot, receiverStillFailing: mode === 'failing-after-restart' && round < options.rounds }
+        last = { result, snapshot, outbox, receiverStillFailing: mode === 'failing-after-restart' && round < options.rounds }
         const receiver = mode === 'slow' ? `slow receiver (${slowMs} ms)` : 'failing receiver (503)'
         log(`round ${round}: SIGKILL ${killAfterMs} ms after the first report ${fromFirstAck ? 'acknowledged and first delivery attempt' : 'sent'} with ${inFlightAtKill} report(s) in flight, ${acknowledged} acknowledged this round; ` +
-          `${snapshot.newRows} deliveries recorded, at the kill ${snapshot.pending} pending + ${snapshot.sending} sending, ${deliveries.eventsWithoutRow} acknowledged events without a row so far, ${receiver} -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`)
+          `${snapshot.newRows} deliveries recorded, at the kill ${snapshot.pending} pending + ${snapshot.sending} sending and ${outbox.length} events in the outbox, ${lost.missing} acknowledged events in neither, ${receiver} -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`)
       } finally {
         await server.kill()
       }
@@ -191,7 +206,9 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
         killsWhileSending: results.filter((r) => r.deliveries.sendingAtKill > 0).length,
         deliveredAfterRestart: [...everOpen].filter((id) => final?.sentIds.has(id)).length,
         retryScheduled: results.reduce((a, r) => a + (r.deliveries.afterRestart?.retryScheduled ?? 0), 0),
-        eventsWithoutRow: results.at(-1)?.deliveries.eventsWithoutRow ?? 0,
+        eventsWithoutRow: Math.max(0, ...results.map((r) => r.deliveries.eventsWithoutRow)),
+        outboxAtKill: results.reduce((a, r) => a + r.deliveries.outboxAtKill, 0),
+        outboxRouted: results.reduce((a, r) => a + (r.deliveries.afterRestart?.outboxRouted ?? 0), 0),
         received: ledger.received.total,
         accepted: ledger.received.accepted,
         duplicates: ledger.duplicates
@@ -215,6 +232,8 @@ async function finalDeliveryCheck(ledger: DeliveryLedger, dataDir: string, dbFil
   const final = ledger.snapshot(dbFile)
   last.result.problems.push(...final.problems)
   if (final.open.size > 0) last.result.problems.push(`${final.open.size} deliveries still pending or sending after the final start`)
+  const outboxLeft = outboxRows(dbFile).length
+  if (outboxLeft > 0) last.result.problems.push(`${outboxLeft} events still in the outbox after the final start`)
   return final
 }
 
@@ -223,7 +242,8 @@ export function summaryLine(summary: CrashSummary, hosts: number, packages: numb
   const d = summary.deliveries
   return `crash-safety: ${ok}/${summary.rounds.length} rounds ok (${hosts} hosts x ${packages} packages; ${summary.acknowledged} reports acknowledged, all present; ` +
     `${summary.inFlightKills} kills landed with reports in flight; ${summary.serverErrors.length} SQLITE_BUSY/error log lines); ` +
-    `deliveries: ${d.recorded} recorded before a kill (at least ${d.eventsWithoutRow} events of acknowledged reports never got one), ${d.openAtKill} pending or sending at a kill (${d.killsWhileSending} kills landed with deliveries sending), ` +
+    `deliveries: ${d.recorded} recorded before a kill, ${d.eventsWithoutRow} events of acknowledged reports in neither the deliveries nor the outbox at a kill, ` +
+    `${d.outboxAtKill} events in the outbox at a kill and ${d.outboxRouted}/${d.outboxAtKill} turned into one delivery row each after restart, ${d.openAtKill} pending or sending at a kill (${d.killsWhileSending} kills landed with deliveries sending), ` +
     `${d.deliveredAfterRestart}/${d.openAtKill} delivered after restart, ${d.retryScheduled} re-attempted and kept pending while the receiver still failed, ` +
     `receiver got ${d.received} requests (${d.received - d.accepted} answered 503) and accepted ${d.accepted}, of which ${d.duplicates} duplicates (at-least-once)`
 }

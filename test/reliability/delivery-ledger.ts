@@ -255,23 +255,6 @@ export class DeliveryLedger {
   }
 }
 
-/**
- * Acknowledged reports that must have fired `security_updates_available` (they followed an
- * acknowledged report without security updates) but have no delivery row: per host, expected
- * events minus rows about the host, where positive. A lower bound (rows of reports that committed
- * but were never acknowledged can hide a lost one); the event is emitted after the report's
- * transaction commits, so a kill in between loses it.
- */
-export function eventsWithoutRow(dbFile: string, hosts: Array<{ id: string; expectedEvents: number }>): number {
-  const db = new Database(dbFile, { readonly: true })
-  try {
-    const rows = db.prepare("select count(*) from notification_deliveries where event_type = 'security_updates_available' and reference_id = ?").pluck()
-    return hosts.reduce((lost, host) => lost + Math.max(0, host.expectedEvents - (rows.get(host.id) as number)), 0)
-  } finally {
-    db.close()
-  }
-}
-
 function readRows(dbFile: string): DeliveryRecord[] {
   const db = new Database(dbFile, { readonly: true })
   try {

@@ -1,6 +1,6 @@
 // Route schemas compile on their route's first use instead of at start. Compiling every request
 // validator (Ajv) and response serializer (fast-json-stringify) up front took most of the
-// start-up time and about 40 MB of heap, for routes most installations call rarely or never.
+// start-up time and about 30 MB of memory, for routes most installations call rarely or never.
 // `compileAll()` compiles whatever is still pending, so a test can prove every schema compiles.
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import type { SerializerFactory } from '@fastify/fast-json-stringify-compiler'

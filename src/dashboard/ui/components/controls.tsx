@@ -1,10 +1,10 @@
 // Small building blocks shared by the screens: labelled fields, tabs, badges, pagination.
 import type { ComponentChildren } from 'preact'
 
-export function Field({ label, hint, children }: { label: string; hint?: ComponentChildren; children: ComponentChildren }) {
+export function Field({ label, hint, required, children }: { label: string; hint?: ComponentChildren; required?: boolean; children: ComponentChildren }) {
   return (
     <label class="field">
-      <span class="field-label">{label}</span>
+      <span class="field-label">{label}{required && <span class="field-required" aria-hidden="true"> *</span>}</span>
       {children}
       {hint && <span class="field-hint">{hint}</span>}
     </label>

@@ -1,11 +1,14 @@
 // Settings → Alert Channels: destinations (with a test send), routing rules and scheduled reports.
+// The add/edit form for one destination lives in destination-form.tsx.
 import { useState } from 'preact/hooks'
-import { del, post, put } from '../api'
+import { del, post } from '../api'
 import { asFailure, useApi } from '../use-api'
 import { EmptyState, ErrorNote, Loaded, Notice } from '../components/feedback'
-import { Badge, Field, PageHeader } from '../components/controls'
-import { Modal, useConfirm } from '../components/dialogs'
-import { isDiscordUrl, isSlackUrl, type Destination } from '../notification-types'
+import { Badge, PageHeader } from '../components/controls'
+import { useConfirm } from '../components/dialogs'
+import type { Destination } from '../notification-types'
+import { destinationSummary } from '../destination-channels'
+import { DestinationForm } from './destination-form'
 import { RoutingRules } from './routing-rules'
 import { ScheduledReports } from './scheduled-reports'
 
@@ -50,14 +53,14 @@ export function AlertChannels() {
         <Loaded resource={destinations} label="Loading destinations…">
           {() =>
             list.length === 0 ? (
-              <EmptyState title="No destinations yet">Click <strong>Add Destination</strong> and paste a Discord, Slack or any webhook URL. Then add a routing rule below: a destination alone receives nothing.</EmptyState>
+              <EmptyState title="No destinations yet">Click <strong>Add Destination</strong> and paste a Discord, Slack or any webhook URL, or set up ntfy, Gotify or e-mail. Then add a routing rule below: a destination alone receives nothing.</EmptyState>
             ) : (
               <ul class="rows">
                 {list.map((d) => (
                   <li class="row">
                     <div>
                       <strong>{d.display_name}</strong> <Badge kind="info">{d.format ?? d.channel_type}</Badge> {d.enabled ? null : <Badge kind="muted">disabled</Badge>}
-                      {typeof d.config?.url === 'string' && <div class="muted small mono break">{d.config.url}</div>}
+                      <div class="muted small mono break">{destinationSummary(d)}</div>
                     </div>
                     <div class="row-actions">
                       <button type="button" class="button button-small" onClick={() => void test(d)}>Send test</button>
@@ -76,44 +79,5 @@ export function AlertChannels() {
       {editing && <DestinationForm destination={editing === 'new' ? null : editing} onClose={(saved) => { setEditing(null); if (saved) destinations.reload() }} />}
       {confirmDialog}
     </>
-  )
-}
-
-function DestinationForm({ destination, onClose }: { destination: Destination | null; onClose: (saved: boolean) => void }) {
-  const [name, setName] = useState(destination?.display_name ?? '')
-  const [url, setUrl] = useState('')
-  const [enabled, setEnabled] = useState(destination?.enabled ?? true)
-  const [error, setError] = useState<Error | string | undefined>()
-  const save = async (e: Event) => {
-    e.preventDefault()
-    if (!destination && !url.trim()) return setError('Webhook URL is required')
-    const body: Record<string, unknown> = { channel_type: 'webhook', display_name: name.trim(), enabled }
-    // The server returns the stored URL masked (its path is the secret); leaving the field empty keeps it.
-    if (url.trim()) body.config = { url: url.trim() }
-    try {
-      if (destination) await put(`/api/v1/notifications/destinations/${destination.id}`, body)
-      else await post('/api/v1/notifications/destinations', body)
-      onClose(true)
-    } catch (err) {
-      setError(asFailure(err))
-    }
-  }
-  const kind = isDiscordUrl(url) ? 'Discord webhook detected: alerts are sent as embeds.' : isSlackUrl(url) ? 'Slack webhook detected.' : url ? 'Other URL: alerts are POSTed as JSON {title, message, severity}.' : 'Discord and Slack URLs are auto-detected for rich formatting.'
-  return (
-    <Modal title={destination ? `Edit ${destination.display_name}` : 'Add Destination'} onClose={() => onClose(false)}>
-      <form onSubmit={save} noValidate>
-        <ErrorNote error={error} />
-        <Field label="Channel type"><select disabled><option>Webhook</option></select></Field>
-        <Field label="Display Name"><input name="display_name" value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={255} autoFocus placeholder="Ops Discord" /></Field>
-        <Field label="Webhook URL" hint={destination ? `Leave empty to keep the saved URL. ${kind}` : kind}>
-          <input name="webhook_url" type="url" value={url} onInput={(e) => setUrl(e.currentTarget.value)} autoComplete="off" placeholder="https://discord.com/api/webhooks/…" />
-        </Field>
-        <label class="check"><input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Enabled</label>
-        <div class="actions">
-          <button type="button" class="button" onClick={() => onClose(false)}>Cancel</button>
-          <button type="submit" class="button button-primary">Save</button>
-        </div>
-      </form>
-    </Modal>
   )
 }

@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml'
 import { ADMIN_PASSWORD, bearer } from '../helpers/test-app.js'
 import { ensureDashboardBuilt } from '../helpers/dashboard-build.js'
 import { chromiumMissing, startBrowserSession, type BrowserSession } from '../helpers/browser-session.js'
+import { destinationFormSteps } from './destination-form-steps.js'
 
 const NOT_AVAILABLE = 'This feature is not available on this server yet'
 const missing = (what: string, route: string) => `${what}: ${route} is not on this server yet`
@@ -324,6 +325,7 @@ async function alertSteps(t: Test, s: BrowserSession, open: Open, expectUnavaila
     }
     await s.shot('notification-logs')
   })
+  await destinationFormSteps(t, s, open)
 }
 
 async function discordSteps(t: Test, s: BrowserSession, open: Open) {

@@ -58,7 +58,6 @@ export function DestinationForm({ destination, onClose }: { destination: Destina
   return (
     <Modal title={destination ? `Edit ${destination.display_name}` : 'Add Destination'} onClose={() => onClose(false)}>
       <form onSubmit={save} noValidate>
-        <ErrorNote error={error} />
         <Field label="Channel type" hint={destination ? 'The type of a saved destination cannot be changed.' : undefined}>
           <select name="channel_type" value={type} disabled={Boolean(destination)} onChange={(e) => changeType(e.currentTarget.value)}>
             {CHANNELS.map((c) => <option value={c.type}>{c.label}</option>)}
@@ -70,6 +69,8 @@ export function DestinationForm({ destination, onClose }: { destination: Destina
         ))}
         <label class="check"><input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Enabled</label>
         <p class="field-hint">Fields marked * are required.</p>
+        {/* Next to Save, not at the top: a long form (e-mail) would scroll the message out of sight. */}
+        <ErrorNote error={error} />
         <div class="actions">
           <button type="button" class="button" onClick={() => onClose(false)}>Cancel</button>
           <button type="submit" class="button button-primary">Save</button>

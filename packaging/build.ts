@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { bundleApp } from './bundle.js'
 import { collectAssets } from './sea-assets.js'
 import { mallocTrimAddon } from './native-build.js'
+import { addonHash } from '../src/native/load-addon.js'
 
 const ROOT = join(__dirname, '..')
 const PINNED_NODE = join(ROOT, 'node_modules/node/bin/node')
@@ -58,13 +59,18 @@ export async function buildAll(outDir: string): Promise<BuildResult> {
   // The plain bundle loads its addons from dist/native/<name>.node (src/native/load-addon.ts).
   for (const [key, file] of Object.entries(nativeAssets)) copyFileSync(file, join(outDir, key))
 
+  // The addons' content hashes, so the executable names its extracted copies without reading them.
+  const hashes = Object.fromEntries(Object.entries(nativeAssets).map(([key, file]) => [key.replace(/^native\/(.*)\.node$/, '$1'), addonHash(readFileSync(file))]))
+  const hashesFile = join(outDir, 'native/hashes.json')
+  writeFileSync(hashesFile, JSON.stringify(hashes) + '\n')
+
   const executable = join(outDir, 'patchmon')
   const config: SeaConfig = {
     ...base,
     main: bundle,
     executable: strippedNode(),
     output: `${executable}.tmp`,
-    assets: { ...collectAssets(ROOT), ...nativeAssets }
+    assets: { ...collectAssets(ROOT), ...nativeAssets, 'native/hashes.json': hashesFile }
   }
   const configFile = join(outDir, 'sea-config.json')
   writeFileSync(configFile, JSON.stringify(config, null, 2) + '\n')

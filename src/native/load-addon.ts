@@ -34,10 +34,32 @@ function ownLikeDataDir(dir: string, file: string): void {
   chownSync(file, uid, gid)
 }
 
+/**
+ * Content hashes of the embedded addons, computed by the build (`native/hashes.json`), so a start
+ * whose addons are already extracted never reads the addons themselves (~2.3 MB of the executable
+ * that would otherwise be paged in, copied and hashed on every start).
+ */
+let embeddedHashes: Partial<Record<AddonName, string>> | undefined
+
+function embeddedHash(name: AddonName, bytes: () => Uint8Array): string {
+  if (embeddedHashes === undefined) {
+    try {
+      embeddedHashes = JSON.parse(nodeSea.getAsset('native/hashes.json', 'utf8')) as Partial<Record<AddonName, string>>
+    } catch {
+      embeddedHashes = {} // built without the list: hash the addon itself
+    }
+  }
+  return embeddedHashes[name] ?? addonHash(bytes())
+}
+
+export function addonHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 16)
+}
+
 /** Writes the embedded addon into the data folder (once per content hash) and returns its path. */
 function extractEmbeddedAddon(name: AddonName): string {
-  const bytes = Buffer.from(nodeSea.getRawAsset(`native/${name}.node`))
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16)
+  const raw = () => new Uint8Array(nodeSea.getRawAsset(`native/${name}.node`))
+  const hash = embeddedHash(name, raw)
   // The same resolution as the configuration (flag > PATCHMON_DATA_DIR > STATE_DIRECTORY > ./data):
   // bcrypt is loaded before main.ts has read the configuration.
   const dir = join(resolveDataDir(process.env, parseFlags(process.argv.slice(2))), 'native')
@@ -45,7 +67,7 @@ function extractEmbeddedAddon(name: AddonName): string {
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true, mode: 0o750 })
     const tmp = `${file}.${process.pid}.tmp`
-    writeFileSync(tmp, bytes, { mode: 0o640 })
+    writeFileSync(tmp, raw(), { mode: 0o640 })
     renameSync(tmp, file)
     ownLikeDataDir(dir, file)
   }

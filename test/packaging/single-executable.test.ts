@@ -123,6 +123,11 @@ t.test('the executable serves, backs up online, stops cleanly on SIGTERM, and it
   const dataDir = join(cwd, 'data')
   const addons = readdirSync(join(dataDir, 'native')).sort()
   t.match(addons, [/^bcrypt-[0-9a-f]{16}\.node$/, /^better_sqlite3-[0-9a-f]{16}\.node$/], 'addons extracted, content-addressed, into the data folder')
+  for (const addon of addons) {
+    // The name comes from the build's hash list; it must still be the hash of what was written.
+    const hash = createHash('sha256').update(readFileSync(join(dataDir, 'native', addon))).digest('hex').slice(0, 16)
+    t.match(addon, new RegExp(`-${hash}\\.node$`), `${addon} is named by its content`)
+  }
 
   // Online backup while the server runs.
   const backupFile = join(work, 'online-backup.db')

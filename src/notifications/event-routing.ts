@@ -24,12 +24,15 @@ export async function routeEvent<K extends RoutedEvent>(app: FastifyInstance, se
 }
 
 /**
- * On start, before pending deliveries are re-queued: every outbox row still present is an event
- * whose change committed but whose deliveries were never recorded (the process died in between,
- * or the listener failed). A row that fails again stays for the next start.
+ * Every outbox row still present is an event whose change committed but whose deliveries were
+ * never recorded (the process died in between, or the listener failed). Run on start, before
+ * pending deliveries are re-queued, and every minute for rows older than `olderThan` (a listener
+ * that failed while running: a full disk that has been cleared). A row that fails again stays.
  */
-export async function routeOutboxLeftovers(app: FastifyInstance, service: NotificationService): Promise<{ routed: number; failed: number }> {
-  const rows = await app.store.db.selectFrom('event_outbox').selectAll().orderBy('created_at').orderBy('id').execute()
+export async function routeOutboxLeftovers(app: FastifyInstance, service: NotificationService, olderThan?: Date): Promise<{ routed: number; failed: number }> {
+  let query = app.store.db.selectFrom('event_outbox').selectAll()
+  if (olderThan) query = query.where('created_at', '<', olderThan.toISOString())
+  const rows = await query.orderBy('created_at').orderBy('id').execute()
   const result = { routed: 0, failed: 0 }
   for (const row of rows) {
     if (!(ROUTED_EVENTS as string[]).includes(row.event_name)) {
@@ -43,9 +46,9 @@ export async function routeOutboxLeftovers(app: FastifyInstance, service: Notifi
       result.routed++
     } catch (err) {
       result.failed++
-      app.log.error({ err, outboxId: row.id, event: row.event_name }, 'outbox event could not be routed, kept for the next start')
+      app.log.error({ err, outboxId: row.id, event: row.event_name }, 'outbox event could not be routed, kept for the next try')
     }
   }
-  if (rows.length > 0) app.log.info(result, 'outbox events left by the previous run routed')
+  if (rows.length > 0) app.log.info(result, olderThan ? 'outbox events whose listener failed routed again' : 'outbox events left by the previous run routed')
   return result
 }

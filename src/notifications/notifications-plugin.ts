@@ -1,7 +1,7 @@
 // Wires the notifications feature: the delivery service (app.notifications), one listener per
-// notifiable event, the host-down check and log retention timers, routing of event_outbox rows
-// left by the previous run and re-queueing of pending deliveries on start, a brief queue drain
-// on close, and the routes.
+// notifiable event, the host-down check, log retention and outbox sweep timers, routing of
+// event_outbox rows left by the previous run and re-queueing of pending deliveries on start, a
+// brief queue drain on close, and the routes.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { checkHostsDown } from './host-down-monitor.js'
@@ -19,6 +19,9 @@ declare module 'fastify' {
 
 export const HOST_DOWN_TIMER = 'notifications:host-down-check'
 export const LOG_RETENTION_TIMER = 'notifications:log-retention'
+export const OUTBOX_SWEEP_TIMER = 'notifications:outbox-sweep'
+/** A live listener records its deliveries within milliseconds; older rows are its failures. */
+export const OUTBOX_SWEEP_AGE_MS = 60_000
 
 /** Deletes finished deliveries older than the retention setting; pending ones are never pruned. */
 export async function pruneDeliveryLog(app: FastifyInstance): Promise<number> {
@@ -51,6 +54,13 @@ async function notificationsPlugin(app: FastifyInstance): Promise<void> {
     }
   })
   app.timers.add({ name: LOG_RETENTION_TIMER, everyMs: 6 * 3_600_000, runOnStart: true, run: () => pruneDeliveryLog(app).then(() => undefined) })
+  app.timers.add({
+    name: OUTBOX_SWEEP_TIMER,
+    everyMs: 60_000,
+    run: async () => {
+      await service.track(routeOutboxLeftovers(app, service, new Date(service.now().getTime() - OUTBOX_SWEEP_AGE_MS)))
+    }
+  })
 
   app.addHook('onReady', async () => {
     // Outbox first: the deliveries it records are queued once, requeuePending skips queued keys.

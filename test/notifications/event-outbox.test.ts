@@ -8,7 +8,7 @@ import { agentHeaders, agentReport, createHostViaApi, debianPackages, postReport
 import { ADMIN_PASSWORD, userWithRole } from '../helpers/test-app.js'
 import { enroll, insertToken } from '../enrollment/enrollment-fixtures.js'
 import { addDestination, addRule, buildNotificationTestApp, deliveryLog, DISCORD_URL, insertHost, type NotificationTestApp } from './helpers/notification-test-app.js'
-import { HOST_DOWN_TIMER } from '../../src/notifications/notifications-plugin.js'
+import { HOST_DOWN_TIMER, OUTBOX_SWEEP_AGE_MS, OUTBOX_SWEEP_TIMER } from '../../src/notifications/notifications-plugin.js'
 import { routeOutboxLeftovers } from '../../src/notifications/event-routing.js'
 
 type Embed = { title: string; timestamp?: string }
@@ -91,6 +91,36 @@ t.test('an event already turned into deliveries is not recorded twice', async (t
   await restarted.app.notifications.settle()
   t.equal((await deliveryLog(restarted)).length, 2)
   t.equal(restarted.receiver.requests.length, 2)
+})
+
+t.test('a listener that failed while the server runs is retried by the minute sweep once the fault is gone, without a restart', async (t) => {
+  const ctx = await buildNotificationTestApp(t)
+  await addRule(ctx, await addDestination(ctx, DISCORD_URL))
+  const host = await createHostViaApi(ctx.app, ctx.adminToken, 'cache01')
+  breakDeliveryWrites(ctx)
+  t.equal((await postReport(ctx, host, agentReport(debianPackages(10, { updates: 2, securityEvery: 1 })))).statusCode, 200)
+  await ctx.app.notifications.settle()
+  t.equal((await outbox(ctx)).length, 1, 'the failed event waits in the outbox')
+
+  await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
+  await ctx.app.notifications.settle()
+  t.equal((await outbox(ctx)).length, 1, 'a young row is left to its live listener')
+
+  const realNow = ctx.app.notifications.now
+  ctx.app.notifications.now = () => new Date(realNow().getTime() + OUTBOX_SWEEP_AGE_MS + 1_000)
+  await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
+  await ctx.app.notifications.settle()
+  t.equal((await outbox(ctx)).length, 1, 'still failing: the row stays for the next try')
+  t.ok(ctx.logs.some((l) => l.includes('kept for the next try')), 'the failed retry is logged')
+
+  ctx.store.sqlite.exec('DROP TRIGGER refuse_deliveries') // the disk was cleared
+  await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
+  await ctx.app.notifications.settle()
+  t.same(await outbox(ctx), [], 'routed by the sweep')
+  t.same(titles(ctx), ['Security Updates Available: cache01'], 'delivered once, without a restart')
+  await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
+  await ctx.app.notifications.settle()
+  t.equal(ctx.receiver.requests.length, 1, 'a later sweep sends nothing more')
 })
 
 t.test('an event that matches no rule just leaves the outbox', async (t) => {

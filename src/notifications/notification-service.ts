@@ -175,7 +175,7 @@ export class NotificationService {
     if (!destination) return this.finish(deliveryId, row.destination_id, { status: 'failed', response_status: null, error_message: destination === null ? 'destination config cannot be decrypted (was SECRET_ENCRYPTION_KEY changed?)' : 'destination was deleted' })
     const provider = providerFor(destination.channelType, destination.config)
     try {
-      const result = await provider.send(destination.config, JSON.parse(row.payload) as Notice, { http: this.http })
+      const result = await provider.send(destination.config, JSON.parse(row.payload) as Notice, { http: this.http, deliveryId })
       return this.finish(deliveryId, destination.id, { status: 'sent', response_status: result.status, error_message: null, sent_at: this.now().toISOString() })
     } catch (err) {
       const failure = err instanceof DeliveryError ? err : new DeliveryError(`${provider.name} provider failed`, null, true)

@@ -94,6 +94,10 @@ t.test('every event reaches Discord, Slack, generic webhooks, ntfy, Gotify and e
     t.equal(req.headers['x-team'], 'ops', 'custom header applied')
   }
   t.same(generic.map((r) => (r.json as { event_type: string }).event_type).sort(), [...events].sort())
+  const genericIds = generic.map((r) => r.headers['x-patchmon-delivery'])
+  const genericRows = await ctx.store.db.selectFrom('notification_deliveries').select('id').execute()
+  t.equal(new Set(genericIds).size, events.length, 'each generic webhook request names its own delivery')
+  for (const id of genericIds) t.ok(genericRows.some((row) => row.id === id), `X-PatchMon-Delivery ${String(id)} is a delivery row`)
 
   const ntfy = byHost('ntfy.example')
   t.equal(ntfy.length, events.length)

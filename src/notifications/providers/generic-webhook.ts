@@ -1,5 +1,8 @@
 // Any other URL gets plain JSON with at least {title, message, severity}. With a signing secret the
 // receiver can check X-PatchMon-Signature: sha256=<hex HMAC-SHA256 of the exact body bytes>.
+// X-PatchMon-Delivery carries the delivery's id, the same on every retry: delivery is at least
+// once (a crash after the receiver accepted but before the row was marked sent sends it again),
+// so a receiver that must not act twice can drop ids it has seen.
 import { createHmac } from 'node:crypto'
 import type { Notice } from '../notice.js'
 import { postOrThrow } from './delivery-http.js'
@@ -8,6 +11,7 @@ import { slackText } from './slack.js'
 import { describeWebhookConfig, parseWebhookConfig, type WebhookConfig } from './webhook-config.js'
 
 export const SIGNATURE_HEADER = 'X-PatchMon-Signature'
+export const DELIVERY_HEADER = 'X-PatchMon-Delivery'
 
 export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`
@@ -47,6 +51,7 @@ export const genericWebhookProvider: Provider<WebhookConfig> = {
     const body = JSON.stringify(genericBody(notice))
     const headers: Record<string, string> = { ...config.headers, 'content-type': 'application/json' }
     if (config.signing_secret) headers[SIGNATURE_HEADER] = signBody(body, config.signing_secret)
+    if (ctx.deliveryId) headers[DELIVERY_HEADER] = ctx.deliveryId
     return postOrThrow(ctx.http, { url: config.url, headers, body })
   }
 }

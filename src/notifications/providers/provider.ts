@@ -7,6 +7,8 @@ export type ProviderConfig = Record<string, unknown>
 
 export interface SendContext {
   http: OutboundHttp
+  /** The delivery row being attempted: generic webhooks send it so receivers can drop repeats. */
+  deliveryId?: string
 }
 
 export interface SendResult {

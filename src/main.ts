@@ -62,7 +62,6 @@ async function serve(config: AppConfig): Promise<void> {
   const store = openStore(databaseFile(config.dataDir))
   const migrations = await migrateToLatest(store)
   // On a first start the admin's bcrypt hash runs on libuv's thread pool while the app is built.
-  await ensureBuiltinRoles(store.db)
   const firstAdmin = ensureFirstAdmin(store.db, config.adminPassword)
   const app = await buildApp({ config, store, ...(await prettyLogStream()) })
   for (const r of migrations.results ?? []) app.log.info({ migration: r.migrationName, status: r.status }, 'migration applied')

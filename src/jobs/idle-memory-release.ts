@@ -5,7 +5,8 @@
 // release, one memory-reducing collection runs (tens of ms, never while requests are flowing),
 // SQLite frees its unused page cache, and glibc hands the freed pages of its arenas back to the
 // system (malloc_trim: after 1,000 host reports that alone is ~25 MB of RSS). Light traffic (a
-// health check every few seconds) never triggers it: the growth threshold is not reached.
+// health check every few seconds) triggers it only each time its garbage has grown the heap by
+// GROWTH_BYTES, not on every quiet moment.
 import { getHeapStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import fp from 'fastify-plugin'

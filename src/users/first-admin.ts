@@ -5,6 +5,7 @@ import type { DB } from '../store/database-types.js'
 import { hashSecret } from '../security/secret-hashing.js'
 import { newPassword } from '../security/random-tokens.js'
 import { countUsers, insertUser } from './user-queries.js'
+import { ensureBuiltinRoles } from './role-queries.js'
 
 export interface FirstAdminResult {
   created: boolean
@@ -15,6 +16,9 @@ export interface FirstAdminResult {
 
 export async function ensureFirstAdmin(db: Kysely<DB>, configuredPassword: string | undefined): Promise<FirstAdminResult> {
   if ((await countUsers(db)) > 0) return { created: false }
+  // The admin's role must exist before the insert; serve builds the app (which also seeds the
+  // roles) while this hash runs, so it cannot rely on that order.
+  await ensureBuiltinRoles(db)
   const password = configuredPassword ?? newPassword()
   await insertUser(db, { username: 'admin', email: null, passwordHash: await hashSecret(password), role: 'superadmin' })
   return configuredPassword ? { created: true, username: 'admin' } : { created: true, username: 'admin', generatedPassword: password }

@@ -89,7 +89,12 @@ t.test('the plain bundle starts without the "root path must exist" warning', { t
   child.stdout.on('data', (c: Buffer) => (output += c.toString()))
   child.stderr.on('data', (c: Buffer) => (output += c.toString()))
   let running = true
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve((running = false) || undefined)))
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running = false
+      resolve()
+    })
+  )
   t.teardown(async () => {
     child.kill('SIGTERM')
     await exited

@@ -374,7 +374,8 @@ async function tfaSteps(t: Test, s: BrowserSession, open: Open) {
     await page.getByAltText('QR code for your authenticator app').waitFor()
     const key = ((await page.getByLabel('Or type this key').textContent()) ?? '').replace(/\s/g, '')
     const totp = new TOTP({ secret: Secret.fromBase32(key) })
-    await page.getByLabel('Code from the app').fill(totp.generate())
+    const setupCode = totp.generate()
+    await page.getByLabel('Code from the app').fill(setupCode)
     await page.getByRole('button', { name: 'Verify and turn on' }).click()
     await page.getByText('Two-factor authentication is on').first().waitFor()
     await s.shot('profile')
@@ -383,7 +384,11 @@ async function tfaSteps(t: Test, s: BrowserSession, open: Open) {
     await page.getByLabel('Username or e-mail').fill('admin')
     await page.getByLabel('Password').fill(ADMIN_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    // The next step's code: the one just used for set-up may be refused as a replay.
+    // The code just spent on set-up is refused as a replay, and the page says why.
+    await page.getByLabel('Verification code').fill(setupCode)
+    await page.getByRole('button', { name: 'Verify' }).click()
+    await page.getByRole('alert').filter({ hasText: 'This code was already used' }).waitFor()
+    t.pass('a reused code gets its own message')
     await page.getByLabel('Verification code').fill(totp.generate({ timestamp: Date.now() + 30_000 }))
     await s.shot('login-tfa')
     await page.getByRole('button', { name: 'Verify' }).click()

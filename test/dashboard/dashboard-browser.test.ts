@@ -314,7 +314,7 @@ async function alertSteps(t: Test, s: BrowserSession, open: Open, expectUnavaila
     await page.getByText('Ops webhook').first().waitFor()
     await page.getByRole('button', { name: 'Add Rule' }).click()
     await page.getByRole('button', { name: 'Save rule' }).click()
-    await page.getByText(/Ops webhook ← host_went_down/).waitFor()
+    await page.getByText(/Ops webhook ← Host went down/).waitFor()
     await page.getByRole('button', { name: 'Send test' }).click()
     await page.getByRole('status').filter({ hasText: /test/i }).first().waitFor()
     await s.shot('alert-channels')

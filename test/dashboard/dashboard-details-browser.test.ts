@@ -58,9 +58,16 @@ t.test('dashboard details in a real browser', { skip: chromiumMissing, timeout: 
       await s.shot(width === 1280 ? 'host-long-name' : 'host-long-name-phone')
     }
     await page.setViewportSize({ width: 1280, height: 860 })
+    await open('/', 'Overview')
+    const recent = page.getByRole('link', { name: LONG_NAME })
+    await recent.waitFor()
+    t.equal(await recent.getAttribute('title'), LONG_NAME, 'overview: recent reports cut the name, tooltip in full')
+    t.ok(((await recent.boundingBox())?.height ?? Infinity) < 40, 'overview: the name takes one line')
+    t.equal(await pageOverflow(), 0, 'overview: no sideways overflow')
   })
 
   await t.test('RAM and swap read as sizes with units', async (t) => {
+    await open(`/hosts/${host.id}`, LONG_NAME)
     await page.getByRole('tab', { name: 'System' }).click()
     const facts = await page.locator('dl.facts').innerText()
     t.match(facts, /RAM\s+23\.5 GiB/, 'RAM: 23.5 GiB')

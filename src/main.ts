@@ -122,7 +122,8 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
       const known = await store.db.selectFrom('roles').select('name').where('name', '=', roleName).executeTakeFirst()
       if (!known) throw new CliError(`unknown role ${roleName}`)
       const password = config.adminPassword ?? newPassword()
-      await insertUser(store.db, { username, email: null, passwordHash: await hashSecret(password), role: roleName })
+      // A generated password is only printed here: the dashboard asks for a new one at first sign-in.
+      await insertUser(store.db, { username, email: null, passwordHash: await hashSecret(password), role: roleName, mustChangePassword: !config.adminPassword })
       console.log(`Created ${roleName} ${username}` + (config.adminPassword ? ' with PATCHMON_ADMIN_PASSWORD' : `\npassword: ${password}`))
     })
     return
@@ -134,7 +135,7 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
       if (!user) throw new CliError(`no user named ${username}`)
       const password = config.adminPassword ?? newPassword()
       const now = new Date().toISOString()
-      await store.db.updateTable('users').set({ password_hash: await hashSecret(password), password_changed_at: now, updated_at: now, is_active: 1 }).where('id', '=', user.id).execute()
+      await store.db.updateTable('users').set({ password_hash: await hashSecret(password), password_changed_at: now, must_change_password: config.adminPassword ? 0 : 1, updated_at: now, is_active: 1 }).where('id', '=', user.id).execute()
       await revokeUserSessions(store.db, user.id)
       console.log(`Password of ${username} reset` + (config.adminPassword ? ' to PATCHMON_ADMIN_PASSWORD' : `\npassword: ${password}`))
     })

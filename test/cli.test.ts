@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDataDir } from './helpers/test-app.js'
+import { databaseFile, openStore } from '../src/store/open-database.js'
 
 const TSX = join(__dirname, '../node_modules/.bin/tsx')
 const MAIN = join(__dirname, '../src/main.ts')
@@ -36,6 +37,12 @@ t.test('migrate, admin create and admin reset-password work on a data folder', a
   t.notMatch(reset.stdout, /chosen-password/, 'a chosen password is not echoed')
   const unknown = cli(['admin', 'reset-password', 'ghost'], { PATCHMON_DATA_DIR: dir })
   t.equal(unknown.status, 1)
+  const generatedReset = cli(['admin', 'create', 'ops2'], { PATCHMON_DATA_DIR: dir })
+  t.equal(generatedReset.status, 0, generatedReset.stderr)
+  const store = openStore(databaseFile(dir))
+  const marks = await store.db.selectFrom('users').select(['username', 'must_change_password']).orderBy('username').execute()
+  await store.close()
+  t.same(marks, [{ username: 'ops', must_change_password: 0 }, { username: 'ops2', must_change_password: 1 }], 'a generated password must be changed; a chosen one (reset with PATCHMON_ADMIN_PASSWORD) not')
 })
 
 t.test('a bad setting stops start-up with one line naming it', async (t) => {
@@ -56,6 +63,7 @@ t.test('serve prints the first admin password once, serves, and exits 0 on SIGTE
   const password = /password: ([A-Za-z0-9]{20})/.exec(out)?.[1] ?? ''
   const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
   t.equal(res.status, 200, 'the printed password signs in')
+  t.equal(((await res.json()) as { user: { must_change_password?: boolean } }).user.must_change_password, true, 'and the user is asked to change it')
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   child.kill('SIGTERM')
   t.equal(await exit, 0, 'graceful exit')

@@ -1,5 +1,6 @@
 // Serves the web dashboard: build/dashboard/index.html for every client-side route (GETs that
-// accept HTML and are not API, health, metrics or docs paths), the hashed bundle files and the
+// accept HTML and are not API, health, metrics or docs paths; `/` itself for any Accept, so an
+// uptime monitor probing the root URL sees 200), the hashed bundle files and the
 // fixed-name icons under /assets/, all read with readAsset so the single executable serves the
 // files it embedded from the manifest. Also one public hint for the login page.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
@@ -108,7 +109,9 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return sendIndex(request, reply)
   }
 
-  app.get('/', { schema: { hide: true } }, indexOrNotFound)
+  // The root URL is what uptime monitors and `curl http://host:3000/` probe, usually without
+  // `Accept: text/html`: it is never an API path, so it answers with the page whatever they accept.
+  app.get('/', { schema: { hide: true } }, sendIndex)
   app.get('/*', { schema: { hide: true } }, indexOrNotFound)
 
   app.get('/assets/:file', { schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 200 }) }) } }, async (request, reply) => {

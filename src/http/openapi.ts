@@ -1,11 +1,10 @@
 // The OpenAPI document is generated from the route schemas: JSON at /api/v1/openapi.json, Swagger
 // UI at /api/v1/api-docs for signed-in users (bearer header or the dashboard's session cookie).
 import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { APP_VERSION } from '../version.js'
-import { registerSwaggerUiFiles, swaggerUiLogo } from './swagger-ui-files.js'
+import { registerSwaggerUi } from './swagger-ui-files.js'
 
 export const SECURITY = {
   bearer: [{ bearerAuth: [] }],
@@ -36,14 +35,7 @@ async function openapi(app: FastifyInstance): Promise<void> {
     }
   })
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  const routePrefix = '/api/v1/api-docs'
-  await app.register(swaggerUi, {
-    routePrefix,
-    logo: swaggerUiLogo(),
-    uiConfig: { url: '/api/v1/openapi.json' },
-    uiHooks: { onRequest: app.authenticate }
-  })
-  registerSwaggerUiFiles(app, routePrefix)
+  registerSwaggerUi(app, { prefix: '/api/v1/api-docs', specUrl: '/api/v1/openapi.json', authenticate: app.authenticate })
 }
 
 export default fp(openapi, { name: 'openapi', dependencies: ['session-auth'] })

@@ -33,6 +33,8 @@ export interface UsersTable {
   discord_linked_at: string | null
   /** Last TOTP time step accepted (0007): a code is refused at or below it, so none is replayed. */
   tfa_last_used_step: number | null
+  /** 1 while the password is the one the server generated (0012); a password change clears it. */
+  must_change_password: Generated<Flag>
   created_at: string
   updated_at: string
 }

@@ -130,7 +130,7 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
       const now = new Date().toISOString()
       await app.store.db
         .updateTable('users')
-        .set({ password_hash: await hashSecret(request.body.new_password), password_changed_at: now, updated_at: now })
+        .set({ password_hash: await hashSecret(request.body.new_password), password_changed_at: now, must_change_password: 0, updated_at: now })
         .where('id', '=', row.id)
         .execute()
       await revokeUserSessions(app.store.db, row.id, current.sessionId)

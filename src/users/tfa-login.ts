@@ -18,6 +18,8 @@ export const TFA_LOGIN_MESSAGES = {
   notEnabled: 'Invalid credentials or TFA not enabled',
   ticketExpired: 'TFA session expired. Please sign in again.',
   invalidCode: 'Invalid verification code',
+  /** The `message` beside invalidCode when the code is right but its 30 s step was already spent. */
+  reusedCode: 'This code was already used. Wait for the next code from your authenticator app and enter that one.',
   locked: 'Too many failed TFA attempts'
 } as const
 
@@ -61,14 +63,16 @@ export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { message: TFA_LOGIN_MESSAGES.required, requiresTfa: true, username: user.username, tfaTicket }
   })
 
-  async function secondFactorMatches(user: UserRow, token: string): Promise<boolean> {
+  /** 'reused': a right TOTP code whose step was already spent (the user typed the same code twice). */
+  async function secondFactorCheck(user: UserRow, token: string): Promise<'ok' | 'reused' | 'wrong'> {
     const code = token.replace(/\s/g, '')
     if (looksLikeTotp(code)) {
       const step = matchTotp(app.secretBox.open(user.tfa_secret ?? ''), code, app.tfa.now())
-      return step !== undefined && (await spendTotpStep(app.store.db, user.id, step))
+      if (step === undefined) return 'wrong'
+      return (await spendTotpStep(app.store.db, user.id, step)) ? 'ok' : 'reused'
     }
     const index = await matchBackupCode(parseBackupHashes(user.tfa_backup_codes), code)
-    return index >= 0 && (await spendBackupCode(app.store.db, user, index))
+    return index >= 0 && (await spendBackupCode(app.store.db, user, index)) ? 'ok' : 'wrong'
   }
 
   app.post(
@@ -95,13 +99,16 @@ export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const pending = app.tfa.tickets.peek(ticket)
       if (!pending || pending.userId !== user.id) throw unauthorized(TFA_LOGIN_MESSAGES.ticketExpired)
 
-      if (!(await secondFactorMatches(user, token))) {
+      const check = await secondFactorCheck(user, token)
+      if (check !== 'ok') {
         const locked = app.tfa.lockout.recordFailure(user.id, '')
         if (locked) {
           request.log.warn({ userId: user.id, ip: request.ip }, 'TFA verification locked after failed codes')
           app.tfa.tickets.delete(ticket)
           throw lockedError(Math.ceil((locked.lockedUntil.getTime() - app.tfa.now()) / 1000))
         }
+        // A reused code still counts as a failure; it only says why, with the same `error`.
+        if (check === 'reused') throw new ApiError(401, { error: TFA_LOGIN_MESSAGES.invalidCode, message: TFA_LOGIN_MESSAGES.reusedCode })
         throw unauthorized(TFA_LOGIN_MESSAGES.invalidCode)
       }
 

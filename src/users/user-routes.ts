@@ -150,7 +150,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!target) throw notFound(COMMON.userNotFound)
     requireSuperuserRights(userOf(request), target.role)
     const now = new Date().toISOString()
-    await db.updateTable('users').set({ password_hash: await hashSecret(request.body.new_password), password_changed_at: now, updated_at: now }).where('id', '=', target.id).execute()
+    await db.updateTable('users').set({ password_hash: await hashSecret(request.body.new_password), password_changed_at: now, must_change_password: 0, updated_at: now }).where('id', '=', target.id).execute()
     await revokeUserSessions(db, target.id)
     return { message: 'Password reset successfully' }
   })

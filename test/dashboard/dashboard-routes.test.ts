@@ -48,6 +48,27 @@ t.test('requests that do not accept HTML get the JSON 404, not the page', async 
   t.equal(res.json().error, 'Not found')
 })
 
+t.test('the root URL answers 200 with the page for any Accept (uptime monitors, plain curl)', async (t) => {
+  const { app } = await buildTestApp(t)
+  const accepts: Array<Record<string, string>> = [{}, { accept: '*/*' }, { accept: 'application/json' }, { accept: 'text/plain' }]
+  for (const headers of accepts) {
+    for (const method of ['GET', 'HEAD'] as const) {
+      const res = await app.inject({ method, url: '/', headers })
+      const label = `${method} / with Accept ${headers['accept'] ?? '(none)'}`
+      t.equal(res.statusCode, 200, label)
+      t.match(res.headers['content-type'], /^text\/html/, label)
+      t.match(String(res.headers['content-security-policy']), /script-src 'self'/, label)
+    }
+  }
+  const probed = await app.inject({ method: 'GET', url: '/?uptime-probe=1' })
+  t.equal(probed.statusCode, 200, 'a query string on the root is still the page')
+  t.match(probed.body, /<div id="app">|<script type="module"/, 'the dashboard page itself')
+  const other = await app.inject({ method: 'GET', url: '/hosts', headers: { accept: 'application/json' } })
+  t.equal(other.statusCode, 404, 'other client-side routes still need Accept: text/html')
+  const api = await app.inject({ method: 'GET', url: '/api/v1/nope' })
+  t.same(api.json(), { error: 'Not found', message: 'Route GET /api/v1/nope not found' }, 'API 404s stay JSON')
+})
+
 t.test('hashed files are immutable; icons have fixed names; only manifest files are served', async (t) => {
   const { app } = await buildTestApp(t)
   const js = await app.inject({ method: 'GET', url: `/assets/${manifest.entry.js}` })

@@ -2,12 +2,13 @@
 // patchmon.dynamic_inventory collection against a server listening on 127.0.0.1.
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { buildTestApp } from '../helpers/test-app.js'
 import { apiCredential, seedHost } from './fleet-fixture.js'
+import { ansibleInventory } from '../../src/dashboard/ui/integration-snippets.js'
 
 const COLLECTIONS = resolve('packaging/ansible')
 
@@ -116,6 +117,35 @@ t.test('ansible-inventory --list builds hosts, ansible_host and groups from Patc
     t.match(r.stderr, /401/)
     t.match(r.stderr, /Invalid API secret/)
   })
+})
+
+t.test('the inventory config exactly as the dashboard shows it runs with ansible-inventory and no extra environment', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedHost(ctx, { friendlyName: 'web1', hostname: 'web1.example.com', ip: '192.168.1.20', groups: ['web_servers'] })
+  await ctx.app.listen({ host: '127.0.0.1', port: 0 })
+  const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
+  const cred = await apiCredential(ctx, ['get'])
+  const home = mkdtempSync(join(tmpdir(), 'patchmon-ansible-user-'))
+  t.teardown(() => rmSync(home, { recursive: true, force: true }))
+  const plain = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home }
+  const galaxy = (args: string[]) => new Promise<RunResult>((done) => execFile('ansible-galaxy', args, { cwd: home, timeout: 60_000, env: plain },
+    (err, stdout, stderr) => done({ code: err ? 1 : 0, stdout, stderr })))
+  // Installed the way a user installs it: a built tarball into ~/.ansible/collections.
+  const built = await galaxy(['collection', 'build', join(COLLECTIONS, 'ansible_collections/patchmon/dynamic_inventory'), '--output-path', home])
+  t.equal(built.code, 0, built.stderr.slice(0, 300))
+  const installed = await galaxy(['collection', 'install', join(home, 'patchmon-dynamic_inventory-1.0.0.tar.gz')])
+  t.equal(installed.code, 0, installed.stderr.slice(0, 300))
+  // The text the dashboard renders in the token window, from the module it renders it with.
+  const file = join(home, 'patchmon_inventory.yml')
+  writeFileSync(file, ansibleInventory(base, cred.key, cred.secret))
+  const res = await new Promise<RunResult>((done) => execFile('ansible-inventory', ['-i', file, '--list'], { cwd: home, timeout: 60_000, env: plain },
+    (err, stdout, stderr) => done({ code: err ? 1 : 0, stdout, stderr })))
+  t.equal(res.code, 0, res.stderr.slice(0, 500))
+  t.notMatch(res.stderr, /Failed to parse|unknown plugin|not enabled/i, `no parse failure (stderr: ${res.stderr.slice(0, 500)})`)
+  const inv = JSON.parse(res.stdout) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, Record<string, unknown>> } }
+  t.same(Object.keys(inv._meta.hostvars), ['web1.example.com'], 'the host came from PatchMon')
+  t.equal(unwrap(inv._meta.hostvars['web1.example.com']?.['ansible_host']), '192.168.1.20')
+  t.same(inv['web_servers']?.hosts, ['web1.example.com'])
 })
 
 t.test('the collection builds with ansible-galaxy and documents its options', async (t) => {

@@ -93,7 +93,7 @@ t.test('login answers "TFA verification required" with a ticket; a TOTP code the
 
   const setupCode = await verifyTfa(ctx, ticket, codeAt(secret, T0))
   t.equal(setupCode.statusCode, 401, 'the code spent on setup cannot sign in')
-  t.same(setupCode.json(), { error: 'Invalid verification code' })
+  t.same(setupCode.json(), { error: 'Invalid verification code', message: 'This code was already used. Wait for the next code from your authenticator app and enter that one.' }, 'a reused code says so')
 
   ctx.app.tfa.now = () => T0 + 30_000
   const ok = await verifyTfa(ctx, ticket, codeAt(secret, T0 + 30_000))
@@ -110,8 +110,10 @@ t.test('login answers "TFA verification required" with a ticket; a TOTP code the
   const second = await passwordStep(ctx)
   const replay = await verifyTfa(ctx, second.ticket, codeAt(secret, T0 + 30_000))
   t.equal(replay.statusCode, 401, 'the same TOTP code is refused inside its window')
+  t.match(replay.json().message, /already used/, 'the replay gets its own message')
   const drifted = await verifyTfa(ctx, second.ticket, codeAt(secret, T0 + 30_000 + 3 * 30_000))
   t.equal(drifted.statusCode, 401, 'three steps ahead is outside the window')
+  t.same(drifted.json(), { error: 'Invalid verification code' }, 'a wrong code keeps the plain answer')
   const nextStep = await verifyTfa(ctx, second.ticket, codeAt(secret, T0 + 60_000))
   t.equal(nextStep.statusCode, 200, 'one step ahead is inside the window')
 })

@@ -48,9 +48,14 @@ export function apiCurlExample(serverUrl: string, key: string, secret: string): 
   return `curl -u "${key}:${secret}" "${serverUrl}/api/v1/api/hosts"`
 }
 
+/**
+ * The plugin's full three-part name: the collection's short name `patchmon.dynamic_inventory`
+ * (as the spec prints it) is only found with `enable_plugins` set in ansible.cfg, so a config
+ * pasted as shown would fail as an unknown plugin.
+ */
 export function ansibleInventory(serverUrl: string, key: string, secret: string): string {
   return `---
-plugin: patchmon.dynamic_inventory
+plugin: patchmon.dynamic_inventory.dynamic_inventory
 api_url: ${serverUrl}/api/v1/api/hosts/
 api_key: ${key}
 api_secret: ${secret}

@@ -22,3 +22,14 @@ export function useServerAddress(): ServerAddress {
   }, [])
   return address
 }
+
+/** True when the address only reaches the machine it is used on (other hosts cannot use it). */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string
+  try {
+    host = new URL(url).hostname.toLowerCase()
+  } catch {
+    return false
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || host === '0.0.0.0' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}

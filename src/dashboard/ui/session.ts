@@ -11,6 +11,8 @@ export interface SessionUser {
   role: string
   tfa_enabled: boolean
   has_password: boolean
+  /** True while the password is the one generated on first start (older servers omit it). */
+  must_change_password?: boolean
   discord_linked: boolean
   discord_username: string | null
   discord_avatar: string | null

@@ -1,13 +1,36 @@
 // Small building blocks shared by the screens: labelled fields, tabs, badges, pagination.
-import type { ComponentChildren } from 'preact'
+import { cloneElement, isValidElement, type ComponentChildren, type VNode } from 'preact'
+import { useId } from 'preact/hooks'
 
+/**
+ * A label, its control and an optional hint. The hint is not inside the <label>, so a control's
+ * name is the label alone ("Allowed IP addresses", not the label plus its example); the hint is
+ * tied to the control as its description (aria-describedby) instead.
+ */
 export function Field({ label, hint, required, children }: { label: string; hint?: ComponentChildren; required?: boolean; children: ComponentChildren }) {
+  const id = useId()
+  const heading = <>{label}{required && <span class="field-required" aria-hidden="true"> *</span>}</>
+  if (!isValidElement(children)) {
+    // Several controls (or text): keep the wrapping label, which names the first of them.
+    return (
+      <div class="field">
+        <label class="field-stack">
+          <span class="field-label">{heading}</span>
+          {children}
+        </label>
+        {hint && <span class="field-hint">{hint}</span>}
+      </div>
+    )
+  }
+  const control = children as VNode<{ id?: string; 'aria-describedby'?: string }>
+  const controlId = control.props.id ?? `field-${id}`
+  const hintId = `${controlId}-hint`
   return (
-    <label class="field">
-      <span class="field-label">{label}{required && <span class="field-required" aria-hidden="true"> *</span>}</span>
-      {children}
-      {hint && <span class="field-hint">{hint}</span>}
-    </label>
+    <div class="field">
+      <label class="field-label" for={controlId}>{heading}</label>
+      {cloneElement(control, { id: controlId, ...(hint ? { 'aria-describedby': hintId } : {}) })}
+      {hint && <span class="field-hint" id={hintId}>{hint}</span>}
+    </div>
   )
 }
 

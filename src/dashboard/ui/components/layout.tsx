@@ -1,5 +1,6 @@
-// The frame around every signed-in screen: navigation (a menu button on narrow screens), the
-// user's name with Profile and Sign out, and the screen itself in <main>.
+// The frame around every signed-in screen: navigation (a menu button on narrow screens) with a
+// link to the API docs, the user's name with Profile and Sign out, a prompt to replace a generated
+// first-start password, and the screen itself in <main>.
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { Link } from '../router'
@@ -57,8 +58,21 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
             </div>
           )
         })}
+        <div class="nav-section">
+          <h2 class="nav-heading">Help</h2>
+          <ul>
+            {/* Swagger UI is served by the server, not a dashboard route: a plain link, new tab. */}
+            <li><a href="/api/v1/api-docs" target="_blank" rel="noopener">API docs</a></li>
+          </ul>
+        </div>
       </nav>
       <main id="main" class="content" tabIndex={-1} ref={main}>
+        {session.user.must_change_password && (
+          <div class="note note-warn" role="status">
+            You are signed in with the password generated at first start (it was printed in the service log).{' '}
+            {path === '/settings/profile' ? 'Choose your own under Change Password below.' : <Link href="/settings/profile">Change your password now.</Link>}
+          </div>
+        )}
         {children}
       </main>
     </div>

@@ -10,6 +10,7 @@ import { Field } from '../components/controls'
 import { Link } from '../router'
 import { useServerAddress } from '../server-url'
 import { installOneLiner, type HostCredentials, type HostGroup } from '../host-types'
+import { LoopbackWarning } from '../components/loopback-warning'
 
 export function AddHostDialog({ groups, onClose }: { groups: HostGroup[]; onClose: () => void }) {
   const server = useServerAddress()
@@ -36,6 +37,7 @@ export function AddHostDialog({ groups, onClose }: { groups: HostGroup[]; onClos
     return (
       <Modal title="Host added" onClose={onClose} wide>
         <Notice kind="warn">The API key is shown only this once. Copy the install command now; rotate the credentials from the host's page if you lose it.</Notice>
+        <LoopbackWarning url={server.url} />
         <CopyBlock label="Install command (run as root on the host)" value={installOneLiner(server, created.api_id, created.api_key)} />
         <CopyBlock label="API ID" value={created.api_id} />
         <CopyBlock label="API key" value={created.api_key} />

@@ -14,6 +14,8 @@ import { installOneLiner, osLabel, type HostSummary } from '../host-types'
 import { HostPackages, HostRepositories, HostReports } from './host-tabs'
 import { HostGroupsEditor } from './host-groups-editor'
 import { HostEditDialog } from './host-edit'
+import { formatGiB, formatUptime } from '../human-format'
+import { LoopbackWarning } from '../components/loopback-warning'
 
 type HostDetailData = HostSummary & Record<string, unknown>
 type Tab = 'system' | 'packages' | 'repositories' | 'reports'
@@ -91,6 +93,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
           {credentials && (
             <Modal title="New credentials" onClose={() => setCredentials(null)} wide>
               <Notice kind="warn">Shown only this once. Re-run the install command on the host so the agent uses the new key.</Notice>
+              <LoopbackWarning url={server.url} />
               <CopyBlock label="Install command" value={installOneLiner(server, credentials.api_id, credentials.api_key)} />
               <CopyBlock label="API ID" value={credentials.api_id} />
               <CopyBlock label="API key" value={credentials.api_key} />
@@ -120,10 +123,13 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
 const FACTS: Array<[string, string]> = [
   ['hostname', 'Hostname'], ['ip', 'IP address'], ['machine_id', 'Machine ID'], ['architecture', 'Architecture'],
   ['kernel_version', 'Running kernel'], ['installed_kernel_version', 'Installed kernel'], ['reboot_reason', 'Reboot reason'],
-  ['cpu_model', 'CPU'], ['cpu_cores', 'CPU cores'], ['ram_installed', 'RAM (GiB)'], ['swap_size', 'Swap (GiB)'],
+  ['cpu_model', 'CPU'], ['cpu_cores', 'CPU cores'], ['ram_installed', 'RAM'], ['swap_size', 'Swap'],
   ['system_uptime', 'Uptime'], ['selinux_status', 'SELinux'], ['package_manager', 'Package manager'],
   ['gateway_ip', 'Gateway'], ['agent_version', 'Agent version'], ['api_id', 'API ID'], ['notes', 'Notes']
 ]
+
+/** Facts with a unit or a format of their own; the rest are shown as the agent sent them. */
+const FACT_FORMATS: Record<string, (v: unknown) => string> = { ram_installed: formatGiB, swap_size: formatGiB, system_uptime: formatUptime, cpu_cores: (v) => (typeof v === 'number' ? v.toLocaleString() : factText(v)) }
 
 function factText(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—'
@@ -140,7 +146,7 @@ function SystemFacts({ host }: { host: HostDetailData }) {
       {FACTS.filter(([key]) => key in host).map(([key, label]) => (
         <>
           <dt>{label}</dt>
-          <dd>{factText(host[key])}</dd>
+          <dd>{host[key] === null || host[key] === undefined ? '—' : (FACT_FORMATS[key] ?? factText)(host[key])}</dd>
         </>
       ))}
       <dt>Added</dt>

@@ -104,7 +104,8 @@ export function HostsList() {
                   <tbody>
                     {data.hosts.map((h) => (
                       <tr>
-                        <td><Link href={`/hosts/${h.id}`}>{h.friendly_name}</Link>{h.hostname && h.hostname !== h.friendly_name && <div class="muted small">{h.hostname}</div>}</td>
+                        {/* Names can be 255 characters: cut to the column with an ellipsis, in full as a tooltip. */}
+                        <td class="cell-name"><Link href={`/hosts/${h.id}`} class="truncate" title={h.friendly_name}>{h.friendly_name}</Link>{h.hostname && h.hostname !== h.friendly_name && <div class="muted small truncate" title={h.hostname}>{h.hostname}</div>}</td>
                         <td><Badge>{h.status}</Badge>{h.needs_reboot ? <> <Badge kind="warn">reboot</Badge></> : null}</td>
                         {/* A host that never reported has no counts yet, not zero updates. */}
                         <td class="num">{h.last_update ? h.total_packages : '—'}</td>

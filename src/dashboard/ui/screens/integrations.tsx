@@ -14,6 +14,7 @@ import { installOneLiner } from '../host-types'
 import { scopeText, typeOf, type TokenItem } from '../token-types'
 import { TokenCreateDialog } from './token-create'
 import { TokenEditDialog } from './token-edit'
+import { LoopbackWarning } from '../components/loopback-warning'
 
 type Tab = 'enrollment' | 'gethomepage' | 'agent'
 
@@ -121,6 +122,7 @@ function AgentInstall({ server }: { server: ServerAddress }) {
         Add the host under <Link href="/hosts">Hosts → Add host</Link>: the success window shows this command with the host's own
         credentials filled in. Run it as root on the host; the agent reports right away and then at every update interval.
       </p>
+      <LoopbackWarning url={server.url} />
       <CopyBlock label="Install command template" value={installOneLiner(server, '<api id>', '<api key>')} />
       <p class="muted">
         Many hosts? Create a <strong>Proxmox LXC</strong> or <strong>direct host</strong> enrollment token on the Auto-Enrollment &amp; API tab: its

@@ -6,6 +6,7 @@ import { EmptyState, Loaded } from '../components/feedback'
 import { Badge, PageHeader, Pagination, formatDate } from '../components/controls'
 import { Link, updateQuery, useLocation } from '../router'
 import type { Destination } from '../notification-types'
+import { eventLabel } from '../human-format'
 
 const PAGE = 50
 
@@ -78,7 +79,7 @@ export function NotificationLogs() {
                     {rows.map((r) => (
                       <tr title={r.error_message ?? undefined}>
                         <td>{formatDate(r.created_at)}</td>
-                        <td><code>{r.event_type}</code> <span class="muted small">{r.severity}</span><div class="small">{r.title}</div></td>
+                        <td>{eventLabel(r.event_type)} <span class="muted small">{r.severity}</span><div class="small">{r.title}</div></td>
                         <td>{r.destination_name}</td>
                         <td><Badge>{r.status}</Badge>{r.status === 'pending' && r.next_attempt_at && <div class="muted small">retry {formatDate(r.next_attempt_at)}</div>}</td>
                         <td class="num">{r.attempt_count}</td>

@@ -72,7 +72,7 @@ function FleetView({ stats }: { stats: FleetStats }) {
             <ul class="plain-list">
               {stats.recent_reports.slice(0, 8).map((r) => (
                 <li>
-                  <Link href={`/hosts/${r.host_id}`}>{r.friendly_name}</Link> <Badge>{r.status}</Badge>{' '}
+                  <Link href={`/hosts/${r.host_id}`} class="truncate-inline" title={r.friendly_name}>{r.friendly_name}</Link> <Badge>{r.status}</Badge>{' '}
                   <span class="muted">{timeAgo(r.created_at)} · {r.outdated_packages} outdated{r.security_updates ? ` · ${r.security_updates} security` : ''}</span>
                 </li>
               ))}

@@ -113,7 +113,7 @@ function PackageHosts({ id }: { id: string }) {
                   <tbody>
                     {[...needing, ...list.filter((h) => !h.needs_update)].map((h) => (
                       <tr>
-                        <td><Link href={`/hosts/${h.id}`}>{h.friendly_name}</Link></td>
+                        <td class="cell-name"><Link href={`/hosts/${h.id}`} class="truncate" title={h.friendly_name}>{h.friendly_name}</Link></td>
                         <td class="mono">{h.current_version || '—'}</td>
                         <td class="mono">{h.available_version ?? '—'}</td>
                         <td>{h.is_security_update ? <Badge kind="bad">security</Badge> : h.needs_update ? <Badge kind="warn">update</Badge> : <Badge kind="ok">current</Badge>}</td>

@@ -27,6 +27,7 @@ export function Profile() {
 }
 
 function ChangePassword({ hasPassword }: { hasPassword: boolean }) {
+  const session = useSession()
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
   const [repeat, setRepeat] = useState('')
@@ -39,6 +40,8 @@ function ChangePassword({ hasPassword }: { hasPassword: boolean }) {
     if (next !== repeat) return setError('The new passwords do not match.')
     try {
       await post('/api/v1/auth/change-password', { current_password: current, new_password: next })
+      // The user view changes too (must_change_password clears, has_password sets).
+      await session.refresh()
       setDone(true)
       setCurrent('')
       setNext('')

@@ -7,6 +7,7 @@ import { Badge, Field } from '../components/controls'
 import { Modal, useConfirm } from '../components/dialogs'
 import type { HostGroup } from '../host-types'
 import { EVENT_TYPES, SEVERITIES, type Destination, type RoutingRule } from '../notification-types'
+import { eventLabel } from '../human-format'
 
 const STARTER = EVENT_TYPES.slice(0, 6).map(([k]) => k)
 
@@ -45,7 +46,7 @@ export function RoutingRules({ destinations }: { destinations: Destination[] }) 
               {list.map((r) => (
                 <li class="row">
                   <div>
-                    <strong>{nameOf(r)}</strong> ← {r.event_types.includes('*') ? 'all events' : r.event_types.join(', ')}{' '}
+                    <strong>{nameOf(r)}</strong> ← {r.event_types.includes('*') ? 'all events' : r.event_types.map(eventLabel).join(', ')}{' '}
                     <span class="muted">from {r.min_severity}{r.host_group_ids.length ? ` · groups: ${r.host_group_ids.map((id) => groupList.find((g) => g.id === id)?.name ?? id).join(', ')}` : ''}</span>{' '}
                     {!r.enabled && <Badge kind="muted">disabled</Badge>}
                   </div>
@@ -96,7 +97,7 @@ function RuleForm({ rule, destinations, groups, onClose }: { rule: RoutingRule |
         <fieldset class="checks checks-columns">
           <legend>Events</legend>
           {EVENT_TYPES.map(([key, label]) => (
-            <label class="check"><input type="checkbox" name={`event-${key}`} checked={events.includes(key)} onChange={(e) => setEvents(toggle(events, key, e.currentTarget.checked))} /> {label} <code class="small">{key}</code></label>
+            <label class="check"><input type="checkbox" name={`event-${key}`} checked={events.includes(key)} onChange={(e) => setEvents(toggle(events, key, e.currentTarget.checked))} /> {label}</label>
           ))}
         </fieldset>
         <Field label="Minimum severity">

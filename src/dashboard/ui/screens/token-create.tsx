@@ -12,6 +12,7 @@ import type { HostGroup } from '../host-types'
 import { TYPE_LABELS, ansibleInventory, apiCurlExample, basicCredentials, enrollmentOneLiner, gethomepageYaml, type IntegrationType } from '../integration-snippets'
 import { scopeText, type CreatedToken } from '../token-types'
 import type { ServerAddress } from '../server-url'
+import { LoopbackWarning } from '../components/loopback-warning'
 
 const SCOPE_CHOICES: Array<[string, string]> = [['get', 'host:get — read hosts, packages, stats'], ['delete', 'host:delete — delete hosts']]
 
@@ -111,7 +112,9 @@ function TokenCreated({ reply, type, server, onClose }: { reply: CreatedToken; t
   const { token_key: key, token_secret: secret } = reply.token
   return (
     <Modal title={`${reply.token.token_name} created`} onClose={onClose} wide>
-      <Notice kind="warn">{reply.warning ?? 'Save the token_secret now - it cannot be retrieved later!'} The secret is never shown again after you close this window.</Notice>
+      {/* The server's `warning` names the raw field (token_secret); people get the same advice in words. */}
+      <Notice kind="warn">Save the token secret now: it cannot be retrieved later, and it is never shown again after you close this window.</Notice>
+      <LoopbackWarning url={serverUrl} />
       <CopyBlock label="Token Key" value={key} />
       <CopyBlock label="Token Secret" value={secret} />
       {type === 'gethomepage' && (

@@ -8,6 +8,7 @@ import { Badge, Field, PageHeader, timeAgo } from '../components/controls'
 import { Modal, useConfirm } from '../components/dialogs'
 import { useSession, type SessionUser } from '../session'
 import { RegistrationSettings } from './registration-settings'
+import { permissionLabel } from '../human-format'
 
 interface UserRow extends SessionUser {
   is_active: boolean
@@ -83,7 +84,7 @@ export function Users() {
               {list.map((r) => (
                 <>
                   <dt>{r.name} {r.is_builtin && <Badge kind="muted">built-in</Badge>}</dt>
-                  <dd>{r.description}<div class="muted small">{r.permissions.join(', ') || 'no permissions'}</div></dd>
+                  <dd>{r.description}<div class="muted small">{r.permissions.map(permissionLabel).join(', ') || 'no permissions'}</div></dd>
                 </>
               ))}
             </dl>

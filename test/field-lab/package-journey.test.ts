@@ -172,6 +172,20 @@ t.test('the .deb on a bare trixie: install, run, crash, upgrade, reinstall, brea
     t.ok(await canLogIn(lab, 'alice'))
   })
 
+  await t.test('a package run while the service is stopped starts it; one the administrator disabled stays off', async (t) => {
+    const reinstall = () => lab.exec(`cd /root && apt install -y --reinstall ./patchmon_${UPGRADE_VERSION}_amd64.deb`, { env: { DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 180_000 })
+    await must(lab, 'systemctl stop patchmon')
+    t.equal((await reinstall()).code, 0)
+    t.equal((await lab.exec('systemctl is-active patchmon')).stdout.trim(), 'active', 'stopped + upgrade -> running')
+
+    await must(lab, 'systemctl disable --now patchmon')
+    t.equal((await reinstall()).code, 0)
+    t.equal((await lab.exec('systemctl is-active patchmon')).stdout.trim(), 'inactive', 'disabled stays off')
+    t.equal((await lab.exec('systemctl is-enabled patchmon')).stdout.trim(), 'disabled', 'and disabled')
+    await must(lab, 'systemctl enable --now patchmon')
+    await health(lab)
+  })
+
   await t.test('a bad setting ends in "failed" after a few tries, and a reinstall says the service does not start', async (t) => {
     await must(lab, "printf 'PORT=not-a-port\\n' >> /etc/patchmon/local.env")
     await must(lab, 'systemctl restart patchmon')

@@ -1,8 +1,9 @@
 // The only entry point: a small CLI. `serve` (default) reads config, opens the store, runs
 // pending migrations, creates the first admin, builds the app and listens.
-import { ConfigError, describeSettings, loadConfig, type AppConfig } from './config.js'
+import { ConfigError, describeSettings, loadConfig, parseFlags, resolveDataDir, type AppConfig } from './config.js'
 import { databaseFile, openStore, type Store } from './store/open-database.js'
 import { migrateToLatest } from './store/migrate.js'
+import { checkDatabaseIntegrity, refuseLostDatabase } from './store/start-checks.js'
 import { buildApp } from './app.js'
 import { ensureFirstAdmin } from './users/first-admin.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
@@ -37,6 +38,7 @@ ${describeSettings()}
 export class CliError extends Error {}
 
 async function withStore<T>(config: AppConfig, fn: (store: Store) => Promise<T>): Promise<T> {
+  checkDatabaseIntegrity(databaseFile(config.dataDir))
   const store = openStore(databaseFile(config.dataDir))
   try {
     await migrateToLatest(store)
@@ -59,11 +61,23 @@ async function prettyLogStream(): Promise<{ logStream?: NodeJS.WritableStream }>
 async function serve(config: AppConfig): Promise<void> {
   // Held while serving, so `patchmon restore` refuses to swap the database under a live server.
   const lock = acquireDataDirLock(config.dataDir, 'serve')
+  let integrity: ReturnType<typeof checkDatabaseIntegrity>
+  try {
+    integrity = checkDatabaseIntegrity(databaseFile(config.dataDir))
+  } catch (err) {
+    lock.release()
+    throw err
+  }
   const store = openStore(databaseFile(config.dataDir))
   const migrations = await migrateToLatest(store)
   // On a first start the admin's bcrypt hash runs on libuv's thread pool while the app is built.
   const firstAdmin = ensureFirstAdmin(store.db, config.adminPassword)
   const app = await buildApp({ config, store, ...(await prettyLogStream()) })
+  if (integrity.skipped && integrity.bytes > 0) {
+    app.log.info({ file: integrity.file, bytes: integrity.bytes }, 'database integrity check skipped: the file is larger than the start-up check reads')
+  } else if (!integrity.skipped) {
+    app.log.info({ file: integrity.file, bytes: integrity.bytes, ms: integrity.ms }, 'database integrity check passed')
+  }
   for (const r of migrations.results ?? []) app.log.info({ migration: r.migrationName, status: r.status }, 'migration applied')
   const admin = await firstAdmin
   if (admin.generatedPassword) {
@@ -164,6 +178,8 @@ export async function runCli(argv: string[]): Promise<void> {
     return
   }
   const command = positional[0] ?? 'serve'
+  // Before loadConfig(), which generates missing keys: their presence tells a lost database from a first start.
+  if (command === 'serve' || command === 'migrate' || command === 'admin') refuseLostDatabase(resolveDataDir(process.env, parseFlags(argv)))
   const config = loadConfig(process.env, argv)
   switch (command) {
     case 'serve':

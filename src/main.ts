@@ -14,6 +14,7 @@ import { revokeUserSessions } from './users/sessions.js'
 import { clearTfa } from './users/tfa-reset.js'
 import { APP_VERSION, PRODUCT_NAME } from './version.js'
 import { acquireDataDirLock } from './backup/data-dir-lock.js'
+import { trackConnections } from './http/connection-drain.js'
 import { backupDatabase } from './backup/backup-database.js'
 import { restoreDatabase } from './backup/restore-database.js'
 
@@ -94,6 +95,10 @@ async function serve(config: AppConfig): Promise<void> {
     app.log.info({ username: admin.username }, 'created the first admin with PATCHMON_ADMIN_PASSWORD')
   }
 
+  // Requests in flight at SIGTERM get this long to finish; then their sockets are cut so the
+  // process exits (systemd's stop timeout is far longer, but agents retry anyway).
+  const SHUTDOWN_GRACE_MS = 1_000
+  const drain = trackConnections(app.server)
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
@@ -106,6 +111,7 @@ async function serve(config: AppConfig): Promise<void> {
       process.exit(1)
     }, 15_000)
     force.unref()
+    const stopDrain = drain.begin(SHUTDOWN_GRACE_MS)
     try {
       await app.close()
       await store.close()
@@ -114,6 +120,8 @@ async function serve(config: AppConfig): Promise<void> {
     } catch (err) {
       app.log.error({ err }, 'error during shutdown')
       process.exitCode = 1
+    } finally {
+      stopDrain()
     }
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))

@@ -13,7 +13,7 @@ import { insertUser } from './users/user-queries.js'
 import { revokeUserSessions } from './users/sessions.js'
 import { clearTfa } from './users/tfa-reset.js'
 import { APP_VERSION, PRODUCT_NAME } from './version.js'
-import { acquireDataDirLock } from './backup/data-dir-lock.js'
+import { acquireDataDirLock, refuseDatabaseInUse } from './backup/data-dir-lock.js'
 import { trackConnections } from './http/connection-drain.js'
 import { backupDatabase } from './backup/backup-database.js'
 import { restoreDatabase } from './backup/restore-database.js'
@@ -64,6 +64,7 @@ async function serve(config: AppConfig): Promise<void> {
   const lock = acquireDataDirLock(config.dataDir, 'serve')
   let integrity: ReturnType<typeof checkDatabaseIntegrity>
   try {
+    refuseDatabaseInUse(config.dataDir, 'serve')
     integrity = checkDatabaseIntegrity(databaseFile(config.dataDir))
   } catch (err) {
     lock.release()
@@ -196,6 +197,7 @@ export async function runCli(argv: string[]): Promise<void> {
       // Not under a running server: its code expects the schema it started with.
       const lock = acquireDataDirLock(config.dataDir, 'migrate')
       try {
+        refuseDatabaseInUse(config.dataDir, 'migrate')
         await withStore(config, async (store) => {
           console.log(`Database ${store.file} is at the latest schema`)
         })

@@ -11,7 +11,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, linkSync, mkdirSync, re
 import { join, resolve } from 'node:path'
 import { databaseFile, openStore } from '../store/open-database.js'
 import { migrateToLatest } from '../store/migrate.js'
-import { acquireDataDirLock } from './data-dir-lock.js'
+import { acquireDataDirLock, refuseDatabaseInUse } from './data-dir-lock.js'
 import { BackupFileError, KEYS_TABLE, inspectBackup, loadKeys, type BackupFacts } from './backup-file.js'
 
 export interface RestoreResult extends BackupFacts {
@@ -55,6 +55,7 @@ export async function restoreDatabase(dataDir: string, source: string, progress:
   mkdirSync(dataDir, { recursive: true, mode: 0o750 })
   const lock = acquireDataDirLock(dataDir, 'restore')
   try {
+    refuseDatabaseInUse(dataDir, 'restore')
     progress(`checking ${file}`)
     const backup = new Database(file, { readonly: true, fileMustExist: true })
     const target = databaseFile(dataDir)

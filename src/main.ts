@@ -15,6 +15,7 @@ import { clearTfa } from './users/tfa-reset.js'
 import { APP_VERSION, PRODUCT_NAME } from './version.js'
 import { acquireDataDirLock, refuseDatabaseInUse } from './backup/data-dir-lock.js'
 import { trackConnections } from './http/connection-drain.js'
+import { descriptorLimits, openDescriptors, watchDescriptors } from './http/descriptor-watch.js'
 import { backupDatabase } from './backup/backup-database.js'
 import { restoreDatabase } from './backup/restore-database.js'
 
@@ -100,6 +101,7 @@ async function serve(config: AppConfig): Promise<void> {
   // process exits (systemd's stop timeout is far longer, but agents retry anyway).
   const SHUTDOWN_GRACE_MS = 1_000
   const drain = trackConnections(app.server)
+  let stopDescriptorWatch = () => {}
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
@@ -112,6 +114,7 @@ async function serve(config: AppConfig): Promise<void> {
       process.exit(1)
     }, 15_000)
     force.unref()
+    stopDescriptorWatch()
     const stopDrain = drain.begin(SHUTDOWN_GRACE_MS)
     try {
       await app.close()
@@ -130,6 +133,9 @@ async function serve(config: AppConfig): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host })
   app.timers.start()
+  stopDescriptorWatch = watchDescriptors(app.server, app.log)
+  const fdLimits = descriptorLimits()
+  if (fdLimits) app.log.info({ openFiles: openDescriptors(), limit: fdLimits.soft, hardLimit: fdLimits.hard }, 'file descriptor limit')
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
   app.log.info({ dataDir: config.dataDir }, `PatchMon appliance listening on http://${shownHost}:${config.port}`)
 }

@@ -39,6 +39,12 @@ ${describeSettings()}
 
 export class CliError extends Error {}
 
+/**
+ * Requests in flight at SIGTERM get this long to finish; then their sockets are cut so the
+ * process exits 0 within 2 s (systemd's stop timeout is far longer, and agents retry anyway).
+ */
+const SHUTDOWN_GRACE_MS = 1_000
+
 async function withStore<T>(config: AppConfig, fn: (store: Store) => Promise<T>): Promise<T> {
   checkDatabaseIntegrity(databaseFile(config.dataDir))
   const store = openStore(databaseFile(config.dataDir))
@@ -97,9 +103,6 @@ async function serve(config: AppConfig): Promise<void> {
     app.log.info({ username: admin.username }, 'created the first admin with PATCHMON_ADMIN_PASSWORD')
   }
 
-  // Requests in flight at SIGTERM get this long to finish; then their sockets are cut so the
-  // process exits (systemd's stop timeout is far longer, but agents retry anyway).
-  const SHUTDOWN_GRACE_MS = 1_000
   const drain = trackConnections(app.server)
   let stopDescriptorWatch = () => {}
   let closing = false

@@ -12,7 +12,7 @@ import { databaseFile } from '../../src/store/open-database.js'
 import { checkDatabaseIntegrity, refuseLostDatabase } from '../../src/store/start-checks.js'
 
 const ROOT = join(__dirname, '../..')
-const CHILD = join(__dirname, 'restore-child.ts')
+const CHILD = join(__dirname, '../fixtures/crash-children/restore-child.ts')
 const MAX_LINES = 40
 
 function restoreInChild(dataDir: string, file: string, killAfter: number) {

@@ -12,7 +12,7 @@ import { migrateToLatest } from '../../src/store/migrate.js'
 import { tempDataDir } from '../helpers/test-app.js'
 
 const ROOT = join(__dirname, '../..')
-const CHILD = join(__dirname, 'migrate-child.ts')
+const CHILD = join(__dirname, '../fixtures/crash-children/migrate-child.ts')
 /** Bound on the loop: far more statements than all migrations have together. */
 const MAX_STEPS = 400
 

@@ -2,8 +2,9 @@
 // Precedence: CLI flag > environment variable > default. A bad value stops start-up with one
 // line that names the setting (see ConfigError and main.ts).
 import { randomBytes, createHash } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { isAbsolute, join, resolve } from 'node:path'
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 
 export class ConfigError extends Error {}
 
@@ -175,6 +176,58 @@ export function resolveDataDir(env: Source, flags: Source, cwd = process.cwd()):
   return isAbsolute(configured) ? configured : resolve(cwd, configured)
 }
 
+/** The setting that chose the data folder, for start-up refusals. */
+function dataDirSetting(env: Source, flags: Source): string {
+  if (flags['--data-dir']) return '--data-dir'
+  if (env.PATCHMON_DATA_DIR) return 'PATCHMON_DATA_DIR'
+  if (env.STATE_DIRECTORY) return 'STATE_DIRECTORY (set by systemd from StateDirectory=)'
+  return 'PATCHMON_DATA_DIR (unset: default ./data)'
+}
+
+/** One sentence for a file-system error on `path`, without our temp file names. */
+function fsCause(code: string | undefined, path: string): string {
+  if (code === 'EROFS') return `${path} is on a read-only file system (EROFS)`
+  if (code === 'EACCES' || code === 'EPERM') {
+    const me = userInfo()
+    return `user ${me.username} (uid ${me.uid}) may not write in ${path} (${code}); give the folder to that user or choose another`
+  }
+  if (code === 'ENOSPC') return `the disk holding ${path} is full (ENOSPC)`
+  if (code === 'ENOTDIR' || code === 'EEXIST') return `${path} is in the way and is not a folder (${code})`
+  return `${path}: ${code ?? 'error'}`
+}
+
+/** Error code of creating a file in `dir`, or undefined when that works. */
+function writeProblem(dir: string): string | undefined {
+  const probe = join(dir, `.patchmon-write-test-${process.pid}`)
+  try {
+    writeFileSync(probe, '', { flag: 'wx', mode: 0o600 })
+    rmSync(probe, { force: true })
+    return undefined
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'error'
+  }
+}
+
+/**
+ * Creates the data folder and proves it writable before anything is written there, so a refusal
+ * names the setting and the real cause: Node's recursive mkdir reports ENOENT where a parent is
+ * read-only, and a failed key write would otherwise show a raw "EACCES ... jwt-secret.123.tmp".
+ */
+function ensureDataDir(dataDir: string, setting: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o750 })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    let ancestor = dirname(dataDir)
+    while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor)
+    // The nearest folder that exists is where creating failed: its own error is the real cause.
+    const atAncestor = writeProblem(ancestor)
+    throw new ConfigError(`Invalid ${setting}: cannot create ${dataDir}: ${atAncestor ? fsCause(atAncestor, ancestor) : fsCause(code, dataDir)}`)
+  }
+  const problem = writeProblem(dataDir)
+  if (problem) throw new ConfigError(`Invalid ${setting}: cannot write in ${dataDir}: ${fsCause(problem, dataDir)}`)
+}
+
 /**
  * Builds the whole configuration. Creates the data folder and the generated secrets, so call it
  * once at start-up; tests pass their own env with a temp PATCHMON_DATA_DIR.
@@ -210,11 +263,7 @@ export function loadConfig(env: Source = process.env, argv: string[] = []): AppC
     metricsToken: read('metricsToken', env, flags),
     agentBinariesDir: read('agentBinariesDir', env, flags)
   }
-  try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o750 })
-  } catch (err) {
-    throw new ConfigError(`Invalid PATCHMON_DATA_DIR: cannot create ${dataDir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-  }
+  ensureDataDir(dataDir, dataDirSetting(env, flags))
   return {
     port: values.port ?? 3000,
     host: values.host ?? '0.0.0.0',

@@ -1,8 +1,9 @@
 // The only entry point: a small CLI. `serve` (default) reads config, opens the store, runs
 // pending migrations, creates the first admin, builds the app and listens.
-import { ConfigError, describeSettings, loadConfig, type AppConfig } from './config.js'
+import { ConfigError, describeSettings, loadConfig, parseFlags, resolveDataDir, type AppConfig } from './config.js'
 import { databaseFile, openStore, type Store } from './store/open-database.js'
 import { migrateToLatest } from './store/migrate.js'
+import { checkDatabaseIntegrity, refuseLostDatabase } from './store/start-checks.js'
 import { buildApp } from './app.js'
 import { ensureFirstAdmin } from './users/first-admin.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
@@ -12,7 +13,9 @@ import { insertUser } from './users/user-queries.js'
 import { revokeUserSessions } from './users/sessions.js'
 import { clearTfa } from './users/tfa-reset.js'
 import { APP_VERSION, PRODUCT_NAME } from './version.js'
-import { acquireDataDirLock } from './backup/data-dir-lock.js'
+import { acquireDataDirLock, refuseDatabaseInUse } from './backup/data-dir-lock.js'
+import { trackConnections } from './http/connection-drain.js'
+import { descriptorLimits, openDescriptors, watchDescriptors } from './http/descriptor-watch.js'
 import { backupDatabase } from './backup/backup-database.js'
 import { restoreDatabase } from './backup/restore-database.js'
 
@@ -36,7 +39,14 @@ ${describeSettings()}
 
 export class CliError extends Error {}
 
+/**
+ * Requests in flight at SIGTERM get this long to finish; then their sockets are cut so the
+ * process exits 0 within 2 s (systemd's stop timeout is far longer, and agents retry anyway).
+ */
+const SHUTDOWN_GRACE_MS = 1_000
+
 async function withStore<T>(config: AppConfig, fn: (store: Store) => Promise<T>): Promise<T> {
+  checkDatabaseIntegrity(databaseFile(config.dataDir))
   const store = openStore(databaseFile(config.dataDir))
   try {
     await migrateToLatest(store)
@@ -59,11 +69,24 @@ async function prettyLogStream(): Promise<{ logStream?: NodeJS.WritableStream }>
 async function serve(config: AppConfig): Promise<void> {
   // Held while serving, so `patchmon restore` refuses to swap the database under a live server.
   const lock = acquireDataDirLock(config.dataDir, 'serve')
+  let integrity: ReturnType<typeof checkDatabaseIntegrity>
+  try {
+    refuseDatabaseInUse(config.dataDir, 'serve')
+    integrity = checkDatabaseIntegrity(databaseFile(config.dataDir))
+  } catch (err) {
+    lock.release()
+    throw err
+  }
   const store = openStore(databaseFile(config.dataDir))
   const migrations = await migrateToLatest(store)
   // On a first start the admin's bcrypt hash runs on libuv's thread pool while the app is built.
   const firstAdmin = ensureFirstAdmin(store.db, config.adminPassword)
   const app = await buildApp({ config, store, ...(await prettyLogStream()) })
+  if (integrity.skipped && integrity.bytes > 0) {
+    app.log.info({ file: integrity.file, bytes: integrity.bytes }, 'database integrity check skipped: the file is larger than the start-up check reads')
+  } else if (!integrity.skipped) {
+    app.log.info({ file: integrity.file, bytes: integrity.bytes, ms: integrity.ms }, 'database integrity check passed')
+  }
   for (const r of migrations.results ?? []) app.log.info({ migration: r.migrationName, status: r.status }, 'migration applied')
   const admin = await firstAdmin
   if (admin.generatedPassword) {
@@ -80,6 +103,8 @@ async function serve(config: AppConfig): Promise<void> {
     app.log.info({ username: admin.username }, 'created the first admin with PATCHMON_ADMIN_PASSWORD')
   }
 
+  const drain = trackConnections(app.server)
+  let stopDescriptorWatch = () => {}
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
@@ -92,6 +117,8 @@ async function serve(config: AppConfig): Promise<void> {
       process.exit(1)
     }, 15_000)
     force.unref()
+    stopDescriptorWatch()
+    const stopDrain = drain.begin(SHUTDOWN_GRACE_MS)
     try {
       await app.close()
       await store.close()
@@ -100,6 +127,8 @@ async function serve(config: AppConfig): Promise<void> {
     } catch (err) {
       app.log.error({ err }, 'error during shutdown')
       process.exitCode = 1
+    } finally {
+      stopDrain()
     }
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
@@ -107,6 +136,9 @@ async function serve(config: AppConfig): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host })
   app.timers.start()
+  stopDescriptorWatch = watchDescriptors(app.server, app.log)
+  const fdLimits = descriptorLimits()
+  if (fdLimits) app.log.info({ openFiles: openDescriptors(), limit: fdLimits.soft, hardLimit: fdLimits.hard }, 'file descriptor limit')
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
   app.log.info({ dataDir: config.dataDir }, `PatchMon appliance listening on http://${shownHost}:${config.port}`)
 }
@@ -165,6 +197,8 @@ export async function runCli(argv: string[]): Promise<void> {
     return
   }
   const command = positional[0] ?? 'serve'
+  // Before loadConfig(), which generates missing keys: their presence tells a lost database from a first start.
+  if (command === 'serve' || command === 'migrate' || command === 'admin') refuseLostDatabase(resolveDataDir(process.env, parseFlags(argv)))
   const config = loadConfig(process.env, argv)
   switch (command) {
     case 'serve':
@@ -173,6 +207,7 @@ export async function runCli(argv: string[]): Promise<void> {
       // Not under a running server: its code expects the schema it started with.
       const lock = acquireDataDirLock(config.dataDir, 'migrate')
       try {
+        refuseDatabaseInUse(config.dataDir, 'migrate')
         await withStore(config, async (store) => {
           console.log(`Database ${store.file} is at the latest schema`)
         })

@@ -1,7 +1,8 @@
 // The CLI as users run it: a real process on a temp data folder.
 import t from 'tap'
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { tempDataDir } from './helpers/test-app.js'
 import { databaseFile, openStore } from '../src/store/open-database.js'
@@ -72,4 +73,34 @@ t.test('serve prints the first admin password once, serves, and exits 0 on SIGTE
   t.equal(out.split('password: ').length - 1, 1, 'the password is printed exactly once')
   const secondStart = cli(['migrate'], { PATCHMON_DATA_DIR: dir })
   t.notMatch(secondStart.stdout, /password/, 'no new admin on later starts')
+})
+
+t.test('a data folder that cannot be written is refused naming the setting and the real cause', { skip: process.getuid?.() === 0 ? false : 'needs root to mount a read-only file system and to run as another user' }, async (t) => {
+  const readOnly = mkdtempSync(join(tmpdir(), 'patchmon-ro-'))
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', readOnly])
+  t.teardown(() => {
+    execFileSync('umount', ['-l', readOnly])
+    rmSync(readOnly, { recursive: true, force: true })
+  })
+  const existing = cli(['serve'], { PATCHMON_DATA_DIR: readOnly })
+  t.equal(existing.status, 1)
+  t.equal(existing.stderr.trim(), `patchmon: Invalid PATCHMON_DATA_DIR: cannot write in ${readOnly}: ${readOnly} is on a read-only file system (EROFS)`)
+
+  const missingParent = join(readOnly, 'var', 'lib', 'patchmon')
+  const created = cli(['serve', '--data-dir', missingParent], {})
+  t.equal(created.status, 1)
+  t.equal(created.stderr.trim(), `patchmon: Invalid --data-dir: cannot create ${missingParent}: ${readOnly} is on a read-only file system (EROFS)`, 'EROFS, not ENOENT')
+
+  // A folder the service user may not write in: run the CLI as nobody.
+  const notMine = mkdtempSync(join(tmpdir(), 'patchmon-not-mine-'))
+  chmodSync(notMine, 0o755)
+  t.teardown(() => rmSync(notMine, { recursive: true, force: true }))
+  // `env -i`: a clean environment, because tap adds hooks to every child's environment that would
+  // try to write into the worktree as nobody.
+  const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-i',
+    `PATH=${join(__dirname, '../node_modules/.bin')}:/usr/bin:/bin`, 'LOG_LEVEL=warn', `STATE_DIRECTORY=${notMine}`, `HOME=${notMine}`, TSX, MAIN, 'serve'], { encoding: 'utf8', timeout: 60_000 })
+  t.equal(asNobody.status, 1, asNobody.stderr)
+  t.match(asNobody.stderr.trim(), new RegExp(`^patchmon: Invalid STATE_DIRECTORY \\(set by systemd from StateDirectory=\\): cannot write in ${notMine}: user \\S+ \\(uid 65534\\) may not write in ${notMine} \\(EACCES\\)`))
+  t.notMatch(asNobody.stderr, /\.tmp/, 'no temp file name')
+  t.same(readdirSync(notMine), [], 'nothing was written')
 })

@@ -3,8 +3,15 @@
 // process refuses to start instead of swapping the database under a live server.
 // A lock left by a crash is detected as stale: its process is gone, or the pid now belongs to a
 // different process (other boot, other start time), so a reboot or a reused pid never blocks start.
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+// The file alone can be deleted by hand, so the database is also asked (refuseDatabaseInUse): a
+// running server keeps an OS lock (SQLite's fcntl SHARED lock, held by every connection in WAL
+// mode) on patchmon.db for its whole life, and a momentary exclusive lock fails while it does.
+// An flock through a native addon would be the other way; this one needs no addon, and unlike
+// running the server with locking_mode=EXCLUSIVE it does not block `patchmon backup`.
+import Database from 'better-sqlite3'
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { databaseFile } from '../store/open-database.js'
 
 export const LOCK_FILE = 'patchmon.lock'
 
@@ -110,4 +117,32 @@ export function acquireDataDirLock(dataDir: string, command: string): DataDirLoc
     }
   }
   throw new DataDirBusyError(`${dataDir}: another process took ${LOCK_FILE} at the same time; try again`)
+}
+
+/** How long the probe waits for a short-lived reader (a `patchmon backup` step) to let go. */
+const PROBE_WAIT_MS = 2000
+
+/**
+ * Refuses when another process has the database open (a server whose lock file was deleted, or a
+ * backup being taken): takes and drops an exclusive lock on patchmon.db, which fails while any
+ * other connection holds its SHARED lock. Call it after acquireDataDirLock().
+ */
+export function refuseDatabaseInUse(dataDir: string, command: string): void {
+  const file = databaseFile(dataDir)
+  if (!existsSync(file)) return
+  const db = new Database(file, { fileMustExist: true })
+  try {
+    db.pragma(`busy_timeout = ${PROBE_WAIT_MS}`)
+    db.pragma('locking_mode = EXCLUSIVE')
+    db.exec('BEGIN EXCLUSIVE')
+    db.exec('COMMIT')
+  } catch (err) {
+    if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw err
+    throw new DataDirBusyError(
+      `${file} is open in another process (a PatchMon server still running although ${join(dataDir, LOCK_FILE)} was removed, or a backup being taken); ` +
+        `"patchmon ${command}" does not run beside it. Stop the other process first (systemctl stop patchmon; check with fuser -v ${file}).`
+    )
+  } finally {
+    db.close()
+  }
 }

@@ -1,12 +1,17 @@
 // `patchmon restore FILE`: replaces the data folder's database with a backup. Refuses while the
 // server (or another restore) holds the data folder; checks the file before touching anything;
 // keeps the previous database and keys as timestamped copies; brings the schema up to date.
+// Killed at any point, it leaves a folder that serves either the old or the new database, never
+// none: the previous files are kept by a hard link (both names exist at once) and the new ones
+// are renamed over the old names. The restored database keeps the backup's keys table until
+// the key files are written, so a restore cut short there is recognised at the next start
+// (src/store/start-checks.ts) instead of serving secrets that can no longer be read.
 import Database from 'better-sqlite3'
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { databaseFile, openStore } from '../store/open-database.js'
 import { migrateToLatest } from '../store/migrate.js'
-import { acquireDataDirLock } from './data-dir-lock.js'
+import { acquireDataDirLock, refuseDatabaseInUse } from './data-dir-lock.js'
 import { BackupFileError, KEYS_TABLE, inspectBackup, loadKeys, type BackupFacts } from './backup-file.js'
 import { assertReadable } from './file-access.js'
 
@@ -26,10 +31,23 @@ function ownLikeDataDir(dataDir: string, file: string): void {
   chownSync(file, uid, gid)
 }
 
-function moveAside(file: string, stamp: string): string {
+/** Keeps `file` under a second name while it stays in place (a hard link; a copy where links are not supported). */
+function keepAside(file: string, stamp: string): string {
   const kept = `${file}.before-restore-${stamp}`
-  renameSync(file, kept)
+  rmSync(kept, { force: true }) // left by an earlier restore that was cut short in the same second
+  try {
+    linkSync(file, kept)
+  } catch {
+    copyFileSync(file, kept)
+  }
   return kept
+}
+
+/** Replaces `file` with `value` in one rename, so a kill leaves the old or the new content. */
+function writeAtomically(file: string, value: string): void {
+  const tmp = `${file}.restoring`
+  writeFileSync(tmp, value, { mode: 0o600 })
+  renameSync(tmp, file)
 }
 
 export async function restoreDatabase(dataDir: string, source: string, progress: (line: string) => void, now = new Date()): Promise<RestoreResult> {
@@ -39,6 +57,7 @@ export async function restoreDatabase(dataDir: string, source: string, progress:
   mkdirSync(dataDir, { recursive: true, mode: 0o750 })
   const lock = acquireDataDirLock(dataDir, 'restore')
   try {
+    refuseDatabaseInUse(dataDir, 'restore')
     progress(`checking ${file}`)
     const backup = new Database(file, { readonly: true, fileMustExist: true })
     const target = databaseFile(dataDir)
@@ -56,36 +75,38 @@ export async function restoreDatabase(dataDir: string, source: string, progress:
       backup.close()
     }
 
+    chmodSync(incoming, 0o600)
+    ownLikeDataDir(dataDir, incoming)
+
     const stamp = timestamp(now)
     let previous: string | undefined
     if (existsSync(target)) {
-      // Fold the old WAL into the file first, so the copy kept aside is complete on its own.
+      // Fold the old WAL into the file and leave WAL mode, so the file is complete on its own and
+      // no -wal or -shm of the old database is left beside the new one.
       const old = new Database(target)
       old.pragma('wal_checkpoint(TRUNCATE)')
+      old.pragma('journal_mode = DELETE')
       old.close()
-      previous = moveAside(target, stamp)
+      previous = keepAside(target, stamp)
       progress(`kept the previous database as ${previous}`)
     }
-    // A -wal left beside the new file would be replayed into it: remove both side files.
     rmSync(`${target}-wal`, { force: true })
     rmSync(`${target}-shm`, { force: true })
-
-    const restored = new Database(incoming)
-    restored.exec(`DROP TABLE IF EXISTS ${KEYS_TABLE}`)
-    restored.close()
-    chmodSync(incoming, 0o600)
-    ownLikeDataDir(dataDir, incoming)
-    renameSync(incoming, target)
+    renameSync(incoming, target) // atomic: the old database until here, the new one after
     progress(`restored the database into ${target}`)
 
     for (const [name, value] of Object.entries(keys)) {
       const keyFile = join(dataDir, name)
       if (existsSync(keyFile) && readFileSync(keyFile, 'utf8') === value) continue
-      if (existsSync(keyFile)) progress(`kept the previous ${name} as ${moveAside(keyFile, stamp)}`)
-      writeFileSync(keyFile, value, { mode: 0o600 })
+      if (existsSync(keyFile)) progress(`kept the previous ${name} as ${keepAside(keyFile, stamp)}`)
+      writeAtomically(keyFile, value)
       ownLikeDataDir(dataDir, keyFile)
       progress(`restored ${name}`)
     }
+    // Only now that the keys are in place: the database no longer needs to carry them.
+    const restored = new Database(target)
+    restored.exec(`DROP TABLE IF EXISTS ${KEYS_TABLE}`)
+    restored.close()
 
     const store = openStore(target)
     try {

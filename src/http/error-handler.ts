@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, COMMON, type ValidationIssue } from './errors.js'
+import { isDiskFullError, noteDiskFull } from '../store/disk-full.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -67,6 +68,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       // keep the status, give a plain sentence, never the internal code or stack.
       request.log.info({ code: err.code, status }, 'client error')
       return reply.code(status).send({ error: clientErrorText(err) })
+    }
+    if (isDiskFullError(err)) {
+      // Not a bug to hunt in the code but an operator's task: say so, to the client and in the log.
+      noteDiskFull(request.server.store)
+      request.log.error({ code: (err as { code?: string }).code }, 'disk full: a write was refused; free space in the data folder')
+      return reply.code(507).send({ error: COMMON.diskFull, message: COMMON.diskFullDetail })
     }
     request.log.error({ err }, 'unhandled error')
     return reply.code(500).send({ error: COMMON.internal })

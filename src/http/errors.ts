@@ -52,5 +52,7 @@ export const COMMON = {
   hostGroupNotFound: 'Host group not found',
   userNotFound: 'User not found',
   internal: 'Internal server error',
+  diskFull: 'Insufficient storage',
+  diskFullDetail: 'The server cannot save this change: the disk holding its database is full. Try again once the operator has freed space.',
   tooManyRequests: 'Too many requests. Try again later.'
 } as const

@@ -4,6 +4,12 @@
 // restarts. Hosts that never reported are "awaiting first report", not down. After the server
 // itself was down, agents could not report either: a host only counts as down once the server has
 // been watching for a full interval + grace (`watchingSince`), so a restart pages nobody.
+// Clock steps: last_update is wall-clock text, and a forward step of the wall clock (VM resumed,
+// NTP step) made every host look silent at once. Each check therefore compares how far the wall
+// clock moved with how far the monotonic clock moved since the previous check; the difference is
+// a step, and a last_update written before it is aged by monotonic time only (its wall age minus
+// the step). The watching time of the restart guard is monotonic too.
+import { performance } from 'node:perf_hooks'
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import type { AppEvents } from '../events/app-events.js'
@@ -15,7 +21,64 @@ export interface HostDownCheck {
   cameUp: string[]
 }
 
-export async function checkHostsDown(db: Kysely<DB>, settings: SettingsStore, events: AppEvents, now: Date, watchingSince: Date): Promise<HostDownCheck> {
+/** Wall and monotonic clocks may drift apart this much between checks before it counts as a step. */
+const STEP_TOLERANCE_MS = 30_000
+/** Steps remembered (a host silent across more steps than this is aged by wall time again). */
+const MAX_STEPS = 32
+/** A caller's `now` this close to the system clock is the system clock, whose steps are detected. */
+const REAL_CLOCK_SLACK_MS = 5_000
+
+interface ClockStep {
+  /** The old time base's reading when the step was noticed: last_update values up to it predate the step. */
+  oldTimeAtDetection: number
+  /** Forward (positive) or backward (negative) size of the step. */
+  amountMs: number
+}
+
+interface WatchState {
+  firstMonoMs: number
+  lastWallMs: number
+  lastMonoMs: number
+  steps: ClockStep[]
+}
+
+/** Per watching period (the plugin creates `watchingSince` once per start), so a restart starts afresh. */
+const watches = new WeakMap<Date, WatchState>()
+
+function observeClocks(watchingSince: Date, wallMs: number, monoMs: number): WatchState {
+  const state = watches.get(watchingSince)
+  if (!state) {
+    // Watching time before the first monotonic reading can only be taken from the wall clock.
+    const fresh = { firstMonoMs: monoMs - Math.max(0, wallMs - watchingSince.getTime()), lastWallMs: wallMs, lastMonoMs: monoMs, steps: [] }
+    watches.set(watchingSince, fresh)
+    return fresh
+  }
+  const monoDelta = monoMs - state.lastMonoMs
+  const drift = wallMs - state.lastWallMs - monoDelta
+  if (Math.abs(drift) > STEP_TOLERANCE_MS) {
+    state.steps.push({ oldTimeAtDetection: state.lastWallMs + monoDelta, amountMs: drift })
+    if (state.steps.length > MAX_STEPS) state.steps.shift()
+  }
+  state.lastWallMs = wallMs
+  state.lastMonoMs = monoMs
+  return state
+}
+
+/** Wall-clock age of a last_update, less every clock step that happened after it was written. */
+function silentMs(lastUpdateMs: number, nowMs: number, state: WatchState | undefined): number {
+  let age = nowMs - lastUpdateMs
+  for (const step of state?.steps ?? []) if (lastUpdateMs <= step.oldTimeAtDetection) age -= step.amountMs
+  return age
+}
+
+/**
+ * `monotonicMs` is the monotonic clock's reading for this check (tests pass one together with
+ * `now`). When omitted, performance.now() is used if `now` is the system clock; a caller that
+ * simulates wall time with its own `now` and no monotonic reading keeps plain wall-clock ages.
+ */
+export async function checkHostsDown(db: Kysely<DB>, settings: SettingsStore, events: AppEvents, now: Date, watchingSince: Date, monotonicMs?: number): Promise<HostDownCheck> {
+  const mono = monotonicMs ?? (Math.abs(now.getTime() - Date.now()) <= REAL_CLOCK_SLACK_MS ? performance.now() : undefined)
+  const clocks = mono === undefined ? undefined : observeClocks(watchingSince, now.getTime(), mono)
   const interval = await settings.get('update_interval')
   const grace = await settings.get('host_down_grace_minutes')
   const thresholdSeconds = Math.max(1, (Number(interval) + Number(grace)) * 60)
@@ -25,8 +88,8 @@ export async function checkHostsDown(db: Kysely<DB>, settings: SettingsStore, ev
   for (const host of hosts) {
     if (host.status === 'inactive' || host.status === 'disabled') continue
     const lastUpdate = host.last_update as string
-    const silentSeconds = (now.getTime() - Date.parse(lastUpdate)) / 1000
-    const watchedSeconds = (now.getTime() - watchingSince.getTime()) / 1000
+    const silentSeconds = silentMs(Date.parse(lastUpdate), now.getTime(), clocks) / 1000
+    const watchedSeconds = (clocks && mono !== undefined ? mono - clocks.firstMonoMs : now.getTime() - watchingSince.getTime()) / 1000
     const state = states.get(host.id)
     if (silentSeconds > thresholdSeconds && watchedSeconds > thresholdSeconds && !state) {
       // The state and the outbox row commit together: a crash after the commit still alerts (the

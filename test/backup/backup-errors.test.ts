@@ -40,7 +40,8 @@ t.test('the CLI run by a user who cannot write the folder names the path and EAC
   const denied = run(ctx.dataDir)
   t.equal(denied.status, 1)
   // (Only the first line: under tap, its process-info hook adds its own complaint about nobody.)
-  t.equal(denied.stderr.split('\n')[0], `patchmon: cannot open the database ${join(ctx.dataDir, 'patchmon.db')}: permission denied (EACCES); run as the user that owns the data folder (for the package: sudo -u patchmon)`)
+  // The data-folder check at start-up (config) refuses first, naming the folder, the user and EACCES.
+  t.equal(denied.stderr.split('\n')[0], `patchmon: Invalid PATCHMON_DATA_DIR: cannot write in ${ctx.dataDir}: user nobody (uid 65534) may not write in ${ctx.dataDir} (EACCES); give the folder to that user or choose another`)
   t.notMatch(denied.stderr, /unable to open database file/, 'no SQLite riddle')
 
   // A data folder nobody may use, and a target folder it may not write.

@@ -37,7 +37,7 @@ export interface AppConfig {
   agentUpdateBodyLimit: number
   reportRetentionDays: number
   discordApiUrl: string
-  metricsToken: string | undefined
+  metricsToken: string
   /** Folder of operator-supplied upstream agent binaries (`patchmon-agent-<os>-<arch>[.exe]`). */
   agentBinariesDir: string
 }
@@ -117,7 +117,7 @@ const SETTINGS = {
   agentUpdateBodyLimit: { env: 'AGENT_UPDATE_BODY_LIMIT', describe: 'largest agent report in bytes', parse: int(1024, 1024 * 1024 * 1024) },
   reportRetentionDays: { env: 'AGENT_REPORTS_RETENTION_DAYS', describe: 'days of report history kept per host', parse: int(1, 3650) },
   discordApiUrl: { env: 'PATCHMON_DISCORD_API_URL', describe: 'Discord API base URL (tests point it at a fake)', parse: parseServerUrl },
-  metricsToken: { env: 'PATCHMON_METRICS_TOKEN', describe: 'bearer token required by /metrics (open when unset)', parse: nonEmpty },
+  metricsToken: { env: 'PATCHMON_METRICS_TOKEN', describe: 'bearer token required by /metrics (generated into <data dir>/metrics-token when unset)', parse: nonEmpty },
   agentBinariesDir: { env: 'AGENT_BINARIES_DIR', describe: 'folder of upstream agent binaries to serve (default <data dir>/agents)', parse: nonEmpty }
 } satisfies Record<string, SettingSpec<unknown>>
 
@@ -238,7 +238,8 @@ export function loadConfig(env: Source = process.env, argv: string[] = []): AppC
     agentUpdateBodyLimit: values.agentUpdateBodyLimit ?? 16 * 1024 * 1024,
     reportRetentionDays: values.reportRetentionDays ?? 30,
     discordApiUrl: values.discordApiUrl ?? 'https://discord.com/api',
-    metricsToken: values.metricsToken,
+    // Never open by default: series name routes, host counts and process details.
+    metricsToken: values.metricsToken ?? generatedSecret(dataDir, 'metrics-token'),
     agentBinariesDir: values.agentBinariesDir ? resolve(values.agentBinariesDir) : join(dataDir, 'agents')
   }
 }

@@ -4,7 +4,6 @@ import type { ReportNotice } from '../notifications/notice.js'
 import { SECTION_TITLES, type ReportData, type ReportSection } from './report-data.js'
 import { escapeHtml, htmlToText } from './html-text.js'
 import { safeCsv } from './csv-cell.js'
-import { safeCsv } from './csv-cell.js'
 
 function sectionRows(section: ReportSection, data: ReportData): string[][] {
   switch (section) {

@@ -3,8 +3,8 @@
 // still pending. Attempts run on the in-memory queue: bounded concurrency, a timeout per request,
 // exponential back-off, Retry-After honoured on 429, final failures (Discord 404) not retried.
 // A bad receiver only delays itself: each destination has its own small number of slots, and a
-// destination whose last attempt failed is backed off as a whole (its other deliveries wait
-// without an attempt being spent) while every other destination keeps its pace.
+// destination that did not answer (or answered 429) is backed off as a whole (its other
+// deliveries wait without an attempt being spent) while every other destination keeps its pace.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
@@ -209,7 +209,10 @@ export class NotificationService {
     } catch (err) {
       const failure = err instanceof DeliveryError ? err : new DeliveryError(`${provider.name} provider failed`, null, true)
       if (!(err instanceof DeliveryError)) this.log.error({ err: { name: (err as Error)?.name }, deliveryId }, 'notification provider threw unexpectedly')
-      if (failure.retryable) this.destinationFailed(destination.id, failure.retryAfterMs)
+      // Back off the whole destination when it costs the queue time (no answer: timeout, refused,
+      // unreachable) or asks for it (429). A quick 5xx only retries its own delivery, so a restart
+      // still re-attempts every open delivery at once.
+      if (failure.retryable && (failure.status === null || failure.status === 429)) this.destinationFailed(destination.id, failure.retryAfterMs)
       if (failure.retryable && attempt < this.options.maxAttempts) {
         const backoff = Math.min(this.options.retryBaseMs * 2 ** (attempt - 1), this.options.maxRetryDelayMs)
         const delay = Math.min(Math.max(backoff, failure.retryAfterMs ?? 0), this.options.maxRetryDelayMs)

@@ -130,3 +130,29 @@ t.test('a hanging receiver delays only itself: 25 alerts reach the healthy one p
   t.ok(proxy.seen.length - healthy.length <= 2, 'the hanging receiver holds at most its own two slots')
   for (const res of hanging) res.destroy()
 })
+
+t.test('a destination that does not answer is backed off as a whole instead of burning every delivery\'s attempts', async (t) => {
+  const down: string[] = []
+  await startProxy(t, (req, res) => {
+    if (req.url?.startsWith('http://down.example/')) {
+      down.push(req.url)
+      res.socket?.destroy()
+      return
+    }
+    res.writeHead(200)
+    res.end('ok')
+  })
+  const ctx = await buildTestApp(t)
+  const svc = ctx.app.notifications
+  svc.options.retryBaseMs = 1_000
+  await addWebhook(ctx, 'http://down.example/hook/downSECRET1234567', 'down')
+  for (let i = 0; i < 10; i++) ctx.app.events.emit('host_went_down', { hostId: `h${i}`, hostName: `web${i}`, lastUpdate: null, thresholdSeconds: 60 })
+  // Routing and the first (failing) attempts take a few ms; the back-off is a second.
+  for (let i = 0; i < 100 && down.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.ok(down.length >= 1 && down.length <= 2, `only the first attempts reached the dead receiver (${down.length})`)
+  const rows = ctx.store.sqlite.prepare('select attempt_count, status from notification_deliveries').all() as Array<{ attempt_count: number; status: string }>
+  t.equal(rows.length, 10)
+  t.equal(rows.filter((r) => r.attempt_count === 0).length, 10 - down.length, 'the others wait for the destination without spending an attempt')
+  await svc.queue.close(0)
+})

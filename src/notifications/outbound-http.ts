@@ -89,6 +89,14 @@ export class OutboundHttp {
     return { status: res.status, headers: res.headers as unknown as Headers, text: text.slice(0, MAX_REPLY_CHARS), internal }
   }
 
+  /**
+   * Resolves a host for a non-HTTP connection (SMTP) under the same policy: throws
+   * TargetBlockedError, or returns the checked address to connect to.
+   */
+  async pinHost(hostname: string): Promise<{ address: string; internal: boolean }> {
+    return resolveAllowed(hostname, await this.policy(), this.resolver)
+  }
+
   async close(): Promise<void> {
     await this.dispatcher?.close()
   }

@@ -6,6 +6,7 @@
 import t, { type Test } from 'tap'
 import { bearer, buildTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.js'
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js'
+import { startSmtpReceiver } from './helpers/smtp-receiver.js'
 import { classifyAddress, decideAddress, PUBLIC_ONLY } from '../../src/notifications/target-policy.js'
 
 // Direct connections only: this file tests what the server itself connects to.
@@ -137,4 +138,21 @@ t.test('redirects are not followed', async (t) => {
   const res = await testSend(ctx, `${ctx.receiver.url}/hook`)
   t.notMatch(res.json, { delivery: { status: 'sent' } })
   t.equal(ctx.receiver.requests.length, 1, 'only the first request')
+})
+
+t.test('e-mail destinations are under the same policy: a loopback SMTP host needs the allow-list', async (t) => {
+  const smtp = await startSmtpReceiver()
+  t.teardown(() => smtp.close())
+  const config = { host: '127.0.0.1', port: smtp.port, tls_mode: 'none', from: 'patchmon@example.com', to: ['ops@example.com'] }
+  const send = async (ctx: Ctx) => {
+    const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: bearer(ctx.adminToken), payload: { channel_type: 'email', display_name: 'mail', config } })
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/test', headers: bearer(ctx.adminToken), payload: { destination_id: created.json().id } })
+    return res.json() as Record<string, unknown>
+  }
+  const closed = await setup(t)
+  t.match(await send(closed), { message: /outbound policy blocks/, delivery: { status: 'failed' } })
+  t.equal(smtp.mails.length, 0, 'no mail reached the loopback relay')
+  const open = await setup(t, { env: { PATCHMON_NOTIFY_ALLOWED_TARGETS: '127.0.0.1' } })
+  t.match(await send(open), { delivery: { status: 'sent', response_status: 250 } })
+  t.equal(smtp.mails.length, 1)
 })

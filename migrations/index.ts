@@ -7,6 +7,7 @@ import * as m0004 from './0004_agent_jobs_and_docker.js'
 import * as m0005 from './0005_notifications.js'
 import * as m0007 from './0007_signin.js'
 import * as m0008 from './0008_event_outbox.js'
+import * as m0009 from './0009_host_repository_attributes.js'
 import * as m0012 from './0012_must_change_password.js'
 
 export const migrations: Record<string, Migration> = {
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '0005_notifications': m0005,
   '0007_signin': m0007,
   '0008_event_outbox': m0008,
+  '0009_host_repository_attributes': m0009,
   '0012_must_change_password': m0012
 }

@@ -5,6 +5,7 @@ import { randomBytes, createHash } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { invalidTargets, parseTargetList } from './notifications/target-policy.js'
 
 export class ConfigError extends Error {}
 
@@ -38,7 +39,10 @@ export interface AppConfig {
   agentUpdateBodyLimit: number
   reportRetentionDays: number
   discordApiUrl: string
-  metricsToken: string | undefined
+  metricsToken: string
+  /** Outbound notification policy from the environment (widened further by the dashboard settings). */
+  notifyAllowPrivateNetworks: boolean
+  notifyAllowedTargets: string[]
   /** Folder of operator-supplied upstream agent binaries (`patchmon-agent-<os>-<arch>[.exe]`). */
   agentBinariesDir: string
 }
@@ -93,6 +97,20 @@ function parseDuration(raw: string): string {
   return raw.trim().replace(/\s+/g, '')
 }
 
+function parseBoolean(raw: string): boolean {
+  const v = raw.trim().toLowerCase()
+  if (['true', '1', 'yes', 'on'].includes(v)) return true
+  if (['false', '0', 'no', 'off'].includes(v)) return false
+  throw new Error('must be true or false')
+}
+
+function parseAllowedTargets(raw: string): string[] {
+  const entries = parseTargetList(raw)
+  const invalid = invalidTargets(entries)
+  if (invalid.length > 0) throw new Error(`not a host name, address or CIDR range: ${invalid.slice(0, 3).join(', ')}`)
+  return entries
+}
+
 const SETTINGS = {
   port: { env: 'PORT', flag: '--port', describe: 'TCP port to listen on', parse: int(1, 65535) },
   host: { env: 'HOST', flag: '--host', describe: 'address to bind', parse: nonEmpty },
@@ -118,7 +136,9 @@ const SETTINGS = {
   agentUpdateBodyLimit: { env: 'AGENT_UPDATE_BODY_LIMIT', describe: 'largest agent report in bytes', parse: int(1024, 1024 * 1024 * 1024) },
   reportRetentionDays: { env: 'AGENT_REPORTS_RETENTION_DAYS', describe: 'days of report history kept per host', parse: int(1, 3650) },
   discordApiUrl: { env: 'PATCHMON_DISCORD_API_URL', describe: 'Discord API base URL (tests point it at a fake)', parse: parseServerUrl },
-  metricsToken: { env: 'PATCHMON_METRICS_TOKEN', describe: 'bearer token required by /metrics (open when unset)', parse: nonEmpty },
+  metricsToken: { env: 'PATCHMON_METRICS_TOKEN', describe: 'bearer token required by /metrics (generated into <data dir>/metrics-token when unset)', parse: nonEmpty },
+  notifyAllowPrivateNetworks: { env: 'PATCHMON_NOTIFY_ALLOW_PRIVATE_NETWORKS', describe: 'true: notifications may go to LAN addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)', parse: parseBoolean },
+  notifyAllowedTargets: { env: 'PATCHMON_NOTIFY_ALLOWED_TARGETS', describe: 'host names, addresses or CIDR ranges notifications may reach although not public (comma-separated)', parse: parseAllowedTargets },
   agentBinariesDir: { env: 'AGENT_BINARIES_DIR', describe: 'folder of upstream agent binaries to serve (default <data dir>/agents)', parse: nonEmpty }
 } satisfies Record<string, SettingSpec<unknown>>
 
@@ -261,6 +281,8 @@ export function loadConfig(env: Source = process.env, argv: string[] = []): AppC
     reportRetentionDays: read('reportRetentionDays', env, flags),
     discordApiUrl: read('discordApiUrl', env, flags),
     metricsToken: read('metricsToken', env, flags),
+    notifyAllowPrivateNetworks: read('notifyAllowPrivateNetworks', env, flags),
+    notifyAllowedTargets: read('notifyAllowedTargets', env, flags),
     agentBinariesDir: read('agentBinariesDir', env, flags)
   }
   ensureDataDir(dataDir, dataDirSetting(env, flags))
@@ -287,7 +309,10 @@ export function loadConfig(env: Source = process.env, argv: string[] = []): AppC
     agentUpdateBodyLimit: values.agentUpdateBodyLimit ?? 16 * 1024 * 1024,
     reportRetentionDays: values.reportRetentionDays ?? 30,
     discordApiUrl: values.discordApiUrl ?? 'https://discord.com/api',
-    metricsToken: values.metricsToken,
+    // Never open by default: series name routes, host counts and process details.
+    metricsToken: values.metricsToken ?? generatedSecret(dataDir, 'metrics-token'),
+    notifyAllowPrivateNetworks: values.notifyAllowPrivateNetworks ?? false,
+    notifyAllowedTargets: values.notifyAllowedTargets ?? [],
     agentBinariesDir: values.agentBinariesDir ? resolve(values.agentBinariesDir) : join(dataDir, 'agents')
   }
 }

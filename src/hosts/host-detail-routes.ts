@@ -69,9 +69,10 @@ export const hostDetailRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await assertHost(request.params.id)
     const rows = await db.selectFrom('host_repositories as hr')
       .innerJoin('repositories as r', 'r.id', 'hr.repository_id')
-      .select(['r.id', 'r.name', 'r.url', 'r.distribution', 'r.components', 'r.repo_type', 'r.is_secure', 'hr.is_enabled', 'hr.last_checked'])
+      // name and is_secure as this host reported them, never another host's version.
+      .select(['r.id', 'hr.name', 'r.url', 'r.distribution', 'r.components', 'r.repo_type', 'hr.is_secure', 'hr.is_enabled', 'hr.last_checked'])
       .where('hr.host_id', '=', request.params.id)
-      .orderBy('r.name')
+      .orderBy('hr.name')
       .execute()
     return { repositories: rows.map((r) => ({ ...r, is_secure: r.is_secure === 1, is_enabled: r.is_enabled === 1 })) }
   })

@@ -16,12 +16,13 @@ export interface StoredHostPackage {
 export interface StoredHostRepository {
   repository_id: string
   is_enabled: number
-}
-
-export interface StoredRepository {
-  id: string
   name: string
   is_secure: number
+}
+
+/** The shared catalogue row: identity only; name and is_secure are per host (host_repositories). */
+export interface StoredRepository {
+  id: string
 }
 
 export interface IngestHost {
@@ -55,9 +56,9 @@ export function ingestStatements(db: Kysely<DB>, sqlite: Database.Database) {
     deleteHostPackage: new PreparedQuery<{ host_id: string; package_id: string }>(sqlite, db.deleteFrom('host_packages')
       .where('host_id', '=', param('host_id')).where('package_id', '=', param('package_id'))),
     hostRepositories: new PreparedQuery<{ host_id: string }>(sqlite, db.selectFrom('host_repositories')
-      .select(['repository_id', 'is_enabled']).where('host_id', '=', param('host_id'))),
+      .select(['repository_id', 'is_enabled', 'name', 'is_secure']).where('host_id', '=', param('host_id'))),
     repositoryByIdentity: new PreparedQuery<{ url: string; distribution: string; components: string; repo_type: string }>(sqlite, db.selectFrom('repositories')
-      .select(['id', 'name', 'is_secure'])
+      .select(['id'])
       .where('url', '=', param('url')).where('distribution', '=', param('distribution'))
       .where('components', '=', param('components')).where('repo_type', '=', param('repo_type'))),
     insertRepository: new PreparedQuery<{ id: string; name: string; url: string; distribution: string; components: string; repo_type: string; is_secure: number; now: string }>(sqlite,
@@ -65,11 +66,9 @@ export function ingestStatements(db: Kysely<DB>, sqlite: Database.Database) {
         id: param('id'), name: param('name'), url: param('url'), distribution: param('distribution'), components: param('components'),
         repo_type: param('repo_type'), is_secure: param('is_secure'), is_active: 1, created_at: param('now'), updated_at: param('now')
       })),
-    updateRepository: new PreparedQuery<{ id: string; name: string; is_secure: number; now: string }>(sqlite, db.updateTable('repositories')
-      .set({ name: param('name'), is_secure: param('is_secure'), updated_at: param('now') }).where('id', '=', param('id'))),
-    upsertHostRepository: new PreparedQuery<{ host_id: string; repository_id: string; is_enabled: number; now: string }>(sqlite,
-      db.insertInto('host_repositories').values({ host_id: param('host_id'), repository_id: param('repository_id'), is_enabled: param('is_enabled'), last_checked: param('now') })
-        .onConflict((oc) => oc.columns(['host_id', 'repository_id']).doUpdateSet((eb) => ({ is_enabled: eb.ref('excluded.is_enabled'), last_checked: eb.ref('excluded.last_checked') })))),
+    upsertHostRepository: new PreparedQuery<{ host_id: string; repository_id: string; is_enabled: number; name: string; is_secure: number; now: string }>(sqlite,
+      db.insertInto('host_repositories').values({ host_id: param('host_id'), repository_id: param('repository_id'), is_enabled: param('is_enabled'), name: param('name'), is_secure: param('is_secure'), last_checked: param('now') })
+        .onConflict((oc) => oc.columns(['host_id', 'repository_id']).doUpdateSet((eb) => ({ is_enabled: eb.ref('excluded.is_enabled'), name: eb.ref('excluded.name'), is_secure: eb.ref('excluded.is_secure'), last_checked: eb.ref('excluded.last_checked') })))),
     deleteHostRepository: new PreparedQuery<{ host_id: string; repository_id: string }>(sqlite, db.deleteFrom('host_repositories')
       .where('host_id', '=', param('host_id')).where('repository_id', '=', param('repository_id'))),
     insertHistory: new PreparedQuery<{ id: string; host_id: string; total_packages: number; outdated_packages: number; security_updates: number; payload_kb: number; execution_time_seconds: number | null; created_at: string }>(sqlite,

@@ -197,9 +197,9 @@ export class ReportIngest {
       const isSecure = repo.isSecure ? 1 : 0
       const existing = s.repositoryByIdentity.get<StoredRepository>(identity)
       let repositoryId: string
+      // The catalogue row keeps the first reporter's name and flag; what this host says is stored on its own link.
       if (existing) {
         repositoryId = existing.id
-        if (existing.name !== name || existing.is_secure !== isSecure) s.updateRepository.run({ id: repositoryId, name, is_secure: isSecure, now })
       } else {
         repositoryId = newId()
         s.insertRepository.run({ id: repositoryId, name, ...identity, is_secure: isSecure, now })
@@ -209,7 +209,9 @@ export class ReportIngest {
       const isEnabled = repo.isEnabled === false ? 0 : 1
       const link = linked.get(repositoryId)
       linked.delete(repositoryId)
-      if (!link || link.is_enabled !== isEnabled) s.upsertHostRepository.run({ host_id: hostId, repository_id: repositoryId, is_enabled: isEnabled, now })
+      if (!link || link.is_enabled !== isEnabled || link.name !== name || link.is_secure !== isSecure) {
+        s.upsertHostRepository.run({ host_id: hostId, repository_id: repositoryId, is_enabled: isEnabled, name, is_secure: isSecure, now })
+      }
     }
     for (const repositoryId of linked.keys()) s.deleteHostRepository.run({ host_id: hostId, repository_id: repositoryId })
     return seen.size

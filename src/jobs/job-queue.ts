@@ -8,6 +8,8 @@ export interface QueuedJob {
   key: string
   /** Returns a delay in ms to run the same job again later (a retry), or nothing when done. */
   run: () => Promise<number | void>
+  /** Jobs of one group (a notification destination) share the per-group limit. */
+  group?: string
 }
 
 export class JobQueue {
@@ -15,12 +17,15 @@ export class JobQueue {
   private readonly keys = new Set<string>()
   private readonly delayed = new Map<string, NodeJS.Timeout>()
   private active = 0
+  private readonly activeByGroup = new Map<string, number>()
   private closed = false
   private idleWaiters: Array<() => void> = []
 
   constructor(
     private readonly log: FastifyBaseLogger,
-    private readonly concurrency: number
+    private readonly concurrency: number,
+    /** At most this many jobs of one group run at once, so one slow group cannot take every slot. */
+    private readonly perGroup = Number.POSITIVE_INFINITY
   ) {}
 
   /** Queues a job now, or after delayMs (a retry back-off or a Retry-After). */
@@ -79,10 +84,18 @@ export class JobQueue {
     for (const resolve of waiters) resolve()
   }
 
+  /** The first waiting job whose group has a free slot (later jobs of other groups may overtake). */
+  private nextRunnable(): QueuedJob | undefined {
+    const index = this.waiting.findIndex((job) => job.group === undefined || (this.activeByGroup.get(job.group) ?? 0) < this.perGroup)
+    return index < 0 ? undefined : this.waiting.splice(index, 1)[0]
+  }
+
   private pump(): void {
-    while (this.active < this.concurrency && this.waiting.length > 0) {
-      const job = this.waiting.shift() as QueuedJob
+    while (this.active < this.concurrency) {
+      const job = this.nextRunnable()
+      if (!job) break
       this.active++
+      if (job.group !== undefined) this.activeByGroup.set(job.group, (this.activeByGroup.get(job.group) ?? 0) + 1)
       void job
         .run()
         .catch((err: unknown) => {
@@ -91,6 +104,11 @@ export class JobQueue {
         })
         .then((retryInMs) => {
           this.active--
+          if (job.group !== undefined) {
+            const left = (this.activeByGroup.get(job.group) ?? 1) - 1
+            if (left > 0) this.activeByGroup.set(job.group, left)
+            else this.activeByGroup.delete(job.group)
+          }
           this.keys.delete(job.key)
           if (typeof retryInMs === 'number') this.add(job, Math.max(1, retryInMs))
           this.pump()

@@ -1,7 +1,8 @@
 // GET /metrics in Prometheus text format: request counts and latency by route, reports ingested,
 // hosts by status, SQLite size, plus Node process metrics. Features add their own series through
 // `app.metrics` (a per-app registry, so several apps in one test process never collide).
-// Optional bearer token: PATCHMON_METRICS_TOKEN.
+// Always behind a bearer token: PATCHMON_METRICS_TOKEN, or the one generated into
+// <data dir>/metrics-token (Prometheus reads it with `authorization: credentials_file`).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { existsSync, statSync } from 'node:fs'
@@ -70,12 +71,9 @@ async function metricsPlugin(app: FastifyInstance): Promise<void> {
   })
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    const expected = app.config.metricsToken
-    if (expected) {
-      const header = request.headers.authorization ?? ''
-      const given = header.startsWith('Bearer ') ? header.slice(7) : ''
-      if (!safeEqual(given, expected)) throw unauthorized()
-    }
+    const header = request.headers.authorization ?? ''
+    const given = header.startsWith('Bearer ') ? header.slice(7) : ''
+    if (!safeEqual(given, app.config.metricsToken)) throw unauthorized()
     reply.type(registry.contentType)
     return registry.metrics()
   })

@@ -2,6 +2,9 @@
 // and updated after each one, so the log explains every delivery and a restart re-queues what was
 // still pending. Attempts run on the in-memory queue: bounded concurrency, a timeout per request,
 // exponential back-off, Retry-After honoured on 429, final failures (Discord 404) not retried.
+// A bad receiver only delays itself: each destination has its own small number of slots, and a
+// destination that did not answer (or answered 429) is backed off as a whole (its other
+// deliveries wait without an attempt being spent) while every other destination keeps its pace.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
@@ -23,10 +26,19 @@ export interface DeliveryOptions {
   maxRetryDelayMs: number
   /** Per request. */
   timeoutMs: number
+  /** Attempts in flight over all destinations. */
   concurrency: number
+  /** Attempts in flight to one destination: a hanging receiver holds at most this many slots. */
+  perDestinationConcurrency: number
 }
 
-export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = { maxAttempts: 5, retryBaseMs: 5_000, maxRetryDelayMs: 10 * 60_000, timeoutMs: 30_000, concurrency: 4 }
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = { maxAttempts: 5, retryBaseMs: 5_000, maxRetryDelayMs: 10 * 60_000, timeoutMs: 30_000, concurrency: 8, perDestinationConcurrency: 2 }
+
+interface DestinationBackoff {
+  /** performance.now() before which the destination is not tried (monotonic: clock steps do not matter). */
+  until: number
+  failures: number
+}
 
 export interface NotifyInput {
   eventType: string
@@ -46,6 +58,7 @@ export class NotificationService {
   now: () => Date = () => new Date()
   private readonly attemptWaiters = new Map<string, Array<() => void>>()
   private readonly inFlight = new Set<Promise<unknown>>()
+  private readonly backoff = new Map<string, DestinationBackoff>()
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -53,7 +66,7 @@ export class NotificationService {
     private readonly log: FastifyBaseLogger,
     readonly options: DeliveryOptions = { ...DEFAULT_DELIVERY_OPTIONS }
   ) {
-    this.queue = new JobQueue(log, options.concurrency)
+    this.queue = new JobQueue(log, options.concurrency, options.perDestinationConcurrency)
     this.http = new OutboundHttp(options.timeoutMs)
   }
 
@@ -114,12 +127,24 @@ export class NotificationService {
       return true
     })
     if (!recorded) return []
-    for (const row of rows) this.enqueue(row.id)
+    for (const row of rows) this.enqueue(row.id, row.destination_id)
     return rows.map((r) => r.id)
   }
 
-  enqueue(deliveryId: string, delayMs = 0): void {
-    this.queue.add({ key: deliveryId, run: () => this.attempt(deliveryId) }, delayMs)
+  enqueue(deliveryId: string, destinationId: string, delayMs = 0): void {
+    this.queue.add({ key: deliveryId, group: destinationId, run: () => this.attempt(deliveryId) }, delayMs)
+  }
+
+  /** Milliseconds until a backed-off destination may be tried again (0 = now). */
+  private backoffLeft(destinationId: string): number {
+    const state = this.backoff.get(destinationId)
+    return state ? Math.max(0, Math.ceil(state.until - performance.now())) : 0
+  }
+
+  private destinationFailed(destinationId: string, retryAfterMs: number | undefined): void {
+    const failures = (this.backoff.get(destinationId)?.failures ?? 0) + 1
+    const delay = Math.min(Math.max(this.options.retryBaseMs * 2 ** (failures - 1), retryAfterMs ?? 0), this.options.maxRetryDelayMs)
+    this.backoff.set(destinationId, { until: performance.now() + delay, failures })
   }
 
   /** Resolves after the next attempt of a delivery settles (or after maxMs): the test-send button waits on it. */
@@ -148,8 +173,8 @@ export class NotificationService {
    * "restart" from meaning "wait up to ten minutes for the alert".
    */
   async requeuePending(): Promise<number> {
-    const rows = await this.db.selectFrom('notification_deliveries').select('id').where('status', 'in', ['pending', 'sending']).orderBy('created_at').execute()
-    for (const row of rows) this.enqueue(row.id)
+    const rows = await this.db.selectFrom('notification_deliveries').select(['id', 'destination_id']).where('status', 'in', ['pending', 'sending']).orderBy('created_at').execute()
+    for (const row of rows) this.enqueue(row.id, row.destination_id)
     if (rows.length > 0) this.log.info({ count: rows.length }, 'notification deliveries re-queued after start')
     return rows.length
   }
@@ -166,6 +191,9 @@ export class NotificationService {
   private async attemptOnce(deliveryId: string): Promise<number | void> {
     const row = await this.db.selectFrom('notification_deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst()
     if (!row || (row.status !== 'pending' && row.status !== 'sending')) return
+    // A test-send is the operator checking the destination now: it never waits out a back-off.
+    const wait = row.event_type === 'test' ? 0 : this.backoffLeft(row.destination_id)
+    if (wait > 0) return wait
     const attempt = row.attempt_count + 1
     await this.update(deliveryId, { status: 'sending', attempt_count: attempt })
     const destination = await findDestination(this.db, this.box, row.destination_id).catch((err: unknown) => {
@@ -176,10 +204,15 @@ export class NotificationService {
     const provider = providerFor(destination.channelType, destination.config)
     try {
       const result = await provider.send(destination.config, JSON.parse(row.payload) as Notice, { http: this.http, deliveryId })
+      this.backoff.delete(destination.id)
       return this.finish(deliveryId, destination.id, { status: 'sent', response_status: result.status, error_message: null, sent_at: this.now().toISOString() })
     } catch (err) {
       const failure = err instanceof DeliveryError ? err : new DeliveryError(`${provider.name} provider failed`, null, true)
       if (!(err instanceof DeliveryError)) this.log.error({ err: { name: (err as Error)?.name }, deliveryId }, 'notification provider threw unexpectedly')
+      // Back off the whole destination when it costs the queue time (no answer: timeout, refused,
+      // unreachable) or asks for it (429). A quick 5xx only retries its own delivery, so a restart
+      // still re-attempts every open delivery at once.
+      if (failure.retryable && (failure.status === null || failure.status === 429)) this.destinationFailed(destination.id, failure.retryAfterMs)
       if (failure.retryable && attempt < this.options.maxAttempts) {
         const backoff = Math.min(this.options.retryBaseMs * 2 ** (attempt - 1), this.options.maxRetryDelayMs)
         const delay = Math.min(Math.max(backoff, failure.retryAfterMs ?? 0), this.options.maxRetryDelayMs)

@@ -34,6 +34,11 @@ export async function pruneDeliveryLog(app: FastifyInstance): Promise<number> {
 async function notificationsPlugin(app: FastifyInstance): Promise<void> {
   const service = new NotificationService(app.store.db, app.secretBox, app.log)
   app.decorate('notifications', service)
+  // Environment and dashboard setting both widen the policy; read per request, so a saved setting applies at once.
+  service.http.policy = async () => ({
+    allowPrivateNetworks: app.config.notifyAllowPrivateNetworks || (await app.settings.get('notify_allow_private_networks')) === true,
+    allowedTargets: [...app.config.notifyAllowedTargets, ...((await app.settings.get('notify_allowed_targets')) ?? [])]
+  })
 
   for (const name of ROUTED_EVENTS) {
     // `name` is a union inside the loop, so TypeScript cannot pair it with its payload type; the bus

@@ -1,9 +1,9 @@
 // A report as HTML (e-mail, generic webhooks), plain text (chat excerpts) and CSV
-// (`section,metric,value`, one row per item) — all from the same data.
-import { stringify } from 'csv-stringify/sync'
+// (`section,metric,value`, one row per item, formula-safe) — all from the same data.
 import type { ReportNotice } from '../notifications/notice.js'
 import { SECTION_TITLES, type ReportData, type ReportSection } from './report-data.js'
 import { escapeHtml, htmlToText } from './html-text.js'
+import { safeCsv } from './csv-cell.js'
 
 function sectionRows(section: ReportSection, data: ReportData): string[][] {
   switch (section) {
@@ -23,7 +23,7 @@ export function reportCsv(sections: ReportSection[], data: ReportData): string {
     if (section === 'hosts_by_updates') for (const h of data.hosts_by_updates ?? []) rows.push(['hosts_by_updates', h.host, `${h.updates}|${h.security}`])
     if (section === 'top_security_packages') for (const p of data.top_security_packages ?? []) rows.push(['top_security_package', p.name, p.hosts])
   }
-  return stringify(rows)
+  return safeCsv(rows)
 }
 
 export function reportHtml(subject: string, sections: ReportSection[], data: ReportData, generatedAt: Date): string {

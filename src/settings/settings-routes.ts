@@ -10,6 +10,7 @@ import { SECURITY } from '../http/openapi.js'
 import { rolePermissions } from '../users/role-queries.js'
 import { effectiveServerUrl } from './effective-server-url.js'
 import type { SettingValues } from './settings-store.js'
+import { invalidTargets } from '../notifications/target-policy.js'
 
 const SettingsView = Type.Object({
   update_interval: Type.Integer({ description: 'Minutes between agent reports' }),
@@ -19,7 +20,9 @@ const SettingsView = Type.Object({
   signup_enabled: Type.Boolean(),
   default_user_role: Type.String(),
   auto_update: Type.Boolean(),
-  host_down_grace_minutes: Type.Integer()
+  host_down_grace_minutes: Type.Integer(),
+  notify_allow_private_networks: Type.Boolean({ description: 'Notifications may reach LAN addresses (also PATCHMON_NOTIFY_ALLOW_PRIVATE_NETWORKS)' }),
+  notify_allowed_targets: Type.Array(Type.String(), { description: 'Non-public host names, addresses or CIDR ranges notifications may reach (added to PATCHMON_NOTIFY_ALLOWED_TARGETS)' })
 })
 
 const UpdateSettingsBody = Type.Object({
@@ -29,7 +32,9 @@ const UpdateSettingsBody = Type.Object({
   signup_enabled: Type.Optional(Type.Boolean()),
   default_user_role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   auto_update: Type.Optional(Type.Boolean()),
-  host_down_grace_minutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080 }))
+  host_down_grace_minutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080 })),
+  notify_allow_private_networks: Type.Optional(Type.Boolean()),
+  notify_allowed_targets: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 }))
 }, { additionalProperties: false })
 
 const MESSAGES = {
@@ -39,7 +44,9 @@ const MESSAGES = {
   signup_enabled: 'signup_enabled must be a boolean',
   default_user_role: 'Default user role is required',
   auto_update: 'auto_update must be a boolean',
-  host_down_grace_minutes: 'Host down grace period must be an integer between 0 and 10080 minutes'
+  host_down_grace_minutes: 'Host down grace period must be an integer between 0 and 10080 minutes',
+  notify_allow_private_networks: 'notify_allow_private_networks must be a boolean',
+  notify_allowed_targets: 'notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)'
 }
 
 export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -68,6 +75,11 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw invalidField('server_url', MESSAGES.server_url)
         }
       }
+    }
+    if (body.notify_allowed_targets !== undefined) {
+      const targets = body.notify_allowed_targets.map((entry) => entry.trim()).filter(Boolean)
+      if (invalidTargets(targets).length > 0) throw invalidField('notify_allowed_targets', MESSAGES.notify_allowed_targets)
+      next.notify_allowed_targets = targets
     }
     if (body.default_user_role !== undefined && !(await rolePermissions(app.store.db, body.default_user_role))) {
       throw invalidField('default_user_role', 'Default user role does not exist')

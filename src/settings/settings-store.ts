@@ -16,6 +16,10 @@ export interface SettingValues {
   host_down_grace_minutes: number
   /** Days the notification log keeps finished deliveries. */
   notification_log_retention_days: number
+  /** Notifications may reach LAN addresses (homelab ntfy/Gotify); see notifications/target-policy.ts. */
+  notify_allow_private_networks: boolean
+  /** Host names, addresses and CIDR ranges notifications may reach although not public. */
+  notify_allowed_targets: string[]
 }
 
 export const SETTING_DEFAULTS: SettingValues = {
@@ -26,7 +30,9 @@ export const SETTING_DEFAULTS: SettingValues = {
   default_user_role: 'user',
   auto_update: false,
   host_down_grace_minutes: 5,
-  notification_log_retention_days: 30
+  notification_log_retention_days: 30,
+  notify_allow_private_networks: false,
+  notify_allowed_targets: []
 }
 
 export class SettingsStore {

@@ -146,6 +146,9 @@ export interface HostRepositoriesTable {
   host_id: string
   repository_id: string
   is_enabled: Generated<Flag>
+  /** What this host calls the repository (per host since migration 0009). */
+  name: Generated<string>
+  is_secure: Generated<Flag>
   last_checked: string
 }
 

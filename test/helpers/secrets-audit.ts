@@ -24,8 +24,8 @@ const INVENTORY_ROUTES = [/^\/+api\/v1\/+hosts\/+update\/?(\?|$)/]
 const MIN_SECRET_LENGTH = 12
 
 // Responses where a secret-sounding field holds no secret (the spec's gethomepage health reply
-// puts the credential's *name* in `api_key`).
-const NOT_SECRET_RESPONSES = [/^\/api\/v1\/gethomepage\/health/]
+// puts the credential's *name* in `api_key`; a host's repository list has package mirrors in `url`).
+const NOT_SECRET_RESPONSES = [/^\/api\/v1\/gethomepage\/health/, /^\/api\/v1\/hosts\/[^/]+\/repositories/]
 
 // Secrets sit near the top of a body; hostile 5,000-level nestings must not overflow the stack.
 const MAX_DEPTH = 64

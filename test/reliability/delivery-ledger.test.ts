@@ -9,7 +9,8 @@ import { databaseFile } from '../../src/store/open-database.js'
 import { DeliveryLedger } from './delivery-ledger.js'
 
 t.test('the delivery ledger passes a real delivery and reports every planted fault', async (t) => {
-  const ctx = await buildTestApp(t)
+  // The ledger's receiver listens on loopback, which the outbound policy blocks by default.
+  const ctx = await buildTestApp(t, { env: { PATCHMON_NOTIFY_ALLOWED_TARGETS: '127.0.0.1' } })
   await ctx.app.listen({ port: 0, host: '127.0.0.1' })
   const baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
   const ledger = await DeliveryLedger.start()

@@ -73,6 +73,8 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
       RATE_LIMIT_MAX: '10000000',
       AUTH_RATE_LIMIT_MAX: '10000000',
       AGENT_RATE_LIMIT_MAX: '10000000',
+      // The scripts' notification receivers listen on loopback, which the outbound policy blocks by default.
+      PATCHMON_NOTIFY_ALLOWED_TARGETS: '127.0.0.1',
       ...env
     },
     stdio: ['ignore', logFd, logFd],

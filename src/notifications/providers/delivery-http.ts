@@ -3,6 +3,7 @@
 // that never contains the destination URL (for webhooks the path is the secret).
 import type { OutboundHttp, OutboundRequest } from '../outbound-http.js'
 import type { SendResult } from './provider.js'
+import { TargetBlockedError } from '../target-policy.js'
 
 export class DeliveryError extends Error {
   constructor(
@@ -59,6 +60,13 @@ export function retryAfterMs(headers: Headers, body: string): number | undefined
   return undefined
 }
 
+/** The policy refusal, whether thrown before sending or by the connector (as fetch's cause). */
+function blockedTarget(err: unknown): TargetBlockedError | undefined {
+  if (err instanceof TargetBlockedError) return err
+  const cause = (err as { cause?: unknown } | null)?.cause
+  return cause instanceof TargetBlockedError ? cause : undefined
+}
+
 function describeNetworkError(err: unknown): string {
   if (err instanceof Error) {
     if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timed out waiting for the remote server'
@@ -75,9 +83,14 @@ export async function postOrThrow(http: OutboundHttp, request: OutboundRequest, 
   try {
     res = await http.post(request)
   } catch (err) {
+    const blocked = blockedTarget(err)
+    // A blocked address stays blocked until the operator changes the policy: final, not retried.
+    if (blocked) throw new DeliveryError(blocked.message, null, false)
     throw new DeliveryError(redactUrl(describeNetworkError(err), request.url), null, true)
   }
   if (res.status >= 200 && res.status < 300) return { status: res.status }
+  // Replies of non-public targets are never shown (res.text is empty for them): no internal
+  // service's answer travels back to the test reply or the log.
   const detail = redactUrl(res.text.replace(/\s+/g, ' ').trim(), request.url)
   const line = truncate(`HTTP ${res.status}${detail ? `: ${detail}` : ''}`, 500)
   if (res.status === 429) throw new DeliveryError(line, 429, true, retryAfterMs(res.headers, res.text))

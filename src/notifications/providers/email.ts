@@ -1,11 +1,13 @@
 // SMTP e-mail through nodemailer: alerts as text, reports as HTML with the CSV attached.
 // tls_mode: starttls (upgrade required), tls (implicit TLS, port 465), none (plain), auto
-// (upgrade when offered). SMTP reply codes 4xx are retried, 5xx are final.
+// (upgrade when offered). SMTP reply codes 4xx are retried, 5xx are final. The SMTP host is
+// under the same outbound policy as webhooks (a local relay needs the allow-list).
 import { badRequest } from '../../http/errors.js'
 import type { Notice } from '../notice.js'
 import { noticeTitle } from '../notice.js'
 import { keptSecret, optionalInteger, optionalString, requiredString } from './config-fields.js'
 import { DeliveryError, truncate } from './delivery-http.js'
+import { TargetBlockedError } from '../target-policy.js'
 import { noticeText } from './ntfy.js'
 import type { Provider } from './provider.js'
 
@@ -57,9 +59,19 @@ export const emailProvider: Provider<EmailConfig> = {
   },
   describe: (c) => ({ host: c.host, port: c.port, username: c.username ?? null, has_password: Boolean(c.password), from: c.from, from_name: c.from_name ?? null, to: c.to, tls_mode: c.tls_mode }),
   async send(config, notice, ctx) {
+    // The outbound policy covers SMTP too; connecting to the checked address closes the rebinding
+    // window, and TLS still checks the certificate against the configured name.
+    let target
+    try {
+      target = await ctx.http.pinHost(config.host)
+    } catch (err) {
+      if (err instanceof TargetBlockedError) throw new DeliveryError(err.message, null, false)
+      throw new DeliveryError(`SMTP error: cannot resolve ${config.host} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, null, true)
+    }
     const { default: nodemailer } = await import('nodemailer') // loaded on first use
     const transport = nodemailer.createTransport({
-      host: config.host,
+      host: target.address,
+      ...(target.address !== config.host ? { tls: { servername: config.host } } : {}),
       port: config.port,
       secure: config.tls_mode === 'tls',
       requireTLS: config.tls_mode === 'starttls',

@@ -42,7 +42,8 @@ export async function buildNotificationTestApp(t: Test, receiver?: WebhookReceiv
       }
     }
   }
-  return wrap(await buildTestApp(t, options))
+  // The local SMTP receiver listens on loopback, which the outbound policy blocks by default.
+  return wrap(await buildTestApp(t, { ...options, env: { PATCHMON_NOTIFY_ALLOWED_TARGETS: '127.0.0.1', ...options.env } }))
 }
 
 export async function addDestination(ctx: NotificationTestApp, url: string, extra: Record<string, unknown> = {}, displayName = 'Ops'): Promise<string> {

@@ -1,5 +1,6 @@
 // Settings → Server Config: the public Server URL (scripts, widget YAML, Discord callback all use
-// it), the agents' update interval, self-signed TLS, agent auto-update and the host-down grace.
+// it), the agents' update interval, self-signed TLS, agent auto-update, the host-down grace and
+// which non-public addresses notifications may reach (the outbound policy).
 import { useEffect, useState } from 'preact/hooks'
 import { put } from '../api'
 import { asFailure, useApi } from '../use-api'
@@ -12,17 +13,19 @@ interface ServerSettingsData {
   ignore_ssl_self_signed: boolean
   auto_update: boolean
   host_down_grace_minutes: number
+  notify_allow_private_networks: boolean
+  notify_allowed_targets: string[]
 }
 
 export function ServerSettings() {
   const settings = useApi<ServerSettingsData>('/api/v1/settings')
-  const [form, setForm] = useState({ server_url: '', update_interval: '60', ignore_ssl_self_signed: false, auto_update: false, host_down_grace_minutes: '5' })
+  const [form, setForm] = useState({ server_url: '', update_interval: '60', ignore_ssl_self_signed: false, auto_update: false, host_down_grace_minutes: '5', notify_allow_private_networks: false, notify_allowed_targets: '' })
   const [saved, setSaved] = useState(false)
   const [error, setError] = useState<Error | string | undefined>()
   useEffect(() => {
     const s = settings.data
     if (!s) return
-    setForm({ server_url: s.server_url ?? '', update_interval: String(s.update_interval), ignore_ssl_self_signed: s.ignore_ssl_self_signed, auto_update: s.auto_update, host_down_grace_minutes: String(s.host_down_grace_minutes) })
+    setForm({ server_url: s.server_url ?? '', update_interval: String(s.update_interval), ignore_ssl_self_signed: s.ignore_ssl_self_signed, auto_update: s.auto_update, host_down_grace_minutes: String(s.host_down_grace_minutes), notify_allow_private_networks: s.notify_allow_private_networks, notify_allowed_targets: s.notify_allowed_targets.join(', ') })
   }, [settings.data])
   const set = (k: keyof typeof form, v: string | boolean) => setForm({ ...form, [k]: v })
   const save = async (e: Event) => {
@@ -37,7 +40,9 @@ export function ServerSettings() {
         update_interval: Number(form.update_interval),
         ignore_ssl_self_signed: form.ignore_ssl_self_signed,
         auto_update: form.auto_update,
-        host_down_grace_minutes: Number(form.host_down_grace_minutes)
+        host_down_grace_minutes: Number(form.host_down_grace_minutes),
+        notify_allow_private_networks: form.notify_allow_private_networks,
+        notify_allowed_targets: form.notify_allowed_targets.split(/[\s,]+/).filter(Boolean)
       })
       setSaved(true)
       settings.reload()
@@ -64,6 +69,10 @@ export function ServerSettings() {
             </Field>
             <label class="check"><input type="checkbox" checked={form.ignore_ssl_self_signed} onChange={(e) => set('ignore_ssl_self_signed', e.currentTarget.checked)} /> Accept a self-signed certificate in install and enrollment scripts (curl -k)</label>
             <label class="check"><input type="checkbox" checked={form.auto_update} onChange={(e) => set('auto_update', e.currentTarget.checked)} /> Let agents update themselves</label>
+            <label class="check"><input type="checkbox" checked={form.notify_allow_private_networks} onChange={(e) => set('notify_allow_private_networks', e.currentTarget.checked)} /> Let notifications reach LAN addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10), e.g. a local ntfy or Gotify</label>
+            <Field label="Notification targets allowed although not public" hint="Host names (ntfy.lan, or .home.arpa for a whole domain), addresses or CIDR ranges, comma-separated. Loopback and link-local (cloud metadata) addresses are only reachable when listed here.">
+              <input name="notify_allowed_targets" value={form.notify_allowed_targets} onInput={(e) => set('notify_allowed_targets', e.currentTarget.value)} placeholder="127.0.0.1, ntfy.lan, 192.168.10.0/24" />
+            </Field>
             <div class="actions"><button type="submit" class="button button-primary">Save</button></div>
           </form>
         )}

@@ -84,6 +84,9 @@ for (const shell of ['dash', 'bash']) {
       const firstCurrent = packages.findIndex((p) => p.needsUpdate === false)
       t.ok(packages.slice(firstCurrent).every((p) => p.needsUpdate === false), 'upgradable packages come first')
       t.same(packages.find((p) => p.name === expected.sample.name), { ...expected.sample, needsUpdate: true })
+      const names = packages.map((p) => p.name as string)
+      t.equal(new Set(names).size, names.length, 'every package name once')
+      if (expected.packageManager === 'apt') t.notOk(names.some((n) => n.endsWith(':amd64')), 'native-arch names are unqualified, as apt prints them')
       const repositories = report.repositories as Record<string, unknown>[]
       t.equal(repositories.length, expected.repositories, 'repository count')
       t.ok(repositories.every((r) => typeof r.url === 'string' && typeof r.isEnabled === 'boolean' && typeof r.isSecure === 'boolean' && typeof r.repoType === 'string'))
@@ -103,6 +106,28 @@ for (const shell of ['dash', 'bash']) {
     })
   }
 }
+
+t.test('apt: dpkg\'s :amd64 names meet apt\'s bare names; held packages count, foreign-arch packages stay distinct', async (t) => {
+  const server = await startFakePatchMon(t)
+  const host = enrolledHost(server)
+  for (const distro of ['debian-12', 'ubuntu-24.04']) {
+    const { root, bin } = sandbox(t, server, host, distro)
+    const run = await runShell('dash', [AGENT_PATH, 'report', '--json'], { env: { PATCHMON_ROOT: root }, pathPrefix: [bin] })
+    t.equal(run.code, 0, run.stderr)
+    const packages = (JSON.parse(run.stdout) as { packages: Record<string, unknown>[] }).packages
+    const byName = (name: string) => packages.filter((p) => p.name === name)
+    if (distro === 'debian-12') {
+      t.same(byName('libssl3'), [{ name: 'libssl3', currentVersion: '3.0.11-1~deb12u2', availableVersion: '3.0.13-1~deb12u1', needsUpdate: true, isSecurityUpdate: true }])
+      t.same(byName('zlib1g'), [{ name: 'zlib1g', currentVersion: '1:1.2.13.dfsg-1', needsUpdate: false, isSecurityUpdate: false }])
+      t.equal(byName('curl').length, 1, 'a held package is installed')
+      t.equal(byName('old-kernel-config').length, 0, 'a removed package with config files left is not')
+    } else {
+      t.same(byName('libc6').map((p) => p.currentVersion), ['2.39-0ubuntu8.3'])
+      t.same(byName('libc6:i386'), [{ name: 'libc6:i386', currentVersion: '2.39-0ubuntu8.3', availableVersion: '2.39-0ubuntu8.4', needsUpdate: true, isSecurityUpdate: false }])
+      t.same(byName('libssl3t64').map((p) => p.isSecurityUpdate), [true])
+    }
+  }
+})
 
 t.test('ping sends an empty body with Content-Type application/json and needs exactly 200', async (t) => {
   const server = await startFakePatchMon(t)

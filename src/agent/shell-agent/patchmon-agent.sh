@@ -223,12 +223,22 @@ detect_package_manager() {
 
 collect_apt() {
   if refresh_allowed; then apt-get update -qq >/dev/null 2>&1 || warn "apt-get update failed; using cached package lists"; fi
+  # `${binary:Package}` qualifies Multi-Arch: same packages with their architecture even when it
+  # is the native one (`libc6:amd64`), while apt prints native packages bare (`libc6`) and foreign
+  # ones qualified (`libc6:i386`). Strip only the native suffix so both lists name a package the
+  # same way and a foreign-arch package stays its own entry. Held packages ("hold ok installed")
+  # are installed too; removed ones whose config files remain are not.
+  native=$(dpkg --print-architecture 2>/dev/null) || native=""
+  [ -n "$native" ] || native=$(go_arch)
   dpkg-query -W -f='${Status}\t${binary:Package}\t${Version}\n' 2>/dev/null |
-    awk -F '\t' '$1 == "install ok installed" { print $2 "\t" $3 }' > "$TMP_DIR/installed.tsv"
+    awk -F '\t' -v native=":$native" '
+      function bare(n) { return (length(n) > length(native) && substr(n, length(n) - length(native) + 1) == native) ? substr(n, 1, length(n) - length(native)) : n }
+      $1 ~ / ok installed$/ && !seen[bare($2)]++ { print bare($2) "\t" $3 }' > "$TMP_DIR/installed.tsv"
   # A simulated `upgrade` (not dist-upgrade), like the real agent: kept-back packages stay out.
-  apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null | awk -v sec="$TMP_DIR/security.txt" '
+  apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null | awk -v sec="$TMP_DIR/security.txt" -v native=":$native" '
     /^Inst / {
       name = $2; cur = ""
+      if (length(name) > length(native) && substr(name, length(name) - length(native) + 1) == native) name = substr(name, 1, length(name) - length(native))
       if ($3 ~ /^\[/) { cur = $3; gsub(/[][]/, "", cur) }
       p = index($0, " ("); if (p == 0) next
       rest = substr($0, p + 2); split(rest, f, " "); avail = f[1]

@@ -6,6 +6,7 @@ import { chmodSync, existsSync, renameSync, rmSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { databaseFile } from '../store/open-database.js'
 import { BackupFileError, inspectBackup, readKeyFiles, storeKeys, type BackupFacts } from './backup-file.js'
+import { assertCanCreate, assertDatabaseOpenable } from './file-access.js'
 
 export interface BackupResult extends BackupFacts {
   file: string
@@ -22,10 +23,17 @@ export async function backupDatabase(dataDir: string, target: string, progress: 
   if (existsSync(file)) throw new BackupFileError(`${file} already exists; choose a new name or delete it first`)
   if (!existsSync(dirname(file))) throw new BackupFileError(`folder ${dirname(file)} does not exist`)
   const partial = `${file}.partial`
-  rmSync(partial, { force: true })
+  assertDatabaseOpenable(source)
+  assertCanCreate(partial) // also empties a partial file a killed backup left behind
 
   progress(`backing up ${source} to ${file}`)
-  const live = new Database(source, { fileMustExist: true })
+  let live: Database.Database
+  try {
+    live = new Database(source, { fileMustExist: true })
+  } catch (err) {
+    rmSync(partial, { force: true })
+    throw err
+  }
   try {
     live.pragma('busy_timeout = 5000')
     let lastShown = -1
@@ -39,6 +47,9 @@ export async function backupDatabase(dataDir: string, target: string, progress: 
         return PAGES_PER_STEP
       }
     })
+  } catch (err) {
+    rmSync(partial, { force: true })
+    throw err
   } finally {
     live.close()
   }

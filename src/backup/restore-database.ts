@@ -8,6 +8,7 @@ import { databaseFile, openStore } from '../store/open-database.js'
 import { migrateToLatest } from '../store/migrate.js'
 import { acquireDataDirLock } from './data-dir-lock.js'
 import { BackupFileError, KEYS_TABLE, inspectBackup, loadKeys, type BackupFacts } from './backup-file.js'
+import { assertReadable } from './file-access.js'
 
 export interface RestoreResult extends BackupFacts {
   /** Where the database that was replaced now lives (undefined when there was none). */
@@ -34,6 +35,7 @@ function moveAside(file: string, stamp: string): string {
 export async function restoreDatabase(dataDir: string, source: string, progress: (line: string) => void, now = new Date()): Promise<RestoreResult> {
   const file = resolve(source)
   if (!existsSync(file)) throw new BackupFileError(`${file} does not exist`)
+  assertReadable(file)
   mkdirSync(dataDir, { recursive: true, mode: 0o750 })
   const lock = acquireDataDirLock(dataDir, 'restore')
   try {

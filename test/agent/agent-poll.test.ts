@@ -171,3 +171,17 @@ t.test('closing the server answers held polls 503 at once instead of waiting out
   t.same([ended.status, ended.body], [503, { error: 'Server is shutting down' }])
   t.ok(closeMs < 2000, `server closed in ${Math.round(closeMs)} ms`)
 })
+
+t.test('50 concurrent polls from one key: 49 are answered 409, one stays held, one link is counted', async (t) => {
+  const ctx = await buildTestApp(t)
+  const base = await listening(ctx)
+  const host = await agentHost(ctx)
+  const answers: Answer[] = []
+  const polls = Array.from({ length: 50 }, () => poll(base, host.headers, 20).then((a) => answers.push(a)))
+  await until(() => answers.length === 49, '49 replaced polls')
+  t.ok(answers.every((a) => a.status === 409), 'every replaced poll got 409')
+  t.equal(ctx.app.agentConnections.state(host.id).connections, 1)
+  t.equal(ctx.app.agentConnections.send(host.id, { type: 'report_now' }), 1)
+  await Promise.all(polls)
+  t.same(answers.at(-1)?.body, { commands: [{ type: 'report_now' }] }, 'the held one gets the command')
+})

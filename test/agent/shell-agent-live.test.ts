@@ -3,6 +3,8 @@
 // the host shows connected, and a server restart only interrupts the channel for a few seconds.
 import t, { type Test } from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { buildTestApp, bearer, type TestApp } from '../helpers/test-app.js'
 import { createHost } from '../../src/hosts/host-service.js'
@@ -75,4 +77,43 @@ t.test('serve holds the live channel: Report now through the real route lands a 
   const stopped = new Promise<number | null>((resolve) => agent.child.once('exit', (code) => resolve(code)))
   agent.child.kill('SIGTERM')
   t.equal(await stopped, 130, 'serve stops on SIGTERM')
+})
+
+t.test('Update agent through the real route updates an older shell agent within 5 s even with automatic updates off', async (t) => {
+  const ctx = await buildTestApp(t)
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = ctx.app.server.address() as AddressInfo
+  const { host, apiKey } = await createHost(ctx.store.db, { friendlyName: 'shell-update' })
+  const root = tempDir(t, 'patchmon-agent-update-')
+  const bin = distroSandbox(root, 'alpine-3.20')
+  writeAgentConfig(root, `http://127.0.0.1:${port}`, host.api_id, apiKey)
+  const served = readFileSync(AGENT_PATH, 'utf8')
+  const servedVersion = /^AGENT_VERSION="(.*)"$/m.exec(served)?.[1] ?? ''
+  const installed = join(root, 'usr/local/bin/patchmon-agent')
+  mkdirSync(join(root, 'usr/local/bin'), { recursive: true })
+  writeFileSync(installed, served.replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="0.9.0"'), { mode: 0o755 })
+
+  const agentVersion = async () => (await ctx.store.db.selectFrom('hosts').select('agent_version').where('id', '=', host.id).executeTakeFirstOrThrow()).agent_version
+  const child = spawn('dash', [installed, 'serve'], { env: cleanEnv({ PATCHMON_ROOT: root }, [bin]), stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')))
+  child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  t.teardown(async () => {
+    child.kill('SIGTERM')
+    await exited
+  })
+  await until(async () => (await agentVersion()) === '0.9.0', 'the first report from 0.9.0', 20_000)
+  await until(async () => (await connection(ctx, host.id)).connected, 'the live channel', 10_000)
+  // The channel opens after the first report and its update check: automatic updates are off, so no update.
+  t.notMatch(out, 'Restarting as the updated agent')
+  t.match(readFileSync(installed, 'utf8'), /^AGENT_VERSION="0\.9\.0"$/m, 'still 0.9.0 after the timer\'s update check')
+
+  const clicked = performance.now()
+  const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/hosts/${host.id}/update-agent`, headers: bearer(ctx.adminToken) })
+  t.equal(res.statusCode, 202, res.body)
+  await until(async () => (await agentVersion()) === servedVersion, `a report from ${servedVersion}`, 5_000)
+  t.ok(performance.now() - clicked < 5000, `click to report from the updated agent: ${Math.round(performance.now() - clicked)} ms`)
+  t.match(out, `Updating on request: 0.9.0 -> ${servedVersion}`)
+  t.equal(readFileSync(installed, 'utf8'), served, 'the served agent is installed')
 })

@@ -127,15 +127,32 @@ cmd_check_version() {
   if grep -q '"hasUpdate" *: *true' "$TMP_DIR/response"; then say "An update is available"; else say "Agent is up to date"; fi
 }
 
-# Self-update, with the Go agent's safeguards: only when the server says hasUpdate, only with a
-# matching SHA-256 from the version reply, only if the new file runs `--version`; three backups kept.
+# True when version $1 is strictly newer than $2 (numeric dot-separated parts, `v` prefix ignored).
+version_newer() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    na = split(a, x, /[^0-9]+/); nb = split(b, y, /[^0-9]+/); n = (na > nb ? na : nb)
+    for (i = 1; i <= n; i++) { if (x[i] + 0 > y[i] + 0) exit 0; if (x[i] + 0 < y[i] + 0) exit 1 }
+    exit 1 }'
+}
+
+# Self-update, with the Go agent's safeguards: only when the server says hasUpdate (or, with
+# --force, an explicit request from the dashboard or the admin, when it serves a newer version even
+# though automatic updates are off), only with a matching SHA-256 from the version reply, only if the
+# new file runs `--version`; three backups kept.
 cmd_update_agent() {
   load_config
   make_tmp
   target="$ROOT/usr/local/bin/patchmon-agent"
   api_call GET "/hosts/agent/version?arch=$(go_arch)&type=go&currentVersion=$AGENT_VERSION&os=linux" "" plain
   require_200 "version check" || return 1
-  if ! grep -q '"hasUpdate" *: *true' "$TMP_DIR/response"; then say "Agent is up to date ($AGENT_VERSION)"; return 0; fi
+  if ! grep -q '"hasUpdate" *: *true' "$TMP_DIR/response"; then
+    latest=$(json_field latestVersion)
+    if [ "${1:-}" = --force ] && [ -n "$latest" ] && version_newer "$latest" "$AGENT_VERSION"; then
+      say "Updating on request: $AGENT_VERSION -> $latest"
+    else
+      say "Agent is up to date ($AGENT_VERSION)"; return 0
+    fi
+  fi
   expected=$(json_field hash)
   [ -n "$expected" ] || { warn "the server sent no hash for the new agent; not updating"; return 1; }
   command -v sha256sum >/dev/null 2>&1 || { warn "sha256sum is missing; not updating"; return 1; }
@@ -697,7 +714,7 @@ run_requested() {
     UPDATE_NOW=false
     say "Agent update requested from the dashboard"
     UPDATED=false
-    cmd_update_agent || true
+    cmd_update_agent --force || true
     restart_if_updated
   fi
   if [ "$REPORT_NOW" = true ]; then
@@ -748,7 +765,9 @@ Usage: patchmon-agent [--config FILE] <command>
   report [--json] collect and send a full report (--json prints it instead)
   serve           report every update interval and hold the live channel (run by the service)
   check-version   ask the server for the latest agent version
-  update-agent    install the server's newer agent, if any (hash-checked)
+  update-agent [--force]
+                  install the server's newer agent, if any (hash-checked); --force also
+                  when the server's automatic updates are off
   config show     print the configuration (API key masked)
   --version       print the version
 EOF
@@ -765,7 +784,7 @@ main() {
     report) shift; cmd_report "$@" ;;
     serve) cmd_serve ;;
     check-version) cmd_check_version ;;
-    update-agent) cmd_update_agent ;;
+    update-agent) shift; cmd_update_agent "$@" ;;
     config) [ "${2:-}" = show ] || die "usage: patchmon-agent config show"; cmd_config_show ;;
     ''|help|--help|-h) usage ;;
     *) usage >&2; exit 2 ;;

@@ -637,7 +637,8 @@ pause() {
   # Its own output goes nowhere, so a stopped agent leaves no sleep holding the caller's pipes.
   sleep "$1" >/dev/null 2>&1 &
   PAUSE_PID=$!
-  wait "$PAUSE_PID" 2>/dev/null
+  # A request whose signal came after the caller last looked must not wait out the whole step.
+  if [ "${REPORT_NOW:-false}" != true ] && [ "${UPDATE_NOW:-false}" != true ]; then wait "$PAUSE_PID" 2>/dev/null; fi
   kill "$PAUSE_PID" 2>/dev/null
   PAUSE_PID=""
 }

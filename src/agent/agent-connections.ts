@@ -164,11 +164,6 @@ export class AgentConnections {
     for (const conn of this.byHost.get(hostId) ?? []) conn.link.close(4001, reason)
   }
 
-  /** Every link of every host (shutdown). */
-  all(): Connection[] {
-    return [...this.byHost.values()].flatMap((set) => [...set])
-  }
-
   onConnect(listener: Listener): () => void {
     this.connectListeners.add(listener)
     return () => this.connectListeners.delete(listener)

@@ -1,14 +1,16 @@
 // A new user's first host, in a bare trixie (field lab): the install one-liner exactly as the
 // dashboard shows it installs our shell agent as a systemd service, the host reports, the agent
 // holds the live channel (the host shows connected), and "Report now" through the real HTTP route
-// lands a new report within 5 s.
+// lands a new report within 5 s; "Update agent" installs a newer served agent and the service runs on as it.
 import t from 'tap'
 import type { AddressInfo } from 'node:net'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { bootFieldLab, exposeHostPort, fieldLabUnavailable } from '../helpers/field-lab.js'
 import { buildFlatRepo } from '../helpers/local-apt-repo.js'
 import { bearer, buildTestApp, type TestApp } from '../helpers/test-app.js'
 import { installOneLiner } from '../../src/dashboard/ui/host-types.js'
+import { AGENT_PATH } from '../scripts/helpers/fake-patchmon.js'
 
 const unavailable = fieldLabUnavailable()
 const LAB_PORT = 3000
@@ -28,7 +30,7 @@ async function until<T>(probe: () => Promise<T | undefined | null | false>, what
   throw new Error(`timed out after ${limitMs} ms waiting for ${what}`)
 }
 
-t.test('the dashboard\'s install one-liner, run as pasted in a bare trixie, installs an agent that reports and answers Report now within 5 s', { skip: unavailable }, async (t) => {
+t.test('the dashboard\'s install one-liner, run as pasted in a bare trixie, installs an agent that reports and answers Report now and Update agent within 5 s', { skip: unavailable }, async (t) => {
   const started = Date.now()
   const lab = await bootFieldLab(t)
   const ctx = await buildTestApp(t)
@@ -86,5 +88,23 @@ t.test('the dashboard\'s install one-liner, run as pasted in a bare trixie, inst
     return journal.stdout.includes('Report requested from the dashboard') ? journal.stdout : undefined
   }, 'the agent to log the request', 10_000)
   t.match(logged.value, /Report requested from the dashboard\nReport sent: /, 'the report came from the request')
+
+  // Update agent: the server now serves a newer agent (an operator dropped it into the agent folder).
+  const served = readFileSync(AGENT_PATH, 'utf8')
+  const current = /^AGENT_VERSION="(.*)"$/m.exec(served)?.[1] ?? ''
+  const newer = served.replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="99.0.0"')
+  mkdirSync(join(ctx.dataDir, 'agents'), { recursive: true })
+  writeFileSync(join(ctx.dataDir, 'agents/patchmon-agent-linux-amd64'), newer, { mode: 0o755 })
+  const agentVersion = async () => (await ctx.store.db.selectFrom('hosts').select('agent_version').where('id', '=', host.id).executeTakeFirst())?.agent_version
+  t.equal(await agentVersion(), current)
+  const updateClicked = Date.now()
+  const upd = await ctx.app.inject({ method: 'POST', url: `/api/v1/hosts/${host.id}/update-agent`, headers: admin })
+  t.equal(upd.statusCode, 202, upd.body)
+  const updated = await until(async () => (await agentVersion()) === '99.0.0', 'a report from the updated agent', 10_000)
+  t.ok(updated.ms < 5_000, `Update agent -> report from the new version stored: ${Date.now() - updateClicked} ms`)
+  t.match((await lab.exec('/usr/local/bin/patchmon-agent --version')).stdout, 'patchmon-agent version 99.0.0')
+  t.equal((await lab.exec('ls /usr/local/bin | grep -c "^patchmon-agent.backup."')).stdout.trim(), '1', 'the old agent is kept as a backup')
+  t.equal((await lab.exec('systemctl is-active patchmon-agent.service')).stdout.trim(), 'active', 'the service runs on as the new version')
+  await until(async () => (await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}/connection`, headers: admin })).json<{ connected: boolean }>().connected, 'the channel of the new version', 10_000)
   t.comment(`lab run: ${Date.now() - started} ms`)
 })

@@ -1,11 +1,13 @@
 // npm run package: dist/patchmon_<version>_amd64.deb and dist/patchmon-<version>.x86_64.rpm around
 // the single executable built by `npm run build`. `--dist DIR` reads and writes another folder
-// (tests); `--fast` compresses with gzip -1 instead of xz -6 (same contents, much faster).
+// (tests); `--fast` compresses with gzip -1 instead of xz -6 (same contents, much faster);
+// `--package-version V` stamps another package version (tests build an upgrade from the same binary).
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { renderEnvFile } from './env-file.js'
+import { debianShlibsDepends, elfNeeds, rpmElfRequires } from './shared-libraries.js'
 
 const ROOT = join(__dirname, '..')
 const HERE = join(ROOT, 'packaging')
@@ -15,8 +17,18 @@ export interface PackageResult {
   rpm: string
 }
 
-function version(): string {
+export interface PackageOptions {
+  /** Package version (default: package.json's); the executable inside is the same either way. */
+  version?: string
+}
+
+function packageJsonVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+}
+
+/** The ELF files the service loads: the executable and the native addons it extracts at start. */
+function elfFiles(distDir: string): string[] {
+  return [join(distDir, 'patchmon'), ...readdirSync(join(distDir, 'native')).filter((f) => f.endsWith('.node')).sort().map((f) => join(distDir, 'native', f))]
 }
 
 function put(file: string, content: string | Buffer, mode: number): void {
@@ -25,13 +37,14 @@ function put(file: string, content: string | Buffer, mode: number): void {
   chmodSync(file, mode)
 }
 
-function buildDeb(distDir: string, stage: string, fast: boolean): string {
+function buildDeb(distDir: string, stage: string, fast: boolean, version: string): string {
   const root = join(stage, 'deb')
   const binary = join(distDir, 'patchmon')
   mkdirSync(join(root, 'usr/bin'), { recursive: true })
   copyFileSync(binary, join(root, 'usr/bin/patchmon'))
   chmodSync(join(root, 'usr/bin/patchmon'), 0o755)
   put(join(root, 'usr/lib/systemd/system/patchmon.service'), readFileSync(join(HERE, 'systemd/patchmon.service')), 0o644)
+  put(join(root, 'usr/lib/sysusers.d/patchmon.conf'), readFileSync(join(HERE, 'systemd/patchmon.sysusers')), 0o644)
   put(join(root, 'etc/patchmon/patchmon.env'), renderEnvFile(), 0o600)
   put(join(root, 'usr/share/doc/patchmon/README.md'), readFileSync(join(ROOT, 'README.md')), 0o644)
   put(join(root, 'usr/share/doc/patchmon/copyright'), 'PatchMon appliance\nLicense: MIT\n', 0o644)
@@ -39,12 +52,12 @@ function buildDeb(distDir: string, stage: string, fast: boolean): string {
   const installedKb = Math.ceil(statSync(binary).size / 1024) + 64
   put(join(root, 'DEBIAN/control'), [
     'Package: patchmon',
-    `Version: ${version()}`,
+    `Version: ${version}`,
     'Architecture: amd64',
     'Maintainer: PatchMon appliance maintainers <patchmon@localhost>',
     'Section: admin',
     'Priority: optional',
-    'Depends: adduser, libc6 (>= 2.28)',
+    `Depends: adduser, ${debianShlibsDepends(elfFiles(distDir))}`,
     `Installed-Size: ${installedKb}`,
     'Description: self-hosted Linux patch monitoring server in one process',
     ' One executable with SQLite inside: hosts report their packages with the PatchMon',
@@ -54,23 +67,25 @@ function buildDeb(distDir: string, stage: string, fast: boolean): string {
   ].join('\n'), 0o644)
   put(join(root, 'DEBIAN/conffiles'), '/etc/patchmon/patchmon.env\n', 0o644)
   for (const script of ['postinst', 'prerm', 'postrm']) put(join(root, 'DEBIAN', script), readFileSync(join(HERE, 'deb', script)), 0o755)
-  const out = join(distDir, `patchmon_${version()}_amd64.deb`)
+  const out = join(distDir, `patchmon_${version}_amd64.deb`)
   const compression = fast ? ['-Zgzip', '-z1'] : ['-Zxz', '-z6']
   execFileSync('dpkg-deb', ['--root-owner-group', ...compression, '--build', root, out], { stdio: ['ignore', 'ignore', 'inherit'] })
   return out
 }
 
-function buildRpm(distDir: string, stage: string, fast: boolean): string {
+function buildRpm(distDir: string, stage: string, fast: boolean, version: string): string {
   const top = join(stage, 'rpm')
   const sources = join(top, 'SOURCES')
   mkdirSync(sources, { recursive: true })
   copyFileSync(join(distDir, 'patchmon'), join(sources, 'patchmon'))
   copyFileSync(join(HERE, 'systemd/patchmon.service'), join(sources, 'patchmon.service'))
+  copyFileSync(join(HERE, 'systemd/patchmon.sysusers'), join(sources, 'patchmon.sysusers'))
   copyFileSync(join(ROOT, 'README.md'), join(sources, 'README.md'))
   writeFileSync(join(sources, 'patchmon.env'), renderEnvFile())
   const scriptlet = (name: string) => readFileSync(join(HERE, 'rpm', `${name}.sh`), 'utf8').trimEnd()
   const spec = readFileSync(join(HERE, 'rpm/patchmon.spec.in'), 'utf8')
-    .replace('@VERSION@', version())
+    .replace('@VERSION@', version)
+    .replace('@REQUIRES@', rpmElfRequires(elfNeeds(elfFiles(distDir))).map((r) => `Requires:       ${r}`).join('\n'))
     .replace('@PRE@', scriptlet('pre'))
     .replace('@POST@', scriptlet('post'))
     .replace('@PREUN@', scriptlet('preun'))
@@ -84,16 +99,17 @@ function buildRpm(distDir: string, stage: string, fast: boolean): string {
     '--target', 'x86_64',
     specFile
   ], { stdio: ['ignore', 'ignore', 'inherit'] })
-  const out = join(distDir, `patchmon-${version()}.x86_64.rpm`)
-  copyFileSync(join(top, 'RPMS/x86_64', `patchmon-${version()}-1.x86_64.rpm`), out)
+  const out = join(distDir, `patchmon-${version}.x86_64.rpm`)
+  copyFileSync(join(top, 'RPMS/x86_64', `patchmon-${version}-1.x86_64.rpm`), out)
   return out
 }
 
-export function buildPackages(distDir: string, fast = false): PackageResult {
+export function buildPackages(distDir: string, fast = false, options: PackageOptions = {}): PackageResult {
+  const version = options.version ?? packageJsonVersion()
   if (!existsSync(join(distDir, 'patchmon'))) throw new Error(`${join(distDir, 'patchmon')} is missing: run npm run build first`)
   const stage = mkdtempSync(join(tmpdir(), 'patchmon-package-'))
   try {
-    return { deb: buildDeb(distDir, stage, fast), rpm: buildRpm(distDir, stage, fast) }
+    return { deb: buildDeb(distDir, stage, fast, version), rpm: buildRpm(distDir, stage, fast, version) }
   } finally {
     rmSync(stage, { recursive: true, force: true })
   }
@@ -102,9 +118,10 @@ export function buildPackages(distDir: string, fast = false): PackageResult {
 if (require.main === module) {
   const at = process.argv.indexOf('--dist')
   const distDir = resolve((at > 0 ? process.argv[at + 1] : undefined) ?? join(ROOT, 'dist'))
+  const versionAt = process.argv.indexOf('--package-version')
   const started = Date.now()
   try {
-    const r = buildPackages(distDir, process.argv.includes('--fast'))
+    const r = buildPackages(distDir, process.argv.includes('--fast'), versionAt > 0 ? { version: process.argv[versionAt + 1] } : {})
     const mb = (f: string) => `${(statSync(f).size / 1e6).toFixed(1)} MB`
     console.log(`built ${r.deb} (${mb(r.deb)}) and ${r.rpm} (${mb(r.rpm)}) in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   } catch (err) {

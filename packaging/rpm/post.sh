@@ -8,10 +8,12 @@ PatchMon appliance is installed. Start it and enable it at boot with:
   Web interface  http://$(hostname -f 2>/dev/null || hostname):3000  (PORT in /etc/patchmon/patchmon.env)
   Settings       /etc/patchmon/patchmon.env (kept on upgrade)
   Data           /var/lib/patchmon (kept when the package is erased)
-  Logs           journalctl -u patchmon
-The first start creates the administrator "admin" and prints its password once, to the journal:
-  journalctl -u patchmon | grep -A4 'First start'
-Or set PATCHMON_ADMIN_PASSWORD in /etc/patchmon/patchmon.env before the first start, or set a new
+  Backups        /var/lib/patchmon/backups (written by: sudo -u patchmon patchmon backup FILE)
+  Logs           sudo journalctl -u patchmon
+The first start creates the administrator "admin" and prints its password once, to the journal
+(the last block is this installation's):
+  sudo journalctl -u patchmon -o cat | grep -A2 'First start' | tail -n 3
+Or write PATCHMON_ADMIN_PASSWORD=... to /etc/patchmon/local.env before the first start, or set a new
 password at any time (PATCHMON_ADMIN_PASSWORD=... in front to choose it) with:
   sudo -u patchmon PATCHMON_DATA_DIR=/var/lib/patchmon patchmon admin reset-password admin
 NOTES

@@ -277,6 +277,9 @@ export async function bootFieldLab(t: Test, opts: BootOptions = {}): Promise<Fie
     await sleep(250)
   }
 
+  // As a Debian installer does: the host name resolves (sudo complains on every call otherwise).
+  await labExec(leader, 'grep -qw "$(hostname)" /etc/hosts || echo "127.0.1.1 $(hostname)" >> /etc/hosts', { timeoutMs: 10_000 })
+
   const leaderPid = leader
   const lab: FieldLab = {
     root,

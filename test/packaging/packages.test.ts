@@ -36,10 +36,12 @@ t.test('the .deb holds the executable unchanged, the unit, the env file as a con
   t.match(listing, /-rwxr-xr-x root\/root .* \.\/usr\/bin\/patchmon\n/)
   t.match(listing, /-rw-r--r-- root\/root .* \.\/usr\/lib\/systemd\/system\/patchmon\.service\n/)
   t.match(listing, /-rw------- root\/root .* \.\/etc\/patchmon\/patchmon\.env\n/)
+  t.match(listing, /-rw-r--r-- root\/root .* \.\/usr\/lib\/sysusers\.d\/patchmon\.conf\n/)
   const info = run('dpkg-deb', ['-I', packages.deb])
   t.match(info, /Package: patchmon\n/)
   t.match(info, /Architecture: amd64\n/)
-  t.match(info, /Depends: adduser/)
+  // Read from the executable and its addons by dpkg-shlibdeps: a bare Debian lacks libatomic1.
+  t.match(info, /\n Depends: adduser, libatomic1 \(>= [\d.]+\), libc6 \(>= 2\.\d+\), libgcc-s1 \(>= [\d.]+\), libstdc\+\+6 \(>= [\d.]+\)\n/)
   t.match(info, /conffiles/)
   t.equal(run('dpkg-deb', ['-f', packages.deb, 'Version']).trim(), '0.1.0')
 
@@ -52,7 +54,7 @@ t.test('the .deb holds the executable unchanged, the unit, the env file as a con
     t.equal(check.status, 0, `shellcheck ${script}: ${check.stdout}`)
   }
   const unit = readFileSync(join(unpacked, 'usr/lib/systemd/system/patchmon.service'), 'utf8')
-  for (const line of ['User=patchmon', 'StateDirectory=patchmon', 'ConfigurationDirectory=patchmon', 'EnvironmentFile=-/etc/patchmon/patchmon.env', 'ExecStart=/usr/bin/patchmon serve', 'NoNewPrivileges=yes', 'ProtectSystem=strict']) {
+  for (const line of ['User=patchmon', 'StateDirectory=patchmon patchmon/backups', 'StartLimitIntervalSec=60', 'StartLimitBurst=5', 'EnvironmentFile=-/etc/patchmon/local.env', 'ConfigurationDirectory=patchmon', 'EnvironmentFile=-/etc/patchmon/patchmon.env', 'ExecStart=/usr/bin/patchmon serve', 'NoNewPrivileges=yes', 'ProtectSystem=strict']) {
     t.match(unit, new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')}$`, 'm'), line)
   }
   t.notMatch(unit, /^MemoryDenyWriteExecute/m, 'no MDWE: V8 needs writable+executable pages')
@@ -68,13 +70,18 @@ t.test('the env file lists every setting, commented out', async (t) => {
 t.test('the .rpm holds the same files, a noreplace config file and guarded scriptlets', async (t) => {
   t.equal(packages.rpm, join(dist, 'patchmon-0.1.0.x86_64.rpm'))
   const files = run('rpm', ['-qpl', packages.rpm]).trim().split('\n')
-  for (const f of ['/usr/bin/patchmon', '/usr/lib/systemd/system/patchmon.service', '/etc/patchmon/patchmon.env', '/var/lib/patchmon']) t.ok(files.includes(f), f)
+  for (const f of ['/usr/bin/patchmon', '/usr/lib/systemd/system/patchmon.service', '/usr/lib/sysusers.d/patchmon.conf', '/etc/patchmon/patchmon.env', '/var/lib/patchmon', '/var/lib/patchmon/backups']) t.ok(files.includes(f), f)
+  const requires = run('rpm', ['-qp', '--requires', packages.rpm]).trim().split('\n')
+  for (const soname of ['libatomic.so.1()(64bit)', 'libstdc++.so.6()(64bit)', 'libgcc_s.so.1()(64bit)', 'libc.so.6()(64bit)']) t.ok(requires.includes(soname), `requires ${soname}`)
+  t.ok(requires.some((r) => /^libc\.so\.6\(GLIBC_2\.\d+\)\(64bit\)$/.test(r)), 'and the glibc symbol versions used')
+  t.notOk(requires.some((r) => /shadow-utils/.test(r)), 'no shadow-utils: openSUSE calls it shadow')
+  t.ok(requires.includes('(/usr/bin/systemd-sysusers or /usr/sbin/useradd)'), 'the user is created by whichever tool the distribution has')
   t.same(run('rpm', ['-qp', '--configfiles', packages.rpm]).trim().split('\n'), ['/etc/patchmon/patchmon.env'])
   const perms = run('rpm', ['-qp', '--queryformat', '[%{FILEMODES:perms} %{FILEUSERNAME} %{FILENAMES}\n]', packages.rpm])
   t.match(perms, /drwxr-x--- patchmon \/var\/lib\/patchmon/)
   t.match(perms, /-rw------- root \/etc\/patchmon\/patchmon\.env/)
   const scripts = run('rpm', ['-qp', '--scripts', packages.rpm])
-  t.match(scripts, /preinstall scriptlet[^]*useradd -r -g patchmon/)
+  t.match(scripts, /preinstall scriptlet[^]*systemd-sysusers --replace=\/usr\/lib\/sysusers\.d\/patchmon\.conf -[^]*useradd -r -g patchmon/)
   t.match(scripts, /postinstall scriptlet[^]*systemctl enable --now patchmon/)
   t.match(scripts, /preuninstall scriptlet[^]*disable --now patchmon/)
   for (const name of ['postinstall', 'preuninstall', 'postuninstall']) {

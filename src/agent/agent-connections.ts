@@ -1,11 +1,45 @@
-// Registry of live agent WebSockets, one app-wide instance (app.agentConnections).
-// Other features read the state (host lists, host-down hints) and subscribe to connects and
-// disconnects; nothing here decides that a host is down — report recency does that elsewhere.
+// Registry of live agent channels (WebSockets and held HTTP long-polls), one app-wide instance
+// (app.agentConnections). Other features read the state (host lists, host-down hints) and
+// subscribe to connects and disconnects; nothing here decides that a host is down — report
+// recency does that elsewhere.
 import type { WebSocket } from 'ws'
 
 /** Upstream's keep-alive: ping every 30 s, drop a link silent for 90 s. */
 export const PING_EVERY_MS = 30_000
 export const SILENCE_LIMIT_MS = 90_000
+/**
+ * Open links of one kind per host credential (hardening: one key cannot hold 500 sockets). A
+ * reconnecting agent briefly overlaps its old socket, so WebSockets get a little room; a shell
+ * agent holds one poll at a time. Past the cap the oldest link is closed.
+ */
+export const MAX_LINKS_PER_HOST: Record<AgentLinkKind, number> = { websocket: 3, poll: 1 }
+/** Close code for a link pushed out by a newer one of the same host. */
+export const REPLACED_CLOSE_CODE = 4002
+
+export type AgentLinkKind = 'websocket' | 'poll'
+
+/** What the registry needs from a channel, whatever carries it. */
+export interface AgentLink {
+  readonly kind: AgentLinkKind
+  isOpen(): boolean
+  send(text: string): void
+  /** Transport keep-alive (a WebSocket ping); a poll needs none. */
+  ping(): void
+  terminate(): void
+  close(code: number, reason: string): void
+}
+
+/** A `ws` socket as an AgentLink. */
+export function webSocketLink(socket: WebSocket): AgentLink {
+  return {
+    kind: 'websocket',
+    isOpen: () => socket.readyState === socket.OPEN,
+    send: (text) => socket.send(text),
+    ping: () => socket.ping(),
+    terminate: () => socket.terminate(),
+    close: (code, reason) => socket.close(code, reason)
+  }
+}
 
 export interface ServerToAgentMessage {
   type: string
@@ -15,15 +49,17 @@ export interface ServerToAgentMessage {
 export interface AgentConnectionState {
   hostId: string
   connected: boolean
-  /** Open sockets of this host (a reconnect may briefly overlap the old one). */
+  /** Open links of this host (a reconnect may briefly overlap the old one). */
   connections: number
+  /** How the agent is connected: WebSocket, held HTTP poll, or both during a switch. */
+  transports: AgentLinkKind[]
   connectedAt: string | null
   lastSeenAt: string | null
 }
 
-interface Connection {
+export interface Connection {
   hostId: string
-  socket: WebSocket
+  link: AgentLink
   connectedAt: number
   lastSeenAt: number
 }
@@ -39,13 +75,22 @@ export class AgentConnections {
 
   constructor(private readonly onListenerError: (err: unknown) => void) {}
 
-  add(hostId: string, socket: WebSocket): Connection {
+  /** Registers a link; past the per-host cap for its kind the oldest links are closed and dropped. */
+  add(hostId: string, link: AgentLink): Connection {
     const now = this.clock()
-    const conn: Connection = { hostId, socket, connectedAt: now, lastSeenAt: now }
+    const conn: Connection = { hostId, link, connectedAt: now, lastSeenAt: now }
     const set = this.byHost.get(hostId) ?? new Set<Connection>()
     const first = set.size === 0
     set.add(conn)
     this.byHost.set(hostId, set)
+    // A Set iterates in insertion order, so the first links of this kind are the oldest.
+    const sameKind = [...set].filter((c) => c.link.kind === link.kind)
+    for (const old of sameKind.slice(0, Math.max(0, sameKind.length - MAX_LINKS_PER_HOST[link.kind]))) {
+      // Dropped from the registry at once, so a burst of connects never counts more than the cap
+      // while the old link's close handshake runs.
+      set.delete(old)
+      old.link.close(REPLACED_CLOSE_CODE, 'replaced by a newer connection')
+    }
     if (first) this.notify(this.connectListeners, hostId)
     return conn
   }
@@ -65,12 +110,13 @@ export class AgentConnections {
 
   state(hostId: string): AgentConnectionState {
     const set = this.byHost.get(hostId)
-    if (!set || set.size === 0) return { hostId, connected: false, connections: 0, connectedAt: null, lastSeenAt: null }
+    if (!set || set.size === 0) return { hostId, connected: false, connections: 0, transports: [], connectedAt: null, lastSeenAt: null }
     const conns = [...set]
     return {
       hostId,
       connected: true,
       connections: conns.length,
+      transports: [...new Set(conns.map((c) => c.link.kind))].sort(),
       connectedAt: new Date(Math.min(...conns.map((c) => c.connectedAt))).toISOString(),
       lastSeenAt: new Date(Math.max(...conns.map((c) => c.lastSeenAt))).toISOString()
     }
@@ -84,13 +130,13 @@ export class AgentConnections {
     return [...this.byHost.keys()]
   }
 
-  /** Sends a JSON text frame to every socket of the host; returns how many got it. */
+  /** Sends a JSON message to every open link of the host; returns how many got it. */
   send(hostId: string, message: ServerToAgentMessage): number {
     const text = JSON.stringify(message)
     let delivered = 0
     for (const conn of this.byHost.get(hostId) ?? []) {
-      if (conn.socket.readyState !== conn.socket.OPEN) continue
-      conn.socket.send(text)
+      if (!conn.link.isOpen()) continue
+      conn.link.send(text)
       delivered++
     }
     return delivered
@@ -107,15 +153,15 @@ export class AgentConnections {
     const now = this.clock()
     for (const set of this.byHost.values()) {
       for (const conn of set) {
-        if (now - conn.lastSeenAt > SILENCE_LIMIT_MS) conn.socket.terminate()
-        else if (conn.socket.readyState === conn.socket.OPEN) conn.socket.ping()
+        if (now - conn.lastSeenAt > SILENCE_LIMIT_MS) conn.link.terminate()
+        else if (conn.link.isOpen()) conn.link.ping()
       }
     }
   }
 
-  /** Closes every socket of a host (deleted host, revoked credentials). */
+  /** Closes every link of a host (deleted host, revoked credentials). */
   disconnect(hostId: string, reason = 'host removed'): void {
-    for (const conn of this.byHost.get(hostId) ?? []) conn.socket.close(4001, reason)
+    for (const conn of this.byHost.get(hostId) ?? []) conn.link.close(4001, reason)
   }
 
   onConnect(listener: Listener): () => void {

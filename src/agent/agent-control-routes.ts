@@ -52,6 +52,7 @@ export const agentControlRoutes: FastifyPluginAsyncTypebox = async (app) => {
             hostId: Type.String(),
             connected: Type.Boolean(),
             connections: Type.Integer(),
+            transports: Type.Array(Type.String(), { description: 'websocket and/or poll' }),
             connectedAt: Type.Union([Type.String(), Type.Null()]),
             lastSeenAt: Type.Union([Type.String(), Type.Null()])
           }),

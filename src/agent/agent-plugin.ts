@@ -1,5 +1,5 @@
-// Agent-facing features beyond ping/report: agent version and download, the live WebSocket
-// channel, and the 2.x integration calls (Docker inventory, integration status).
+// Agent-facing features beyond ping/report: agent version and download, the live channel
+// (WebSocket or HTTP long-poll), and the 2.x integration calls (Docker inventory, integration status).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { AgentCatalogue } from './served-agent.js'
@@ -7,6 +7,7 @@ import { agentUpdateRoutes } from './agent-update-routes.js'
 import { SCRIPT_ASSETS } from '../enrollment/served-scripts.js'
 import { AgentConnections, type AgentConnectionState } from './agent-connections.js'
 import { agentSocketRoutes } from './agent-socket-routes.js'
+import { agentPollRoutes } from './agent-poll-routes.js'
 import { agentControlRoutes } from './agent-control-routes.js'
 import { integrationRoutes } from './integration-routes.js'
 
@@ -14,7 +15,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The agent files /hosts/agent/version and /download serve. */
     agentCatalogue: AgentCatalogue
-    /** Live agent WebSockets: state, sends, connect/disconnect listeners. */
+    /** Live agent channels (WebSockets and held polls): state, sends, connect/disconnect listeners. */
     agentConnections: AgentConnections
   }
 }
@@ -29,6 +30,7 @@ async function agentFeatures(app: FastifyInstance): Promise<void> {
   app.decorate('agentConnections', new AgentConnections((err) => app.log.error({ err }, 'agent connection listener failed')))
   await app.register(agentUpdateRoutes)
   await app.register(agentSocketRoutes)
+  await app.register(agentPollRoutes)
   await app.register(agentControlRoutes)
   await app.register(integrationRoutes)
 }

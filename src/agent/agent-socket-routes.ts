@@ -4,7 +4,7 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { verifyHostCredentials } from '../hosts/host-credentials.js'
-import { PING_EVERY_MS } from './agent-connections.js'
+import { PING_EVERY_MS, webSocketLink } from './agent-connections.js'
 
 const MAX_FRAME_BYTES = 512 * 1024
 
@@ -35,7 +35,7 @@ export async function agentSocketRoutes(app: FastifyInstance): Promise<void> {
     },
     (socket, request) => {
       const hostId = request.agentHostId as string
-      const conn = app.agentConnections.add(hostId, socket)
+      const conn = app.agentConnections.add(hostId, webSocketLink(socket))
       request.log.info({ hostId }, 'agent connected')
       socket.on('ping', () => app.agentConnections.seen(conn))
       socket.on('pong', () => app.agentConnections.seen(conn))

@@ -5,6 +5,7 @@ import { buildTestApp, bearer, userWithRole, type TestApp } from '../helpers/tes
 import { createHost } from '../../src/hosts/host-service.js'
 import { listAgentJobs } from '../../src/agent/agent-jobs.js'
 import { agentConnectionState } from '../../src/agent/agent-plugin.js'
+import { MAX_LINKS_PER_HOST } from '../../src/agent/agent-connections.js'
 
 async function listening(ctx: TestApp): Promise<string> {
   await ctx.app.listen({ port: 0, host: '127.0.0.1' })
@@ -44,7 +45,7 @@ function refusal(url: string, headers: Record<string, string>): Promise<{ status
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1000; i++) {
     if (check()) return
     await new Promise((r) => setTimeout(r, 10))
   }
@@ -191,4 +192,37 @@ t.test('saving a new update interval in the settings pushes settings_update to c
   await until(() => agent.frames.length >= 1, 'settings_update')
   t.same(agent.frames, [{ type: 'settings_update', update_interval: 30 }], 'one frame, only for the interval change')
   agent.socket.close()
+})
+
+t.test('500 upgrades from one key end with at most the cap open; the oldest are closed with 4002', async (t) => {
+  const ctx = await buildTestApp(t)
+  const url = await listening(ctx)
+  const host = await agentHost(ctx)
+  const other = await agentHost(ctx)
+  const bystander = await connect(url, other.headers)
+  const connects: string[] = []
+  ctx.app.agentConnections.onConnect((id) => connects.push(id))
+  const sockets: WebSocket[] = []
+  const closeCodes: number[] = []
+  for (let batch = 0; batch < 20; batch++) {
+    const opened = await Promise.all(Array.from({ length: 25 }, () => new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(url, { headers: host.headers })
+      socket.on('close', (code) => closeCodes.push(code))
+      socket.once('open', () => resolve(socket))
+      socket.once('error', reject)
+    })))
+    sockets.push(...opened)
+  }
+  t.ok(ctx.app.agentConnections.state(host.id).connections <= MAX_LINKS_PER_HOST.websocket, 'the registry never holds more than the cap')
+  await until(() => sockets.filter((s) => s.readyState === WebSocket.OPEN).length <= MAX_LINKS_PER_HOST.websocket, 'replaced sockets to close')
+  const open = sockets.filter((s) => s.readyState === WebSocket.OPEN)
+  t.equal(open.length, MAX_LINKS_PER_HOST.websocket, `${open.length} of 500 still open`)
+  t.same(open, sockets.slice(-MAX_LINKS_PER_HOST.websocket), 'the newest ones stay')
+  await until(() => closeCodes.length === 500 - MAX_LINKS_PER_HOST.websocket, 'close events')
+  t.ok(closeCodes.every((c) => c === 4002), 'closed as replaced')
+  t.equal(ctx.app.agentConnections.state(host.id).connections, MAX_LINKS_PER_HOST.websocket)
+  t.same(connects, [host.id], 'the host never looked disconnected')
+  t.equal(ctx.app.agentConnections.send(host.id, { type: 'report_now' }), MAX_LINKS_PER_HOST.websocket)
+  t.equal(bystander.socket.readyState, WebSocket.OPEN, 'another host is untouched')
+  for (const s of [...open, bystander.socket]) s.close()
 })

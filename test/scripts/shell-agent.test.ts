@@ -3,9 +3,10 @@
 import t, { type Test } from 'tap'
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { AGENT_PATH, startFakePatchMon, type FakeHost, type FakePatchMon } from './helpers/fake-patchmon.js'
-import { distroSandbox, runShell, tempDir, writeAgentConfig } from './helpers/run-script.js'
+import { cleanEnv, distroSandbox, runShell, tempDir, writeAgentConfig } from './helpers/run-script.js'
 
 interface Expected {
   osType: string
@@ -84,6 +85,9 @@ for (const shell of ['dash', 'bash']) {
       const firstCurrent = packages.findIndex((p) => p.needsUpdate === false)
       t.ok(packages.slice(firstCurrent).every((p) => p.needsUpdate === false), 'upgradable packages come first')
       t.same(packages.find((p) => p.name === expected.sample.name), { ...expected.sample, needsUpdate: true })
+      const names = packages.map((p) => p.name as string)
+      t.equal(new Set(names).size, names.length, 'every package name once')
+      if (expected.packageManager === 'apt') t.notOk(names.some((n) => n.endsWith(':amd64')), 'native-arch names are unqualified, as apt prints them')
       const repositories = report.repositories as Record<string, unknown>[]
       t.equal(repositories.length, expected.repositories, 'repository count')
       t.ok(repositories.every((r) => typeof r.url === 'string' && typeof r.isEnabled === 'boolean' && typeof r.isSecure === 'boolean' && typeof r.repoType === 'string'))
@@ -103,6 +107,28 @@ for (const shell of ['dash', 'bash']) {
     })
   }
 }
+
+t.test('apt: dpkg\'s :amd64 names meet apt\'s bare names; held packages count, foreign-arch packages stay distinct', async (t) => {
+  const server = await startFakePatchMon(t)
+  const host = enrolledHost(server)
+  for (const distro of ['debian-12', 'ubuntu-24.04']) {
+    const { root, bin } = sandbox(t, server, host, distro)
+    const run = await runShell('dash', [AGENT_PATH, 'report', '--json'], { env: { PATCHMON_ROOT: root }, pathPrefix: [bin] })
+    t.equal(run.code, 0, run.stderr)
+    const packages = (JSON.parse(run.stdout) as { packages: Record<string, unknown>[] }).packages
+    const byName = (name: string) => packages.filter((p) => p.name === name)
+    if (distro === 'debian-12') {
+      t.same(byName('libssl3'), [{ name: 'libssl3', currentVersion: '3.0.11-1~deb12u2', availableVersion: '3.0.13-1~deb12u1', needsUpdate: true, isSecurityUpdate: true }])
+      t.same(byName('zlib1g'), [{ name: 'zlib1g', currentVersion: '1:1.2.13.dfsg-1', needsUpdate: false, isSecurityUpdate: false }])
+      t.equal(byName('curl').length, 1, 'a held package is installed')
+      t.equal(byName('old-kernel-config').length, 0, 'a removed package with config files left is not')
+    } else {
+      t.same(byName('libc6').map((p) => p.currentVersion), ['2.39-0ubuntu8.3'])
+      t.same(byName('libc6:i386'), [{ name: 'libc6:i386', currentVersion: '2.39-0ubuntu8.3', availableVersion: '2.39-0ubuntu8.4', needsUpdate: true, isSecurityUpdate: false }])
+      t.same(byName('libssl3t64').map((p) => p.isSecurityUpdate), [true])
+    }
+  }
+})
 
 t.test('ping sends an empty body with Content-Type application/json and needs exactly 200', async (t) => {
   const server = await startFakePatchMon(t)
@@ -220,4 +246,58 @@ t.test('update-agent installs a newer agent only when its SHA-256 matches, keepi
   t.notOk(existsSync(`${installed}.new`))
   const [download] = server.requestsTo('/api/v1/hosts/agent/download')
   t.equal(download?.headers['content-type'], undefined, 'version and download calls carry no Content-Type, like the Go agent')
+})
+
+t.test('serve holds the live channel: report_now reports, update_agent updates and restarts, a failing server is retried with back-off', async (t) => {
+  const server = await startFakePatchMon(t)
+  const host = enrolledHost(server)
+  const { root, bin } = sandbox(t, server, host, 'alpine-3.20')
+  const installed = join(root, 'usr/local/bin/patchmon-agent')
+  mkdirSync(join(root, 'usr/local/bin'), { recursive: true })
+  copyFileSync(AGENT_PATH, installed)
+  chmodSync(installed, 0o755)
+  const child = spawn('dash', [installed, 'serve'], { env: cleanEnv({ PATCHMON_ROOT: root }, [bin]), stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')))
+  child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  t.teardown(async () => {
+    child.kill('SIGTERM')
+    await exited
+  })
+  const until = async (check: () => boolean, what: string, limitMs: number): Promise<number> => {
+    const started = Date.now()
+    while (Date.now() - started < limitMs) {
+      if (check()) return Date.now() - started
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    throw new Error(`timed out after ${limitMs} ms waiting for ${what}\n${output}`)
+  }
+  const polls = () => server.requestsTo('/api/v1/agents/poll')
+
+  await until(() => host.reports.length === 1 && polls().length > 0, 'the first report and a poll', 15_000)
+  t.equal(polls()[0]?.headers['x-api-key'], host.apiKey, 'the poll is agent-authenticated')
+  server.commands.push({ type: 'report_now' })
+  t.ok(await until(() => host.reports.length === 2, 'the requested report', 5_000) < 5_000, 'report_now answered within 5 s')
+
+  const newer = readFileSync(AGENT_PATH, 'utf8').replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="1.0.1"')
+  server.newerAgent = { version: '1.0.1', body: newer, hash: createHash('sha256').update(newer).digest('hex') }
+  server.commands.push({ type: 'update_agent' }, { type: 'update_notification', version: '1.0.1', force: true, message: 'Update requested' })
+  await until(() => host.reports.some((r) => r.agentVersion === '1.0.1'), 'a report from the updated agent', 5_000)
+  t.match(output, 'Restarting as the updated agent')
+  t.equal(readFileSync(installed, 'utf8'), newer, 'the new agent is installed')
+  t.equal(server.requestsTo('/api/v1/hosts/agent/download').length, 1, 'downloaded once for the two update messages')
+
+  // The server fails (restart, proxy error): the poller backs off 1, 2, 4 s instead of spinning.
+  await until(() => polls().length > 0, 'a poll from the new agent', 5_000)
+  server.pollStatus = 503
+  const before = polls().length
+  await new Promise((r) => setTimeout(r, 7_500))
+  const failed = polls().length - before
+  t.ok(failed >= 3 && failed <= 6, `${failed} polls in 7.5 s while the server answers 503`)
+  server.pollStatus = undefined
+  const reports = host.reports.length
+  server.commands.push({ type: 'report_now' })
+  await until(() => host.reports.length === reports + 1, 'a report once the server is back', 15_000)
+  t.pass('the channel came back')
 })

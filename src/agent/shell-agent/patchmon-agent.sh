@@ -4,7 +4,8 @@
 # Arch and openSUSE without a compiled binary. Written for the PatchMon appliance (MIT).
 #
 # Test hooks: PATCHMON_ROOT prefixes every file path the agent reads or writes (like a chroot);
-# PATCHMON_SKIP_REFRESH=true skips package index refreshes; PATCHMON_AGENT_MAX_CYCLES bounds `serve`.
+# PATCHMON_SKIP_REFRESH=true skips package index refreshes; PATCHMON_AGENT_MAX_CYCLES bounds `serve`
+# (timer reports); PATCHMON_LIVE_CHANNEL=false keeps `serve` from holding the live-channel poll.
 AGENT_VERSION="1.0.0"
 
 set -u
@@ -19,7 +20,13 @@ say() { printf '%s\n' "$*"; }
 warn() { printf 'WARN: %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
-cleanup() { [ -n "$TMP_DIR" ] && rm -rf "$TMP_DIR"; }
+POLL_PID="" PAUSE_PID=""
+cleanup() {
+  [ -n "$POLL_PID" ] && kill "$POLL_PID" 2>/dev/null
+  [ -n "$PAUSE_PID" ] && kill "$PAUSE_PID" 2>/dev/null
+  [ -n "$TMP_DIR" ] && rm -rf "$TMP_DIR"
+  return 0
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -120,15 +127,32 @@ cmd_check_version() {
   if grep -q '"hasUpdate" *: *true' "$TMP_DIR/response"; then say "An update is available"; else say "Agent is up to date"; fi
 }
 
-# Self-update, with the Go agent's safeguards: only when the server says hasUpdate, only with a
-# matching SHA-256 from the version reply, only if the new file runs `--version`; three backups kept.
+# True when version $1 is strictly newer than $2 (numeric dot-separated parts, `v` prefix ignored).
+version_newer() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    na = split(a, x, /[^0-9]+/); nb = split(b, y, /[^0-9]+/); n = (na > nb ? na : nb)
+    for (i = 1; i <= n; i++) { if (x[i] + 0 > y[i] + 0) exit 0; if (x[i] + 0 < y[i] + 0) exit 1 }
+    exit 1 }'
+}
+
+# Self-update, with the Go agent's safeguards: only when the server says hasUpdate (or, with
+# --force, an explicit request from the dashboard or the admin, when it serves a newer version even
+# though automatic updates are off), only with a matching SHA-256 from the version reply, only if the
+# new file runs `--version`; three backups kept.
 cmd_update_agent() {
   load_config
   make_tmp
   target="$ROOT/usr/local/bin/patchmon-agent"
   api_call GET "/hosts/agent/version?arch=$(go_arch)&type=go&currentVersion=$AGENT_VERSION&os=linux" "" plain
   require_200 "version check" || return 1
-  if ! grep -q '"hasUpdate" *: *true' "$TMP_DIR/response"; then say "Agent is up to date ($AGENT_VERSION)"; return 0; fi
+  if ! grep -q '"hasUpdate" *: *true' "$TMP_DIR/response"; then
+    latest=$(json_field latestVersion)
+    if [ "${1:-}" = --force ] && [ -n "$latest" ] && version_newer "$latest" "$AGENT_VERSION"; then
+      say "Updating on request: $AGENT_VERSION -> $latest"
+    else
+      say "Agent is up to date ($AGENT_VERSION)"; return 0
+    fi
+  fi
   expected=$(json_field hash)
   [ -n "$expected" ] || { warn "the server sent no hash for the new agent; not updating"; return 1; }
   command -v sha256sum >/dev/null 2>&1 || { warn "sha256sum is missing; not updating"; return 1; }
@@ -223,12 +247,22 @@ detect_package_manager() {
 
 collect_apt() {
   if refresh_allowed; then apt-get update -qq >/dev/null 2>&1 || warn "apt-get update failed; using cached package lists"; fi
+  # `${binary:Package}` qualifies Multi-Arch: same packages with their architecture even when it
+  # is the native one (`libc6:amd64`), while apt prints native packages bare (`libc6`) and foreign
+  # ones qualified (`libc6:i386`). Strip only the native suffix so both lists name a package the
+  # same way and a foreign-arch package stays its own entry. Held packages ("hold ok installed")
+  # are installed too; removed ones whose config files remain are not.
+  native=$(dpkg --print-architecture 2>/dev/null) || native=""
+  [ -n "$native" ] || native=$(go_arch)
   dpkg-query -W -f='${Status}\t${binary:Package}\t${Version}\n' 2>/dev/null |
-    awk -F '\t' '$1 == "install ok installed" { print $2 "\t" $3 }' > "$TMP_DIR/installed.tsv"
+    awk -F '\t' -v native=":$native" '
+      function bare(n) { return (length(n) > length(native) && substr(n, length(n) - length(native) + 1) == native) ? substr(n, 1, length(n) - length(native)) : n }
+      $1 ~ / ok installed$/ && !seen[bare($2)]++ { print bare($2) "\t" $3 }' > "$TMP_DIR/installed.tsv"
   # A simulated `upgrade` (not dist-upgrade), like the real agent: kept-back packages stay out.
-  apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null | awk -v sec="$TMP_DIR/security.txt" '
+  apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null | awk -v sec="$TMP_DIR/security.txt" -v native=":$native" '
     /^Inst / {
       name = $2; cur = ""
+      if (length(name) > length(native) && substr(name, length(name) - length(native) + 1) == native) name = substr(name, 1, length(name) - length(native))
       if ($3 ~ /^\[/) { cur = $3; gsub(/[][]/, "", cur) }
       p = index($0, " ("); if (p == 0) next
       rest = substr($0, p + 2); split(rest, f, " "); avail = f[1]
@@ -590,30 +624,139 @@ fetch_update_interval() {
   printf '%s' "$minutes"
 }
 
+# --- Live channel ---------------------------------------------------------------------------------
+# `serve` holds GET /api/v1/agents/poll open in a background process (plain curl, no WebSocket
+# needed: bookworm's and RHEL 9's curl cannot speak it). The server answers at once with
+# {"commands":[{"type":"report_now"}, ...]} when the dashboard asks for something, or 204 after
+# ~25 s. The poller only relays: it signals the serving process (USR2 = report now, USR1 = update
+# the agent), which does the work between its timer reports. Errors and restarts of the server
+# are retried with back-off (1 s doubling to 30 s).
+
+# Sleep that a trapped signal interrupts (a plain `sleep` delays traps until it ends).
+pause() {
+  # Its own output goes nowhere, so a stopped agent leaves no sleep holding the caller's pipes.
+  sleep "$1" >/dev/null 2>&1 &
+  PAUSE_PID=$!
+  # A request whose signal came after the caller last looked must not wait out the whole step.
+  if [ "${REPORT_NOW:-false}" != true ] && [ "${UPDATE_NOW:-false}" != true ]; then wait "$PAUSE_PID" 2>/dev/null; fi
+  kill "$PAUSE_PID" 2>/dev/null
+  PAUSE_PID=""
+}
+
+poll_loop() {
+  main_pid=$1
+  # The poller has its own temporary files: the serving process may be sending a report.
+  TMP_DIR="" POLL_PID="" PAUSE_PID="" CURL_PID=""
+  make_tmp
+  trap 'cleanup' EXIT
+  trap '[ -n "$CURL_PID" ] && kill "$CURL_PID" 2>/dev/null; [ -n "$PAUSE_PID" ] && kill "$PAUSE_PID" 2>/dev/null; exit 0' TERM INT HUP
+  write_curl_config
+  insecure=""
+  [ "$SKIP_SSL" = true ] && insecure="-k"
+  backoff=1
+  while kill -0 "$main_pid" 2>/dev/null; do
+    : > "$TMP_DIR/poll"
+    curl -sS $insecure --max-time 45 -K "$TMP_DIR/curl.conf" -H "Accept: application/json" \
+      -o "$TMP_DIR/poll" -w '%{http_code}' "$SERVER/api/$API_VERSION/agents/poll" > "$TMP_DIR/poll.code" 2>/dev/null &
+    CURL_PID=$!
+    wait "$CURL_PID" 2>/dev/null
+    CURL_PID=""
+    code=$(cat "$TMP_DIR/poll.code" 2>/dev/null)
+    case "$code" in
+      200)
+        backoff=1
+        types=$(grep -o '"type" *: *"[^"]*"' "$TMP_DIR/poll" | sed 's/.*: *"//; s/"$//')
+        for type in $types; do
+          case "$type" in
+            report_now) kill -USR2 "$main_pid" 2>/dev/null ;;
+            update_agent|update_notification) kill -USR1 "$main_pid" 2>/dev/null ;;
+          esac
+        done ;;
+      204) backoff=1 ;;
+      404) warn "the server offers no live channel (HTTP 404); trying again in 10 minutes"; pause 600 ;;
+      401|403) warn "live channel refused (HTTP $code); trying again in 5 minutes"; pause 300 ;;
+      *)
+        pause "$backoff"
+        backoff=$((backoff * 2)); [ "$backoff" -gt 30 ] && backoff=30 ;;
+    esac
+  done
+}
+
+start_live_channel() {
+  case "${PATCHMON_LIVE_CHANNEL:-true}" in false|0|no) return 0 ;; esac
+  [ -n "$POLL_PID" ] && kill -0 "$POLL_PID" 2>/dev/null && return 0
+  poll_loop "$$" &
+  POLL_PID=$!
+}
+
+# Sends a report; after a successful one, updates when the server offers a newer agent (like the Go
+# agent) and continues as the new version.
+report_and_update() {
+  if cmd_report; then
+    UPDATED=false
+    cmd_update_agent >/dev/null || true
+    restart_if_updated
+  else
+    warn "report failed; retrying in $interval minute(s)"
+  fi
+}
+
+restart_if_updated() {
+  [ "$UPDATED" = true ] || return 0
+  say "Restarting as the updated agent"
+  cleanup
+  POLL_PID="" TMP_DIR=""
+  exec "$ROOT/usr/local/bin/patchmon-agent" serve
+}
+
+# Work the live channel asked for (flags set by the signal traps).
+run_requested() {
+  if [ "$UPDATE_NOW" = true ]; then
+    UPDATE_NOW=false
+    say "Agent update requested from the dashboard"
+    UPDATED=false
+    cmd_update_agent --force || true
+    restart_if_updated
+  fi
+  if [ "$REPORT_NOW" = true ]; then
+    REPORT_NOW=false
+    say "Report requested from the dashboard"
+    cmd_report || warn "requested report failed"
+  fi
+}
+
 cmd_serve() {
   load_config
   make_tmp
   max_cycles=${PATCHMON_AGENT_MAX_CYCLES:-0}
   cycle=0
+  REPORT_NOW=false UPDATE_NOW=false PAUSE_PID=""
+  trap 'REPORT_NOW=true' USR2
+  trap 'UPDATE_NOW=true' USR1
   say "PatchMon shell agent $AGENT_VERSION serving $SERVER"
   while :; do
     cycle=$((cycle + 1))
     interval=$(fetch_update_interval)
-    if cmd_report; then
-      # Like the Go agent: after a successful report, update when the server offers a newer agent
-      # and continue as the new version.
-      UPDATED=false
-      cmd_update_agent >/dev/null || true
-      if [ "$UPDATED" = true ]; then say "Restarting as the updated agent"; exec "$ROOT/usr/local/bin/patchmon-agent" serve; fi
-    else
-      warn "report failed; retrying in $interval minute(s)"
-    fi
+    report_and_update
     [ "$max_cycles" -gt 0 ] && [ "$cycle" -ge "$max_cycles" ] && return 0
-    # Sleep in one-minute steps so a changed interval or a stop signal takes effect promptly.
-    slept=0
-    while [ "$slept" -lt "$interval" ]; do sleep 60; slept=$((slept + 1)); done
+    start_live_channel
+    # Wait for the next timer report in steps of at most a minute, so a changed interval, a stop
+    # signal or a request from the live channel takes effect promptly.
+    due=$(( $(uptime_whole) + interval * 60 ))
+    while :; do
+      run_requested
+      now=$(uptime_whole)
+      [ "$now" -lt "$due" ] || break
+      step=$((due - now)); [ "$step" -gt 60 ] && step=60
+      pause "$step"
+      # A poller that died (killed, out of memory) is started again.
+      start_live_channel
+    done
   done
 }
+
+# Whole seconds since boot: a clock that setting the date cannot move.
+uptime_whole() { awk '{ printf "%d", $1 }' /proc/uptime 2>/dev/null || date +%s; }
 
 usage() {
   cat <<EOF
@@ -621,9 +764,11 @@ PatchMon Agent v$AGENT_VERSION (shell)
 Usage: patchmon-agent [--config FILE] <command>
   ping            check credentials and connectivity
   report [--json] collect and send a full report (--json prints it instead)
-  serve           report every update interval (run by the service)
+  serve           report every update interval and hold the live channel (run by the service)
   check-version   ask the server for the latest agent version
-  update-agent    install the server's newer agent, if any (hash-checked)
+  update-agent [--force]
+                  install the server's newer agent, if any (hash-checked); --force also
+                  when the server's automatic updates are off
   config show     print the configuration (API key masked)
   --version       print the version
 EOF
@@ -640,7 +785,7 @@ main() {
     report) shift; cmd_report "$@" ;;
     serve) cmd_serve ;;
     check-version) cmd_check_version ;;
-    update-agent) cmd_update_agent ;;
+    update-agent) shift; cmd_update_agent "$@" ;;
     config) [ "${2:-}" = show ] || die "usage: patchmon-agent config show"; cmd_config_show ;;
     ''|help|--help|-h) usage ;;
     *) usage >&2; exit 2 ;;

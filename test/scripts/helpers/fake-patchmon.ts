@@ -48,6 +48,10 @@ export interface FakePatchMon {
   newerAgent?: { version: string; body: string; hash: string }
   /** Forces the agent download reply to this status (an error page instead of the agent). */
   agentDownloadStatus?: number
+  /** Commands the next `GET /api/v1/agents/poll` hands out (held ~300 ms when empty, then 204). */
+  commands: Record<string, unknown>[]
+  /** Forces every poll reply to this status (a server that is down or restarting). */
+  pollStatus?: number
   /** Extra config the install script gets in its header (like the server's settings). */
   installExtra: Record<string, string>
   requestsTo(path: string): RecordedRequest[]
@@ -69,6 +73,7 @@ export async function startFakePatchMon(t: Test): Promise<FakePatchMon> {
     bootstrapTokens: new Map(),
     updateInterval: 60,
     installExtra: {},
+    commands: [],
     requestsTo(path) {
       return this.requests.filter((r) => r.path === path)
     }
@@ -173,6 +178,15 @@ export async function startFakePatchMon(t: Test): Promise<FakePatchMon> {
     if (route === 'POST /api/v1/hosts/ping') {
       host.pings++
       return json(res, 200, { message: 'Ping successful', timestamp: new Date().toISOString(), friendlyName: host.friendlyName, agentStartup: true, integrations: { docker: false, compliance: false } })
+    }
+    if (route === 'GET /api/v1/agents/poll') {
+      if (state.pollStatus) return json(res, state.pollStatus, { error: 'Forced failure' })
+      const answer = (): void => {
+        if (state.commands.length === 0) return void res.writeHead(204).end()
+        json(res, 200, { commands: state.commands.splice(0) })
+      }
+      if (state.commands.length > 0) return answer()
+      return void setTimeout(answer, 300)
     }
     if (route === 'POST /api/v1/hosts/update') {
       const report = JSON.parse(body) as { packages: { needsUpdate: boolean; isSecurityUpdate: boolean }[] }

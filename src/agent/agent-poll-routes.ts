@@ -1,0 +1,63 @@
+// GET /api/v1/agents/poll: the live channel for agents without a WebSocket client (our shell agent
+// on curl < 8.11). Authenticated like every agent route (X-API-ID/X-API-KEY). The request is held
+// until the dashboard sends a command (200 `{"commands":[{"type":"report_now"}, ...]}`, the same
+// JSON messages a WebSocket agent gets as frames) or until `wait` seconds pass (204). One held poll
+// per host: a newer one answers the older with 409. Commands go through app.agentConnections, so
+// report-now, update-agent and the host's connection state work as for a WebSocket.
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { SECURITY } from '../http/openapi.js'
+import { agentAuth, agentHostIdOf } from './agent-auth.js'
+import { errorBody, PollChannel, SHUTTING_DOWN } from './poll-channel.js'
+
+/** Default hold: below the 30 s idle timeouts common in proxies in front of the server. */
+export const POLL_WAIT_SECONDS = 25
+const MAX_WAIT_SECONDS = 30
+
+const ErrorReply = Type.Object({ error: Type.String() })
+
+export const agentPollRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const requireAgent = agentAuth(app)
+  const channels = new Map<string, PollChannel>()
+  let closing = false
+
+  // Held polls must not keep the server from stopping: answer them before the listener closes.
+  app.addHook('preClose', async () => {
+    closing = true
+    for (const channel of [...channels.values()]) channel.shutdown()
+  })
+
+  app.get('/api/v1/agents/poll', {
+    schema: {
+      tags: ['agent'],
+      summary: 'Live channel by HTTP long-poll: held until a command arrives (200) or `wait` seconds pass (204)',
+      security: SECURITY.agent,
+      querystring: Type.Object({ wait: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WAIT_SECONDS, default: POLL_WAIT_SECONDS })) }),
+      response: {
+        200: Type.Object({ commands: Type.Array(Type.Object({ type: Type.String() }, { additionalProperties: true })) }),
+        204: Type.Null(),
+        401: ErrorReply,
+        409: ErrorReply,
+        503: ErrorReply
+      }
+    },
+    onRequest: requireAgent,
+    config: { rateLimit: app.rateLimitBucket('agent'), validationShape: 'single' as const }
+  }, async (request, reply) => {
+    const hostId = agentHostIdOf(request)
+    if (closing) return reply.code(503).send(errorBody(SHUTTING_DOWN))
+    let channel = channels.get(hostId)
+    if (!channel?.isOpen()) {
+      channel = new PollChannel(hostId, app.agentConnections, (closed) => {
+        if (channels.get(closed.hostId) === closed) channels.delete(closed.hostId)
+      })
+      channels.set(hostId, channel)
+    }
+    const held = channel
+    const onHangUp = (): void => held.detach()
+    reply.raw.once('close', onHangUp)
+    const outcome = await held.attach((request.query.wait ?? POLL_WAIT_SECONDS) * 1000, () => reply.raw.destroyed)
+    reply.raw.off('close', onHangUp)
+    if (outcome.status === 204) return reply.code(204).send(null)
+    return reply.code(outcome.status).send(outcome.body)
+  })
+}

@@ -25,7 +25,8 @@ export interface BrowserSession {
 }
 
 export async function startBrowserSession(t: Test): Promise<BrowserSession> {
-  const ctx = await buildTestApp(t)
+  // The alert journeys deliver to a local receiver: loopback must be on the outbound allow-list.
+  const ctx = await buildTestApp(t, { env: { PATCHMON_NOTIFY_ALLOWED_TARGETS: '127.0.0.1' } })
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })
   const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
   const profile = mkdtempSync(join(tmpdir(), 'patchmon-chromium-'))

@@ -4,6 +4,7 @@
 //   header -> format -> key exists -> active -> not expired -> type -> secret -> IP -> last_used_at
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ApiError, forbidden, unauthorized } from '../http/errors.js'
+import { judgeWithinBudget } from '../http/credential-budget.js'
 import type { IntegrationType } from './token-rules.js'
 import {
   credentialAllowsIp, credentialExpired, credentialSecretMatches, findCredentialByKey,
@@ -42,12 +43,20 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest, type:
   const parts = decodeBasic(request.headers.authorization)
   if (parts === 'no-header') throw unauthorized(BASIC_AUTH_ERRORS.header)
   if (parts === 'bad-format') throw unauthorized(BASIC_AUTH_ERRORS.format)
-  const credential = await findCredentialByKey(app.store.db, parts.key)
-  if (!credential) throw unauthorized(BASIC_AUTH_ERRORS.unknownKey)
-  if (!credential.isActive) throw unauthorized(BASIC_AUTH_ERRORS.disabled)
-  if (credentialExpired(credential)) throw unauthorized(BASIC_AUTH_ERRORS.expired)
-  if (credential.integrationType !== type) throw unauthorized(BASIC_AUTH_ERRORS.wrongType)
-  if (!(await credentialSecretMatches(app.credentialCache, credential, parts.secret))) throw unauthorized(BASIC_AUTH_ERRORS.wrongSecret)
+  const judge = async (): Promise<IntegrationCredential> => {
+    const credential = await findCredentialByKey(app.store.db, parts.key)
+    if (!credential) throw unauthorized(BASIC_AUTH_ERRORS.unknownKey)
+    if (!credential.isActive) throw unauthorized(BASIC_AUTH_ERRORS.disabled)
+    if (credentialExpired(credential)) throw unauthorized(BASIC_AUTH_ERRORS.expired)
+    if (credential.integrationType !== type) throw unauthorized(BASIC_AUTH_ERRORS.wrongType)
+    if (!(await credentialSecretMatches(app.credentialCache, credential, parts.secret))) throw unauthorized(BASIC_AUTH_ERRORS.wrongSecret)
+    return credential
+  }
+  // A pair verified recently skips the failed-credential budget (clients behind one NAT address
+  // keep working while a neighbour guesses); the steps above still run on every request.
+  const recentlyVerified = app.credentialCache.lookup(parts.key, parts.secret) !== undefined
+  const credential = recentlyVerified ? await judge() : await judgeWithinBudget(app, request, `api:${parts.key}`, judge)
+  if (!credential) throw unauthorized(BASIC_AUTH_ERRORS.wrongSecret)
   if (!credentialAllowsIp(credential, request.ip)) {
     request.log.info({ tokenId: credential.id, ip: request.ip }, 'integration credential used from an address outside its allow-list')
     throw forbidden(BASIC_AUTH_ERRORS.ipNotAllowed)

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { COMMON, unauthorized } from '../http/errors.js'
 import { judgeWithinBudget } from '../http/credential-budget.js'
+import { authGuard } from '../http/auth-first.js'
 import { verifyHostCredentials } from '../hosts/host-credentials.js'
 
 declare module 'fastify' {
@@ -31,7 +32,8 @@ export async function checkAgentCredentials(app: FastifyInstance, request: Fasti
 
 /** preHandler factory for agent routes: 401 `API credentials required` / `Invalid API credentials`. */
 export function agentAuth(app: FastifyInstance) {
-  return async function requireAgent(request: FastifyRequest): Promise<void> {
+  // Marked as a guard: declared as preHandler, it still runs before validation (auth-first.ts).
+  return authGuard(async function requireAgent(request: FastifyRequest): Promise<void> {
     const apiId = headerValue(request, 'x-api-id')
     const apiKey = headerValue(request, 'x-api-key')
     if (!apiId || !apiKey) throw unauthorized(COMMON.agentCredentialsRequired)
@@ -39,7 +41,7 @@ export function agentAuth(app: FastifyInstance) {
     const hostId = await checkAgentCredentials(app, request, apiId, apiKey)
     if (!hostId) throw unauthorized(COMMON.agentCredentialsInvalid)
     request.agentHostId = hostId
-  }
+  })
 }
 
 export function agentHostIdOf(request: FastifyRequest): string {

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ApiError, forbidden, unauthorized } from '../http/errors.js'
 import { judgeWithinBudget } from '../http/credential-budget.js'
+import { authGuard } from '../http/auth-first.js'
 import type { IntegrationType } from './token-rules.js'
 import {
   credentialAllowsIp, credentialExpired, credentialSecretMatches, findCredentialByKey,
@@ -68,7 +69,8 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest, type:
 
 /** preHandler: authenticates a credential of `type` and attaches it to the request. */
 export function integrationBasicAuth(app: FastifyInstance, type: IntegrationType) {
-  return async function requireIntegrationCredential(request: FastifyRequest): Promise<void> {
+  // Marked as a guard: it runs before validation, so no field detail reaches unauthenticated callers.
+  return authGuard(async function requireIntegrationCredential(request: FastifyRequest): Promise<void> {
     try {
       request.integrationCredential = await authenticate(app, request, type)
     } catch (err) {
@@ -76,7 +78,7 @@ export function integrationBasicAuth(app: FastifyInstance, type: IntegrationType
       request.log.error({ err }, 'integration authentication failed unexpectedly')
       throw new ApiError(500, { error: BASIC_AUTH_ERRORS.failed })
     }
-  }
+  })
 }
 
 export function integrationCredentialOf(request: FastifyRequest): IntegrationCredential {

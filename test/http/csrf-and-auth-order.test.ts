@@ -57,6 +57,9 @@ t.test('protected routes authenticate before validating the body', async (t) => 
     t.equal(res.statusCode, 401, `${method} ${url}`)
     t.same(res.json(), { error: 'Unauthorized' }, `${method} ${url}: no field detail`)
   }
+  const api = await ctx.app.inject({ method: 'GET', url: `/api/v1/api/hosts?hostgroup=${'a'.repeat(5000)}` })
+  t.equal(api.statusCode, 401, 'Integration API: Basic auth before the query is validated')
+  t.same(api.json(), { error: 'Missing or invalid authorization header' })
   const readonly = await ctx.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(ctx.adminToken), payload: { username: 'ro', password: 'readonly-pass-1', role: 'readonly' } })
   t.equal(readonly.statusCode, 201)
   const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ro', password: 'readonly-pass-1' } })

@@ -1,7 +1,8 @@
 // The guard around every judgement of a machine credential (agent keys, Integration API Basic
-// auth, enrollment tokens): spend the failed-credential budget of the client address and of the
-// key id first, judge, give the unit back on success. Out of budget, or the bcrypt lane full,
-// the caller gets 429 in the rate-limit shape with Retry-After and no bcrypt work is done.
+// auth, enrollment tokens): admit the check against the failed-credential budget of the client
+// address and of the key id, judge, record a failure when it was wrong. Out of budget, or the
+// bcrypt lane full, the caller gets 429 in the rate-limit shape with Retry-After and no bcrypt
+// work is done.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { LaneFullError } from '../security/bcrypt-lanes.js'
 import type { FailureBudget } from '../security/failure-budget.js'
@@ -19,7 +20,7 @@ export const credentialBudgetExhausted = (retryAfterSeconds: number): ApiError =
 
 /**
  * Runs `judge` within the budget of `request.ip` and `keyId`. `judge` returns a value for a right
- * credential and undefined (or throws) for a wrong one; only a right one refunds the unit.
+ * credential and undefined (or throws) for a wrong one; only a wrong one counts as a failure.
  */
 export async function judgeWithinBudget<T>(app: FastifyInstance, request: FastifyRequest, keyId: string, judge: () => Promise<T | undefined>): Promise<T | undefined> {
   const decision = app.credentialFailures.take([`ip:${request.ip}`, `id:${keyId.slice(0, 128)}`])
@@ -31,12 +32,11 @@ export async function judgeWithinBudget<T>(app: FastifyInstance, request: Fastif
   try {
     result = await judge()
   } catch (err) {
-    if (err instanceof LaneFullError) {
-      decision.refund() // nothing was judged
-      throw credentialBudgetExhausted(1)
-    }
+    // Nothing was judged when the bcrypt lane was full; any other throw is a refusal.
+    decision.settle(err instanceof LaneFullError)
+    if (err instanceof LaneFullError) throw credentialBudgetExhausted(1)
     throw err
   }
-  if (result !== undefined) decision.refund()
+  decision.settle(result !== undefined)
   return result
 }

@@ -1,17 +1,24 @@
 // Failed-credential budget: how many wrong secrets one client address (or one key id, from any
 // address) may have judged per window. Every judgement of a machine credential costs a bcrypt
 // compare (~30 ms of a CPU), so without a budget one address could keep the CPU busy with wrong
-// keys and starve logins. A unit is spent BEFORE the slow compare (so concurrent guesses cannot
-// all slip past the check) and given back when the credential turns out right: legitimate agents
-// behind one NAT address never use up the budget.
+// keys and starve logins.
+//  - A check is refused once `max` failures were recorded in the window.
+//  - Checks still in flight are counted too, up to `maxPending` per key: a burst of concurrent
+//    guesses cannot all pass before the first failure is recorded (at most max + maxPending are
+//    judged per window), while a burst of legitimate agents behind one NAT address (say, all
+//    re-checking after a restart) is not refused for merely being concurrent.
+//  - A right credential records no failure, so legitimate traffic never uses the budget up.
 interface Window {
-  spent: number
+  failures: number
+  pending: number
   startMs: number
   /** Set once a refusal in this window was reported, so a flood logs one line, not thousands. */
   reported: boolean
 }
 
-export type BudgetDecision = { allowed: true; refund: () => void } | { allowed: false; retryAfterSeconds: number; firstRefusal: boolean }
+export type BudgetDecision =
+  | { allowed: true; settle: (succeeded: boolean) => void }
+  | { allowed: false; retryAfterSeconds: number; firstRefusal: boolean }
 
 const MAX_KEYS = 100_000
 
@@ -21,13 +28,15 @@ export class FailureBudget {
   constructor(
     private readonly max: number,
     private readonly windowMs: number,
+    private readonly maxPending = 64,
     private readonly now: () => number = Date.now
   ) {}
 
   private current(key: string, now: number): Window {
     let window = this.windows.get(key)
     if (!window || window.startMs + this.windowMs <= now) {
-      window = { spent: 0, startMs: now, reported: false }
+      // A new window keeps the checks still in flight from the old one.
+      window = { failures: 0, pending: window?.pending ?? 0, startMs: now, reported: false }
       this.windows.delete(key)
       // Bounded memory under a flood of addresses: the oldest window goes first.
       if (this.windows.size >= MAX_KEYS) {
@@ -39,25 +48,28 @@ export class FailureBudget {
     return window
   }
 
-  /** Spends one unit on every key, or none when any key is used up. */
+  /** Admits one check on every key, or refuses it when any key is used up. */
   take(keys: string[]): BudgetDecision {
     const now = this.now()
     const windows = keys.map((key) => this.current(key, now))
-    const exhausted = windows.filter((w) => w.spent >= this.max)
+    const exhausted = windows.filter((w) => w.failures >= this.max || w.pending >= this.maxPending)
     if (exhausted.length > 0) {
-      const until = Math.max(...exhausted.map((w) => w.startMs + this.windowMs))
+      const until = Math.max(...exhausted.map((w) => (w.failures >= this.max ? w.startMs + this.windowMs : now + 1000)))
       const firstRefusal = exhausted.some((w) => !w.reported)
       for (const w of exhausted) w.reported = true
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)), firstRefusal }
     }
-    for (const w of windows) w.spent++
-    let refunded = false
+    for (const w of windows) w.pending++
+    let settled = false
     return {
       allowed: true,
-      refund: () => {
-        if (refunded) return
-        refunded = true
-        for (const w of windows) if (w.spent > 0) w.spent--
+      settle: (succeeded: boolean) => {
+        if (settled) return
+        settled = true
+        for (const w of windows) {
+          if (w.pending > 0) w.pending--
+          if (!succeeded) w.failures++
+        }
       }
     }
   }

@@ -85,6 +85,23 @@ t.test('agents behind the same NAT address keep working while a neighbour guesse
   t.equal((await ping(ctx, agentHeaders(known))).statusCode, 200, 'a recently verified agent on the exhausted address still works')
 })
 
+t.test('a burst of legitimate agents behind one address (nothing cached yet) is not refused', async (t) => {
+  const ctx = await buildTestApp(t)
+  const hosts = []
+  for (let i = 0; i < 40; i++) hosts.push(await createHostViaApi(ctx.app, ctx.adminToken, `nat-${i}`))
+  ctx.app.credentialCache.clear()
+  const statuses = await Promise.all(hosts.map(async (host) => (await ping(ctx, agentHeaders(host))).statusCode))
+  t.same(statusCounts(statuses), { 200: 40 }, 'more concurrent checks than the failure budget, all right, all answered')
+})
+
+t.test('a burst of concurrent wrong keys is judged at most budget + in-flight allowance', async (t) => {
+  const ctx = await buildTestApp(t, { env: BUDGET })
+  const statuses = await Promise.all(Array.from({ length: 100 }, async (_, i) => (await ping(ctx, agentHeaders({ apiId: `patchmon_burst${i}`, apiKey: 'x' }))).statusCode))
+  const counts = statusCounts(statuses)
+  t.ok((counts[401] ?? 0) <= 5 + 64, `${counts[401]} judged`)
+  t.ok((counts[429] ?? 0) >= 31, `${counts[429]} refused`)
+})
+
 t.test('Integration API Basic auth with a wrong secret spends the budget', async (t) => {
   const ctx = await buildTestApp(t, { env: BUDGET })
   const cred = await integrationCredential(ctx, 'api')

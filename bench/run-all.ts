@@ -7,6 +7,7 @@ import { run as agentChannel } from './agent-channel.bench.js'
 import { runShellAgentBench } from './shell-agent.bench.js'
 import { runStartupBench } from './startup.bench.js'
 import { runLoadBench } from './load.bench.js'
+import { runAuthFloodBench } from './auth-flood.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -14,7 +15,8 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['agent-channel', agentChannel],
   ['shell-agent', runShellAgentBench],
   ['startup', runStartupBench],
-  ['load', runLoadBench]
+  ['load', runLoadBench],
+  ['auth-flood', runAuthFloodBench]
 ]
 
 async function main(): Promise<void> {

@@ -33,6 +33,8 @@ export interface AppConfig {
   logLevel: LogLevel
   adminPassword: string | undefined
   rateLimits: { general: RateLimitBucket; auth: RateLimitBucket; agent: RateLimitBucket; gethomepage: RateLimitBucket }
+  /** Failed credential checks (each costs a bcrypt compare) allowed per client address and per key id. */
+  credentialFailures: RateLimitBucket
   maxLoginAttempts: number
   lockoutMinutes: number
   jsonBodyLimit: number
@@ -130,6 +132,8 @@ const SETTINGS = {
   agentWindow: { env: 'AGENT_RATE_LIMIT_WINDOW_MS', describe: 'window of AGENT_RATE_LIMIT_MAX', parse: int(1000, 86_400_000) },
   homepageMax: { env: 'GETHOMEPAGE_RATE_LIMIT_MAX', describe: 'gethomepage requests per window and IP', parse: int(1, 10_000_000) },
   homepageWindow: { env: 'GETHOMEPAGE_RATE_LIMIT_WINDOW_MS', describe: 'window of GETHOMEPAGE_RATE_LIMIT_MAX', parse: int(1000, 86_400_000) },
+  failureMax: { env: 'CREDENTIAL_FAILURE_LIMIT_MAX', describe: 'failed agent/API/enrollment credential checks per window, per address and per key id', parse: int(1, 10_000_000) },
+  failureWindow: { env: 'CREDENTIAL_FAILURE_LIMIT_WINDOW_MS', describe: 'window of CREDENTIAL_FAILURE_LIMIT_MAX', parse: int(1000, 86_400_000) },
   maxLoginAttempts: { env: 'MAX_LOGIN_ATTEMPTS', describe: 'failed logins before a lockout', parse: int(1, 1000) },
   lockoutMinutes: { env: 'LOCKOUT_DURATION_MINUTES', describe: 'lockout length', parse: int(1, 10_080) },
   jsonBodyLimit: { env: 'JSON_BODY_LIMIT', describe: 'largest JSON body in bytes (except agent reports)', parse: int(1024, 1024 * 1024 * 1024) },
@@ -274,6 +278,8 @@ export function loadConfig(env: Source = process.env, argv: string[] = []): AppC
     agentWindow: read('agentWindow', env, flags),
     homepageMax: read('homepageMax', env, flags),
     homepageWindow: read('homepageWindow', env, flags),
+    failureMax: read('failureMax', env, flags),
+    failureWindow: read('failureWindow', env, flags),
     maxLoginAttempts: read('maxLoginAttempts', env, flags),
     lockoutMinutes: read('lockoutMinutes', env, flags),
     jsonBodyLimit: read('jsonBodyLimit', env, flags),
@@ -303,6 +309,8 @@ export function loadConfig(env: Source = process.env, argv: string[] = []): AppC
       agent: { max: values.agentMax ?? 10_000, windowMs: values.agentWindow ?? 60_000 },
       gethomepage: { max: values.homepageMax ?? 100, windowMs: values.homepageWindow ?? 15 * 60_000 }
     },
+    // 30 a minute (0.5/s) against ~35 bcrypt compares/s: wrong keys cannot keep the CPU busy.
+    credentialFailures: { max: values.failureMax ?? 30, windowMs: values.failureWindow ?? 60_000 },
     maxLoginAttempts: values.maxLoginAttempts ?? 5,
     lockoutMinutes: values.lockoutMinutes ?? 15,
     jsonBodyLimit: values.jsonBodyLimit ?? 1024 * 1024,

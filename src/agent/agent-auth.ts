@@ -2,6 +2,8 @@
 // Go agent's canonical `X-Api-Id` works too).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { COMMON, unauthorized } from '../http/errors.js'
+import { judgeWithinBudget } from '../http/credential-budget.js'
+import { authGuard } from '../http/auth-first.js'
 import { verifyHostCredentials } from '../hosts/host-credentials.js'
 
 declare module 'fastify' {
@@ -17,17 +19,29 @@ function headerValue(request: FastifyRequest, name: string): string | undefined 
   return first && first.trim() !== '' ? first.trim() : undefined
 }
 
+/**
+ * The host id for these credentials, or undefined. A recently verified pair is answered from the
+ * cache without touching the failed-credential budget (agents behind one NAT address keep
+ * working while a neighbour guesses); anything else spends it (429 once used up).
+ */
+export async function checkAgentCredentials(app: FastifyInstance, request: FastifyRequest, apiId: string, apiKey: string): Promise<string | undefined> {
+  const cached = app.credentialCache.lookup(apiId, apiKey)
+  if (cached) return cached
+  return judgeWithinBudget(app, request, `agent:${apiId}`, () => verifyHostCredentials(app.store.db, app.credentialCache, apiId, apiKey))
+}
+
 /** preHandler factory for agent routes: 401 `API credentials required` / `Invalid API credentials`. */
 export function agentAuth(app: FastifyInstance) {
-  return async function requireAgent(request: FastifyRequest): Promise<void> {
+  // Marked as a guard: declared as preHandler, it still runs before validation (auth-first.ts).
+  return authGuard(async function requireAgent(request: FastifyRequest): Promise<void> {
     const apiId = headerValue(request, 'x-api-id')
     const apiKey = headerValue(request, 'x-api-key')
     if (!apiId || !apiKey) throw unauthorized(COMMON.agentCredentialsRequired)
     if (apiId.length > 128 || apiKey.length > 256) throw unauthorized(COMMON.agentCredentialsInvalid)
-    const hostId = await verifyHostCredentials(app.store.db, app.credentialCache, apiId, apiKey)
+    const hostId = await checkAgentCredentials(app, request, apiId, apiKey)
     if (!hostId) throw unauthorized(COMMON.agentCredentialsInvalid)
     request.agentHostId = hostId
-  }
+  })
 }
 
 export function agentHostIdOf(request: FastifyRequest): string {

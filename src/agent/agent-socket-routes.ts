@@ -3,7 +3,7 @@
 // every 30 s, drops links silent for 90 s, and ignores frames it does not understand.
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { verifyHostCredentials } from '../hosts/host-credentials.js'
+import { checkAgentCredentials } from './agent-auth.js'
 import { PING_EVERY_MS, webSocketLink } from './agent-connections.js'
 
 const MAX_FRAME_BYTES = 512 * 1024
@@ -21,7 +21,7 @@ export async function agentSocketRoutes(app: FastifyInstance): Promise<void> {
     const apiId = header(request, 'x-api-id')
     const apiKey = header(request, 'x-api-key')
     if (!apiId || !apiKey) return void (await reply.code(401).type('text/plain; charset=utf-8').send('Missing API credentials'))
-    const hostId = apiId.length <= 128 && apiKey.length <= 256 ? await verifyHostCredentials(app.store.db, app.credentialCache, apiId, apiKey) : undefined
+    const hostId = apiId.length <= 128 && apiKey.length <= 256 ? await checkAgentCredentials(app, request, apiId, apiKey) : undefined
     if (!hostId) return void (await reply.code(401).type('text/plain; charset=utf-8').send('Invalid API credentials'))
     request.agentHostId = hostId
   }
@@ -31,6 +31,8 @@ export async function agentSocketRoutes(app: FastifyInstance): Promise<void> {
     {
       websocket: true,
       schema: { tags: ['Agent'], summary: 'Live channel to the agent (WebSocket upgrade)', hide: true },
+      // Upgrades spend the agent bucket like every other agent call.
+      config: { rateLimit: app.rateLimitBucket('agent') },
       preValidation: authenticateUpgrade
     },
     (socket, request) => {

@@ -5,6 +5,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { parseServerUrl } from '../config.js'
 import { badRequest } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { userOf } from '../http/session-auth.js'
+import { assertSignupGrantWithinAuthor } from '../settings/grant-limits.js'
 import { derivedCallbackUrl, isFullyConfigured, loadDiscordSettings, saveDiscordSettings, type DiscordSettings, type DiscordSettingsChange } from './discord-settings.js'
 import { DiscordPublicConfig, DiscordSettingsBody, DiscordSettingsSaved, DiscordSettingsView } from './discord-schemas.js'
 
@@ -74,6 +76,10 @@ export const discordSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const buttonText = b.discord_button_text !== undefined ? b.discord_button_text : b.discordButtonText
       if (buttonText !== undefined) change.buttonText = buttonText
 
+      // Turning Discord sign-in on (or pointing it at another app) opens sign-up with the default role.
+      if (change.enabled === true || change.clientId !== undefined || change.clientSecret !== undefined) {
+        await assertSignupGrantWithinAuthor(app, userOf(request), 'Discord sign-in')
+      }
       const saved = await saveDiscordSettings(app, change)
       request.log.info({ fields: Object.keys(change) }, 'Discord settings updated')
       app.events.emit('settings_changed', { keys: Object.keys(change).map((k) => `discord_${k}`) })

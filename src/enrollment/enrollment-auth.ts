@@ -2,6 +2,7 @@
 // (facts: enrollment §3 — a bad body is step 8, after credentials, IP and the daily cap).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ApiError, forbidden, unauthorized } from '../http/errors.js'
+import { judgeWithinBudget } from '../http/credential-budget.js'
 import { ipAllowed } from '../security/ip-allow-list.js'
 import type { TokenRow } from '../store/database-types.js'
 import { allowedRangesOf, checkEnrollmentToken, ENROLL_ERRORS } from './enrollment-token-check.js'
@@ -31,7 +32,10 @@ export function enrollmentGuard(app: FastifyInstance, opts: { checkDailyCap: boo
     const secret = header(request, 'x-auto-enrollment-secret')
     if (!key || !secret) throw unauthorized(ENROLL_ERRORS.credentialsRequired)
     const now = app.enrollmentClock.now()
-    const token = await checkEnrollmentToken(app, key, secret, now)
+    // A pair verified recently skips the failed-credential budget; every other check spends it.
+    const judge = () => checkEnrollmentToken(app, key, secret, now)
+    const token = app.credentialCache.lookup(key, secret) !== undefined ? await judge() : await judgeWithinBudget(app, request, `enroll:${key}`, judge)
+    if (!token) throw unauthorized(ENROLL_ERRORS.invalidToken)
     if (!ipAllowed(request.ip, allowedRangesOf(token))) throw forbidden(ENROLL_ERRORS.ipNotAllowed)
     if (opts.checkDailyCap && remainingToday(token, now) <= 0) throw dailyCapReached(token.max_hosts_per_day)
     // An absent body must fail validation on its fields, not on "body must be object".

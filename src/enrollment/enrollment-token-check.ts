@@ -31,7 +31,7 @@ export async function checkEnrollmentToken(app: FastifyInstance, key: string, se
   const token = await app.store.db.selectFrom('auto_enrollment_tokens').selectAll().where('token_key', '=', key).executeTakeFirst()
   if (!token) {
     // Burn one bcrypt compare so an unknown key takes as long as a wrong secret.
-    await verifySecret(secret, null)
+    await verifySecret(secret, null, 'machine')
     throw unauthorized(ENROLL_ERRORS.invalidToken)
   }
   if (token.is_active !== 1) {
@@ -39,7 +39,7 @@ export async function checkEnrollmentToken(app: FastifyInstance, key: string, se
     throw unauthorized(ENROLL_ERRORS.invalidToken)
   }
   if (app.credentialCache.lookup(key, secret) !== token.id) {
-    if (!(await verifySecret(secret, token.token_secret_hash))) throw unauthorized(ENROLL_ERRORS.invalidSecret)
+    if (!(await verifySecret(secret, token.token_secret_hash, 'machine'))) throw unauthorized(ENROLL_ERRORS.invalidSecret)
     app.credentialCache.remember(key, secret, token.id)
   }
   if (token.expires_at !== null && Date.parse(token.expires_at) <= now.getTime()) throw unauthorized(ENROLL_ERRORS.expired)

@@ -4,6 +4,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { badRequest, notFound, unauthorized } from '../http/errors.js'
 import { effectiveServerUrl } from '../settings/effective-server-url.js'
 import { checkEnrollmentToken } from './enrollment-token-check.js'
+import { judgeWithinBudget } from '../http/credential-budget.js'
 import { injectConfig, renderConfigBlock, SCRIPT_ASSETS } from './served-scripts.js'
 import { sendScript } from './send-script.js'
 
@@ -47,7 +48,9 @@ export const scriptRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const script = app.scriptReader(SCRIPT_ASSETS[type])
       if (!script) throw notFound(`Enrollment script not found: ${type}`)
       const now = app.enrollmentClock.now()
-      await checkEnrollmentToken(app, key, secret, now)
+      const judge = () => checkEnrollmentToken(app, key, secret, now)
+      if (app.credentialCache.lookup(key, secret) !== undefined) await judge()
+      else await judgeWithinBudget(app, request, `enroll:${key}`, judge)
       const insecure = await app.settings.get('ignore_ssl_self_signed')
       const block = renderConfigBlock(
         [

@@ -28,7 +28,7 @@ export async function verifyHostCredentials(
   const cached = cache.lookup(apiId, apiKey)
   if (cached) return cached
   const row = await db.selectFrom('hosts').select(['id', 'api_key_hash']).where('api_id', '=', apiId).executeTakeFirst()
-  const ok = await verifySecret(apiKey, row?.api_key_hash ?? null)
+  const ok = await verifySecret(apiKey, row?.api_key_hash ?? null, 'machine')
   if (!row || !ok) return undefined
   cache.remember(apiId, apiKey, row.id)
   return row.id

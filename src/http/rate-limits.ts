@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify'
 import type { RateLimitBucket } from '../config.js'
 import { COMMON } from './errors.js'
 import { BucketStore } from './bucket-store.js'
+import { FailureBudget } from '../security/failure-budget.js'
+import './credential-budget.js'
 
 export type BucketName = 'general' | 'auth' | 'agent' | 'gethomepage'
 
@@ -36,6 +38,8 @@ async function rateLimits(app: FastifyInstance): Promise<void> {
       retryAfter: Math.ceil(context.ttl / 1000)
     })
   })
+  const failures = app.config.credentialFailures
+  app.decorate('credentialFailures', new FailureBudget(failures.max, failures.windowMs))
   const buckets: Record<BucketName, RateLimitBucket> = app.config.rateLimits
   app.decorate('rateLimitBucket', (bucket: BucketName): RouteRateLimit => {
     const b = buckets[bucket]

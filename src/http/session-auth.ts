@@ -5,6 +5,8 @@ import jwt from '@fastify/jwt'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { forbidden, unauthorized } from './errors.js'
+import { authenticateBeforeValidation, authGuard } from './auth-first.js'
+import { crossSiteRefusal } from './same-origin.js'
 import { activeSessionUser } from '../users/sessions.js'
 import { rolePermissions } from '../users/role-queries.js'
 import type { Permission } from '../users/permissions.js'
@@ -62,6 +64,12 @@ async function sessionAuthPlugin(app: FastifyInstance): Promise<void> {
   })
 
   async function loadUser(request: FastifyRequest): Promise<CurrentUser> {
+    // Same-site CSRF: a browser attaches the cookie to requests any sibling origin makes.
+    const refusal = crossSiteRefusal(request, app.config.serverUrl, SESSION_COOKIE)
+    if (refusal) {
+      request.log.info({ method: request.method, reason: refusal }, 'cross-site request refused')
+      throw forbidden('Cross-site request refused', 'Changes signed in by cookie must come from the PatchMon dashboard itself (Origin or Sec-Fetch-Site did not match this server)')
+    }
     let claims: SessionClaims
     try {
       claims = await request.jwtVerify<SessionClaims>()
@@ -90,16 +98,20 @@ async function sessionAuthPlugin(app: FastifyInstance): Promise<void> {
   }
 
   app.decorateRequest('currentUser', undefined)
+  // Guards declared as preHandler run before body validation (auth-first.ts).
+  app.addHook('onRoute', authenticateBeforeValidation)
 
-  app.decorate('authenticate', async function authenticate(request: FastifyRequest, _reply: FastifyReply) {
+  const authenticate: preHandlerAsyncHookHandler = authGuard(async function authenticate(request: FastifyRequest, _reply: FastifyReply) {
     request.currentUser = await loadUser(request)
   })
+  app.decorate('authenticate', authenticate)
 
   app.decorate('requirePermission', (...required: Permission[]) => {
-    return async function requirePermission(request: FastifyRequest, _reply: FastifyReply) {
+    const guard: preHandlerAsyncHookHandler = authGuard(async function requirePermission(request: FastifyRequest, _reply: FastifyReply) {
       const user = request.currentUser ?? (request.currentUser = await loadUser(request))
       for (const permission of required) if (!user.permissions.has(permission)) throw forbidden('Insufficient permissions')
-    }
+    })
+    return guard
   })
 }
 

@@ -4,6 +4,8 @@
 //   header -> format -> key exists -> active -> not expired -> type -> secret -> IP -> last_used_at
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ApiError, forbidden, unauthorized } from '../http/errors.js'
+import { judgeWithinBudget } from '../http/credential-budget.js'
+import { authGuard } from '../http/auth-first.js'
 import type { IntegrationType } from './token-rules.js'
 import {
   credentialAllowsIp, credentialExpired, credentialSecretMatches, findCredentialByKey,
@@ -42,12 +44,20 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest, type:
   const parts = decodeBasic(request.headers.authorization)
   if (parts === 'no-header') throw unauthorized(BASIC_AUTH_ERRORS.header)
   if (parts === 'bad-format') throw unauthorized(BASIC_AUTH_ERRORS.format)
-  const credential = await findCredentialByKey(app.store.db, parts.key)
-  if (!credential) throw unauthorized(BASIC_AUTH_ERRORS.unknownKey)
-  if (!credential.isActive) throw unauthorized(BASIC_AUTH_ERRORS.disabled)
-  if (credentialExpired(credential)) throw unauthorized(BASIC_AUTH_ERRORS.expired)
-  if (credential.integrationType !== type) throw unauthorized(BASIC_AUTH_ERRORS.wrongType)
-  if (!(await credentialSecretMatches(app.credentialCache, credential, parts.secret))) throw unauthorized(BASIC_AUTH_ERRORS.wrongSecret)
+  const judge = async (): Promise<IntegrationCredential> => {
+    const credential = await findCredentialByKey(app.store.db, parts.key)
+    if (!credential) throw unauthorized(BASIC_AUTH_ERRORS.unknownKey)
+    if (!credential.isActive) throw unauthorized(BASIC_AUTH_ERRORS.disabled)
+    if (credentialExpired(credential)) throw unauthorized(BASIC_AUTH_ERRORS.expired)
+    if (credential.integrationType !== type) throw unauthorized(BASIC_AUTH_ERRORS.wrongType)
+    if (!(await credentialSecretMatches(app.credentialCache, credential, parts.secret))) throw unauthorized(BASIC_AUTH_ERRORS.wrongSecret)
+    return credential
+  }
+  // A pair verified recently skips the failed-credential budget (clients behind one NAT address
+  // keep working while a neighbour guesses); the steps above still run on every request.
+  const recentlyVerified = app.credentialCache.lookup(parts.key, parts.secret) !== undefined
+  const credential = recentlyVerified ? await judge() : await judgeWithinBudget(app, request, `api:${parts.key}`, judge)
+  if (!credential) throw unauthorized(BASIC_AUTH_ERRORS.wrongSecret)
   if (!credentialAllowsIp(credential, request.ip)) {
     request.log.info({ tokenId: credential.id, ip: request.ip }, 'integration credential used from an address outside its allow-list')
     throw forbidden(BASIC_AUTH_ERRORS.ipNotAllowed)
@@ -59,7 +69,8 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest, type:
 
 /** preHandler: authenticates a credential of `type` and attaches it to the request. */
 export function integrationBasicAuth(app: FastifyInstance, type: IntegrationType) {
-  return async function requireIntegrationCredential(request: FastifyRequest): Promise<void> {
+  // Marked as a guard: it runs before validation, so no field detail reaches unauthenticated callers.
+  return authGuard(async function requireIntegrationCredential(request: FastifyRequest): Promise<void> {
     try {
       request.integrationCredential = await authenticate(app, request, type)
     } catch (err) {
@@ -67,7 +78,7 @@ export function integrationBasicAuth(app: FastifyInstance, type: IntegrationType
       request.log.error({ err }, 'integration authentication failed unexpectedly')
       throw new ApiError(500, { error: BASIC_AUTH_ERRORS.failed })
     }
-  }
+  })
 }
 
 export function integrationCredentialOf(request: FastifyRequest): IntegrationCredential {

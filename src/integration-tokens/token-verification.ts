@@ -73,7 +73,7 @@ export async function credentialSecretMatches(
   secret: string
 ): Promise<boolean> {
   if (cache.lookup(credential.tokenKey, secret) === credential.id) return true
-  if (!(await verifySecret(secret, credential.secretHash))) return false
+  if (!(await verifySecret(secret, credential.secretHash, 'machine'))) return false
   cache.remember(credential.tokenKey, secret, credential.id)
   return true
 }

@@ -2,11 +2,12 @@
 // thread pool, off the event loop.
 import bcrypt from 'bcrypt'
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { LaneFullError, machineLane, runInteractive, type BcryptLane } from './bcrypt-lanes.js'
 
 export const BCRYPT_COST = 10
 
 export function hashSecret(secret: string): Promise<string> {
-  return bcrypt.hash(secret, BCRYPT_COST)
+  return runInteractive(() => bcrypt.hash(secret, BCRYPT_COST))
 }
 
 // A real hash of a random value: comparing against it costs the same as a real compare, so a
@@ -18,15 +19,24 @@ function dummyHashValue(): string {
   return dummyHash
 }
 
-/** Constant-time bcrypt check; never throws on a malformed hash. Pass null to burn equal time. */
-export async function verifySecret(secret: string, hash: string | null): Promise<boolean> {
-  try {
-    const ok = await bcrypt.compare(secret, hash ?? dummyHashValue())
-    return hash !== null && ok
-  } catch {
-    return false
+/**
+ * Constant-time bcrypt check; never throws on a malformed hash. Pass null to burn equal time.
+ * Machine credentials pass lane 'machine' (see bcrypt-lanes.ts); that lane rejects with
+ * LaneFullError when its queue is full, which callers answer with 429.
+ */
+export async function verifySecret(secret: string, hash: string | null, lane: BcryptLane = 'interactive'): Promise<boolean> {
+  const compare = async (): Promise<boolean> => {
+    try {
+      const ok = await bcrypt.compare(secret, hash ?? dummyHashValue())
+      return hash !== null && ok
+    } catch {
+      return false
+    }
   }
+  return lane === 'machine' ? machineLane.run(compare) : runInteractive(compare)
 }
+
+export { LaneFullError }
 
 /** Equal-time string comparison for values that are not bcrypt hashes. */
 export function safeEqual(a: string, b: string): boolean {

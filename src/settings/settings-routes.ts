@@ -7,6 +7,8 @@ import { Type } from '@fastify/type-provider-typebox'
 import { parseServerUrl } from '../config.js'
 import { invalidField } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { userOf } from '../http/session-auth.js'
+import { assertGrantWithinAuthor } from './grant-limits.js'
 import { rolePermissions } from '../users/role-queries.js'
 import { effectiveServerUrl } from './effective-server-url.js'
 import type { SettingValues } from './settings-store.js'
@@ -85,6 +87,13 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw invalidField('default_user_role', 'Default user role does not exist')
     }
     const current = await app.settings.getAll()
+    const author = userOf(request)
+    if (body.default_user_role !== undefined && body.default_user_role !== current.default_user_role) {
+      await assertGrantWithinAuthor(app, author, body.default_user_role, 'This default role')
+    }
+    if (body.signup_enabled === true && !current.signup_enabled) {
+      await assertGrantWithinAuthor(app, author, next.default_user_role ?? current.default_user_role, 'Enabling sign-up')
+    }
     const changed = (Object.keys(next) as (keyof SettingValues)[]).filter((key) => next[key] !== current[key])
     await app.settings.setMany(Object.fromEntries(changed.map((key) => [key, next[key]])))
     if (changed.length > 0) {

@@ -3,12 +3,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ApiError, badRequest, unauthorized } from '../http/errors.js'
+import { badRequest, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { SESSION_COOKIE, userOf } from '../http/session-auth.js'
 import { hashSecret, verifySecret } from '../security/secret-hashing.js'
 import type { UserRow } from '../store/database-types.js'
-import { LoginLockout } from './login-lockout.js'
+import { accountSubject, LoginLockout, loginLockedError } from './login-lockout.js'
 import { rolePermissions } from './role-queries.js'
 import { createSession, durationToMs, revokeSession, revokeUserSessions } from './sessions.js'
 import { findUserById, findUserForLogin, publicUser } from './user-queries.js'
@@ -17,6 +17,11 @@ import { ChangePasswordBody, ErrorReply, LoginBody, LoginReply, UserView } from 
 declare module 'fastify' {
   interface FastifyInstance {
     loginLockout: LoginLockout
+    /**
+     * Checks a signed-in user's password (tfa/disable, change-password, ...) under the same
+     * lockout budget as the login: 429 while locked, false when wrong.
+     */
+    judgePassword: (request: FastifyRequest, userId: string, password: string, hash: string | null) => Promise<boolean>
     /** Issues a session + JWT for a user who has proven who they are (password, TFA, Discord). */
     startSession: (request: FastifyRequest, reply: FastifyReply, user: UserRow) => Promise<{ token: string; expires_at: string }>
     /**
@@ -37,6 +42,15 @@ export type SecondFactorChallenge = (user: UserRow, request: FastifyRequest) => 
 const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
   const lifetimeMs = durationToMs(app.config.jwtExpiresIn)
   app.decorate('loginLockout', new LoginLockout(app.config.maxLoginAttempts, app.config.lockoutMinutes * 60_000))
+  app.decorate('judgePassword', async (request: FastifyRequest, userId: string, password: string, hash: string | null) => {
+    const subject = accountSubject(userId)
+    const admission = app.loginLockout.admit(subject, request.ip)
+    if (!admission.admitted) throw loginLockedError(admission.retryAfterSeconds)
+    const ok = await verifySecret(password, hash)
+    if (ok) app.loginLockout.succeed(subject, request.ip)
+    else if (admission.lockedUntil) request.log.warn({ userId, ip: request.ip }, 'account locked after failed password checks')
+    return ok
+  })
   let secondFactor: SecondFactorChallenge = async () => undefined
   app.decorate('secondFactorChallenge', (user: UserRow, request: FastifyRequest) => secondFactor(user, request))
   app.decorate('setSecondFactorChallenge', (challenge: SecondFactorChallenge) => {
@@ -69,20 +83,23 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { username, password } = request.body
-      const lock = app.loginLockout.check(username, request.ip)
-      if (lock.locked) throw lockedError(lock.retryAfterSeconds)
       const user = await findUserForLogin(app.store.db, username)
+      // Keyed on the account, so its name and its e-mail share one counter; an unknown name
+      // gets its own (it can never sign in, but guessing it is still counted).
+      const subject = user ? accountSubject(user.id) : `name:${username}`
+      const admission = app.loginLockout.admit(subject, request.ip)
+      if (!admission.admitted) throw loginLockedError(admission.retryAfterSeconds)
       const ok = await verifySecret(password, user?.password_hash ?? null)
       if (!user || !ok) {
-        const locked = app.loginLockout.recordFailure(username, request.ip)
-        if (locked) {
-          request.log.warn({ username, ip: request.ip }, 'account locked after failed logins')
-          app.events.emit('account_locked', { username, ip: request.ip, failures: locked.failures, lockedUntil: locked.lockedUntil.toISOString() })
+        if (admission.lockedUntil) {
+          const name = user?.username ?? username
+          request.log.warn({ username: name, ip: request.ip }, 'account locked after failed logins')
+          app.events.emit('account_locked', { username: name, ip: request.ip, failures: admission.failures, lockedUntil: admission.lockedUntil.toISOString() })
         }
         throw unauthorized('Invalid credentials')
       }
+      app.loginLockout.succeed(subject, request.ip)
       if (user.is_active !== 1) throw unauthorized('Account is disabled')
-      app.loginLockout.recordSuccess(username, request.ip)
       const challenge = await app.secondFactorChallenge(user, request)
       if (challenge) return reply.send(challenge as never)
       const session = await app.startSession(request, reply, user)
@@ -124,7 +141,7 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
       const row = await findUserById(app.store.db, current.id)
       if (!row) throw unauthorized()
       // A user without a password (Discord sign-up) may set one without knowing a current one.
-      if (row.password_hash !== null && !(await verifySecret(request.body.current_password, row.password_hash))) {
+      if (row.password_hash !== null && !(await app.judgePassword(request, row.id, request.body.current_password, row.password_hash))) {
         throw badRequest('Current password is incorrect')
       }
       const now = new Date().toISOString()
@@ -140,11 +157,3 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
 }
 
 export const authRoutes = fp(authRoutesPlugin, { name: 'auth-routes', dependencies: ['session-auth', 'rate-limits'] })
-
-function lockedError(retryAfterSeconds: number): ApiError {
-  return new ApiError(
-    429,
-    { error: 'Too many failed login attempts', message: 'Too many failed login attempts. Try again later.', remaining_seconds: retryAfterSeconds },
-    { 'retry-after': String(retryAfterSeconds) }
-  )
-}

@@ -1,10 +1,14 @@
-// Failed-login lockout: after N failures for one username from one address, refuse further
-// attempts for a while. Kept in memory (one process); a restart forgets lockouts, which only
-// ever favours a legitimate user.
-export interface LockoutState {
-  locked: boolean
-  retryAfterSeconds: number
-}
+// Failed-attempt lockout: after N failures for one subject (an account, from one address), refuse
+// further attempts for a while. An attempt is counted BEFORE its slow compare (admit) and forgiven
+// when it succeeds, so concurrent guesses cannot all pass the check before any failure is
+// recorded: at most N are ever judged. Kept in memory (one process); a restart forgets lockouts,
+// which only ever favours a legitimate user.
+import { ApiError } from '../http/errors.js'
+
+export type Admission =
+  | { admitted: false; retryAfterSeconds: number }
+  /** `lockedUntil` is set when this attempt used the last try: if it fails, the lock is news. */
+  | { admitted: true; failures: number; lockedUntil: Date | undefined }
 
 interface Attempts {
   failures: number
@@ -21,33 +25,28 @@ export class LoginLockout {
     private readonly now: () => number = Date.now
   ) {}
 
-  private key(username: string, ip: string): string {
-    return `${username.trim().toLowerCase()}\0${ip}`
+  private key(subject: string, ip: string): string {
+    return `${subject.trim().toLowerCase()}\0${ip}`
   }
 
-  check(username: string, ip: string): LockoutState {
-    const entry = this.attempts.get(this.key(username, ip))
-    const now = this.now()
-    if (entry && entry.lockedUntil > now) return { locked: true, retryAfterSeconds: Math.ceil((entry.lockedUntil - now) / 1000) }
-    return { locked: false, retryAfterSeconds: 0 }
-  }
-
-  /** Records a failure; returns the lock end when this failure triggered a lockout. */
-  recordFailure(username: string, ip: string): { lockedUntil: Date; failures: number } | undefined {
-    const key = this.key(username, ip)
+  /** Counts one attempt for `subject` from `ip`, or refuses it while locked. */
+  admit(subject: string, ip: string): Admission {
+    const key = this.key(subject, ip)
     const now = this.now()
     const entry = this.attempts.get(key)
-    // Failures older than one lockout window no longer count.
-    const fresh = entry && now - entry.lastFailure < this.lockoutMs && entry.lockedUntil <= now ? entry.failures : 0
+    if (entry && entry.lockedUntil > now) return { admitted: false, retryAfterSeconds: Math.ceil((entry.lockedUntil - now) / 1000) }
+    // Attempts older than one lockout window no longer count.
+    const fresh = entry && now - entry.lastFailure < this.lockoutMs && entry.lockedUntil === 0 ? entry.failures : 0
     const failures = fresh + 1
     const lockedUntil = failures >= this.maxFailures ? now + this.lockoutMs : 0
     this.attempts.set(key, { failures: lockedUntil ? 0 : failures, lockedUntil, lastFailure: now })
     if (this.attempts.size > 100_000) this.prune()
-    return lockedUntil ? { lockedUntil: new Date(lockedUntil), failures } : undefined
+    return { admitted: true, failures, lockedUntil: lockedUntil ? new Date(lockedUntil) : undefined }
   }
 
-  recordSuccess(username: string, ip: string): void {
-    this.attempts.delete(this.key(username, ip))
+  /** The attempt was right: forget the subject's failures (and a lock this attempt set). */
+  succeed(subject: string, ip: string): void {
+    this.attempts.delete(this.key(subject, ip))
   }
 
   prune(): void {
@@ -57,3 +56,15 @@ export class LoginLockout {
     }
   }
 }
+
+/** The documented 429 of a locked login (facts C3), with Retry-After. */
+export function loginLockedError(retryAfterSeconds: number): ApiError {
+  return new ApiError(
+    429,
+    { error: 'Too many failed login attempts', message: 'Too many failed login attempts. Try again later.', remaining_seconds: retryAfterSeconds },
+    { 'retry-after': String(retryAfterSeconds) }
+  )
+}
+
+/** The lockout subject of an account: the same counter whatever name or e-mail was typed. */
+export const accountSubject = (userId: string): string => `user:${userId}`

@@ -23,7 +23,8 @@ export const TFA_LOGIN_MESSAGES = {
   locked: 'Too many failed TFA attempts'
 } as const
 
-function lockedError(retryAfterSeconds: number): ApiError {
+/** 429 of a locked TFA check, with Retry-After. */
+export function tfaLockedError(retryAfterSeconds: number): ApiError {
   const minutes = Math.ceil(retryAfterSeconds / 60)
   return tooManyRequests(
     { error: TFA_LOGIN_MESSAGES.locked, message: `TFA verification is locked. Try again in ${minutes} minute(s).`, remaining_seconds: retryAfterSeconds },
@@ -32,7 +33,7 @@ function lockedError(retryAfterSeconds: number): ApiError {
 }
 
 /** Spends a TOTP step at most once: only a step later than the last accepted one is taken. */
-async function spendTotpStep(db: Kysely<DB>, userId: string, step: number): Promise<boolean> {
+export async function spendTotpStep(db: Kysely<DB>, userId: string, step: number): Promise<boolean> {
   const result = await db
     .updateTable('users')
     .set({ tfa_last_used_step: step })
@@ -93,26 +94,28 @@ export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { username, token, tfa_ticket: ticket } = request.body
       const user = await findUserForLogin(app.store.db, username)
-      if (!user || user.is_active !== 1 || user.tfa_enabled !== 1 || !user.tfa_secret) throw unauthorized(TFA_LOGIN_MESSAGES.notEnabled)
-      const lock = app.tfa.lockout.check(user.id, '')
-      if (lock.locked) throw lockedError(lock.retryAfterSeconds)
+      // The ticket is checked first and refused with one message, so an unknown user and a user
+      // with TFA look alike to anyone who has not passed the password step.
       const pending = app.tfa.tickets.peek(ticket)
-      if (!pending || pending.userId !== user.id) throw unauthorized(TFA_LOGIN_MESSAGES.ticketExpired)
+      if (!user || !pending || pending.userId !== user.id) throw unauthorized(TFA_LOGIN_MESSAGES.ticketExpired)
+      if (user.is_active !== 1 || user.tfa_enabled !== 1 || !user.tfa_secret) throw unauthorized(TFA_LOGIN_MESSAGES.notEnabled)
+      // Counted before the compare: concurrent guesses on one ticket cannot outrun the limit.
+      const admission = app.tfa.lockout.admit(user.id, '')
+      if (!admission.admitted) throw tfaLockedError(admission.retryAfterSeconds)
 
       const check = await secondFactorCheck(user, token)
       if (check !== 'ok') {
-        const locked = app.tfa.lockout.recordFailure(user.id, '')
-        if (locked) {
+        if (admission.lockedUntil) {
           request.log.warn({ userId: user.id, ip: request.ip }, 'TFA verification locked after failed codes')
           app.tfa.tickets.delete(ticket)
-          throw lockedError(Math.ceil((locked.lockedUntil.getTime() - app.tfa.now()) / 1000))
+          throw tfaLockedError(Math.ceil((admission.lockedUntil.getTime() - app.tfa.now()) / 1000))
         }
         // A reused code still counts as a failure; it only says why, with the same `error`.
         if (check === 'reused') throw new ApiError(401, { error: TFA_LOGIN_MESSAGES.invalidCode, message: TFA_LOGIN_MESSAGES.reusedCode })
         throw unauthorized(TFA_LOGIN_MESSAGES.invalidCode)
       }
 
-      app.tfa.lockout.recordSuccess(user.id, '')
+      app.tfa.lockout.succeed(user.id, '')
       app.tfa.tickets.delete(ticket)
       const session = await app.startSession(request, reply, user)
       const permissions = (await rolePermissions(app.store.db, user.role)) ?? []

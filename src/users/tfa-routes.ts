@@ -6,12 +6,13 @@ import { Type } from '@fastify/type-provider-typebox'
 import { badRequest, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
-import { verifySecret } from '../security/secret-hashing.js'
 import { hashBackupCodes, matchTotp, newBackupCodes, newTotpSecret, parseBackupHashes, totpUri } from './tfa-codes.js'
 import { clearTfa } from './tfa-reset.js'
 import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
 import { findUserById } from './user-queries.js'
-import { BackupCodesReply, PasswordBody, TfaSetupReply, TfaStatusReply, TokenBody } from './tfa-schemas.js'
+import { BackupCodesReply, PasswordBody, RegenerateBody, TfaSetupReply, TfaStatusReply, TokenBody } from './tfa-schemas.js'
+import { revokeUserSessions } from './sessions.js'
+import { spendTotpStep, tfaLockedError } from './tfa-login.js'
 
 export const TFA_MESSAGES = {
   alreadyEnabled: 'Two-factor authentication is already enabled for this account',
@@ -19,7 +20,9 @@ export const TFA_MESSAGES = {
   noSecret: 'No TFA secret found. Please start the setup process first.',
   invalidSetupCode: 'Invalid verification code. Please try again.',
   needsPassword: 'Set a password before enabling two-factor authentication',
-  invalidPassword: 'Invalid password'
+  invalidPassword: 'Invalid password',
+  invalidCode: 'Invalid verification code',
+  proofRequired: 'Password or a current authentication code is required to regenerate backup codes'
 } as const
 
 const Message = Type.Object({ message: Type.String() })
@@ -74,6 +77,8 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .set({ tfa_enabled: 1, tfa_backup_codes: await hashBackupCodes(backupCodes), tfa_last_used_step: step, updated_at: new Date().toISOString() })
         .where('id', '=', row.id)
         .execute()
+      // As after a password change: a session stolen before TFA was on must not outlive it.
+      await revokeUserSessions(app.store.db, row.id, userOf(request).sessionId)
       request.log.info({ userId: row.id }, 'two-factor authentication enabled')
       return { message: 'Two-factor authentication has been enabled successfully', backupCodes }
     }
@@ -89,7 +94,7 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const row = await currentRow(request)
       if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
-      if (!(await verifySecret(request.body.password, row.password_hash))) throw badRequest(TFA_MESSAGES.invalidPassword)
+      if (!(await app.judgePassword(request, row.id, request.body.password, row.password_hash))) throw badRequest(TFA_MESSAGES.invalidPassword)
       const event = await app.store.db.transaction().execute(async (trx) => {
         await clearTfa(trx, row.id)
         return writeOutbox(trx, 'user_tfa_disabled', { userId: row.id, username: row.username }, new Date())
@@ -112,10 +117,33 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/v1/tfa/regenerate-backup-codes',
-    { schema: { tags, summary: 'Replace all backup codes with 10 new ones', security: SECURITY.bearer, response: { 200: BackupCodesReply } }, preHandler: app.authenticate, config: { rateLimit: app.rateLimitBucket('auth') } },
+    {
+      schema: {
+        tags,
+        summary: 'Replace all backup codes with 10 new ones (needs the password or a current authenticator code)',
+        security: SECURITY.bearer,
+        body: RegenerateBody,
+        response: { 200: BackupCodesReply }
+      },
+      preHandler: app.authenticate,
+      // The dashboard of older builds posted no body: it must reach the handler's clear 400.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {}
+      },
+      config: { rateLimit: app.rateLimitBucket('auth') }
+    },
     async (request) => {
       const row = await currentRow(request)
       if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
+      const { password, token } = request.body
+      // New backup codes are new second factors: a stolen session alone must not mint them.
+      if (password !== undefined && password !== '') {
+        if (!(await app.judgePassword(request, row.id, password, row.password_hash))) throw badRequest(TFA_MESSAGES.invalidPassword)
+      } else if (token !== undefined && token !== '') {
+        if (!(await currentCodeMatches(request, row.id, row.tfa_secret, token))) throw badRequest(TFA_MESSAGES.invalidCode)
+      } else {
+        throw badRequest(TFA_MESSAGES.proofRequired)
+      }
       const backupCodes = newBackupCodes()
       await app.store.db
         .updateTable('users')
@@ -125,4 +153,15 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { message: 'Backup codes have been regenerated successfully', backupCodes }
     }
   )
+
+  /** A current TOTP code, spent once, counted against the user's TFA lockout. */
+  async function currentCodeMatches(request: Parameters<typeof userOf>[0], userId: string, sealed: string | null, token: string): Promise<boolean> {
+    const admission = app.tfa.lockout.admit(userId, '')
+    if (!admission.admitted) throw tfaLockedError(admission.retryAfterSeconds)
+    const step = sealed ? matchTotp(app.secretBox.open(sealed), token.replace(/\s/g, ''), app.tfa.now()) : undefined
+    const ok = step !== undefined && (await spendTotpStep(app.store.db, userId, step))
+    if (ok) app.tfa.lockout.succeed(userId, '')
+    else if (admission.lockedUntil) request.log.warn({ userId, ip: request.ip }, 'TFA locked after failed codes')
+    return ok
+  }
 }

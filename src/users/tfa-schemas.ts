@@ -10,6 +10,12 @@ export const TokenBody = Type.Object({ token: Type.String({ pattern: '^\\d{6}$' 
 
 export const PasswordBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }) })
 
+// The spec gives no body for regenerate-backup-codes; these fields are our addition (README).
+export const RegenerateBody = Type.Object({
+  password: Type.Optional(Type.String({ maxLength: 1024, description: 'The account password' })),
+  token: Type.Optional(Type.String({ maxLength: 64, description: 'A current 6-digit authenticator code (instead of the password)' }))
+})
+
 export const BackupCodesReply = Type.Object({ message: Type.String(), backupCodes: Type.Array(Type.String()) })
 
 export const TfaStatusReply = Type.Object({

@@ -57,13 +57,13 @@ t.test('unlink refuses when nothing is linked or Discord is the only way in, and
   fake.nextUser = { id: '600000000000000001', username: 'frank', email: 'frank@example.com', verified: true }
   const signIn = await signInWithDiscord(ctx)
   const frank = sessionCookie(signIn) ?? ''
-  const refused = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/discord/unlink', cookies: { token: frank } })
+  const refused = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/discord/unlink', cookies: { token: frank }, headers: { origin: 'http://localhost' } })
   t.equal(refused.statusCode, 400)
   t.same(refused.json(), { error: 'Cannot unlink Discord. You must have a password or another login method configured first.' })
 
-  const setPassword = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', cookies: { token: frank }, payload: { current_password: '', new_password: 'frank-new-password' } })
+  const setPassword = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', cookies: { token: frank }, headers: { origin: 'http://localhost' }, payload: { current_password: '', new_password: 'frank-new-password' } })
   t.equal(setPassword.statusCode, 200)
-  const ok = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/discord/unlink', cookies: { token: frank } })
+  const ok = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/discord/unlink', cookies: { token: frank }, headers: { origin: 'http://localhost' } })
   t.equal(ok.statusCode, 200)
   t.same(ok.json(), { message: 'Discord account unlinked successfully' })
   const row = await ctx.store.db.selectFrom('users').select(['discord_id', 'discord_username', 'discord_avatar', 'discord_linked_at']).where('username', '=', 'frank').executeTakeFirstOrThrow()

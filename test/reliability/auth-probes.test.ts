@@ -12,7 +12,7 @@ import { agentHeaders, agentReport, createHostViaApi, debianPackages, type TestH
 import { BUILTIN_ROLES, type Permission } from '../../src/users/permissions.js'
 import { basicAuth, judge, reportProbes, runProbes, type Expected, type Probe, type ProbeOutcome } from './probe-table.js'
 
-const UNLIMITED = { RATE_LIMIT_MAX: '1000000', AUTH_RATE_LIMIT_MAX: '1000000', AGENT_RATE_LIMIT_MAX: '1000000', GETHOMEPAGE_RATE_LIMIT_MAX: '1000000' }
+const UNLIMITED = { CREDENTIAL_FAILURE_LIMIT_MAX: '1000000', RATE_LIMIT_MAX: '1000000', AUTH_RATE_LIMIT_MAX: '1000000', AGENT_RATE_LIMIT_MAX: '1000000', GETHOMEPAGE_RATE_LIMIT_MAX: '1000000' }
 const API = '/api/v1/api/hosts'
 const HOMEPAGE = '/api/v1/gethomepage/stats'
 const PING = '/api/v1/hosts/ping'

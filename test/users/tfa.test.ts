@@ -173,7 +173,8 @@ t.test('verify-tfa refuses missing, foreign and expired tickets', async (t) => {
   const expired = await verifyTfa(ctx, ticket, codeAt(secret, T0 + 6 * 60_000))
   t.equal(expired.statusCode, 401, 'tickets live 5 minutes')
   const noTfa = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/verify-tfa', payload: { username: 'ghost', token: '123456', tfa_ticket: ticket } })
-  t.same(noTfa.json(), { error: 'Invalid credentials or TFA not enabled' })
+  // An unknown user gets the same answer as a user with TFA and no valid ticket (issue 15 item 8).
+  t.same(noTfa.json(), { error: 'TFA session expired. Please sign in again.' })
 })
 
 t.test('disable needs the password, emits user_tfa_disabled, and login is single-step again', async (t) => {
@@ -205,7 +206,7 @@ t.test('disable needs the password, emits user_tfa_disabled, and login is single
 t.test('regenerating backup codes replaces the old ones; no secret or code reaches the logs', async (t) => {
   const ctx = await buildTestApp(t)
   const { secret, backupCodes } = await enableTfa(ctx)
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/regenerate-backup-codes', headers: bearer(ctx.adminToken) })
+  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/regenerate-backup-codes', headers: bearer(ctx.adminToken), payload: { password: ADMIN_PASSWORD } })
   t.equal(res.statusCode, 200)
   const fresh: string[] = res.json().backupCodes
   t.equal(fresh.length, 10)

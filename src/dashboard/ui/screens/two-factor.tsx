@@ -1,5 +1,6 @@
 // Two-factor authentication on the profile: set up with a QR code (or the key typed by hand),
-// confirm with a code, keep the backup codes; disable with the password; new backup codes.
+// confirm with a code, keep the backup codes; disable with the password; new backup codes (also
+// with the password: a stolen session alone must not mint new second factors).
 import { useState } from 'preact/hooks'
 import { get, post } from '../api'
 import { asFailure } from '../use-api'
@@ -62,7 +63,8 @@ export function TwoFactor() {
     })
   }
   const regenerate = () => run(async () => {
-    setCodes(codesOf(await post('/api/v1/tfa/regenerate-backup-codes', {})))
+    setCodes(codesOf(await post('/api/v1/tfa/regenerate-backup-codes', { password })))
+    setPassword('')
     setMessage('New backup codes created; the old ones no longer work.')
   })
 
@@ -81,7 +83,7 @@ export function TwoFactor() {
         <>
           <p>Two-factor authentication is <strong>on</strong>.</p>
           <form onSubmit={disable} class="narrow">
-            <Field label="Password (to turn it off)"><input type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required autoComplete="current-password" /></Field>
+            <Field label="Password (to turn it off or make new backup codes)"><input type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required autoComplete="current-password" /></Field>
             <div class="actions">
               <button type="button" class="button" onClick={() => void regenerate()}>New backup codes</button>
               <button type="submit" class="button button-danger">Turn off TFA</button>

@@ -26,7 +26,9 @@ export async function run(): Promise<void> {
     await throughput(server.baseUrl, '/api/v1/hosts/agent/version?arch=amd64&os=linux&currentVersion=0.0.1', agent, 500)
     const baseline = await throughput(server.baseUrl, '/api/v1/hosts/integrations', agent, 3000)
     const version = await throughput(server.baseUrl, '/api/v1/hosts/agent/version?arch=amd64&os=linux&currentVersion=0.0.1', agent, 3000)
-    console.log(`agent version check: ${fmt(version, 0)} req/s vs ${fmt(baseline, 0)} req/s constant reply (ratio ${fmt(version / baseline, 2)})`)
+    console.log(
+      `agent version check: ${fmt(version, 0)} req/s vs ${fmt(baseline, 0)} req/s constant reply (ratio ${fmt(version / baseline, 2)})`
+    )
 
     const sockets: WebSocket[] = []
     const hosts = await Promise.all(Array.from({ length: AGENTS }, (_, i) => createHost(server.store.db, { friendlyName: `ws-${i}` })))
@@ -58,7 +60,22 @@ export async function run(): Promise<void> {
     const now = new Date().toISOString()
     await server.store.db
       .insertInto('auto_enrollment_tokens')
-      .values({ id: newId(), token_name: 'bench', token_key: key, token_secret_hash: await hashSecret(secret), integration_type: 'proxmox-lxc', max_hosts_per_day: 1000, created_at: now, updated_at: now, created_by_user_id: null, last_reset_date: null, last_used_at: null, expires_at: null, default_host_group_id: null, scopes: null })
+      .values({
+        id: newId(),
+        token_name: 'bench',
+        token_key: key,
+        token_secret_hash: await hashSecret(secret),
+        integration_type: 'proxmox-lxc',
+        max_hosts_per_day: 1000,
+        created_at: now,
+        updated_at: now,
+        created_by_user_id: null,
+        last_reset_date: null,
+        last_used_at: null,
+        expires_at: null,
+        default_host_group_id: null,
+        scopes: null
+      })
       .execute()
     const pool = new Pool(server.baseUrl, { connections: 1 })
     const samples: number[] = []
@@ -77,7 +94,9 @@ export async function run(): Promise<void> {
     await pool.close()
     samples.sort((a, b) => a - b)
     const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN
-    console.log(`enroll: p50 ${fmt(at(0.5))} ms, p95 ${fmt(at(0.95))} ms over ${ENROLLS} sequential requests (token secret cached after the first)`)
+    console.log(
+      `enroll: p50 ${fmt(at(0.5))} ms, p95 ${fmt(at(0.95))} ms over ${ENROLLS} sequential requests (token secret cached after the first)`
+    )
   } finally {
     await server.close()
   }

@@ -53,7 +53,9 @@ async function loginLatencies(baseUrl: string, count: number): Promise<number[]>
 function flood(baseUrl: string, apiId: string, stop: Promise<void>, statuses: Map<number, number>): Promise<void> {
   const pool = new Pool(baseUrl, { connections: FLOOD_CONNECTIONS, pipelining: 1 })
   let stopped = false
-  void stop.then(() => { stopped = true })
+  void stop.then(() => {
+    stopped = true
+  })
   let sent = 0
   const rate = positiveInt('AUTH_FLOOD_RATE', 10_000 / 60)
   const started = performance.now()
@@ -66,7 +68,11 @@ function flood(baseUrl: string, apiId: string, stop: Promise<void>, statuses: Ma
       const res = await pool.request({
         method: 'POST',
         path: '/api/v1/hosts/ping',
-        headers: { 'content-type': 'application/json', 'x-api-id': unknownId ? `patchmon_${sent.toString(16).padStart(16, '0')}` : apiId, 'x-api-key': `wrong-key-${sent}` },
+        headers: {
+          'content-type': 'application/json',
+          'x-api-id': unknownId ? `patchmon_${sent.toString(16).padStart(16, '0')}` : apiId,
+          'x-api-key': `wrong-key-${sent}`
+        },
         body: '{}'
       })
       await res.body.dump()
@@ -88,7 +94,9 @@ export async function runAuthFloodBench(): Promise<void> {
     const quiet = await loginLatencies(server.baseUrl, logins)
 
     let endFlood: () => void = () => undefined
-    const stop = new Promise<void>((done) => { endFlood = done })
+    const stop = new Promise<void>((done) => {
+      endFlood = done
+    })
     const statuses = new Map<number, number>()
     const floodStarted = performance.now()
     const flooding = flood(server.baseUrl, host.apiId, stop, statuses)
@@ -113,12 +121,18 @@ export async function runAuthFloodBench(): Promise<void> {
     const total = [...statuses.values()].reduce((a, b) => a + b, 0)
 
     const line = (label: string, values: number[]) =>
-      console.log(`${label} median ${fmt(median(values))} ms  max ${fmt(Math.max(...values))} ms  ratio ${fmt(median(values) / median(quiet))}x  (${values.length} logins)`)
+      console.log(
+        `${label} median ${fmt(median(values))} ms  max ${fmt(Math.max(...values))} ms  ratio ${fmt(median(values) / median(quiet))}x  (${values.length} logins)`
+      )
     line('admin login, quiet (before+after):  ', quiet)
     line('admin login, flood first seconds:  ', early)
     line('admin login, flood steady state:   ', steady)
-    console.log(`goal: ratio <= 2x; flood refused 429 from ${refusedAfterSeconds === undefined ? 'never' : `${fmt(refusedAfterSeconds)} s`}`)
-    console.log(`flood: ${total} requests in ${fmt(floodSeconds)} s on ${FLOOD_CONNECTIONS} connections from one address (${fmt(total / floodSeconds)}/s); statuses ${JSON.stringify(Object.fromEntries(statuses))}`)
+    console.log(
+      `goal: ratio <= 2x; flood refused 429 from ${refusedAfterSeconds === undefined ? 'never' : `${fmt(refusedAfterSeconds)} s`}`
+    )
+    console.log(
+      `flood: ${total} requests in ${fmt(floodSeconds)} s on ${FLOOD_CONNECTIONS} connections from one address (${fmt(total / floodSeconds)}/s); statuses ${JSON.stringify(Object.fromEntries(statuses))}`
+    )
   } finally {
     await server.stop()
     rmSync(dataDir, { recursive: true, force: true })

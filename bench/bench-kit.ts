@@ -27,8 +27,11 @@ export async function startBenchServer(beforeListen: (app: FastifyInstance, stor
   const dataDir = mkdtempSync(join(tmpdir(), 'patchmon-bench-'))
   // Rate limits off the measured path: the benchmark is one client address sending thousands of requests.
   const config = loadConfig({
-    PATCHMON_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PATCHMON_ADMIN_PASSWORD: 'bench-admin-password',
-    RATE_LIMIT_MAX: '10000000', GETHOMEPAGE_RATE_LIMIT_MAX: '10000000'
+    PATCHMON_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    PATCHMON_ADMIN_PASSWORD: 'bench-admin-password',
+    RATE_LIMIT_MAX: '10000000',
+    GETHOMEPAGE_RATE_LIMIT_MAX: '10000000'
   })
   const store = openStore(databaseFile(dataDir))
   await migrateToLatest(store)
@@ -49,7 +52,13 @@ export async function startBenchServer(beforeListen: (app: FastifyInstance, stor
 }
 
 /** Requests per second for `total` GETs of `path` spread over `concurrency` keep-alive connections. */
-export async function throughput(baseUrl: string, path: string, headers: Record<string, string>, total: number, concurrency = 16): Promise<number> {
+export async function throughput(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  total: number,
+  concurrency = 16
+): Promise<number> {
   const pool = new Pool(baseUrl, { connections: concurrency, pipelining: 1 })
   let next = 0
   let failures = 0

@@ -43,7 +43,11 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
 async function post(url: string, host: { apiId: string; apiKey: string }, body: string): Promise<number> {
   const t0 = performance.now()
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-id': host.apiId, 'x-api-key': host.apiKey }, body })
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-id': host.apiId, 'x-api-key': host.apiKey },
+    body
+  })
   const text = await res.text()
   if (res.status !== 200) throw new Error(`report failed: ${res.status} ${text.slice(0, 200)}`)
   return performance.now() - t0
@@ -59,7 +63,12 @@ async function load(job: LoadJob): Promise<LoadResult> {
 
 export async function runIngestBench(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'patchmon-bench-'))
-  const config = loadConfig({ PATCHMON_DATA_DIR: dataDir, LOG_LEVEL: 'info', PATCHMON_ADMIN_PASSWORD: 'bench-admin-password', AGENT_RATE_LIMIT_MAX: '10000000' })
+  const config = loadConfig({
+    PATCHMON_DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    PATCHMON_ADMIN_PASSWORD: 'bench-admin-password',
+    AGENT_RATE_LIMIT_MAX: '10000000'
+  })
   const store = openStore(databaseFile(dataDir))
   await migrateToLatest(store)
   // Production logs at info; the lines go nowhere here but are still produced and serialised.
@@ -78,7 +87,10 @@ export async function runIngestBench(): Promise<void> {
     for (let i = 0; i < 1 + TRIALS + LOAD_HOSTS; i++) {
       const { host, apiKey } = await createHost(store.db, { friendlyName: `bench-${i}` })
       hosts.push({ apiId: host.api_id, apiKey })
-      const ping = await fetch(`${base}/api/v1/hosts/ping`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-id': host.api_id, 'x-api-key': apiKey } })
+      const ping = await fetch(`${base}/api/v1/hosts/ping`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-id': host.api_id, 'x-api-key': apiKey }
+      })
       if (ping.status !== 200) throw new Error(`ping failed: ${ping.status}`)
     }
 
@@ -104,19 +116,43 @@ export async function runIngestBench(): Promise<void> {
     const changed = loadPackages.map((p, i) => (i % 50 === 0 ? { ...p, currentVersion: `${p.currentVersion}~b` } : p))
     const loadBodies = [JSON.stringify(agentReport(loadPackages)), JSON.stringify(agentReport(changed))]
     const cpuBefore = mainThreadCpuMs()
-    const result = await load({ url: reportUrl, hosts: hosts.slice(1 + TRIALS), bodies: loadBodies, durationMs: LOAD_DURATION_MS, inFlight: LOAD_IN_FLIGHT })
+    const result = await load({
+      url: reportUrl,
+      hosts: hosts.slice(1 + TRIALS),
+      bodies: loadBodies,
+      durationMs: LOAD_DURATION_MS,
+      inFlight: LOAD_IN_FLIGHT
+    })
     const cpuPerReport = (mainThreadCpuMs() - cpuBefore) / Math.max(1, result.ok + result.failed)
     const perSecond = result.ok / (result.elapsedMs / 1000)
-    console.log(`ingest: sustained ${LOAD_PACKAGES}-package reports from ${LOAD_HOSTS} hosts, ${LOAD_IN_FLIGHT} in flight, ${(result.elapsedMs / 1000).toFixed(1)} s on ${cpus().length} cores`)
-    console.log(`  ${perSecond.toFixed(0)} reports/s (target >= 100), ${result.ok} ok, ${result.failed} failed${result.firstFailure ? ` (first: ${result.firstFailure})` : ''}`)
-    console.log(`  server thread CPU ${ms(cpuPerReport)} per report = capacity ${(1000 / cpuPerReport).toFixed(0)} reports/s on one core (independent of other load on the machine)`)
-    console.log(`  latency median ${ms(median(result.latenciesMs))}, p99 ${ms([...result.latenciesMs].sort((a, b) => a - b)[Math.floor(result.latenciesMs.length * 0.99)] ?? 0)}`)
+    console.log(
+      `ingest: sustained ${LOAD_PACKAGES}-package reports from ${LOAD_HOSTS} hosts, ${LOAD_IN_FLIGHT} in flight, ${(result.elapsedMs / 1000).toFixed(1)} s on ${cpus().length} cores`
+    )
+    console.log(
+      `  ${perSecond.toFixed(0)} reports/s (target >= 100), ${result.ok} ok, ${result.failed} failed${result.firstFailure ? ` (first: ${result.firstFailure})` : ''}`
+    )
+    console.log(
+      `  server thread CPU ${ms(cpuPerReport)} per report = capacity ${(1000 / cpuPerReport).toFixed(0)} reports/s on one core (independent of other load on the machine)`
+    )
+    console.log(
+      `  latency median ${ms(median(result.latenciesMs))}, p99 ${ms([...result.latenciesMs].sort((a, b) => a - b)[Math.floor(result.latenciesMs.length * 0.99)] ?? 0)}`
+    )
 
     seedFleet(store, FLEET_SIZE)
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }) })
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' })
+    })
     const { token } = (await login.json()) as { token: string }
     console.log(`dashboard reads with ${FLEET_SIZE + hosts.length} hosts, median of ${TRIALS}, over HTTP`)
-    for (const path of ['/api/v1/hosts?limit=50', '/api/v1/hosts?sort=updates&limit=50', '/api/v1/hosts?status=inactive&limit=50', '/api/v1/hosts?search=fleet-0999&limit=50', '/api/v1/dashboard/stats']) {
+    for (const path of [
+      '/api/v1/hosts?limit=50',
+      '/api/v1/hosts?sort=updates&limit=50',
+      '/api/v1/hosts?status=inactive&limit=50',
+      '/api/v1/hosts?search=fleet-0999&limit=50',
+      '/api/v1/dashboard/stats'
+    ]) {
       console.log(`  GET ${path.padEnd(42)} ${ms(median(await timeGet(`${base}${path}`, token, TRIALS)))}`)
     }
     global.gc?.()

@@ -16,7 +16,13 @@ const HOSTS = Number(process.env['BENCH_HOSTS'] ?? 10_000)
 const PACKAGES = Number(process.env['BENCH_PACKAGES'] ?? 500)
 const HOMEPAGE_HOSTS = Number(process.env['BENCH_HOMEPAGE_HOSTS'] ?? 5_000)
 const GROUPS = 20
-const OS = [['Ubuntu', '24.04 LTS'], ['Ubuntu', '22.04.3 LTS'], ['Debian', '12'], ['Rocky Linux', '9.3'], ['Alpine Linux', '3.19']] as const
+const OS = [
+  ['Ubuntu', '24.04 LTS'],
+  ['Ubuntu', '22.04.3 LTS'],
+  ['Debian', '12'],
+  ['Rocky Linux', '9.3'],
+  ['Alpine Linux', '3.19']
+] as const
 
 /** Seeds hosts (with consistent denormalised counts), groups, memberships and optionally packages. */
 function seedFleet(sqlite: Database.Database, hosts: number, packagesPerHost: number): void {
@@ -28,18 +34,35 @@ function seedFleet(sqlite: Database.Database, hosts: number, packagesPerHost: nu
       group.run(id, `group-${String(g).padStart(2, '0')}`, '#3B82F6', now, now)
       return id
     })
-    const host = sqlite.prepare(`INSERT INTO hosts (id, friendly_name, api_id, api_key_hash, hostname, ip, os_type, os_version, status, last_update,
+    const host =
+      sqlite.prepare(`INSERT INTO hosts (id, friendly_name, api_id, api_key_hash, hostname, ip, os_type, os_version, status, last_update,
       needs_reboot, total_packages, outdated_packages, security_updates, total_repos, created_at, updated_at)
       VALUES (?, ?, ?, 'not-a-real-hash', ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, 3, ?, ?)`)
     const member = sqlite.prepare('INSERT INTO host_group_memberships (host_id, host_group_id, created_at) VALUES (?, ?, ?)')
-    const report = sqlite.prepare("INSERT INTO report_history (id, host_id, status, total_packages, created_at) VALUES (?, ?, 'success', ?, ?)")
+    const report = sqlite.prepare(
+      "INSERT INTO report_history (id, host_id, status, total_packages, created_at) VALUES (?, ?, 'success', ?, ?)"
+    )
     for (let i = 1; i <= hosts; i++) {
       const id = newId()
       const [osType, osVersion] = OS[i % OS.length] ?? OS[0]
       const outdated = packagesPerHost > 0 ? Math.min(i % 20, packagesPerHost) : i % 20
       const security = Math.min(i % 5, outdated)
-      host.run(id, `host-${String(i).padStart(6, '0')}`, `patchmon_bench${i}`, `host-${i}.example.com`, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-        osType, osVersion, now, i % 9 === 0 ? 1 : 0, packagesPerHost, outdated, security, now, now)
+      host.run(
+        id,
+        `host-${String(i).padStart(6, '0')}`,
+        `patchmon_bench${i}`,
+        `host-${i}.example.com`,
+        `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        osType,
+        osVersion,
+        now,
+        i % 9 === 0 ? 1 : 0,
+        packagesPerHost,
+        outdated,
+        security,
+        now,
+        now
+      )
       member.run(id, groupIds[i % GROUPS], now)
       if (i % 7 === 0) member.run(id, groupIds[(i + 1) % GROUPS], now)
       report.run(newId(), id, packagesPerHost, now)
@@ -49,13 +72,17 @@ function seedFleet(sqlite: Database.Database, hosts: number, packagesPerHost: nu
       for (let p = 1; p <= packagesPerHost; p++) pkg.run(newId(), `package-${String(p).padStart(4, '0')}`, 'bench package', 'bench', now)
       // One statement in C instead of millions of JS round trips; rowids are 1..N in insert order,
       // so package p is outdated on host h when p <= h % 20 (matching the counts written above).
-      sqlite.prepare(`INSERT INTO host_packages (host_id, package_id, current_version, available_version, needs_update, is_security_update, last_checked)
+      sqlite
+        .prepare(
+          `INSERT INTO host_packages (host_id, package_id, current_version, available_version, needs_update, is_security_update, last_checked)
         SELECT h.id, p.id, '1.0.0',
                CASE WHEN p.rowid <= h.rowid % 20 THEN '1.0.1' END,
                CASE WHEN p.rowid <= h.rowid % 20 THEN 1 ELSE 0 END,
                CASE WHEN p.rowid <= min(h.rowid % 5, h.rowid % 20) THEN 1 ELSE 0 END,
                ?
-        FROM hosts h CROSS JOIN packages p`).run(now)
+        FROM hosts h CROSS JOIN packages p`
+        )
+        .run(now)
     }
   })()
 }
@@ -64,9 +91,22 @@ async function insertCredential(sqlite: Database.Database, type: 'api' | 'gethom
   const key = newTokenKey()
   const secret = newTokenSecret()
   const now = new Date().toISOString()
-  sqlite.prepare(`INSERT INTO auto_enrollment_tokens (id, token_name, token_key, token_secret_hash, integration_type, metadata, scopes, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(newId(), `bench ${type}`, key, await hashSecret(secret), type, JSON.stringify({ integration_type: type }),
-    type === 'api' ? JSON.stringify({ host: ['get'] }) : null, now, now)
+  sqlite
+    .prepare(
+      `INSERT INTO auto_enrollment_tokens (id, token_name, token_key, token_secret_hash, integration_type, metadata, scopes, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    .run(
+      newId(),
+      `bench ${type}`,
+      key,
+      await hashSecret(secret),
+      type,
+      JSON.stringify({ integration_type: type }),
+      type === 'api' ? JSON.stringify({ host: ['get'] }) : null,
+      now,
+      now
+    )
   return { authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` }
 }
 
@@ -76,8 +116,11 @@ async function authOverhead(): Promise<void> {
     seedFleet(store.sqlite, 100, 0)
     headers = await insertCredential(store.sqlite, 'api')
     // The same handler and serialiser as GET /api/v1/api/hosts, minus Basic auth and scope check.
-    app.get('/bench/hosts-without-auth', { schema: { hide: true, response: { 200: HostListResponse } }, config: { rateLimit: app.rateLimitBucket('general') } },
-      async () => listHosts(store.db, { updateIntervalMinutes: 60 }))
+    app.get(
+      '/bench/hosts-without-auth',
+      { schema: { hide: true, response: { 200: HostListResponse } }, config: { rateLimit: app.rateLimitBucket('general') } },
+      async () => listHosts(store.db, { updateIntervalMinutes: 60 })
+    )
   })
   try {
     const total = 4000
@@ -91,7 +134,9 @@ async function authOverhead(): Promise<void> {
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
     const ratio = mean(authed) / mean(bare)
-    console.log(`integration-api: GET /api/v1/api/hosts (100 hosts) with Basic auth ${fmt(mean(authed), 0)} req/s vs without auth ${fmt(mean(bare), 0)} req/s = ${fmt(ratio * 100)} % (target >= 50 %) ${ratio >= 0.5 ? 'OK' : 'MISSED'}`)
+    console.log(
+      `integration-api: GET /api/v1/api/hosts (100 hosts) with Basic auth ${fmt(mean(authed), 0)} req/s vs without auth ${fmt(mean(bare), 0)} req/s = ${fmt(ratio * 100)} % (target >= 50 %) ${ratio >= 0.5 ? 'OK' : 'MISSED'}`
+    )
   } finally {
     await server.close()
   }
@@ -119,13 +164,21 @@ async function listWithStats(): Promise<void> {
   try {
     console.log(`integration-api: seeded ${HOSTS} hosts x ${PACKAGES} packages in ${fmt((Date.now() - seedStarted) / 1000)} s`)
     const l = await latency(server.baseUrl, '/api/v1/api/hosts?include=stats', headers, 30)
-    console.log(`integration-api: GET /api/v1/api/hosts?include=stats at ${HOSTS} hosts: p50 ${fmt(l.p50)} ms, p95 ${fmt(l.p95)} ms, ${fmt(l.bytes / 1024 / 1024, 2)} MiB (target p50 <= 100 ms) ${l.p50 <= 100 ? 'OK' : 'MISSED'}`)
+    console.log(
+      `integration-api: GET /api/v1/api/hosts?include=stats at ${HOSTS} hosts: p50 ${fmt(l.p50)} ms, p95 ${fmt(l.p95)} ms, ${fmt(l.bytes / 1024 / 1024, 2)} MiB (target p50 <= 100 ms) ${l.p50 <= 100 ? 'OK' : 'MISSED'}`
+    )
     // Baseline in the same run: the same two reads with raw better-sqlite3 plus JSON.stringify,
     // no HTTP, no auth — the floor any implementation of this endpoint stands on.
-    const hostsSql = server.store.sqlite.prepare('SELECT id, friendly_name, hostname, ip, os_type, os_version, last_update, status, needs_reboot, total_packages, outdated_packages, security_updates FROM hosts ORDER BY friendly_name, id')
-    const groupsSql = server.store.sqlite.prepare('SELECT m.host_id, g.id, g.name FROM host_group_memberships m JOIN host_groups g ON g.id = m.host_group_id ORDER BY g.name')
+    const hostsSql = server.store.sqlite.prepare(
+      'SELECT id, friendly_name, hostname, ip, os_type, os_version, last_update, status, needs_reboot, total_packages, outdated_packages, security_updates FROM hosts ORDER BY friendly_name, id'
+    )
+    const groupsSql = server.store.sqlite.prepare(
+      'SELECT m.host_id, g.id, g.name FROM host_group_memberships m JOIN host_groups g ON g.id = m.host_group_id ORDER BY g.name'
+    )
     const floor = p50Of(15, () => JSON.stringify({ hosts: hostsSql.all(), groups: groupsSql.all() }))
-    console.log(`integration-api: baseline raw SQL + JSON.stringify of the same rows: p50 ${fmt(floor)} ms -> endpoint/baseline ${fmt(l.p50 / floor, 2)}x`)
+    console.log(
+      `integration-api: baseline raw SQL + JSON.stringify of the same rows: p50 ${fmt(floor)} ms -> endpoint/baseline ${fmt(l.p50 / floor, 2)}x`
+    )
     const plain = await latency(server.baseUrl, '/api/v1/api/hosts', headers, 30)
     console.log(`integration-api: GET /api/v1/api/hosts at ${HOSTS} hosts: p50 ${fmt(plain.p50)} ms, p95 ${fmt(plain.p95)} ms`)
   } finally {
@@ -141,9 +194,13 @@ async function homepage(): Promise<void> {
   })
   try {
     const l = await latency(server.baseUrl, '/api/v1/gethomepage/stats', headers, 200, 10)
-    const countSql = server.store.sqlite.prepare("SELECT count(*), sum(outdated_packages), sum(security_updates) FROM hosts WHERE status = 'active'")
+    const countSql = server.store.sqlite.prepare(
+      "SELECT count(*), sum(outdated_packages), sum(security_updates) FROM hosts WHERE status = 'active'"
+    )
     const floor = p50Of(200, () => countSql.get())
-    console.log(`gethomepage: GET /api/v1/gethomepage/stats at ${HOMEPAGE_HOSTS} hosts: p50 ${fmt(l.p50, 2)} ms, p95 ${fmt(l.p95, 2)} ms (target p50 <= 10 ms) ${l.p50 <= 10 ? 'OK' : 'MISSED'}; baseline one raw aggregate over hosts p50 ${fmt(floor, 2)} ms`)
+    console.log(
+      `gethomepage: GET /api/v1/gethomepage/stats at ${HOMEPAGE_HOSTS} hosts: p50 ${fmt(l.p50, 2)} ms, p95 ${fmt(l.p95, 2)} ms (target p50 <= 10 ms) ${l.p50 <= 10 ? 'OK' : 'MISSED'}; baseline one raw aggregate over hosts p50 ${fmt(floor, 2)} ms`
+    )
   } finally {
     await server.close()
   }
@@ -151,7 +208,11 @@ async function homepage(): Promise<void> {
 
 export async function run(): Promise<void> {
   // Absolute latencies depend on the machine: print how busy it was.
-  console.log(`integration-api: machine ${cpus().length} CPUs, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`)
+  console.log(
+    `integration-api: machine ${cpus().length} CPUs, load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}`
+  )
   await authOverhead()
   await listWithStats()
   await homepage()

@@ -60,32 +60,49 @@ export async function runLoadBench(): Promise<void> {
   const server = await startServerProcess(dataDir, { GETHOMEPAGE_RATE_LIMIT_MAX: '10000000' })
   const pool = new Pool(server.baseUrl, { connections: agentCount + apiReaders + homepageReaders })
   const stats: Record<Kind, KindStats> = {
-    report: { latencies: [], errors: 0 }, ping: { latencies: [], errors: 0 },
-    'integration-api': { latencies: [], errors: 0 }, gethomepage: { latencies: [], errors: 0 }
+    report: { latencies: [], errors: 0 },
+    ping: { latencies: [], errors: 0 },
+    'integration-api': { latencies: [], errors: 0 },
+    gethomepage: { latencies: [], errors: 0 }
   }
   try {
     const token = await adminToken(server.baseUrl)
     const hosts: HostCredentials[] = []
     for (let i = 0; i < agentCount; i += 10) {
-      const batch = Array.from({ length: Math.min(10, agentCount - i) }, (_, j) => createHostOverHttp(server.baseUrl, token, `load-host-${i + j + 1}`))
+      const batch = Array.from({ length: Math.min(10, agentCount - i) }, (_, j) =>
+        createHostOverHttp(server.baseUrl, token, `load-host-${i + j + 1}`)
+      )
       hosts.push(...(await Promise.all(batch)))
     }
-    const apiAuth = await createCredential(server.baseUrl, token, { token_name: 'load-api', metadata: { integration_type: 'api' }, scopes: { host: ['get'] } })
-    const homepageAuth = await createCredential(server.baseUrl, token, { token_name: 'load-homepage', metadata: { integration_type: 'gethomepage' } })
-    console.log(`load: ${agentCount} agents, ${apiReaders} Integration API readers, ${homepageReaders} gethomepage readers for ${durationS} s against pid ${server.pid}`)
+    const apiAuth = await createCredential(server.baseUrl, token, {
+      token_name: 'load-api',
+      metadata: { integration_type: 'api' },
+      scopes: { host: ['get'] }
+    })
+    const homepageAuth = await createCredential(server.baseUrl, token, {
+      token_name: 'load-homepage',
+      metadata: { integration_type: 'gethomepage' }
+    })
+    console.log(
+      `load: ${agentCount} agents, ${apiReaders} Integration API readers, ${homepageReaders} gethomepage readers for ${durationS} s against pid ${server.pid}`
+    )
 
     // Warm-up, not measured: every agent's first ping (its key's bcrypt check, then cached) and
     // first report (its packages enter the catalogue), ten at a time, as an enrolled fleet would be.
     for (let i = 0; i < hosts.length; i += 10) {
-      await Promise.all(hosts.slice(i, i + 10).map(async (host, j) => {
-        const headers = { 'content-type': 'application/json', 'x-api-id': host.apiId, 'x-api-key': host.apiKey }
-        await pool.request({ method: 'POST', path: '/api/v1/hosts/ping', headers, body: '{}' }).then((r) => r.body.dump())
-        const body = JSON.stringify(agentReport(debianPackages(reportSize(i + j), { updates: 10 })))
-        await pool.request({ method: 'POST', path: '/api/v1/hosts/update', headers, body }).then((r) => r.body.dump())
-      }))
+      await Promise.all(
+        hosts.slice(i, i + 10).map(async (host, j) => {
+          const headers = { 'content-type': 'application/json', 'x-api-id': host.apiId, 'x-api-key': host.apiKey }
+          await pool.request({ method: 'POST', path: '/api/v1/hosts/ping', headers, body: '{}' }).then((r) => r.body.dump())
+          const body = JSON.stringify(agentReport(debianPackages(reportSize(i + j), { updates: 10 })))
+          await pool.request({ method: 'POST', path: '/api/v1/hosts/update', headers, body }).then((r) => r.body.dump())
+        })
+      )
     }
     await pool.request({ method: 'GET', path: '/api/v1/api/hosts', headers: { authorization: apiAuth } }).then((r) => r.body.dump())
-    await pool.request({ method: 'GET', path: '/api/v1/gethomepage/stats', headers: { authorization: homepageAuth } }).then((r) => r.body.dump())
+    await pool
+      .request({ method: 'GET', path: '/api/v1/gethomepage/stats', headers: { authorization: homepageAuth } })
+      .then((r) => r.body.dump())
 
     const started = Date.now()
     const deadline = started + durationS * 1000
@@ -143,19 +160,27 @@ export async function runLoadBench(): Promise<void> {
     const busyLines = log.filter((line) => /SQLITE_BUSY|database is locked/.test(line))
     const errorLines = log.filter((line) => /"level":(50|60)/.test(line))
 
-    console.log(`reports/s: ${fmt(stats.report.latencies.length / elapsedS)} (${stats.report.latencies.length} reports in ${fmt(elapsedS)} s including the drain after the ${durationS} s window, 300-1,000 packages each)`)
+    console.log(
+      `reports/s: ${fmt(stats.report.latencies.length / elapsedS)} (${stats.report.latencies.length} reports in ${fmt(elapsedS)} s including the drain after the ${durationS} s window, 300-1,000 packages each)`
+    )
     for (const [kind, s] of Object.entries(stats) as [Kind, KindStats][]) {
       const sorted = [...s.latencies].sort((a, b) => a - b)
-      console.log(`${kind.padEnd(16)} ${String(sorted.length).padStart(6)} ok  ${(sorted.length / elapsedS).toFixed(1).padStart(7)}/s  p50 ${fmt(percentile(sorted, 0.5)).padStart(7)} ms  p99 ${fmt(percentile(sorted, 0.99)).padStart(7)} ms  errors ${s.errors}${s.firstError ? ` (first: ${s.firstError})` : ''}`)
+      console.log(
+        `${kind.padEnd(16)} ${String(sorted.length).padStart(6)} ok  ${(sorted.length / elapsedS).toFixed(1).padStart(7)}/s  p50 ${fmt(percentile(sorted, 0.5)).padStart(7)} ms  p99 ${fmt(percentile(sorted, 0.99)).padStart(7)} ms  errors ${s.errors}${s.firstError ? ` (first: ${s.firstError})` : ''}`
+      )
     }
     // Warm-up: the first sixth of the run (first bcrypt checks, caches, JIT). The rest is halved.
     const steady = rss.filter((s) => s.atS >= durationS / 6)
     const half = Math.floor(steady.length / 2)
     const first = mean(steady.slice(0, half).map((s) => s.mib))
     const second = mean(steady.slice(half).map((s) => s.mib))
-    const samples = rss.filter((_, i) => i % Math.max(1, Math.floor(rss.length / 10)) === 0).map((s) => `${fmt(s.atS, 0)}s:${fmt(s.mib, 0)}`)
+    const samples = rss
+      .filter((_, i) => i % Math.max(1, Math.floor(rss.length / 10)) === 0)
+      .map((s) => `${fmt(s.atS, 0)}s:${fmt(s.mib, 0)}`)
     console.log(`server RSS MiB over time: ${samples.join(' ')}`)
-    console.log(`server RSS after warm-up: first half mean ${fmt(first)} MiB, second half mean ${fmt(second)} MiB (ratio ${fmt(second / first, 3)}), peak ${fmt(Math.max(...rss.map((s) => s.mib)))} MiB`)
+    console.log(
+      `server RSS after warm-up: first half mean ${fmt(first)} MiB, second half mean ${fmt(second)} MiB (ratio ${fmt(second / first, 3)}), peak ${fmt(Math.max(...rss.map((s) => s.mib)))} MiB`
+    )
     console.log(`server log: ${busyLines.length} SQLITE_BUSY/locked lines, ${errorLines.length} error lines`)
     const errors = Object.values(stats).reduce((a, s) => a + s.errors, 0) + busyLines.length + errorLines.length
     if (errors > 0) throw new Error(`load: ${errors} errors`)

@@ -11,13 +11,19 @@ export async function rawIngestMs(file: string, packages: AgentPackage[], trials
   const store = openStore(file)
   await migrateToLatest(store)
   const db = store.sqlite
-  const insertHost = db.prepare(`insert into hosts (id, friendly_name, api_id, api_key_hash, status, created_at, updated_at) values (?, ?, ?, 'x', 'pending', ?, ?)`)
+  const insertHost = db.prepare(
+    `insert into hosts (id, friendly_name, api_id, api_key_hash, status, created_at, updated_at) values (?, ?, ?, 'x', 'pending', ?, ?)`
+  )
   const insertPackage = db.prepare('insert into packages (id, name, created_at) values (?, ?, ?) on conflict (name) do nothing')
   const packageId = db.prepare('select id from packages where name = ?').pluck()
-  const insertHostPackage = db.prepare(`insert into host_packages (host_id, package_id, current_version, available_version, needs_update, is_security_update, last_checked)
+  const insertHostPackage =
+    db.prepare(`insert into host_packages (host_id, package_id, current_version, available_version, needs_update, is_security_update, last_checked)
     values (?, ?, ?, ?, ?, ?, ?)`)
-  const updateHost = db.prepare(`update hosts set total_packages = ?, outdated_packages = ?, security_updates = ?, status = 'active', last_update = ?, updated_at = ? where id = ?`)
-  const insertHistory = db.prepare(`insert into report_history (id, host_id, status, total_packages, outdated_packages, security_updates, payload_kb, created_at)
+  const updateHost = db.prepare(
+    `update hosts set total_packages = ?, outdated_packages = ?, security_updates = ?, status = 'active', last_update = ?, updated_at = ? where id = ?`
+  )
+  const insertHistory =
+    db.prepare(`insert into report_history (id, host_id, status, total_packages, outdated_packages, security_updates, payload_kb, created_at)
     values (?, ?, 'success', ?, ?, ?, ?, ?)`)
   const write = db.transaction((hostId: string, now: string) => {
     let outdated = 0
@@ -25,7 +31,15 @@ export async function rawIngestMs(file: string, packages: AgentPackage[], trials
     for (const p of packages) {
       insertPackage.run(randomUUID(), p.name, now)
       const id = packageId.get(p.name) as string
-      insertHostPackage.run(hostId, id, p.currentVersion, p.availableVersion ?? null, p.needsUpdate ? 1 : 0, p.isSecurityUpdate ? 1 : 0, now)
+      insertHostPackage.run(
+        hostId,
+        id,
+        p.currentVersion,
+        p.availableVersion ?? null,
+        p.needsUpdate ? 1 : 0,
+        p.isSecurityUpdate ? 1 : 0,
+        now
+      )
       if (p.needsUpdate) outdated++
       if (p.needsUpdate && p.isSecurityUpdate) security++
     }

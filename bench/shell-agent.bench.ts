@@ -55,7 +55,17 @@ export async function runShellAgentBench(): Promise<void> {
       const { root, bin, tsv } = syntheticHost(dir, count)
       const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, PATCHMON_ROOT: root, PATCHMON_SKIP_REFRESH: 'true' }
       const baseline = medianMs(3, () =>
-        execFileSync('jq', ['-R', '-s', '-c', 'split("\\n") | map(select(length > 0) | split("\\t") | {name: .[0], currentVersion: .[1], needsUpdate: false, isSecurityUpdate: false})', tsv], { maxBuffer: 1 << 26 })
+        execFileSync(
+          'jq',
+          [
+            '-R',
+            '-s',
+            '-c',
+            'split("\\n") | map(select(length > 0) | split("\\t") | {name: .[0], currentVersion: .[1], needsUpdate: false, isSecurityUpdate: false})',
+            tsv
+          ],
+          { maxBuffer: 1 << 26 }
+        )
       )
       const line = [`${count} packages: jq baseline ${baseline.toFixed(0)} ms`]
       for (const shell of ['dash', 'bash']) {
@@ -63,7 +73,9 @@ export async function runShellAgentBench(): Promise<void> {
         const ms = medianMs(3, () => {
           bytes = execFileSync(shell, [AGENT, 'report', '--json'], { env, maxBuffer: 1 << 26 }).length
         })
-        line.push(`${shell} report ${ms.toFixed(0)} ms (${((ms * 1000) / count).toFixed(0)} µs/package, ${(bytes / 1024).toFixed(0)} KiB, ${(ms / baseline).toFixed(1)}x baseline)`)
+        line.push(
+          `${shell} report ${ms.toFixed(0)} ms (${((ms * 1000) / count).toFixed(0)} µs/package, ${(bytes / 1024).toFixed(0)} KiB, ${(ms / baseline).toFixed(1)}x baseline)`
+        )
       }
       console.log(line.join('; '))
     } finally {

@@ -47,7 +47,13 @@ async function start(rt: Runtime, cwd: string): Promise<Started> {
   const t0 = performance.now()
   const child = spawn(rt.command, [...rt.args, 'serve'], {
     cwd,
-    env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1', PATCHMON_ADMIN_PASSWORD: PASSWORD, AGENT_RATE_LIMIT_MAX: '10000000', RATE_LIMIT_MAX: '10000000' }),
+    env: cleanEnv({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PATCHMON_ADMIN_PASSWORD: PASSWORD,
+      AGENT_RATE_LIMIT_MAX: '10000000',
+      RATE_LIMIT_MAX: '10000000'
+    }),
     stdio: 'ignore'
   })
   for (let i = 0; i < 2000; i++) {
@@ -85,7 +91,11 @@ async function seededDataDir(work: string): Promise<{ dir: string; hosts: { apiI
   await ensureFirstAdmin(store.db, config.adminPassword)
   const hosts: { apiId: string; apiKey: string }[] = []
   for (let i = 0; i < HOSTS; i += IN_FLIGHT) {
-    const batch = await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, HOSTS - i) }, (_, j) => createHost(store.db, { friendlyName: `bench-${i + j}`, hostGroupIds: [] })))
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(IN_FLIGHT, HOSTS - i) }, (_, j) =>
+        createHost(store.db, { friendlyName: `bench-${i + j}`, hostGroupIds: [] })
+      )
+    )
     for (const { host, apiKey } of batch) hosts.push({ apiId: host.api_id, apiKey })
   }
   await store.close()
@@ -159,17 +169,22 @@ export async function runStartupBench(): Promise<void> {
   const work = mkdtempSync(join(ROOT, 'build/startup-bench-'))
   try {
     const built = await buildAll(join(work, 'dist'))
-    const strippedNode = readdirSync(join(ROOT, 'build/sea')).filter((f) => /^node-\d+-\d+$/.test(f)).map((f) => join(ROOT, 'build/sea', f))[0]!
+    const strippedNode = readdirSync(join(ROOT, 'build/sea'))
+      .filter((f) => /^node-\d+-\d+$/.test(f))
+      .map((f) => join(ROOT, 'build/sea', f))[0]!
     const exe = statSync(built.executable).size
     const base = statSync(strippedNode).size
-    console.log(`executable ${mb(exe)} = stripped node ${mb(base)} + ${mb(exe - base)} (target: + 10 MB at most); bundle ${mb(statSync(built.bundle).size)}`)
+    console.log(
+      `executable ${mb(exe)} = stripped node ${mb(base)} + ${mb(exe - base)} (target: + 10 MB at most); bundle ${mb(statSync(built.bundle).size)}`
+    )
     const seed = await seededDataDir(work)
     const node = join(ROOT, 'node_modules/node/bin/node')
     await measure({ name: 'dist/patchmon', command: built.executable, args: [] }, work, seed)
     // The executable starts V8 with sea-config.json's execArgv; the bundle is measured both with
     // the same flags (same engine settings) and with Node's defaults (what the flags buy and cost).
     const seaFlags = (JSON.parse(readFileSync(join(ROOT, 'sea-config.json'), 'utf8')) as { execArgv?: string[] }).execArgv ?? []
-    if (seaFlags.length > 0) await measure({ name: `node ${seaFlags.join(' ')} dist/app.cjs`, command: node, args: [...seaFlags, built.bundle] }, work, seed)
+    if (seaFlags.length > 0)
+      await measure({ name: `node ${seaFlags.join(' ')} dist/app.cjs`, command: node, args: [...seaFlags, built.bundle] }, work, seed)
     await measure({ name: 'node dist/app.cjs', command: node, args: [built.bundle] }, work, seed)
   } finally {
     rmSync(work, { recursive: true, force: true })

@@ -217,5 +217,4 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute()
   await db.schema.createIndex('auto_enrollment_tokens_type').on('auto_enrollment_tokens').column('integration_type').execute()
-
 }

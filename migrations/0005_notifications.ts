@@ -54,7 +54,11 @@ export async function up(db: AnyDb): Promise<void> {
     .execute()
   await db.schema.createIndex('notification_deliveries_time').on('notification_deliveries').column('created_at').execute()
   await db.schema.createIndex('notification_deliveries_status').on('notification_deliveries').column('status').execute()
-  await db.schema.createIndex('notification_deliveries_destination').on('notification_deliveries').columns(['destination_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('notification_deliveries_destination')
+    .on('notification_deliveries')
+    .columns(['destination_id', 'created_at'])
+    .execute()
 
   await db.schema
     .createTable('host_alert_states')

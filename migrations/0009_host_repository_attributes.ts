@@ -8,8 +8,14 @@ import { sql, type Kysely } from 'kysely'
 type AnyDb = Kysely<any>
 
 export async function up(db: AnyDb): Promise<void> {
-  await db.schema.alterTable('host_repositories').addColumn('name', 'text', (c) => c.notNull().defaultTo('')).execute()
-  await db.schema.alterTable('host_repositories').addColumn('is_secure', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('host_repositories')
+    .addColumn('name', 'text', (c) => c.notNull().defaultTo(''))
+    .execute()
+  await db.schema
+    .alterTable('host_repositories')
+    .addColumn('is_secure', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
   await sql`UPDATE host_repositories SET
     name = (SELECT r.name FROM repositories r WHERE r.id = host_repositories.repository_id),
     is_secure = (SELECT r.is_secure FROM repositories r WHERE r.id = host_repositories.repository_id)`.execute(db)

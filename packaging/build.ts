@@ -2,7 +2,19 @@
 // dist/patchmon (the single executable: the pinned Node binary, stripped, plus a SEA blob holding
 // the bundle, the native addons and every runtime asset). `--out DIR` builds elsewhere (tests).
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { bundleApp } from './bundle.js'
@@ -60,7 +72,9 @@ export async function buildAll(outDir: string): Promise<BuildResult> {
   for (const [key, file] of Object.entries(nativeAssets)) copyFileSync(file, join(outDir, key))
 
   // The addons' content hashes, so the executable names its extracted copies without reading them.
-  const hashes = Object.fromEntries(Object.entries(nativeAssets).map(([key, file]) => [key.replace(/^native\/(.*)\.node$/, '$1'), addonHash(readFileSync(file))]))
+  const hashes = Object.fromEntries(
+    Object.entries(nativeAssets).map(([key, file]) => [key.replace(/^native\/(.*)\.node$/, '$1'), addonHash(readFileSync(file))])
+  )
   const hashesFile = join(outDir, 'native/hashes.json')
   writeFileSync(hashesFile, JSON.stringify(hashes) + '\n')
 
@@ -95,7 +109,9 @@ if (require.main === module) {
   buildAll(outDir).then(
     (r) => {
       const mb = (f: string) => `${(statSync(f).size / 1e6).toFixed(1)} MB`
-      console.log(`built ${r.bundle} (${mb(r.bundle)}) and ${r.executable} (${mb(r.executable)}, ${r.assetCount} assets) in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+      console.log(
+        `built ${r.bundle} (${mb(r.bundle)}) and ${r.executable} (${mb(r.executable)}, ${r.assetCount} assets) in ${((Date.now() - started) / 1000).toFixed(1)} s`
+      )
     },
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err)

@@ -26,7 +26,9 @@ export function mallocTrimAddon(): string {
   if (existsSync(target)) return target
   mkdirSync(dir, { recursive: true })
   const tmp = `${target}.${process.pid}.tmp`
-  execFileSync('cc', ['-O2', '-Wall', '-Werror', '-shared', '-fPIC', '-I', nodeApiHeaders(), SOURCE, '-o', tmp], { stdio: ['ignore', 'inherit', 'inherit'] })
+  execFileSync('cc', ['-O2', '-Wall', '-Werror', '-shared', '-fPIC', '-I', nodeApiHeaders(), SOURCE, '-o', tmp], {
+    stdio: ['ignore', 'inherit', 'inherit']
+  })
   renameSync(tmp, target) // atomic: parallel builds share the cache safely
   return target
 }

@@ -3,7 +3,18 @@
 // (tests); `--fast` compresses with gzip -1 instead of xz -6 (same contents, much faster);
 // `--package-version V` stamps another package version (tests build an upgrade from the same binary).
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { renderEnvFile } from './env-file.js'
@@ -28,7 +39,13 @@ function packageJsonVersion(): string {
 
 /** The ELF files the service loads: the executable and the native addons it extracts at start. */
 function elfFiles(distDir: string): string[] {
-  return [join(distDir, 'patchmon'), ...readdirSync(join(distDir, 'native')).filter((f) => f.endsWith('.node')).sort().map((f) => join(distDir, 'native', f))]
+  return [
+    join(distDir, 'patchmon'),
+    ...readdirSync(join(distDir, 'native'))
+      .filter((f) => f.endsWith('.node'))
+      .sort()
+      .map((f) => join(distDir, 'native', f))
+  ]
 }
 
 function put(file: string, content: string | Buffer, mode: number): void {
@@ -50,21 +67,25 @@ function buildDeb(distDir: string, stage: string, fast: boolean, version: string
   put(join(root, 'usr/share/doc/patchmon/copyright'), 'PatchMon appliance\nLicense: MIT\n', 0o644)
   chmodSync(join(root, 'etc/patchmon'), 0o750)
   const installedKb = Math.ceil(statSync(binary).size / 1024) + 64
-  put(join(root, 'DEBIAN/control'), [
-    'Package: patchmon',
-    `Version: ${version}`,
-    'Architecture: amd64',
-    'Maintainer: PatchMon appliance maintainers <patchmon@localhost>',
-    'Section: admin',
-    'Priority: optional',
-    `Depends: adduser, ${debianShlibsDepends(elfFiles(distDir))}`,
-    `Installed-Size: ${installedKb}`,
-    'Description: self-hosted Linux patch monitoring server in one process',
-    ' One executable with SQLite inside: hosts report their packages with the PatchMon',
-    ' agent, people see the fleet on a dashboard, tools read it through the Integration',
-    ' API, gethomepage and Ansible. Runs as the systemd service patchmon.service.',
-    ''
-  ].join('\n'), 0o644)
+  put(
+    join(root, 'DEBIAN/control'),
+    [
+      'Package: patchmon',
+      `Version: ${version}`,
+      'Architecture: amd64',
+      'Maintainer: PatchMon appliance maintainers <patchmon@localhost>',
+      'Section: admin',
+      'Priority: optional',
+      `Depends: adduser, ${debianShlibsDepends(elfFiles(distDir))}`,
+      `Installed-Size: ${installedKb}`,
+      'Description: self-hosted Linux patch monitoring server in one process',
+      ' One executable with SQLite inside: hosts report their packages with the PatchMon',
+      ' agent, people see the fleet on a dashboard, tools read it through the Integration',
+      ' API, gethomepage and Ansible. Runs as the systemd service patchmon.service.',
+      ''
+    ].join('\n'),
+    0o644
+  )
   put(join(root, 'DEBIAN/conffiles'), '/etc/patchmon/patchmon.env\n', 0o644)
   for (const script of ['postinst', 'prerm', 'postrm']) put(join(root, 'DEBIAN', script), readFileSync(join(HERE, 'deb', script)), 0o755)
   const out = join(distDir, `patchmon_${version}_amd64.deb`)
@@ -85,20 +106,33 @@ function buildRpm(distDir: string, stage: string, fast: boolean, version: string
   const scriptlet = (name: string) => readFileSync(join(HERE, 'rpm', `${name}.sh`), 'utf8').trimEnd()
   const spec = readFileSync(join(HERE, 'rpm/patchmon.spec.in'), 'utf8')
     .replace('@VERSION@', version)
-    .replace('@REQUIRES@', rpmElfRequires(elfNeeds(elfFiles(distDir))).map((r) => `Requires:       ${r}`).join('\n'))
+    .replace(
+      '@REQUIRES@',
+      rpmElfRequires(elfNeeds(elfFiles(distDir)))
+        .map((r) => `Requires:       ${r}`)
+        .join('\n')
+    )
     .replace('@PRE@', scriptlet('pre'))
     .replace('@POST@', scriptlet('post'))
     .replace('@PREUN@', scriptlet('preun'))
     .replace('@POSTUN@', scriptlet('postun'))
   const specFile = join(top, 'patchmon.spec')
   writeFileSync(specFile, spec)
-  execFileSync('rpmbuild', [
-    '-bb', '--quiet',
-    '--define', `_topdir ${top}`,
-    '--define', `_binary_payload ${fast ? 'w1.gzdio' : 'w6.xzdio'}`,
-    '--target', 'x86_64',
-    specFile
-  ], { stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(
+    'rpmbuild',
+    [
+      '-bb',
+      '--quiet',
+      '--define',
+      `_topdir ${top}`,
+      '--define',
+      `_binary_payload ${fast ? 'w1.gzdio' : 'w6.xzdio'}`,
+      '--target',
+      'x86_64',
+      specFile
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] }
+  )
   const out = join(distDir, `patchmon-${version}.x86_64.rpm`)
   copyFileSync(join(top, 'RPMS/x86_64', `patchmon-${version}-1.x86_64.rpm`), out)
   return out

@@ -60,7 +60,11 @@ export function debianShlibsDepends(files: string[]): string {
       return copy
     })
     // Warnings are about the N-API symbols the addons take from the executable itself: expected.
-    const out = execFileSync('dpkg-shlibdeps', ['-O', '--warnings=0', ...copies.map((c) => `-e${c}`)], { cwd: tree, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    const out = execFileSync('dpkg-shlibdeps', ['-O', '--warnings=0', ...copies.map((c) => `-e${c}`)], {
+      cwd: tree,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     const line = out.split('\n').find((l) => l.startsWith('shlibs:Depends='))
     if (!line) throw new Error(`dpkg-shlibdeps printed no shlibs:Depends for ${files.join(', ')}:\n${out}`)
     return line.slice('shlibs:Depends='.length).trim()

@@ -58,12 +58,14 @@ interface SettingSpec<T> {
   parse: (raw: string) => T
 }
 
-const int = (min: number, max: number) => (raw: string): number => {
-  if (!/^-?\d+$/.test(raw.trim())) throw new Error(`must be an integer between ${min} and ${max}`)
-  const n = Number(raw)
-  if (n < min || n > max) throw new Error(`must be an integer between ${min} and ${max}`)
-  return n
-}
+const int =
+  (min: number, max: number) =>
+  (raw: string): number => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`must be an integer between ${min} and ${max}`)
+    const n = Number(raw)
+    if (n < min || n > max) throw new Error(`must be an integer between ${min} and ${max}`)
+    return n
+  }
 
 const nonEmpty = (raw: string): string => {
   if (raw.trim() === '') throw new Error('must not be empty')
@@ -91,7 +93,10 @@ function parseTrustProxy(raw: string): TrustProxy {
   if (['true', 'on', 'yes'].includes(v)) return true
   if (/^\d+$/.test(v)) return Number(v) // number of proxy hops to trust
   // Comma-separated addresses/CIDRs of the proxies allowed to set X-Forwarded-For.
-  return v.split(',').map((s) => s.trim()).filter(Boolean)
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 }
 
 function parseDuration(raw: string): string {
@@ -117,33 +122,101 @@ const SETTINGS = {
   port: { env: 'PORT', flag: '--port', describe: 'TCP port to listen on', parse: int(1, 65535) },
   host: { env: 'HOST', flag: '--host', describe: 'address to bind', parse: nonEmpty },
   dataDir: { env: 'PATCHMON_DATA_DIR', flag: '--data-dir', describe: 'folder for the database and generated keys', parse: nonEmpty },
-  serverUrl: { env: 'PATCHMON_SERVER_URL', flag: '--server-url', describe: 'public URL written into scripts and OAuth callbacks', parse: parseServerUrl },
-  jwtSecret: { env: 'JWT_SECRET', describe: 'HMAC key for session tokens (generated when unset)', parse: (r: string) => { if (r.length < 32) throw new Error('must be at least 32 characters'); return r } },
+  serverUrl: {
+    env: 'PATCHMON_SERVER_URL',
+    flag: '--server-url',
+    describe: 'public URL written into scripts and OAuth callbacks',
+    parse: parseServerUrl
+  },
+  jwtSecret: {
+    env: 'JWT_SECRET',
+    describe: 'HMAC key for session tokens (generated when unset)',
+    parse: (r: string) => {
+      if (r.length < 32) throw new Error('must be at least 32 characters')
+      return r
+    }
+  },
   jwtExpiresIn: { env: 'JWT_EXPIRES_IN', describe: 'session lifetime', parse: parseDuration },
-  secretEncryptionKey: { env: 'SECRET_ENCRYPTION_KEY', describe: 'key for secrets at rest (generated when unset)', parse: (r: string) => keyFromString(nonEmpty(r)) },
+  secretEncryptionKey: {
+    env: 'SECRET_ENCRYPTION_KEY',
+    describe: 'key for secrets at rest (generated when unset)',
+    parse: (r: string) => keyFromString(nonEmpty(r))
+  },
   trustProxy: { env: 'TRUST_PROXY', describe: 'honour X-Forwarded-For from these proxies (off by default)', parse: parseTrustProxy },
-  logLevel: { env: 'LOG_LEVEL', flag: '--log-level', describe: 'log level', parse: (r: string) => { const v = r.trim().toLowerCase() as LogLevel; if (!LOG_LEVELS.includes(v)) throw new Error(`must be one of ${LOG_LEVELS.join(', ')}`); return v } },
-  adminPassword: { env: 'PATCHMON_ADMIN_PASSWORD', describe: 'password of the first admin (generated when unset)', parse: (r: string) => { if (r.length < 8) throw new Error('must be at least 8 characters'); return r } },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    flag: '--log-level',
+    describe: 'log level',
+    parse: (r: string) => {
+      const v = r.trim().toLowerCase() as LogLevel
+      if (!LOG_LEVELS.includes(v)) throw new Error(`must be one of ${LOG_LEVELS.join(', ')}`)
+      return v
+    }
+  },
+  adminPassword: {
+    env: 'PATCHMON_ADMIN_PASSWORD',
+    describe: 'password of the first admin (generated when unset)',
+    parse: (r: string) => {
+      if (r.length < 8) throw new Error('must be at least 8 characters')
+      return r
+    }
+  },
   generalMax: { env: 'RATE_LIMIT_MAX', describe: 'requests per window on dashboard/admin routes', parse: int(1, 10_000_000) },
   generalWindow: { env: 'RATE_LIMIT_WINDOW_MS', describe: 'window of RATE_LIMIT_MAX', parse: int(1000, 86_400_000) },
   authMax: { env: 'AUTH_RATE_LIMIT_MAX', describe: 'login/enrollment requests per window and IP', parse: int(1, 10_000_000) },
   authWindow: { env: 'AUTH_RATE_LIMIT_WINDOW_MS', describe: 'window of AUTH_RATE_LIMIT_MAX', parse: int(1000, 86_400_000) },
-  agentMax: { env: 'AGENT_RATE_LIMIT_MAX', describe: 'agent requests per window and IP (many agents may share one NAT address)', parse: int(1, 10_000_000) },
+  agentMax: {
+    env: 'AGENT_RATE_LIMIT_MAX',
+    describe: 'agent requests per window and IP (many agents may share one NAT address)',
+    parse: int(1, 10_000_000)
+  },
   agentWindow: { env: 'AGENT_RATE_LIMIT_WINDOW_MS', describe: 'window of AGENT_RATE_LIMIT_MAX', parse: int(1000, 86_400_000) },
   homepageMax: { env: 'GETHOMEPAGE_RATE_LIMIT_MAX', describe: 'gethomepage requests per window and IP', parse: int(1, 10_000_000) },
-  homepageWindow: { env: 'GETHOMEPAGE_RATE_LIMIT_WINDOW_MS', describe: 'window of GETHOMEPAGE_RATE_LIMIT_MAX', parse: int(1000, 86_400_000) },
-  failureMax: { env: 'CREDENTIAL_FAILURE_LIMIT_MAX', describe: 'failed agent/API/enrollment credential checks per window, per address and per key id', parse: int(1, 10_000_000) },
-  failureWindow: { env: 'CREDENTIAL_FAILURE_LIMIT_WINDOW_MS', describe: 'window of CREDENTIAL_FAILURE_LIMIT_MAX', parse: int(1000, 86_400_000) },
+  homepageWindow: {
+    env: 'GETHOMEPAGE_RATE_LIMIT_WINDOW_MS',
+    describe: 'window of GETHOMEPAGE_RATE_LIMIT_MAX',
+    parse: int(1000, 86_400_000)
+  },
+  failureMax: {
+    env: 'CREDENTIAL_FAILURE_LIMIT_MAX',
+    describe: 'failed agent/API/enrollment credential checks per window, per address and per key id',
+    parse: int(1, 10_000_000)
+  },
+  failureWindow: {
+    env: 'CREDENTIAL_FAILURE_LIMIT_WINDOW_MS',
+    describe: 'window of CREDENTIAL_FAILURE_LIMIT_MAX',
+    parse: int(1000, 86_400_000)
+  },
   maxLoginAttempts: { env: 'MAX_LOGIN_ATTEMPTS', describe: 'failed logins before a lockout', parse: int(1, 1000) },
   lockoutMinutes: { env: 'LOCKOUT_DURATION_MINUTES', describe: 'lockout length', parse: int(1, 10_080) },
-  jsonBodyLimit: { env: 'JSON_BODY_LIMIT', describe: 'largest JSON body in bytes (except agent reports)', parse: int(1024, 1024 * 1024 * 1024) },
+  jsonBodyLimit: {
+    env: 'JSON_BODY_LIMIT',
+    describe: 'largest JSON body in bytes (except agent reports)',
+    parse: int(1024, 1024 * 1024 * 1024)
+  },
   agentUpdateBodyLimit: { env: 'AGENT_UPDATE_BODY_LIMIT', describe: 'largest agent report in bytes', parse: int(1024, 1024 * 1024 * 1024) },
   reportRetentionDays: { env: 'AGENT_REPORTS_RETENTION_DAYS', describe: 'days of report history kept per host', parse: int(1, 3650) },
   discordApiUrl: { env: 'PATCHMON_DISCORD_API_URL', describe: 'Discord API base URL (tests point it at a fake)', parse: parseServerUrl },
-  metricsToken: { env: 'PATCHMON_METRICS_TOKEN', describe: 'bearer token required by /metrics (generated into <data dir>/metrics-token when unset)', parse: nonEmpty },
-  notifyAllowPrivateNetworks: { env: 'PATCHMON_NOTIFY_ALLOW_PRIVATE_NETWORKS', describe: 'true: notifications may go to LAN addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)', parse: parseBoolean },
-  notifyAllowedTargets: { env: 'PATCHMON_NOTIFY_ALLOWED_TARGETS', describe: 'host names, addresses or CIDR ranges notifications may reach although not public (comma-separated)', parse: parseAllowedTargets },
-  agentBinariesDir: { env: 'AGENT_BINARIES_DIR', describe: 'folder of upstream agent binaries to serve (default <data dir>/agents)', parse: nonEmpty }
+  metricsToken: {
+    env: 'PATCHMON_METRICS_TOKEN',
+    describe: 'bearer token required by /metrics (generated into <data dir>/metrics-token when unset)',
+    parse: nonEmpty
+  },
+  notifyAllowPrivateNetworks: {
+    env: 'PATCHMON_NOTIFY_ALLOW_PRIVATE_NETWORKS',
+    describe: 'true: notifications may go to LAN addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)',
+    parse: parseBoolean
+  },
+  notifyAllowedTargets: {
+    env: 'PATCHMON_NOTIFY_ALLOWED_TARGETS',
+    describe: 'host names, addresses or CIDR ranges notifications may reach although not public (comma-separated)',
+    parse: parseAllowedTargets
+  },
+  agentBinariesDir: {
+    env: 'AGENT_BINARIES_DIR',
+    describe: 'folder of upstream agent binaries to serve (default <data dir>/agents)',
+    parse: nonEmpty
+  }
 } satisfies Record<string, SettingSpec<unknown>>
 
 type SettingName = keyof typeof SETTINGS
@@ -171,7 +244,9 @@ function read<K extends SettingName>(name: K, env: Source, flags: Source): Parse
     return spec.parse(raw) as Parsed<K>
   } catch (err) {
     const where = fromFlag !== undefined ? `${spec.flag}` : spec.env
-    throw new ConfigError(`Invalid ${where}: ${(err as Error).message} (got ${JSON.stringify(raw.length > 60 ? raw.slice(0, 57) + '...' : raw)})`)
+    throw new ConfigError(
+      `Invalid ${where}: ${(err as Error).message} (got ${JSON.stringify(raw.length > 60 ? raw.slice(0, 57) + '...' : raw)})`
+    )
   }
 }
 
@@ -246,7 +321,9 @@ function ensureDataDir(dataDir: string, setting: string): void {
     while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor)
     // The nearest folder that exists is where creating failed: its own error is the real cause.
     const atAncestor = writeProblem(ancestor)
-    throw new ConfigError(`Invalid ${setting}: cannot create ${dataDir}: ${atAncestor ? fsCause(atAncestor, ancestor) : fsCause(code, dataDir)}`)
+    throw new ConfigError(
+      `Invalid ${setting}: cannot create ${dataDir}: ${atAncestor ? fsCause(atAncestor, ancestor) : fsCause(code, dataDir)}`
+    )
   }
   const problem = writeProblem(dataDir)
   if (problem) throw new ConfigError(`Invalid ${setting}: cannot write in ${dataDir}: ${fsCause(problem, dataDir)}`)

@@ -83,7 +83,10 @@ async function serve(config: AppConfig): Promise<void> {
   const firstAdmin = ensureFirstAdmin(store.db, config.adminPassword)
   const app = await buildApp({ config, store, ...(await prettyLogStream()) })
   if (integrity.skipped && integrity.bytes > 0) {
-    app.log.info({ file: integrity.file, bytes: integrity.bytes }, 'database integrity check skipped: the file is larger than the start-up check reads')
+    app.log.info(
+      { file: integrity.file, bytes: integrity.bytes },
+      'database integrity check skipped: the file is larger than the start-up check reads'
+    )
   } else if (!integrity.skipped) {
     app.log.info({ file: integrity.file, bytes: integrity.bytes, ms: integrity.ms }, 'database integrity check passed')
   }
@@ -155,7 +158,13 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
       if (!known) throw new CliError(`unknown role ${roleName}`)
       const password = config.adminPassword ?? newPassword()
       // A generated password is only printed here: the dashboard asks for a new one at first sign-in.
-      await insertUser(store.db, { username, email: null, passwordHash: await hashSecret(password), role: roleName, mustChangePassword: !config.adminPassword })
+      await insertUser(store.db, {
+        username,
+        email: null,
+        passwordHash: await hashSecret(password),
+        role: roleName,
+        mustChangePassword: !config.adminPassword
+      })
       console.log(`Created ${roleName} ${username}` + (config.adminPassword ? ' with PATCHMON_ADMIN_PASSWORD' : `\npassword: ${password}`))
     })
     return
@@ -167,7 +176,17 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
       if (!user) throw new CliError(`no user named ${username}`)
       const password = config.adminPassword ?? newPassword()
       const now = new Date().toISOString()
-      await store.db.updateTable('users').set({ password_hash: await hashSecret(password), password_changed_at: now, must_change_password: config.adminPassword ? 0 : 1, updated_at: now, is_active: 1 }).where('id', '=', user.id).execute()
+      await store.db
+        .updateTable('users')
+        .set({
+          password_hash: await hashSecret(password),
+          password_changed_at: now,
+          must_change_password: config.adminPassword ? 0 : 1,
+          updated_at: now,
+          is_active: 1
+        })
+        .where('id', '=', user.id)
+        .execute()
       await revokeUserSessions(store.db, user.id)
       console.log(`Password of ${username} reset` + (config.adminPassword ? ' to PATCHMON_ADMIN_PASSWORD' : `\npassword: ${password}`))
     })
@@ -179,7 +198,9 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
       const user = await store.db.selectFrom('users').select(['id', 'tfa_enabled']).where('username', '=', username).executeTakeFirst()
       if (!user) throw new CliError(`no user named ${username}`)
       await clearTfa(store.db, user.id)
-      console.log(user.tfa_enabled === 1 ? `Two-factor authentication of ${username} turned off` : `${username} had no two-factor authentication`)
+      console.log(
+        user.tfa_enabled === 1 ? `Two-factor authentication of ${username} turned off` : `${username} had no two-factor authentication`
+      )
     })
     return
   }
@@ -187,7 +208,17 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
 }
 
 export async function runCli(argv: string[]): Promise<void> {
-  const positional = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && (argv[i - 1] ?? '').startsWith('--') && !(argv[i - 1] ?? '').includes('=') && (argv[i - 1] ?? '') !== '--help' && (argv[i - 1] ?? '') !== '--version'))
+  const positional = argv.filter(
+    (a, i) =>
+      !a.startsWith('--') &&
+      !(
+        i > 0 &&
+        (argv[i - 1] ?? '').startsWith('--') &&
+        !(argv[i - 1] ?? '').includes('=') &&
+        (argv[i - 1] ?? '') !== '--help' &&
+        (argv[i - 1] ?? '') !== '--version'
+      )
+  )
   if (argv.includes('--help') || argv.includes('-h') || positional[0] === 'help') {
     process.stdout.write(HELP)
     return

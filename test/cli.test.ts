@@ -43,7 +43,14 @@ t.test('migrate, admin create and admin reset-password work on a data folder', a
   const store = openStore(databaseFile(dir))
   const marks = await store.db.selectFrom('users').select(['username', 'must_change_password']).orderBy('username').execute()
   await store.close()
-  t.same(marks, [{ username: 'ops', must_change_password: 0 }, { username: 'ops2', must_change_password: 1 }], 'a generated password must be changed; a chosen one (reset with PATCHMON_ADMIN_PASSWORD) not')
+  t.same(
+    marks,
+    [
+      { username: 'ops', must_change_password: 0 },
+      { username: 'ops2', must_change_password: 1 }
+    ],
+    'a generated password must be changed; a chosen one (reset with PATCHMON_ADMIN_PASSWORD) not'
+  )
 })
 
 t.test('a bad setting stops start-up with one line naming it', async (t) => {
@@ -55,16 +62,27 @@ t.test('a bad setting stops start-up with one line naming it', async (t) => {
 t.test('serve prints the first admin password once, serves, and exits 0 on SIGTERM', async (t) => {
   const dir = tempDataDir()
   const port = String(20000 + Math.floor(Math.random() * 20000))
-  const child = spawn(TSX, [MAIN, 'serve'], { env: { ...process.env, PATCHMON_DATA_DIR: dir, PORT: port, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(TSX, [MAIN, 'serve'], {
+    env: { ...process.env, PATCHMON_DATA_DIR: dir, PORT: port, HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let out = ''
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
   const deadline = Date.now() + 60_000
   while (!out.includes('listening on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
   t.match(out, /username: admin\n\s+password: ([A-Za-z0-9]{20})/)
   const password = /password: ([A-Za-z0-9]{20})/.exec(out)?.[1] ?? ''
-  const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password })
+  })
   t.equal(res.status, 200, 'the printed password signs in')
-  t.equal(((await res.json()) as { user: { must_change_password?: boolean } }).user.must_change_password, true, 'and the user is asked to change it')
+  t.equal(
+    ((await res.json()) as { user: { must_change_password?: boolean } }).user.must_change_password,
+    true,
+    'and the user is asked to change it'
+  )
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   child.kill('SIGTERM')
   t.equal(await exit, 0, 'graceful exit')
@@ -75,32 +93,64 @@ t.test('serve prints the first admin password once, serves, and exits 0 on SIGTE
   t.notMatch(secondStart.stdout, /password/, 'no new admin on later starts')
 })
 
-t.test('a data folder that cannot be written is refused naming the setting and the real cause', { skip: process.getuid?.() === 0 ? false : 'needs root to mount a read-only file system and to run as another user' }, async (t) => {
-  const readOnly = mkdtempSync(join(tmpdir(), 'patchmon-ro-'))
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', readOnly])
-  t.teardown(() => {
-    execFileSync('umount', ['-l', readOnly])
-    rmSync(readOnly, { recursive: true, force: true })
-  })
-  const existing = cli(['serve'], { PATCHMON_DATA_DIR: readOnly })
-  t.equal(existing.status, 1)
-  t.equal(existing.stderr.trim(), `patchmon: Invalid PATCHMON_DATA_DIR: cannot write in ${readOnly}: ${readOnly} is on a read-only file system (EROFS)`)
+t.test(
+  'a data folder that cannot be written is refused naming the setting and the real cause',
+  { skip: process.getuid?.() === 0 ? false : 'needs root to mount a read-only file system and to run as another user' },
+  async (t) => {
+    const readOnly = mkdtempSync(join(tmpdir(), 'patchmon-ro-'))
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', readOnly])
+    t.teardown(() => {
+      execFileSync('umount', ['-l', readOnly])
+      rmSync(readOnly, { recursive: true, force: true })
+    })
+    const existing = cli(['serve'], { PATCHMON_DATA_DIR: readOnly })
+    t.equal(existing.status, 1)
+    t.equal(
+      existing.stderr.trim(),
+      `patchmon: Invalid PATCHMON_DATA_DIR: cannot write in ${readOnly}: ${readOnly} is on a read-only file system (EROFS)`
+    )
 
-  const missingParent = join(readOnly, 'var', 'lib', 'patchmon')
-  const created = cli(['serve', '--data-dir', missingParent], {})
-  t.equal(created.status, 1)
-  t.equal(created.stderr.trim(), `patchmon: Invalid --data-dir: cannot create ${missingParent}: ${readOnly} is on a read-only file system (EROFS)`, 'EROFS, not ENOENT')
+    const missingParent = join(readOnly, 'var', 'lib', 'patchmon')
+    const created = cli(['serve', '--data-dir', missingParent], {})
+    t.equal(created.status, 1)
+    t.equal(
+      created.stderr.trim(),
+      `patchmon: Invalid --data-dir: cannot create ${missingParent}: ${readOnly} is on a read-only file system (EROFS)`,
+      'EROFS, not ENOENT'
+    )
 
-  // A folder the service user may not write in: run the CLI as nobody.
-  const notMine = mkdtempSync(join(tmpdir(), 'patchmon-not-mine-'))
-  chmodSync(notMine, 0o755)
-  t.teardown(() => rmSync(notMine, { recursive: true, force: true }))
-  // `env -i`: a clean environment, because tap adds hooks to every child's environment that would
-  // try to write into the worktree as nobody.
-  const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-i',
-    `PATH=${join(__dirname, '../node_modules/.bin')}:/usr/bin:/bin`, 'LOG_LEVEL=warn', `STATE_DIRECTORY=${notMine}`, `HOME=${notMine}`, TSX, MAIN, 'serve'], { encoding: 'utf8', timeout: 60_000 })
-  t.equal(asNobody.status, 1, asNobody.stderr)
-  t.match(asNobody.stderr.trim(), new RegExp(`^patchmon: Invalid STATE_DIRECTORY \\(set by systemd from StateDirectory=\\): cannot write in ${notMine}: user \\S+ \\(uid 65534\\) may not write in ${notMine} \\(EACCES\\)`))
-  t.notMatch(asNobody.stderr, /\.tmp/, 'no temp file name')
-  t.same(readdirSync(notMine), [], 'nothing was written')
-})
+    // A folder the service user may not write in: run the CLI as nobody.
+    const notMine = mkdtempSync(join(tmpdir(), 'patchmon-not-mine-'))
+    chmodSync(notMine, 0o755)
+    t.teardown(() => rmSync(notMine, { recursive: true, force: true }))
+    // `env -i`: a clean environment, because tap adds hooks to every child's environment that would
+    // try to write into the worktree as nobody.
+    const asNobody = spawnSync(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        'env',
+        '-i',
+        `PATH=${join(__dirname, '../node_modules/.bin')}:/usr/bin:/bin`,
+        'LOG_LEVEL=warn',
+        `STATE_DIRECTORY=${notMine}`,
+        `HOME=${notMine}`,
+        TSX,
+        MAIN,
+        'serve'
+      ],
+      { encoding: 'utf8', timeout: 60_000 }
+    )
+    t.equal(asNobody.status, 1, asNobody.stderr)
+    t.match(
+      asNobody.stderr.trim(),
+      new RegExp(
+        `^patchmon: Invalid STATE_DIRECTORY \\(set by systemd from StateDirectory=\\): cannot write in ${notMine}: user \\S+ \\(uid 65534\\) may not write in ${notMine} \\(EACCES\\)`
+      )
+    )
+    t.notMatch(asNobody.stderr, /\.tmp/, 'no temp file name')
+    t.same(readdirSync(notMine), [], 'nothing was written')
+  }
+)

@@ -20,6 +20,9 @@ t.test('the audit flags a secret echoed by a later response and a secret in a lo
   await app.inject({ method: 'GET', url: '/leak' })
   const found = audit.violations(['{"msg":"debug hunter2-but-longer"}'])
   t.equal(found.filter((v) => v.startsWith('GET /leak returned a secret')).length, 2, 'both echoed secrets flagged')
-  t.ok(found.some((v) => v.startsWith('a log line contains a secret')), 'log leak flagged')
+  t.ok(
+    found.some((v) => v.startsWith('a log line contains a secret')),
+    'log leak flagged'
+  )
   await app.close()
 })

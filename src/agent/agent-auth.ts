@@ -24,7 +24,12 @@ function headerValue(request: FastifyRequest, name: string): string | undefined 
  * cache without touching the failed-credential budget (agents behind one NAT address keep
  * working while a neighbour guesses); anything else spends it (429 once used up).
  */
-export async function checkAgentCredentials(app: FastifyInstance, request: FastifyRequest, apiId: string, apiKey: string): Promise<string | undefined> {
+export async function checkAgentCredentials(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  apiId: string,
+  apiKey: string
+): Promise<string | undefined> {
   const cached = app.credentialCache.lookup(apiId, apiKey)
   if (cached) return cached
   return judgeWithinBudget(app, request, `agent:${apiId}`, () => verifyHostCredentials(app.store.db, app.credentialCache, apiId, apiKey))

@@ -14,7 +14,16 @@ const ErrorReply = Type.Object({ error: Type.String() })
 const JobReply = Type.Object({ message: Type.String(), hostId: Type.String(), jobId: Type.String() })
 const NOT_CONNECTED = 'Agent is not connected'
 
-const GO_ARCH: Record<string, string> = { x86_64: 'amd64', amd64: 'amd64', aarch64: 'arm64', arm64: 'arm64', i386: '386', i686: '386', armv7l: 'arm', armv6l: 'arm' }
+const GO_ARCH: Record<string, string> = {
+  x86_64: 'amd64',
+  amd64: 'amd64',
+  aarch64: 'arm64',
+  arm64: 'arm64',
+  i386: '386',
+  i686: '386',
+  armv7l: 'arm',
+  armv6l: 'arm'
+}
 
 async function hostOrThrow(app: FastifyInstance, id: string) {
   const host = await app.store.db.selectFrom('hosts').select(['id', 'os_type', 'architecture']).where('id', '=', id).executeTakeFirst()

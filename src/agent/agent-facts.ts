@@ -4,11 +4,35 @@
 import type { HostsTable } from '../store/database-types.js'
 import type { ReportFields } from './report-schema.js'
 
-export type HostFactColumns = Partial<Pick<HostsTable,
-  | 'agent_version' | 'os_type' | 'os_version' | 'hostname' | 'ip' | 'architecture' | 'kernel_version'
-  | 'installed_kernel_version' | 'selinux_status' | 'machine_id' | 'gateway_ip' | 'dns_servers'
-  | 'network_interfaces' | 'package_manager' | 'cpu_model' | 'cpu_cores' | 'ram_installed' | 'swap_size'
-  | 'disk_details' | 'system_uptime' | 'boot_time' | 'load_average' | 'needs_reboot' | 'reboot_reason'>>
+export type HostFactColumns = Partial<
+  Pick<
+    HostsTable,
+    | 'agent_version'
+    | 'os_type'
+    | 'os_version'
+    | 'hostname'
+    | 'ip'
+    | 'architecture'
+    | 'kernel_version'
+    | 'installed_kernel_version'
+    | 'selinux_status'
+    | 'machine_id'
+    | 'gateway_ip'
+    | 'dns_servers'
+    | 'network_interfaces'
+    | 'package_manager'
+    | 'cpu_model'
+    | 'cpu_cores'
+    | 'ram_installed'
+    | 'swap_size'
+    | 'disk_details'
+    | 'system_uptime'
+    | 'boot_time'
+    | 'load_average'
+    | 'needs_reboot'
+    | 'reboot_reason'
+  >
+>
 
 type Facts = Omit<ReportFields, 'packages' | 'repositories' | 'executionTime' | 'agentExecutionMs'>
 

@@ -69,7 +69,10 @@ export async function agentQueueSummary(db: Kysely<DB>, hostId: string, limit: n
   const history = await listAgentJobs(db, hostId, limit)
   const counts = await db
     .selectFrom('agent_jobs')
-    .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>(eb.case().when('status', '=', 'failed').then(1).else(0).end()).as('failed')])
+    .select((eb) => [
+      eb.fn.countAll<number>().as('total'),
+      eb.fn.sum<number>(eb.case().when('status', '=', 'failed').then(1).else(0).end()).as('failed')
+    ])
     .where('host_id', '=', hostId)
     .executeTakeFirstOrThrow()
   return {

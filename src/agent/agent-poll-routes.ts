@@ -26,38 +26,44 @@ export const agentPollRoutes: FastifyPluginAsyncTypebox = async (app) => {
     for (const channel of [...channels.values()]) channel.shutdown()
   })
 
-  app.get('/api/v1/agents/poll', {
-    schema: {
-      tags: ['agent'],
-      summary: 'Live channel by HTTP long-poll: held until a command arrives (200) or `wait` seconds pass (204)',
-      security: SECURITY.agent,
-      querystring: Type.Object({ wait: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WAIT_SECONDS, default: POLL_WAIT_SECONDS })) }),
-      response: {
-        200: Type.Object({ commands: Type.Array(Type.Object({ type: Type.String() }, { additionalProperties: true })) }),
-        204: Type.Null(),
-        401: ErrorReply,
-        409: ErrorReply,
-        503: ErrorReply
-      }
+  app.get(
+    '/api/v1/agents/poll',
+    {
+      schema: {
+        tags: ['agent'],
+        summary: 'Live channel by HTTP long-poll: held until a command arrives (200) or `wait` seconds pass (204)',
+        security: SECURITY.agent,
+        querystring: Type.Object({
+          wait: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WAIT_SECONDS, default: POLL_WAIT_SECONDS }))
+        }),
+        response: {
+          200: Type.Object({ commands: Type.Array(Type.Object({ type: Type.String() }, { additionalProperties: true })) }),
+          204: Type.Null(),
+          401: ErrorReply,
+          409: ErrorReply,
+          503: ErrorReply
+        }
+      },
+      onRequest: requireAgent,
+      config: { rateLimit: app.rateLimitBucket('agent'), validationShape: 'single' as const }
     },
-    onRequest: requireAgent,
-    config: { rateLimit: app.rateLimitBucket('agent'), validationShape: 'single' as const }
-  }, async (request, reply) => {
-    const hostId = agentHostIdOf(request)
-    if (closing) return reply.code(503).send(errorBody(SHUTTING_DOWN))
-    let channel = channels.get(hostId)
-    if (!channel?.isOpen()) {
-      channel = new PollChannel(hostId, app.agentConnections, (closed) => {
-        if (channels.get(closed.hostId) === closed) channels.delete(closed.hostId)
-      })
-      channels.set(hostId, channel)
+    async (request, reply) => {
+      const hostId = agentHostIdOf(request)
+      if (closing) return reply.code(503).send(errorBody(SHUTTING_DOWN))
+      let channel = channels.get(hostId)
+      if (!channel?.isOpen()) {
+        channel = new PollChannel(hostId, app.agentConnections, (closed) => {
+          if (channels.get(closed.hostId) === closed) channels.delete(closed.hostId)
+        })
+        channels.set(hostId, channel)
+      }
+      const held = channel
+      const onHangUp = (): void => held.detach()
+      reply.raw.once('close', onHangUp)
+      const outcome = await held.attach((request.query.wait ?? POLL_WAIT_SECONDS) * 1000, () => reply.raw.destroyed)
+      reply.raw.off('close', onHangUp)
+      if (outcome.status === 204) return reply.code(204).send(null)
+      return reply.code(outcome.status).send(outcome.body)
     }
-    const held = channel
-    const onHangUp = (): void => held.detach()
-    reply.raw.once('close', onHangUp)
-    const outcome = await held.attach((request.query.wait ?? POLL_WAIT_SECONDS) * 1000, () => reply.raw.destroyed)
-    reply.raw.off('close', onHangUp)
-    if (outcome.status === 204) return reply.code(204).send(null)
-    return reply.code(outcome.status).send(outcome.body)
-  })
+  )
 }

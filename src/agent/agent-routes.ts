@@ -46,71 +46,94 @@ export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const agentConfig = { rateLimit: app.rateLimitBucket('agent'), validationShape: 'single' as const }
   const errors = { 400: ErrorReply, 401: ErrorReply }
 
-  app.post('/api/v1/hosts/ping', {
-    bodyLimit: PING_BODY_LIMIT,
-    schema: {
-      tags: ['agent'], summary: 'Agent heartbeat; a 2.x check-in body updates the metrics it carries', security: SECURITY.agent,
-      body: PingBody, response: { 200: PingReply, ...errors }
+  app.post(
+    '/api/v1/hosts/ping',
+    {
+      bodyLimit: PING_BODY_LIMIT,
+      schema: {
+        tags: ['agent'],
+        summary: 'Agent heartbeat; a 2.x check-in body updates the metrics it carries',
+        security: SECURITY.agent,
+        body: PingBody,
+        response: { 200: PingReply, ...errors }
+      },
+      onRequest: requireAgent,
+      config: agentConfig
     },
-    onRequest: requireAgent,
-    config: agentConfig
-  }, async (request) => {
-    const hostId = agentHostIdOf(request)
-    const body = request.body
-    const columns = hostColumnsFromFacts({ ...(body?.metrics ?? {}), agentVersion: body?.agentVersion ?? null })
-    const now = new Date()
-    const host = await recordPing(app.store.db, hostId, columns, now)
-    if (!host) throw unauthorized(COMMON.agentCredentialsInvalid)
-    return {
-      message: 'Ping successful',
-      timestamp: now.toISOString(),
-      friendlyName: host.friendly_name || host.hostname || host.api_id,
-      agentStartup: true,
-      // We do not collect Docker or compliance data: false keeps 2.x agents from gathering it.
-      integrations: { docker: false, compliance: false }
+    async (request) => {
+      const hostId = agentHostIdOf(request)
+      const body = request.body
+      const columns = hostColumnsFromFacts({ ...(body?.metrics ?? {}), agentVersion: body?.agentVersion ?? null })
+      const now = new Date()
+      const host = await recordPing(app.store.db, hostId, columns, now)
+      if (!host) throw unauthorized(COMMON.agentCredentialsInvalid)
+      return {
+        message: 'Ping successful',
+        timestamp: now.toISOString(),
+        friendlyName: host.friendly_name || host.hostname || host.api_id,
+        agentStartup: true,
+        // We do not collect Docker or compliance data: false keeps 2.x agents from gathering it.
+        integrations: { docker: false, compliance: false }
+      }
     }
-  })
+  )
 
-  app.post('/api/v1/hosts/update', {
-    bodyLimit: app.config.agentUpdateBodyLimit,
-    schema: {
-      tags: ['agent'], summary: 'Agent package report (replaces the host\'s package set)', security: SECURITY.agent,
-      body: ReportBody, response: { 200: UpdateReply, ...errors }
+  app.post(
+    '/api/v1/hosts/update',
+    {
+      bodyLimit: app.config.agentUpdateBodyLimit,
+      schema: {
+        tags: ['agent'],
+        summary: "Agent package report (replaces the host's package set)",
+        security: SECURITY.agent,
+        body: ReportBody,
+        response: { 200: UpdateReply, ...errors }
+      },
+      onRequest: requireAgent,
+      config: { ...agentConfig, validationMessages: REPORT_MESSAGES }
     },
-    onRequest: requireAgent,
-    config: { ...agentConfig, validationMessages: REPORT_MESSAGES }
-  }, async (request) => {
-    const hostId = agentHostIdOf(request)
-    const body = request.body
-    const packages = body?.packages
-    if (!packages || packages.length === 0) throw badRequest(REPORT_ERRORS.packagesRequired)
-    if (packages.length > MAX_REPORT_PACKAGES) throw badRequest(REPORT_ERRORS.tooManyPackages)
-    const declaredLength = Number(request.headers['content-length'])
-    const outcome = await app.reportIngest.ingest({
-      hostId,
-      packages,
-      repositories: body.repositories,
-      facts: hostColumnsFromFacts(body),
-      payloadBytes: Number.isFinite(declaredLength) && declaredLength > 0 ? declaredLength : Buffer.byteLength(JSON.stringify(body)),
-      executionTimeSeconds: executionSeconds(body.executionTime)
-    })
-    if (!outcome) throw unauthorized(COMMON.agentCredentialsInvalid)
-    if (outcome.securityEvent) emitCommitted(app.events, outcome.securityEvent)
-    request.log.info({ hostId, packages: outcome.packagesProcessed, updates: outcome.updatesAvailable, security: outcome.securityUpdates }, 'report ingested')
-    return {
-      message: 'Host updated successfully',
-      packagesProcessed: outcome.packagesProcessed,
-      updatesAvailable: outcome.updatesAvailable,
-      securityUpdates: outcome.securityUpdates
+    async (request) => {
+      const hostId = agentHostIdOf(request)
+      const body = request.body
+      const packages = body?.packages
+      if (!packages || packages.length === 0) throw badRequest(REPORT_ERRORS.packagesRequired)
+      if (packages.length > MAX_REPORT_PACKAGES) throw badRequest(REPORT_ERRORS.tooManyPackages)
+      const declaredLength = Number(request.headers['content-length'])
+      const outcome = await app.reportIngest.ingest({
+        hostId,
+        packages,
+        repositories: body.repositories,
+        facts: hostColumnsFromFacts(body),
+        payloadBytes: Number.isFinite(declaredLength) && declaredLength > 0 ? declaredLength : Buffer.byteLength(JSON.stringify(body)),
+        executionTimeSeconds: executionSeconds(body.executionTime)
+      })
+      if (!outcome) throw unauthorized(COMMON.agentCredentialsInvalid)
+      if (outcome.securityEvent) emitCommitted(app.events, outcome.securityEvent)
+      request.log.info(
+        { hostId, packages: outcome.packagesProcessed, updates: outcome.updatesAvailable, security: outcome.securityUpdates },
+        'report ingested'
+      )
+      return {
+        message: 'Host updated successfully',
+        packagesProcessed: outcome.packagesProcessed,
+        updatesAvailable: outcome.updatesAvailable,
+        securityUpdates: outcome.securityUpdates
+      }
     }
-  })
+  )
 
-  app.get('/api/v1/settings/update-interval', {
-    schema: {
-      tags: ['agent'], summary: 'Minutes between agent reports', security: SECURITY.agent,
-      response: { 200: Type.Object({ updateInterval: Type.Integer() }), 401: ErrorReply }
+  app.get(
+    '/api/v1/settings/update-interval',
+    {
+      schema: {
+        tags: ['agent'],
+        summary: 'Minutes between agent reports',
+        security: SECURITY.agent,
+        response: { 200: Type.Object({ updateInterval: Type.Integer() }), 401: ErrorReply }
+      },
+      onRequest: requireAgent,
+      config: agentConfig
     },
-    onRequest: requireAgent,
-    config: agentConfig
-  }, async () => ({ updateInterval: await app.settings.get('update_interval') }))
+    async () => ({ updateInterval: await app.settings.get('update_interval') })
+  )
 }

@@ -14,7 +14,9 @@ const TAGS = ['Agent']
 const AgentQuery = Type.Object({
   arch: Type.Optional(Type.String({ description: 'Go architecture name; default amd64' })),
   os: Type.Optional(Type.String({ description: 'linux, freebsd or windows; default inferred from the host' })),
-  type: Type.Optional(Type.String({ description: 'go: only upstream binaries count, unless the User-Agent says "(shell)" (our shell agent)' })),
+  type: Type.Optional(
+    Type.String({ description: 'go: only upstream binaries count, unless the User-Agent says "(shell)" (our shell agent)' })
+  ),
   currentVersion: Type.Optional(Type.String()),
   force: Type.Optional(Type.String())
 })
@@ -40,7 +42,11 @@ interface Target {
   arch: string
 }
 
-async function targetOf(app: FastifyInstance, hostId: string, query: { os?: string | undefined; arch?: string | undefined }): Promise<Target> {
+async function targetOf(
+  app: FastifyInstance,
+  hostId: string,
+  query: { os?: string | undefined; arch?: string | undefined }
+): Promise<Target> {
   if (query.os !== undefined && !(AGENT_OSES as readonly string[]).includes(query.os)) {
     throw badRequest('Invalid os. Must be one of: linux, freebsd, windows')
   }
@@ -96,7 +102,11 @@ export const agentUpdateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const shellAgentCaller = /\(shell\)/.test(request.headers['user-agent'] ?? '')
       const served = await app.agentCatalogue.find(target.os, target.arch, { goOnly: request.query.type === 'go' && !shellAgentCaller })
       if (!served) throw notServed(target)
-      const host = await app.store.db.selectFrom('hosts').select(['auto_update', 'agent_version']).where('id', '=', hostId).executeTakeFirstOrThrow()
+      const host = await app.store.db
+        .selectFrom('hosts')
+        .select(['auto_update', 'agent_version'])
+        .where('id', '=', hostId)
+        .executeTakeFirstOrThrow()
       const current = request.query.currentVersion?.trim().replace(/^v/, '') || host.agent_version || null
       const blocked = await autoUpdateBlock(app, host.auto_update === 1)
       const latest = served.version ?? 'unknown'

@@ -15,8 +15,10 @@ export interface ContainerStop {
 
 type Item = Record<string, unknown>
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined)
-const asItems = (v: unknown): Item[] => (Array.isArray(v) ? v.filter((x): x is Item => typeof x === 'object' && x !== null && !Array.isArray(x)) : [])
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined
+const asItems = (v: unknown): Item[] =>
+  Array.isArray(v) ? v.filter((x): x is Item => typeof x === 'object' && x !== null && !Array.isArray(x)) : []
 
 const STOPPED_STATES = new Set(['exited', 'dead', 'stopped'])
 
@@ -37,8 +39,15 @@ function containerOf(item: Item): ContainerRow | undefined {
   const image = tag && imageName && !imageName.includes(':') ? `${imageName}:${tag}` : imageName
   const status = str(item.status) ?? ''
   // Docker's `State` is the machine word (running, exited); `Status` is prose ("Up 2 hours").
-  const state = (str(item.state) ?? (/^up\b/i.test(status) ? 'running' : status.split(/\s/)[0] ?? '')).toLowerCase()
-  return { container_id: id.slice(0, 128), name: (str(item.name) ?? id).replace(/^\//, '').slice(0, 255), image: image.slice(0, 512), state, status: status || state, details: JSON.stringify(item) }
+  const state = (str(item.state) ?? (/^up\b/i.test(status) ? 'running' : (status.split(/\s/)[0] ?? ''))).toLowerCase()
+  return {
+    container_id: id.slice(0, 128),
+    name: (str(item.name) ?? id).replace(/^\//, '').slice(0, 255),
+    image: image.slice(0, 512),
+    state,
+    status: status || state,
+    details: JSON.stringify(item)
+  }
 }
 
 function objectOf(item: Item, idKeys: string[], nameOf: (i: Item) => string | undefined) {
@@ -76,8 +85,14 @@ export async function storeDockerInventory(db: Kysely<DB>, hostId: string, repor
     ),
     (o) => o.object_id
   )
-  const volumes = dedupe(asItems(report.volumes).map((i) => objectOf(i, ['volume_id', 'name', 'id'], (x) => str(x.name))), (o) => o.object_id)
-  const networks = dedupe(asItems(report.networks).map((i) => objectOf(i, ['network_id', 'id', 'name'], (x) => str(x.name))), (o) => o.object_id)
+  const volumes = dedupe(
+    asItems(report.volumes).map((i) => objectOf(i, ['volume_id', 'name', 'id'], (x) => str(x.name))),
+    (o) => o.object_id
+  )
+  const networks = dedupe(
+    asItems(report.networks).map((i) => objectOf(i, ['network_id', 'id', 'name'], (x) => str(x.name))),
+    (o) => o.object_id
+  )
 
   const stopped: Array<OutboxEntry<'container_stopped'>> = []
   await db.transaction().execute(async (trx) => {
@@ -86,17 +101,31 @@ export async function storeDockerInventory(db: Kysely<DB>, hostId: string, repor
     const stops: ContainerStop[] = []
     for (const c of containers) {
       const old = before.get(c.container_id)
-      if (old === 'running' && STOPPED_STATES.has(c.state)) stops.push({ container: c.name, image: c.image, oldStatus: old, newStatus: c.state })
+      if (old === 'running' && STOPPED_STATES.has(c.state))
+        stops.push({ container: c.name, image: c.image, oldStatus: old, newStatus: c.state })
     }
     if (stops.length > 0) {
       const host = await trx.selectFrom('hosts').select('friendly_name').where('id', '=', hostId).executeTakeFirst()
-      for (const stop of stops) stopped.push(await writeOutbox(trx, 'container_stopped', { hostId, hostName: host?.friendly_name ?? hostId, ...stop }, now))
+      for (const stop of stops)
+        stopped.push(await writeOutbox(trx, 'container_stopped', { hostId, hostName: host?.friendly_name ?? hostId, ...stop }, now))
     }
     await trx.deleteFrom('docker_containers').where('host_id', '=', hostId).execute()
-    for (const c of containers) await trx.insertInto('docker_containers').values({ host_id: hostId, ...c, updated_at: at }).execute()
-    for (const [table, rows] of [['docker_images', images], ['docker_volumes', volumes], ['docker_networks', networks]] as const) {
+    for (const c of containers)
+      await trx
+        .insertInto('docker_containers')
+        .values({ host_id: hostId, ...c, updated_at: at })
+        .execute()
+    for (const [table, rows] of [
+      ['docker_images', images],
+      ['docker_volumes', volumes],
+      ['docker_networks', networks]
+    ] as const) {
       await trx.deleteFrom(table).where('host_id', '=', hostId).execute()
-      for (const row of rows) await trx.insertInto(table).values({ host_id: hostId, ...row, updated_at: at }).execute()
+      for (const row of rows)
+        await trx
+          .insertInto(table)
+          .values({ host_id: hostId, ...row, updated_at: at })
+          .execute()
     }
   })
   return { containers: containers.length, images: images.length, volumes: volumes.length, networks: networks.length, stopped }
@@ -111,8 +140,21 @@ function dedupe<T>(items: Array<T | undefined>, keyOf: (t: T) => string): T[] {
 /** Counts of the host's stored Docker inventory; undefined when the host never sent any. */
 export async function dockerInventoryCounts(db: Kysely<DB>, hostId: string) {
   const count = async (table: 'docker_containers' | 'docker_images' | 'docker_volumes' | 'docker_networks') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('host_id', '=', hostId).executeTakeFirstOrThrow()).n)
-  const [containers, images, volumes, networks] = await Promise.all([count('docker_containers'), count('docker_images'), count('docker_volumes'), count('docker_networks')])
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('host_id', '=', hostId)
+          .executeTakeFirstOrThrow()
+      ).n
+    )
+  const [containers, images, volumes, networks] = await Promise.all([
+    count('docker_containers'),
+    count('docker_images'),
+    count('docker_volumes'),
+    count('docker_networks')
+  ])
   if (containers + images + volumes + networks === 0) return undefined
   return { containers, images, volumes, networks }
 }

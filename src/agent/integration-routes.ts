@@ -70,7 +70,10 @@ export const integrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body
-      request.log.info({ hostId: agentHostIdOf(request), integration: body.integration, enabled: body.enabled, status: body.status }, 'agent integration status')
+      request.log.info(
+        { hostId: agentHostIdOf(request), integration: body.integration, enabled: body.enabled, status: body.status },
+        'agent integration status'
+      )
       return { success: true, message: 'Integration status received' }
     }
   )
@@ -81,7 +84,8 @@ export const integrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'Docker inventory of the host',
-        description: "Replaces the host's stored containers, images, volumes and networks; a container going from running to exited/dead/stopped emits container_stopped.",
+        description:
+          "Replaces the host's stored containers, images, volumes and networks; a container going from running to exited/dead/stopped emits container_stopped.",
         security: SECURITY.agent,
         body: Type.Object({ containers: List, images: List, volumes: List, networks: List, updates: List }),
         response: {

@@ -7,9 +7,7 @@ import { REPLACED_CLOSE_CODE } from './agent-connections.js'
 
 /** What a poll request ends with: the commands (200), nothing (204) or an error. */
 export type PollOutcome =
-  | { status: 200; body: { commands: ServerToAgentMessage[] } }
-  | { status: 204 }
-  | { status: 409 | 503; body: { error: string } }
+  { status: 200; body: { commands: ServerToAgentMessage[] } } | { status: 204 } | { status: 409 | 503; body: { error: string } }
 
 interface Held {
   finish: (outcome: PollOutcome) => void

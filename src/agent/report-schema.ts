@@ -12,26 +12,32 @@ const text = (maxLength: number) => Type.String({ maxLength })
 const FreeObject = Type.Object({}, { additionalProperties: true })
 const FreeObjects = nullable(Type.Array(FreeObject, { maxItems: 1024 }))
 
-export const ReportPackage = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 512 }),
-  currentVersion: text(512),
-  availableVersion: nullable(text(512)),
-  needsUpdate: Type.Boolean(),
-  isSecurityUpdate: nullable(Type.Boolean()),
-  description: nullable(text(16_384)),
-  category: nullable(text(512))
-}, { additionalProperties: false })
+export const ReportPackage = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 512 }),
+    currentVersion: text(512),
+    availableVersion: nullable(text(512)),
+    needsUpdate: Type.Boolean(),
+    isSecurityUpdate: nullable(Type.Boolean()),
+    description: nullable(text(16_384)),
+    category: nullable(text(512))
+  },
+  { additionalProperties: false }
+)
 export type ReportPackage = Static<typeof ReportPackage>
 
-export const ReportRepository = Type.Object({
-  name: nullable(text(1024)),
-  url: text(2048),
-  distribution: nullable(text(512)),
-  components: nullable(text(1024)),
-  repoType: nullable(text(64)),
-  isEnabled: nullable(Type.Boolean()),
-  isSecure: nullable(Type.Boolean())
-}, { additionalProperties: false })
+export const ReportRepository = Type.Object(
+  {
+    name: nullable(text(1024)),
+    url: text(2048),
+    distribution: nullable(text(512)),
+    components: nullable(text(1024)),
+    repoType: nullable(text(64)),
+    isEnabled: nullable(Type.Boolean()),
+    isSecure: nullable(Type.Boolean())
+  },
+  { additionalProperties: false }
+)
 export type ReportRepository = Static<typeof ReportRepository>
 
 /** Facts both the report and the 2.x check-in ping may carry. */
@@ -48,28 +54,31 @@ const metricFields = {
   rebootReason: nullable(text(1024))
 }
 
-export const ReportFields = Type.Object({
-  packages: nullable(Type.Array(ReportPackage)),
-  repositories: nullable(Type.Array(ReportRepository, { maxItems: 10_000 })),
-  agentVersion: nullable(text(64)),
-  osType: nullable(text(256)),
-  osVersion: nullable(text(256)),
-  hostname: nullable(text(255)),
-  ip: nullable(text(64)),
-  architecture: nullable(text(64)),
-  kernelVersion: nullable(text(256)),
-  installedKernelVersion: nullable(text(256)),
-  selinuxStatus: nullable(text(64)),
-  machineId: nullable(text(256)),
-  gatewayIp: nullable(text(64)),
-  dnsServers: nullable(Type.Array(text(256), { maxItems: 256 })),
-  networkInterfaces: FreeObjects,
-  packageManager: nullable(text(64)),
-  // The spec calls it a string; the real agent sends seconds as a float.
-  executionTime: nullable(Type.Union([Type.Number(), text(64)])),
-  agentExecutionMs: nullable(Type.Number()),
-  ...metricFields
-}, { additionalProperties: false })
+export const ReportFields = Type.Object(
+  {
+    packages: nullable(Type.Array(ReportPackage)),
+    repositories: nullable(Type.Array(ReportRepository, { maxItems: 10_000 })),
+    agentVersion: nullable(text(64)),
+    osType: nullable(text(256)),
+    osVersion: nullable(text(256)),
+    hostname: nullable(text(255)),
+    ip: nullable(text(64)),
+    architecture: nullable(text(64)),
+    kernelVersion: nullable(text(256)),
+    installedKernelVersion: nullable(text(256)),
+    selinuxStatus: nullable(text(64)),
+    machineId: nullable(text(256)),
+    gatewayIp: nullable(text(64)),
+    dnsServers: nullable(Type.Array(text(256), { maxItems: 256 })),
+    networkInterfaces: FreeObjects,
+    packageManager: nullable(text(64)),
+    // The spec calls it a string; the real agent sends seconds as a float.
+    executionTime: nullable(Type.Union([Type.Number(), text(64)])),
+    agentExecutionMs: nullable(Type.Number()),
+    ...metricFields
+  },
+  { additionalProperties: false }
+)
 export type ReportFields = Static<typeof ReportFields>
 
 /** A body-less POST arrives as null; the handler answers it with "Packages array is required". */
@@ -77,11 +86,14 @@ export const ReportBody = Type.Union([ReportFields, Type.Null()])
 export type ReportBody = Static<typeof ReportBody>
 
 export const PingBody = Type.Union([
-  Type.Object({
-    metrics: nullable(Type.Object(metricFields, { additionalProperties: false })),
-    agentVersion: nullable(text(64)),
-    agentExecutionMs: nullable(Type.Number())
-  }, { additionalProperties: false }),
+  Type.Object(
+    {
+      metrics: nullable(Type.Object(metricFields, { additionalProperties: false })),
+      agentVersion: nullable(text(64)),
+      agentExecutionMs: nullable(Type.Number())
+    },
+    { additionalProperties: false }
+  ),
   // An empty body (the 1.3.x ping and 2.x start-up ping) arrives as no body at all.
   Type.Null()
 ])

@@ -19,7 +19,8 @@ const PAGES_PER_STEP = 1000
 export async function backupDatabase(dataDir: string, target: string, progress: (line: string) => void): Promise<BackupResult> {
   const source = databaseFile(dataDir)
   const file = resolve(target)
-  if (!existsSync(source)) throw new BackupFileError(`no database at ${source} (is the data folder right? set PATCHMON_DATA_DIR or --data-dir)`)
+  if (!existsSync(source))
+    throw new BackupFileError(`no database at ${source} (is the data folder right? set PATCHMON_DATA_DIR or --data-dir)`)
   if (existsSync(file)) throw new BackupFileError(`${file} already exists; choose a new name or delete it first`)
   if (!existsSync(dirname(file))) throw new BackupFileError(`folder ${dirname(file)} does not exist`)
   const partial = `${file}.partial`
@@ -71,6 +72,8 @@ export async function backupDatabase(dataDir: string, target: string, progress: 
   renameSync(partial, file)
   const bytes = statSync(file).size
   progress(`verified: integrity ok, ${facts.migrations.length} migrations, ${facts.users} users, ${facts.hosts} hosts`)
-  progress(`backup written to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MiB, mode 0600: it holds password hashes and the data folder's keys)`)
+  progress(
+    `backup written to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MiB, mode 0600: it holds password hashes and the data folder's keys)`
+  )
   return { file, bytes, ...facts }
 }

@@ -7,7 +7,19 @@
 // the key files are written, so a restore cut short there is recognised at the next start
 // (src/store/start-checks.ts) instead of serving secrets that can no longer be read.
 import Database from 'better-sqlite3'
-import { chmodSync, chownSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { join, resolve } from 'node:path'
 import { databaseFile, openStore } from '../store/open-database.js'
 import { migrateToLatest } from '../store/migrate.js'
@@ -21,7 +33,10 @@ export interface RestoreResult extends BackupFacts {
 }
 
 function timestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
+  return now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-')
 }
 
 /** When root restores for the service user, the new files must stay the service user's. */
@@ -50,7 +65,12 @@ function writeAtomically(file: string, value: string): void {
   renameSync(tmp, file)
 }
 
-export async function restoreDatabase(dataDir: string, source: string, progress: (line: string) => void, now = new Date()): Promise<RestoreResult> {
+export async function restoreDatabase(
+  dataDir: string,
+  source: string,
+  progress: (line: string) => void,
+  now = new Date()
+): Promise<RestoreResult> {
   const file = resolve(source)
   if (!existsSync(file)) throw new BackupFileError(`${file} does not exist`)
   assertReadable(file)
@@ -67,7 +87,9 @@ export async function restoreDatabase(dataDir: string, source: string, progress:
     try {
       facts = inspectBackup(backup)
       keys = loadKeys(backup)
-      progress(`  integrity ok; ${facts.migrations.length} migrations (${facts.pending.length} to apply after restore), ${facts.users} users, ${facts.hosts} hosts`)
+      progress(
+        `  integrity ok; ${facts.migrations.length} migrations (${facts.pending.length} to apply after restore), ${facts.users} users, ${facts.hosts} hosts`
+      )
       // Copy through the backup API too: it also picks up a -wal beside a copied live database.
       rmSync(incoming, { force: true })
       await backup.backup(incoming)

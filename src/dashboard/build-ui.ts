@@ -94,7 +94,8 @@ function firstLoad(meta: Metafile, entry: DashboardManifest['entry']): string[] 
   const visit = (file: string) => {
     if (seen.has(file)) return
     seen.add(file)
-    for (const imp of meta.outputs[key(file)]?.imports ?? []) if (imp.kind === 'import-statement') visit(relative(outDir, join(root, imp.path)))
+    for (const imp of meta.outputs[key(file)]?.imports ?? [])
+      if (imp.kind === 'import-statement') visit(relative(outDir, join(root, imp.path)))
   }
   visit(entry.js)
   return [...seen]

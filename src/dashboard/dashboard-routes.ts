@@ -114,26 +114,37 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: { hide: true } }, sendIndex)
   app.get('/*', { schema: { hide: true } }, indexOrNotFound)
 
-  app.get('/assets/:file', { schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 200 }) }) } }, async (request, reply) => {
-    const { file } = request.params
-    const current = loadManifest()
-    if (!current || !current.files.includes(file) || file === 'manifest.json' || file === 'index.html') return reply.callNotFound()
-    const cache = current.immutable.includes(file) ? 'public, max-age=31536000, immutable' : 'public, max-age=86400'
-    reply
-      .header('cache-control', cache)
-      .header('x-content-type-options', 'nosniff')
-    return sendFile(request, reply, file)
-  })
+  app.get(
+    '/assets/:file',
+    { schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 200 }) }) } },
+    async (request, reply) => {
+      const { file } = request.params
+      const current = loadManifest()
+      if (!current || !current.files.includes(file) || file === 'manifest.json' || file === 'index.html') return reply.callNotFound()
+      const cache = current.immutable.includes(file) ? 'public, max-age=31536000, immutable' : 'public, max-age=86400'
+      reply.header('cache-control', cache).header('x-content-type-options', 'nosniff')
+      return sendFile(request, reply, file)
+    }
+  )
 
-  app.get('/api/v1/dashboard/first-start', {
-    schema: {
-      tags: ['dashboard'],
-      summary: 'Whether nobody has signed in yet (the login page then points at the password printed on first start)',
-      response: { 200: Type.Object({ first_start: Type.Boolean() }) }
+  app.get(
+    '/api/v1/dashboard/first-start',
+    {
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Whether nobody has signed in yet (the login page then points at the password printed on first start)',
+        response: { 200: Type.Object({ first_start: Type.Boolean() }) }
+      },
+      config: { rateLimit: app.rateLimitBucket('general') }
     },
-    config: { rateLimit: app.rateLimitBucket('general') }
-  }, async () => {
-    const signedIn = await app.store.db.selectFrom('users').select('id').where('last_login_at', 'is not', null).limit(1).executeTakeFirst()
-    return { first_start: signedIn === undefined }
-  })
+    async () => {
+      const signedIn = await app.store.db
+        .selectFrom('users')
+        .select('id')
+        .where('last_login_at', 'is not', null)
+        .limit(1)
+        .executeTakeFirst()
+      return { first_start: signedIn === undefined }
+    }
+  )
 }

@@ -33,7 +33,11 @@ export function findByDiscordId(db: Kysely<DB>, discordId: string): Promise<User
 }
 
 function findByEmail(db: Kysely<DB>, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).executeTakeFirst()
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .executeTakeFirst()
 }
 
 /** Binds a Discord identity to a user row that has none (or already has this one). */
@@ -84,7 +88,7 @@ async function createDiscordUser(app: FastifyInstance, profile: DiscordProfile):
       return await db.transaction().execute(async (trx) => {
         const row = await insertUser(trx, { username, email, passwordHash: null, role })
         await bindDiscord(trx, row.id, profile)
-        return (await trx.selectFrom('users').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow())
+        return await trx.selectFrom('users').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()
       })
     } catch (err) {
       if (!isUniqueViolation(err) || attempt >= 2) throw err

@@ -58,7 +58,8 @@ async function readJson(res: Awaited<ReturnType<typeof fetch>>, what: string): P
     throw new DiscordApiError(`${what} answered ${res.status} without JSON`)
   }
   if (!res.ok) {
-    const code = typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error).slice(0, 60) : 'unknown'
+    const code =
+      typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error).slice(0, 60) : 'unknown'
     throw new DiscordApiError(`${what} answered ${res.status} (${code})`)
   }
   if (typeof body !== 'object' || body === null) throw new DiscordApiError(`${what} answered ${res.status} with a non-object`)
@@ -91,10 +92,15 @@ export async function exchangeCode(
   })
   const body = await call(
     `${apiUrl}/oauth2/token`,
-    { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT }, body: form.toString() },
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT },
+      body: form.toString()
+    },
     'token exchange'
   )
-  if (typeof body.access_token !== 'string' || body.access_token === '') throw new DiscordApiError('token exchange returned no access_token')
+  if (typeof body.access_token !== 'string' || body.access_token === '')
+    throw new DiscordApiError('token exchange returned no access_token')
   return body.access_token
 }
 

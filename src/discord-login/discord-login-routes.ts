@@ -48,7 +48,12 @@ export const discordLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   /** Stores a fresh state, sets its cookie and returns the Discord authorisation URL. */
-  async function beginAuthorization(request: FastifyRequest, reply: FastifyReply, mode: OAuthState['mode'], userId?: string): Promise<string> {
+  async function beginAuthorization(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    mode: OAuthState['mode'],
+    userId?: string
+  ): Promise<string> {
     const { settings, clientId } = await usableSettings()
     const state = randomBytes(32).toString('hex')
     const pkce = newPkce()
@@ -66,13 +71,26 @@ export const discordLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/v1/auth/discord/link',
-    { schema: { tags, summary: 'Start linking Discord to the signed-in user', security: SECURITY.bearer, response: { 200: LinkReply } }, preHandler: app.authenticate, config: { rateLimit: app.rateLimitBucket('general') } },
+    {
+      schema: { tags, summary: 'Start linking Discord to the signed-in user', security: SECURITY.bearer, response: { 200: LinkReply } },
+      preHandler: app.authenticate,
+      config: { rateLimit: app.rateLimitBucket('general') }
+    },
     async (request, reply) => ({ url: await beginAuthorization(request, reply, 'link', userOf(request).id) })
   )
 
   app.post(
     '/api/v1/auth/discord/unlink',
-    { schema: { tags, summary: 'Remove the Discord identity from the signed-in user', security: SECURITY.bearer, response: { 200: MessageReply } }, preHandler: app.authenticate, config: { rateLimit: app.rateLimitBucket('general') } },
+    {
+      schema: {
+        tags,
+        summary: 'Remove the Discord identity from the signed-in user',
+        security: SECURITY.bearer,
+        response: { 200: MessageReply }
+      },
+      preHandler: app.authenticate,
+      config: { rateLimit: app.rateLimitBucket('general') }
+    },
     async (request) => {
       const row = await findUserById(app.store.db, userOf(request).id)
       if (!row) throw unauthorized()
@@ -81,7 +99,13 @@ export const discordLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (row.password_hash === null) throw badRequest(DISCORD_MESSAGES.onlyLoginMethod)
       await app.store.db
         .updateTable('users')
-        .set({ discord_id: null, discord_username: null, discord_avatar: null, discord_linked_at: null, updated_at: new Date().toISOString() })
+        .set({
+          discord_id: null,
+          discord_username: null,
+          discord_avatar: null,
+          discord_linked_at: null,
+          updated_at: new Date().toISOString()
+        })
         .where('id', '=', row.id)
         .execute()
       return { message: DISCORD_MESSAGES.unlinked }
@@ -89,12 +113,22 @@ export const discordLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   /** Code → token → profile; undefined (logged) when Discord fails or the settings changed meanwhile. */
-  async function profileFor(request: FastifyRequest, code: string, pending: OAuthState): Promise<DiscordProfile | 'not_configured' | undefined> {
+  async function profileFor(
+    request: FastifyRequest,
+    code: string,
+    pending: OAuthState
+  ): Promise<DiscordProfile | 'not_configured' | undefined> {
     const settings = await loadDiscordSettings(app)
     const clientSecret = openClientSecret(app, settings)
     if (!settings.enabled || !settings.clientId || clientSecret === undefined) return 'not_configured'
     try {
-      const accessToken = await exchangeCode(app.config.discordApiUrl, { clientId: settings.clientId, clientSecret, code, redirectUri: pending.redirectUri, verifier: pending.codeVerifier })
+      const accessToken = await exchangeCode(app.config.discordApiUrl, {
+        clientId: settings.clientId,
+        clientSecret,
+        code,
+        redirectUri: pending.redirectUri,
+        verifier: pending.codeVerifier
+      })
       return await fetchProfile(app.config.discordApiUrl, accessToken)
     } catch (err) {
       if (!(err instanceof DiscordApiError)) throw err
@@ -105,7 +139,10 @@ export const discordLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/auth/discord/callback',
-    { schema: { tags, summary: 'Discord redirects here; signs in or links, then redirects to the dashboard', querystring: CallbackQuery }, config: { rateLimit: app.rateLimitBucket('auth') } },
+    {
+      schema: { tags, summary: 'Discord redirects here; signs in or links, then redirects to the dashboard', querystring: CallbackQuery },
+      config: { rateLimit: app.rateLimitBucket('auth') }
+    },
     async (request, reply) => {
       const { code, state, error } = request.query
       const cookieState = request.cookies[STATE_COOKIE]

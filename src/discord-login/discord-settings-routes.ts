@@ -7,7 +7,14 @@ import { badRequest } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
 import { assertSignupGrantWithinAuthor } from '../settings/grant-limits.js'
-import { derivedCallbackUrl, isFullyConfigured, loadDiscordSettings, saveDiscordSettings, type DiscordSettings, type DiscordSettingsChange } from './discord-settings.js'
+import {
+  derivedCallbackUrl,
+  isFullyConfigured,
+  loadDiscordSettings,
+  saveDiscordSettings,
+  type DiscordSettings,
+  type DiscordSettingsChange
+} from './discord-settings.js'
 import { DiscordPublicConfig, DiscordSettingsBody, DiscordSettingsSaved, DiscordSettingsView } from './discord-schemas.js'
 
 export const INVALID_REDIRECT_URI = 'Redirect URI must be an absolute http:// or https:// URL without a query string'
@@ -29,7 +36,10 @@ export const discordSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/auth/discord/config',
-    { schema: { tags, summary: 'Whether the login page shows the Discord button, and its label', response: { 200: DiscordPublicConfig } }, config: { rateLimit: app.rateLimitBucket('auth') } },
+    {
+      schema: { tags, summary: 'Whether the login page shows the Discord button, and its label', response: { 200: DiscordPublicConfig } },
+      config: { rateLimit: app.rateLimitBucket('auth') }
+    },
     async () => {
       const settings = await loadDiscordSettings(app)
       return { enabled: settings.enabled && isFullyConfigured(app, settings), buttonText: settings.buttonText }
@@ -39,7 +49,12 @@ export const discordSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/auth/discord/settings',
     {
-      schema: { tags, summary: 'Discord OAuth2 settings (the client secret only as set / not set)', security: SECURITY.bearer, response: { 200: DiscordSettingsView } },
+      schema: {
+        tags,
+        summary: 'Discord OAuth2 settings (the client secret only as set / not set)',
+        security: SECURITY.bearer,
+        response: { 200: DiscordSettingsView }
+      },
       preHandler: app.requirePermission('can_manage_settings'),
       config: { rateLimit: app.rateLimitBucket('general') }
     },

@@ -31,16 +31,22 @@ export async function createEnrolledHost(
   now: Date
 ): Promise<CreatedHost> {
   const enrolled: Array<OutboxEntry<'host_enrolled'>> = []
-  const created = await createHost(app.store.db, {
-    friendlyName: input.friendlyName,
-    machineId: input.machineId ?? null,
-    hostGroupIds: group ? [group.id] : [],
-    notes: `Auto-enrolled via ${token.token_name} on ${now.toISOString()}`,
-    osType: 'unknown',
-    osVersion: 'unknown'
-  }, async (trx, host) => {
-    enrolled.push(await writeOutbox(trx, 'host_enrolled', { hostId: host.id, hostName: host.friendly_name, tokenName: token.token_name }, now))
-  })
+  const created = await createHost(
+    app.store.db,
+    {
+      friendlyName: input.friendlyName,
+      machineId: input.machineId ?? null,
+      hostGroupIds: group ? [group.id] : [],
+      notes: `Auto-enrolled via ${token.token_name} on ${now.toISOString()}`,
+      osType: 'unknown',
+      osVersion: 'unknown'
+    },
+    async (trx, host) => {
+      enrolled.push(
+        await writeOutbox(trx, 'host_enrolled', { hostId: host.id, hostName: host.friendly_name, tokenName: token.token_name }, now)
+      )
+    }
+  )
   app.log.info({ hostId: created.host.id, tokenId: token.id }, 'host auto-enrolled')
   for (const entry of enrolled) emitCommitted(app.events, entry)
   return created

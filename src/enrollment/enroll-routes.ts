@@ -18,7 +18,11 @@ function bulkInputs(hosts: unknown[]): EnrollInput[] {
     if (typeof name !== 'string' || name.trim() === '' || name.length > 255) {
       issues.push({ msg: ENROLL_MESSAGES.eachHostName, param: `hosts[${i}].friendly_name`, location: 'body' })
     }
-    if (machineId !== undefined && machineId !== null && (typeof machineId !== 'string' || machineId.length < 1 || machineId.length > 255)) {
+    if (
+      machineId !== undefined &&
+      machineId !== null &&
+      (typeof machineId !== 'string' || machineId.length < 1 || machineId.length > 255)
+    ) {
       issues.push({ msg: ENROLL_MESSAGES.machine_id, param: `hosts[${i}].machine_id`, location: 'body' })
     }
     return { friendlyName: String(name), machineId: typeof machineId === 'string' ? machineId : undefined }
@@ -85,7 +89,10 @@ export const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const now = app.enrollmentClock.now()
       const outcome = await enrollBatch(app, token, inputs, now)
       if (!outcome.reservation.ok) {
-        throw new ApiError(429, { error: 'Rate limit exceeded', message: `Only ${outcome.reservation.remaining} hosts remaining in daily quota` })
+        throw new ApiError(429, {
+          error: 'Rate limit exceeded',
+          message: `Only ${outcome.reservation.remaining} hosts remaining in daily quota`
+        })
       }
       const success = outcome.created.map(({ result }) => ({
         id: result.host.id,

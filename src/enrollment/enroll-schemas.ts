@@ -18,7 +18,8 @@ export const EnrollBody = Type.Object({
   machine_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Machine identifier (not unique: clones share it)' })),
   metadata: Type.Optional(
     Type.Record(Type.String(), Type.Unknown(), {
-      description: 'Free details the scripts send (vmid, proxmox_node, ip_address, os_info, hostname, architecture); accepted and not stored'
+      description:
+        'Free details the scripts send (vmid, proxmox_node, ip_address, os_info, hostname, architecture); accepted and not stored'
     })
   )
 })

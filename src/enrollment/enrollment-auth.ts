@@ -34,7 +34,8 @@ export function enrollmentGuard(app: FastifyInstance, opts: { checkDailyCap: boo
     const now = app.enrollmentClock.now()
     // A pair verified recently skips the failed-credential budget; every other check spends it.
     const judge = () => checkEnrollmentToken(app, key, secret, now)
-    const token = app.credentialCache.lookup(key, secret) !== undefined ? await judge() : await judgeWithinBudget(app, request, `enroll:${key}`, judge)
+    const token =
+      app.credentialCache.lookup(key, secret) !== undefined ? await judge() : await judgeWithinBudget(app, request, `enroll:${key}`, judge)
     if (!token) throw unauthorized(ENROLL_ERRORS.invalidToken)
     if (!ipAllowed(request.ip, allowedRangesOf(token))) throw forbidden(ENROLL_ERRORS.ipNotAllowed)
     if (opts.checkDailyCap && remainingToday(token, now) <= 0) throw dailyCapReached(token.max_hosts_per_day)

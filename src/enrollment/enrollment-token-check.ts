@@ -57,7 +57,7 @@ export function allowedRangesOf(token: TokenRow): string[] {
   try {
     const parsed: unknown = JSON.parse(token.allowed_ip_ranges)
     if (!Array.isArray(parsed)) return MATCHES_NOTHING
-    return parsed.map((e) => (typeof e === 'string' ? e : MATCHES_NOTHING[0] as string))
+    return parsed.map((e) => (typeof e === 'string' ? e : (MATCHES_NOTHING[0] as string)))
   } catch {
     return MATCHES_NOTHING
   }

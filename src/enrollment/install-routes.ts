@@ -54,7 +54,11 @@ export const installRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const hostId = agentHostIdOf(request)
       const host = await app.store.db.selectFrom('hosts').select(['api_id', 'os_type']).where('id', '=', hostId).executeTakeFirstOrThrow()
       const { force, arch, os } = request.query
-      const scriptOs = (SCRIPT_OSES as readonly string[]).includes(os ?? '') ? (os as string) : /freebsd/i.test(host.os_type ?? '') ? 'freebsd' : 'linux'
+      const scriptOs = (SCRIPT_OSES as readonly string[]).includes(os ?? '')
+        ? (os as string)
+        : /freebsd/i.test(host.os_type ?? '')
+          ? 'freebsd'
+          : 'linux'
       const insecure = await app.settings.get('ignore_ssl_self_signed')
       // The plaintext key is only known from this request's header (the database holds a hash).
       const bootstrapToken = app.bootstrapTokens.mint(host.api_id, apiKeyHeader(request))
@@ -86,7 +90,11 @@ export const installRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: app.rateLimitBucket('auth') },
       // Whatever is wrong with the body (absent, malformed JSON, no token) gets the one documented reply.
       errorHandler: (err, _request, reply) => {
-        if (err instanceof ApiError && err.statusCode !== 400) return reply.code(err.statusCode as 401).headers(err.headers).send(err.body as { error: string })
+        if (err instanceof ApiError && err.statusCode !== 400)
+          return reply
+            .code(err.statusCode as 401)
+            .headers(err.headers)
+            .send(err.body as { error: string })
         if (err.statusCode === 429) return reply.code(429).send({ error: 'Too many requests', message: COMMON.tooManyRequests })
         return reply.code(400).send({ error: BOOTSTRAP_REQUIRED })
       }

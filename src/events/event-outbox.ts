@@ -26,7 +26,12 @@ function rowOf(entry: OutboxEntry): EventOutboxRow {
 }
 
 /** Inside an async Kysely transaction: `trx` must be the transaction, not the pool. */
-export async function writeOutbox<K extends AppEventName>(trx: Kysely<DB>, name: K, payload: AppEventMap[K], now: Date): Promise<OutboxEntry<K>> {
+export async function writeOutbox<K extends AppEventName>(
+  trx: Kysely<DB>,
+  name: K,
+  payload: AppEventMap[K],
+  now: Date
+): Promise<OutboxEntry<K>> {
   const entry = entryOf(name, payload, now)
   await trx.insertInto('event_outbox').values(rowOf(entry)).execute()
   return entry
@@ -37,7 +42,12 @@ export class OutboxWriter {
   private readonly insert: PreparedQuery<EventOutboxRow>
 
   constructor(db: Kysely<DB>, sqlite: Database.Database) {
-    this.insert = new PreparedQuery(sqlite, db.insertInto('event_outbox').values({ id: param('id'), event_name: param('event_name'), payload: param('payload'), created_at: param('created_at') }))
+    this.insert = new PreparedQuery(
+      sqlite,
+      db
+        .insertInto('event_outbox')
+        .values({ id: param('id'), event_name: param('event_name'), payload: param('payload'), created_at: param('created_at') })
+    )
   }
 
   /** Call only inside the running transaction. */

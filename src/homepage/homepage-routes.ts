@@ -24,9 +24,12 @@ const StatsResponse = Type.Object({
   reboot_required_hosts: Type.Integer({ description: 'Active hosts that need a reboot' }),
   awaiting_data_hosts: Type.Integer({ description: 'Hosts without package data yet' }),
   os_distribution: Type.Array(Type.Object({ name: Type.String(), count: Int, os_type: Type.String(), os_version: Type.String() })),
-  top_os_1_name: Type.String(), top_os_1_count: Int,
-  top_os_2_name: Type.String(), top_os_2_count: Int,
-  top_os_3_name: Type.String(), top_os_3_count: Int,
+  top_os_1_name: Type.String(),
+  top_os_1_count: Int,
+  top_os_2_name: Type.String(),
+  top_os_2_count: Int,
+  top_os_3_name: Type.String(),
+  top_os_3_count: Int,
   last_updated: Type.String({ format: 'date-time' })
 })
 
@@ -35,22 +38,37 @@ export const homepageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = { rateLimit: app.rateLimitBucket('gethomepage') }
   const common = { tags: ['gethomepage'], security: SECURITY.basic }
 
-  app.get('/api/v1/gethomepage/stats', {
-    schema: { ...common, summary: 'Fleet statistics for the gethomepage customapi widget', response: { 200: StatsResponse, ...ERRORS } },
-    preHandler: auth,
-    config
-  }, async (request) => {
-    try {
-      return await homepageStats(app.store.db)
-    } catch (err) {
-      request.log.error({ err }, 'gethomepage statistics failed')
-      throw new ApiError(500, { error: 'Failed to fetch statistics' })
+  app.get(
+    '/api/v1/gethomepage/stats',
+    {
+      schema: { ...common, summary: 'Fleet statistics for the gethomepage customapi widget', response: { 200: StatsResponse, ...ERRORS } },
+      preHandler: auth,
+      config
+    },
+    async (request) => {
+      try {
+        return await homepageStats(app.store.db)
+      } catch (err) {
+        request.log.error({ err }, 'gethomepage statistics failed')
+        throw new ApiError(500, { error: 'Failed to fetch statistics' })
+      }
     }
-  })
+  )
 
-  app.get('/api/v1/gethomepage/health', {
-    schema: { ...common, summary: 'Liveness probe naming the credential used', response: { 200: Type.Object({ status: Type.Literal('ok'), timestamp: Type.String({ format: 'date-time' }), api_key: Type.String() }), ...ERRORS } },
-    preHandler: auth,
-    config
-  }, async (request) => ({ status: 'ok' as const, timestamp: new Date().toISOString(), api_key: integrationCredentialOf(request).tokenName }))
+  app.get(
+    '/api/v1/gethomepage/health',
+    {
+      schema: {
+        ...common,
+        summary: 'Liveness probe naming the credential used',
+        response: {
+          200: Type.Object({ status: Type.Literal('ok'), timestamp: Type.String({ format: 'date-time' }), api_key: Type.String() }),
+          ...ERRORS
+        }
+      },
+      preHandler: auth,
+      config
+    },
+    async (request) => ({ status: 'ok' as const, timestamp: new Date().toISOString(), api_key: integrationCredentialOf(request).tokenName })
+  )
 }

@@ -46,23 +46,42 @@ export function platformFamily(osName: string): string {
 
 export async function homepageStats(db: Kysely<DB>, now = new Date()): Promise<HomepageStats> {
   const active = sql<boolean>`status = 'active'`
-  const totals = await db.selectFrom('hosts').select([
-    sql<number>`coalesce(sum(case when ${active} then 1 else 0 end), 0)`.as('total_hosts'),
-    sql<number>`coalesce(sum(case when ${active} and outdated_packages > 0 then 1 else 0 end), 0)`.as('needing'),
-    sql<number>`coalesce(sum(case when ${active} and total_packages > 0 and outdated_packages = 0 then 1 else 0 end), 0)`.as('up_to_date'),
-    sql<number>`coalesce(sum(case when ${active} and security_updates > 0 then 1 else 0 end), 0)`.as('with_security'),
-    sql<number>`coalesce(sum(case when ${active} and needs_reboot = 1 then 1 else 0 end), 0)`.as('reboot'),
-    sql<number>`coalesce(sum(case when total_packages = 0 then 1 else 0 end), 0)`.as('awaiting'),
-    sql<number>`coalesce(sum(security_updates), 0)`.as('security'),
-    sql<number>`coalesce(sum(outdated_packages), 0)`.as('outdated')
-  ]).executeTakeFirstOrThrow()
+  const totals = await db
+    .selectFrom('hosts')
+    .select([
+      sql<number>`coalesce(sum(case when ${active} then 1 else 0 end), 0)`.as('total_hosts'),
+      sql<number>`coalesce(sum(case when ${active} and outdated_packages > 0 then 1 else 0 end), 0)`.as('needing'),
+      sql<number>`coalesce(sum(case when ${active} and total_packages > 0 and outdated_packages = 0 then 1 else 0 end), 0)`.as(
+        'up_to_date'
+      ),
+      sql<number>`coalesce(sum(case when ${active} and security_updates > 0 then 1 else 0 end), 0)`.as('with_security'),
+      sql<number>`coalesce(sum(case when ${active} and needs_reboot = 1 then 1 else 0 end), 0)`.as('reboot'),
+      sql<number>`coalesce(sum(case when total_packages = 0 then 1 else 0 end), 0)`.as('awaiting'),
+      sql<number>`coalesce(sum(security_updates), 0)`.as('security'),
+      sql<number>`coalesce(sum(outdated_packages), 0)`.as('outdated')
+    ])
+    .executeTakeFirstOrThrow()
 
   const since = new Date(now.getTime() - 24 * 3600_000).toISOString()
   const [repos, recent, versions] = await Promise.all([
-    db.selectFrom('repositories').select((eb) => eb.fn.countAll<number>().as('n')).where('is_active', '=', 1).executeTakeFirstOrThrow(),
-    db.selectFrom('report_history').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'success').where('created_at', '>=', since).executeTakeFirstOrThrow(),
-    db.selectFrom('hosts')
-      .select([sql<string>`coalesce(nullif(os_type, ''), 'Unknown')`.as('name'), sql<string>`coalesce(os_version, '')`.as('version'), (eb) => eb.fn.countAll<number>().as('n')])
+    db
+      .selectFrom('repositories')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('is_active', '=', 1)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('report_history')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'success')
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('hosts')
+      .select([
+        sql<string>`coalesce(nullif(os_type, ''), 'Unknown')`.as('name'),
+        sql<string>`coalesce(os_version, '')`.as('version'),
+        (eb) => eb.fn.countAll<number>().as('n')
+      ])
       .where('status', '=', 'active')
       .groupBy(['name', 'version'])
       .execute()

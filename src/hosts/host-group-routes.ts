@@ -20,17 +20,23 @@ const HostGroupView = Type.Object({
   updated_at: Type.String()
 })
 
-const CreateGroupBody = Type.Object({
-  name: NAME,
-  description: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
-  color: Type.Optional(COLOR)
-}, { additionalProperties: false })
+const CreateGroupBody = Type.Object(
+  {
+    name: NAME,
+    description: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+    color: Type.Optional(COLOR)
+  },
+  { additionalProperties: false }
+)
 
-const UpdateGroupBody = Type.Object({
-  name: Type.Optional(NAME),
-  description: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
-  color: Type.Optional(COLOR)
-}, { additionalProperties: false })
+const UpdateGroupBody = Type.Object(
+  {
+    name: Type.Optional(NAME),
+    description: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+    color: Type.Optional(COLOR)
+  },
+  { additionalProperties: false }
+)
 
 const MESSAGES = {
   name: 'Name is required (1-100 characters)',
@@ -49,77 +55,135 @@ export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = { rateLimit: app.rateLimitBucket('general'), validationMessages: MESSAGES }
 
   async function groupView(id: string) {
-    return db.selectFrom('host_groups as g')
+    return db
+      .selectFrom('host_groups as g')
       .selectAll('g')
-      .select((eb) => eb.selectFrom('host_group_memberships as m').select(eb.fn.countAll<number>().as('n')).whereRef('m.host_group_id', '=', 'g.id').as('host_count'))
+      .select((eb) =>
+        eb
+          .selectFrom('host_group_memberships as m')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('m.host_group_id', '=', 'g.id')
+          .as('host_count')
+      )
       .where('g.id', '=', id)
       .executeTakeFirst()
   }
 
-  app.get('/api/v1/host-groups', {
-    schema: { tags: ['host groups'], summary: 'Host groups with their host counts', security: SECURITY.bearer, response: { 200: Type.Array(HostGroupView) } },
-    preHandler: app.requirePermission('can_view_hosts'),
-    config
-  }, async () => {
-    const rows = await db.selectFrom('host_groups as g')
-      .leftJoin('host_group_memberships as m', 'm.host_group_id', 'g.id')
-      .selectAll('g')
-      .select((eb) => eb.fn.count<number>('m.host_id').as('host_count'))
-      .groupBy('g.id')
-      .orderBy('g.name')
-      .execute()
-    return rows.map((r) => ({ ...r, host_count: Number(r.host_count) }))
-  })
-
-  app.post('/api/v1/host-groups', {
-    schema: { tags: ['host groups'], summary: 'Create a host group', security: SECURITY.bearer, body: CreateGroupBody, response: { 201: HostGroupView, 409: ErrorReply } },
-    preHandler: app.requirePermission('can_manage_hosts'),
-    config
-  }, async (request, reply) => {
-    const now = new Date().toISOString()
-    const id = newId()
-    const { name, description, color } = request.body
-    try {
-      await db.insertInto('host_groups').values({ id, name: name.trim(), description: description ?? null, ...(color ? { color: color.toUpperCase() } : {}), created_at: now, updated_at: now }).execute()
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(DUPLICATE_NAME)
-      throw err
+  app.get(
+    '/api/v1/host-groups',
+    {
+      schema: {
+        tags: ['host groups'],
+        summary: 'Host groups with their host counts',
+        security: SECURITY.bearer,
+        response: { 200: Type.Array(HostGroupView) }
+      },
+      preHandler: app.requirePermission('can_view_hosts'),
+      config
+    },
+    async () => {
+      const rows = await db
+        .selectFrom('host_groups as g')
+        .leftJoin('host_group_memberships as m', 'm.host_group_id', 'g.id')
+        .selectAll('g')
+        .select((eb) => eb.fn.count<number>('m.host_id').as('host_count'))
+        .groupBy('g.id')
+        .orderBy('g.name')
+        .execute()
+      return rows.map((r) => ({ ...r, host_count: Number(r.host_count) }))
     }
-    return reply.code(201).send({ ...(await groupView(id))!, host_count: 0 })
-  })
+  )
 
-  app.put('/api/v1/host-groups/:id', {
-    schema: { tags: ['host groups'], summary: 'Rename, describe or recolour a host group', security: SECURITY.bearer, params: IdParams, body: UpdateGroupBody, response: { 200: HostGroupView, 404: ErrorReply, 409: ErrorReply } },
-    preHandler: app.requirePermission('can_manage_hosts'),
-    config
-  }, async (request) => {
-    const { name, description, color } = request.body
-    const changes = {
-      ...(name !== undefined ? { name: name.trim() } : {}),
-      ...(description !== undefined ? { description } : {}),
-      ...(color !== undefined ? { color: color.toUpperCase() } : {}),
-      updated_at: new Date().toISOString()
+  app.post(
+    '/api/v1/host-groups',
+    {
+      schema: {
+        tags: ['host groups'],
+        summary: 'Create a host group',
+        security: SECURITY.bearer,
+        body: CreateGroupBody,
+        response: { 201: HostGroupView, 409: ErrorReply }
+      },
+      preHandler: app.requirePermission('can_manage_hosts'),
+      config
+    },
+    async (request, reply) => {
+      const now = new Date().toISOString()
+      const id = newId()
+      const { name, description, color } = request.body
+      try {
+        await db
+          .insertInto('host_groups')
+          .values({
+            id,
+            name: name.trim(),
+            description: description ?? null,
+            ...(color ? { color: color.toUpperCase() } : {}),
+            created_at: now,
+            updated_at: now
+          })
+          .execute()
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict(DUPLICATE_NAME)
+        throw err
+      }
+      return reply.code(201).send({ ...(await groupView(id))!, host_count: 0 })
     }
-    try {
-      const result = await db.updateTable('host_groups').set(changes).where('id', '=', request.params.id).executeTakeFirst()
-      if (Number(result.numUpdatedRows) === 0) throw notFound(COMMON.hostGroupNotFound)
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(DUPLICATE_NAME)
-      throw err
-    }
-    const view = await groupView(request.params.id)
-    if (!view) throw notFound(COMMON.hostGroupNotFound)
-    return { ...view, host_count: Number(view.host_count) }
-  })
+  )
 
-  app.delete('/api/v1/host-groups/:id', {
-    schema: { tags: ['host groups'], summary: 'Delete a host group (its hosts stay)', security: SECURITY.bearer, params: IdParams, response: { 200: MessageReply, 404: ErrorReply } },
-    preHandler: app.requirePermission('can_manage_hosts'),
-    config
-  }, async (request) => {
-    const result = await db.deleteFrom('host_groups').where('id', '=', request.params.id).executeTakeFirst()
-    if (Number(result.numDeletedRows) === 0) throw notFound(COMMON.hostGroupNotFound)
-    request.log.info({ hostGroupId: request.params.id }, 'host group deleted')
-    return { message: 'Host group deleted successfully' }
-  })
+  app.put(
+    '/api/v1/host-groups/:id',
+    {
+      schema: {
+        tags: ['host groups'],
+        summary: 'Rename, describe or recolour a host group',
+        security: SECURITY.bearer,
+        params: IdParams,
+        body: UpdateGroupBody,
+        response: { 200: HostGroupView, 404: ErrorReply, 409: ErrorReply }
+      },
+      preHandler: app.requirePermission('can_manage_hosts'),
+      config
+    },
+    async (request) => {
+      const { name, description, color } = request.body
+      const changes = {
+        ...(name !== undefined ? { name: name.trim() } : {}),
+        ...(description !== undefined ? { description } : {}),
+        ...(color !== undefined ? { color: color.toUpperCase() } : {}),
+        updated_at: new Date().toISOString()
+      }
+      try {
+        const result = await db.updateTable('host_groups').set(changes).where('id', '=', request.params.id).executeTakeFirst()
+        if (Number(result.numUpdatedRows) === 0) throw notFound(COMMON.hostGroupNotFound)
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict(DUPLICATE_NAME)
+        throw err
+      }
+      const view = await groupView(request.params.id)
+      if (!view) throw notFound(COMMON.hostGroupNotFound)
+      return { ...view, host_count: Number(view.host_count) }
+    }
+  )
+
+  app.delete(
+    '/api/v1/host-groups/:id',
+    {
+      schema: {
+        tags: ['host groups'],
+        summary: 'Delete a host group (its hosts stay)',
+        security: SECURITY.bearer,
+        params: IdParams,
+        response: { 200: MessageReply, 404: ErrorReply }
+      },
+      preHandler: app.requirePermission('can_manage_hosts'),
+      config
+    },
+    async (request) => {
+      const result = await db.deleteFrom('host_groups').where('id', '=', request.params.id).executeTakeFirst()
+      if (Number(result.numDeletedRows) === 0) throw notFound(COMMON.hostGroupNotFound)
+      request.log.info({ hostGroupId: request.params.id }, 'host group deleted')
+      return { message: 'Host group deleted successfully' }
+    }
+  )
 }

@@ -31,17 +31,29 @@ function filtered(db: Kysely<DB>, query: HostListQuery, clock: StatusClock) {
   let q = db.selectFrom('hosts')
   if (query.search && query.search.trim() !== '') {
     const needle = query.search.trim()
-    q = q.where((eb) => eb.or([
-      containsText(eb.ref('hosts.friendly_name'), needle),
-      containsText(eb.ref('hosts.hostname'), needle),
-      containsText(eb.ref('hosts.ip'), needle)
-    ]))
+    q = q.where((eb) =>
+      eb.or([
+        containsText(eb.ref('hosts.friendly_name'), needle),
+        containsText(eb.ref('hosts.hostname'), needle),
+        containsText(eb.ref('hosts.ip'), needle)
+      ])
+    )
   }
   if (query.group === 'ungrouped') {
-    q = q.where((eb) => eb.not(eb.exists(eb.selectFrom('host_group_memberships as m').select('m.host_id').whereRef('m.host_id', '=', 'hosts.id'))))
+    q = q.where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('host_group_memberships as m').select('m.host_id').whereRef('m.host_id', '=', 'hosts.id')))
+    )
   } else if (query.group) {
     const groupId = query.group
-    q = q.where((eb) => eb.exists(eb.selectFrom('host_group_memberships as m').select('m.host_id').whereRef('m.host_id', '=', 'hosts.id').where('m.host_group_id', '=', groupId)))
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('host_group_memberships as m')
+          .select('m.host_id')
+          .whereRef('m.host_id', '=', 'hosts.id')
+          .where('m.host_group_id', '=', groupId)
+      )
+    )
   }
   return whereStatus(q, query.status, clock)
 }
@@ -49,7 +61,8 @@ function filtered(db: Kysely<DB>, query: HostListQuery, clock: StatusClock) {
 export async function groupsOfHosts(db: Kysely<DB>, hostIds: string[]): Promise<Map<string, HostGroupRef[]>> {
   const byHost = new Map<string, HostGroupRef[]>()
   if (hostIds.length === 0) return byHost
-  const rows = await db.selectFrom('host_group_memberships as m')
+  const rows = await db
+    .selectFrom('host_group_memberships as m')
     .innerJoin('host_groups as g', 'g.id', 'm.host_group_id')
     .select(['m.host_id', 'g.id', 'g.name', 'g.color'])
     .where('m.host_id', 'in', hostIds)
@@ -63,11 +76,44 @@ export async function groupsOfHosts(db: Kysely<DB>, hostIds: string[]): Promise<
   return byHost
 }
 
-type SummaryColumns = Pick<HostRow, 'id' | 'friendly_name' | 'hostname' | 'ip' | 'os_type' | 'os_version' | 'architecture' | 'agent_version' |
-  'status' | 'last_update' | 'needs_reboot' | 'total_packages' | 'outdated_packages' | 'security_updates' | 'total_repos' | 'created_at'>
+type SummaryColumns = Pick<
+  HostRow,
+  | 'id'
+  | 'friendly_name'
+  | 'hostname'
+  | 'ip'
+  | 'os_type'
+  | 'os_version'
+  | 'architecture'
+  | 'agent_version'
+  | 'status'
+  | 'last_update'
+  | 'needs_reboot'
+  | 'total_packages'
+  | 'outdated_packages'
+  | 'security_updates'
+  | 'total_repos'
+  | 'created_at'
+>
 
-const SUMMARY_COLUMNS = ['id', 'friendly_name', 'hostname', 'ip', 'os_type', 'os_version', 'architecture', 'agent_version', 'status',
-  'last_update', 'needs_reboot', 'total_packages', 'outdated_packages', 'security_updates', 'total_repos', 'created_at'] as const
+const SUMMARY_COLUMNS = [
+  'id',
+  'friendly_name',
+  'hostname',
+  'ip',
+  'os_type',
+  'os_version',
+  'architecture',
+  'agent_version',
+  'status',
+  'last_update',
+  'needs_reboot',
+  'total_packages',
+  'outdated_packages',
+  'security_updates',
+  'total_repos',
+  'created_at'
+] as const
 
 export function toSummary(row: SummaryColumns, groups: HostGroupRef[], clock: StatusClock): HostSummary {
   return {
@@ -91,7 +137,11 @@ export function toSummary(row: SummaryColumns, groups: HostGroupRef[], clock: St
   }
 }
 
-export async function listHosts(db: Kysely<DB>, query: HostListQuery, clock: StatusClock): Promise<{ hosts: HostSummary[]; total: number }> {
+export async function listHosts(
+  db: Kysely<DB>,
+  query: HostListQuery,
+  clock: StatusClock
+): Promise<{ hosts: HostSummary[]; total: number }> {
   const limit = query.limit ?? 50
   const offset = query.offset ?? 0
   const sort = SORT_COLUMNS[query.sort ?? 'name']
@@ -105,8 +155,13 @@ export async function listHosts(db: Kysely<DB>, query: HostListQuery, clock: Sta
     .limit(limit)
     .offset(offset)
     .execute()
-  const count = await filtered(db, query, clock).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  const groups = await groupsOfHosts(db, rows.map((r) => r.id))
+  const count = await filtered(db, query, clock)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  const groups = await groupsOfHosts(
+    db,
+    rows.map((r) => r.id)
+  )
   return { hosts: rows.map((r) => toSummary(r, groups.get(r.id) ?? [], clock)), total: Number(count.n) }
 }
 

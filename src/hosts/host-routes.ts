@@ -13,15 +13,21 @@ import { BadRequestReply, ErrorReply, HostDetail, HostListQuery, HostSummary, Id
 
 const GROUP_IDS = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 })
 
-const CreateHostBody = Type.Object({
-  friendly_name: Type.String({ minLength: 1, maxLength: 255 }),
-  host_group_ids: Type.Optional(GROUP_IDS)
-}, { additionalProperties: false })
+const CreateHostBody = Type.Object(
+  {
+    friendly_name: Type.String({ minLength: 1, maxLength: 255 }),
+    host_group_ids: Type.Optional(GROUP_IDS)
+  },
+  { additionalProperties: false }
+)
 
-const PatchHostBody = Type.Object({
-  friendly_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-  notes: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()]))
-}, { additionalProperties: false })
+const PatchHostBody = Type.Object(
+  {
+    friendly_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    notes: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()]))
+  },
+  { additionalProperties: false }
+)
 
 const Credentials = {
   api_id: Type.String(),
@@ -47,118 +53,206 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return detail
   }
 
-  app.get('/api/v1/hosts', {
-    schema: {
-      tags: ['hosts'], summary: 'Hosts, filtered, sorted and paged', security: SECURITY.bearer, querystring: HostListQuery,
-      response: { 200: Type.Object({ hosts: Type.Array(HostSummary), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }) }
+  app.get(
+    '/api/v1/hosts',
+    {
+      schema: {
+        tags: ['hosts'],
+        summary: 'Hosts, filtered, sorted and paged',
+        security: SECURITY.bearer,
+        querystring: HostListQuery,
+        response: {
+          200: Type.Object({ hosts: Type.Array(HostSummary), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() })
+        }
+      },
+      preHandler: view,
+      config
     },
-    preHandler: view,
-    config
-  }, async (request) => {
-    const { hosts, total } = await listHosts(db, request.query, await clock())
-    return { hosts, total, limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 }
-  })
-
-  app.post('/api/v1/hosts', {
-    schema: {
-      tags: ['hosts'], summary: 'Add a host; its API key is shown only in this response', security: SECURITY.bearer, body: CreateHostBody,
-      response: { 201: Type.Object({ message: Type.String(), id: Type.String(), friendly_name: Type.String(), ...Credentials, host_groups: Type.Array(Type.String()) }), 400: BadRequestReply }
-    },
-    preHandler: manage,
-    config
-  }, async (request, reply) => {
-    const groupIds = request.body.host_group_ids ?? []
-    try {
-      const { host, apiKey } = await createHost(db, { friendlyName: request.body.friendly_name.trim(), hostGroupIds: groupIds })
-      request.log.info({ hostId: host.id }, 'host created')
-      return reply.code(201).send({ message: 'Host created successfully', id: host.id, friendly_name: host.friendly_name, api_id: host.api_id, api_key: apiKey, host_groups: [...new Set(groupIds)] })
-    } catch (err) {
-      if (err instanceof UnknownHostGroupError) throw badRequest(COMMON.hostGroupNotFound)
-      throw err
+    async (request) => {
+      const { hosts, total } = await listHosts(db, request.query, await clock())
+      return { hosts, total, limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 }
     }
-  })
+  )
 
-  app.get('/api/v1/hosts/:id', {
-    schema: { tags: ['hosts'], summary: 'A host: system facts, groups, counts, status', security: SECURITY.bearer, params: IdParams, response: { 200: HostDetail, 404: ErrorReply } },
-    preHandler: view,
-    config
-  }, async (request) => detailOr404(request.params.id))
-
-  app.patch('/api/v1/hosts/:id', {
-    schema: { tags: ['hosts'], summary: 'Rename a host or edit its notes', security: SECURITY.bearer, params: IdParams, body: PatchHostBody, response: { 200: HostDetail, 404: ErrorReply } },
-    preHandler: manage,
-    config
-  }, async (request) => {
-    const { friendly_name: friendlyName, notes } = request.body
-    const result = await db.updateTable('hosts').set({
-      ...(friendlyName !== undefined ? { friendly_name: friendlyName.trim() } : {}),
-      ...(notes !== undefined ? { notes } : {}),
-      updated_at: new Date().toISOString()
-    }).where('id', '=', request.params.id).executeTakeFirst()
-    if (Number(result.numUpdatedRows) === 0) throw notFound(COMMON.hostNotFound)
-    return detailOr404(request.params.id)
-  })
-
-  app.put('/api/v1/hosts/:id/groups', {
-    schema: {
-      tags: ['hosts'], summary: 'Set the groups of a host (replaces its memberships)', security: SECURITY.bearer, params: IdParams,
-      body: Type.Object({ host_group_ids: GROUP_IDS }, { additionalProperties: false }), response: { 200: HostDetail, 400: BadRequestReply, 404: ErrorReply }
+  app.post(
+    '/api/v1/hosts',
+    {
+      schema: {
+        tags: ['hosts'],
+        summary: 'Add a host; its API key is shown only in this response',
+        security: SECURITY.bearer,
+        body: CreateHostBody,
+        response: {
+          201: Type.Object({
+            message: Type.String(),
+            id: Type.String(),
+            friendly_name: Type.String(),
+            ...Credentials,
+            host_groups: Type.Array(Type.String())
+          }),
+          400: BadRequestReply
+        }
+      },
+      preHandler: manage,
+      config
     },
-    preHandler: manage,
-    config
-  }, async (request) => {
-    const hostId = request.params.id
-    const groupIds = [...new Set(request.body.host_group_ids)]
-    const now = new Date().toISOString()
-    await db.transaction().execute(async (trx) => {
-      const host = await trx.selectFrom('hosts').select('id').where('id', '=', hostId).executeTakeFirst()
+    async (request, reply) => {
+      const groupIds = request.body.host_group_ids ?? []
+      try {
+        const { host, apiKey } = await createHost(db, { friendlyName: request.body.friendly_name.trim(), hostGroupIds: groupIds })
+        request.log.info({ hostId: host.id }, 'host created')
+        return reply
+          .code(201)
+          .send({
+            message: 'Host created successfully',
+            id: host.id,
+            friendly_name: host.friendly_name,
+            api_id: host.api_id,
+            api_key: apiKey,
+            host_groups: [...new Set(groupIds)]
+          })
+      } catch (err) {
+        if (err instanceof UnknownHostGroupError) throw badRequest(COMMON.hostGroupNotFound)
+        throw err
+      }
+    }
+  )
+
+  app.get(
+    '/api/v1/hosts/:id',
+    {
+      schema: {
+        tags: ['hosts'],
+        summary: 'A host: system facts, groups, counts, status',
+        security: SECURITY.bearer,
+        params: IdParams,
+        response: { 200: HostDetail, 404: ErrorReply }
+      },
+      preHandler: view,
+      config
+    },
+    async (request) => detailOr404(request.params.id)
+  )
+
+  app.patch(
+    '/api/v1/hosts/:id',
+    {
+      schema: {
+        tags: ['hosts'],
+        summary: 'Rename a host or edit its notes',
+        security: SECURITY.bearer,
+        params: IdParams,
+        body: PatchHostBody,
+        response: { 200: HostDetail, 404: ErrorReply }
+      },
+      preHandler: manage,
+      config
+    },
+    async (request) => {
+      const { friendly_name: friendlyName, notes } = request.body
+      const result = await db
+        .updateTable('hosts')
+        .set({
+          ...(friendlyName !== undefined ? { friendly_name: friendlyName.trim() } : {}),
+          ...(notes !== undefined ? { notes } : {}),
+          updated_at: new Date().toISOString()
+        })
+        .where('id', '=', request.params.id)
+        .executeTakeFirst()
+      if (Number(result.numUpdatedRows) === 0) throw notFound(COMMON.hostNotFound)
+      return detailOr404(request.params.id)
+    }
+  )
+
+  app.put(
+    '/api/v1/hosts/:id/groups',
+    {
+      schema: {
+        tags: ['hosts'],
+        summary: 'Set the groups of a host (replaces its memberships)',
+        security: SECURITY.bearer,
+        params: IdParams,
+        body: Type.Object({ host_group_ids: GROUP_IDS }, { additionalProperties: false }),
+        response: { 200: HostDetail, 400: BadRequestReply, 404: ErrorReply }
+      },
+      preHandler: manage,
+      config
+    },
+    async (request) => {
+      const hostId = request.params.id
+      const groupIds = [...new Set(request.body.host_group_ids)]
+      const now = new Date().toISOString()
+      await db.transaction().execute(async (trx) => {
+        const host = await trx.selectFrom('hosts').select('id').where('id', '=', hostId).executeTakeFirst()
+        if (!host) throw notFound(COMMON.hostNotFound)
+        if (groupIds.length > 0) {
+          const known = await trx.selectFrom('host_groups').select('id').where('id', 'in', groupIds).execute()
+          if (known.length !== groupIds.length) throw badRequest(COMMON.hostGroupNotFound)
+        }
+        await trx.deleteFrom('host_group_memberships').where('host_id', '=', hostId).execute()
+        if (groupIds.length > 0) {
+          await trx
+            .insertInto('host_group_memberships')
+            .values(groupIds.map((g) => ({ host_id: hostId, host_group_id: g, created_at: now })))
+            .execute()
+        }
+      })
+      return detailOr404(hostId)
+    }
+  )
+
+  app.post(
+    '/api/v1/hosts/:id/regenerate-credentials',
+    {
+      schema: {
+        tags: ['hosts'],
+        summary: 'New API id and key for a host; the old ones stop working at once',
+        security: SECURITY.bearer,
+        params: IdParams,
+        response: { 200: Type.Object({ message: Type.String(), id: Type.String(), ...Credentials }), 404: ErrorReply }
+      },
+      preHandler: manage,
+      config
+    },
+    async (request) => {
+      const hostId = request.params.id
+      const creds = await newHostCredentials()
+      const result = await db
+        .updateTable('hosts')
+        .set({ api_id: creds.apiId, api_key_hash: creds.apiKeyHash, updated_at: new Date().toISOString() })
+        .where('id', '=', hostId)
+        .executeTakeFirst()
+      if (Number(result.numUpdatedRows) === 0) throw notFound(COMMON.hostNotFound)
+      app.credentialCache.forgetOwner(hostId)
+      app.events.emit('host_credentials_regenerated', { hostId })
+      request.log.info({ hostId }, 'host credentials regenerated')
+      return { message: 'Credentials regenerated successfully', id: hostId, api_id: creds.apiId, api_key: creds.apiKey }
+    }
+  )
+
+  app.delete(
+    '/api/v1/hosts/:id',
+    {
+      schema: {
+        tags: ['hosts'],
+        summary: 'Delete a host and everything recorded about it',
+        security: SECURITY.bearer,
+        params: IdParams,
+        response: { 200: MessageReply, 404: ErrorReply }
+      },
+      preHandler: manage,
+      config
+    },
+    async (request) => {
+      const events: Array<OutboxEntry<'host_deleted'>> = []
+      const host = await deleteHost(db, request.params.id, async (trx, row) => {
+        events.push(await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.friendly_name }, new Date()))
+      })
       if (!host) throw notFound(COMMON.hostNotFound)
-      if (groupIds.length > 0) {
-        const known = await trx.selectFrom('host_groups').select('id').where('id', 'in', groupIds).execute()
-        if (known.length !== groupIds.length) throw badRequest(COMMON.hostGroupNotFound)
-      }
-      await trx.deleteFrom('host_group_memberships').where('host_id', '=', hostId).execute()
-      if (groupIds.length > 0) {
-        await trx.insertInto('host_group_memberships').values(groupIds.map((g) => ({ host_id: hostId, host_group_id: g, created_at: now }))).execute()
-      }
-    })
-    return detailOr404(hostId)
-  })
-
-  app.post('/api/v1/hosts/:id/regenerate-credentials', {
-    schema: {
-      tags: ['hosts'], summary: 'New API id and key for a host; the old ones stop working at once', security: SECURITY.bearer, params: IdParams,
-      response: { 200: Type.Object({ message: Type.String(), id: Type.String(), ...Credentials }), 404: ErrorReply }
-    },
-    preHandler: manage,
-    config
-  }, async (request) => {
-    const hostId = request.params.id
-    const creds = await newHostCredentials()
-    const result = await db.updateTable('hosts')
-      .set({ api_id: creds.apiId, api_key_hash: creds.apiKeyHash, updated_at: new Date().toISOString() })
-      .where('id', '=', hostId)
-      .executeTakeFirst()
-    if (Number(result.numUpdatedRows) === 0) throw notFound(COMMON.hostNotFound)
-    app.credentialCache.forgetOwner(hostId)
-    app.events.emit('host_credentials_regenerated', { hostId })
-    request.log.info({ hostId }, 'host credentials regenerated')
-    return { message: 'Credentials regenerated successfully', id: hostId, api_id: creds.apiId, api_key: creds.apiKey }
-  })
-
-  app.delete('/api/v1/hosts/:id', {
-    schema: { tags: ['hosts'], summary: 'Delete a host and everything recorded about it', security: SECURITY.bearer, params: IdParams, response: { 200: MessageReply, 404: ErrorReply } },
-    preHandler: manage,
-    config
-  }, async (request) => {
-    const events: Array<OutboxEntry<'host_deleted'>> = []
-    const host = await deleteHost(db, request.params.id, async (trx, row) => {
-      events.push(await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.friendly_name }, new Date()))
-    })
-    if (!host) throw notFound(COMMON.hostNotFound)
-    app.credentialCache.forgetOwner(host.id)
-    request.log.info({ hostId: host.id }, 'host deleted')
-    for (const event of events) emitCommitted(app.events, event)
-    return { message: 'Host deleted successfully' }
-  })
+      app.credentialCache.forgetOwner(host.id)
+      request.log.info({ hostId: host.id }, 'host deleted')
+      for (const event of events) emitCommitted(app.events, event)
+      return { message: 'Host deleted successfully' }
+    }
+  )
 }

@@ -22,7 +22,9 @@ export const Pagination = {
 export const HostGroupRef = Type.Object({ id: Type.String(), name: Type.String(), color: Type.String() })
 export type HostGroupRef = Static<typeof HostGroupRef>
 
-export const HostStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('inactive')], { description: 'derived: inactive after 2 × the update interval without a report' })
+export const HostStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('inactive')], {
+  description: 'derived: inactive after 2 × the update interval without a report'
+})
 
 const summaryFields = {
   id: Type.String(),
@@ -76,7 +78,9 @@ export const HostListQuery = Type.Object({
   search: Type.Optional(Type.String({ maxLength: 255, description: 'friendly name, hostname or IP contains' })),
   group: Type.Optional(Type.String({ maxLength: 64, description: 'host group id, or "ungrouped"' })),
   status: Type.Optional(HostStatusSchema),
-  sort: Type.Optional(Type.Union([Type.Literal('name'), Type.Literal('last_update'), Type.Literal('updates'), Type.Literal('security')], { default: 'name' })),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('name'), Type.Literal('last_update'), Type.Literal('updates'), Type.Literal('security')], { default: 'name' })
+  ),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
   ...Pagination
 })
@@ -91,7 +95,7 @@ export const HostPackage = Type.Object({
   available_version: nullableString,
   needs_update: Type.Boolean(),
   is_security_update: Type.Boolean(),
-  last_checked: Type.String({ description: 'when this row last changed; the host\'s last_update is the last check' })
+  last_checked: Type.String({ description: "when this row last changed; the host's last_update is the last check" })
 })
 
 export const HostRepository = Type.Object({

@@ -27,7 +27,11 @@ export class UnknownHostGroupError extends Error {
 }
 
 /** `alsoInTransaction` writes more rows atomically with the host (the enrollment's outbox event). */
-export async function createHost(db: Kysely<DB>, input: CreateHostInput, alsoInTransaction?: (trx: Transaction<DB>, host: HostRow) => Promise<void>): Promise<CreatedHost> {
+export async function createHost(
+  db: Kysely<DB>,
+  input: CreateHostInput,
+  alsoInTransaction?: (trx: Transaction<DB>, host: HostRow) => Promise<void>
+): Promise<CreatedHost> {
   const creds = await newHostCredentials()
   const now = new Date().toISOString()
   const host: HostRow = {
@@ -80,7 +84,10 @@ export async function createHost(db: Kysely<DB>, input: CreateHostInput, alsoInT
     }
     await trx.insertInto('hosts').values(host).execute()
     if (groupIds.length > 0) {
-      await trx.insertInto('host_group_memberships').values(groupIds.map((g) => ({ host_id: host.id, host_group_id: g, created_at: now }))).execute()
+      await trx
+        .insertInto('host_group_memberships')
+        .values(groupIds.map((g) => ({ host_id: host.id, host_group_id: g, created_at: now })))
+        .execute()
     }
     await alsoInTransaction?.(trx, host)
   })
@@ -91,7 +98,11 @@ export async function createHost(db: Kysely<DB>, input: CreateHostInput, alsoInT
  * Deletes a host; packages links, repositories links, history and memberships cascade.
  * `alsoInTransaction` runs only when the host existed (the host_deleted outbox event).
  */
-export async function deleteHost(db: Kysely<DB>, hostId: string, alsoInTransaction?: (trx: Transaction<DB>, host: HostRow) => Promise<void>): Promise<HostRow | undefined> {
+export async function deleteHost(
+  db: Kysely<DB>,
+  hostId: string,
+  alsoInTransaction?: (trx: Transaction<DB>, host: HostRow) => Promise<void>
+): Promise<HostRow | undefined> {
   return db.transaction().execute(async (trx) => {
     const host = await trx.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst()
     if (!host) return undefined

@@ -25,19 +25,45 @@ export class PackageCatalogue {
   private pendingAdds: string[] = []
   private pendingDescribed: string[] = []
   private readonly loadAll: PreparedQuery<Record<string, never>>
-  private readonly insert: PreparedQuery<{ id: string; name: string; description: string | null; category: string | null; created_at: string }>
+  private readonly insert: PreparedQuery<{
+    id: string
+    name: string
+    description: string | null
+    category: string | null
+    created_at: string
+  }>
   private readonly byName: PreparedQuery<{ name: string }>
   private readonly describe: PreparedQuery<{ id: string; description: string | null; category: string | null }>
 
-  constructor(db: Kysely<DB>, private readonly sqlite: Database.Database) {
+  constructor(
+    db: Kysely<DB>,
+    private readonly sqlite: Database.Database
+  ) {
     this.loadAll = new PreparedQuery(sqlite, db.selectFrom('packages').select(['id', 'name', 'description', 'category']))
-    this.insert = new PreparedQuery(sqlite, db.insertInto('packages')
-      .values({ id: param('id'), name: param('name'), description: param('description'), category: param('category'), created_at: param('created_at') })
-      .onConflict((oc) => oc.column('name').doNothing()))
-    this.byName = new PreparedQuery(sqlite, db.selectFrom('packages').select(['id', 'description', 'category']).where('name', '=', param('name')))
-    this.describe = new PreparedQuery(sqlite, db.updateTable('packages')
-      .set({ description: param('description'), category: param('category') })
-      .where('id', '=', param('id')))
+    this.insert = new PreparedQuery(
+      sqlite,
+      db
+        .insertInto('packages')
+        .values({
+          id: param('id'),
+          name: param('name'),
+          description: param('description'),
+          category: param('category'),
+          created_at: param('created_at')
+        })
+        .onConflict((oc) => oc.column('name').doNothing())
+    )
+    this.byName = new PreparedQuery(
+      sqlite,
+      db.selectFrom('packages').select(['id', 'description', 'category']).where('name', '=', param('name'))
+    )
+    this.describe = new PreparedQuery(
+      sqlite,
+      db
+        .updateTable('packages')
+        .set({ description: param('description'), category: param('category') })
+        .where('id', '=', param('id'))
+    )
   }
 
   private load(): Map<string, Entry> {

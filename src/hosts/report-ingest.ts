@@ -18,7 +18,14 @@ import { OutboxWriter, type OutboxEntry } from '../events/event-outbox.js'
 import { param, PreparedQuery, type BindValue } from '../store/prepared-query.js'
 import { PackageCatalogue } from './package-catalogue.js'
 import { REPORTS_KEPT_PER_HOST } from './report-retention.js'
-import { ingestStatements, type IngestHost, type IngestStatements, type StoredHostPackage, type StoredHostRepository, type StoredRepository } from './report-ingest-statements.js'
+import {
+  ingestStatements,
+  type IngestHost,
+  type IngestStatements,
+  type StoredHostPackage,
+  type StoredHostRepository,
+  type StoredRepository
+} from './report-ingest-statements.js'
 
 export interface IngestPackage {
   name: string
@@ -75,7 +82,10 @@ export class ReportIngest {
   private readonly hostUpdates = new Map<string, PreparedQuery<Record<string, BindValue>>>()
   private readonly transaction: Database.Transaction<(report: IngestReport, now: string) => IngestOutcome | undefined>
 
-  constructor(private readonly db: Kysely<DB>, private readonly sqlite: Database.Database) {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly sqlite: Database.Database
+  ) {
     this.statements = ingestStatements(db, sqlite)
     this.catalogue = new PackageCatalogue(db, sqlite)
     this.outbox = new OutboxWriter(db, sqlite)
@@ -136,15 +146,20 @@ export class ReportIngest {
     s.trimHistory.run({ host_id: report.hostId, offset: REPORTS_KEPT_PER_HOST - 1 })
     const securityUpdates = counts.securityPackages.length
     // Decided here, in the transaction that raises the count: the next report would not raise it again.
-    const securityEvent = securityUpdates > host.security_updates
-      ? this.outbox.write('security_updates_available', {
-        hostId: report.hostId,
-        hostName: host.friendly_name,
-        previousCount: host.security_updates,
-        securityCount: securityUpdates,
-        packages: counts.securityPackages
-      }, new Date(now))
-      : undefined
+    const securityEvent =
+      securityUpdates > host.security_updates
+        ? this.outbox.write(
+            'security_updates_available',
+            {
+              hostId: report.hostId,
+              hostName: host.friendly_name,
+              previousCount: host.security_updates,
+              securityCount: securityUpdates,
+              packages: counts.securityPackages
+            },
+            new Date(now)
+          )
+        : undefined
     return {
       hostName: host.friendly_name,
       packagesProcessed: counts.total,
@@ -174,11 +189,22 @@ export class ReportIngest {
       if (needsUpdate && isSecurity) securityPackages.push(pkg.name)
       const old = stored.get(packageId)
       stored.delete(packageId)
-      if (old && old.current_version === pkg.currentVersion && old.available_version === available &&
-        old.needs_update === needsUpdate && old.is_security_update === isSecurity) continue
+      if (
+        old &&
+        old.current_version === pkg.currentVersion &&
+        old.available_version === available &&
+        old.needs_update === needsUpdate &&
+        old.is_security_update === isSecurity
+      )
+        continue
       s.upsertHostPackage.run({
-        host_id: hostId, package_id: packageId, current_version: pkg.currentVersion, available_version: available,
-        needs_update: needsUpdate, is_security_update: isSecurity, last_checked: now
+        host_id: hostId,
+        package_id: packageId,
+        current_version: pkg.currentVersion,
+        available_version: available,
+        needs_update: needsUpdate,
+        is_security_update: isSecurity,
+        last_checked: now
       })
     }
     // Whatever the report no longer lists was removed from the host.
@@ -192,7 +218,12 @@ export class ReportIngest {
     for (const row of s.hostRepositories.all<StoredHostRepository>({ host_id: hostId })) linked.set(row.repository_id, row)
     const seen = new Set<string>()
     for (const repo of repositories) {
-      const identity = { url: repo.url, distribution: repo.distribution ?? '', components: repo.components ?? '', repo_type: repo.repoType ?? '' }
+      const identity = {
+        url: repo.url,
+        distribution: repo.distribution ?? '',
+        components: repo.components ?? '',
+        repo_type: repo.repoType ?? ''
+      }
       const name = repo.name || repo.url
       const isSecure = repo.isSecure ? 1 : 0
       const existing = s.repositoryByIdentity.get<StoredRepository>(identity)

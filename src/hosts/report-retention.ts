@@ -17,7 +17,8 @@ export async function pruneReportHistory(db: Kysely<DB>, retentionDays: number, 
   const cutoff = new Date(nowMs - retentionDays * 86_400_000).toISOString()
   let removed = 0
   for (;;) {
-    const result = await db.deleteFrom('report_history')
+    const result = await db
+      .deleteFrom('report_history')
       .where('id', 'in', (eb) => eb.selectFrom('report_history').select('id').where('created_at', '<', cutoff).limit(DELETE_BATCH))
       .executeTakeFirst()
     const n = Number(result.numDeletedRows)

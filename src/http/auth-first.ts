@@ -16,7 +16,8 @@ export function authGuard<T extends object>(guard: T): T {
   return guard
 }
 
-const isAuthGuard = (hook: unknown): boolean => typeof hook === 'function' && (hook as unknown as Record<symbol, unknown>)[AUTH_GUARD] === true
+const isAuthGuard = (hook: unknown): boolean =>
+  typeof hook === 'function' && (hook as unknown as Record<symbol, unknown>)[AUTH_GUARD] === true
 
 const asList = (hooks: RouteOptions['preHandler'] | RouteOptions['preValidation']): HookFn[] =>
   hooks === undefined ? [] : Array.isArray(hooks) ? [...(hooks as HookFn[])] : [hooks as HookFn]

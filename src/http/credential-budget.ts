@@ -22,10 +22,19 @@ export const credentialBudgetExhausted = (retryAfterSeconds: number): ApiError =
  * Runs `judge` within the budget of `request.ip` and `keyId`. `judge` returns a value for a right
  * credential and undefined (or throws) for a wrong one; only a wrong one counts as a failure.
  */
-export async function judgeWithinBudget<T>(app: FastifyInstance, request: FastifyRequest, keyId: string, judge: () => Promise<T | undefined>): Promise<T | undefined> {
+export async function judgeWithinBudget<T>(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  keyId: string,
+  judge: () => Promise<T | undefined>
+): Promise<T | undefined> {
   const decision = app.credentialFailures.take([`ip:${request.ip}`, `id:${keyId.slice(0, 128)}`])
   if (!decision.allowed) {
-    if (decision.firstRefusal) request.log.warn({ ip: request.ip, retryAfterSeconds: decision.retryAfterSeconds }, 'failed-credential budget used up; refusing credential checks')
+    if (decision.firstRefusal)
+      request.log.warn(
+        { ip: request.ip, retryAfterSeconds: decision.retryAfterSeconds },
+        'failed-credential budget used up; refusing credential checks'
+      )
     throw credentialBudgetExhausted(decision.retryAfterSeconds)
   }
   let result: T | undefined

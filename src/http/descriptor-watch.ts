@@ -23,7 +23,9 @@ export interface DescriptorLimits {
 /** RLIMIT_NOFILE as /proc/self/limits shows it; undefined off Linux or when unlimited. */
 export function descriptorLimits(): DescriptorLimits | undefined {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'))
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'))
     const [soft, hard] = (line ?? '').replace('Max open files', '').trim().split(/\s+/).map(Number)
     return soft !== undefined && hard !== undefined && Number.isFinite(soft) && Number.isFinite(hard) ? { soft, hard } : undefined
   } catch {

@@ -80,7 +80,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
   })
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'Not found', message: `Route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)} not found` })
+    reply
+      .code(404)
+      .send({ error: 'Not found', message: `Route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)} not found` })
   })
 }
 

@@ -11,9 +11,7 @@ export interface ValidationIssue {
   location: 'body' | 'query' | 'params' | 'headers'
 }
 
-export type ErrorBody =
-  | { error: string; message?: string; [extra: string]: unknown }
-  | { errors: ValidationIssue[] }
+export type ErrorBody = { error: string; message?: string; [extra: string]: unknown } | { errors: ValidationIssue[] }
 
 export class ApiError extends Error {
   readonly statusCode: number

@@ -9,20 +9,16 @@ import { badRequest, COMMON } from './errors.js'
  */
 export function registerJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json')
-  app.addContentTypeParser(
-    /^application\/(.+\+)?json$/i,
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8')
-      if (text.trim() === '') return done(null, undefined)
-      try {
-        // Drop prototype-pollution keys as Fastify's default parser does. secure-json-parse only
-        // walks the result when the text contains such a key: a JSON.parse reviver would run a
-        // callback for every value of a 10,000-package report.
-        done(null, secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'ignore' }))
-      } catch {
-        done(badRequest(COMMON.invalidBody), undefined)
-      }
+  app.addContentTypeParser(/^application\/(.+\+)?json$/i, { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8')
+    if (text.trim() === '') return done(null, undefined)
+    try {
+      // Drop prototype-pollution keys as Fastify's default parser does. secure-json-parse only
+      // walks the result when the text contains such a key: a JSON.parse reviver would run a
+      // callback for every value of a 10,000-package report.
+      done(null, secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'ignore' }))
+    } catch {
+      done(badRequest(COMMON.invalidBody), undefined)
     }
-  )
+  })
 }

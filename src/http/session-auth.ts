@@ -68,7 +68,10 @@ async function sessionAuthPlugin(app: FastifyInstance): Promise<void> {
     const refusal = crossSiteRefusal(request, app.config.serverUrl, SESSION_COOKIE)
     if (refusal) {
       request.log.info({ method: request.method, reason: refusal }, 'cross-site request refused')
-      throw forbidden('Cross-site request refused', 'Changes signed in by cookie must come from the PatchMon dashboard itself (Origin or Sec-Fetch-Site did not match this server)')
+      throw forbidden(
+        'Cross-site request refused',
+        'Changes signed in by cookie must come from the PatchMon dashboard itself (Origin or Sec-Fetch-Site did not match this server)'
+      )
     }
     let claims: SessionClaims
     try {

@@ -75,7 +75,10 @@ function pageHtml(prefix: string): string {
 `
 }
 
-export function registerSwaggerUi(app: FastifyInstance, opts: { prefix: string; specUrl: string; authenticate: preHandlerAsyncHookHandler }): void {
+export function registerSwaggerUi(
+  app: FastifyInstance,
+  opts: { prefix: string; specUrl: string; authenticate: preHandlerAsyncHookHandler }
+): void {
   const { prefix } = opts
   const page = pageHtml(prefix)
   const initializer = initializerScript(opts.specUrl)

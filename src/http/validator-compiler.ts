@@ -72,7 +72,9 @@ export function createValidatorCompiler(lazy: LazyCompiles): FastifySchemaCompil
       }
       const bad = nonFiniteNumberPath(data)
       if (bad !== undefined) {
-        checked.errors = [{ instancePath: bad, schemaPath: '#/type', keyword: 'type', params: { type: 'number' }, message: 'must be a finite number' }]
+        checked.errors = [
+          { instancePath: bad, schemaPath: '#/type', keyword: 'type', params: { type: 'number' }, message: 'must be a finite number' }
+        ]
         return false
       }
       checked.errors = null

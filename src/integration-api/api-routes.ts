@@ -11,13 +11,34 @@ import { integrationBasicAuth } from '../integration-tokens/basic-auth.js'
 import { requireScope } from './scope-guard.js'
 import { listHosts } from './host-list.js'
 import {
-  historyLimit, hostAgentQueue, hostInfo, hostIntegrations, hostNetwork, hostNotes, hostPackageReports,
-  hostPackages, hostStats, hostSystem
+  historyLimit,
+  hostAgentQueue,
+  hostInfo,
+  hostIntegrations,
+  hostNetwork,
+  hostNotes,
+  hostPackageReports,
+  hostPackages,
+  hostStats,
+  hostSystem
 } from './host-details.js'
 import {
-  AgentQueueResponse, DeleteHostResponse, ErrorBody, HistoryQuery, HostIdParams, HostInfoResponse, HostListQuery,
-  HostListResponse, HostNetworkResponse, HostPackagesResponse, HostStatsResponse, HostSystemResponse, IntegrationsResponse,
-  NotesResponse, PackageReportsResponse, PackagesQuery
+  AgentQueueResponse,
+  DeleteHostResponse,
+  ErrorBody,
+  HistoryQuery,
+  HostIdParams,
+  HostInfoResponse,
+  HostListQuery,
+  HostListResponse,
+  HostNetworkResponse,
+  HostPackagesResponse,
+  HostStatsResponse,
+  HostSystemResponse,
+  IntegrationsResponse,
+  NotesResponse,
+  PackageReportsResponse,
+  PackagesQuery
 } from './api-schemas.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -47,87 +68,203 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = { rateLimit: app.rateLimitBucket('general') }
   const common = { tags: TAGS, security: SECURITY.basic }
 
-  app.get('/api/v1/api/hosts', {
-    schema: { ...common, summary: 'List hosts with IP and groups; optional group filter and inline stats (host:get)', querystring: HostListQuery, response: { 200: HostListResponse, ...ERRORS } },
-    // The list can be megabytes (10,000 hosts ≈ 5 MB); native JSON.stringify writes it several times
-    // faster than the generated serialiser. listHosts builds every object field by field from the
-    // documented keys, so nothing beyond the schema can leak.
-    serializerCompiler: () => (data) => JSON.stringify(data),
-    preHandler: canGet,
-    config
-  }, async (request) => orFail(request, 'Failed to fetch hosts', async () =>
-    listHosts(db, { hostgroup: request.query.hostgroup, include: request.query.include, updateIntervalMinutes: await app.settings.get('update_interval') })))
+  app.get(
+    '/api/v1/api/hosts',
+    {
+      schema: {
+        ...common,
+        summary: 'List hosts with IP and groups; optional group filter and inline stats (host:get)',
+        querystring: HostListQuery,
+        response: { 200: HostListResponse, ...ERRORS }
+      },
+      // The list can be megabytes (10,000 hosts ≈ 5 MB); native JSON.stringify writes it several times
+      // faster than the generated serialiser. listHosts builds every object field by field from the
+      // documented keys, so nothing beyond the schema can leak.
+      serializerCompiler: () => (data) => JSON.stringify(data),
+      preHandler: canGet,
+      config
+    },
+    async (request) =>
+      orFail(request, 'Failed to fetch hosts', async () =>
+        listHosts(db, {
+          hostgroup: request.query.hostgroup,
+          include: request.query.include,
+          updateIntervalMinutes: await app.settings.get('update_interval')
+        })
+      )
+  )
 
-  app.get('/api/v1/api/hosts/:id/stats', {
-    schema: { ...common, summary: 'Package and repository counts of a host (host:get)', params: HostIdParams, response: { 200: HostStatsResponse, ...ERRORS } },
-    preHandler: canGet,
-    config
-  }, async (request) => found(await orFail(request, 'Failed to fetch host statistics', () => hostStats(db, request.params.id))))
+  app.get(
+    '/api/v1/api/hosts/:id/stats',
+    {
+      schema: {
+        ...common,
+        summary: 'Package and repository counts of a host (host:get)',
+        params: HostIdParams,
+        response: { 200: HostStatsResponse, ...ERRORS }
+      },
+      preHandler: canGet,
+      config
+    },
+    async (request) => found(await orFail(request, 'Failed to fetch host statistics', () => hostStats(db, request.params.id)))
+  )
 
-  app.get('/api/v1/api/hosts/:id/info', {
-    schema: { ...common, summary: 'OS, agent and groups of a host (host:get)', params: HostIdParams, response: { 200: HostInfoResponse, ...ERRORS } },
-    preHandler: canGet,
-    config
-  }, async (request) => found(await orFail(request, 'Failed to fetch host information', () => hostInfo(db, request.params.id))))
+  app.get(
+    '/api/v1/api/hosts/:id/info',
+    {
+      schema: {
+        ...common,
+        summary: 'OS, agent and groups of a host (host:get)',
+        params: HostIdParams,
+        response: { 200: HostInfoResponse, ...ERRORS }
+      },
+      preHandler: canGet,
+      config
+    },
+    async (request) => found(await orFail(request, 'Failed to fetch host information', () => hostInfo(db, request.params.id)))
+  )
 
-  app.get('/api/v1/api/hosts/:id/network', {
-    schema: { ...common, summary: 'Network configuration of a host (host:get)', params: HostIdParams, response: { 200: HostNetworkResponse, ...ERRORS } },
-    preHandler: canGet,
-    config
-  }, async (request) => found(await orFail(request, 'Failed to fetch network information', () => hostNetwork(db, request.params.id))))
+  app.get(
+    '/api/v1/api/hosts/:id/network',
+    {
+      schema: {
+        ...common,
+        summary: 'Network configuration of a host (host:get)',
+        params: HostIdParams,
+        response: { 200: HostNetworkResponse, ...ERRORS }
+      },
+      preHandler: canGet,
+      config
+    },
+    async (request) => found(await orFail(request, 'Failed to fetch network information', () => hostNetwork(db, request.params.id)))
+  )
 
-  app.get('/api/v1/api/hosts/:id/system', {
-    schema: { ...common, summary: 'Hardware, kernel and reboot state of a host (host:get)', params: HostIdParams, response: { 200: HostSystemResponse, ...ERRORS } },
-    preHandler: canGet,
-    config
-  }, async (request) => found(await orFail(request, 'Failed to fetch system information', () => hostSystem(db, request.params.id))))
+  app.get(
+    '/api/v1/api/hosts/:id/system',
+    {
+      schema: {
+        ...common,
+        summary: 'Hardware, kernel and reboot state of a host (host:get)',
+        params: HostIdParams,
+        response: { 200: HostSystemResponse, ...ERRORS }
+      },
+      preHandler: canGet,
+      config
+    },
+    async (request) => found(await orFail(request, 'Failed to fetch system information', () => hostSystem(db, request.params.id)))
+  )
 
-  app.get('/api/v1/api/hosts/:id/packages', {
-    schema: { ...common, summary: 'Packages of a host, security updates first (host:get)', params: HostIdParams, querystring: PackagesQuery, response: { 200: HostPackagesResponse, ...ERRORS } },
-    preHandler: canGet,
-    config
-  }, async (request) => found(await orFail(request, 'Failed to fetch packages', () => hostPackages(db, request.params.id, request.query.updates_only === 'true'))))
+  app.get(
+    '/api/v1/api/hosts/:id/packages',
+    {
+      schema: {
+        ...common,
+        summary: 'Packages of a host, security updates first (host:get)',
+        params: HostIdParams,
+        querystring: PackagesQuery,
+        response: { 200: HostPackagesResponse, ...ERRORS }
+      },
+      preHandler: canGet,
+      config
+    },
+    async (request) =>
+      found(
+        await orFail(request, 'Failed to fetch packages', () => hostPackages(db, request.params.id, request.query.updates_only === 'true'))
+      )
+  )
 
-  app.get('/api/v1/api/hosts/:id/package_reports', {
-    schema: { ...common, summary: 'Report history of a host, newest first (host:get)', params: HostIdParams, querystring: HistoryQuery, response: { 200: PackageReportsResponse, ...ERRORS } },
-    preHandler: canGet,
-    config
-  }, async (request) => found(await orFail(request, 'Failed to fetch package reports', () => hostPackageReports(db, request.params.id, historyLimit(request.query.limit)))))
+  app.get(
+    '/api/v1/api/hosts/:id/package_reports',
+    {
+      schema: {
+        ...common,
+        summary: 'Report history of a host, newest first (host:get)',
+        params: HostIdParams,
+        querystring: HistoryQuery,
+        response: { 200: PackageReportsResponse, ...ERRORS }
+      },
+      preHandler: canGet,
+      config
+    },
+    async (request) =>
+      found(
+        await orFail(request, 'Failed to fetch package reports', () =>
+          hostPackageReports(db, request.params.id, historyLimit(request.query.limit))
+        )
+      )
+  )
 
-  app.get('/api/v1/api/hosts/:id/agent_queue', {
-    schema: { ...common, summary: 'Agent job queue of a host (host:get)', params: HostIdParams, querystring: HistoryQuery, response: { 200: AgentQueueResponse, ...ERRORS } },
-    preHandler: canGet,
-    config
-  }, async (request) => found(await orFail(request, 'Failed to fetch agent queue', () => hostAgentQueue(db, request.params.id, historyLimit(request.query.limit)))))
+  app.get(
+    '/api/v1/api/hosts/:id/agent_queue',
+    {
+      schema: {
+        ...common,
+        summary: 'Agent job queue of a host (host:get)',
+        params: HostIdParams,
+        querystring: HistoryQuery,
+        response: { 200: AgentQueueResponse, ...ERRORS }
+      },
+      preHandler: canGet,
+      config
+    },
+    async (request) =>
+      found(
+        await orFail(request, 'Failed to fetch agent queue', () => hostAgentQueue(db, request.params.id, historyLimit(request.query.limit)))
+      )
+  )
 
-  app.get('/api/v1/api/hosts/:id/notes', {
-    schema: { ...common, summary: 'Notes of a host (host:get)', params: HostIdParams, response: { 200: NotesResponse, ...ERRORS } },
-    preHandler: canGet,
-    config
-  }, async (request) => found(await orFail(request, 'Failed to fetch notes', () => hostNotes(db, request.params.id))))
+  app.get(
+    '/api/v1/api/hosts/:id/notes',
+    {
+      schema: { ...common, summary: 'Notes of a host (host:get)', params: HostIdParams, response: { 200: NotesResponse, ...ERRORS } },
+      preHandler: canGet,
+      config
+    },
+    async (request) => found(await orFail(request, 'Failed to fetch notes', () => hostNotes(db, request.params.id)))
+  )
 
-  app.get('/api/v1/api/hosts/:id/integrations', {
-    schema: { ...common, summary: 'Integration status of a host (host:get)', params: HostIdParams, response: { 200: IntegrationsResponse, ...ERRORS } },
-    preHandler: canGet,
-    config
-  }, async (request) => found(await orFail(request, 'Failed to fetch integrations', () => hostIntegrations(db, request.params.id))))
+  app.get(
+    '/api/v1/api/hosts/:id/integrations',
+    {
+      schema: {
+        ...common,
+        summary: 'Integration status of a host (host:get)',
+        params: HostIdParams,
+        response: { 200: IntegrationsResponse, ...ERRORS }
+      },
+      preHandler: canGet,
+      config
+    },
+    async (request) => found(await orFail(request, 'Failed to fetch integrations', () => hostIntegrations(db, request.params.id)))
+  )
 
-  app.delete('/api/v1/api/hosts/:id', {
-    schema: { ...common, summary: 'Delete a host and everything recorded about it (host:delete)', params: HostIdParams, response: { 200: DeleteHostResponse, 400: ErrorBody, ...ERRORS } },
-    preHandler: [auth, requireScope('host', 'delete')],
-    config
-  }, async (request) => {
-    // Validated here, after the scope check: without host:delete the answer is 403 whatever the id.
-    if (!UUID.test(request.params.id)) throw badRequest('Invalid host ID format')
-    const events: Array<OutboxEntry<'host_deleted'>> = []
-    const host = await orFail(request, 'Failed to delete host', () => deleteHost(db, request.params.id, async (trx, row) => {
-      events.push(await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.hostname || row.friendly_name }, new Date()))
-    }))
-    if (!host) throw notFound(COMMON.hostNotFound)
-    app.credentialCache.forgetOwner(host.id)
-    const hostName = host.hostname || host.friendly_name
-    for (const event of events) emitCommitted(app.events, event)
-    request.log.info({ hostId: host.id, tokenId: request.integrationCredential?.id }, 'host deleted through the Integration API')
-    return { message: 'Host deleted successfully', deleted: { id: host.id, friendly_name: host.friendly_name, hostname: hostName } }
-  })
+  app.delete(
+    '/api/v1/api/hosts/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'Delete a host and everything recorded about it (host:delete)',
+        params: HostIdParams,
+        response: { 200: DeleteHostResponse, 400: ErrorBody, ...ERRORS }
+      },
+      preHandler: [auth, requireScope('host', 'delete')],
+      config
+    },
+    async (request) => {
+      // Validated here, after the scope check: without host:delete the answer is 403 whatever the id.
+      if (!UUID.test(request.params.id)) throw badRequest('Invalid host ID format')
+      const events: Array<OutboxEntry<'host_deleted'>> = []
+      const host = await orFail(request, 'Failed to delete host', () =>
+        deleteHost(db, request.params.id, async (trx, row) => {
+          events.push(await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.hostname || row.friendly_name }, new Date()))
+        })
+      )
+      if (!host) throw notFound(COMMON.hostNotFound)
+      app.credentialCache.forgetOwner(host.id)
+      const hostName = host.hostname || host.friendly_name
+      for (const event of events) emitCommitted(app.events, event)
+      request.log.info({ hostId: host.id, tokenId: request.integrationCredential?.id }, 'host deleted through the Integration API')
+      return { message: 'Host deleted successfully', deleted: { id: host.id, friendly_name: host.friendly_name, hostname: hostName } }
+    }
+  )
 }

@@ -14,8 +14,13 @@ async function hostRow(db: Kysely<DB>, id: string): Promise<HostRow | undefined>
 }
 
 async function hostGroups(db: Kysely<DB>, hostId: string): Promise<GroupRef[]> {
-  return db.selectFrom('host_group_memberships as m').innerJoin('host_groups as g', 'g.id', 'm.host_group_id')
-    .select(['g.id', 'g.name']).where('m.host_id', '=', hostId).orderBy('g.name').execute()
+  return db
+    .selectFrom('host_group_memberships as m')
+    .innerJoin('host_groups as g', 'g.id', 'm.host_group_id')
+    .select(['g.id', 'g.name'])
+    .where('m.host_id', '=', hostId)
+    .orderBy('g.name')
+    .execute()
 }
 
 function jsonArray(text: string | null): unknown[] {
@@ -36,7 +41,11 @@ export function historyLimit(raw: string | undefined): number {
 }
 
 export async function hostStats(db: Kysely<DB>, id: string) {
-  const host = await db.selectFrom('hosts').select(['total_packages', 'outdated_packages', 'security_updates', 'total_repos']).where('id', '=', id).executeTakeFirst()
+  const host = await db
+    .selectFrom('hosts')
+    .select(['total_packages', 'outdated_packages', 'security_updates', 'total_repos'])
+    .where('id', '=', id)
+    .executeTakeFirst()
   if (!host) return undefined
   return {
     host_id: id,
@@ -130,11 +139,25 @@ export async function hostSystem(db: Kysely<DB>, id: string) {
 export async function hostPackages(db: Kysely<DB>, id: string, updatesOnly: boolean) {
   const host = await db.selectFrom('hosts').select(['id', 'hostname', 'friendly_name']).where('id', '=', id).executeTakeFirst()
   if (!host) return undefined
-  let query = db.selectFrom('host_packages as hp').innerJoin('packages as p', 'p.id', 'hp.package_id')
-    .select(['p.id', 'p.name', 'p.description', 'p.category', 'hp.current_version', 'hp.available_version', 'hp.needs_update', 'hp.is_security_update', 'hp.last_checked'])
+  let query = db
+    .selectFrom('host_packages as hp')
+    .innerJoin('packages as p', 'p.id', 'hp.package_id')
+    .select([
+      'p.id',
+      'p.name',
+      'p.description',
+      'p.category',
+      'hp.current_version',
+      'hp.available_version',
+      'hp.needs_update',
+      'hp.is_security_update',
+      'hp.last_checked'
+    ])
     .where('hp.host_id', '=', id)
     // Security first, then anything with an update, then by name for a stable order.
-    .orderBy('hp.is_security_update', 'desc').orderBy('hp.needs_update', 'desc').orderBy('p.name')
+    .orderBy('hp.is_security_update', 'desc')
+    .orderBy('hp.needs_update', 'desc')
+    .orderBy('p.name')
   if (updatesOnly) query = query.where('hp.needs_update', '=', 1)
   const rows = await query.execute()
   const packages = rows.map((r) => ({
@@ -148,13 +171,24 @@ export async function hostPackages(db: Kysely<DB>, id: string, updatesOnly: bool
     is_security_update: r.needs_update === 1 && r.is_security_update === 1,
     last_checked: r.last_checked
   }))
-  return { host: { id: host.id, hostname: host.hostname || host.friendly_name, friendly_name: host.friendly_name }, packages, total: packages.length }
+  return {
+    host: { id: host.id, hostname: host.hostname || host.friendly_name, friendly_name: host.friendly_name },
+    packages,
+    total: packages.length
+  }
 }
 
 export async function hostPackageReports(db: Kysely<DB>, id: string, limit: number) {
   const host = await db.selectFrom('hosts').select('id').where('id', '=', id).executeTakeFirst()
   if (!host) return undefined
-  const rows = await db.selectFrom('report_history').selectAll().where('host_id', '=', id).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+  const rows = await db
+    .selectFrom('report_history')
+    .selectAll()
+    .where('host_id', '=', id)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
   const reports = rows.map((r) => ({
     id: r.id,
     status: r.status,
@@ -192,7 +226,13 @@ export async function hostIntegrations(db: Kysely<DB>, id: string) {
   if (!host) return undefined
   const counts = await dockerInventoryCounts(db, id)
   const docker = counts
-    ? { enabled: true, containers_count: counts.containers, volumes_count: counts.volumes, networks_count: counts.networks, description: DOCKER_DESCRIPTION }
+    ? {
+        enabled: true,
+        containers_count: counts.containers,
+        volumes_count: counts.volumes,
+        networks_count: counts.networks,
+        description: DOCKER_DESCRIPTION
+      }
     : { enabled: false, description: DOCKER_DESCRIPTION }
   return { host_id: id, integrations: { docker } }
 }

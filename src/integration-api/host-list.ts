@@ -47,7 +47,10 @@ export interface HostListOptions {
 /** `hostgroup` values: split on commas, trimmed, empty items dropped (an empty list = no filter). */
 export function parseGroupFilter(raw: string | undefined): string[] {
   if (raw === undefined) return []
-  return raw.split(',').map((v) => v.trim()).filter((v) => v !== '')
+  return raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
 }
 
 /** Group ids for the filter values: UUIDs are taken as ids, anything else must be an exact name. */
@@ -80,12 +83,29 @@ export async function listHosts(db: Kysely<DB>, options: HostListOptions): Promi
   }
   const memberOf = (ids: string[]) => db.selectFrom('host_group_memberships').select('host_id').where('host_group_id', 'in', ids)
 
-  let hostQuery = db.selectFrom('hosts').select([
-    'id', 'friendly_name', 'hostname', 'ip', 'os_type', 'os_version', 'last_update', 'status', 'needs_reboot',
-    'total_packages', 'outdated_packages', 'security_updates'
-  ]).orderBy('friendly_name').orderBy('id')
-  let groupQuery = db.selectFrom('host_group_memberships as m').innerJoin('host_groups as g', 'g.id', 'm.host_group_id')
-    .select(['m.host_id', 'g.id', 'g.name']).orderBy('g.name')
+  let hostQuery = db
+    .selectFrom('hosts')
+    .select([
+      'id',
+      'friendly_name',
+      'hostname',
+      'ip',
+      'os_type',
+      'os_version',
+      'last_update',
+      'status',
+      'needs_reboot',
+      'total_packages',
+      'outdated_packages',
+      'security_updates'
+    ])
+    .orderBy('friendly_name')
+    .orderBy('id')
+  let groupQuery = db
+    .selectFrom('host_group_memberships as m')
+    .innerJoin('host_groups as g', 'g.id', 'm.host_group_id')
+    .select(['m.host_id', 'g.id', 'g.name'])
+    .orderBy('g.name')
   if (groupIds) {
     hostQuery = hostQuery.where('id', 'in', memberOf(groupIds))
     groupQuery = groupQuery.where('m.host_id', 'in', memberOf(groupIds))

@@ -9,8 +9,14 @@ const ACCESS_DENIED = 'Access denied'
 const denied = (message: string) => new ApiError(403, { error: ACCESS_DENIED, message })
 
 function isScopeMap(value: unknown): value is Record<string, string[]> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) &&
-    Object.values(value as Record<string, unknown>).every((actions) => Array.isArray(actions) && actions.every((a) => typeof a === 'string'))
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value as Record<string, unknown>).every(
+      (actions) => Array.isArray(actions) && actions.every((a) => typeof a === 'string')
+    )
+  )
 }
 
 /** preHandler: the authenticated credential must grant `action` on `resource`. */

@@ -8,8 +8,12 @@ import { judgeWithinBudget } from '../http/credential-budget.js'
 import { authGuard } from '../http/auth-first.js'
 import type { IntegrationType } from './token-rules.js'
 import {
-  credentialAllowsIp, credentialExpired, credentialSecretMatches, findCredentialByKey,
-  recordCredentialUse, type IntegrationCredential
+  credentialAllowsIp,
+  credentialExpired,
+  credentialSecretMatches,
+  findCredentialByKey,
+  recordCredentialUse,
+  type IntegrationCredential
 } from './token-verification.js'
 
 export const BASIC_AUTH_ERRORS = {

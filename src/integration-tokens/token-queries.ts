@@ -44,7 +44,9 @@ export async function findHostGroup(db: Kysely<DB>, id: string) {
 
 export async function findUserRef(db: Kysely<DB>, id: string | null) {
   if (!id) return null
-  return (await db.selectFrom('users').select(['id', 'username', 'first_name', 'last_name']).where('id', '=', id).executeTakeFirst()) ?? null
+  return (
+    (await db.selectFrom('users').select(['id', 'username', 'first_name', 'last_name']).where('id', '=', id).executeTakeFirst()) ?? null
+  )
 }
 
 /** Rows for the admin list (newest first) or one row, with group and creator joined. */
@@ -54,7 +56,13 @@ async function selectViews(db: Kysely<DB>, id?: string): Promise<TokenView[]> {
     .leftJoin('host_groups as g', 'g.id', 't.default_host_group_id')
     .leftJoin('users as u', 'u.id', 't.created_by_user_id')
     .selectAll('t')
-    .select(['g.name as group_name', 'g.color as group_color', 'u.username as user_username', 'u.first_name as user_first_name', 'u.last_name as user_last_name'])
+    .select([
+      'g.name as group_name',
+      'g.color as group_color',
+      'u.username as user_username',
+      'u.first_name as user_first_name',
+      'u.last_name as user_last_name'
+    ])
     .orderBy('t.created_at', 'desc')
     .orderBy('t.id', 'desc')
   if (id !== undefined) query = query.where('t.id', '=', id)
@@ -75,10 +83,14 @@ async function selectViews(db: Kysely<DB>, id?: string): Promise<TokenView[]> {
     default_host_group_id: r.default_host_group_id,
     metadata: parseJsonObject(r.metadata) ?? {},
     scopes: parseJsonObject(r.scopes) as Scopes | null,
-    host_groups: r.default_host_group_id && r.group_name !== null ? { id: r.default_host_group_id, name: r.group_name, color: r.group_color ?? '#3B82F6' } : null,
-    users: r.created_by_user_id && r.user_username !== null
-      ? { id: r.created_by_user_id, username: r.user_username, first_name: r.user_first_name, last_name: r.user_last_name }
-      : null
+    host_groups:
+      r.default_host_group_id && r.group_name !== null
+        ? { id: r.default_host_group_id, name: r.group_name, color: r.group_color ?? '#3B82F6' }
+        : null,
+    users:
+      r.created_by_user_id && r.user_username !== null
+        ? { id: r.created_by_user_id, username: r.user_username, first_name: r.user_first_name, last_name: r.user_last_name }
+        : null
   }))
 }
 

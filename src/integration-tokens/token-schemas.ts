@@ -7,7 +7,12 @@ const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]
 
 export const HostGroupRef = Type.Union([Type.Object({ id: Type.String(), name: Type.String(), color: Type.String() }), Type.Null()])
 export const UserRef = Type.Union([
-  Type.Object({ id: Type.String(), username: Type.String(), first_name: Type.Union([Type.String(), Type.Null()]), last_name: Type.Union([Type.String(), Type.Null()]) }),
+  Type.Object({
+    id: Type.String(),
+    username: Type.String(),
+    first_name: Type.Union([Type.String(), Type.Null()]),
+    last_name: Type.Union([Type.String(), Type.Null()])
+  }),
   Type.Null()
 ])
 const ScopesView = Type.Union([Type.Record(Type.String(), Type.Array(Type.String())), Type.Null()])
@@ -50,7 +55,9 @@ export const CreateTokenResponse = Type.Object({
   message: Type.String(),
   token: CreatedToken,
   warning: Type.String(),
-  gethomepage_config: Type.Optional(Type.String({ description: 'gethomepage tokens only: the services.yml entry with the credentials filled in.' }))
+  gethomepage_config: Type.Optional(
+    Type.String({ description: 'gethomepage tokens only: the services.yml entry with the credentials filled in.' })
+  )
 })
 
 const IpRanges = Type.Array(Type.String({ maxLength: 100 }), { maxItems: 256 })
@@ -96,7 +103,12 @@ export const UPDATE_MESSAGES: Record<string, string> = {
 export const TokenParams = Type.Object({ tokenId: Type.String({ maxLength: 64 }) })
 
 export const HomepageConfigBody = Type.Object({
-  token_secret: Type.Optional(Type.String({ maxLength: 256, description: 'When given (and correct) the snippet carries the real credentials; otherwise a placeholder.' }))
+  token_secret: Type.Optional(
+    Type.String({
+      maxLength: 256,
+      description: 'When given (and correct) the snippet carries the real credentials; otherwise a placeholder.'
+    })
+  )
 })
 export const HomepageConfigResponse = Type.Object({
   config: Type.String({ description: 'services.yml entry for gethomepage' }),

@@ -104,7 +104,15 @@ async function idleMemoryPlugin(app: FastifyInstance): Promise<void> {
       const released = idle.maybeRelease()
       if (released) {
         const mb = (bytes: number) => Math.round(bytes / 1048576)
-        app.log.debug({ heapBeforeMb: mb(released.heapBeforeBytes), heapAfterMb: mb(released.heapAfterBytes), mallocTrimmed: released.mallocTrimmed, ms: Math.round(released.ms) }, 'released memory after an idle period')
+        app.log.debug(
+          {
+            heapBeforeMb: mb(released.heapBeforeBytes),
+            heapAfterMb: mb(released.heapAfterBytes),
+            mallocTrimmed: released.mallocTrimmed,
+            ms: Math.round(released.ms)
+          },
+          'released memory after an idle period'
+        )
       }
     }
   })

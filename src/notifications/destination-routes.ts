@@ -6,7 +6,16 @@ import { SECURITY } from '../http/openapi.js'
 import { newId } from '../security/random-tokens.js'
 import { alertNotice, TEST_EVENT } from './event-catalog.js'
 import { findDestination, openDestination, publicDestination, sealConfig } from './destination-store.js'
-import { CreateDestinationBody, DESTINATION_MESSAGES, DestinationView, DeliveryView, IdParams, Message, TestBody, UpdateDestinationBody } from './notification-schemas.js'
+import {
+  CreateDestinationBody,
+  DESTINATION_MESSAGES,
+  DestinationView,
+  DeliveryView,
+  IdParams,
+  Message,
+  TestBody,
+  UpdateDestinationBody
+} from './notification-schemas.js'
 import { providerFor } from './providers/index.js'
 import { deliveryView } from './delivery-log-routes.js'
 import { publicServerUrl } from './public-server-url.js'
@@ -19,71 +28,137 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const manage = { preHandler: app.requirePermission('can_manage_notifications') }
   const config = { rateLimit: app.rateLimitBucket('general'), validationShape: 'single' as const, validationMessages: DESTINATION_MESSAGES }
 
-  app.get('/api/v1/notifications/destinations', {
-    schema: { tags: TAGS, summary: 'List alert destinations (secrets masked)', security: SECURITY.bearer, response: { 200: Type.Array(DestinationView) } },
-    ...manage,
-    config
-  }, async () => {
-    const rows = await db.selectFrom('notification_destinations').selectAll().orderBy('display_name').execute()
-    return rows.map((row) => publicDestination(openDestination(app.secretBox, row)))
-  })
+  app.get(
+    '/api/v1/notifications/destinations',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'List alert destinations (secrets masked)',
+        security: SECURITY.bearer,
+        response: { 200: Type.Array(DestinationView) }
+      },
+      ...manage,
+      config
+    },
+    async () => {
+      const rows = await db.selectFrom('notification_destinations').selectAll().orderBy('display_name').execute()
+      return rows.map((row) => publicDestination(openDestination(app.secretBox, row)))
+    }
+  )
 
-  app.post('/api/v1/notifications/destinations', {
-    schema: { tags: TAGS, summary: 'Add a destination (webhook: Discord and Slack URLs are auto-detected for rich formatting)', security: SECURITY.bearer, body: CreateDestinationBody, response: { 201: DestinationView } },
-    ...manage,
-    config
-  }, async (request, reply) => {
-    const body = request.body
-    const parsed = providerFor(body.channel_type).parseConfig(body.config)
-    const now = new Date().toISOString()
-    const id = newId()
-    await db.insertInto('notification_destinations').values({ id, channel_type: body.channel_type, display_name: body.display_name.trim(), config: sealConfig(app.secretBox, parsed), enabled: body.enabled === false ? 0 : 1, created_at: now, updated_at: now }).execute()
-    request.log.info({ destinationId: id, channelType: body.channel_type }, 'notification destination created')
-    const created = await findDestination(db, app.secretBox, id)
-    return reply.code(201).send(publicDestination(created!))
-  })
+  app.post(
+    '/api/v1/notifications/destinations',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Add a destination (webhook: Discord and Slack URLs are auto-detected for rich formatting)',
+        security: SECURITY.bearer,
+        body: CreateDestinationBody,
+        response: { 201: DestinationView }
+      },
+      ...manage,
+      config
+    },
+    async (request, reply) => {
+      const body = request.body
+      const parsed = providerFor(body.channel_type).parseConfig(body.config)
+      const now = new Date().toISOString()
+      const id = newId()
+      await db
+        .insertInto('notification_destinations')
+        .values({
+          id,
+          channel_type: body.channel_type,
+          display_name: body.display_name.trim(),
+          config: sealConfig(app.secretBox, parsed),
+          enabled: body.enabled === false ? 0 : 1,
+          created_at: now,
+          updated_at: now
+        })
+        .execute()
+      request.log.info({ destinationId: id, channelType: body.channel_type }, 'notification destination created')
+      const created = await findDestination(db, app.secretBox, id)
+      return reply.code(201).send(publicDestination(created!))
+    }
+  )
 
-  app.put('/api/v1/notifications/destinations/:id', {
-    schema: { tags: TAGS, summary: 'Update a destination; secrets left out of config are kept', security: SECURITY.bearer, params: IdParams, body: UpdateDestinationBody, response: { 200: DestinationView } },
-    ...manage,
-    config
-  }, async (request) => {
-    const current = await findDestination(db, app.secretBox, request.params.id)
-    if (!current) throw notFound(DESTINATION_NOT_FOUND)
-    const body = request.body
-    const nextConfig = body.config ? providerFor(current.channelType).parseConfig(body.config, current.config) : current.config
-    await db.updateTable('notification_destinations').set({
-      ...(body.display_name !== undefined ? { display_name: body.display_name.trim() } : {}),
-      ...(body.enabled !== undefined ? { enabled: body.enabled ? 1 : 0 } : {}),
-      ...(body.config ? { config: sealConfig(app.secretBox, nextConfig) } : {}),
-      updated_at: new Date().toISOString()
-    }).where('id', '=', current.id).execute()
-    return publicDestination((await findDestination(db, app.secretBox, current.id))!)
-  })
+  app.put(
+    '/api/v1/notifications/destinations/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Update a destination; secrets left out of config are kept',
+        security: SECURITY.bearer,
+        params: IdParams,
+        body: UpdateDestinationBody,
+        response: { 200: DestinationView }
+      },
+      ...manage,
+      config
+    },
+    async (request) => {
+      const current = await findDestination(db, app.secretBox, request.params.id)
+      if (!current) throw notFound(DESTINATION_NOT_FOUND)
+      const body = request.body
+      const nextConfig = body.config ? providerFor(current.channelType).parseConfig(body.config, current.config) : current.config
+      await db
+        .updateTable('notification_destinations')
+        .set({
+          ...(body.display_name !== undefined ? { display_name: body.display_name.trim() } : {}),
+          ...(body.enabled !== undefined ? { enabled: body.enabled ? 1 : 0 } : {}),
+          ...(body.config ? { config: sealConfig(app.secretBox, nextConfig) } : {}),
+          updated_at: new Date().toISOString()
+        })
+        .where('id', '=', current.id)
+        .execute()
+      return publicDestination((await findDestination(db, app.secretBox, current.id))!)
+    }
+  )
 
-  app.delete('/api/v1/notifications/destinations/:id', {
-    schema: { tags: TAGS, summary: 'Delete a destination and its routing rules (revoke the webhook at the provider too)', security: SECURITY.bearer, params: IdParams, response: { 200: Message } },
-    ...manage,
-    config
-  }, async (request) => {
-    const result = await db.deleteFrom('notification_destinations').where('id', '=', request.params.id).executeTakeFirst()
-    if (Number(result.numDeletedRows) === 0) throw notFound(DESTINATION_NOT_FOUND)
-    return { message: 'Destination deleted successfully' }
-  })
+  app.delete(
+    '/api/v1/notifications/destinations/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Delete a destination and its routing rules (revoke the webhook at the provider too)',
+        security: SECURITY.bearer,
+        params: IdParams,
+        response: { 200: Message }
+      },
+      ...manage,
+      config
+    },
+    async (request) => {
+      const result = await db.deleteFrom('notification_destinations').where('id', '=', request.params.id).executeTakeFirst()
+      if (Number(result.numDeletedRows) === 0) throw notFound(DESTINATION_NOT_FOUND)
+      return { message: 'Destination deleted successfully' }
+    }
+  )
 
-  app.post('/api/v1/notifications/test', {
-    schema: { tags: TAGS, summary: 'Send a test notification through the normal delivery path and report the first attempt', security: SECURITY.bearer, body: TestBody, response: { 200: Type.Object({ message: Type.String(), delivery: DeliveryView }) } },
-    ...manage,
-    config: { ...config, validationMessages: { destination_id: 'destination_id required' } }
-  }, async (request) => {
-    const destination = await findDestination(db, app.secretBox, request.body.destination_id)
-    if (!destination) throw notFound(DESTINATION_NOT_FOUND)
-    const svc = app.notifications
-    const notice = alertNotice('test', TEST_EVENT, svc.now(), await publicServerUrl(app))
-    const [deliveryId] = await svc.sendTo([destination.id], { eventType: 'test', notice })
-    await svc.waitForAttempt(deliveryId!, svc.http.timeoutMs + 1_000)
-    const row = await db.selectFrom('notification_deliveries').selectAll().where('id', '=', deliveryId!).executeTakeFirstOrThrow()
-    const message = row.status === 'sent' ? 'Test notification sent' : `Test notification not delivered yet: ${row.error_message ?? row.status}`
-    return { message, delivery: deliveryView(row) }
-  })
+  app.post(
+    '/api/v1/notifications/test',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Send a test notification through the normal delivery path and report the first attempt',
+        security: SECURITY.bearer,
+        body: TestBody,
+        response: { 200: Type.Object({ message: Type.String(), delivery: DeliveryView }) }
+      },
+      ...manage,
+      config: { ...config, validationMessages: { destination_id: 'destination_id required' } }
+    },
+    async (request) => {
+      const destination = await findDestination(db, app.secretBox, request.body.destination_id)
+      if (!destination) throw notFound(DESTINATION_NOT_FOUND)
+      const svc = app.notifications
+      const notice = alertNotice('test', TEST_EVENT, svc.now(), await publicServerUrl(app))
+      const [deliveryId] = await svc.sendTo([destination.id], { eventType: 'test', notice })
+      await svc.waitForAttempt(deliveryId!, svc.http.timeoutMs + 1_000)
+      const row = await db.selectFrom('notification_deliveries').selectAll().where('id', '=', deliveryId!).executeTakeFirstOrThrow()
+      const message =
+        row.status === 'sent' ? 'Test notification sent' : `Test notification not delivered yet: ${row.error_message ?? row.status}`
+      return { message, delivery: deliveryView(row) }
+    }
+  )
 }

@@ -22,14 +22,22 @@ export interface RenderedEvent {
 
 type Renderers = { [K in Exclude<NotifiableEvent, 'test'>]: (p: AppEventMap[K]) => RenderedEvent }
 
-const field = (name: string, value: string | number | null | undefined, inline = true): NoticeField => ({ name, value: value === null || value === undefined || value === '' ? '-' : String(value), inline })
+const field = (name: string, value: string | number | null | undefined, inline = true): NoticeField => ({
+  name,
+  value: value === null || value === undefined || value === '' ? '-' : String(value),
+  inline
+})
 
 const RENDERERS: Renderers = {
   host_went_down: (p) => ({
     severity: 'error',
     title: `Host Down: ${p.hostName}`,
     message: `The PatchMon agent on ${p.hostName} has not reported for longer than the expected ${Math.round(p.thresholdSeconds / 60)} minutes (update interval plus grace period). Last report: ${p.lastUpdate ?? 'never'}.`,
-    fields: [field('Host', p.hostName), field('Last seen', p.lastUpdate ?? 'never'), field('Threshold', `${Math.round(p.thresholdSeconds / 60)} min`)],
+    fields: [
+      field('Host', p.hostName),
+      field('Last seen', p.lastUpdate ?? 'never'),
+      field('Threshold', `${Math.round(p.thresholdSeconds / 60)} min`)
+    ],
     hostId: p.hostId
   }),
   host_came_up: (p) => ({
@@ -43,14 +51,25 @@ const RENDERERS: Renderers = {
     severity: 'warning',
     title: `Container Stopped: ${p.container} on ${p.hostName}`,
     message: `Container ${p.container} (${p.image}) on ${p.hostName} changed from ${p.oldStatus} to ${p.newStatus}.`,
-    fields: [field('Host', p.hostName), field('Container', p.container), field('Image', p.image), field('Old status', p.oldStatus), field('New status', p.newStatus)],
+    fields: [
+      field('Host', p.hostName),
+      field('Container', p.container),
+      field('Image', p.image),
+      field('Old status', p.oldStatus),
+      field('New status', p.newStatus)
+    ],
     hostId: p.hostId
   }),
   security_updates_available: (p) => ({
     severity: 'warning',
     title: `Security Updates Available: ${p.hostName}`,
     message: `${p.hostName} has ${p.securityCount} security update${p.securityCount === 1 ? '' : 's'} outstanding (was ${p.previousCount}).`,
-    fields: [field('Host', p.hostName), field('Security updates', p.securityCount), field('Previously', p.previousCount), field('Packages', p.packages.slice(0, 20).join(', ') + (p.packages.length > 20 ? ` and ${p.packages.length - 20} more` : ''), false)],
+    fields: [
+      field('Host', p.hostName),
+      field('Security updates', p.securityCount),
+      field('Previously', p.previousCount),
+      field('Packages', p.packages.slice(0, 20).join(', ') + (p.packages.length > 20 ? ` and ${p.packages.length - 20} more` : ''), false)
+    ],
     hostId: p.hostId
   }),
   user_tfa_disabled: (p) => ({
@@ -64,7 +83,12 @@ const RENDERERS: Renderers = {
     severity: 'warning',
     title: `Account Locked: ${p.username}`,
     message: `Sign-in for ${p.username} is locked after ${p.failures} failed attempts from ${p.ip}, until ${p.lockedUntil}.`,
-    fields: [field('User', p.username), field('IP address', p.ip), field('Failed attempts', p.failures), field('Locked until', p.lockedUntil)]
+    fields: [
+      field('User', p.username),
+      field('IP address', p.ip),
+      field('Failed attempts', p.failures),
+      field('Locked until', p.lockedUntil)
+    ]
   }),
   user_role_changed: (p) => ({
     severity: 'informational',

@@ -10,7 +10,13 @@ export type RoutedEvent = Exclude<NotifiableEvent, 'test'>
 
 export const ROUTED_EVENTS = NOTIFIABLE_EVENTS.filter((name): name is RoutedEvent => name !== 'test')
 
-export async function routeEvent<K extends RoutedEvent>(app: FastifyInstance, service: NotificationService, name: K, payload: AppEventMap[K], meta: EventMeta): Promise<void> {
+export async function routeEvent<K extends RoutedEvent>(
+  app: FastifyInstance,
+  service: NotificationService,
+  name: K,
+  payload: AppEventMap[K],
+  meta: EventMeta
+): Promise<void> {
   const rendered = renderEvent(name, payload)
   // A row recovered after a restart keeps the time its cause committed, not the restart's.
   const notice = alertNotice(name, rendered, meta.occurredAt ?? service.now(), await publicServerUrl(app))
@@ -29,7 +35,11 @@ export async function routeEvent<K extends RoutedEvent>(app: FastifyInstance, se
  * pending deliveries are re-queued, and every minute for rows older than `olderThan` (a listener
  * that failed while running: a full disk that has been cleared). A row that fails again stays.
  */
-export async function routeOutboxLeftovers(app: FastifyInstance, service: NotificationService, olderThan?: Date): Promise<{ routed: number; failed: number }> {
+export async function routeOutboxLeftovers(
+  app: FastifyInstance,
+  service: NotificationService,
+  olderThan?: Date
+): Promise<{ routed: number; failed: number }> {
   let query = app.store.db.selectFrom('event_outbox').selectAll()
   if (olderThan) query = query.where('created_at', '<', olderThan.toISOString())
   const rows = await query.orderBy('created_at').orderBy('id').execute()
@@ -42,13 +52,17 @@ export async function routeOutboxLeftovers(app: FastifyInstance, service: Notifi
     }
     try {
       // The row was written from the typed payload of this very event name, hence the cast.
-      await routeEvent(app, service, row.event_name as RoutedEvent, JSON.parse(row.payload) as never, { outboxId: row.id, occurredAt: new Date(row.created_at) })
+      await routeEvent(app, service, row.event_name as RoutedEvent, JSON.parse(row.payload) as never, {
+        outboxId: row.id,
+        occurredAt: new Date(row.created_at)
+      })
       result.routed++
     } catch (err) {
       result.failed++
       app.log.error({ err, outboxId: row.id, event: row.event_name }, 'outbox event could not be routed, kept for the next try')
     }
   }
-  if (rows.length > 0) app.log.info(result, olderThan ? 'outbox events whose listener failed routed again' : 'outbox events left by the previous run routed')
+  if (rows.length > 0)
+    app.log.info(result, olderThan ? 'outbox events whose listener failed routed again' : 'outbox events left by the previous run routed')
   return result
 }

@@ -76,13 +76,24 @@ function silentMs(lastUpdateMs: number, nowMs: number, state: WatchState | undef
  * `now`). When omitted, performance.now() is used if `now` is the system clock; a caller that
  * simulates wall time with its own `now` and no monotonic reading keeps plain wall-clock ages.
  */
-export async function checkHostsDown(db: Kysely<DB>, settings: SettingsStore, events: AppEvents, now: Date, watchingSince: Date, monotonicMs?: number): Promise<HostDownCheck> {
+export async function checkHostsDown(
+  db: Kysely<DB>,
+  settings: SettingsStore,
+  events: AppEvents,
+  now: Date,
+  watchingSince: Date,
+  monotonicMs?: number
+): Promise<HostDownCheck> {
   const mono = monotonicMs ?? (Math.abs(now.getTime() - Date.now()) <= REAL_CLOCK_SLACK_MS ? performance.now() : undefined)
   const clocks = mono === undefined ? undefined : observeClocks(watchingSince, now.getTime(), mono)
   const interval = await settings.get('update_interval')
   const grace = await settings.get('host_down_grace_minutes')
   const thresholdSeconds = Math.max(1, (Number(interval) + Number(grace)) * 60)
-  const hosts = await db.selectFrom('hosts').select(['id', 'friendly_name', 'last_update', 'status']).where('last_update', 'is not', null).execute()
+  const hosts = await db
+    .selectFrom('hosts')
+    .select(['id', 'friendly_name', 'last_update', 'status'])
+    .where('last_update', 'is not', null)
+    .execute()
   const states = new Map((await db.selectFrom('host_alert_states').selectAll().execute()).map((s) => [s.host_id, s]))
   const result: HostDownCheck = { wentDown: [], cameUp: [] }
   for (const host of hosts) {
@@ -95,7 +106,10 @@ export async function checkHostsDown(db: Kysely<DB>, settings: SettingsStore, ev
       // The state and the outbox row commit together: a crash after the commit still alerts (the
       // row is routed on the next start), and the state keeps the next check from alerting twice.
       const entry = await db.transaction().execute(async (trx) => {
-        await trx.insertInto('host_alert_states').values({ host_id: host.id, down_since: lastUpdate, notified_at: now.toISOString() }).execute()
+        await trx
+          .insertInto('host_alert_states')
+          .values({ host_id: host.id, down_since: lastUpdate, notified_at: now.toISOString() })
+          .execute()
         return writeOutbox(trx, 'host_went_down', { hostId: host.id, hostName: host.friendly_name, lastUpdate, thresholdSeconds }, now)
       })
       emitCommitted(events, entry)

@@ -7,10 +7,16 @@ import { SEVERITIES } from './notice.js'
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 export const Message = Type.Object({ message: Type.String() })
 
-const ConfigInput = Type.Record(Type.String(), Type.Unknown(), { description: 'webhook: {url, headers?, signing_secret?}; ntfy: {server_url?, topic, token? | username?+password?, priority?}; gotify: {server_url, app_token, priority?}; email: {host, port?, username?, password?, from, from_name?, to, tls_mode?}' })
+const ConfigInput = Type.Record(Type.String(), Type.Unknown(), {
+  description:
+    'webhook: {url, headers?, signing_secret?}; ntfy: {server_url?, topic, token? | username?+password?, priority?}; gotify: {server_url, app_token, priority?}; email: {host, port?, username?, password?, from, from_name?, to, tls_mode?}'
+})
 
 export const CreateDestinationBody = Type.Object({
-  channel_type: Type.Union(CHANNEL_TYPES.map((c) => Type.Literal(c)), { default: 'webhook' }),
+  channel_type: Type.Union(
+    CHANNEL_TYPES.map((c) => Type.Literal(c)),
+    { default: 'webhook' }
+  ),
   display_name: Type.String({ minLength: 1, maxLength: 100 }),
   config: ConfigInput,
   enabled: Type.Optional(Type.Boolean())
@@ -27,8 +33,12 @@ export const DestinationView = Type.Object({
   channel_type: Type.String(),
   display_name: Type.String(),
   enabled: Type.Boolean(),
-  format: Type.String({ description: 'discord, slack or webhook (generic JSON) for webhooks, detected from the URL; else the channel type' }),
-  config: Type.Record(Type.String(), Type.Unknown(), { description: 'secrets masked: URL path hidden, tokens and passwords reduced to has_* flags' }),
+  format: Type.String({
+    description: 'discord, slack or webhook (generic JSON) for webhooks, detected from the URL; else the channel type'
+  }),
+  config: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'secrets masked: URL path hidden, tokens and passwords reduced to has_* flags'
+  }),
   created_at: Type.String(),
   updated_at: Type.String()
 })
@@ -44,7 +54,12 @@ const SeverityName = Type.Union(SEVERITIES.map((s) => Type.Literal(s)))
 
 export const CreateRouteBody = Type.Object({
   destination_id: Type.String({ minLength: 1, maxLength: 64 }),
-  event_types: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50, description: 'spec names (host_went_down, …), upstream aliases (host_down, host_recovered, host_security_updates_exceeded) or "*"' })),
+  event_types: Type.Optional(
+    Type.Array(Type.String({ maxLength: 64 }), {
+      maxItems: 50,
+      description: 'spec names (host_went_down, …), upstream aliases (host_down, host_recovered, host_security_updates_exceeded) or "*"'
+    })
+  ),
   min_severity: Type.Optional(SeverityName),
   host_group_ids: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
   enabled: Type.Optional(Type.Boolean())

@@ -32,7 +32,14 @@ export interface DeliveryOptions {
   perDestinationConcurrency: number
 }
 
-export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = { maxAttempts: 5, retryBaseMs: 5_000, maxRetryDelayMs: 10 * 60_000, timeoutMs: 30_000, concurrency: 8, perDestinationConcurrency: 2 }
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
+  maxAttempts: 5,
+  retryBaseMs: 5_000,
+  maxRetryDelayMs: 10 * 60_000,
+  timeoutMs: 30_000,
+  concurrency: 8,
+  perDestinationConcurrency: 2
+}
 
 interface DestinationBackoff {
   /** performance.now() before which the destination is not tried (monotonic: clock steps do not matter). */
@@ -92,7 +99,11 @@ export class NotificationService {
 
   /** Routes an event through the rules; returns the delivery ids created. */
   async notifyEvent(input: NotifyInput & { hostId?: string }): Promise<string[]> {
-    const destinationIds = await matchingDestinations(this.db, { eventType: input.eventType, severity: noticeSeverity(input.notice), ...(input.hostId ? { hostId: input.hostId } : {}) })
+    const destinationIds = await matchingDestinations(this.db, {
+      eventType: input.eventType,
+      severity: noticeSeverity(input.notice),
+      ...(input.hostId ? { hostId: input.hostId } : {})
+    })
     // No rule: nothing to record, but an outbox row still has to be consumed.
     if (destinationIds.length === 0 && input.outboxId === undefined) return []
     return this.sendTo(destinationIds, input)
@@ -101,7 +112,11 @@ export class NotificationService {
   /** Records one pending delivery per destination and consumes the outbox row (one transaction), then queues them. */
   async sendTo(destinationIds: string[], input: NotifyInput): Promise<string[]> {
     const at = this.now().toISOString()
-    const destinations = await this.db.selectFrom('notification_destinations').select(['id', 'display_name']).where('id', 'in', destinationIds.length ? destinationIds : ['']).execute()
+    const destinations = await this.db
+      .selectFrom('notification_destinations')
+      .select(['id', 'display_name'])
+      .where('id', 'in', destinationIds.length ? destinationIds : [''])
+      .execute()
     const rows = destinations.map((d) => ({
       id: newId(),
       destination_id: d.id,
@@ -173,7 +188,12 @@ export class NotificationService {
    * "restart" from meaning "wait up to ten minutes for the alert".
    */
   async requeuePending(): Promise<number> {
-    const rows = await this.db.selectFrom('notification_deliveries').select(['id', 'destination_id']).where('status', 'in', ['pending', 'sending']).orderBy('created_at').execute()
+    const rows = await this.db
+      .selectFrom('notification_deliveries')
+      .select(['id', 'destination_id'])
+      .where('status', 'in', ['pending', 'sending'])
+      .orderBy('created_at')
+      .execute()
     for (const row of rows) this.enqueue(row.id, row.destination_id)
     if (rows.length > 0) this.log.info({ count: rows.length }, 'notification deliveries re-queued after start')
     return rows.length
@@ -200,39 +220,82 @@ export class NotificationService {
       this.log.error({ err, deliveryId, destinationId: row.destination_id }, 'notification destination cannot be opened')
       return null
     })
-    if (!destination) return this.finish(deliveryId, row.destination_id, { status: 'failed', response_status: null, error_message: destination === null ? 'destination config cannot be decrypted (was SECRET_ENCRYPTION_KEY changed?)' : 'destination was deleted' })
+    if (!destination)
+      return this.finish(deliveryId, row.destination_id, {
+        status: 'failed',
+        response_status: null,
+        error_message:
+          destination === null ? 'destination config cannot be decrypted (was SECRET_ENCRYPTION_KEY changed?)' : 'destination was deleted'
+      })
     const provider = providerFor(destination.channelType, destination.config)
     try {
       const result = await provider.send(destination.config, JSON.parse(row.payload) as Notice, { http: this.http, deliveryId })
       this.backoff.delete(destination.id)
-      return this.finish(deliveryId, destination.id, { status: 'sent', response_status: result.status, error_message: null, sent_at: this.now().toISOString() })
+      return this.finish(deliveryId, destination.id, {
+        status: 'sent',
+        response_status: result.status,
+        error_message: null,
+        sent_at: this.now().toISOString()
+      })
     } catch (err) {
       const failure = err instanceof DeliveryError ? err : new DeliveryError(`${provider.name} provider failed`, null, true)
-      if (!(err instanceof DeliveryError)) this.log.error({ err: { name: (err as Error)?.name }, deliveryId }, 'notification provider threw unexpectedly')
+      if (!(err instanceof DeliveryError))
+        this.log.error({ err: { name: (err as Error)?.name }, deliveryId }, 'notification provider threw unexpectedly')
       // Back off the whole destination when it costs the queue time (no answer: timeout, refused,
       // unreachable) or asks for it (429). A quick 5xx only retries its own delivery, so a restart
       // still re-attempts every open delivery at once.
-      if (failure.retryable && (failure.status === null || failure.status === 429)) this.destinationFailed(destination.id, failure.retryAfterMs)
+      if (failure.retryable && (failure.status === null || failure.status === 429))
+        this.destinationFailed(destination.id, failure.retryAfterMs)
       if (failure.retryable && attempt < this.options.maxAttempts) {
         const backoff = Math.min(this.options.retryBaseMs * 2 ** (attempt - 1), this.options.maxRetryDelayMs)
         const delay = Math.min(Math.max(backoff, failure.retryAfterMs ?? 0), this.options.maxRetryDelayMs)
-        await this.update(deliveryId, { status: 'pending', response_status: failure.status, error_message: failure.message, next_attempt_at: new Date(this.now().getTime() + delay).toISOString() })
-        this.log.warn({ deliveryId, destinationId: destination.id, format: provider.name, attempt, status: failure.status, error: failure.message, retryInMs: delay }, 'notification delivery failed, will retry')
+        await this.update(deliveryId, {
+          status: 'pending',
+          response_status: failure.status,
+          error_message: failure.message,
+          next_attempt_at: new Date(this.now().getTime() + delay).toISOString()
+        })
+        this.log.warn(
+          {
+            deliveryId,
+            destinationId: destination.id,
+            format: provider.name,
+            attempt,
+            status: failure.status,
+            error: failure.message,
+            retryInMs: delay
+          },
+          'notification delivery failed, will retry'
+        )
         return delay
       }
       return this.finish(deliveryId, destination.id, { status: 'failed', response_status: failure.status, error_message: failure.message })
     }
   }
 
-  private async finish(deliveryId: string, destinationId: string, values: { status: 'sent' | 'failed'; response_status: number | null; error_message: string | null; sent_at?: string }): Promise<void> {
+  private async finish(
+    deliveryId: string,
+    destinationId: string,
+    values: { status: 'sent' | 'failed'; response_status: number | null; error_message: string | null; sent_at?: string }
+  ): Promise<void> {
     await this.update(deliveryId, { ...values, next_attempt_at: null })
-    const line = { deliveryId, destinationId, status: values.status, responseStatus: values.response_status, ...(values.error_message ? { error: values.error_message } : {}) }
+    const line = {
+      deliveryId,
+      destinationId,
+      status: values.status,
+      responseStatus: values.response_status,
+      ...(values.error_message ? { error: values.error_message } : {})
+    }
     if (values.status === 'sent') this.log.info(line, 'notification delivered')
     else this.log.warn(line, 'notification delivery failed')
   }
 
   private async update(id: string, values: Record<string, string | number | null>): Promise<void> {
-    await this.db.updateTable('notification_deliveries').set({ ...values, updated_at: this.now().toISOString() }).where('id', '=', id).execute()
+    await this.db
+      .updateTable('notification_deliveries')
+      .set({ ...values, updated_at: this.now().toISOString() })
+      .where('id', '=', id)
+      .execute()
   }
 
   /** On close: let running attempts finish briefly; what remains pending is re-queued next start. */

@@ -27,7 +27,11 @@ export const OUTBOX_SWEEP_AGE_MS = 60_000
 export async function pruneDeliveryLog(app: FastifyInstance): Promise<number> {
   const days = await app.settings.get('notification_log_retention_days')
   const cutoff = new Date(app.notifications.now().getTime() - Math.max(1, Number(days)) * 86_400_000).toISOString()
-  const result = await app.store.db.deleteFrom('notification_deliveries').where('status', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).executeTakeFirst()
+  const result = await app.store.db
+    .deleteFrom('notification_deliveries')
+    .where('status', 'in', ['sent', 'failed'])
+    .where('created_at', '<', cutoff)
+    .executeTakeFirst()
   return Number(result.numDeletedRows)
 }
 
@@ -58,7 +62,12 @@ async function notificationsPlugin(app: FastifyInstance): Promise<void> {
       await service.track(checkHostsDown(app.store.db, app.settings, app.events, now, watchingSince))
     }
   })
-  app.timers.add({ name: LOG_RETENTION_TIMER, everyMs: 6 * 3_600_000, runOnStart: true, run: () => pruneDeliveryLog(app).then(() => undefined) })
+  app.timers.add({
+    name: LOG_RETENTION_TIMER,
+    everyMs: 6 * 3_600_000,
+    runOnStart: true,
+    run: () => pruneDeliveryLog(app).then(() => undefined)
+  })
   app.timers.add({
     name: OUTBOX_SWEEP_TIMER,
     everyMs: 60_000,

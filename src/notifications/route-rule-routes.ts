@@ -36,10 +36,19 @@ async function assertReferences(db: Kysely<DB>, destinationId: string | undefine
 }
 
 async function listRules(db: Kysely<DB>, id?: string) {
-  let query = db.selectFrom('notification_routes as r').innerJoin('notification_destinations as d', 'd.id', 'r.destination_id').selectAll('r').select('d.display_name as destination_name')
+  let query = db
+    .selectFrom('notification_routes as r')
+    .innerJoin('notification_destinations as d', 'd.id', 'r.destination_id')
+    .selectAll('r')
+    .select('d.display_name as destination_name')
   if (id) query = query.where('r.id', '=', id)
   const rows = await query.orderBy('r.created_at').execute()
-  return rows.map((r) => ({ ...r, event_types: JSON.parse(r.event_types) as string[], host_group_ids: JSON.parse(r.host_group_ids) as string[], enabled: r.enabled === 1 }))
+  return rows.map((r) => ({
+    ...r,
+    event_types: JSON.parse(r.event_types) as string[],
+    host_group_ids: JSON.parse(r.host_group_ids) as string[],
+    enabled: r.enabled === 1
+  }))
 }
 
 export const routeRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -48,65 +57,101 @@ export const routeRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = { rateLimit: app.rateLimitBucket('general'), validationShape: 'single' as const, validationMessages: ROUTE_MESSAGES }
   const TAGS = ['notifications']
 
-  app.get('/api/v1/notifications/routes', {
-    schema: { tags: TAGS, summary: 'List routing rules', security: SECURITY.bearer, response: { 200: Type.Array(RouteView) } },
-    ...manage,
-    config
-  }, async () => listRules(db))
+  app.get(
+    '/api/v1/notifications/routes',
+    {
+      schema: { tags: TAGS, summary: 'List routing rules', security: SECURITY.bearer, response: { 200: Type.Array(RouteView) } },
+      ...manage,
+      config
+    },
+    async () => listRules(db)
+  )
 
-  app.post('/api/v1/notifications/routes', {
-    schema: { tags: TAGS, summary: 'Add a routing rule: no rule, no delivery', security: SECURITY.bearer, body: CreateRouteBody, response: { 201: RouteView } },
-    ...manage,
-    config
-  }, async (request, reply) => {
-    const body = request.body
-    const events = canonicalEvents(body.event_types ?? ['*'])
-    await assertReferences(db, body.destination_id, body.host_group_ids)
-    const now = new Date().toISOString()
-    const id = newId()
-    await db.insertInto('notification_routes').values({
-      id,
-      destination_id: body.destination_id,
-      event_types: JSON.stringify(events),
-      min_severity: body.min_severity ?? 'informational',
-      host_group_ids: JSON.stringify([...new Set(body.host_group_ids ?? [])]),
-      enabled: body.enabled === false ? 0 : 1,
-      created_at: now,
-      updated_at: now
-    }).execute()
-    const [rule] = await listRules(db, id)
-    return reply.code(201).send(rule!)
-  })
+  app.post(
+    '/api/v1/notifications/routes',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Add a routing rule: no rule, no delivery',
+        security: SECURITY.bearer,
+        body: CreateRouteBody,
+        response: { 201: RouteView }
+      },
+      ...manage,
+      config
+    },
+    async (request, reply) => {
+      const body = request.body
+      const events = canonicalEvents(body.event_types ?? ['*'])
+      await assertReferences(db, body.destination_id, body.host_group_ids)
+      const now = new Date().toISOString()
+      const id = newId()
+      await db
+        .insertInto('notification_routes')
+        .values({
+          id,
+          destination_id: body.destination_id,
+          event_types: JSON.stringify(events),
+          min_severity: body.min_severity ?? 'informational',
+          host_group_ids: JSON.stringify([...new Set(body.host_group_ids ?? [])]),
+          enabled: body.enabled === false ? 0 : 1,
+          created_at: now,
+          updated_at: now
+        })
+        .execute()
+      const [rule] = await listRules(db, id)
+      return reply.code(201).send(rule!)
+    }
+  )
 
-  app.put('/api/v1/notifications/routes/:id', {
-    schema: { tags: TAGS, summary: 'Update a routing rule', security: SECURITY.bearer, params: IdParams, body: UpdateRouteBody, response: { 200: RouteView } },
-    ...manage,
-    config
-  }, async (request) => {
-    const body = request.body
-    const existing = await db.selectFrom('notification_routes').select('id').where('id', '=', request.params.id).executeTakeFirst()
-    if (!existing) throw notFound(ROUTE_NOT_FOUND)
-    const events = body.event_types ? canonicalEvents(body.event_types) : undefined
-    await assertReferences(db, body.destination_id, body.host_group_ids)
-    await db.updateTable('notification_routes').set({
-      ...(body.destination_id !== undefined ? { destination_id: body.destination_id } : {}),
-      ...(events ? { event_types: JSON.stringify(events) } : {}),
-      ...(body.min_severity !== undefined ? { min_severity: body.min_severity } : {}),
-      ...(body.host_group_ids !== undefined ? { host_group_ids: JSON.stringify([...new Set(body.host_group_ids)]) } : {}),
-      ...(body.enabled !== undefined ? { enabled: body.enabled ? 1 : 0 } : {}),
-      updated_at: new Date().toISOString()
-    }).where('id', '=', existing.id).execute()
-    const [rule] = await listRules(db, existing.id)
-    return rule!
-  })
+  app.put(
+    '/api/v1/notifications/routes/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Update a routing rule',
+        security: SECURITY.bearer,
+        params: IdParams,
+        body: UpdateRouteBody,
+        response: { 200: RouteView }
+      },
+      ...manage,
+      config
+    },
+    async (request) => {
+      const body = request.body
+      const existing = await db.selectFrom('notification_routes').select('id').where('id', '=', request.params.id).executeTakeFirst()
+      if (!existing) throw notFound(ROUTE_NOT_FOUND)
+      const events = body.event_types ? canonicalEvents(body.event_types) : undefined
+      await assertReferences(db, body.destination_id, body.host_group_ids)
+      await db
+        .updateTable('notification_routes')
+        .set({
+          ...(body.destination_id !== undefined ? { destination_id: body.destination_id } : {}),
+          ...(events ? { event_types: JSON.stringify(events) } : {}),
+          ...(body.min_severity !== undefined ? { min_severity: body.min_severity } : {}),
+          ...(body.host_group_ids !== undefined ? { host_group_ids: JSON.stringify([...new Set(body.host_group_ids)]) } : {}),
+          ...(body.enabled !== undefined ? { enabled: body.enabled ? 1 : 0 } : {}),
+          updated_at: new Date().toISOString()
+        })
+        .where('id', '=', existing.id)
+        .execute()
+      const [rule] = await listRules(db, existing.id)
+      return rule!
+    }
+  )
 
-  app.delete('/api/v1/notifications/routes/:id', {
-    schema: { tags: TAGS, summary: 'Delete a routing rule', security: SECURITY.bearer, params: IdParams, response: { 200: Message } },
-    ...manage,
-    config
-  }, async (request) => {
-    const result = await db.deleteFrom('notification_routes').where('id', '=', request.params.id).executeTakeFirst()
-    if (Number(result.numDeletedRows) === 0) throw notFound(ROUTE_NOT_FOUND)
-    return { message: 'Routing rule deleted successfully' }
-  })
+  app.delete(
+    '/api/v1/notifications/routes/:id',
+    {
+      schema: { tags: TAGS, summary: 'Delete a routing rule', security: SECURITY.bearer, params: IdParams, response: { 200: Message } },
+      ...manage,
+      config
+    },
+    async (request) => {
+      const result = await db.deleteFrom('notification_routes').where('id', '=', request.params.id).executeTakeFirst()
+      if (Number(result.numDeletedRows) === 0) throw notFound(ROUTE_NOT_FOUND)
+      return { message: 'Routing rule deleted successfully' }
+    }
+  )
 }

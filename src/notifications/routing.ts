@@ -32,7 +32,11 @@ export async function matchingDestinations(db: Kysely<DB>, event: RoutableEvent)
     .execute()
   if (rules.length === 0) return []
   const groups = event.hostId
-    ? new Set((await db.selectFrom('host_group_memberships').select('host_group_id').where('host_id', '=', event.hostId).execute()).map((r) => r.host_group_id))
+    ? new Set(
+        (await db.selectFrom('host_group_memberships').select('host_group_id').where('host_id', '=', event.hostId).execute()).map(
+          (r) => r.host_group_id
+        )
+      )
     : new Set<string>()
   return [...new Set(rules.filter((rule) => ruleMatches(rule, event, groups)).map((rule) => rule.destination_id))]
 }

@@ -43,7 +43,10 @@ export function classifyAddress(raw: string): AddressClass {
 }
 
 function normaliseHost(host: string): string {
-  return host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '')
+  return host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
 }
 
 /** True when the host name itself is on the allow-list (exactly, or under a `.suffix` entry). */
@@ -84,14 +87,19 @@ export function invalidTargets(entries: readonly string[]): string[] {
 
 /** Comma- or space-separated list (env var) to entries. */
 export function parseTargetList(raw: string): string[] {
-  return raw.split(/[\s,]+/).map((e) => e.trim()).filter(Boolean)
+  return raw
+    .split(/[\s,]+/)
+    .map((e) => e.trim())
+    .filter(Boolean)
 }
 
 export class TargetBlockedError extends Error {
   readonly code = 'PATCHMON_TARGET_BLOCKED'
 
   constructor(host: string) {
-    super(`destination ${normaliseHost(host)} is a loopback, link-local or private address, which the outbound policy blocks (allow it with PATCHMON_NOTIFY_ALLOWED_TARGETS or the notify_allowed_targets setting)`)
+    super(
+      `destination ${normaliseHost(host)} is a loopback, link-local or private address, which the outbound policy blocks (allow it with PATCHMON_NOTIFY_ALLOWED_TARGETS or the notify_allowed_targets setting)`
+    )
     this.name = 'TargetBlockedError'
   }
 }

@@ -13,5 +13,8 @@ export function neutraliseFormula(value: string | number): string | number {
 
 /** Rows to CSV text with every cell neutralised; neutralised cells are quoted. */
 export function safeCsv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  return stringify(rows.map((row) => row.map(neutraliseFormula)), { quoted_match: /^'[=+\-@\t\r]/ })
+  return stringify(
+    rows.map((row) => row.map(neutraliseFormula)),
+    { quoted_match: /^'[=+\-@\t\r]/ }
+  )
 }

@@ -21,19 +21,38 @@ export interface ReportData {
 export async function collectReportData(db: Kysely<DB>, sections: ReportSection[], top = 20): Promise<ReportData> {
   const data: ReportData = {}
   if (sections.includes('open_alerts')) {
-    const rows = await db.selectFrom('host_alert_states as a').innerJoin('hosts as h', 'h.id', 'a.host_id').select(['h.friendly_name', 'a.down_since']).orderBy('a.down_since').execute()
+    const rows = await db
+      .selectFrom('host_alert_states as a')
+      .innerJoin('hosts as h', 'h.id', 'a.host_id')
+      .select(['h.friendly_name', 'a.down_since'])
+      .orderBy('a.down_since')
+      .execute()
     data.open_alerts = rows.map((r) => ({ host: r.friendly_name, downSince: r.down_since }))
   }
   if (sections.includes('hosts_by_updates')) {
-    const rows = await db.selectFrom('hosts').select(['friendly_name', 'outdated_packages', 'security_updates']).where('outdated_packages', '>', 0)
-      .orderBy('outdated_packages', 'desc').orderBy('security_updates', 'desc').orderBy('friendly_name').limit(top).execute()
+    const rows = await db
+      .selectFrom('hosts')
+      .select(['friendly_name', 'outdated_packages', 'security_updates'])
+      .where('outdated_packages', '>', 0)
+      .orderBy('outdated_packages', 'desc')
+      .orderBy('security_updates', 'desc')
+      .orderBy('friendly_name')
+      .limit(top)
+      .execute()
     data.hosts_by_updates = rows.map((r) => ({ host: r.friendly_name, updates: r.outdated_packages, security: r.security_updates }))
   }
   if (sections.includes('top_security_packages')) {
-    const rows = await db.selectFrom('host_packages as hp').innerJoin('packages as p', 'p.id', 'hp.package_id')
+    const rows = await db
+      .selectFrom('host_packages as hp')
+      .innerJoin('packages as p', 'p.id', 'hp.package_id')
       .select(['p.name', (eb) => eb.fn.count<number>('hp.host_id').distinct().as('hosts')])
-      .where('hp.needs_update', '=', 1).where('hp.is_security_update', '=', 1)
-      .groupBy('p.name').orderBy('hosts', 'desc').orderBy('p.name').limit(top).execute()
+      .where('hp.needs_update', '=', 1)
+      .where('hp.is_security_update', '=', 1)
+      .groupBy('p.name')
+      .orderBy('hosts', 'desc')
+      .orderBy('p.name')
+      .limit(top)
+      .execute()
     data.top_security_packages = rows.map((r) => ({ name: r.name, hosts: Number(r.hosts) }))
   }
   return data

@@ -20,8 +20,10 @@ export function reportCsv(sections: ReportSection[], data: ReportData): string {
   const rows: Array<Array<string | number>> = [['section', 'metric', 'value']]
   for (const section of sections) {
     if (section === 'open_alerts') for (const a of data.open_alerts ?? []) rows.push(['open_alerts', a.host, a.downSince])
-    if (section === 'hosts_by_updates') for (const h of data.hosts_by_updates ?? []) rows.push(['hosts_by_updates', h.host, `${h.updates}|${h.security}`])
-    if (section === 'top_security_packages') for (const p of data.top_security_packages ?? []) rows.push(['top_security_package', p.name, p.hosts])
+    if (section === 'hosts_by_updates')
+      for (const h of data.hosts_by_updates ?? []) rows.push(['hosts_by_updates', h.host, `${h.updates}|${h.security}`])
+    if (section === 'top_security_packages')
+      for (const p of data.top_security_packages ?? []) rows.push(['top_security_package', p.name, p.hosts])
   }
   return safeCsv(rows)
 }

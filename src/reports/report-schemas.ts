@@ -8,8 +8,14 @@ const Lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v
 export const CreateReportBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),
   frequency: Lit(FREQUENCIES),
-  days: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { maxItems: 7, description: 'weekly: days of the week, Sunday = 0' })),
-  day_of_month: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 31 }), Type.Literal('last')], { description: 'monthly: 1-31 (months without that day are skipped) or "last"' })),
+  days: Type.Optional(
+    Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { maxItems: 7, description: 'weekly: days of the week, Sunday = 0' })
+  ),
+  day_of_month: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 1, maximum: 31 }), Type.Literal('last')], {
+      description: 'monthly: 1-31 (months without that day are skipped) or "last"'
+    })
+  ),
   time: Type.String({ pattern: TIME_PATTERN, description: 'HH:MM in the server time zone (TZ)' }),
   sections: Type.Array(Lit(REPORT_SECTIONS), { minItems: 1, maxItems: 3 }),
   destination_ids: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 20 }),

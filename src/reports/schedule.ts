@@ -40,13 +40,15 @@ export function cronPattern(schedule: ReportSchedule): string {
       return `${at} * * 1-5`
     case 'weekly': {
       const days = [...new Set(schedule.days ?? [])].sort()
-      if (days.length === 0 || days.some((d) => !Number.isInteger(d) || d < 0 || d > 6)) throw new ScheduleError('days is required for weekly reports (0-6, Sunday = 0)')
+      if (days.length === 0 || days.some((d) => !Number.isInteger(d) || d < 0 || d > 6))
+        throw new ScheduleError('days is required for weekly reports (0-6, Sunday = 0)')
       return `${at} * * ${days.join(',')}`
     }
     case 'monthly': {
       const day = schedule.dayOfMonth
       if (day === 'last') return `${at} L * *`
-      if (typeof day !== 'number' || !Number.isInteger(day) || day < 1 || day > 31) throw new ScheduleError('day_of_month is required for monthly reports (1-31 or "last")')
+      if (typeof day !== 'number' || !Number.isInteger(day) || day < 1 || day > 31)
+        throw new ScheduleError('day_of_month is required for monthly reports (1-31 or "last")')
       return `${at} ${day} * *`
     }
   }

@@ -10,7 +10,12 @@ import { buildReportNotice } from './report-render.js'
 
 export function scheduleOf(row: Pick<ScheduledReportRow, 'frequency' | 'days' | 'day_of_month' | 'time'>): ReportSchedule {
   const day = row.day_of_month === null ? undefined : row.day_of_month === 'last' ? 'last' : Number(row.day_of_month)
-  return { frequency: row.frequency as Frequency, days: JSON.parse(row.days) as number[], ...(day !== undefined ? { dayOfMonth: day } : {}), time: row.time }
+  return {
+    frequency: row.frequency as Frequency,
+    days: JSON.parse(row.days) as number[],
+    ...(day !== undefined ? { dayOfMonth: day } : {}),
+    time: row.time
+  }
 }
 
 export function reportView(row: ScheduledReportRow) {
@@ -32,16 +37,32 @@ export async function runReport(app: FastifyInstance, row: ScheduledReportRow): 
   const sections = JSON.parse(row.sections) as ReportSection[]
   const data = await collectReportData(app.store.db, sections)
   const notice = buildReportNotice(row.name, sections, data, row.attach_csv === 1, now)
-  const ids = await app.notifications.sendTo(JSON.parse(row.destination_ids) as string[], { eventType: 'scheduled_report', notice, referenceId: row.id })
-  await app.store.db.updateTable('scheduled_reports').set({ last_run_at: now.toISOString(), updated_at: now.toISOString() }).where('id', '=', row.id).execute()
-  app.log.info({ reportId: row.id, deliveries: ids.length }, ids.length ? 'scheduled report queued' : 'scheduled report has no existing destinations')
+  const ids = await app.notifications.sendTo(JSON.parse(row.destination_ids) as string[], {
+    eventType: 'scheduled_report',
+    notice,
+    referenceId: row.id
+  })
+  await app.store.db
+    .updateTable('scheduled_reports')
+    .set({ last_run_at: now.toISOString(), updated_at: now.toISOString() })
+    .where('id', '=', row.id)
+    .execute()
+  app.log.info(
+    { reportId: row.id, deliveries: ids.length },
+    ids.length ? 'scheduled report queued' : 'scheduled report has no existing destinations'
+  )
   return ids
 }
 
 /** The scheduler tick: runs every due report once and moves its next run past now. */
 export async function runDueReports(app: FastifyInstance): Promise<number> {
   const now = app.notifications.now()
-  const due = await app.store.db.selectFrom('scheduled_reports').selectAll().where('enabled', '=', 1).where('next_run_at', '<=', now.toISOString()).execute()
+  const due = await app.store.db
+    .selectFrom('scheduled_reports')
+    .selectAll()
+    .where('enabled', '=', 1)
+    .where('next_run_at', '<=', now.toISOString())
+    .execute()
   for (const row of due) {
     // Next run first: a report that fails to render is not retried every minute.
     const next = nextRunAfter(scheduleOf(row), now).toISOString()

@@ -17,8 +17,7 @@ interface Window {
 }
 
 export type BudgetDecision =
-  | { allowed: true; settle: (succeeded: boolean) => void }
-  | { allowed: false; retryAfterSeconds: number; firstRefusal: boolean }
+  { allowed: true; settle: (succeeded: boolean) => void } | { allowed: false; retryAfterSeconds: number; firstRefusal: boolean }
 
 const MAX_KEYS = 100_000
 

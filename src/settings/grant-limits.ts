@@ -13,7 +13,10 @@ export async function assertGrantWithinAuthor(app: FastifyInstance, author: Curr
   if (!permissions) return
   const beyond = permissions.filter((p) => !author.permissions.has(p))
   if (beyond.length === 0) return
-  throw forbidden('Insufficient permissions', `${what} would give new users the role "${role}", which holds permissions your role does not (${beyond.join(', ')})`)
+  throw forbidden(
+    'Insufficient permissions',
+    `${what} would give new users the role "${role}", which holds permissions your role does not (${beyond.join(', ')})`
+  )
 }
 
 /** When sign-up is (or is being turned) on, the default role must be within the author's. */

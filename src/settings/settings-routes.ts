@@ -16,28 +16,37 @@ import { invalidTargets } from '../notifications/target-policy.js'
 
 const SettingsView = Type.Object({
   update_interval: Type.Integer({ description: 'Minutes between agent reports' }),
-  server_url: Type.Union([Type.String(), Type.Null()], { description: 'Public URL set here; null = PATCHMON_SERVER_URL or the request URL' }),
+  server_url: Type.Union([Type.String(), Type.Null()], {
+    description: 'Public URL set here; null = PATCHMON_SERVER_URL or the request URL'
+  }),
   effective_server_url: Type.String({ description: 'The URL scripts and OAuth callbacks actually use' }),
   ignore_ssl_self_signed: Type.Boolean(),
   signup_enabled: Type.Boolean(),
   default_user_role: Type.String(),
   auto_update: Type.Boolean(),
   host_down_grace_minutes: Type.Integer(),
-  notify_allow_private_networks: Type.Boolean({ description: 'Notifications may reach LAN addresses (also PATCHMON_NOTIFY_ALLOW_PRIVATE_NETWORKS)' }),
-  notify_allowed_targets: Type.Array(Type.String(), { description: 'Non-public host names, addresses or CIDR ranges notifications may reach (added to PATCHMON_NOTIFY_ALLOWED_TARGETS)' })
+  notify_allow_private_networks: Type.Boolean({
+    description: 'Notifications may reach LAN addresses (also PATCHMON_NOTIFY_ALLOW_PRIVATE_NETWORKS)'
+  }),
+  notify_allowed_targets: Type.Array(Type.String(), {
+    description: 'Non-public host names, addresses or CIDR ranges notifications may reach (added to PATCHMON_NOTIFY_ALLOWED_TARGETS)'
+  })
 })
 
-const UpdateSettingsBody = Type.Object({
-  update_interval: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
-  server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
-  ignore_ssl_self_signed: Type.Optional(Type.Boolean()),
-  signup_enabled: Type.Optional(Type.Boolean()),
-  default_user_role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  auto_update: Type.Optional(Type.Boolean()),
-  host_down_grace_minutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080 })),
-  notify_allow_private_networks: Type.Optional(Type.Boolean()),
-  notify_allowed_targets: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 }))
-}, { additionalProperties: false })
+const UpdateSettingsBody = Type.Object(
+  {
+    update_interval: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
+    server_url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
+    ignore_ssl_self_signed: Type.Optional(Type.Boolean()),
+    signup_enabled: Type.Optional(Type.Boolean()),
+    default_user_role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    auto_update: Type.Optional(Type.Boolean()),
+    host_down_grace_minutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080 })),
+    notify_allow_private_networks: Type.Optional(Type.Boolean()),
+    notify_allowed_targets: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 }))
+  },
+  { additionalProperties: false }
+)
 
 const MESSAGES = {
   update_interval: 'Update interval must be an integer between 5 and 1440 minutes',
@@ -54,52 +63,66 @@ const MESSAGES = {
 export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const general = { rateLimit: app.rateLimitBucket('general') }
 
-  app.get('/api/v1/settings', {
-    schema: { tags: ['settings'], summary: 'Server settings', security: SECURITY.bearer, response: { 200: SettingsView } },
-    preHandler: app.authenticate,
-    config: general
-  }, async (request) => ({ ...(await app.settings.getAll()), effective_server_url: await effectiveServerUrl(app, request) }))
+  app.get(
+    '/api/v1/settings',
+    {
+      schema: { tags: ['settings'], summary: 'Server settings', security: SECURITY.bearer, response: { 200: SettingsView } },
+      preHandler: app.authenticate,
+      config: general
+    },
+    async (request) => ({ ...(await app.settings.getAll()), effective_server_url: await effectiveServerUrl(app, request) })
+  )
 
-  app.put('/api/v1/settings', {
-    schema: { tags: ['settings'], summary: 'Change server settings (only the keys sent)', security: SECURITY.bearer, body: UpdateSettingsBody, response: { 200: SettingsView } },
-    preHandler: app.requirePermission('can_manage_settings'),
-    config: { ...general, validationMessages: MESSAGES }
-  }, async (request) => {
-    const body = request.body
-    const next: Partial<SettingValues> = { ...body }
-    if (typeof body.server_url === 'string') {
-      const trimmed = body.server_url.trim()
-      if (trimmed === '') next.server_url = null
-      else {
-        try {
-          next.server_url = parseServerUrl(trimmed)
-        } catch {
-          throw invalidField('server_url', MESSAGES.server_url)
+  app.put(
+    '/api/v1/settings',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: 'Change server settings (only the keys sent)',
+        security: SECURITY.bearer,
+        body: UpdateSettingsBody,
+        response: { 200: SettingsView }
+      },
+      preHandler: app.requirePermission('can_manage_settings'),
+      config: { ...general, validationMessages: MESSAGES }
+    },
+    async (request) => {
+      const body = request.body
+      const next: Partial<SettingValues> = { ...body }
+      if (typeof body.server_url === 'string') {
+        const trimmed = body.server_url.trim()
+        if (trimmed === '') next.server_url = null
+        else {
+          try {
+            next.server_url = parseServerUrl(trimmed)
+          } catch {
+            throw invalidField('server_url', MESSAGES.server_url)
+          }
         }
       }
+      if (body.notify_allowed_targets !== undefined) {
+        const targets = body.notify_allowed_targets.map((entry) => entry.trim()).filter(Boolean)
+        if (invalidTargets(targets).length > 0) throw invalidField('notify_allowed_targets', MESSAGES.notify_allowed_targets)
+        next.notify_allowed_targets = targets
+      }
+      if (body.default_user_role !== undefined && !(await rolePermissions(app.store.db, body.default_user_role))) {
+        throw invalidField('default_user_role', 'Default user role does not exist')
+      }
+      const current = await app.settings.getAll()
+      const author = userOf(request)
+      if (body.default_user_role !== undefined && body.default_user_role !== current.default_user_role) {
+        await assertGrantWithinAuthor(app, author, body.default_user_role, 'This default role')
+      }
+      if (body.signup_enabled === true && !current.signup_enabled) {
+        await assertGrantWithinAuthor(app, author, next.default_user_role ?? current.default_user_role, 'Enabling sign-up')
+      }
+      const changed = (Object.keys(next) as (keyof SettingValues)[]).filter((key) => next[key] !== current[key])
+      await app.settings.setMany(Object.fromEntries(changed.map((key) => [key, next[key]])))
+      if (changed.length > 0) {
+        request.log.info({ keys: changed }, 'settings changed')
+        app.events.emit('settings_changed', { keys: changed })
+      }
+      return { ...(await app.settings.getAll()), effective_server_url: await effectiveServerUrl(app, request) }
     }
-    if (body.notify_allowed_targets !== undefined) {
-      const targets = body.notify_allowed_targets.map((entry) => entry.trim()).filter(Boolean)
-      if (invalidTargets(targets).length > 0) throw invalidField('notify_allowed_targets', MESSAGES.notify_allowed_targets)
-      next.notify_allowed_targets = targets
-    }
-    if (body.default_user_role !== undefined && !(await rolePermissions(app.store.db, body.default_user_role))) {
-      throw invalidField('default_user_role', 'Default user role does not exist')
-    }
-    const current = await app.settings.getAll()
-    const author = userOf(request)
-    if (body.default_user_role !== undefined && body.default_user_role !== current.default_user_role) {
-      await assertGrantWithinAuthor(app, author, body.default_user_role, 'This default role')
-    }
-    if (body.signup_enabled === true && !current.signup_enabled) {
-      await assertGrantWithinAuthor(app, author, next.default_user_role ?? current.default_user_role, 'Enabling sign-up')
-    }
-    const changed = (Object.keys(next) as (keyof SettingValues)[]).filter((key) => next[key] !== current[key])
-    await app.settings.setMany(Object.fromEntries(changed.map((key) => [key, next[key]])))
-    if (changed.length > 0) {
-      request.log.info({ keys: changed }, 'settings changed')
-      app.events.emit('settings_changed', { keys: changed })
-    }
-    return { ...(await app.settings.getAll()), effective_server_url: await effectiveServerUrl(app, request) }
-  })
+  )
 }

@@ -66,7 +66,8 @@ export async function migrateToLatest(store: Store): Promise<MigrationRun> {
   // applied: everything not yet applied runs, in name order.
   for (const name of Object.keys(migrations).sort()) {
     if (applied.has(name)) continue
-    if (await applyOne(store, name, migrations[name] as Migration)) results.push({ migrationName: name, direction: 'Up', status: 'Success' })
+    if (await applyOne(store, name, migrations[name] as Migration))
+      results.push({ migrationName: name, direction: 'Up', status: 'Success' })
   }
   return { results }
 }

@@ -73,7 +73,19 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'Sign in with username (or e-mail) and password',
         body: LoginBody,
-        response: { 200: Type.Union([LoginReply, Type.Object({ message: Type.String(), requiresTfa: Type.Boolean(), username: Type.String(), tfaTicket: Type.Optional(Type.String()) })]), 401: ErrorReply, 429: ErrorReply }
+        response: {
+          200: Type.Union([
+            LoginReply,
+            Type.Object({
+              message: Type.String(),
+              requiresTfa: Type.Boolean(),
+              username: Type.String(),
+              tfaTicket: Type.Optional(Type.String())
+            })
+          ]),
+          401: ErrorReply,
+          429: ErrorReply
+        }
       },
       config: {
         rateLimit: app.rateLimitBucket('auth'),
@@ -94,7 +106,12 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
         if (admission.lockedUntil) {
           const name = user?.username ?? username
           request.log.warn({ username: name, ip: request.ip }, 'account locked after failed logins')
-          app.events.emit('account_locked', { username: name, ip: request.ip, failures: admission.failures, lockedUntil: admission.lockedUntil.toISOString() })
+          app.events.emit('account_locked', {
+            username: name,
+            ip: request.ip,
+            failures: admission.failures,
+            lockedUntil: admission.lockedUntil.toISOString()
+          })
         }
         throw unauthorized('Invalid credentials')
       }
@@ -110,7 +127,10 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/v1/auth/logout',
-    { schema: { tags: ['auth'], security: SECURITY.bearer, response: { 200: Type.Object({ message: Type.String() }) } }, preHandler: app.authenticate },
+    {
+      schema: { tags: ['auth'], security: SECURITY.bearer, response: { 200: Type.Object({ message: Type.String() }) } },
+      preHandler: app.authenticate
+    },
     async (request, reply) => {
       await revokeSession(app.store.db, userOf(request).sessionId)
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
@@ -120,7 +140,11 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/auth/me',
-    { schema: { tags: ['auth'], security: SECURITY.bearer, response: { 200: Type.Object({ user: UserView }) } }, preHandler: app.authenticate, config: { rateLimit: app.rateLimitBucket('general') } },
+    {
+      schema: { tags: ['auth'], security: SECURITY.bearer, response: { 200: Type.Object({ user: UserView }) } },
+      preHandler: app.authenticate,
+      config: { rateLimit: app.rateLimitBucket('general') }
+    },
     async (request) => {
       const current = userOf(request)
       const row = await findUserById(app.store.db, current.id)
@@ -132,7 +156,12 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/change-password',
     {
-      schema: { tags: ['auth'], security: SECURITY.bearer, body: ChangePasswordBody, response: { 200: Type.Object({ message: Type.String() }) } },
+      schema: {
+        tags: ['auth'],
+        security: SECURITY.bearer,
+        body: ChangePasswordBody,
+        response: { 200: Type.Object({ message: Type.String() }) }
+      },
       preHandler: app.authenticate,
       config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { new_password: 'New password must be at least 8 characters' } }
     },
@@ -147,7 +176,12 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
       const now = new Date().toISOString()
       await app.store.db
         .updateTable('users')
-        .set({ password_hash: await hashSecret(request.body.new_password), password_changed_at: now, must_change_password: 0, updated_at: now })
+        .set({
+          password_hash: await hashSecret(request.body.new_password),
+          password_changed_at: now,
+          must_change_password: 0,
+          updated_at: now
+        })
         .where('id', '=', row.id)
         .execute()
       await revokeUserSessions(app.store.db, row.id, current.sessionId)

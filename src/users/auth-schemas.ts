@@ -10,7 +10,9 @@ export const UserView = Type.Object({
   is_active: Type.Boolean(),
   tfa_enabled: Type.Boolean(),
   has_password: Type.Boolean(),
-  must_change_password: Type.Optional(Type.Boolean({ description: 'True while the password is the one generated on first start; the dashboard asks for a new one.' })),
+  must_change_password: Type.Optional(
+    Type.Boolean({ description: 'True while the password is the one generated on first start; the dashboard asks for a new one.' })
+  ),
   discord_linked: Type.Boolean(),
   discord_username: Type.Union([Type.String(), Type.Null()]),
   discord_avatar: Type.Union([Type.String(), Type.Null()]),

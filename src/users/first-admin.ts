@@ -21,6 +21,12 @@ export async function ensureFirstAdmin(db: Kysely<DB>, configuredPassword: strin
   await ensureBuiltinRoles(db)
   const password = configuredPassword ?? newPassword()
   // A generated password was only ever printed in the journal: ask for a new one at first sign-in.
-  await insertUser(db, { username: 'admin', email: null, passwordHash: await hashSecret(password), role: 'superadmin', mustChangePassword: configuredPassword === undefined })
+  await insertUser(db, {
+    username: 'admin',
+    email: null,
+    passwordHash: await hashSecret(password),
+    role: 'superadmin',
+    mustChangePassword: configuredPassword === undefined
+  })
   return configuredPassword ? { created: true, username: 'admin' } : { created: true, username: 'admin', generatedPassword: password }
 }

@@ -61,7 +61,11 @@ export class LoginLockout {
 export function loginLockedError(retryAfterSeconds: number): ApiError {
   return new ApiError(
     429,
-    { error: 'Too many failed login attempts', message: 'Too many failed login attempts. Try again later.', remaining_seconds: retryAfterSeconds },
+    {
+      error: 'Too many failed login attempts',
+      message: 'Too many failed login attempts. Try again later.',
+      remaining_seconds: retryAfterSeconds
+    },
     { 'retry-after': String(retryAfterSeconds) }
   )
 }

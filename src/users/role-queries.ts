@@ -30,5 +30,10 @@ export async function rolePermissions(db: Kysely<DB>, role: string): Promise<Per
 
 export async function listRoles(db: Kysely<DB>) {
   const rows = await db.selectFrom('roles').selectAll().orderBy('name').execute()
-  return rows.map((r) => ({ name: r.name, description: r.description, is_builtin: r.is_builtin === 1, permissions: JSON.parse(r.permissions) as string[] }))
+  return rows.map((r) => ({
+    name: r.name,
+    description: r.description,
+    is_builtin: r.is_builtin === 1,
+    permissions: JSON.parse(r.permissions) as string[]
+  }))
 }

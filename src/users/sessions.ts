@@ -44,7 +44,11 @@ export async function revokeSession(db: Kysely<DB>, sessionId: string): Promise<
 }
 
 export async function revokeUserSessions(db: Kysely<DB>, userId: string, exceptSessionId?: string): Promise<void> {
-  let q = db.updateTable('user_sessions').set({ revoked_at: new Date().toISOString() }).where('user_id', '=', userId).where('revoked_at', 'is', null)
+  let q = db
+    .updateTable('user_sessions')
+    .set({ revoked_at: new Date().toISOString() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
   if (exceptSessionId) q = q.where('id', '!=', exceptSessionId)
   await q.execute()
 }

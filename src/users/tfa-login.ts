@@ -27,7 +27,11 @@ export const TFA_LOGIN_MESSAGES = {
 export function tfaLockedError(retryAfterSeconds: number): ApiError {
   const minutes = Math.ceil(retryAfterSeconds / 60)
   return tooManyRequests(
-    { error: TFA_LOGIN_MESSAGES.locked, message: `TFA verification is locked. Try again in ${minutes} minute(s).`, remaining_seconds: retryAfterSeconds },
+    {
+      error: TFA_LOGIN_MESSAGES.locked,
+      message: `TFA verification is locked. Try again in ${minutes} minute(s).`,
+      remaining_seconds: retryAfterSeconds
+    },
     retryAfterSeconds
   )
 }

@@ -39,7 +39,16 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/tfa/setup',
-    { schema: { tags, summary: 'Start TOTP setup: a new secret and its QR code', security: SECURITY.bearer, response: { 200: TfaSetupReply } }, preHandler: app.authenticate, config: general },
+    {
+      schema: {
+        tags,
+        summary: 'Start TOTP setup: a new secret and its QR code',
+        security: SECURITY.bearer,
+        response: { 200: TfaSetupReply }
+      },
+      preHandler: app.authenticate,
+      config: general
+    },
     async (request) => {
       const row = await currentRow(request)
       if (row.tfa_enabled === 1) throw badRequest(TFA_MESSAGES.alreadyEnabled)
@@ -60,7 +69,13 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/tfa/verify-setup',
     {
-      schema: { tags, summary: 'Confirm TOTP setup with a code; returns 10 single-use backup codes', security: SECURITY.bearer, body: TokenBody, response: { 200: BackupCodesReply } },
+      schema: {
+        tags,
+        summary: 'Confirm TOTP setup with a code; returns 10 single-use backup codes',
+        security: SECURITY.bearer,
+        body: TokenBody,
+        response: { 200: BackupCodesReply }
+      },
       preHandler: app.authenticate,
       config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { token: 'Token must be exactly 6 digits' } }
     },
@@ -74,7 +89,12 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await app.store.db
         .updateTable('users')
         // The setup code counts as spent, so it cannot also pass the next login.
-        .set({ tfa_enabled: 1, tfa_backup_codes: await hashBackupCodes(backupCodes), tfa_last_used_step: step, updated_at: new Date().toISOString() })
+        .set({
+          tfa_enabled: 1,
+          tfa_backup_codes: await hashBackupCodes(backupCodes),
+          tfa_last_used_step: step,
+          updated_at: new Date().toISOString()
+        })
         .where('id', '=', row.id)
         .execute()
       // As after a password change: a session stolen before TFA was on must not outlive it.
@@ -87,14 +107,21 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/tfa/disable',
     {
-      schema: { tags, summary: 'Turn TOTP off (needs the account password)', security: SECURITY.bearer, body: PasswordBody, response: { 200: Message } },
+      schema: {
+        tags,
+        summary: 'Turn TOTP off (needs the account password)',
+        security: SECURITY.bearer,
+        body: PasswordBody,
+        response: { 200: Message }
+      },
       preHandler: app.authenticate,
       config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { password: 'Password is required to disable TFA' } }
     },
     async (request) => {
       const row = await currentRow(request)
       if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
-      if (!(await app.judgePassword(request, row.id, request.body.password, row.password_hash))) throw badRequest(TFA_MESSAGES.invalidPassword)
+      if (!(await app.judgePassword(request, row.id, request.body.password, row.password_hash)))
+        throw badRequest(TFA_MESSAGES.invalidPassword)
       const event = await app.store.db.transaction().execute(async (trx) => {
         await clearTfa(trx, row.id)
         return writeOutbox(trx, 'user_tfa_disabled', { userId: row.id, username: row.username }, new Date())
@@ -107,7 +134,16 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/tfa/status',
-    { schema: { tags, summary: 'Whether TOTP is on and how many backup codes are left', security: SECURITY.bearer, response: { 200: TfaStatusReply } }, preHandler: app.authenticate, config: general },
+    {
+      schema: {
+        tags,
+        summary: 'Whether TOTP is on and how many backup codes are left',
+        security: SECURITY.bearer,
+        response: { 200: TfaStatusReply }
+      },
+      preHandler: app.authenticate,
+      config: general
+    },
     async (request) => {
       const row = await currentRow(request)
       const remaining = row.tfa_enabled === 1 ? parseBackupHashes(row.tfa_backup_codes).length : 0
@@ -155,7 +191,12 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   /** A current TOTP code, spent once, counted against the user's TFA lockout. */
-  async function currentCodeMatches(request: Parameters<typeof userOf>[0], userId: string, sealed: string | null, token: string): Promise<boolean> {
+  async function currentCodeMatches(
+    request: Parameters<typeof userOf>[0],
+    userId: string,
+    sealed: string | null,
+    token: string
+  ): Promise<boolean> {
     const admission = app.tfa.lockout.admit(userId, '')
     if (!admission.admitted) throw tfaLockedError(admission.retryAfterSeconds)
     const step = sealed ? matchTotp(app.secretBox.open(sealed), token.replace(/\s/g, ''), app.tfa.now()) : undefined

@@ -50,10 +50,15 @@ t.test('the Docker inventory is stored per host and a container that stops emits
   const other = await agentHost(ctx, 'other')
   const stopped: AppEventMap['container_stopped'][] = []
   ctx.app.events.on('container_stopped', (e) => void stopped.push(e))
-  const post = (h: typeof host, payload: unknown) => ctx.app.inject({ method: 'POST', url: '/api/v1/integrations/docker', headers: h.headers, payload: JSON.stringify(payload) })
+  const post = (h: typeof host, payload: unknown) =>
+    ctx.app.inject({ method: 'POST', url: '/api/v1/integrations/docker', headers: h.headers, payload: JSON.stringify(payload) })
 
   const first = await post(host, {
-    containers: [container('c1', 'web', 'running', 'Up 2 hours'), container('c2', 'db', 'running', 'Up 2 hours'), container('c3', 'job', 'exited', 'Exited (0) 1 hour ago')],
+    containers: [
+      container('c1', 'web', 'running', 'Up 2 hours'),
+      container('c2', 'db', 'running', 'Up 2 hours'),
+      container('c3', 'job', 'exited', 'Exited (0) 1 hour ago')
+    ],
     images: [{ id: 'sha256:abc', repository: 'nginx', tag: '1.27', size: 1 }],
     volumes: [{ name: 'data', driver: 'local' }],
     networks: [{ id: 'n1', name: 'bridge', driver: 'bridge' }],
@@ -63,24 +68,48 @@ t.test('the Docker inventory is stored per host and a container that stops emits
     agent_version: '2.0.0'
   })
   t.equal(first.statusCode, 200)
-  t.equal(first.body, '{"message":"Docker data collected successfully","containers_received":3,"images_received":1,"volumes_received":1,"networks_received":1,"updates_found":1}')
+  t.equal(
+    first.body,
+    '{"message":"Docker data collected successfully","containers_received":3,"images_received":1,"volumes_received":1,"networks_received":1,"updates_found":1}'
+  )
   await post(other, { containers: [container('c1', 'web', 'running', 'Up')] })
   t.same(stopped, [], 'a first inventory reports no transitions')
 
   const second = await post(host, {
-    containers: [container('c1', 'web', 'exited', 'Exited (137) 5 seconds ago'), container('c2', 'db', 'running', 'Up 2 hours'), container('c3', 'job', 'dead', 'Dead')],
+    containers: [
+      container('c1', 'web', 'exited', 'Exited (137) 5 seconds ago'),
+      container('c2', 'db', 'running', 'Up 2 hours'),
+      container('c3', 'job', 'dead', 'Dead')
+    ],
     images: null,
     volumes: [],
     networks: []
   })
   t.equal(second.statusCode, 200)
-  t.same(stopped, [{ hostId: host.id, hostName: 'docker-host', container: 'web', image: 'nginx:1.27', oldStatus: 'running', newStatus: 'exited' }])
+  t.same(stopped, [
+    { hostId: host.id, hostName: 'docker-host', container: 'web', image: 'nginx:1.27', oldStatus: 'running', newStatus: 'exited' }
+  ])
 
   const rows = await ctx.store.db.selectFrom('docker_containers').selectAll().where('host_id', '=', host.id).orderBy('name').execute()
-  t.same(rows.map((r) => [r.name, r.state, r.image]), [['db', 'running', 'nginx:1.27'], ['job', 'dead', 'nginx:1.27'], ['web', 'exited', 'nginx:1.27']])
+  t.same(
+    rows.map((r) => [r.name, r.state, r.image]),
+    [
+      ['db', 'running', 'nginx:1.27'],
+      ['job', 'dead', 'nginx:1.27'],
+      ['web', 'exited', 'nginx:1.27']
+    ]
+  )
   t.match(JSON.parse(rows[2]?.details ?? '{}'), { future_field: { nested: true } }, 'the agent object is kept as received')
-  t.equal((await ctx.store.db.selectFrom('docker_images').select('object_id').where('host_id', '=', host.id).execute()).length, 0, 'the inventory is replaced')
-  t.equal((await ctx.store.db.selectFrom('docker_containers').select('container_id').where('host_id', '=', other.id).execute()).length, 1, 'other hosts untouched')
+  t.equal(
+    (await ctx.store.db.selectFrom('docker_images').select('object_id').where('host_id', '=', host.id).execute()).length,
+    0,
+    'the inventory is replaced'
+  )
+  t.equal(
+    (await ctx.store.db.selectFrom('docker_containers').select('container_id').where('host_id', '=', other.id).execute()).length,
+    1,
+    'other hosts untouched'
+  )
 
   const bad = await post(host, { containers: 'nope' })
   t.equal(bad.statusCode, 400)

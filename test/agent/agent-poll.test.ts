@@ -24,7 +24,10 @@ interface Answer {
 
 async function poll(base: string, headers: Record<string, string>, wait?: number, signal?: AbortSignal): Promise<Answer> {
   const started = performance.now()
-  const res = await fetch(`${base}/api/v1/agents/poll${wait === undefined ? '' : `?wait=${wait}`}`, { headers, ...(signal ? { signal } : {}) })
+  const res = await fetch(`${base}/api/v1/agents/poll${wait === undefined ? '' : `?wait=${wait}`}`, {
+    headers,
+    ...(signal ? { signal } : {})
+  })
   const text = await res.text()
   return { status: res.status, body: text === '' ? null : JSON.parse(text), ms: performance.now() - started }
 }
@@ -42,7 +45,10 @@ t.test('a poll needs agent credentials and answers 204 when nothing happens', as
   const base = await listening(ctx)
   const host = await agentHost(ctx)
   t.same(await poll(base, {}, 0).then((a) => [a.status, a.body]), [401, { error: 'API credentials required' }])
-  t.same(await poll(base, { ...host.headers, 'X-API-KEY': 'f'.repeat(64) }, 0).then((a) => [a.status, a.body]), [401, { error: 'Invalid API credentials' }])
+  t.same(await poll(base, { ...host.headers, 'X-API-KEY': 'f'.repeat(64) }, 0).then((a) => [a.status, a.body]), [
+    401,
+    { error: 'Invalid API credentials' }
+  ])
   t.equal(ctx.app.agentConnections.isConnected(host.id), false)
   const quiet = await poll(base, host.headers, 1)
   t.equal(quiet.status, 204)
@@ -79,7 +85,12 @@ t.test('report-now and update-agent reach a held poll at once; the host shows co
   t.equal(upd.statusCode, 202)
   const both = await next
   t.equal(both.status, 200)
-  t.match(both.body, { commands: [{ type: 'update_agent' }, { type: 'update_notification', force: true, version: String, message: /requested from the dashboard/ }] })
+  t.match(both.body, {
+    commands: [
+      { type: 'update_agent' },
+      { type: 'update_notification', force: true, version: String, message: /requested from the dashboard/ }
+    ]
+  })
 
   // Between two polls the host stays connected and a command waits for the next poll.
   t.ok(ctx.app.agentConnections.isConnected(host.id), 'connected between polls')
@@ -92,7 +103,10 @@ t.test('report-now and update-agent reach a held poll at once; the host shows co
   t.same(disconnects, [], 'no disconnect between polls')
 
   const jobs = await listAgentJobs(ctx.store.db, host.id)
-  t.same(jobs.map((j) => j.status), ['completed', 'completed', 'completed'])
+  t.same(
+    jobs.map((j) => j.status),
+    ['completed', 'completed', 'completed']
+  )
 })
 
 t.test('one held poll per host: a newer poll answers the older 409, and only one link is counted', async (t) => {
@@ -149,7 +163,11 @@ t.test('regenerated credentials end the held poll; the old key is refused', asyn
   const host = await agentHost(ctx)
   const held = poll(base, host.headers, 20)
   await until(() => ctx.app.agentConnections.isConnected(host.id), 'registration')
-  const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/hosts/${host.id}/regenerate-credentials`, headers: bearer(ctx.adminToken) })
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/hosts/${host.id}/regenerate-credentials`,
+    headers: bearer(ctx.adminToken)
+  })
   t.equal(res.statusCode, 200)
   const ended = await held
   t.equal(ended.status, 204)
@@ -180,7 +198,10 @@ t.test('50 concurrent polls from one key: 49 are answered 409, one stays held, o
   const answers: Answer[] = []
   const polls = Array.from({ length: 50 }, () => poll(base, host.headers, 25).then((a) => answers.push(a)))
   await until(() => answers.length === 49, '49 replaced polls', 20_000)
-  t.ok(answers.every((a) => a.status === 409), 'every replaced poll got 409')
+  t.ok(
+    answers.every((a) => a.status === 409),
+    'every replaced poll got 409'
+  )
   t.equal(ctx.app.agentConnections.state(host.id).connections, 1)
   t.equal(ctx.app.agentConnections.send(host.id, { type: 'report_now' }), 1)
   await Promise.all(polls)

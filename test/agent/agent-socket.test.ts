@@ -58,7 +58,10 @@ t.test('the upgrade is refused without valid agent credentials, in plain text', 
   const host = await agentHost(ctx)
   t.same(await refusal(url, {}), { status: 401, body: 'Missing API credentials' })
   t.same(await refusal(url, { ...host.headers, 'X-Api-Key': 'f'.repeat(64) }), { status: 401, body: 'Invalid API credentials' })
-  t.same(await refusal(url, { 'X-Api-Id': 'patchmon_0000000000000000', 'X-Api-Key': 'x' }), { status: 401, body: 'Invalid API credentials' })
+  t.same(await refusal(url, { 'X-Api-Id': 'patchmon_0000000000000000', 'X-Api-Key': 'x' }), {
+    status: 401,
+    body: 'Invalid API credentials'
+  })
   t.equal(ctx.app.agentConnections.connectedHostIds().length, 0)
 })
 
@@ -109,7 +112,11 @@ t.test('a connected agent gets settings_update, report_now and update messages; 
   t.match(agent.frames[3], { type: 'update_notification', force: true })
 
   const jobs = await listAgentJobs(ctx.store.db, host.id)
-  t.same(jobs.map((j) => [j.job_name, j.status]).sort(), [['report_now', 'completed'], ['report_now', 'failed'], ['update_agent', 'completed']])
+  t.same(jobs.map((j) => [j.job_name, j.status]).sort(), [
+    ['report_now', 'completed'],
+    ['report_now', 'failed'],
+    ['update_agent', 'completed']
+  ])
   t.equal(jobs.find((j) => j.status === 'failed')?.error_message, 'Agent is not connected')
 
   const readonly = await userWithRole(ctx, 'readonly')
@@ -168,8 +175,14 @@ t.test('regenerating the credentials of a host closes the channel opened with th
   const host = await agentHost(ctx)
   const agent = await connect(url, host.headers)
   await until(() => ctx.app.agentConnections.isConnected(host.id), 'registration')
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => agent.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
-  const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/hosts/${host.id}/regenerate-credentials`, headers: bearer(ctx.adminToken) })
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    agent.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))
+  )
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/hosts/${host.id}/regenerate-credentials`,
+    headers: bearer(ctx.adminToken)
+  })
   t.equal(res.statusCode, 200)
   t.same(await closed, { code: 4001, reason: 'credentials regenerated' })
   t.same(await refusal(url, host.headers), { status: 401, body: 'Invalid API credentials' }, 'the old key is refused')
@@ -185,9 +198,19 @@ t.test('saving a new update interval in the settings pushes settings_update to c
   const host = await agentHost(ctx)
   const agent = await connect(url, host.headers)
   await until(() => ctx.app.agentConnections.isConnected(host.id), 'registration')
-  const unrelated = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: bearer(ctx.adminToken), payload: { signup_enabled: true } })
+  const unrelated = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { signup_enabled: true }
+  })
   t.equal(unrelated.statusCode, 200)
-  const res = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: bearer(ctx.adminToken), payload: { update_interval: 30 } })
+  const res = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { update_interval: 30 }
+  })
   t.equal(res.statusCode, 200)
   await until(() => agent.frames.length >= 1, 'settings_update')
   t.same(agent.frames, [{ type: 'settings_update', update_interval: 30 }], 'one frame, only for the interval change')
@@ -205,21 +228,33 @@ t.test('500 upgrades from one key end with at most the cap open; the oldest are 
   const sockets: WebSocket[] = []
   const closeCodes: number[] = []
   for (let batch = 0; batch < 20; batch++) {
-    const opened = await Promise.all(Array.from({ length: 25 }, () => new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(url, { headers: host.headers })
-      socket.on('close', (code) => closeCodes.push(code))
-      socket.once('open', () => resolve(socket))
-      socket.once('error', reject)
-    })))
+    const opened = await Promise.all(
+      Array.from(
+        { length: 25 },
+        () =>
+          new Promise<WebSocket>((resolve, reject) => {
+            const socket = new WebSocket(url, { headers: host.headers })
+            socket.on('close', (code) => closeCodes.push(code))
+            socket.once('open', () => resolve(socket))
+            socket.once('error', reject)
+          })
+      )
+    )
     sockets.push(...opened)
   }
   t.ok(ctx.app.agentConnections.state(host.id).connections <= MAX_LINKS_PER_HOST.websocket, 'the registry never holds more than the cap')
-  await until(() => sockets.filter((s) => s.readyState === WebSocket.OPEN).length <= MAX_LINKS_PER_HOST.websocket, 'replaced sockets to close')
+  await until(
+    () => sockets.filter((s) => s.readyState === WebSocket.OPEN).length <= MAX_LINKS_PER_HOST.websocket,
+    'replaced sockets to close'
+  )
   const open = sockets.filter((s) => s.readyState === WebSocket.OPEN)
   t.equal(open.length, MAX_LINKS_PER_HOST.websocket, `${open.length} of 500 still open`)
   t.same(open, sockets.slice(-MAX_LINKS_PER_HOST.websocket), 'the newest ones stay')
   await until(() => closeCodes.length === 500 - MAX_LINKS_PER_HOST.websocket, 'close events')
-  t.ok(closeCodes.every((c) => c === 4002), 'closed as replaced')
+  t.ok(
+    closeCodes.every((c) => c === 4002),
+    'closed as replaced'
+  )
   t.equal(ctx.app.agentConnections.state(host.id).connections, MAX_LINKS_PER_HOST.websocket)
   t.same(connects, [host.id], 'the host never looked disconnected')
   t.equal(ctx.app.agentConnections.send(host.id, { type: 'report_now' }), MAX_LINKS_PER_HOST.websocket)

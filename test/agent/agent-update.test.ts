@@ -52,7 +52,11 @@ t.test('version and download serve our shell agent when no upstream binary is pr
   const pre = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/agent/version?currentVersion=1.2.0-beta.2', headers })
   t.equal(pre.json().hasUpdate, true, 'a release is newer than its pre-release')
 
-  const goAgent = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/agent/version?arch=amd64&os=linux&type=go&currentVersion=1.3.0', headers })
+  const goAgent = await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/hosts/agent/version?arch=amd64&os=linux&type=go&currentVersion=1.3.0',
+    headers
+  })
   t.equal(goAgent.statusCode, 404, 'a Go agent is never offered the shell agent')
   t.same(goAgent.json(), {
     error: 'Agent binary not found for linux/amd64. Ensure patchmon-agent-linux-amd64 exists in the agent binaries directory.',
@@ -64,7 +68,11 @@ t.test('version and download serve our shell agent when no upstream binary is pr
     url: '/api/v1/hosts/agent/version?arch=amd64&os=linux&type=go&currentVersion=1.1.0',
     headers: { ...headers, 'user-agent': 'patchmon-agent/1.1.0 (shell)' }
   })
-  t.match(shellAgent.json(), { latestVersion: '1.2.0', hasUpdate: true, agentType: 'shell' }, 'our shell agent (type=go, "(shell)" User-Agent) is offered its update')
+  t.match(
+    shellAgent.json(),
+    { latestVersion: '1.2.0', hasUpdate: true, agentType: 'shell' },
+    'our shell agent (type=go, "(shell)" User-Agent) is offered its update'
+  )
 
   const dl = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/agent/download?arch=amd64&os=linux&force=binary', headers })
   t.equal(dl.statusCode, 200)
@@ -80,7 +88,11 @@ t.test('auto-update switches block hasUpdate with the documented reasons', async
   const off = await agentHost(ctx, false)
   const check = async (headers: Record<string, string>) =>
     (await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/agent/version?currentVersion=1.0.0', headers })).json()
-  t.match(await check(off), { hasUpdate: false, autoUpdateDisabled: true, autoUpdateDisabledReason: 'Auto-update is disabled in server settings and for this host' })
+  t.match(await check(off), {
+    hasUpdate: false,
+    autoUpdateDisabled: true,
+    autoUpdateDisabledReason: 'Auto-update is disabled in server settings and for this host'
+  })
   t.match(await check(on), { hasUpdate: false, autoUpdateDisabledReason: 'Auto-update is disabled in server settings' })
   await ctx.app.settings.set('auto_update', true)
   t.match(await check(off), { hasUpdate: false, autoUpdateDisabledReason: 'Auto-update is disabled for this host' })
@@ -93,7 +105,11 @@ t.test('an upstream binary in the agents folder wins, with its --version and sha
   await ctx.app.settings.set('auto_update', true)
   const headers = await agentHost(ctx)
   const bytes = fakeBinary(ctx, 'patchmon-agent-linux-arm64', '9.9.9')
-  const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/agent/version?arch=arm64&os=linux&type=go&currentVersion=1.3.0', headers })
+  const res = await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/hosts/agent/version?arch=arm64&os=linux&type=go&currentVersion=1.3.0',
+    headers
+  })
   t.equal(res.statusCode, 200)
   t.match(res.json(), { latestVersion: '9.9.9', hasUpdate: true, agentType: 'go', hash: sha256(bytes), architecture: 'arm64' })
   const dl = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/agent/download?arch=arm64&os=linux', headers })
@@ -104,7 +120,11 @@ t.test('an upstream binary in the agents folder wins, with its --version and sha
 
   // Replacing the file (new size/mtime) is picked up without a restart.
   const newer = fakeBinary(ctx, 'patchmon-agent-linux-arm64', '10.0.1')
-  const again = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/agent/version?arch=arm64&os=linux&type=go&currentVersion=9.9.9', headers })
+  const again = await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/hosts/agent/version?arch=arm64&os=linux&type=go&currentVersion=9.9.9',
+    headers
+  })
   t.match(again.json(), { latestVersion: '10.0.1', hasUpdate: true, hash: sha256(newer) })
 
   fakeBinary(ctx, 'patchmon-agent-windows-amd64.exe', '9.9.9')
@@ -119,10 +139,43 @@ t.test('version and download errors', async (t) => {
   const cases: Array<[string, string, Record<string, string>, number, unknown]> = [
     ['no credentials', '/api/v1/hosts/agent/version', {}, 401, { error: 'API credentials required' }],
     ['bad os', '/api/v1/hosts/agent/version?os=plan9', headers, 400, { error: 'Invalid os. Must be one of: linux, freebsd, windows' }],
-    ['bad os on download', '/api/v1/hosts/agent/download?os=plan9', headers, 400, { error: 'Invalid os. Must be one of: linux, freebsd, windows' }],
-    ['nothing to serve', '/api/v1/hosts/agent/version?os=freebsd&arch=arm', headers, 404, { error: 'Agent binary not found for freebsd/arm. Ensure patchmon-agent-freebsd-arm exists in the agent binaries directory.', hasUpdate: false }],
-    ['download with nothing to serve', '/api/v1/hosts/agent/download', headers, 404, { error: 'Agent binary not found for linux/amd64. Ensure patchmon-agent-linux-amd64 exists in the agent binaries directory.', hasUpdate: false }],
-    ['path tricks in arch', '/api/v1/hosts/agent/download?arch=../../etc/passwd', headers, 404, { error: 'Agent binary not found for linux/unknown. Ensure patchmon-agent-linux-unknown exists in the agent binaries directory.', hasUpdate: false }]
+    [
+      'bad os on download',
+      '/api/v1/hosts/agent/download?os=plan9',
+      headers,
+      400,
+      { error: 'Invalid os. Must be one of: linux, freebsd, windows' }
+    ],
+    [
+      'nothing to serve',
+      '/api/v1/hosts/agent/version?os=freebsd&arch=arm',
+      headers,
+      404,
+      {
+        error: 'Agent binary not found for freebsd/arm. Ensure patchmon-agent-freebsd-arm exists in the agent binaries directory.',
+        hasUpdate: false
+      }
+    ],
+    [
+      'download with nothing to serve',
+      '/api/v1/hosts/agent/download',
+      headers,
+      404,
+      {
+        error: 'Agent binary not found for linux/amd64. Ensure patchmon-agent-linux-amd64 exists in the agent binaries directory.',
+        hasUpdate: false
+      }
+    ],
+    [
+      'path tricks in arch',
+      '/api/v1/hosts/agent/download?arch=../../etc/passwd',
+      headers,
+      404,
+      {
+        error: 'Agent binary not found for linux/unknown. Ensure patchmon-agent-linux-unknown exists in the agent binaries directory.',
+        hasUpdate: false
+      }
+    ]
   ]
   for (const [name, url, h, status, body] of cases) {
     const res = await ctx.app.inject({ method: 'GET', url, headers: h })

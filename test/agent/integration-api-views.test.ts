@@ -25,7 +25,12 @@ t.test('a token made through the admin API enrolls, and disabling it stops enrol
   t.equal((await enroll()).statusCode, 201)
   const list = await ctx.app.inject({ method: 'GET', url: TOKENS, headers: bearer(ctx.adminToken) })
   t.equal(list.json()[0].hosts_created_today, 1, 'the token list shows the enrollment')
-  const off = await ctx.app.inject({ method: 'PATCH', url: `${TOKENS}/${token.id}`, headers: bearer(ctx.adminToken), payload: { is_active: false } })
+  const off = await ctx.app.inject({
+    method: 'PATCH',
+    url: `${TOKENS}/${token.id}`,
+    headers: bearer(ctx.adminToken),
+    payload: { is_active: false }
+  })
   t.equal(off.statusCode, 200)
   const res = await enroll()
   t.equal(res.statusCode, 401, 'the cached verification does not outlive the change')
@@ -37,22 +42,49 @@ t.test('the Integration API shows agent jobs and Docker counts recorded by the a
   const { host, apiKey } = await createHost(ctx.store.db, { friendlyName: 'docker-1' })
   const api = await createToken(ctx, { token_name: 'Reader', metadata: { integration_type: 'api' }, scopes: { host: ['get'] } })
   const basic = { authorization: `Basic ${Buffer.from(`${api.key}:${api.secret}`).toString('base64')}` }
-  await recordAgentJob(ctx.store.db, { hostId: host.id, jobName: 'report_now', delivered: true, at: new Date('2030-01-01T10:00:00Z'), output: { messages: ['report_now'] } })
-  await recordAgentJob(ctx.store.db, { hostId: host.id, jobName: 'report_now', delivered: false, error: 'Agent is not connected', at: new Date('2030-01-01T11:00:00Z') })
+  await recordAgentJob(ctx.store.db, {
+    hostId: host.id,
+    jobName: 'report_now',
+    delivered: true,
+    at: new Date('2030-01-01T10:00:00Z'),
+    output: { messages: ['report_now'] }
+  })
+  await recordAgentJob(ctx.store.db, {
+    hostId: host.id,
+    jobName: 'report_now',
+    delivered: false,
+    error: 'Agent is not connected',
+    at: new Date('2030-01-01T11:00:00Z')
+  })
   const queue = await ctx.app.inject({ method: 'GET', url: `/api/v1/api/hosts/${host.id}/agent_queue?limit=1`, headers: basic })
   t.equal(queue.statusCode, 200)
   const body = queue.json()
   t.same(body.queue_status, { waiting: 0, active: 0, delayed: 0, failed: 1 })
   t.equal(body.total_jobs, 2)
   t.equal(body.job_history.length, 1, 'limit applies to the history')
-  t.match(body.job_history[0], { job_name: 'report_now', status: 'failed', attempt: 1, error_message: 'Agent is not connected', completed_at: null, created_at: '2030-01-01T11:00:00.000Z' })
+  t.match(body.job_history[0], {
+    job_name: 'report_now',
+    status: 'failed',
+    attempt: 1,
+    error_message: 'Agent is not connected',
+    completed_at: null,
+    created_at: '2030-01-01T11:00:00.000Z'
+  })
   t.equal(body.job_history[0].job_id, body.job_history[0].id)
 
   const docker = await ctx.app.inject({
     method: 'POST',
     url: '/api/v1/integrations/docker',
     headers: { 'x-api-id': host.api_id, 'x-api-key': apiKey },
-    payload: { containers: [{ container_id: 'c1', name: 'web', image_name: 'nginx', state: 'running', status: 'Up' }], volumes: [{ name: 'v' }], networks: [{ id: 'n', name: 'bridge' }, { id: 'm', name: 'host' }], images: [] }
+    payload: {
+      containers: [{ container_id: 'c1', name: 'web', image_name: 'nginx', state: 'running', status: 'Up' }],
+      volumes: [{ name: 'v' }],
+      networks: [
+        { id: 'n', name: 'bridge' },
+        { id: 'm', name: 'host' }
+      ],
+      images: []
+    }
   })
   t.equal(docker.statusCode, 200)
   const integrations = await ctx.app.inject({ method: 'GET', url: `/api/v1/api/hosts/${host.id}/integrations`, headers: basic })

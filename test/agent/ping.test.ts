@@ -28,17 +28,32 @@ t.test('a 2.x check-in ping overwrites only the metrics it sends', async (t) => 
   const ctx = await buildTestApp(t)
   const host = await createHostViaApi(ctx.app, ctx.adminToken, 'db-01')
   const first = await ctx.app.inject({
-    method: 'POST', url: '/api/v1/hosts/ping', headers: agentHeaders(host),
+    method: 'POST',
+    url: '/api/v1/hosts/ping',
+    headers: agentHeaders(host),
     payload: {
       hashes: { packagesHash: 'a'.repeat(64), reposHash: '' },
-      metrics: { cpuCores: 8, cpuModel: 'AMD EPYC', ramInstalled: 15.5, loadAverage: [1, 0.5, 0.25], needsReboot: true, rebootReason: 'kernel', futureMetric: 1 },
+      metrics: {
+        cpuCores: 8,
+        cpuModel: 'AMD EPYC',
+        ramInstalled: 15.5,
+        loadAverage: [1, 0.5, 0.25],
+        needsReboot: true,
+        rebootReason: 'kernel',
+        futureMetric: 1
+      },
       agentVersion: '2.0.1',
       agentExecutionMs: 120,
       somethingNew: { nested: true }
     }
   })
   t.equal(first.statusCode, 200, first.body)
-  const second = await ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/ping', headers: agentHeaders(host), payload: { metrics: { systemUptime: '2 days' } } })
+  const second = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/hosts/ping',
+    headers: agentHeaders(host),
+    payload: { metrics: { systemUptime: '2 days' } }
+  })
   t.equal(second.statusCode, 200)
   const detail = (await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}`, headers: bearer(ctx.adminToken) })).json()
   t.equal(detail.cpu_cores, 8, 'kept from the first check-in')
@@ -60,17 +75,33 @@ t.test('agent credentials: missing headers 401 API credentials required, wrong k
   t.same(none.json(), { error: 'API credentials required' })
   const onlyId = await ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/ping', headers: { 'x-api-id': host.apiId } })
   t.same(onlyId.json(), { error: 'API credentials required' })
-  const wrongKey = await ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/ping', headers: agentHeaders({ apiId: host.apiId, apiKey: 'f'.repeat(64) }) })
+  const wrongKey = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/hosts/ping',
+    headers: agentHeaders({ apiId: host.apiId, apiKey: 'f'.repeat(64) })
+  })
   t.equal(wrongKey.statusCode, 401)
   t.same(wrongKey.json(), { error: 'Invalid API credentials' })
-  const unknownId = await ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/ping', headers: agentHeaders({ apiId: 'patchmon_0000000000000000', apiKey: host.apiKey }) })
+  const unknownId = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/hosts/ping',
+    headers: agentHeaders({ apiId: 'patchmon_0000000000000000', apiKey: host.apiKey })
+  })
   t.same(unknownId.json(), { error: 'Invalid API credentials' })
   for (const url of ['/api/v1/hosts/update', '/api/v1/settings/update-interval']) {
-    const res = await ctx.app.inject({ method: url.endsWith('update') ? 'POST' : 'GET', url, headers: { 'content-type': 'application/json' }, payload: url.endsWith('update') ? '{"packages":[]}' : undefined })
+    const res = await ctx.app.inject({
+      method: url.endsWith('update') ? 'POST' : 'GET',
+      url,
+      headers: { 'content-type': 'application/json' },
+      payload: url.endsWith('update') ? '{"packages":[]}' : undefined
+    })
     t.equal(res.statusCode, 401, `${url} needs credentials`)
     t.same(res.json(), { error: 'API credentials required' })
   }
-  t.notOk(ctx.logs.some((l) => l.includes(host.apiKey)), 'the API key is never logged')
+  t.notOk(
+    ctx.logs.some((l) => l.includes(host.apiKey)),
+    'the API key is never logged'
+  )
 })
 
 t.test('ping tolerates duplicate and trailing slashes (agents join URLs by concatenation)', async (t) => {
@@ -98,7 +129,12 @@ t.test('update-interval returns the setting in minutes as {"updateInterval":N}',
   const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/settings/update-interval', headers: agentHeaders(host) })
   t.equal(res.statusCode, 200)
   t.equal(res.body, '{"updateInterval":60}')
-  const put = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: bearer(ctx.adminToken), payload: { update_interval: 15 } })
+  const put = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { update_interval: 15 }
+  })
   t.equal(put.statusCode, 200)
   const again = await ctx.app.inject({ method: 'GET', url: '/api/v1/settings/update-interval', headers: agentHeaders(host) })
   t.same(again.json(), { updateInterval: 15 })

@@ -1,6 +1,13 @@
 import t from 'tap'
 import { bearer, buildTestApp } from '../helpers/test-app.js'
-import { agentHeaders, agentReport, createHostViaApi, debianPackages, postReport as report, storedPackages } from '../helpers/agent-fixtures.js'
+import {
+  agentHeaders,
+  agentReport,
+  createHostViaApi,
+  debianPackages,
+  postReport as report,
+  storedPackages
+} from '../helpers/agent-fixtures.js'
 
 t.test('a re-report with a changed set replaces the package set exactly', async (t) => {
   const ctx = await buildTestApp(t)
@@ -17,10 +24,15 @@ t.test('a re-report with a changed set replaces the package set exactly', async 
   second.push({ name: 'brand-new-b', currentVersion: '2.0', needsUpdate: false, isSecurityUpdate: false })
   const res = await report(ctx, host, agentReport(second))
   t.equal(res.statusCode, 200)
-  const expected = second.map((p) => ({
-    name: p.name, current_version: p.currentVersion, available_version: p.availableVersion ?? null,
-    needs_update: p.needsUpdate ? 1 : 0, is_security_update: p.isSecurityUpdate ? 1 : 0
-  })).sort((a, b) => (a.name < b.name ? -1 : 1))
+  const expected = second
+    .map((p) => ({
+      name: p.name,
+      current_version: p.currentVersion,
+      available_version: p.availableVersion ?? null,
+      needs_update: p.needsUpdate ? 1 : 0,
+      is_security_update: p.isSecurityUpdate ? 1 : 0
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
   t.same(storedPackages(ctx, host.id), expected)
   const detail = (await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}`, headers: bearer(ctx.adminToken) })).json()
   t.equal(detail.total_packages, second.length)
@@ -33,7 +45,9 @@ t.test('an unchanged re-report rewrites no package rows', async (t) => {
   const host = await createHostViaApi(ctx.app, ctx.adminToken, 'web-08')
   const payload = agentReport(debianPackages(500))
   await report(ctx, host, payload)
-  const before = ctx.store.sqlite.prepare('select max(last_checked) as t from host_packages where host_id = ?').get(host.id) as { t: string }
+  const before = ctx.store.sqlite.prepare('select max(last_checked) as t from host_packages where host_id = ?').get(host.id) as {
+    t: string
+  }
   const changesBefore = ctx.store.sqlite.prepare('select total_changes() as n').get() as { n: number }
   await report(ctx, host, payload)
   const changesAfter = ctx.store.sqlite.prepare('select total_changes() as n').get() as { n: number }
@@ -50,16 +64,29 @@ t.test('a report that fails inside the transaction leaves the previous package s
   // A trigger stands in for a disk or constraint failure half-way through the writes.
   ctx.store.sqlite.exec(`create trigger fail_ingest before insert on host_packages when new.current_version = 'explode'
     begin select raise(abort, 'simulated failure'); end`)
-  const second = [...first.slice(10).map((p) => ({ ...p, currentVersion: `${p.currentVersion}.2` })), { name: 'zz-new', currentVersion: 'explode', needsUpdate: false, isSecurityUpdate: false }]
+  const second = [
+    ...first.slice(10).map((p) => ({ ...p, currentVersion: `${p.currentVersion}.2` })),
+    { name: 'zz-new', currentVersion: 'explode', needsUpdate: false, isSecurityUpdate: false }
+  ]
   const res = await report(ctx, host, agentReport(second, { hostname: 'renamed.example.com' }))
   t.equal(res.statusCode, 500)
   t.same(res.json(), { error: 'Internal server error' })
-  t.same(storedPackages(ctx, host.id).map((p) => [p.name, p.current_version]), first.map((p) => [p.name, p.currentVersion]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1)))
+  t.same(
+    storedPackages(ctx, host.id).map((p) => [p.name, p.current_version]),
+    first.map((p) => [p.name, p.currentVersion]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1))
+  )
   const detail = (await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}`, headers: bearer(ctx.adminToken) })).json()
   t.equal(detail.hostname, 'web01.example.com', 'host facts rolled back too')
-  t.equal((await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}/reports`, headers: bearer(ctx.adminToken) })).json().total, 1)
+  t.equal(
+    (await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}/reports`, headers: bearer(ctx.adminToken) })).json().total,
+    1
+  )
   ctx.store.sqlite.exec('drop trigger fail_ingest')
-  const retry = await report(ctx, host, agentReport(second.map((p) => (p.currentVersion === 'explode' ? { ...p, currentVersion: '1.0' } : p))))
+  const retry = await report(
+    ctx,
+    host,
+    agentReport(second.map((p) => (p.currentVersion === 'explode' ? { ...p, currentVersion: '1.0' } : p)))
+  )
   t.equal(retry.statusCode, 200, 'the package catalogue cache forgot the rolled-back names')
   t.equal(storedPackages(ctx, host.id).length, second.length)
 })
@@ -107,7 +134,15 @@ t.test('a restart on the same data folder keeps hosts, packages, history and cre
   t.equal(detail.outdated_packages, 30)
   t.equal(detail.status, 'active')
   t.equal(storedPackages(again, host.id).length, 300)
-  const res = await again.app.inject({ method: 'POST', url: '/api/v1/hosts/update', headers: agentHeaders(host), payload: agentReport(debianPackages(300, { updates: 30 })) })
+  const res = await again.app.inject({
+    method: 'POST',
+    url: '/api/v1/hosts/update',
+    headers: agentHeaders(host),
+    payload: agentReport(debianPackages(300, { updates: 30 }))
+  })
   t.equal(res.statusCode, 200, 'the same credentials still work after the restart (cache is empty, bcrypt runs)')
-  t.equal((await again.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}/reports`, headers: bearer(again.adminToken) })).json().total, 2)
+  t.equal(
+    (await again.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}/reports`, headers: bearer(again.adminToken) })).json().total,
+    2
+  )
 })

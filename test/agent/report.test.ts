@@ -13,7 +13,13 @@ t.test('a realistic 2,000-package Debian report is stored whole and answered exa
   const stored = storedPackages(ctx, host.id)
   t.equal(stored.length, 2000)
   const sample = stored.find((p) => p.name === packages[4]!.name)!
-  t.same(sample, { name: packages[4]!.name, current_version: packages[4]!.currentVersion, available_version: packages[4]!.availableVersion, needs_update: 1, is_security_update: 1 })
+  t.same(sample, {
+    name: packages[4]!.name,
+    current_version: packages[4]!.currentVersion,
+    available_version: packages[4]!.availableVersion,
+    needs_update: 1,
+    is_security_update: 1
+  })
   const upToDate = stored.find((p) => p.name === packages[1999]!.name)!
   t.equal(upToDate.available_version, null, 'no available version when not upgradable')
 
@@ -25,7 +31,11 @@ t.test('a realistic 2,000-package Debian report is stored whole and answered exa
   t.equal(detail.total_repos, 2)
   t.equal(detail.hostname, 'web01.example.com')
   t.equal(detail.os_type, 'Debian GNU/Linux')
-  t.same(detail.disk_details, [{ name: '/dev/sda1', size: '251.97GB (22.07GB used, 79.40GB free, 21.7% used)', mountpoint: '/' }], 'agent disk shape kept as sent')
+  t.same(
+    detail.disk_details,
+    [{ name: '/dev/sda1', size: '251.97GB (22.07GB used, 79.40GB free, 21.7% used)', mountpoint: '/' }],
+    'agent disk shape kept as sent'
+  )
   t.equal(detail.needs_reboot, null, 'agent 1.3 never says')
 
   const history = (await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}/reports`, headers: bearer(ctx.adminToken) })).json()
@@ -48,7 +58,10 @@ t.test('10,000 packages are accepted; 10,001 are 400 Packages array exceeds maxi
   t.same(tooMany.json(), { error: 'Packages array exceeds maximum size' })
   const stored = storedPackages(ctx, host.id)
   t.equal(stored.length, 10_000)
-  t.notOk(stored.some((p) => p.current_version.endsWith('x')), 'the rejected report wrote nothing')
+  t.notOk(
+    stored.some((p) => p.current_version.endsWith('x')),
+    'the rejected report wrote nothing'
+  )
 })
 
 t.test('missing, null or empty packages are 400 Packages array is required', async (t) => {
@@ -64,11 +77,31 @@ t.test('missing, null or empty packages are 400 Packages array is required', asy
 t.test('null for every optional array and unknown keys are tolerated (Go marshals empty slices as null)', async (t) => {
   const ctx = await buildTestApp(t)
   const host = await createHostViaApi(ctx.app, ctx.adminToken, 'web-03')
-  const pkg = { name: 'bash', currentVersion: '5.2.15-2+b2', needsUpdate: false, isSecurityUpdate: false, wuaGuid: null, sourceRepository: 'main' }
-  const res = await report(ctx, host, agentReport([pkg], {
-    repositories: null, diskDetails: null, dnsServers: null, networkInterfaces: null, loadAverage: null,
-    hashes: {}, packageManager: 'apt', rebootReason: null, bootTime: '2026-11-25T10:00:00Z', agentExecutionMs: 321, brandNewField: [1, 2]
-  }))
+  const pkg = {
+    name: 'bash',
+    currentVersion: '5.2.15-2+b2',
+    needsUpdate: false,
+    isSecurityUpdate: false,
+    wuaGuid: null,
+    sourceRepository: 'main'
+  }
+  const res = await report(
+    ctx,
+    host,
+    agentReport([pkg], {
+      repositories: null,
+      diskDetails: null,
+      dnsServers: null,
+      networkInterfaces: null,
+      loadAverage: null,
+      hashes: {},
+      packageManager: 'apt',
+      rebootReason: null,
+      bootTime: '2026-11-25T10:00:00Z',
+      agentExecutionMs: 321,
+      brandNewField: [1, 2]
+    })
+  )
   t.equal(res.statusCode, 200, res.body)
   const detail = (await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}`, headers: bearer(ctx.adminToken) })).json()
   t.equal(detail.package_manager, 'apt')
@@ -76,14 +109,18 @@ t.test('null for every optional array and unknown keys are tolerated (Go marshal
   t.equal(detail.total_repos, 0)
 })
 
-t.test('the spec\'s example shapes for disks and interfaces and a string executionTime are accepted too', async (t) => {
+t.test("the spec's example shapes for disks and interfaces and a string executionTime are accepted too", async (t) => {
   const ctx = await buildTestApp(t)
   const host = await createHostViaApi(ctx.app, ctx.adminToken, 'web-04')
-  const res = await report(ctx, host, agentReport(debianPackages(3), {
-    diskDetails: [{ device: '/dev/sda1', mountPoint: '/', size: '100G', used: '40G', available: '60G' }],
-    networkInterfaces: [{ name: 'eth0', ip: '10.0.0.2', mac: '00:11:22:33:44:55' }],
-    executionTime: '2.5'
-  }))
+  const res = await report(
+    ctx,
+    host,
+    agentReport(debianPackages(3), {
+      diskDetails: [{ device: '/dev/sda1', mountPoint: '/', size: '100G', used: '40G', available: '60G' }],
+      networkInterfaces: [{ name: 'eth0', ip: '10.0.0.2', mac: '00:11:22:33:44:55' }],
+      executionTime: '2.5'
+    })
+  )
   t.equal(res.statusCode, 200, res.body)
   const detail = (await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts/${host.id}`, headers: bearer(ctx.adminToken) })).json()
   t.same(detail.disk_details, [{ device: '/dev/sda1', mountPoint: '/', size: '100G', used: '40G', available: '60G' }])

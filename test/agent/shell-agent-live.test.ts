@@ -93,7 +93,8 @@ t.test('Update agent through the real route updates an older shell agent within 
   mkdirSync(join(root, 'usr/local/bin'), { recursive: true })
   writeFileSync(installed, served.replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="0.9.0"'), { mode: 0o755 })
 
-  const agentVersion = async () => (await ctx.store.db.selectFrom('hosts').select('agent_version').where('id', '=', host.id).executeTakeFirstOrThrow()).agent_version
+  const agentVersion = async () =>
+    (await ctx.store.db.selectFrom('hosts').select('agent_version').where('id', '=', host.id).executeTakeFirstOrThrow()).agent_version
   const child = spawn('dash', [installed, 'serve'], { env: cleanEnv({ PATCHMON_ROOT: root }, [bin]), stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')))
@@ -107,7 +108,7 @@ t.test('Update agent through the real route updates an older shell agent within 
   await until(async () => (await connection(ctx, host.id)).connected, 'the live channel', 10_000)
   // The channel opens after the first report and its update check: automatic updates are off, so no update.
   t.notMatch(out, 'Restarting as the updated agent')
-  t.match(readFileSync(installed, 'utf8'), /^AGENT_VERSION="0\.9\.0"$/m, 'still 0.9.0 after the timer\'s update check')
+  t.match(readFileSync(installed, 'utf8'), /^AGENT_VERSION="0\.9\.0"$/m, "still 0.9.0 after the timer's update check")
 
   const clicked = performance.now()
   const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/hosts/${host.id}/update-agent`, headers: bearer(ctx.adminToken) })

@@ -28,7 +28,11 @@ async function addUsers(app: Awaited<ReturnType<typeof buildTestApp>>, n: number
 function rowCounts(file: string): Record<string, number> {
   const db = new Database(file, { readonly: true })
   try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name)
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as {
+        name: string
+      }[]
+    ).map((r) => r.name)
     return Object.fromEntries(tables.map((name) => [name, (db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n]))
   } finally {
     db.close()
@@ -61,7 +65,11 @@ t.test('backup copies a live database and restore brings it into another data fo
 
   // The restored folder serves the same accounts.
   const again = await buildTestApp(t, { dataDir: target })
-  const login = await again.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'user2', password: 'Passw0rd-long-enough' } })
+  const login = await again.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'user2', password: 'Passw0rd-long-enough' }
+  })
   t.equal(login.statusCode, 200)
 })
 
@@ -81,7 +89,10 @@ t.test('restore keeps the previous database as a timestamped copy', async (t) =>
   t.equal(result.previous, `${target.store.file}.before-restore-2026-11-25T10-20-30Z`)
   t.same(rowCounts(result.previous as string), before, 'the kept copy is the old database, complete')
   t.equal(rowCounts(target.store.file).users, 3)
-  t.ok(readdirSync(target.dataDir).some((f) => f.startsWith('secret-encryption-key.before-restore-')), 'the old key is kept too')
+  t.ok(
+    readdirSync(target.dataDir).some((f) => f.startsWith('secret-encryption-key.before-restore-')),
+    'the old key is kept too'
+  )
 })
 
 t.test('restore refuses to run while the server holds the data folder', async (t) => {
@@ -92,8 +103,15 @@ t.test('restore refuses to run while the server holds the data folder', async (t
   await backupDatabase(ctx.dataDir, file, () => {})
   const lock = acquireDataDirLock(ctx.dataDir, 'serve')
   t.teardown(() => lock.release())
-  await t.rejects(restoreDatabase(ctx.dataDir, file, () => {}), { name: 'DataDirBusyError', message: /in use by the PatchMon server \(pid \d+/ })
-  t.same(readdirSync(ctx.dataDir).filter((f) => f.includes('before-restore')), [], 'nothing was touched')
+  await t.rejects(
+    restoreDatabase(ctx.dataDir, file, () => {}),
+    { name: 'DataDirBusyError', message: /in use by the PatchMon server \(pid \d+/ }
+  )
+  t.same(
+    readdirSync(ctx.dataDir).filter((f) => f.includes('before-restore')),
+    [],
+    'nothing was touched'
+  )
 })
 
 t.test('a lock left by a process that is gone does not block restore', async (t) => {
@@ -118,14 +136,20 @@ t.test('restore refuses a damaged file and a file from a newer version, touching
 
   const garbage = join(out, 'garbage.db')
   writeFileSync(garbage, 'this is not a database at all, just text'.repeat(200))
-  await t.rejects(restoreDatabase(ctx.dataDir, garbage, () => {}), { name: 'BackupFileError', message: /not a readable SQLite database/ })
+  await t.rejects(
+    restoreDatabase(ctx.dataDir, garbage, () => {}),
+    { name: 'BackupFileError', message: /not a readable SQLite database/ }
+  )
 
   const newer = join(out, 'newer.db')
   await backupDatabase(ctx.dataDir, newer, () => {})
   const db = new Database(newer)
   db.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run('9999_from_the_future', new Date().toISOString())
   db.close()
-  await t.rejects(restoreDatabase(ctx.dataDir, newer, () => {}), /newer PatchMon \(unknown migrations: 9999_from_the_future\)/)
+  await t.rejects(
+    restoreDatabase(ctx.dataDir, newer, () => {}),
+    /newer PatchMon \(unknown migrations: 9999_from_the_future\)/
+  )
 
   const damaged = join(out, 'damaged.db')
   await backupDatabase(ctx.dataDir, damaged, () => {})
@@ -133,9 +157,16 @@ t.test('restore refuses a damaged file and a file from a newer version, touching
   // Break the b-tree header of every page after the first (the schema page stays readable).
   for (let page = 4096; page < bytes.length; page += 4096) bytes.fill(0xff, page, page + 12)
   writeFileSync(damaged, bytes)
-  await t.rejects(restoreDatabase(ctx.dataDir, damaged, () => {}), { name: 'BackupFileError', message: /integrity check failed|not a readable SQLite database/ })
+  await t.rejects(
+    restoreDatabase(ctx.dataDir, damaged, () => {}),
+    { name: 'BackupFileError', message: /integrity check failed|not a readable SQLite database/ }
+  )
 
-  t.same(readdirSync(ctx.dataDir).filter((f) => f.includes('before-restore')), [], 'the live database was never moved')
+  t.same(
+    readdirSync(ctx.dataDir).filter((f) => f.includes('before-restore')),
+    [],
+    'the live database was never moved'
+  )
   t.equal(rowCounts(databaseFile(ctx.dataDir)).users, 1)
 })
 
@@ -145,6 +176,9 @@ t.test('backup refuses to overwrite an existing file', async (t) => {
   cleanup(t, out)
   const file = join(out, 'exists.db')
   writeFileSync(file, 'keep me')
-  await t.rejects(backupDatabase(ctx.dataDir, file, () => {}), /already exists/)
+  await t.rejects(
+    backupDatabase(ctx.dataDir, file, () => {}),
+    /already exists/
+  )
   t.equal(readFileSync(file, 'utf8'), 'keep me')
 })

@@ -29,7 +29,10 @@ t.test('with the lock file deleted, a second server on the same database is refu
 
   const second = cli(['serve'], dir, { PORT: String(await freePort()) })
   t.equal(second.status, 1, 'the second server does not start')
-  t.match(second.stderr, `patchmon: ${join(dir, 'patchmon.db')} is open in another process (a PatchMon server still running although ${join(dir, LOCK_FILE)} was removed`)
+  t.match(
+    second.stderr,
+    `patchmon: ${join(dir, 'patchmon.db')} is open in another process (a PatchMon server still running although ${join(dir, LOCK_FILE)} was removed`
+  )
   t.notMatch(second.stdout, /listening/)
 
   const migrate = cli(['migrate'], dir)

@@ -53,16 +53,20 @@ t.test('the dashboard in a real browser', { skip: chromiumMissing, timeout: 90_0
     t.notMatch(stored, /eyJ/, 'no token in web storage')
   })
 
-  await t.test('host groups: create one', { skip: !s.has('POST', '/api/v1/host-groups') && missing('host groups', 'POST /api/v1/host-groups') }, async (t) => {
-    await open('/host-groups', 'Host groups')
-    await page.getByRole('button', { name: 'New group' }).click()
-    await page.getByLabel('Name').fill('Production')
-    await page.getByLabel('Description').fill('Customer-facing servers')
-    await page.getByRole('button', { name: 'Create group' }).click()
-    await page.getByRole('link', { name: 'Production' }).waitFor()
-    t.pass('the new group is listed')
-    await s.shot('host-groups')
-  })
+  await t.test(
+    'host groups: create one',
+    { skip: !s.has('POST', '/api/v1/host-groups') && missing('host groups', 'POST /api/v1/host-groups') },
+    async (t) => {
+      await open('/host-groups', 'Host groups')
+      await page.getByRole('button', { name: 'New group' }).click()
+      await page.getByLabel('Name').fill('Production')
+      await page.getByLabel('Description').fill('Customer-facing servers')
+      await page.getByRole('button', { name: 'Create group' }).click()
+      await page.getByRole('link', { name: 'Production' }).waitFor()
+      t.pass('the new group is listed')
+      await s.shot('host-groups')
+    }
+  )
   if (!s.has('GET', '/api/v1/host-groups')) {
     await t.test('host groups screen says in words that the API is missing', async (t) => {
       await expectUnavailable('/host-groups', 'Host groups')
@@ -117,20 +121,32 @@ t.test('the dashboard in a real browser', { skip: chromiumMissing, timeout: 90_0
     await page.emulateMedia({ colorScheme: 'light' })
   })
 
-  await t.test('Server Config: the Server URL and self-signed setting flow into the one-liners', { skip: !s.has('PUT', '/api/v1/settings') && missing('settings', 'PUT /api/v1/settings') }, async (t) => {
-    await open('/settings/server', 'Server Config')
-    await page.getByLabel('Server URL').fill('https://patchmon.example.com/')
-    await page.getByLabel(/self-signed certificate/).check()
-    await page.getByRole('button', { name: 'Save' }).click()
-    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor()
-    await s.shot('server-config')
-    await open('/settings/integrations', 'Integrations')
-    await page.getByRole('tab', { name: 'Agent install' }).click()
-    t.equal(await page.getByLabel('Install command template').textContent(), 'curl -sk "https://patchmon.example.com/api/v1/hosts/install" -H "X-API-ID: <api id>" -H "X-API-KEY: <api key>" | sh')
-  })
+  await t.test(
+    'Server Config: the Server URL and self-signed setting flow into the one-liners',
+    { skip: !s.has('PUT', '/api/v1/settings') && missing('settings', 'PUT /api/v1/settings') },
+    async (t) => {
+      await open('/settings/server', 'Server Config')
+      await page.getByLabel('Server URL').fill('https://patchmon.example.com/')
+      await page.getByLabel(/self-signed certificate/).check()
+      await page.getByRole('button', { name: 'Save' }).click()
+      await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor()
+      await s.shot('server-config')
+      await open('/settings/integrations', 'Integrations')
+      await page.getByRole('tab', { name: 'Agent install' }).click()
+      t.equal(
+        await page.getByLabel('Install command template').textContent(),
+        'curl -sk "https://patchmon.example.com/api/v1/hosts/install" -H "X-API-ID: <api id>" -H "X-API-KEY: <api key>" | sh'
+      )
+    }
+  )
 
   await t.test('screenshots of the remaining screens', async (t) => {
-    for (const [path, title, name] of [['/', 'Overview', 'overview'], ['/hosts', 'Hosts', 'hosts'], ['/packages', 'Packages', 'packages'], ['/settings/discord-auth', 'Discord Auth', 'discord-auth']] as const) {
+    for (const [path, title, name] of [
+      ['/', 'Overview', 'overview'],
+      ['/hosts', 'Hosts', 'hosts'],
+      ['/packages', 'Packages', 'packages'],
+      ['/settings/discord-auth', 'Discord Auth', 'discord-auth']
+    ] as const) {
       await open(path, title)
       await page.waitForLoadState('networkidle')
       await s.shot(name)
@@ -176,7 +192,11 @@ async function integrationSteps(t: Test, s: BrowserSession, open: Open, expectUn
     t.equal(entry?.PatchMon.widget.headers.Authorization, `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`)
     t.equal(entry?.PatchMon.widget.url, `${s.base}/api/v1/gethomepage/stats`)
     if (s.has('GET', '/api/v1/gethomepage/stats')) {
-      const stats = await s.ctx.app.inject({ method: 'GET', url: '/api/v1/gethomepage/stats', headers: { authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` } })
+      const stats = await s.ctx.app.inject({
+        method: 'GET',
+        url: '/api/v1/gethomepage/stats',
+        headers: { authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` }
+      })
       t.equal(stats.statusCode, 200, 'the copied credentials work')
     }
     await page.getByRole('button', { name: 'I saved the secret' }).click()
@@ -198,13 +218,20 @@ async function integrationSteps(t: Test, s: BrowserSession, open: Open, expectUn
     await page.getByLabel('Allowed IP addresses').fill('10.0.0.0/24')
     await page.getByRole('button', { name: 'Save' }).click()
     await page.getByRole('cell', { name: '10.0.0.0/24', exact: true }).waitFor()
-    const stored = await s.ctx.store.db.selectFrom('auto_enrollment_tokens').select('allowed_ip_ranges').where('token_name', '=', 'Ansible inventory').executeTakeFirstOrThrow()
+    const stored = await s.ctx.store.db
+      .selectFrom('auto_enrollment_tokens')
+      .select('allowed_ip_ranges')
+      .where('token_name', '=', 'Ansible inventory')
+      .executeTakeFirstOrThrow()
     t.same(JSON.parse(stored.allowed_ip_ranges), ['10.0.0.0/24'], 'Edit Token changed the stored IP ranges')
     await page.getByRole('button', { name: 'New Token' }).click()
     await page.getByLabel('Token name').fill('Proxmox Production')
     await page.getByRole('button', { name: 'Create Token' }).click()
     const oneLiner = (await page.getByLabel(/Run on the Proxmox host/).textContent()) ?? ''
-    t.match(oneLiner, /^curl -s "http:\/\/127\.0\.0\.1:\d+\/api\/v1\/auto-enrollment\/script\?type=proxmox-lxc&token_key=patchmon_ae_[0-9a-f]{32}&token_secret=[0-9a-f]+" \| bash$/)
+    t.match(
+      oneLiner,
+      /^curl -s "http:\/\/127\.0\.0\.1:\d+\/api\/v1\/auto-enrollment\/script\?type=proxmox-lxc&token_key=patchmon_ae_[0-9a-f]{32}&token_secret=[0-9a-f]+" \| bash$/
+    )
     await page.getByRole('button', { name: 'I saved the secret' }).click()
     await s.shot('integrations')
   })
@@ -221,60 +248,108 @@ async function hostSteps(t: Test, s: BrowserSession, open: Open, expectUnavailab
     return
   }
   const reports = s.has('POST', '/api/v1/hosts/update')
-  await t.test(reports ? 'a host that reported shows its counts in the list and its packages on its page' : 'a host created through the API appears in the list', async (t) => {
-    const created = await s.ctx.app.inject({ method: 'POST', url: '/api/v1/hosts', headers: bearer(s.ctx.adminToken), payload: { friendly_name: 'web01', host_group_ids: [] } })
-    t.equal(created.statusCode, 201, created.body)
-    const host = created.json() as { id: string; api_id: string; api_key: string }
-    if (reports) {
-      const report = await s.ctx.app.inject({
+  await t.test(
+    reports
+      ? 'a host that reported shows its counts in the list and its packages on its page'
+      : 'a host created through the API appears in the list',
+    async (t) => {
+      const created = await s.ctx.app.inject({
         method: 'POST',
-        url: '/api/v1/hosts/update',
-        headers: { 'x-api-id': host.api_id, 'x-api-key': host.api_key },
-        payload: {
-          hostname: 'web01.example.com', osType: 'Debian GNU/Linux', osVersion: '12 (bookworm)', architecture: 'x86_64', agentVersion: '1.3.0',
-          needsReboot: true, rebootReason: 'kernel update',
-          packages: [
-            { name: 'openssl', currentVersion: '3.0.11-1', availableVersion: '3.0.15-1', needsUpdate: true, isSecurityUpdate: true },
-            { name: 'curl', currentVersion: '7.88.1-10', availableVersion: '7.88.1-10+deb12u8', needsUpdate: true, isSecurityUpdate: false },
-            { name: 'bash', currentVersion: '5.2.15-2', needsUpdate: false, isSecurityUpdate: false }
-          ],
-          repositories: [{ name: 'debian', url: 'http://deb.debian.org/debian', distribution: 'bookworm', components: 'main', repoType: 'deb', isEnabled: true, isSecure: false }]
-        }
+        url: '/api/v1/hosts',
+        headers: bearer(s.ctx.adminToken),
+        payload: { friendly_name: 'web01', host_group_ids: [] }
       })
-      t.equal(report.statusCode, 200, report.body)
-      // A second, earlier report so the history chart has a line to draw.
-      const earlier = new Date(Date.now() - 3_600_000).toISOString()
-      await s.ctx.store.db.insertInto('report_history').values({ id: randomUUID(), host_id: host.id, status: 'success', total_packages: 3, outdated_packages: 3, security_updates: 2, created_at: earlier }).execute()
-    }
-    await open('/hosts', 'Hosts')
-    const row = page.getByRole('row', { name: /web01/ })
-    await row.waitFor()
-    if (reports) {
-      t.same(await row.locator('td.num').allTextContents(), ['3', '2', '1'], 'packages, outdated, security')
-      await row.getByRole('link', { name: 'web01' }).click()
-      await page.getByRole('heading', { level: 1, name: 'web01' }).waitFor()
-      await page.getByRole('tab', { name: 'Packages' }).click()
-      await page.getByRole('row', { name: /openssl/ }).getByText('security').waitFor()
-      if (s.has('POST', '/api/v1/hosts/:id/report-now')) {
-        await page.getByRole('button', { name: 'Report now' }).click()
-        await page.getByRole('alert').filter({ hasText: 'Agent is not connected' }).waitFor()
-        t.pass('"Report now" without a live agent connection says so in words')
+      t.equal(created.statusCode, 201, created.body)
+      const host = created.json() as { id: string; api_id: string; api_key: string }
+      if (reports) {
+        const report = await s.ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/hosts/update',
+          headers: { 'x-api-id': host.api_id, 'x-api-key': host.api_key },
+          payload: {
+            hostname: 'web01.example.com',
+            osType: 'Debian GNU/Linux',
+            osVersion: '12 (bookworm)',
+            architecture: 'x86_64',
+            agentVersion: '1.3.0',
+            needsReboot: true,
+            rebootReason: 'kernel update',
+            packages: [
+              { name: 'openssl', currentVersion: '3.0.11-1', availableVersion: '3.0.15-1', needsUpdate: true, isSecurityUpdate: true },
+              {
+                name: 'curl',
+                currentVersion: '7.88.1-10',
+                availableVersion: '7.88.1-10+deb12u8',
+                needsUpdate: true,
+                isSecurityUpdate: false
+              },
+              { name: 'bash', currentVersion: '5.2.15-2', needsUpdate: false, isSecurityUpdate: false }
+            ],
+            repositories: [
+              {
+                name: 'debian',
+                url: 'http://deb.debian.org/debian',
+                distribution: 'bookworm',
+                components: 'main',
+                repoType: 'deb',
+                isEnabled: true,
+                isSecure: false
+              }
+            ]
+          }
+        })
+        t.equal(report.statusCode, 200, report.body)
+        // A second, earlier report so the history chart has a line to draw.
+        const earlier = new Date(Date.now() - 3_600_000).toISOString()
+        await s.ctx.store.db
+          .insertInto('report_history')
+          .values({
+            id: randomUUID(),
+            host_id: host.id,
+            status: 'success',
+            total_packages: 3,
+            outdated_packages: 3,
+            security_updates: 2,
+            created_at: earlier
+          })
+          .execute()
       }
-      await s.shot('host-detail')
-      await page.getByRole('tab', { name: 'Report history' }).click()
-      await page.locator('.uplot canvas').waitFor()
-      t.equal(await page.locator('table.table tbody tr').count(), 2, 'both reports are listed under the chart')
-      await s.shot('host-history')
+      await open('/hosts', 'Hosts')
+      const row = page.getByRole('row', { name: /web01/ })
+      await row.waitFor()
+      if (reports) {
+        t.same(await row.locator('td.num').allTextContents(), ['3', '2', '1'], 'packages, outdated, security')
+        await row.getByRole('link', { name: 'web01' }).click()
+        await page.getByRole('heading', { level: 1, name: 'web01' }).waitFor()
+        await page.getByRole('tab', { name: 'Packages' }).click()
+        await page
+          .getByRole('row', { name: /openssl/ })
+          .getByText('security')
+          .waitFor()
+        if (s.has('POST', '/api/v1/hosts/:id/report-now')) {
+          await page.getByRole('button', { name: 'Report now' }).click()
+          await page.getByRole('alert').filter({ hasText: 'Agent is not connected' }).waitFor()
+          t.pass('"Report now" without a live agent connection says so in words')
+        }
+        await s.shot('host-detail')
+        await page.getByRole('tab', { name: 'Report history' }).click()
+        await page.locator('.uplot canvas').waitFor()
+        t.equal(await page.locator('table.table tbody tr').count(), 2, 'both reports are listed under the chart')
+        await s.shot('host-history')
+      }
+      await s.shot('hosts')
     }
-    await s.shot('hosts')
-  })
+  )
   await t.test('Add host shows the install one-liner with the new credentials once', async (t) => {
     await open('/hosts', 'Hosts')
     await page.getByRole('button', { name: 'Add host' }).click()
     await page.getByLabel('Friendly name').fill('db01')
     await page.getByRole('dialog').getByRole('button', { name: 'Add host' }).click()
     const command = (await page.getByLabel(/^Install command/).textContent()) ?? ''
-    t.match(command, /^curl -s "http:\/\/127\.0\.0\.1:\d+\/api\/v1\/hosts\/install" -H "X-API-ID: patchmon_[0-9a-f]{16}" -H "X-API-KEY: [0-9a-f]{64}" \| sh$/)
+    t.match(
+      command,
+      /^curl -s "http:\/\/127\.0\.0\.1:\d+\/api\/v1\/hosts\/install" -H "X-API-ID: patchmon_[0-9a-f]{16}" -H "X-API-KEY: [0-9a-f]{64}" \| sh$/
+    )
     await s.shot('hosts-added')
     await page.getByRole('button', { name: 'Done' }).click()
     await page.getByRole('row', { name: /db01/ }).getByText('pending').waitFor()

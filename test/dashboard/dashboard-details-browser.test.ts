@@ -25,7 +25,12 @@ t.test('dashboard details in a real browser', { skip: chromiumMissing, timeout: 
   const mainText = async () => (await page.locator('main').innerText()) + (await page.locator('nav').innerText())
 
   t.equal(LONG_NAME.length, 255)
-  const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/hosts', headers: bearer(ctx.adminToken), payload: { friendly_name: LONG_NAME, host_group_ids: [] } })
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/hosts',
+    headers: bearer(ctx.adminToken),
+    payload: { friendly_name: LONG_NAME, host_group_ids: [] }
+  })
   t.equal(created.statusCode, 201, created.body)
   const host = created.json() as { id: string; api_id: string; api_key: string }
   const report = await ctx.app.inject({
@@ -33,38 +38,47 @@ t.test('dashboard details in a real browser', { skip: chromiumMissing, timeout: 
     url: '/api/v1/hosts/update',
     headers: { 'x-api-id': host.api_id, 'x-api-key': host.api_key },
     payload: {
-      hostname: `${'h'.repeat(60)}.${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.example`, osType: 'Debian GNU/Linux', osVersion: '12 (bookworm)', architecture: 'x86_64', agentVersion: '1.3.0',
-      ramInstalled: 23.540576934814453, swapSize: 0.5,
-      packages: [{ name: 'bash', currentVersion: '5.2.15-2', needsUpdate: false, isSecurityUpdate: false }], repositories: []
+      hostname: `${'h'.repeat(60)}.${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.example`,
+      osType: 'Debian GNU/Linux',
+      osVersion: '12 (bookworm)',
+      architecture: 'x86_64',
+      agentVersion: '1.3.0',
+      ramInstalled: 23.540576934814453,
+      swapSize: 0.5,
+      packages: [{ name: 'bash', currentVersion: '5.2.15-2', needsUpdate: false, isSecurityUpdate: false }],
+      repositories: []
     }
   })
   t.equal(report.statusCode, 200, report.body)
 
-  await t.test('a 255-character host name is cut with a tooltip in the list and wraps on its page; the page never scrolls sideways', async (t) => {
-    for (const width of [1280, 390]) {
-      await page.setViewportSize({ width, height: 860 })
-      await open('/hosts', 'Hosts')
-      const link = page.getByRole('link', { name: LONG_NAME })
-      await link.waitFor()
-      t.equal(await link.getAttribute('title'), LONG_NAME, `${width}px: the full name is the tooltip`)
-      t.ok(((await link.boundingBox())?.width ?? Infinity) < 400, `${width}px: the name column stays narrow`)
-      t.equal(await pageOverflow(), 0, `${width}px: the hosts page does not overflow sideways`)
-      if (width === 1280) await s.shot('hosts-long-name')
-      await link.click()
-      const heading = page.getByRole('heading', { level: 1, name: LONG_NAME })
-      await heading.waitFor()
-      t.ok(((await heading.boundingBox())?.width ?? Infinity) <= width, `${width}px: the heading wraps inside the window`)
-      t.equal(await pageOverflow(), 0, `${width}px: the host page does not overflow sideways`)
-      await s.shot(width === 1280 ? 'host-long-name' : 'host-long-name-phone')
+  await t.test(
+    'a 255-character host name is cut with a tooltip in the list and wraps on its page; the page never scrolls sideways',
+    async (t) => {
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 860 })
+        await open('/hosts', 'Hosts')
+        const link = page.getByRole('link', { name: LONG_NAME })
+        await link.waitFor()
+        t.equal(await link.getAttribute('title'), LONG_NAME, `${width}px: the full name is the tooltip`)
+        t.ok(((await link.boundingBox())?.width ?? Infinity) < 400, `${width}px: the name column stays narrow`)
+        t.equal(await pageOverflow(), 0, `${width}px: the hosts page does not overflow sideways`)
+        if (width === 1280) await s.shot('hosts-long-name')
+        await link.click()
+        const heading = page.getByRole('heading', { level: 1, name: LONG_NAME })
+        await heading.waitFor()
+        t.ok(((await heading.boundingBox())?.width ?? Infinity) <= width, `${width}px: the heading wraps inside the window`)
+        t.equal(await pageOverflow(), 0, `${width}px: the host page does not overflow sideways`)
+        await s.shot(width === 1280 ? 'host-long-name' : 'host-long-name-phone')
+      }
+      await page.setViewportSize({ width: 1280, height: 860 })
+      await open('/', 'Overview')
+      const recent = page.getByRole('link', { name: LONG_NAME })
+      await recent.waitFor()
+      t.equal(await recent.getAttribute('title'), LONG_NAME, 'overview: recent reports cut the name, tooltip in full')
+      t.ok(((await recent.boundingBox())?.height ?? Infinity) < 40, 'overview: the name takes one line')
+      t.equal(await pageOverflow(), 0, 'overview: no sideways overflow')
     }
-    await page.setViewportSize({ width: 1280, height: 860 })
-    await open('/', 'Overview')
-    const recent = page.getByRole('link', { name: LONG_NAME })
-    await recent.waitFor()
-    t.equal(await recent.getAttribute('title'), LONG_NAME, 'overview: recent reports cut the name, tooltip in full')
-    t.ok(((await recent.boundingBox())?.height ?? Infinity) < 40, 'overview: the name takes one line')
-    t.equal(await pageOverflow(), 0, 'overview: no sideways overflow')
-  })
+  )
 
   await t.test('RAM and swap read as sizes with units', async (t) => {
     await open(`/hosts/${host.id}`, LONG_NAME)
@@ -94,7 +108,11 @@ t.test('dashboard details in a real browser', { skip: chromiumMissing, timeout: 
     await open('/settings/integrations', 'Integrations')
     await page.getByRole('tab', { name: 'Agent install' }).click()
     await page.getByLabel('Install command template').waitFor()
-    t.equal(await page.getByText('which on any other machine means that machine itself').count(), 0, 'no warning once the Server URL is a real address')
+    t.equal(
+      await page.getByText('which on any other machine means that machine itself').count(),
+      0,
+      'no warning once the Server URL is a real address'
+    )
   })
 
   await t.test('field hints are descriptions, not part of the label', async (t) => {
@@ -108,11 +126,37 @@ t.test('dashboard details in a real browser', { skip: chromiumMissing, timeout: 
   await t.test('no raw identifiers on the screens; human labels instead', async (t) => {
     const rule = await ctx.app.inject({ method: 'GET', url: '/api/v1/notifications/destinations', headers: bearer(ctx.adminToken) })
     if (rule.statusCode === 200) {
-      const dest = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: bearer(ctx.adminToken), payload: { channel_type: 'webhook', display_name: 'Ops webhook', config: { url: 'https://example.com/hook' } } })
-      const destId = (dest.json() as { id?: string; destination?: { id: string } }).id ?? (dest.json() as { destination?: { id: string } }).destination?.id
-      if (destId) await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/routes', headers: bearer(ctx.adminToken), payload: { destination_id: destId, event_types: ['host_went_down', 'host_came_up'], min_severity: 'informational', host_group_ids: [], enabled: true } })
+      const dest = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/notifications/destinations',
+        headers: bearer(ctx.adminToken),
+        payload: { channel_type: 'webhook', display_name: 'Ops webhook', config: { url: 'https://example.com/hook' } }
+      })
+      const destId =
+        (dest.json() as { id?: string; destination?: { id: string } }).id ??
+        (dest.json() as { destination?: { id: string } }).destination?.id
+      if (destId)
+        await ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/notifications/routes',
+          headers: bearer(ctx.adminToken),
+          payload: {
+            destination_id: destId,
+            event_types: ['host_went_down', 'host_came_up'],
+            min_severity: 'informational',
+            host_group_ids: [],
+            enabled: true
+          }
+        })
     }
-    for (const [path, title] of [['/', 'Overview'], ['/hosts', 'Hosts'], ['/settings/users', 'Users'], ['/settings/alert-channels', 'Alert Channels'], ['/alerts/notification-logs', 'Notification Logs'], ['/settings/integrations', 'Integrations']] as const) {
+    for (const [path, title] of [
+      ['/', 'Overview'],
+      ['/hosts', 'Hosts'],
+      ['/settings/users', 'Users'],
+      ['/settings/alert-channels', 'Alert Channels'],
+      ['/alerts/notification-logs', 'Notification Logs'],
+      ['/settings/integrations', 'Integrations']
+    ] as const) {
       await open(path, title)
       await page.waitForLoadState('networkidle')
       t.notMatch(await mainText(), RAW_IDENTIFIER, `${path}: no raw identifiers`)
@@ -124,7 +168,11 @@ t.test('dashboard details in a real browser', { skip: chromiumMissing, timeout: 
     await page.getByLabel('Token name').fill('Proxmox Production')
     await page.getByRole('button', { name: 'Create Token' }).click()
     await page.getByRole('button', { name: 'I saved the secret' }).waitFor()
-    t.notMatch(await page.getByRole('dialog').innerText(), /token_secret\b(?!=)/, 'the window says "token secret" in words (the one-liner URL parameter aside)')
+    t.notMatch(
+      await page.getByRole('dialog').innerText(),
+      /token_secret\b(?!=)/,
+      'the window says "token secret" in words (the one-liner URL parameter aside)'
+    )
     t.match(await page.getByRole('dialog').innerText(), /Save the token secret now/)
     await page.getByRole('button', { name: 'I saved the secret' }).click()
   })

@@ -14,7 +14,13 @@ const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
 
 t.test('client-side routes get index.html with a strict CSP and no-cache', async (t) => {
   const { app } = await buildTestApp(t)
-  for (const url of ['/', '/login', '/hosts/3f1c9a8e-0000-4000-8000-000000000000', '/settings/profile?discord_linked=true', '/alerts/notification-logs']) {
+  for (const url of [
+    '/',
+    '/login',
+    '/hosts/3f1c9a8e-0000-4000-8000-000000000000',
+    '/settings/profile?discord_linked=true',
+    '/alerts/notification-logs'
+  ]) {
     const res = await app.inject({ method: 'GET', url, headers: html })
     t.equal(res.statusCode, 200, url)
     t.match(res.headers['content-type'], /^text\/html/, url)
@@ -23,7 +29,10 @@ t.test('client-side routes get index.html with a strict CSP and no-cache', async
     t.match(csp, /script-src 'self'/)
     t.notMatch(csp, /unsafe-inline|unsafe-eval/, 'no inline script or eval allowed')
     t.match(csp, /frame-ancestors 'none'/)
-    t.ok(res.body.includes(`/assets/${manifest.entry.js}`) && res.body.includes(`/assets/${manifest.entry.css}`), 'index points at the hashed bundle')
+    t.ok(
+      res.body.includes(`/assets/${manifest.entry.js}`) && res.body.includes(`/assets/${manifest.entry.css}`),
+      'index points at the hashed bundle'
+    )
     t.notMatch(res.body, /<script>(?!<)/, 'no inline script')
   }
 })
@@ -77,7 +86,11 @@ t.test('hashed files are immutable; icons have fixed names; only manifest files 
   t.equal(js.headers['cache-control'], 'public, max-age=31536000, immutable')
   const css = await app.inject({ method: 'GET', url: `/assets/${manifest.entry.css}` })
   t.match(css.headers['content-type'], /^text\/css/)
-  const types: Record<string, RegExp> = { 'favicon.svg': /^image\/svg\+xml/, 'logo_dark.png': /^image\/png/, 'logo_light.png': /^image\/png/ }
+  const types: Record<string, RegExp> = {
+    'favicon.svg': /^image\/svg\+xml/,
+    'logo_dark.png': /^image\/png/,
+    'logo_light.png': /^image\/png/
+  }
   for (const [file, type] of Object.entries(types)) {
     const res = await app.inject({ method: 'GET', url: `/assets/${file}` })
     t.equal(res.statusCode, 200, file)
@@ -95,7 +108,11 @@ t.test('hashed files are immutable; icons have fixed names; only manifest files 
 t.test('text files are sent gzipped to browsers that accept it', async (t) => {
   const { app } = await buildTestApp(t)
   const plain = await app.inject({ method: 'GET', url: `/assets/${manifest.entry.js}` })
-  const zipped = await app.inject({ method: 'GET', url: `/assets/${manifest.entry.js}`, headers: { 'accept-encoding': 'gzip, deflate, br' } })
+  const zipped = await app.inject({
+    method: 'GET',
+    url: `/assets/${manifest.entry.js}`,
+    headers: { 'accept-encoding': 'gzip, deflate, br' }
+  })
   t.equal(zipped.headers['content-encoding'], 'gzip')
   t.equal(zipped.headers.vary, 'accept-encoding')
   t.ok(zipped.rawPayload.length < plain.rawPayload.length / 2, 'at least halves the bundle')

@@ -6,7 +6,12 @@ import { bearer } from '../helpers/test-app.js'
 import type { BrowserSession } from '../helpers/browser-session.js'
 import { findDestination } from '../../src/notifications/destination-store.js'
 
-interface DestinationJson { id: string; channel_type: string; display_name: string; config: Record<string, unknown> }
+interface DestinationJson {
+  id: string
+  channel_type: string
+  display_name: string
+  config: Record<string, unknown>
+}
 
 const SMTP_PASSWORD = 'smtp-password-from-the-browser'
 const NTFY_TOKEN = 'tk_browser_test_token_0123456789'
@@ -19,7 +24,7 @@ export async function destinationFormSteps(t: Test, s: BrowserSession, open: (pa
   }
   const row = (name: string) => page.getByRole('listitem').filter({ hasText: name })
 
-  await t.test('Add Destination: an e-mail (SMTP) destination, with the API\'s validation error shown in the form', async (t) => {
+  await t.test("Add Destination: an e-mail (SMTP) destination, with the API's validation error shown in the form", async (t) => {
     await open('/settings/alert-channels', 'Alert Channels')
     await page.getByRole('button', { name: 'Add Destination' }).click()
     const dialog = page.getByRole('dialog')
@@ -34,15 +39,27 @@ export async function destinationFormSteps(t: Test, s: BrowserSession, open: (pa
     await dialog.getByLabel('From address').fill('patchmon@example.com')
     await dialog.getByLabel('Recipients').fill('not-an-address')
     await dialog.getByRole('button', { name: 'Save', exact: true }).click()
-    await dialog.getByRole('alert').filter({ hasText: 'Recipient addresses (to) are required and must be valid e-mail addresses' }).waitFor()
-    t.pass('the API\'s 400 message is shown in the form')
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: 'Recipient addresses (to) are required and must be valid e-mail addresses' })
+      .waitFor()
+    t.pass("the API's 400 message is shown in the form")
     await s.shot('alert-channels-email-form')
     await dialog.getByLabel('Recipients').fill('ops@example.com, admin@example.com')
     await dialog.getByRole('button', { name: 'Save', exact: true }).click()
     await row('Ops mail').getByText('smtp.example.com:587 → ops@example.com, admin@example.com').waitFor()
     const mail = (await listed()).find((d) => d.display_name === 'Ops mail')
     t.equal(mail?.channel_type, 'email')
-    t.same(mail?.config, { host: 'smtp.example.com', port: 587, username: 'mailer', has_password: true, from: 'patchmon@example.com', from_name: null, to: ['ops@example.com', 'admin@example.com'], tls_mode: 'starttls' })
+    t.same(mail?.config, {
+      host: 'smtp.example.com',
+      port: 587,
+      username: 'mailer',
+      has_password: true,
+      from: 'patchmon@example.com',
+      from_name: null,
+      to: ['ops@example.com', 'admin@example.com'],
+      tls_mode: 'starttls'
+    })
   })
 
   await t.test('Add Destination: an ntfy destination with an access token', async (t) => {
@@ -58,9 +75,20 @@ export async function destinationFormSteps(t: Test, s: BrowserSession, open: (pa
     await row('Phone (ntfy)').getByText('topic pat•••• on https://ntfy.sh').waitFor()
     const ntfy = (await listed()).find((d) => d.display_name === 'Phone (ntfy)')
     t.equal(ntfy?.channel_type, 'ntfy')
-    t.same(ntfy?.config, { server_url: 'https://ntfy.sh', topic: 'pat••••', username: null, has_token: true, has_password: false, priority: 4 })
+    t.same(ntfy?.config, {
+      server_url: 'https://ntfy.sh',
+      topic: 'pat••••',
+      username: null,
+      has_token: true,
+      has_password: false,
+      priority: 4
+    })
     const stored = await findDestination(s.ctx.store.db, s.ctx.app.secretBox, ntfy!.id)
-    t.same(stored?.config, { server_url: 'https://ntfy.sh', topic: 'patchmon-browser-alerts', token: NTFY_TOKEN, priority: 4 }, 'stored as typed')
+    t.same(
+      stored?.config,
+      { server_url: 'https://ntfy.sh', topic: 'patchmon-browser-alerts', token: NTFY_TOKEN, priority: 4 },
+      'stored as typed'
+    )
   })
 
   await t.test('editing the e-mail destination shows its fields, not its password, and keeps the password', async (t) => {

@@ -20,7 +20,23 @@ t.test('curl signs in with Discord by following the redirects with a cookie jar'
   fake.nextUser = { id: '700000000000000001', username: 'curl.user', email: 'curl@example.com', verified: true }
   const jar = join(mkdtempSync(join(tmpdir(), 'discord-curl-')), 'jar')
 
-  const flow = await run('curl', ['-sS', '-L', '--max-redirs', '5', '--max-time', '20', '-c', jar, '-b', jar, '-o', '/dev/null', '-w', '%{url_effective} %{num_redirects}', `${base}/api/v1/auth/discord/login`])
+  const flow = await run('curl', [
+    '-sS',
+    '-L',
+    '--max-redirs',
+    '5',
+    '--max-time',
+    '20',
+    '-c',
+    jar,
+    '-b',
+    jar,
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{url_effective} %{num_redirects}',
+    `${base}/api/v1/auth/discord/login`
+  ])
   t.equal(flow.stdout, `${base}/?discord=success 3`, 'login → Discord → callback → dashboard')
 
   const me = await run('curl', ['-sS', '--max-time', '10', '-b', jar, `${base}/api/v1/auth/me`])

@@ -18,7 +18,11 @@ export async function discordApp(t: Test, env: Record<string, string> = {}): Pro
   return { ctx, fake }
 }
 
-export async function configureDiscord(ctx: TestApp, fake: FakeDiscord, extra: Record<string, unknown> = {}): Promise<LightMyRequestResponse> {
+export async function configureDiscord(
+  ctx: TestApp,
+  fake: FakeDiscord,
+  extra: Record<string, unknown> = {}
+): Promise<LightMyRequestResponse> {
   const res = await ctx.app.inject({
     method: 'PUT',
     url: '/api/v1/auth/discord/settings',

@@ -13,11 +13,20 @@ async function meWithBearer(ctx: TestApp, token: string) {
 
 t.test('link returns the Discord URL and sets the state cookie; the callback links and returns to the profile', async (t) => {
   const { ctx, fake } = await discordApp(t)
-  fake.nextUser = { id: '400000000000000001', username: 'admin_on_discord', email: 'not-the-admin@example.com', verified: true, avatar: '1269e74af4df7417b13759eae50c83dc' }
+  fake.nextUser = {
+    id: '400000000000000001',
+    username: 'admin_on_discord',
+    email: 'not-the-admin@example.com',
+    verified: true,
+    avatar: '1269e74af4df7417b13759eae50c83dc'
+  }
   const { res, url, cookie } = await linkAs(ctx, ctx.adminToken)
   t.equal(res.statusCode, 200)
   t.equal(new URL(url).searchParams.get('state'), cookie, 'the state cookie is set (upstream forgets it)')
-  t.match(res.cookies.find((c) => c.name === 'discord_state'), { httpOnly: true, sameSite: 'Lax' })
+  t.match(
+    res.cookies.find((c) => c.name === 'discord_state'),
+    { httpOnly: true, sameSite: 'Lax' }
+  )
   const done = await callback(ctx, await acceptAtDiscord(url), cookie)
   t.equal(done.statusCode, 302)
   t.equal(done.headers.location, '/settings/profile?discord_linked=true')
@@ -30,12 +39,20 @@ t.test('link returns the Discord URL and sets the state cookie; the callback lin
   })
   const signIn = await signInWithDiscord(ctx)
   t.equal(signIn.headers.location, '/?discord=success', 'the linked identity now signs in as admin')
-  t.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { token: sessionCookie(signIn) ?? '' } })).json().user.username, 'admin')
+  t.equal(
+    (await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { token: sessionCookie(signIn) ?? '' } })).json().user.username,
+    'admin'
+  )
 })
 
 t.test('a Discord identity held by another user is "already linked"', async (t) => {
   const { ctx, fake } = await discordApp(t)
-  await ctx.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(ctx.adminToken), payload: { username: 'erin', password: 'erin-password', role: 'user' } })
+  await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: bearer(ctx.adminToken),
+    payload: { username: 'erin', password: 'erin-password', role: 'user' }
+  })
   const erin = await login(ctx.app, 'erin', 'erin-password')
   fake.nextUser = { id: '500000000000000001', username: 'shared', verified: false }
   const first = await linkAs(ctx, erin)
@@ -57,18 +74,42 @@ t.test('unlink refuses when nothing is linked or Discord is the only way in, and
   fake.nextUser = { id: '600000000000000001', username: 'frank', email: 'frank@example.com', verified: true }
   const signIn = await signInWithDiscord(ctx)
   const frank = sessionCookie(signIn) ?? ''
-  const refused = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/discord/unlink', cookies: { token: frank }, headers: { origin: 'http://localhost' } })
+  const refused = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/discord/unlink',
+    cookies: { token: frank },
+    headers: { origin: 'http://localhost' }
+  })
   t.equal(refused.statusCode, 400)
   t.same(refused.json(), { error: 'Cannot unlink Discord. You must have a password or another login method configured first.' })
 
-  const setPassword = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', cookies: { token: frank }, headers: { origin: 'http://localhost' }, payload: { current_password: '', new_password: 'frank-new-password' } })
+  const setPassword = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/change-password',
+    cookies: { token: frank },
+    headers: { origin: 'http://localhost' },
+    payload: { current_password: '', new_password: 'frank-new-password' }
+  })
   t.equal(setPassword.statusCode, 200)
-  const ok = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/discord/unlink', cookies: { token: frank }, headers: { origin: 'http://localhost' } })
+  const ok = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/discord/unlink',
+    cookies: { token: frank },
+    headers: { origin: 'http://localhost' }
+  })
   t.equal(ok.statusCode, 200)
   t.same(ok.json(), { message: 'Discord account unlinked successfully' })
-  const row = await ctx.store.db.selectFrom('users').select(['discord_id', 'discord_username', 'discord_avatar', 'discord_linked_at']).where('username', '=', 'frank').executeTakeFirstOrThrow()
+  const row = await ctx.store.db
+    .selectFrom('users')
+    .select(['discord_id', 'discord_username', 'discord_avatar', 'discord_linked_at'])
+    .where('username', '=', 'frank')
+    .executeTakeFirstOrThrow()
   t.same(row, { discord_id: null, discord_username: null, discord_avatar: null, discord_linked_at: null })
-  t.equal((await signInWithDiscord(ctx)).headers.location, '/?discord=success', 'signing in again with the now-free identity relinks by verified e-mail')
+  t.equal(
+    (await signInWithDiscord(ctx)).headers.location,
+    '/?discord=success',
+    'signing in again with the now-free identity relinks by verified e-mail'
+  )
 })
 
 t.test('link needs a session and Discord enabled; a link callback that fails returns to the profile', async (t) => {
@@ -79,7 +120,12 @@ t.test('link needs a session and Discord enabled; a link callback that fails ret
   fake.profileStatus = 502
   const failed = await callback(ctx, await acceptAtDiscord(pending.url), pending.cookie)
   t.equal(failed.headers.location, '/settings/profile?discord_linked=false&error=authentication_failed')
-  await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload: { discord_oauth_enabled: false } })
+  await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { discord_oauth_enabled: false }
+  })
   const off = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/discord/link', headers: bearer(ctx.adminToken) })
   t.equal(off.statusCode, 400)
   t.same(off.json(), { error: 'Discord authentication is not enabled' })

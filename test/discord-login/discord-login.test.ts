@@ -4,7 +4,12 @@ import { bearer, type TestApp } from '../helpers/test-app.js'
 import { acceptAtDiscord, callback, discordApp, sessionCookie, signInWithDiscord, startLogin } from './discord-helpers.js'
 
 async function createUser(ctx: TestApp, username: string, email: string | null) {
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(ctx.adminToken), payload: { username, email, password: `${username}-password`, role: 'user' } })
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: bearer(ctx.adminToken),
+    payload: { username, email, password: `${username}-password`, role: 'user' }
+  })
   if (res.statusCode !== 201) throw new Error(`creating ${username}: ${res.body}`)
 }
 
@@ -41,22 +46,40 @@ t.test('with an https server URL the cookie is Secure and the redirect URI uses 
   const { authorizeUrl, response } = await startLogin(ctx)
   t.equal(new URL(authorizeUrl).searchParams.get('redirect_uri'), 'https://patchmon.example.com/api/v1/auth/discord/callback')
   t.equal(response.cookies.find((c) => c.name === 'discord_state')?.secure, true)
-  await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload: { discord_redirect_uri: 'https://proxy.example.com/api/v1/auth/discord/callback/' } })
+  await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { discord_redirect_uri: 'https://proxy.example.com/api/v1/auth/discord/callback/' }
+  })
   const overridden = await startLogin(ctx)
-  t.equal(new URL(overridden.authorizeUrl).searchParams.get('redirect_uri'), 'https://proxy.example.com/api/v1/auth/discord/callback', 'override, trailing slash removed')
+  t.equal(
+    new URL(overridden.authorizeUrl).searchParams.get('redirect_uri'),
+    'https://proxy.example.com/api/v1/auth/discord/callback',
+    'override, trailing slash removed'
+  )
   t.ok(fake.clientId)
 })
 
 t.test('a verified Discord e-mail matching a user links that user and signs in', async (t) => {
   const { ctx, fake } = await discordApp(t)
   await createUser(ctx, 'bob', 'bob@example.com')
-  fake.nextUser = { id: '80351110224678912', username: 'bobby', email: 'Bob@Example.com', verified: true, avatar: 'a_1269e74af4df7417b13759eae50c83dc' }
+  fake.nextUser = {
+    id: '80351110224678912',
+    username: 'bobby',
+    email: 'Bob@Example.com',
+    verified: true,
+    avatar: 'a_1269e74af4df7417b13759eae50c83dc'
+  }
   const res = await signInWithDiscord(ctx)
   t.equal(res.statusCode, 302)
   t.equal(res.headers.location, '/?discord=success')
   const token = sessionCookie(res)
   t.ok(token, 'the session cookie is set')
-  t.match(res.cookies.find((c) => c.name === 'token'), { httpOnly: true })
+  t.match(
+    res.cookies.find((c) => c.name === 'token'),
+    { httpOnly: true }
+  )
   t.same(fake.refusals, [], 'the fake accepted the PKCE verifier and client credentials')
   t.equal(fake.tokenExchanges, 1)
   const profile = await me(ctx, token)
@@ -75,7 +98,11 @@ t.test('a verified Discord e-mail matching a user links that user and signs in',
   const again = await signInWithDiscord(ctx)
   t.equal(again.headers.location, '/?discord=success', 'the linked Discord id signs in even after an e-mail change')
   const after = await me(ctx, sessionCookie(again))
-  t.match(after.json().user, { username: 'bob', discord_username: 'bobby2', discord_avatar: 'https://cdn.discordapp.com/embed/avatars/5.png' }, 'default avatar: (id >> 22) % 6')
+  t.match(
+    after.json().user,
+    { username: 'bob', discord_username: 'bobby2', discord_avatar: 'https://cdn.discordapp.com/embed/avatars/5.png' },
+    'default avatar: (id >> 22) % 6'
+  )
 })
 
 t.test('an unverified Discord e-mail is never used to link an existing account', async (t) => {
@@ -106,11 +133,28 @@ t.test('self-registration creates users with sanitised names, numeric suffixes, 
   fake.nextUser = { id: '100000000000000003', username: '🙂 ☃', verified: true }
   t.equal((await signInWithDiscord(ctx)).headers.location, '/?discord=success')
 
-  const rows = await ctx.store.db.selectFrom('users').select(['username', 'email', 'role', 'password_hash', 'discord_id']).where('discord_id', 'is not', null).orderBy('discord_id').execute()
+  const rows = await ctx.store.db
+    .selectFrom('users')
+    .select(['username', 'email', 'role', 'password_hash', 'discord_id'])
+    .where('discord_id', 'is not', null)
+    .orderBy('discord_id')
+    .execute()
   t.same(rows, [
     { username: 'Admin1', email: 'first@example.com', role: 'readonly', password_hash: null, discord_id: '100000000000000001' },
-    { username: 'admin2', email: 'discord_100000000000000002@discord.local', role: 'readonly', password_hash: null, discord_id: '100000000000000002' },
-    { username: 'discord', email: 'discord_100000000000000003@discord.local', role: 'readonly', password_hash: null, discord_id: '100000000000000003' }
+    {
+      username: 'admin2',
+      email: 'discord_100000000000000002@discord.local',
+      role: 'readonly',
+      password_hash: null,
+      discord_id: '100000000000000002'
+    },
+    {
+      username: 'discord',
+      email: 'discord_100000000000000003@discord.local',
+      role: 'readonly',
+      password_hash: null,
+      discord_id: '100000000000000003'
+    }
   ])
 })
 
@@ -195,18 +239,40 @@ t.test('Discord failures and refusals redirect with Authentication failed', asyn
 
 t.test('login is refused with the documented messages when Discord is off or not fully configured', async (t) => {
   const { ctx, fake } = await discordApp(t)
-  await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload: { discord_client_secret: '' } })
+  await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { discord_client_secret: '' }
+  })
   const incomplete = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/discord/login' })
   t.equal(incomplete.statusCode, 400)
-  t.same(incomplete.json(), { error: 'Discord is not fully configured. Please set Client ID and Client Secret in Settings > Discord Auth.' })
-  await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload: { discord_client_secret: fake.clientSecret, discord_oauth_enabled: false } })
+  t.same(incomplete.json(), {
+    error: 'Discord is not fully configured. Please set Client ID and Client Secret in Settings > Discord Auth.'
+  })
+  await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { discord_client_secret: fake.clientSecret, discord_oauth_enabled: false }
+  })
   const off = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/discord/login' })
   t.same(off.json(), { error: 'Discord authentication is not enabled' })
 
-  await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload: { discord_oauth_enabled: true } })
+  await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { discord_oauth_enabled: true }
+  })
   const start = await startLogin(ctx)
   const back = await acceptAtDiscord(start.authorizeUrl)
-  await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload: { discord_oauth_enabled: false } })
+  await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { discord_oauth_enabled: false }
+  })
   const midway = await callback(ctx, back, start.cookie)
   t.equal(midway.headers.location, '/login?error=Discord+not+configured', 'turned off while the user was at Discord')
 })

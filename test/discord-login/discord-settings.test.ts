@@ -27,10 +27,21 @@ t.test('the client secret is write-only: sealed at rest, reported only as set, c
     method: 'PUT',
     url: '/api/v1/auth/discord/settings',
     headers: bearer(ctx.adminToken),
-    payload: { discord_oauth_enabled: true, discord_client_id: ' 1234567890 ', discord_client_secret: SECRET, discord_button_text: 'Sign in with Discord' }
+    payload: {
+      discord_oauth_enabled: true,
+      discord_client_id: ' 1234567890 ',
+      discord_client_secret: SECRET,
+      discord_button_text: 'Sign in with Discord'
+    }
   })
   t.equal(put.statusCode, 200)
-  t.match(put.json(), { message: 'Discord settings updated successfully', discord_oauth_enabled: true, discord_client_id: '1234567890', discord_client_secret_set: true, discord_button_text: 'Sign in with Discord' })
+  t.match(put.json(), {
+    message: 'Discord settings updated successfully',
+    discord_oauth_enabled: true,
+    discord_client_id: '1234567890',
+    discord_client_secret_set: true,
+    discord_button_text: 'Sign in with Discord'
+  })
   t.notOk(put.body.includes(SECRET))
   const row = await ctx.store.db.selectFrom('discord_login_settings').selectAll().executeTakeFirstOrThrow()
   t.match(row.client_secret, /^enc:v1:/)
@@ -40,9 +51,23 @@ t.test('the client secret is write-only: sealed at rest, reported only as set, c
   const config = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/discord/config' })
   t.same(config.json(), { enabled: true, buttonText: 'Sign in with Discord' })
 
-  const keep = await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload: { discordButtonText: '' } })
-  t.match(keep.json(), { discord_client_secret_set: true, discord_button_text: 'Login with Discord' }, 'an absent secret is kept; camelCase works; "" restores the default label')
-  const clear = await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload: { discord_client_secret: '' } })
+  const keep = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { discordButtonText: '' }
+  })
+  t.match(
+    keep.json(),
+    { discord_client_secret_set: true, discord_button_text: 'Login with Discord' },
+    'an absent secret is kept; camelCase works; "" restores the default label'
+  )
+  const clear = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { discord_client_secret: '' }
+  })
   t.equal(clear.json().discord_client_secret_set, false)
   const hidden = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/discord/config' })
   t.same(hidden.json(), { enabled: false, buttonText: 'Login with Discord' }, 'no button without a secret')
@@ -51,7 +76,8 @@ t.test('the client secret is write-only: sealed at rest, reported only as set, c
 
 t.test('the button hides when the toggle is off, the client id is blank, or the secret no longer opens', async (t) => {
   const ctx = await buildTestApp(t)
-  const put = (payload: Record<string, unknown>) => ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload })
+  const put = (payload: Record<string, unknown>) =>
+    ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload })
   const enabled = async () => (await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/discord/config' })).json().enabled
   await put({ discord_oauth_enabled: false, discord_client_id: '1234567890', discord_client_secret: SECRET })
   t.equal(await enabled(), false, 'toggle off')
@@ -66,14 +92,25 @@ t.test('the button hides when the toggle is off, the client id is blank, or the 
 
 t.test('the callback URL follows the Server URL setting; redirect URIs are validated', async (t) => {
   const ctx = await buildTestApp(t, { env: { PATCHMON_SERVER_URL: 'https://env.example.com' } })
-  const get = async () => (await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken) })).json()
+  const get = async () =>
+    (await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken) })).json()
   t.equal((await get()).discord_callback_url, 'https://env.example.com/api/v1/auth/discord/callback')
   await ctx.app.settings.set('server_url', 'https://patchmon.example.com')
   t.equal((await get()).discord_callback_url, 'https://patchmon.example.com/api/v1/auth/discord/callback', 'the dashboard setting wins')
-  const bad = await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload: { discord_redirect_uri: 'ftp://x/cb?y=1' } })
+  const bad = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { discord_redirect_uri: 'ftp://x/cb?y=1' }
+  })
   t.equal(bad.statusCode, 400)
   t.same(bad.json(), { error: 'Redirect URI must be an absolute http:// or https:// URL without a query string' })
-  const wrongType = await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(ctx.adminToken), payload: { discord_oauth_enabled: 'yes' } })
+  const wrongType = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { discord_oauth_enabled: 'yes' }
+  })
   t.equal(wrongType.statusCode, 400)
   t.type(wrongType.json().error, 'string')
 })
@@ -84,7 +121,12 @@ t.test('settings need can_manage_settings; the public config does not', async (t
   const get = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/discord/settings', headers: bearer(readonly) })
   t.equal(get.statusCode, 403)
   t.same(get.json(), { error: 'Insufficient permissions' })
-  const put = await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(readonly), payload: { discord_oauth_enabled: true } })
+  const put = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(readonly),
+    payload: { discord_oauth_enabled: true }
+  })
   t.equal(put.statusCode, 403)
   const anonymous = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/discord/settings' })
   t.equal(anonymous.statusCode, 401)

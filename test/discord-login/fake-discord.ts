@@ -68,7 +68,8 @@ export class FakeDiscord {
     if (q.get('client_id') !== this.clientId) return this.refuse(res, 400, 'invalid_client', 'authorize: client_id')
     if (q.get('response_type') !== 'code') return this.refuse(res, 400, 'unsupported_response_type', 'authorize: response_type')
     if (q.get('scope') !== 'identify email') return this.refuse(res, 400, 'invalid_scope', 'authorize: scope')
-    if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) return this.refuse(res, 400, 'invalid_request', 'authorize: pkce')
+    if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge'))
+      return this.refuse(res, 400, 'invalid_request', 'authorize: pkce')
     const redirectUri = q.get('redirect_uri')
     const state = q.get('state')
     if (!redirectUri || !state) return this.refuse(res, 400, 'invalid_request', 'authorize: redirect_uri/state')
@@ -79,30 +80,53 @@ export class FakeDiscord {
 
   private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.tokenExchanges++
-    if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) return this.refuse(res, 400, 'invalid_request', 'token: content-type')
+    if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded'))
+      return this.refuse(res, 400, 'invalid_request', 'token: content-type')
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
-    if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) return this.refuse(res, 401, 'invalid_client', 'token: client credentials')
+    if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret)
+      return this.refuse(res, 401, 'invalid_client', 'token: client credentials')
     if (form.get('grant_type') !== 'authorization_code') return this.refuse(res, 400, 'unsupported_grant_type', 'token: grant_type')
     const issued = this.codes.get(form.get('code') ?? '')
     if (!issued) return this.refuse(res, 400, 'invalid_grant', 'token: unknown code')
     this.codes.delete(form.get('code') ?? '') // codes are single use
     if (form.get('redirect_uri') !== issued.redirectUri) return this.refuse(res, 400, 'invalid_grant', 'token: redirect_uri')
     const verifier = form.get('code_verifier') ?? ''
-    if (createHash('sha256').update(verifier).digest('base64url') !== issued.challenge) return this.refuse(res, 400, 'invalid_grant', 'token: pkce verifier')
+    if (createHash('sha256').update(verifier).digest('base64url') !== issued.challenge)
+      return this.refuse(res, 400, 'invalid_grant', 'token: pkce verifier')
     const accessToken = randomBytes(20).toString('hex')
     this.accessTokens.push(accessToken)
     this.tokens.set(accessToken, issued.user)
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: accessToken, token_type: 'Bearer', expires_in: 604800, refresh_token: randomBytes(20).toString('hex'), scope: 'identify email' }))
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: 604800,
+          refresh_token: randomBytes(20).toString('hex'),
+          scope: 'identify email'
+        })
+      )
   }
 
   private me(req: IncomingMessage, res: ServerResponse): void {
     const user = this.tokens.get(String(req.headers.authorization ?? '').replace(/^Bearer /, ''))
     if (!user) return this.refuse(res, 401, '401: Unauthorized', 'me: token')
     if (this.profileStatus !== 200) return this.refuse(res, this.profileStatus, 'server error', 'me: forced failure')
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ id: user.id, username: user.username, global_name: user.global_name ?? null, avatar: user.avatar ?? null, discriminator: '0', email: user.email ?? null, verified: user.verified ?? false })
-    )
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({
+          id: user.id,
+          username: user.username,
+          global_name: user.global_name ?? null,
+          avatar: user.avatar ?? null,
+          discriminator: '0',
+          email: user.email ?? null,
+          verified: user.verified ?? false
+        })
+      )
   }
 }

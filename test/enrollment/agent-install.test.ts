@@ -11,7 +11,12 @@ async function newHost(ctx: TestApp, osType: string | null = null) {
 
 function scriptValues(script: string, env: Record<string, string> = {}): Record<string, string> {
   const out = execFileSync('dash', ['-s'], { input: script, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, encoding: 'utf8' })
-  return Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  return Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+  )
 }
 
 const exchange = (ctx: TestApp, payload: unknown, contentType = 'application/json') =>
@@ -50,7 +55,10 @@ t.test('the install script carries a bootstrap token that trades once for the cr
   const replay = await exchange(ctx, { token: values.BOOTSTRAP_TOKEN })
   t.equal(replay.statusCode, 401)
   t.same(replay.json(), { error: 'Invalid or expired bootstrap token' })
-  t.notOk(ctx.logs.some((l) => l.includes(host.apiKey) || l.includes(values.BOOTSTRAP_TOKEN as string)), 'neither key nor token is logged')
+  t.notOk(
+    ctx.logs.some((l) => l.includes(host.apiKey) || l.includes(values.BOOTSTRAP_TOKEN as string)),
+    'neither key nor token is logged'
+  )
 })
 
 t.test('bootstrap tokens expire after five minutes', async (t) => {
@@ -59,7 +67,8 @@ t.test('bootstrap tokens expire after five minutes', async (t) => {
   const host = await newHost(ctx)
   let now = Date.UTC(2030, 0, 1, 12, 0, 0)
   ctx.app.enrollmentClock.now = () => new Date(now)
-  const tokenOf = async () => scriptValues((await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/install', headers: host.headers })).body).BOOTSTRAP_TOKEN
+  const tokenOf = async () =>
+    scriptValues((await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/install', headers: host.headers })).body).BOOTSTRAP_TOKEN
   const early = await tokenOf()
   const late = await tokenOf()
   now += 5 * 60_000 - 1
@@ -77,11 +86,15 @@ t.test('install and exchange errors', async (t) => {
   const noCreds = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/install' })
   t.equal(noCreds.statusCode, 401)
   t.same(noCreds.json(), { error: 'API credentials required' })
-  const badKey = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/install', headers: { ...host.headers, 'x-api-key': 'f'.repeat(64) } })
+  const badKey = await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/hosts/install',
+    headers: { ...host.headers, 'x-api-key': 'f'.repeat(64) }
+  })
   t.equal(badKey.statusCode, 401)
   t.same(badKey.json(), { error: 'Invalid API credentials' })
 
-  const res = await ctx.app.inject({ method: 'GET', url: "/api/v1/hosts/install?arch=amd64;rm%20-rf%20/&os=plan9", headers: host.headers })
+  const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/install?arch=amd64;rm%20-rf%20/&os=plan9', headers: host.headers })
   const values = scriptValues(res.body)
   t.equal(values.ARCHITECTURE, '<unset>', 'an unknown arch is ignored')
   t.equal(values.PATCHMON_OS, 'freebsd', 'os inferred from the host when not given')

@@ -4,7 +4,12 @@ import { enrollHeaders, insertGroup, insertToken, type TestToken } from './enrol
 import type { TestApp } from '../helpers/test-app.js'
 
 const bulk = (ctx: TestApp, token: TestToken, payload: unknown) =>
-  ctx.app.inject({ method: 'POST', url: '/api/v1/auto-enrollment/enroll/bulk', headers: enrollHeaders(token), payload: payload as Record<string, unknown> })
+  ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auto-enrollment/enroll/bulk',
+    headers: enrollHeaders(token),
+    payload: payload as Record<string, unknown>
+  })
 
 t.test('bulk enroll creates every host with per-host credentials and counts them', async (t) => {
   const ctx = await buildTestApp(t)
@@ -22,7 +27,13 @@ t.test('bulk enroll creates every host with per-host credentials and counts them
     t.match(item.api_id, /^patchmon_[0-9a-f]{16}$/)
   }
   const hosts = await ctx.store.db.selectFrom('hosts').selectAll().orderBy('friendly_name').execute()
-  t.same(hosts.map((h) => [h.friendly_name, h.machine_id, h.status]), [['a', 'm-a', 'pending'], ['b', null, 'pending']])
+  t.same(
+    hosts.map((h) => [h.friendly_name, h.machine_id, h.status]),
+    [
+      ['a', 'm-a', 'pending'],
+      ['b', null, 'pending']
+    ]
+  )
   t.ok(hosts.every((h) => h.notes?.startsWith('Auto-enrolled via Proxmox Production on ')))
   const members = await ctx.store.db.selectFrom('host_group_memberships').selectAll().execute()
   t.equal(members.length, 2)
@@ -48,13 +59,38 @@ t.test('bulk enroll validation and token errors', async (t) => {
   const ipBound = await insertToken(ctx, { allowed_ip_ranges: ['10.0.0.1'] })
   const tooMany = { hosts: Array.from({ length: 51 }, (_, i) => ({ friendly_name: `h${i}` })) }
   const cases: Array<[string, () => ReturnType<typeof bulk>, number, unknown]> = [
-    ['no credentials', () => ctx.app.inject({ method: 'POST', url: '/api/v1/auto-enrollment/enroll/bulk', payload: { hosts: [] } }), 401, { error: 'Auto-enrollment credentials required' }],
+    [
+      'no credentials',
+      () => ctx.app.inject({ method: 'POST', url: '/api/v1/auto-enrollment/enroll/bulk', payload: { hosts: [] } }),
+      401,
+      { error: 'Auto-enrollment credentials required' }
+    ],
     ['inactive', () => bulk(ctx, inactive, { hosts: [{ friendly_name: 'a' }] }), 401, { error: 'Invalid or inactive token' }],
     ['ip', () => bulk(ctx, ipBound, { hosts: [{ friendly_name: 'a' }] }), 403, { error: 'IP address not authorized for this token' }],
-    ['missing hosts', () => bulk(ctx, token, {}), 400, { errors: [{ msg: 'Hosts array required (max 50)', param: 'hosts', location: 'body' }] }],
-    ['empty hosts', () => bulk(ctx, token, { hosts: [] }), 400, { errors: [{ msg: 'Hosts array required (max 50)', param: 'hosts', location: 'body' }] }],
-    ['51 hosts', () => bulk(ctx, token, tooMany), 400, { errors: [{ msg: 'Hosts array required (max 50)', param: 'hosts', location: 'body' }] }],
-    ['a host without a name', () => bulk(ctx, token, { hosts: [{ friendly_name: 'ok' }, { machine_id: 'x' }] }), 400, { errors: [{ msg: 'Each host needs a friendly_name', param: 'hosts[1].friendly_name', location: 'body' }] }]
+    [
+      'missing hosts',
+      () => bulk(ctx, token, {}),
+      400,
+      { errors: [{ msg: 'Hosts array required (max 50)', param: 'hosts', location: 'body' }] }
+    ],
+    [
+      'empty hosts',
+      () => bulk(ctx, token, { hosts: [] }),
+      400,
+      { errors: [{ msg: 'Hosts array required (max 50)', param: 'hosts', location: 'body' }] }
+    ],
+    [
+      '51 hosts',
+      () => bulk(ctx, token, tooMany),
+      400,
+      { errors: [{ msg: 'Hosts array required (max 50)', param: 'hosts', location: 'body' }] }
+    ],
+    [
+      'a host without a name',
+      () => bulk(ctx, token, { hosts: [{ friendly_name: 'ok' }, { machine_id: 'x' }] }),
+      400,
+      { errors: [{ msg: 'Each host needs a friendly_name', param: 'hosts[1].friendly_name', location: 'body' }] }
+    ]
   ]
   for (const [name, call, status, expected] of cases) {
     const res = await call()

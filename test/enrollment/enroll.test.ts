@@ -31,15 +31,25 @@ t.test('enroll creates a pending host and returns its credentials once, as compa
   t.match(host.notes, /^Auto-enrolled via Proxmox Production on \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
   t.not(host.api_key_hash, body.host.api_key, 'the key is stored hashed')
   const membership = await ctx.store.db.selectFrom('host_group_memberships').selectAll().where('host_id', '=', host.id).execute()
-  t.same(membership.map((m) => m.host_group_id), [groupId])
+  t.same(
+    membership.map((m) => m.host_group_id),
+    [groupId]
+  )
   t.same(events, [{ hostId: host.id, hostName: 'webserver', tokenName: 'Proxmox Production' }])
 
   const tokenRow = await ctx.store.db.selectFrom('auto_enrollment_tokens').selectAll().where('id', '=', token.id).executeTakeFirstOrThrow()
   t.equal(tokenRow.hosts_created_today, 1)
   t.ok(tokenRow.last_used_at)
-  t.notOk(ctx.logs.some((l) => l.includes(token.secret) || l.includes(body.host.api_key)), 'no secret in the logs')
+  t.notOk(
+    ctx.logs.some((l) => l.includes(token.secret) || l.includes(body.host.api_key)),
+    'no secret in the logs'
+  )
 
-  const agentPing = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/integrations', headers: { 'x-api-id': body.host.api_id, 'x-api-key': body.host.api_key } })
+  const agentPing = await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/hosts/integrations',
+    headers: { 'x-api-id': body.host.api_id, 'x-api-key': body.host.api_key }
+  })
   t.not(agentPing.statusCode, 401, 'the returned credentials authenticate as the agent')
 })
 
@@ -64,22 +74,83 @@ t.test('enroll errors follow the documented order and bodies', async (t) => {
   const apiToken = await insertToken(ctx, { integration_type: 'api' })
   const body = { friendly_name: 'h1' }
   const cases: Array<[string, () => Promise<{ statusCode: number; json: () => unknown }>, number, unknown]> = [
-    ['no headers', () => ctx.app.inject({ method: 'POST', url: URL, payload: body }), 401, { error: 'Auto-enrollment credentials required' }],
-    ['secret header missing', () => ctx.app.inject({ method: 'POST', url: URL, headers: { 'x-auto-enrollment-key': good.key }, payload: body }), 401, { error: 'Auto-enrollment credentials required' }],
-    ['unknown key', () => enroll(ctx, { ...good, key: 'patchmon_ae_00000000000000000000000000000000' }, body), 401, { error: 'Invalid or inactive token' }],
+    [
+      'no headers',
+      () => ctx.app.inject({ method: 'POST', url: URL, payload: body }),
+      401,
+      { error: 'Auto-enrollment credentials required' }
+    ],
+    [
+      'secret header missing',
+      () => ctx.app.inject({ method: 'POST', url: URL, headers: { 'x-auto-enrollment-key': good.key }, payload: body }),
+      401,
+      { error: 'Auto-enrollment credentials required' }
+    ],
+    [
+      'unknown key',
+      () => enroll(ctx, { ...good, key: 'patchmon_ae_00000000000000000000000000000000' }, body),
+      401,
+      { error: 'Invalid or inactive token' }
+    ],
     ['inactive token', () => enroll(ctx, inactive, body), 401, { error: 'Invalid or inactive token' }],
     ['wrong secret', () => enroll(ctx, { ...good, secret: 'f'.repeat(64) }, body), 401, { error: 'Invalid token secret' }],
     ['expired token', () => enroll(ctx, expired, body), 401, { error: 'Token expired' }],
     ['expired token with a bad body still says expired', () => enroll(ctx, expired, {}), 401, { error: 'Token expired' }],
     ['ip not allowed', () => enroll(ctx, ipBound, body, '10.2.0.1'), 403, { error: 'IP address not authorized for this token' }],
-    ['daily cap before body validation', () => enroll(ctx, full, {}), 429, { error: 'Rate limit exceeded', message: 'Maximum 3 hosts per day allowed for this token' }],
-    ['api tokens cannot enroll', () => enroll(ctx, apiToken, body), 403, { error: 'This token cannot enroll hosts (only proxmox-lxc and direct-host tokens can)' }],
-    ['missing name', () => enroll(ctx, good, {}), 400, { errors: [{ msg: 'Friendly name is required (max 255 characters)', param: 'friendly_name', location: 'body' }] }],
-    ['no body at all', () => ctx.app.inject({ method: 'POST', url: URL, headers: enrollHeaders(good) }), 400, { errors: [{ msg: 'Friendly name is required (max 255 characters)', param: 'friendly_name', location: 'body' }] }],
-    ['blank name', () => enroll(ctx, good, { friendly_name: '   ' }), 400, { errors: [{ msg: 'Friendly name is required (max 255 characters)', param: 'friendly_name', location: 'body' }] }],
-    ['long name', () => enroll(ctx, good, { friendly_name: 'x'.repeat(256) }), 400, { errors: [{ msg: 'Friendly name is required (max 255 characters)', param: 'friendly_name', location: 'body' }] }],
-    ['empty machine id', () => enroll(ctx, good, { friendly_name: 'a', machine_id: '' }), 400, { errors: [{ msg: 'Machine ID must be between 1 and 255 characters if provided', param: 'machine_id', location: 'body' }] }],
-    ['malformed JSON', () => ctx.app.inject({ method: 'POST', url: URL, headers: { ...enrollHeaders(good), 'content-type': 'application/json' }, payload: '{"friendly_name":' }), 400, { error: 'Invalid request body' }]
+    [
+      'daily cap before body validation',
+      () => enroll(ctx, full, {}),
+      429,
+      { error: 'Rate limit exceeded', message: 'Maximum 3 hosts per day allowed for this token' }
+    ],
+    [
+      'api tokens cannot enroll',
+      () => enroll(ctx, apiToken, body),
+      403,
+      { error: 'This token cannot enroll hosts (only proxmox-lxc and direct-host tokens can)' }
+    ],
+    [
+      'missing name',
+      () => enroll(ctx, good, {}),
+      400,
+      { errors: [{ msg: 'Friendly name is required (max 255 characters)', param: 'friendly_name', location: 'body' }] }
+    ],
+    [
+      'no body at all',
+      () => ctx.app.inject({ method: 'POST', url: URL, headers: enrollHeaders(good) }),
+      400,
+      { errors: [{ msg: 'Friendly name is required (max 255 characters)', param: 'friendly_name', location: 'body' }] }
+    ],
+    [
+      'blank name',
+      () => enroll(ctx, good, { friendly_name: '   ' }),
+      400,
+      { errors: [{ msg: 'Friendly name is required (max 255 characters)', param: 'friendly_name', location: 'body' }] }
+    ],
+    [
+      'long name',
+      () => enroll(ctx, good, { friendly_name: 'x'.repeat(256) }),
+      400,
+      { errors: [{ msg: 'Friendly name is required (max 255 characters)', param: 'friendly_name', location: 'body' }] }
+    ],
+    [
+      'empty machine id',
+      () => enroll(ctx, good, { friendly_name: 'a', machine_id: '' }),
+      400,
+      { errors: [{ msg: 'Machine ID must be between 1 and 255 characters if provided', param: 'machine_id', location: 'body' }] }
+    ],
+    [
+      'malformed JSON',
+      () =>
+        ctx.app.inject({
+          method: 'POST',
+          url: URL,
+          headers: { ...enrollHeaders(good), 'content-type': 'application/json' },
+          payload: '{"friendly_name":'
+        }),
+      400,
+      { error: 'Invalid request body' }
+    ]
   ]
   for (const [name, call, status, expected] of cases) {
     const res = await call()

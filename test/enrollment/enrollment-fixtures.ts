@@ -86,7 +86,11 @@ export function useFixtureScripts(ctx: TestApp, omit: string[] = []): void {
   ctx.app.scriptReader = (key: string) => {
     const name = key.split('/').pop() ?? ''
     if (omit.includes(name)) return undefined
-    const folder = key.startsWith('src/enrollment/scripts/') ? 'scripts' : key.startsWith('src/agent/shell-agent/') ? 'shell-agent' : undefined
+    const folder = key.startsWith('src/enrollment/scripts/')
+      ? 'scripts'
+      : key.startsWith('src/agent/shell-agent/')
+        ? 'shell-agent'
+        : undefined
     if (!folder) return undefined
     const file = join(FIXTURES, folder, name)
     return existsSync(file) ? readFileSync(file) : undefined

@@ -15,7 +15,21 @@ function runScript(shell: string, script: string, env: Record<string, string> = 
   let current = ''
   for (const line of out.split('\n')) {
     const m = /^([A-Z_]+)=(.*)$/.exec(line)
-    if (m && m[1] && ['PATCHMON_URL', 'AUTO_ENROLLMENT_KEY', 'AUTO_ENROLLMENT_SECRET', 'CURL_FLAGS', 'FORCE_INSTALL', 'PATCHMON_OS', 'BOOTSTRAP_TOKEN', 'SKIP_SSL_VERIFY', 'ARCHITECTURE'].includes(m[1])) {
+    if (
+      m &&
+      m[1] &&
+      [
+        'PATCHMON_URL',
+        'AUTO_ENROLLMENT_KEY',
+        'AUTO_ENROLLMENT_SECRET',
+        'CURL_FLAGS',
+        'FORCE_INSTALL',
+        'PATCHMON_OS',
+        'BOOTSTRAP_TOKEN',
+        'SKIP_SSL_VERIFY',
+        'ARCHITECTURE'
+      ].includes(m[1])
+    ) {
       current = m[1]
       values[current] = m[2] ?? ''
     } else if (current && line !== '') {
@@ -47,7 +61,12 @@ t.test('the script download errors come in the documented order', async (t) => {
   const expired = await insertToken(ctx, { expires_at: '2001-01-01T00:00:00Z' })
   const cases: Array<[string, string, number, string]> = [
     ['no credentials', scriptUrl(undefined, 'type=proxmox-lxc'), 401, 'Token key and secret required as query parameters'],
-    ['secret only', `/api/v1/auto-enrollment/script?type=proxmox-lxc&token_secret=${token.secret}`, 401, 'Token key and secret required as query parameters'],
+    [
+      'secret only',
+      `/api/v1/auto-enrollment/script?type=proxmox-lxc&token_secret=${token.secret}`,
+      401,
+      'Token key and secret required as query parameters'
+    ],
     ['no credentials and no type', '/api/v1/auto-enrollment/script', 401, 'Token key and secret required as query parameters'],
     ['no type', scriptUrl(token, 'x=1'), 400, 'Script type required as query parameter (e.g., ?type=proxmox-lxc or ?type=direct-host)'],
     ['unknown type', scriptUrl(token, 'type=windows'), 400, 'Invalid script type: windows. Supported types: proxmox-lxc, direct-host'],
@@ -62,7 +81,10 @@ t.test('the script download errors come in the documented order', async (t) => {
     t.equal(res.statusCode, status, `${name}: status`)
     t.same(res.json(), { error }, `${name}: body`)
   }
-  t.notOk(ctx.logs.some((l) => l.includes(token.secret)), 'the secret in the query string is never logged')
+  t.notOk(
+    ctx.logs.some((l) => l.includes(token.secret)),
+    'the secret in the query string is never logged'
+  )
 })
 
 t.test('the served script carries quoted defaults that the environment overrides, under bash and dash', async (t) => {
@@ -101,7 +123,10 @@ t.test('the served script carries quoted defaults that the environment overrides
     t.equal(overridden.FORCE_INSTALL, 'false')
     t.equal(overridden.AUTO_ENROLLMENT_KEY, token.key)
   }
-  const header = res.body.split('\n').filter((l) => /^(#!|# Configuration|\[ -n |export )/.test(l)).join('\n')
+  const header = res.body
+    .split('\n')
+    .filter((l) => /^(#!|# Configuration|\[ -n |export )/.test(l))
+    .join('\n')
   t.equal(header.split('\n').length, 12, 'shebang, comment and two lines per variable')
   t.equal(shellcheckOutput(header), '', 'the generated header passes shellcheck')
   const row = await ctx.store.db.selectFrom('auto_enrollment_tokens').selectAll().where('id', '=', token.id).executeTakeFirstOrThrow()
@@ -137,11 +162,28 @@ t.test('a hostile Host header cannot break out of the quoting', async (t) => {
 })
 
 t.test('any value survives the generated header byte for byte under bash and dash', async (t) => {
-  const hostile = ["it's", "'; rm -rf / #", '$(id) `id` ${HOME} $HOME', 'line one\nline two', "\\'\\\\'", '}', '', ' leading and trailing ', '"double" quotes']
-  const block = renderConfigBlock(hostile.map((value, i) => ({ name: `V${i}`, value })), new Date())
+  const hostile = [
+    "it's",
+    "'; rm -rf / #",
+    '$(id) `id` ${HOME} $HOME',
+    'line one\nline two',
+    "\\'\\\\'",
+    '}',
+    '',
+    ' leading and trailing ',
+    '"double" quotes'
+  ]
+  const block = renderConfigBlock(
+    hostile.map((value, i) => ({ name: `V${i}`, value })),
+    new Date()
+  )
   const printer = hostile.map((_, i) => `printf '%s\\0' "$V${i}"`).join('\n')
   for (const shell of ['bash', 'dash']) {
-    const out = execFileSync(shell, ['-s'], { input: `${block}\n${printer}\n`, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, encoding: 'utf8' })
+    const out = execFileSync(shell, ['-s'], {
+      input: `${block}\n${printer}\n`,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      encoding: 'utf8'
+    })
     t.same(out.split('\0').slice(0, -1), hostile, shell)
   }
 })

@@ -49,9 +49,18 @@ t.test('the shipped shell agent is what version and download serve', async (t) =
   t.ok(version, 'the shell agent declares AGENT_VERSION')
   const { host, apiKey } = await createHost(ctx.store.db, { friendlyName: 'real' })
   const headers = { 'x-api-id': host.api_id, 'x-api-key': apiKey, 'user-agent': `patchmon-agent/${version} (shell)` }
-  const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts/agent/version?arch=amd64&type=go&os=linux&currentVersion=${version}`, headers })
+  const res = await ctx.app.inject({
+    method: 'GET',
+    url: `/api/v1/hosts/agent/version?arch=amd64&type=go&os=linux&currentVersion=${version}`,
+    headers
+  })
   t.equal(res.statusCode, 200)
-  t.match(res.json(), { latestVersion: version, hasUpdate: false, agentType: 'shell', hash: createHash('sha256').update(file).digest('hex') })
+  t.match(res.json(), {
+    latestVersion: version,
+    hasUpdate: false,
+    agentType: 'shell',
+    hash: createHash('sha256').update(file).digest('hex')
+  })
   const dl = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts/agent/download?arch=amd64&os=linux', headers })
   t.same(dl.rawPayload, file)
 })

@@ -9,8 +9,18 @@ export interface TestHost {
   apiKey: string
 }
 
-export async function createHostViaApi(app: FastifyInstance, adminToken: string, friendlyName: string, hostGroupIds: string[] = []): Promise<TestHost> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/hosts', headers: bearer(adminToken), payload: { friendly_name: friendlyName, host_group_ids: hostGroupIds } })
+export async function createHostViaApi(
+  app: FastifyInstance,
+  adminToken: string,
+  friendlyName: string,
+  hostGroupIds: string[] = []
+): Promise<TestHost> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/hosts',
+    headers: bearer(adminToken),
+    payload: { friendly_name: friendlyName, host_group_ids: hostGroupIds }
+  })
   if (res.statusCode !== 201) throw new Error(`creating host ${friendlyName} failed: ${res.statusCode} ${res.body}`)
   const body = res.json() as { id: string; api_id: string; api_key: string }
   return { id: body.id, apiId: body.api_id, apiKey: body.api_key }
@@ -36,14 +46,47 @@ export interface AgentPackage {
 }
 
 const PREFIXES = ['lib', 'python3-', 'node-', 'golang-', 'ruby-', 'perl-', 'fonts-', 'x11-', 'gir1.2-', '']
-const STEMS = ['ssl', 'curl', 'xml2', 'systemd', 'glib', 'gtk', 'pam', 'krb5', 'ldap', 'sqlite3', 'zstd', 'lzma', 'apt', 'dpkg', 'bash',
-  'coreutils', 'openssh', 'nginx', 'postgres', 'redis', 'vim', 'git', 'tar', 'gzip', 'util-linux', 'e2fsprogs', 'iproute2', 'dbus', 'udev', 'perl']
+const STEMS = [
+  'ssl',
+  'curl',
+  'xml2',
+  'systemd',
+  'glib',
+  'gtk',
+  'pam',
+  'krb5',
+  'ldap',
+  'sqlite3',
+  'zstd',
+  'lzma',
+  'apt',
+  'dpkg',
+  'bash',
+  'coreutils',
+  'openssh',
+  'nginx',
+  'postgres',
+  'redis',
+  'vim',
+  'git',
+  'tar',
+  'gzip',
+  'util-linux',
+  'e2fsprogs',
+  'iproute2',
+  'dbus',
+  'udev',
+  'perl'
+]
 
 /**
  * `count` Debian-like packages: the first `updates` need an update (every `securityEvery`-th of
  * those is a security update), upgradable ones first as the agent lists them. Deterministic.
  */
-export function debianPackages(count: number, options: { updates?: number; securityEvery?: number; versionSalt?: string } = {}): AgentPackage[] {
+export function debianPackages(
+  count: number,
+  options: { updates?: number; securityEvery?: number; versionSalt?: string } = {}
+): AgentPackage[] {
   const updates = options.updates ?? Math.floor(count / 20)
   const securityEvery = options.securityEvery ?? 4
   const salt = options.versionSalt ?? ''
@@ -52,7 +95,13 @@ export function debianPackages(count: number, options: { updates?: number; secur
     const name = `${PREFIXES[i % PREFIXES.length]}${STEMS[Math.floor(i / PREFIXES.length) % STEMS.length]}${Math.floor(i / (PREFIXES.length * STEMS.length)) || ''}-${i}`
     const current = `${1 + (i % 9)}.${i % 23}.${i % 7}-${1 + (i % 4)}+deb12u${i % 3}${salt}`
     if (i < updates) {
-      packages.push({ name, currentVersion: current, availableVersion: `${current}.1`, needsUpdate: true, isSecurityUpdate: i % securityEvery === 0 })
+      packages.push({
+        name,
+        currentVersion: current,
+        availableVersion: `${current}.1`,
+        needsUpdate: true,
+        isSecurityUpdate: i % securityEvery === 0
+      })
     } else {
       packages.push({ name, currentVersion: current, needsUpdate: false, isSecurityUpdate: false })
     }
@@ -65,8 +114,24 @@ export function agentReport(packages: readonly unknown[] | null, extra: Record<s
   return {
     packages,
     repositories: [
-      { name: 'deb.debian.org-bookworm', url: 'http://deb.debian.org/debian', distribution: 'bookworm', components: 'main', repoType: 'deb', isEnabled: true, isSecure: false },
-      { name: 'security.debian.org', url: 'http://security.debian.org/debian-security', distribution: 'bookworm-security', components: 'main', repoType: 'deb', isEnabled: true, isSecure: true }
+      {
+        name: 'deb.debian.org-bookworm',
+        url: 'http://deb.debian.org/debian',
+        distribution: 'bookworm',
+        components: 'main',
+        repoType: 'deb',
+        isEnabled: true,
+        isSecure: false
+      },
+      {
+        name: 'security.debian.org',
+        url: 'http://security.debian.org/debian-security',
+        distribution: 'bookworm-security',
+        components: 'main',
+        repoType: 'deb',
+        isEnabled: true,
+        isSecure: true
+      }
     ],
     osType: 'Debian GNU/Linux',
     osVersion: '12 (bookworm)',
@@ -94,7 +159,12 @@ export function agentReport(packages: readonly unknown[] | null, extra: Record<s
 
 /** POST /hosts/update as the agent; a string payload is sent verbatim (invalid JSON, empty body). */
 export async function postReport(ctx: TestApp, host: TestHost, payload: unknown) {
-  return ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/update', headers: agentHeaders(host), payload: typeof payload === 'string' ? payload : JSON.stringify(payload) })
+  return ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/hosts/update',
+    headers: agentHeaders(host),
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload)
+  })
 }
 
 export interface StoredPackage {
@@ -107,6 +177,10 @@ export interface StoredPackage {
 
 /** The host's package rows as stored, by name. */
 export function storedPackages(ctx: TestApp, hostId: string): StoredPackage[] {
-  return ctx.store.sqlite.prepare(`select p.name, hp.current_version, hp.available_version, hp.needs_update, hp.is_security_update
-    from host_packages hp join packages p on p.id = hp.package_id where hp.host_id = ? order by p.name`).all(hostId) as StoredPackage[]
+  return ctx.store.sqlite
+    .prepare(
+      `select p.name, hp.current_version, hp.available_version, hp.needs_update, hp.is_security_update
+    from host_packages hp join packages p on p.id = hp.package_id where hp.host_id = ? order by p.name`
+    )
+    .all(hostId) as StoredPackage[]
 }

@@ -32,7 +32,8 @@ function acquireBuildLock(): void {
       return
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      if (Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true })
+      if (Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_LOCK_MS)
+        rmSync(LOCK, { recursive: true, force: true })
       if (Date.now() > deadline) throw new Error(`dashboard build lock ${LOCK} still held after ${2 * STALE_LOCK_MS} ms`, { cause: err })
       sleepMs(200)
     }
@@ -45,7 +46,8 @@ export function ensureDashboardBuilt(): void {
   if (isCurrent()) return
   acquireBuildLock()
   try {
-    if (!isCurrent()) execFileSync(process.execPath, ['--import', 'tsx', 'src/dashboard/build-ui.ts'], { cwd: root, stdio: 'pipe', timeout: 60_000 })
+    if (!isCurrent())
+      execFileSync(process.execPath, ['--import', 'tsx', 'src/dashboard/build-ui.ts'], { cwd: root, stdio: 'pipe', timeout: 60_000 })
   } finally {
     rmSync(LOCK, { recursive: true, force: true })
   }

@@ -12,7 +12,10 @@ import { ensureRootfsTarball, ROOTFS_TARBALL, type FieldLab } from './field-lab.
 const REPO_IN_LAB = '/srv/field-lab-repo'
 
 function debsIn(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.deb')).sort().map((f) => join(dir, f))
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.deb'))
+    .sort()
+    .map((f) => join(dir, f))
 }
 
 /**
@@ -32,11 +35,20 @@ export async function ensureLabDebs(packages: string[]): Promise<string[]> {
     execFileSync('tar', ['-C', root, '--numeric-owner', '-xf', tarball])
     copyFileSync('/etc/resolv.conf', join(root, 'etc/resolv.conf'))
     // `clean` first: the archive folder then holds exactly what these packages add to the rootfs.
-    execFileSync('chroot', [root, 'sh', '-c', `apt-get clean && apt-get update -qq && apt-get install --download-only -y -qq --no-install-recommends ${names.join(' ')}`], {
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', DEBIAN_FRONTEND: 'noninteractive' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 10 * 60_000
-    })
+    execFileSync(
+      'chroot',
+      [
+        root,
+        'sh',
+        '-c',
+        `apt-get clean && apt-get update -qq && apt-get install --download-only -y -qq --no-install-recommends ${names.join(' ')}`
+      ],
+      {
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', DEBIAN_FRONTEND: 'noninteractive' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 10 * 60_000
+      }
+    )
     const partial = join(work, 'debs')
     mkdirSync(partial)
     for (const deb of debsIn(join(root, 'var/cache/apt/archives'))) copyFileSync(deb, join(partial, basename(deb)))

@@ -5,7 +5,18 @@
 // No machined or D-Bus on the host: we never register the machine, we enter it with nsenter on the
 // container's PID 1 (the "leader"), and we stop it with `systemctl poweroff` inside.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs'
+import {
+  chmodSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync
+} from 'node:fs'
 import { createConnection, createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -66,7 +77,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const running = new Set<number>()
 process.on('exit', () => {
   for (const pid of running) {
-    try { process.kill(pid, 'SIGKILL') } catch { /* already gone */ }
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      /* already gone */
+    }
   }
 })
 
@@ -99,8 +114,13 @@ function probe(): string | undefined {
   try {
     mkdirSync(join(tree, 'usr'))
     for (const link of ['bin', 'sbin', 'lib', 'lib64']) symlinkSync(`usr/${link}`, join(tree, link))
-    const r = spawnSync('systemd-nspawn', ['-q', '-D', tree, '--bind-ro=/usr', '--register=no', '--keep-unit', '--private-network', '/usr/bin/true'], { encoding: 'utf8', timeout: 30_000 })
-    if (r.status !== 0) return `systemd-nspawn cannot start a container here: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`
+    const r = spawnSync(
+      'systemd-nspawn',
+      ['-q', '-D', tree, '--bind-ro=/usr', '--register=no', '--keep-unit', '--private-network', '/usr/bin/true'],
+      { encoding: 'utf8', timeout: 30_000 }
+    )
+    if (r.status !== 0)
+      return `systemd-nspawn cannot start a container here: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`
   } finally {
     rmSync(tree, { recursive: true, force: true })
   }
@@ -112,8 +132,11 @@ export function hostDebianMirror(): string {
   const candidates: string[] = []
   const partsDir = '/etc/apt/sources.list.d'
   if (existsSync(partsDir)) {
-    for (const name of readdirSync(partsDir).filter((n) => n.endsWith('.sources')).sort()) {
-      for (const m of readFileSync(join(partsDir, name), 'utf8').matchAll(/^URIs:\s*(.+)$/gm)) candidates.push(...(m[1] ?? '').trim().split(/\s+/))
+    for (const name of readdirSync(partsDir)
+      .filter((n) => n.endsWith('.sources'))
+      .sort()) {
+      for (const m of readFileSync(join(partsDir, name), 'utf8').matchAll(/^URIs:\s*(.+)$/gm))
+        candidates.push(...(m[1] ?? '').trim().split(/\s+/))
     }
   }
   if (existsSync('/etc/apt/sources.list')) {
@@ -128,10 +151,17 @@ function runToEnd(command: string, args: string[], timeoutMs: number): Promise<E
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
   })
 }
 
@@ -145,7 +175,11 @@ export async function ensureRootfsTarball(): Promise<string> {
   const build = mkdtempSync(join(dirname(ROOTFS_TARBALL), `${SUITE}-build-`))
   const partial = `${ROOTFS_TARBALL}.partial-${process.pid}`
   try {
-    const boot = await runToEnd('debootstrap', ['--variant=minbase', `--include=${INCLUDED_PACKAGES}`, SUITE, build, hostDebianMirror()], 20 * 60_000)
+    const boot = await runToEnd(
+      'debootstrap',
+      ['--variant=minbase', `--include=${INCLUDED_PACKAGES}`, SUITE, build, hostDebianMirror()],
+      20 * 60_000
+    )
     if (boot.code !== 0) throw new Error(`debootstrap ${SUITE} failed (exit ${boot.code}):\n${(boot.stdout + boot.stderr).slice(-4000)}`)
     const tar = await runToEnd('tar', ['-C', build, '--numeric-owner', '-cf', partial, '.'], 10 * 60_000)
     if (tar.code !== 0) throw new Error(`tar of the ${SUITE} rootfs failed: ${tar.stderr}`)
@@ -185,8 +219,12 @@ function labExec(leader: number, cmd: string, opts: ExecOptions = {}): Promise<E
       const killed = code === 137 || code === null
       resolve({ code, stdout, stderr: killed ? `${stderr}\n[field lab: killed after ${timeoutMs} ms: ${cmd}]` : stderr })
     }
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
     // Backstop if the lab itself is stuck: kill nsenter and stop waiting for the pipes.
     const backstop = setTimeout(() => {
       child.kill('SIGKILL')
@@ -194,7 +232,9 @@ function labExec(leader: number, cmd: string, opts: ExecOptions = {}): Promise<E
       child.stderr.destroy()
       finish(null)
     }, timeoutMs + 10_000)
-    child.stdin.on('error', () => { /* the command exited without reading all its input */ })
+    child.stdin.on('error', () => {
+      /* the command exited without reading all its input */
+    })
     child.stdin.end(opts.input ?? '')
     child.on('close', (code) => finish(code))
   })
@@ -204,12 +244,17 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true)
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms)
-    child.once('exit', () => { clearTimeout(timer); resolve(true) })
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
   })
 }
 
 function mountedUnder(dir: string): boolean {
-  return readFileSync('/proc/mounts', 'utf8').split('\n').some((line) => (line.split(' ')[1] ?? '').startsWith(`${dir}/`) || line.split(' ')[1] === dir)
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .some((line) => (line.split(' ')[1] ?? '').startsWith(`${dir}/`) || line.split(' ')[1] === dir)
 }
 
 /** Boots a fresh copy of the rootfs; shut down by t.teardown even when the test fails. */
@@ -231,8 +276,12 @@ export async function bootFieldLab(t: Test, opts: BootOptions = {}): Promise<Fie
   for (const b of opts.bindRo ?? []) args.push(`--bind-ro=${b}`)
   const nspawn = spawn('systemd-nspawn', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
-  nspawn.stdout?.on('data', (d: Buffer) => { output += d.toString() })
-  nspawn.stderr?.on('data', (d: Buffer) => { output += d.toString() })
+  nspawn.stdout?.on('data', (d: Buffer) => {
+    output += d.toString()
+  })
+  nspawn.stderr?.on('data', (d: Buffer) => {
+    output += d.toString()
+  })
 
   let leader: number | undefined
   let stopped = false
@@ -243,7 +292,11 @@ export async function bootFieldLab(t: Test, opts: BootOptions = {}): Promise<Fie
       await labExec(leader, 'systemctl poweroff', { timeoutMs: 10_000 })
       if (!(await waitForExit(nspawn, 30_000))) {
         // Killing PID 1 of a PID namespace kills everything in it; nspawn then exits.
-        try { process.kill(leader, 'SIGKILL') } catch { /* already gone */ }
+        try {
+          process.kill(leader, 'SIGKILL')
+        } catch {
+          /* already gone */
+        }
       }
       running.delete(leader)
     }
@@ -289,11 +342,19 @@ export async function bootFieldLab(t: Test, opts: BootOptions = {}): Promise<Fie
       // Written through the lab's own mount view, so its symlinks (merged /usr) resolve as the lab sees them.
       await new Promise<void>((resolve, reject) => {
         const quoted = `'${labPath.replace(/'/g, `'\\''`)}'`
-        const child = spawn('nsenter', nsenterArgs(leaderPid, undefined, ['sh', '-c', `mkdir -p "$(dirname ${quoted})" && cat > ${quoted}`]), { stdio: ['pipe', 'ignore', 'pipe'] })
+        const child = spawn(
+          'nsenter',
+          nsenterArgs(leaderPid, undefined, ['sh', '-c', `mkdir -p "$(dirname ${quoted})" && cat > ${quoted}`]),
+          { stdio: ['pipe', 'ignore', 'pipe'] }
+        )
         let stderr = ''
-        child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString()
+        })
         createReadStream(hostPath).on('error', reject).pipe(child.stdin)
-        child.on('close', (code) => code === 0 ? resolve() : reject(new Error(`copying ${hostPath} into the lab at ${labPath} failed: ${stderr}`)))
+        child.on('close', (code) =>
+          code === 0 ? resolve() : reject(new Error(`copying ${hostPath} into the lab at ${labPath} failed: ${stderr}`))
+        )
       })
     },
     shutdown: shutdownAll

@@ -5,9 +5,27 @@
 import type { FastifyInstance } from 'fastify'
 
 const SECRET_FIELDS = new Set([
-  'password', 'new_password', 'current_password', 'api_key', 'apiKey', 'token_secret', 'token', 'refresh_token',
-  'client_secret', 'discord_client_secret', 'secret', 'signing_secret', 'webhook_url', 'url', 'smtp_password',
-  'backup_codes', 'backupCodes', 'tfaTicket', 'tfa_ticket', 'manualEntryKey', 'bootstrap_token'
+  'password',
+  'new_password',
+  'current_password',
+  'api_key',
+  'apiKey',
+  'token_secret',
+  'token',
+  'refresh_token',
+  'client_secret',
+  'discord_client_secret',
+  'secret',
+  'signing_secret',
+  'webhook_url',
+  'url',
+  'smtp_password',
+  'backup_codes',
+  'backupCodes',
+  'tfaTicket',
+  'tfa_ticket',
+  'manualEntryKey',
+  'bootstrap_token'
 ])
 
 // Responses whose whole purpose is to hand a credential over again, by design of the spec.
@@ -67,7 +85,9 @@ export function auditSecrets(app: FastifyInstance): SecretsAudit {
     const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined
     const url = request.url
     if (text !== undefined && !HANDOVER_ROUTES.some((r) => r.test(url))) {
-      for (const secret of known) if (text.includes(secret)) violations.push(`${request.method} ${url.split('?')[0]} returned a secret created earlier (${secret.slice(0, 4)}…)`)
+      for (const secret of known)
+        if (text.includes(secret))
+          violations.push(`${request.method} ${url.split('?')[0]} returned a secret created earlier (${secret.slice(0, 4)}…)`)
     }
     // Secrets created by this response may appear in it (shown once); later responses are checked.
     if (!NOT_SECRET_RESPONSES.some((r) => r.test(url))) collect(parse(text), known)

@@ -35,7 +35,12 @@ t.test('the gethomepage YAML the dashboard shows parses and its call answers wit
   await seedHost(ctx, { friendlyName: 'b', packages: [{ name: 'bash', current: '1' }] })
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })
   const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: { authorization: `Bearer ${ctx.adminToken}` }, payload: { server_url: base } })
+  await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: { authorization: `Bearer ${ctx.adminToken}` },
+    payload: { server_url: base }
+  })
   const cred = await homepageCredential(ctx)
   const fromServer = cred.body['gethomepage_config']
   t.type(fromServer, 'string', 'the server answers the widget YAML with the new key')

@@ -11,9 +11,22 @@ t.test('stats on an empty fleet: zeros, "None" for the top OS fields, ISO last_u
   t.equal(res.statusCode, 200)
   const body = res.json()
   t.match(body, {
-    total_hosts: 0, total_outdated_packages: 0, total_repos: 0, hosts_needing_updates: 0, up_to_date_hosts: 0, security_updates: 0,
-    hosts_with_security_updates: 0, recent_updates_24h: 0, reboot_required_hosts: 0, os_distribution: [],
-    top_os_1_name: 'None', top_os_1_count: 0, top_os_2_name: 'None', top_os_2_count: 0, top_os_3_name: 'None', top_os_3_count: 0
+    total_hosts: 0,
+    total_outdated_packages: 0,
+    total_repos: 0,
+    hosts_needing_updates: 0,
+    up_to_date_hosts: 0,
+    security_updates: 0,
+    hosts_with_security_updates: 0,
+    recent_updates_24h: 0,
+    reboot_required_hosts: 0,
+    os_distribution: [],
+    top_os_1_name: 'None',
+    top_os_1_count: 0,
+    top_os_2_name: 'None',
+    top_os_2_count: 0,
+    top_os_3_name: 'None',
+    top_os_3_count: 0
   })
   t.ok(!Number.isNaN(Date.parse(body.last_updated)) && body.last_updated.endsWith('Z'))
   t.notOk('error' in body)
@@ -27,14 +40,37 @@ t.test('stats field by field on a mixed fleet', async (t) => {
     ...Array.from({ length: upToDate }, (_, i) => ({ name: `ok-${i}`, current: '1' }))
   ]
   // Active Ubuntu x3 (two versions), Debian x2, Rocky x1; one pending host; one active host without package data.
-  await seedHost(ctx, { friendlyName: 'u1', osType: 'Ubuntu', osVersion: '22.04', packages: pkgs(3, 1, 5), repos: 2, needsReboot: true, reports: [{ status: 'success', hoursAgo: 1 }, { status: 'success', hoursAgo: 2 }, { status: 'error', hoursAgo: 1 }, { status: 'success', hoursAgo: 25 }] })
-  await seedHost(ctx, { friendlyName: 'u2', osType: 'Ubuntu', osVersion: '22.04', packages: pkgs(0, 0, 4), reports: [{ status: 'success', hoursAgo: 5 }] })
+  await seedHost(ctx, {
+    friendlyName: 'u1',
+    osType: 'Ubuntu',
+    osVersion: '22.04',
+    packages: pkgs(3, 1, 5),
+    repos: 2,
+    needsReboot: true,
+    reports: [
+      { status: 'success', hoursAgo: 1 },
+      { status: 'success', hoursAgo: 2 },
+      { status: 'error', hoursAgo: 1 },
+      { status: 'success', hoursAgo: 25 }
+    ]
+  })
+  await seedHost(ctx, {
+    friendlyName: 'u2',
+    osType: 'Ubuntu',
+    osVersion: '22.04',
+    packages: pkgs(0, 0, 4),
+    reports: [{ status: 'success', hoursAgo: 5 }]
+  })
   await seedHost(ctx, { friendlyName: 'u3', osType: 'Ubuntu', osVersion: '24.04', packages: pkgs(2, 2, 1), needsReboot: true })
   await seedHost(ctx, { friendlyName: 'd1', osType: 'Debian', osVersion: '12', packages: pkgs(1, 0, 3), repos: 1 })
   await seedHost(ctx, { friendlyName: 'd2', osType: 'Debian', osVersion: '12', packages: [] })
   await seedHost(ctx, { friendlyName: 'r1', osType: 'Rocky Linux', osVersion: '9', packages: pkgs(0, 0, 2) })
   await seedHost(ctx, { friendlyName: 'p1', osType: 'Alpine', status: 'pending', packages: pkgs(4, 4, 0), needsReboot: true })
-  await ctx.store.db.updateTable('repositories').set({ is_active: 0 }).where('id', 'in', ctx.store.db.selectFrom('repositories').select('id').limit(1)).execute()
+  await ctx.store.db
+    .updateTable('repositories')
+    .set({ is_active: 0 })
+    .where('id', 'in', ctx.store.db.selectFrom('repositories').select('id').limit(1))
+    .execute()
 
   const cred = await homepageCredential(ctx)
   const body = (await ctx.app.inject({ method: 'GET', url: `${STATS}/`, headers: basic(cred.key, cred.secret) })).json()
@@ -53,7 +89,14 @@ t.test('stats field by field on a mixed fleet', async (t) => {
     { name: 'Debian', count: 2, os_type: 'linux', os_version: '12' },
     { name: 'Rocky Linux', count: 1, os_type: 'linux', os_version: '9' }
   ])
-  t.match(body, { top_os_1_name: 'Ubuntu', top_os_1_count: 3, top_os_2_name: 'Debian', top_os_2_count: 2, top_os_3_name: 'Rocky Linux', top_os_3_count: 1 })
+  t.match(body, {
+    top_os_1_name: 'Ubuntu',
+    top_os_1_count: 3,
+    top_os_2_name: 'Debian',
+    top_os_2_count: 2,
+    top_os_3_name: 'Rocky Linux',
+    top_os_3_count: 1
+  })
 })
 
 t.test('health names the credential; the chain errors apply; a deleted key is 401', async (t) => {
@@ -67,9 +110,16 @@ t.test('health names the credential; the chain errors apply; a deleted key is 40
   const missing = await ctx.app.inject({ method: 'GET', url: STATS })
   t.same(missing.json(), { error: 'Missing or invalid authorization header' })
   const api = await apiCredential(ctx)
-  t.same((await ctx.app.inject({ method: 'GET', url: STATS, headers: basic(api.key, api.secret) })).json(), { error: 'Invalid API key type' })
+  t.same((await ctx.app.inject({ method: 'GET', url: STATS, headers: basic(api.key, api.secret) })).json(), {
+    error: 'Invalid API key type'
+  })
   const limited = await homepageCredential(ctx, { allowed_ip_ranges: ['10.0.0.0/8'] })
-  const outside = await ctx.app.inject({ method: 'GET', url: STATS, headers: basic(limited.key, limited.secret), remoteAddress: '192.168.0.9' })
+  const outside = await ctx.app.inject({
+    method: 'GET',
+    url: STATS,
+    headers: basic(limited.key, limited.secret),
+    remoteAddress: '192.168.0.9'
+  })
   t.equal(outside.statusCode, 403)
   t.same(outside.json(), { error: 'IP address not allowed' })
   await ctx.app.inject({ method: 'DELETE', url: `/api/v1/auto-enrollment/tokens/${cred.id}`, headers: bearer(ctx.adminToken) })
@@ -83,7 +133,8 @@ t.test('gethomepage routes have their own rate-limit bucket with Retry-After', a
   const cred = await homepageCredential(ctx)
   const api = await apiCredential(ctx)
   const statuses: number[] = []
-  for (let i = 0; i < 4; i++) statuses.push((await ctx.app.inject({ method: 'GET', url: STATS, headers: basic(cred.key, cred.secret) })).statusCode)
+  for (let i = 0; i < 4; i++)
+    statuses.push((await ctx.app.inject({ method: 'GET', url: STATS, headers: basic(cred.key, cred.secret) })).statusCode)
   t.same(statuses, [200, 200, 200, 429])
   const limited = await ctx.app.inject({ method: 'GET', url: STATS, headers: basic(cred.key, cred.secret) })
   t.equal(limited.statusCode, 429)

@@ -15,12 +15,15 @@ const VOLATILE_COLUMNS = new Set(['last_used_at'])
 
 function databaseHash(store: Store): string {
   const hash = createHash('sha256')
-  const tables = store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' ORDER BY name").all() as Array<{ name: string }>
+  const tables = store.sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' ORDER BY name")
+    .all() as Array<{ name: string }>
   for (const { name } of tables) {
     const rows = store.sqlite.prepare(`SELECT * FROM "${name}" ORDER BY 1`).all() as Array<Record<string, unknown>>
     hash.update(name)
     for (const row of rows) {
-      for (const column of Object.keys(row).sort()) if (!VOLATILE_COLUMNS.has(column)) hash.update(`${column}=${JSON.stringify(row[column])};`)
+      for (const column of Object.keys(row).sort())
+        if (!VOLATILE_COLUMNS.has(column)) hash.update(`${column}=${JSON.stringify(row[column])};`)
     }
   }
   return hash.digest('hex')
@@ -36,7 +39,13 @@ t.test('every route survives generated hostile input', async (t) => {
     // The same junk strings go into secret and non-secret fields alike, so the secrets audit
     // would see its own junk echoed back; the suite-wide audit covers real flows.
     skipSecretsAudit: true,
-    env: { AUTH_RATE_LIMIT_MAX: '1000000', RATE_LIMIT_MAX: '1000000', AGENT_RATE_LIMIT_MAX: '1000000', GETHOMEPAGE_RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'warn' }
+    env: {
+      AUTH_RATE_LIMIT_MAX: '1000000',
+      RATE_LIMIT_MAX: '1000000',
+      AGENT_RATE_LIMIT_MAX: '1000000',
+      GETHOMEPAGE_RATE_LIMIT_MAX: '1000000',
+      LOG_LEVEL: 'warn'
+    }
   })
   const host = await createHost(ctx.store.db, { friendlyName: 'hostile-target' })
   const authFor: Record<string, Record<string, string>> = {
@@ -55,7 +64,7 @@ t.test('every route survives generated hostile input', async (t) => {
   const cases: HostileCase[] = []
   for (const op of operations) {
     const scheme = op.security[0]
-    const auth = sessionEnding.has(`${op.method} ${op.path}`) || !scheme ? {} : authFor[scheme] ?? {}
+    const auth = sessionEnding.has(`${op.method} ${op.path}`) || !scheme ? {} : (authFor[scheme] ?? {})
     cases.push(...hostileCases(op, auth))
   }
   t.ok(cases.length >= MIN_CASES, `${cases.length} hostile cases generated (at least ${MIN_CASES})`)
@@ -70,11 +79,18 @@ t.test('every route survives generated hostile input', async (t) => {
     if (LEAK.test(res.body)) failures.push(`${c.name}: internal detail in body ${res.body.slice(0, 200)}`)
     if (res.statusCode >= 400 && /json/.test(String(res.headers['content-type']))) {
       const body = res.json() as Record<string, unknown>
-      if (typeof body.error !== 'string' && !Array.isArray(body.errors)) failures.push(`${c.name}: undocumented error shape ${res.body.slice(0, 200)}`)
+      if (typeof body.error !== 'string' && !Array.isArray(body.errors))
+        failures.push(`${c.name}: undocumented error shape ${res.body.slice(0, 200)}`)
     }
-    if (res.statusCode >= 400 && databaseHash(ctx.store) !== before) failures.push(`${c.name}: rejected with ${res.statusCode} but changed the database`)
+    if (res.statusCode >= 400 && databaseHash(ctx.store) !== before)
+      failures.push(`${c.name}: rejected with ${res.statusCode} but changed the database`)
   }
-  t.comment(`status codes: ${[...statusCounts.entries()].sort().map(([s, n]) => `${s}×${n}`).join(' ')}`)
+  t.comment(
+    `status codes: ${[...statusCounts.entries()]
+      .sort()
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ')}`
+  )
   t.same(failures, [], `${cases.length} cases: no 500, no leak, documented shapes, nothing stored by rejected requests`)
   const serverErrors = ctx.logs.filter((l) => l.includes('"level":50'))
   t.same(serverErrors, [], 'no error-level log line (no unhandled exception) during the run')

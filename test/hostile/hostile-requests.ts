@@ -99,7 +99,16 @@ function plausibleBody(schema: JsonSchema | undefined): Record<string, unknown> 
     const prop = schema?.properties?.[key] ?? {}
     const type = Array.isArray(prop.type) ? prop.type[0] : prop.type
     // Tagged per field (see the SQL-ish case below for why).
-    body[key] = type === 'integer' || type === 'number' ? 1 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? {} : `hostile-test-<${key}>`
+    body[key] =
+      type === 'integer' || type === 'number'
+        ? 1
+        : type === 'boolean'
+          ? true
+          : type === 'array'
+            ? []
+            : type === 'object'
+              ? {}
+              : `hostile-test-<${key}>`
   }
   return body
 }
@@ -108,20 +117,31 @@ export function hostileCases(op: Operation, authHeaders: Record<string, string>)
   const cases: HostileCase[] = []
   const base = fillPath(op.path, PATH_VALUES[0] as string)
   const jsonHeaders = { ...authHeaders, 'content-type': 'application/json' }
-  const add = (name: string, request: InjectOptions) => cases.push({ name: `${op.method} ${op.path} — ${name}`, request: { method: op.method as InjectOptions['method'], ...request } })
+  const add = (name: string, request: InjectOptions) =>
+    cases.push({ name: `${op.method} ${op.path} — ${name}`, request: { method: op.method as InjectOptions['method'], ...request } })
 
-  for (const value of PATH_VALUES) if (op.path.includes('{')) add(`path param ${value.slice(0, 30)}`, { url: fillPath(op.path, value), headers: authHeaders })
+  for (const value of PATH_VALUES)
+    if (op.path.includes('{')) add(`path param ${value.slice(0, 30)}`, { url: fillPath(op.path, value), headers: authHeaders })
   for (const [name, schema] of Object.entries(op.querySchema)) {
     add(`query ${name} SQL-ish`, { url: `${fillPath(op.path, 'x')}?${name}=${encodeURIComponent(SQLISH)}`, headers: authHeaders })
     add(`query ${name} huge`, { url: `${fillPath(op.path, 'x')}?${name}=${'9'.repeat(4000)}`, headers: authHeaders })
-    add(`query ${name} repeated`, { url: `${fillPath(op.path, 'x')}?${name}=a&${name}=b&${name}=${encodeURIComponent(JSON.stringify(wrongTypeFor(schema)))}`, headers: authHeaders })
+    add(`query ${name} repeated`, {
+      url: `${fillPath(op.path, 'x')}?${name}=a&${name}=b&${name}=${encodeURIComponent(JSON.stringify(wrongTypeFor(schema)))}`,
+      headers: authHeaders
+    })
   }
   add('giant Authorization header', { url: base, headers: { authorization: `Bearer ${'A'.repeat(60_000)}` } })
   add('malformed Basic', { url: base, headers: { authorization: 'Basic %%%not-base64%%%' } })
   add('Basic without colon', { url: base, headers: { authorization: `Basic ${Buffer.from('patchmon_ae_nocolon').toString('base64')}` } })
-  add('duplicate agent headers', { url: base, headers: { 'x-api-id': ['patchmon_a', 'patchmon_b'] as unknown as string, 'x-api-key': 'k' } })
+  add('duplicate agent headers', {
+    url: base,
+    headers: { 'x-api-id': ['patchmon_a', 'patchmon_b'] as unknown as string, 'x-api-key': 'k' }
+  })
   add('no credentials', { url: base })
-  add('Bearer with a forged JWT', { url: base, headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwic2lkIjoieCIsInR5cCI6ImFjY2VzcyJ9.' } })
+  add('Bearer with a forged JWT', {
+    url: base,
+    headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwic2lkIjoieCIsInR5cCI6ImFjY2VzcyJ9.' }
+  })
   add('oversized cookie', { url: base, headers: { ...authHeaders, cookie: `token=${'c'.repeat(8000)}` } })
   add('agent headers with newline-ish junk', { url: base, headers: { 'x-api-id': 'patchmon_\u0000', 'x-api-key': "' OR 1=1 --" } })
 
@@ -136,7 +156,11 @@ export function hostileCases(op: Operation, authHeaders: Record<string, string>)
   add('form body', { url: base, headers: { ...authHeaders, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1&b=2' })
   add('deep nesting', { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, extra: deepNesting(5000) }) })
   add('huge array', { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, extra: new Array(100_000).fill('x') }) })
-  add('prototype pollution', { url: base, headers: jsonHeaders, payload: `{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}},${JSON.stringify(valid).slice(1)}` })
+  add('prototype pollution', {
+    url: base,
+    headers: jsonHeaders,
+    payload: `{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}},${JSON.stringify(valid).slice(1)}`
+  })
   const props = op.bodySchema?.properties ?? {}
   for (const [name, schema] of Object.entries(props)) {
     add(`body ${name} wrong type`, { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, [name]: wrongTypeFor(schema) }) })
@@ -145,8 +169,16 @@ export function hostileCases(op: Operation, authHeaders: Record<string, string>)
     // secret, so text echoed back from a name field elsewhere must neither equal nor contain it.
     add(`body ${name} SQL-ish`, { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, [name]: `${SQLISH} <${name}>` }) })
     add(`body ${name} null`, { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, [name]: null }) })
-    add(`body ${name} control characters`, { url: base, headers: jsonHeaders, payload: JSON.stringify({ ...valid, [name]: 'a\u0000b\u202Ec\r\nSet-Cookie: x=1' }) })
-    add(`body ${name} huge number`, { url: base, headers: jsonHeaders, payload: `{${JSON.stringify(valid).slice(1, -1)}${Object.keys(valid).length ? ',' : ''}"${name}":1e999999}` })
+    add(`body ${name} control characters`, {
+      url: base,
+      headers: jsonHeaders,
+      payload: JSON.stringify({ ...valid, [name]: 'a\u0000b\u202Ec\r\nSet-Cookie: x=1' })
+    })
+    add(`body ${name} huge number`, {
+      url: base,
+      headers: jsonHeaders,
+      payload: `{${JSON.stringify(valid).slice(1, -1)}${Object.keys(valid).length ? ',' : ''}"${name}":1e999999}`
+    })
     if (op.bodySchema?.required?.includes(name)) {
       const { [name]: _dropped, ...rest } = valid
       add(`body missing ${name}`, { url: base, headers: jsonHeaders, payload: JSON.stringify(rest) })

@@ -5,7 +5,12 @@ import { createHostViaApi } from '../helpers/agent-fixtures.js'
 t.test('host group CRUD with host counts, unique names (409) and #RRGGBB colours', async (t) => {
   const ctx = await buildTestApp(t)
   const auth = bearer(ctx.adminToken)
-  const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/host-groups', headers: auth, payload: { name: 'Production', description: 'prod boxes', color: '#ff0000' } })
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/host-groups',
+    headers: auth,
+    payload: { name: 'Production', description: 'prod boxes', color: '#ff0000' }
+  })
   t.equal(created.statusCode, 201)
   const group = created.json()
   t.match(group, { name: 'Production', description: 'prod boxes', color: '#FF0000', host_count: 0 })
@@ -26,12 +31,28 @@ t.test('host group CRUD with host counts, unique names (409) and #RRGGBB colours
   await createHostViaApi(ctx.app, ctx.adminToken, 'b', [group.id, staging.id])
 
   const list = (await ctx.app.inject({ method: 'GET', url: '/api/v1/host-groups', headers: auth })).json()
-  t.same(list.map((g: { name: string; host_count: number }) => [g.name, g.host_count]), [['Production', 2], ['Staging', 1]])
+  t.same(
+    list.map((g: { name: string; host_count: number }) => [g.name, g.host_count]),
+    [
+      ['Production', 2],
+      ['Staging', 1]
+    ]
+  )
 
-  const renamed = await ctx.app.inject({ method: 'PUT', url: `/api/v1/host-groups/${staging.id}`, headers: auth, payload: { name: 'Stage', color: '#00aa00' } })
+  const renamed = await ctx.app.inject({
+    method: 'PUT',
+    url: `/api/v1/host-groups/${staging.id}`,
+    headers: auth,
+    payload: { name: 'Stage', color: '#00aa00' }
+  })
   t.equal(renamed.statusCode, 200)
   t.match(renamed.json(), { name: 'Stage', color: '#00AA00', host_count: 1 })
-  const clash = await ctx.app.inject({ method: 'PUT', url: `/api/v1/host-groups/${staging.id}`, headers: auth, payload: { name: 'Production' } })
+  const clash = await ctx.app.inject({
+    method: 'PUT',
+    url: `/api/v1/host-groups/${staging.id}`,
+    headers: auth,
+    payload: { name: 'Production' }
+  })
   t.equal(clash.statusCode, 409)
   const missing = await ctx.app.inject({ method: 'PUT', url: '/api/v1/host-groups/nope', headers: auth, payload: { name: 'Q' } })
   t.equal(missing.statusCode, 404)
@@ -42,7 +63,10 @@ t.test('host group CRUD with host counts, unique names (409) and #RRGGBB colours
   t.equal((await ctx.app.inject({ method: 'DELETE', url: `/api/v1/host-groups/${group.id}`, headers: auth })).statusCode, 404)
   const hosts = (await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts', headers: auth })).json()
   t.equal(hosts.total, 2, 'deleting a group keeps its hosts')
-  t.same(hosts.hosts.map((h: { host_groups: { name: string }[] }) => h.host_groups.map((g) => g.name)), [[], ['Stage']])
+  t.same(
+    hosts.hosts.map((h: { host_groups: { name: string }[] }) => h.host_groups.map((g) => g.name)),
+    [[], ['Stage']]
+  )
 })
 
 t.test('host groups: readonly can list but not change; no token is 401', async (t) => {

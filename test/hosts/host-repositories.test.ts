@@ -25,18 +25,57 @@ t.test("a host's report does not rename another host's repository or flip its is
     return res.json().repositories as Array<Record<string, unknown>>
   }
 
-  t.equal((await postReport(ctx, honest, agentReport(packages, { repositories: [{ ...repo, name: 'debian-main', isEnabled: true, isSecure: true }] }))).statusCode, 200)
+  t.equal(
+    (
+      await postReport(
+        ctx,
+        honest,
+        agentReport(packages, { repositories: [{ ...repo, name: 'debian-main', isEnabled: true, isSecure: true }] })
+      )
+    ).statusCode,
+    200
+  )
   t.match(await repositories(honest.id), [{ name: 'debian-main', url: repo.url, is_secure: true, is_enabled: true }])
 
-  t.equal((await postReport(ctx, hostile, agentReport(packages, { repositories: [{ ...repo, name: 'totally-trusted-mirror', isEnabled: false, isSecure: false }] }))).statusCode, 200)
-  t.match(await repositories(hostile.id), [{ name: 'totally-trusted-mirror', is_secure: false, is_enabled: false }], 'the hostile host sees what it reported')
-  t.match(await repositories(honest.id), [{ name: 'debian-main', is_secure: true, is_enabled: true }], 'the honest host still shows its own name and is_secure')
+  t.equal(
+    (
+      await postReport(
+        ctx,
+        hostile,
+        agentReport(packages, { repositories: [{ ...repo, name: 'totally-trusted-mirror', isEnabled: false, isSecure: false }] })
+      )
+    ).statusCode,
+    200
+  )
+  t.match(
+    await repositories(hostile.id),
+    [{ name: 'totally-trusted-mirror', is_secure: false, is_enabled: false }],
+    'the hostile host sees what it reported'
+  )
+  t.match(
+    await repositories(honest.id),
+    [{ name: 'debian-main', is_secure: true, is_enabled: true }],
+    'the honest host still shows its own name and is_secure'
+  )
   const [a] = await repositories(honest.id)
   const [b] = await repositories(hostile.id)
   t.equal(a?.id, b?.id, 'still one catalogue row for the shared repository')
 
-  t.equal((await postReport(ctx, honest, agentReport(packages, { repositories: [{ ...repo, name: 'debian-main-renamed', isEnabled: true, isSecure: false }] }))).statusCode, 200)
-  t.match(await repositories(honest.id), [{ name: 'debian-main-renamed', is_secure: false }], "a host's own later report does update its view")
+  t.equal(
+    (
+      await postReport(
+        ctx,
+        honest,
+        agentReport(packages, { repositories: [{ ...repo, name: 'debian-main-renamed', isEnabled: true, isSecure: false }] })
+      )
+    ).statusCode,
+    200
+  )
+  t.match(
+    await repositories(honest.id),
+    [{ name: 'debian-main-renamed', is_secure: false }],
+    "a host's own later report does update its view"
+  )
   t.match(await repositories(hostile.id), [{ name: 'totally-trusted-mirror', is_secure: false }])
 })
 
@@ -51,10 +90,17 @@ t.test('migration 0009 gives links made before it the catalogue name and is_secu
   await new Migrator({ db: store.db, provider: { getMigrations: async () => before }, allowUnorderedMigrations: true }).migrateToLatest()
   const { host } = await createHost(store.db, { friendlyName: 'old' })
   const now = new Date().toISOString()
-  await store.db.insertInto('repositories').values({ id: 'r1', name: 'debian-security', url: 'http://security.debian.org', is_secure: 1, created_at: now, updated_at: now }).execute()
+  await store.db
+    .insertInto('repositories')
+    .values({ id: 'r1', name: 'debian-security', url: 'http://security.debian.org', is_secure: 1, created_at: now, updated_at: now })
+    .execute()
   // Written as the pre-0009 schema allowed (no per-host name or flag yet).
   await store.db.insertInto('host_repositories').values({ host_id: host.id, repository_id: 'r1', last_checked: now }).execute()
   await migrateToLatest(store)
-  const link = await store.db.selectFrom('host_repositories').select(['name', 'is_secure']).where('host_id', '=', host.id).executeTakeFirstOrThrow()
+  const link = await store.db
+    .selectFrom('host_repositories')
+    .select(['name', 'is_secure'])
+    .where('host_id', '=', host.id)
+    .executeTakeFirstOrThrow()
   t.same(link, { name: 'debian-security', is_secure: 1 })
 })

@@ -12,7 +12,11 @@ t.test('a host is active within 2 x the update interval and inactive after', asy
   t.equal(hostStatusFromLastReport('active', '2026-11-25T11:30:00Z', 60, NOW), 'active')
   t.equal(hostStatusFromLastReport('active', '2026-11-25T10:00:00Z', 60, NOW), 'active', 'exactly 2 intervals is still active')
   t.equal(hostStatusFromLastReport('active', '2026-11-25T09:59:59Z', 60, NOW), 'inactive')
-  t.equal(hostStatusFromLastReport('active', '2026-11-25T11:49:00Z', 5, NOW), 'inactive', 'a 5-minute interval goes inactive after 10 minutes')
+  t.equal(
+    hostStatusFromLastReport('active', '2026-11-25T11:49:00Z', 5, NOW),
+    'inactive',
+    'a 5-minute interval goes inactive after 10 minutes'
+  )
   t.equal(hostStatusFromLastReport('active', 'garbage', 60, NOW), 'inactive')
 })
 

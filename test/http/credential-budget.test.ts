@@ -25,8 +25,14 @@ function statusCounts(statuses: number[]): Record<number, number> {
 
 async function integrationCredential(ctx: TestApp, type: 'api' | 'proxmox-lxc') {
   const res = await ctx.app.inject({
-    method: 'POST', url: '/api/v1/auto-enrollment/tokens', headers: bearer(ctx.adminToken),
-    payload: { token_name: `budget ${type}`, metadata: { integration_type: type }, ...(type === 'api' ? { scopes: { host: ['get'] } } : {}) }
+    method: 'POST',
+    url: '/api/v1/auto-enrollment/tokens',
+    headers: bearer(ctx.adminToken),
+    payload: {
+      token_name: `budget ${type}`,
+      metadata: { integration_type: type },
+      ...(type === 'api' ? { scopes: { host: ['get'] } } : {})
+    }
   })
   const token = (res.json() as { token: { token_key: string; token_secret: string } }).token
   return { key: token.token_key, secret: token.token_secret }
@@ -66,7 +72,8 @@ t.test('one api_id guessed from many addresses is limited per id', async (t) => 
   const ctx = await buildTestApp(t, { env: BUDGET })
   const host = await createHostViaApi(ctx.app, ctx.adminToken, 'victim')
   const statuses: number[] = []
-  for (let i = 0; i < 8; i++) statuses.push((await ping(ctx, agentHeaders({ apiId: host.apiId, apiKey: 'wrong' }), `198.51.100.${i + 1}`)).statusCode)
+  for (let i = 0; i < 8; i++)
+    statuses.push((await ping(ctx, agentHeaders({ apiId: host.apiId, apiKey: 'wrong' }), `198.51.100.${i + 1}`)).statusCode)
   t.same(statusCounts(statuses), { 401: 5, 429: 3 })
 })
 
@@ -96,7 +103,9 @@ t.test('a burst of legitimate agents behind one address (nothing cached yet) is 
 
 t.test('a burst of concurrent wrong keys is judged at most budget + in-flight allowance', async (t) => {
   const ctx = await buildTestApp(t, { env: BUDGET })
-  const statuses = await Promise.all(Array.from({ length: 100 }, async (_, i) => (await ping(ctx, agentHeaders({ apiId: `patchmon_burst${i}`, apiKey: 'x' }))).statusCode))
+  const statuses = await Promise.all(
+    Array.from({ length: 100 }, async (_, i) => (await ping(ctx, agentHeaders({ apiId: `patchmon_burst${i}`, apiKey: 'x' }))).statusCode)
+  )
   const counts = statusCounts(statuses)
   t.ok((counts[401] ?? 0) <= 5 + 64, `${counts[401]} judged`)
   t.ok((counts[429] ?? 0) >= 31, `${counts[429]} refused`)
@@ -113,7 +122,12 @@ t.test('Integration API Basic auth with a wrong secret spends the budget', async
   t.same(statusCounts(statuses), { 401: 5, 429: 2 })
   const other = await integrationCredential(ctx, 'api')
   const right = `Basic ${Buffer.from(`${other.key}:${other.secret}`).toString('base64')}`
-  t.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/api/hosts', headers: { authorization: right }, remoteAddress: '192.0.2.7' })).statusCode, 200, 'another client elsewhere is not affected')
+  t.equal(
+    (await ctx.app.inject({ method: 'GET', url: '/api/v1/api/hosts', headers: { authorization: right }, remoteAddress: '192.0.2.7' }))
+      .statusCode,
+    200,
+    'another client elsewhere is not affected'
+  )
 })
 
 t.test('enrollment tokens with a wrong secret spend the budget', async (t) => {
@@ -122,7 +136,8 @@ t.test('enrollment tokens with a wrong secret spend the budget', async (t) => {
   const statuses: number[] = []
   for (let i = 0; i < 7; i++) {
     const res = await ctx.app.inject({
-      method: 'POST', url: '/api/v1/auto-enrollment/enroll',
+      method: 'POST',
+      url: '/api/v1/auto-enrollment/enroll',
       headers: { 'x-auto-enrollment-key': cred.key, 'x-auto-enrollment-secret': `wrong-${i}` },
       payload: { friendly_name: 'x' }
     })
@@ -137,15 +152,17 @@ t.test('WebSocket upgrades with bad keys are rate-limited like other agent calls
   const url = `ws://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}/api/v1/agents/ws`
   const statuses: number[] = []
   for (let i = 0; i < 8; i++) {
-    statuses.push(await new Promise<number>((resolve, reject) => {
-      const socket = new WebSocket(url, { headers: { 'X-Api-Id': 'patchmon_bad', 'X-Api-Key': `bad-${i}` } })
-      socket.on('unexpected-response', (_req, res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
+    statuses.push(
+      await new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(url, { headers: { 'X-Api-Id': 'patchmon_bad', 'X-Api-Key': `bad-${i}` } })
+        socket.on('unexpected-response', (_req, res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        })
+        socket.on('open', () => reject(new Error('upgrade accepted')))
+        socket.on('error', () => undefined)
       })
-      socket.on('open', () => reject(new Error('upgrade accepted')))
-      socket.on('error', () => undefined)
-    }))
+    )
   }
   t.same(statusCounts(statuses), { 401: 5, 429: 3 })
 })
@@ -176,7 +193,11 @@ t.test('a flood of wrong agent keys at the limit does not slow an admin login be
   const worker = async () => {
     while (flooding && sent < 5_000) {
       sent++
-      const res = await ping(ctx, agentHeaders({ apiId: sent % 2 ? host.apiId : `patchmon_x${sent}`, apiKey: `wrong-${sent}` }), '203.0.113.50')
+      const res = await ping(
+        ctx,
+        agentHeaders({ apiId: sent % 2 ? host.apiId : `patchmon_x${sent}`, apiKey: `wrong-${sent}` }),
+        '203.0.113.50'
+      )
       if (res.statusCode === 401) judged++
       await new Promise((r) => setTimeout(r, 16 * 6))
     }

@@ -40,7 +40,13 @@ t.test('cookie-authenticated state changes need a matching Origin or Sec-Fetch-S
 
 t.test('the configured server URL counts as this server (reverse proxy in front)', async (t) => {
   const ctx = await buildTestApp(t, { env: { PATCHMON_SERVER_URL: 'https://patch.example.com' } })
-  const res = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', cookies: cookie(ctx), headers: { origin: 'https://patch.example.com' }, payload: { update_interval: 30 } })
+  const res = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    cookies: cookie(ctx),
+    headers: { origin: 'https://patch.example.com' },
+    payload: { update_interval: 30 }
+  })
   t.equal(res.statusCode, 200)
 })
 
@@ -60,11 +66,25 @@ t.test('protected routes authenticate before validating the body', async (t) => 
   const api = await ctx.app.inject({ method: 'GET', url: `/api/v1/api/hosts?hostgroup=${'a'.repeat(5000)}` })
   t.equal(api.statusCode, 401, 'Integration API: Basic auth before the query is validated')
   t.same(api.json(), { error: 'Missing or invalid authorization header' })
-  const readonly = await ctx.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(ctx.adminToken), payload: { username: 'ro', password: 'readonly-pass-1', role: 'readonly' } })
+  const readonly = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: bearer(ctx.adminToken),
+    payload: { username: 'ro', password: 'readonly-pass-1', role: 'readonly' }
+  })
   t.equal(readonly.statusCode, 201)
-  const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ro', password: 'readonly-pass-1' } })
+  const login = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'ro', password: 'readonly-pass-1' }
+  })
   const roToken = (login.json() as { token: string }).token
-  const denied = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: bearer(roToken), payload: { update_interval: 'soon' } })
+  const denied = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: bearer(roToken),
+    payload: { update_interval: 'soon' }
+  })
   t.equal(denied.statusCode, 403, 'a role without the permission learns nothing about the body either')
   t.same(denied.json(), { error: 'Insufficient permissions' })
 })

@@ -34,7 +34,12 @@ t.test('hostile bodies get a clear 4xx, never a 500 or a stack trace', async (t)
     t.notMatch(res.body, /at .*\.(ts|js):\d+|node_modules|\/work\//, 'no stack trace or path')
     t.ok('error' in res.json() || 'errors' in res.json(), 'documented error shape')
   }
-  const huge = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ username: 'a', password: 'b'.repeat(2 * 1024 * 1024) }) })
+  const huge = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ username: 'a', password: 'b'.repeat(2 * 1024 * 1024) })
+  })
   t.equal(huge.statusCode, 413)
   t.same(huge.json(), { error: 'Request body too large' })
 })
@@ -84,7 +89,12 @@ t.test('numbers too large to be finite are a 400, never a database error', async
   const query = await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts?offset=${'9'.repeat(400)}`, headers: bearer(ctx.adminToken) })
   t.equal(query.statusCode, 400)
   t.equal(query.json().errors[0].param, 'offset')
-  const body = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: { ...bearer(ctx.adminToken), 'content-type': 'application/json' }, payload: '{"update_interval": 1e999}' })
+  const body = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: { ...bearer(ctx.adminToken), 'content-type': 'application/json' },
+    payload: '{"update_interval": 1e999}'
+  })
   t.equal(body.statusCode, 400)
 })
 
@@ -92,11 +102,21 @@ t.test('routes of one rate-limit bucket share its counter; other buckets are una
   const ctx = await buildTestApp(t, { env: { AUTH_RATE_LIMIT_MAX: '3' } })
   // buildTestApp signed in once (auth bucket); the change-password route is in the same bucket.
   const wrongPassword = { current_password: 'nope', new_password: 'long-enough-password' }
-  const first = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(ctx.adminToken), payload: wrongPassword })
+  const first = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/change-password',
+    headers: bearer(ctx.adminToken),
+    payload: wrongPassword
+  })
   t.equal(first.statusCode, 400)
   const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'x' } })
   t.equal(login.statusCode, 401, 'third request of the bucket still passes')
-  const limited = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(ctx.adminToken), payload: wrongPassword })
+  const limited = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/change-password',
+    headers: bearer(ctx.adminToken),
+    payload: wrongPassword
+  })
   t.equal(limited.statusCode, 429, 'the fourth request of the bucket is refused, whatever its route')
   const me = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(ctx.adminToken) })
   t.equal(me.statusCode, 200, 'the general bucket is separate')

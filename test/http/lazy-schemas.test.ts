@@ -23,7 +23,12 @@ t.test('the first request to a route compiles its schemas and still validates in
   const compiled = before - ctx.app.schemaCompiles.pendingCount
   t.ok(compiled >= 1 && compiled < 10, `only this route's schemas compiled (${compiled})`)
 
-  const ok = await ctx.app.inject({ method: 'POST', url: '/api/v1/host-groups', headers, payload: { name: 'web', description: 'front ends', unknown_field: 'dropped' } })
+  const ok = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/host-groups',
+    headers,
+    payload: { name: 'web', description: 'front ends', unknown_field: 'dropped' }
+  })
   t.equal(ok.statusCode, 201)
   const body = ok.json<Record<string, unknown>>()
   t.equal(body['name'], 'web')
@@ -32,8 +37,16 @@ t.test('the first request to a route compiles its schemas and still validates in
 
 t.test('a query string is still coerced on the first request', async (t) => {
   const ctx = await buildTestApp(t)
-  const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts?limit=abc', headers: { authorization: `Bearer ${ctx.adminToken}` } })
+  const res = await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/hosts?limit=abc',
+    headers: { authorization: `Bearer ${ctx.adminToken}` }
+  })
   t.equal(res.statusCode, 400, 'a non-numeric limit is rejected by the freshly compiled validator')
-  const coerced = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts?limit=5', headers: { authorization: `Bearer ${ctx.adminToken}` } })
+  const coerced = await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/hosts?limit=5',
+    headers: { authorization: `Bearer ${ctx.adminToken}` }
+  })
   t.equal(coerced.statusCode, 200, 'a numeric limit in the query string is coerced to an integer')
 })

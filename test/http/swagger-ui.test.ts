@@ -57,7 +57,10 @@ t.test('the docs page renders in chromium under its CSP, with no console errors'
   const res = await s.page.goto(`${s.base}/api/v1/api-docs`)
   t.match(String(res?.headers()['content-security-policy']), /script-src 'self'/)
   await s.page.locator('.swagger-ui .info .title').filter({ hasText: 'PatchMon appliance API' }).waitFor()
-  const block = s.page.locator('.opblock-summary-path').filter({ hasText: /^\/api\/v1\/auth\/login$/ }).first()
+  const block = s.page
+    .locator('.opblock-summary-path')
+    .filter({ hasText: /^\/api\/v1\/auth\/login$/ })
+    .first()
   await block.waitFor()
   await block.click()
   await s.page.locator('.opblock-body').first().waitFor()
@@ -82,7 +85,13 @@ t.test('the plain bundle starts without the "root path must exist" warning', { t
   const port = await freePort()
   const child = spawn(process.execPath, [join(dir, 'app.cjs'), 'serve'], {
     cwd: dir,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PATCHMON_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PATCHMON_ADMIN_PASSWORD: 'bundle-test-password' },
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      PATCHMON_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PATCHMON_ADMIN_PASSWORD: 'bundle-test-password'
+    },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
@@ -103,7 +112,10 @@ t.test('the plain bundle starts without the "root path must exist" warning', { t
   let status = 0
   for (let i = 0; i < 150 && status !== 200 && running; i++) {
     await new Promise((r) => setTimeout(r, 200))
-    status = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0)
+    status = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.status,
+      () => 0
+    )
   }
   t.equal(status, 200, `the bundle serves /health (output: ${output.slice(0, 500)})`)
   const docs = await fetch(`http://127.0.0.1:${port}/api/v1/api-docs/static/swagger-ui-bundle.js`)

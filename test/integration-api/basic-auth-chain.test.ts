@@ -67,8 +67,16 @@ t.test('credential types are separated: api on gethomepage and gethomepage on th
   t.same(onHome.json(), { error: 'Invalid API key type' })
   const onApi = await get(ctx, basic(home.key, home.secret))
   t.same(onApi.json(), { error: 'Invalid API key type' })
-  t.same((await get(ctx, basic(proxmox.key, proxmox.secret))).json(), { error: 'Invalid API key type' }, 'enrollment tokens cannot read the API')
-  t.same((await get(ctx, basic(home.key, 'wrong'))).json(), { error: 'Invalid API key type' }, 'type is checked before the secret (documented order)')
+  t.same(
+    (await get(ctx, basic(proxmox.key, proxmox.secret))).json(),
+    { error: 'Invalid API key type' },
+    'enrollment tokens cannot read the API'
+  )
+  t.same(
+    (await get(ctx, basic(home.key, 'wrong'))).json(),
+    { error: 'Invalid API key type' },
+    'type is checked before the secret (documented order)'
+  )
 })
 
 t.test('IP allow-list: IPv4, CIDR boundaries, IPv6 and IPv4-mapped clients; 403 IP address not allowed', async (t) => {

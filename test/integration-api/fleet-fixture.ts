@@ -60,44 +60,64 @@ export async function seedHost(ctx: TestApp, spec: SeedHost): Promise<string> {
       let pkg = await trx.selectFrom('packages').select('id').where('name', '=', p.name).executeTakeFirst()
       if (!pkg) {
         pkg = { id: newId() }
-        await trx.insertInto('packages').values({ id: pkg.id, name: p.name, description: p.description ?? null, category: p.category ?? null, created_at: now }).execute()
+        await trx
+          .insertInto('packages')
+          .values({ id: pkg.id, name: p.name, description: p.description ?? null, category: p.category ?? null, created_at: now })
+          .execute()
       }
-      await trx.insertInto('host_packages').values({
-        host_id: host.id,
-        package_id: pkg.id,
-        current_version: p.current,
-        available_version: p.available ?? null,
-        needs_update: p.available ? 1 : 0,
-        is_security_update: p.available && p.security ? 1 : 0,
-        last_checked: now
-      }).execute()
+      await trx
+        .insertInto('host_packages')
+        .values({
+          host_id: host.id,
+          package_id: pkg.id,
+          current_version: p.current,
+          available_version: p.available ?? null,
+          needs_update: p.available ? 1 : 0,
+          is_security_update: p.available && p.security ? 1 : 0,
+          last_checked: now
+        })
+        .execute()
     }
     for (let i = 0; i < (spec.repos ?? 0); i++) {
       const repoId = newId()
-      await trx.insertInto('repositories').values({ id: repoId, name: `repo-${repoId}`, url: `http://mirror.example/${repoId}`, created_at: now, updated_at: now }).execute()
+      await trx
+        .insertInto('repositories')
+        .values({ id: repoId, name: `repo-${repoId}`, url: `http://mirror.example/${repoId}`, created_at: now, updated_at: now })
+        .execute()
       await trx.insertInto('host_repositories').values({ host_id: host.id, repository_id: repoId, last_checked: now }).execute()
     }
     for (const r of spec.reports ?? []) {
-      await trx.insertInto('report_history').values({
-        id: newId(), host_id: host.id, status: r.status, total_packages: packages.length, created_at: new Date(Date.now() - r.hoursAgo * 3600_000).toISOString()
-      }).execute()
+      await trx
+        .insertInto('report_history')
+        .values({
+          id: newId(),
+          host_id: host.id,
+          status: r.status,
+          total_packages: packages.length,
+          created_at: new Date(Date.now() - r.hoursAgo * 3600_000).toISOString()
+        })
+        .execute()
     }
     const outdated = packages.filter((p) => p.available).length
     const security = packages.filter((p) => p.available && p.security).length
-    await trx.updateTable('hosts').set({
-      hostname: spec.hostname === undefined ? `${spec.friendlyName}.example.com` : spec.hostname,
-      ip: spec.ip === undefined ? '192.0.2.10' : spec.ip,
-      os_type: spec.osType ?? 'Ubuntu',
-      os_version: spec.osVersion ?? '24.04 LTS',
-      status: spec.status ?? 'active',
-      last_update: now,
-      needs_reboot: spec.needsReboot === undefined ? 0 : spec.needsReboot ? 1 : 0,
-      total_packages: packages.length,
-      outdated_packages: outdated,
-      security_updates: security,
-      total_repos: spec.repos ?? 0,
-      ...(spec.extra ?? {})
-    }).where('id', '=', host.id).execute()
+    await trx
+      .updateTable('hosts')
+      .set({
+        hostname: spec.hostname === undefined ? `${spec.friendlyName}.example.com` : spec.hostname,
+        ip: spec.ip === undefined ? '192.0.2.10' : spec.ip,
+        os_type: spec.osType ?? 'Ubuntu',
+        os_version: spec.osVersion ?? '24.04 LTS',
+        status: spec.status ?? 'active',
+        last_update: now,
+        needs_reboot: spec.needsReboot === undefined ? 0 : spec.needsReboot ? 1 : 0,
+        total_packages: packages.length,
+        outdated_packages: outdated,
+        security_updates: security,
+        total_repos: spec.repos ?? 0,
+        ...(spec.extra ?? {})
+      })
+      .where('id', '=', host.id)
+      .execute()
   })
   return host.id
 }
@@ -111,14 +131,24 @@ export interface Credential {
 
 /** Creates a credential through POST /api/v1/auto-enrollment/tokens; throws unless 201. */
 export async function createCredential(ctx: TestApp, body: Record<string, unknown>): Promise<Credential> {
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/auto-enrollment/tokens', headers: bearer(ctx.adminToken), payload: body })
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auto-enrollment/tokens',
+    headers: bearer(ctx.adminToken),
+    payload: body
+  })
   if (res.statusCode !== 201) throw new Error(`credential creation failed: ${res.statusCode} ${res.body}`)
   const json = res.json() as { token: { id: string; token_key: string; token_secret: string } }
   return { id: json.token.id, key: json.token.token_key, secret: json.token.token_secret, body: res.json() as Record<string, unknown> }
 }
 
 export const apiCredential = (ctx: TestApp, actions: string[] = ['get'], extra: Record<string, unknown> = {}) =>
-  createCredential(ctx, { token_name: `api ${actions.join('+')}`, metadata: { integration_type: 'api' }, scopes: { host: actions }, ...extra })
+  createCredential(ctx, {
+    token_name: `api ${actions.join('+')}`,
+    metadata: { integration_type: 'api' },
+    scopes: { host: actions },
+    ...extra
+  })
 
 export const homepageCredential = (ctx: TestApp, extra: Record<string, unknown> = {}) =>
   createCredential(ctx, { token_name: 'GetHomepage dashboard', metadata: { integration_type: 'gethomepage' }, ...extra })

@@ -12,19 +12,37 @@ const DIR = resolve('test/integration-api/spec-examples')
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(command, args, { timeout: 60_000, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env } }, (err, stdout, stderr) =>
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }))
+    execFile(
+      command,
+      args,
+      { timeout: 60_000, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env } },
+      (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })
+    )
   })
 }
 
 async function startFleet(t: Test) {
   const ctx: TestApp = await buildTestApp(t)
   const web = await seedHost(ctx, {
-    friendlyName: 'web-server-01', hostname: 'web01.example.com', ip: '192.168.1.100', groups: ['Production', 'Web Servers'],
-    packages: [{ name: 'nginx', current: '1.18.0', available: '1.24.0' }, { name: 'openssl', current: '3.0.2-1', available: '3.0.2-18', security: true }, { name: 'bash', current: '5.2' }],
+    friendlyName: 'web-server-01',
+    hostname: 'web01.example.com',
+    ip: '192.168.1.100',
+    groups: ['Production', 'Web Servers'],
+    packages: [
+      { name: 'nginx', current: '1.18.0', available: '1.24.0' },
+      { name: 'openssl', current: '3.0.2-1', available: '3.0.2-18', security: true },
+      { name: 'bash', current: '5.2' }
+    ],
     extra: { agent_version: '1.4.0', load_average: '[0.5,0.3,0.2]' }
   })
-  await seedHost(ctx, { friendlyName: 'db-server-01', hostname: 'db01.example.com', ip: '192.168.1.101', groups: ['Production'], osType: 'Debian', osVersion: '12' })
+  await seedHost(ctx, {
+    friendlyName: 'db-server-01',
+    hostname: 'db01.example.com',
+    ip: '192.168.1.101',
+    groups: ['Production'],
+    osType: 'Debian',
+    osVersion: '12'
+  })
   await seedHost(ctx, { friendlyName: 'dev-box', ip: '10.0.0.5', groups: ['Development'], osType: 'Rocky Linux', osVersion: '9' })
   const doomed = await seedHost(ctx, { friendlyName: 'old-box', groups: ['Development'] })
   await ctx.app.listen({ host: '127.0.0.1', port: 0 })
@@ -36,7 +54,13 @@ t.test('the chapter 6 and chapter 2 curl examples work as written', async (t) =>
   const { ctx, base, web, doomed, api } = await startFleet(t)
   const home = await homepageCredential(ctx)
   const res = await run('bash', [`${DIR}/curl-examples.sh`], {
-    BASE_URL: base, API_KEY: api.key, API_SECRET: api.secret, HOST_UUID: web, DELETE_UUID: doomed, HOME_KEY: home.key, HOME_SECRET: home.secret
+    BASE_URL: base,
+    API_KEY: api.key,
+    API_SECRET: api.secret,
+    HOST_UUID: web,
+    DELETE_UUID: doomed,
+    HOME_KEY: home.key,
+    HOME_SECRET: home.secret
   })
   t.equal(res.code, 0, `script succeeded (stderr: ${res.stderr.slice(0, 400)})`)
   t.same(res.stdout.trim().split('\n'), [
@@ -61,7 +85,12 @@ t.test('the chapter 6 and chapter 2 curl examples work as written', async (t) =>
 
 t.test('the chapter 6 Python examples (requests) work as written', async (t) => {
   const { base, doomed, api } = await startFleet(t)
-  const res = await run('python3', [`${DIR}/python-examples.py`], { BASE_URL: base, API_KEY: api.key, API_SECRET: api.secret, DELETE_UUID: doomed })
+  const res = await run('python3', [`${DIR}/python-examples.py`], {
+    BASE_URL: base,
+    API_KEY: api.key,
+    API_SECRET: api.secret,
+    DELETE_UUID: doomed
+  })
   t.equal(res.code, 0, res.stderr.slice(0, 400))
   const lines = res.stdout.trim().split('\n')
   t.equal(lines[0], 'Total hosts: 4')
@@ -75,16 +104,25 @@ t.test('the chapter 6 Python examples (requests) work as written', async (t) => 
   t.ok(lines.includes('Deleted: old-box (old-box.example.com)'))
   t.ok(lines.includes('get_hosts Production: 2'))
   t.ok(lines.includes('Authentication failed - check credentials'), '401 handled by the example')
-  const inventory = JSON.parse((lines.find((l) => l.startsWith('INVENTORY ')) ?? 'INVENTORY {}').slice(10)) as Record<string, { hosts?: string[] }>
+  const inventory = JSON.parse((lines.find((l) => l.startsWith('INVENTORY ')) ?? 'INVENTORY {}').slice(10)) as Record<
+    string,
+    { hosts?: string[] }
+  >
   t.same(inventory['web_servers']?.hosts, ['web-server-01'])
   t.same(inventory['production']?.hosts, ['db-server-01', 'web-server-01'])
 })
 
 t.test('the chapter 6 standalone inventory script and the upstream plugin request work', async (t) => {
   const { base, api } = await startFleet(t)
-  const script = await run('python3', [`${DIR}/patchmon_inventory.py`, '--list'], { PATCHMON_URL: base, PATCHMON_API_KEY: api.key, PATCHMON_API_SECRET: api.secret })
+  const script = await run('python3', [`${DIR}/patchmon_inventory.py`, '--list'], {
+    PATCHMON_URL: base,
+    PATCHMON_API_KEY: api.key,
+    PATCHMON_API_SECRET: api.secret
+  })
   t.equal(script.code, 0, script.stderr.slice(0, 400))
-  const inv = JSON.parse(script.stdout) as Record<string, { hosts?: string[]; vars?: Record<string, string> }> & { _meta: { hostvars: Record<string, Record<string, string>> } }
+  const inv = JSON.parse(script.stdout) as Record<string, { hosts?: string[]; vars?: Record<string, string> }> & {
+    _meta: { hostvars: Record<string, Record<string, string>> }
+  }
   t.equal(inv._meta.hostvars['web-server-01']?.['ansible_host'], '192.168.1.100')
   t.equal(inv._meta.hostvars['web-server-01']?.['patchmon_hostname'], 'web01.example.com')
   t.same(inv['web_servers']?.hosts, ['web-server-01'])
@@ -105,7 +143,18 @@ t.test('the chapter 6 Node.js fetch example works as written', async (t) => {
   const { base, api } = await startFleet(t)
   // Kept as .txt and fed with --input-type=module: tap runs every .mjs it finds under test/.
   const source = readFileSync(`${DIR}/node-fetch-example.esm.txt`, 'utf8')
-  const res = await run(process.execPath, ['--input-type=module', '-e', source], { BASE_URL: base, API_KEY: api.key, API_SECRET: api.secret })
+  const res = await run(process.execPath, ['--input-type=module', '-e', source], {
+    BASE_URL: base,
+    API_KEY: api.key,
+    API_SECRET: api.secret
+  })
   t.equal(res.code, 0, res.stderr.slice(0, 400))
-  t.same(res.stdout.trim().split('\n'), ['Total: 4', 'db-server-01: 192.168.1.101', 'dev-box: 10.0.0.5', 'old-box: 192.0.2.10', 'web-server-01: 192.168.1.100', 'Web Servers total: 1'])
+  t.same(res.stdout.trim().split('\n'), [
+    'Total: 4',
+    'db-server-01: 192.168.1.101',
+    'dev-box: 10.0.0.5',
+    'old-box: 192.0.2.10',
+    'web-server-01: 192.168.1.100',
+    'Web Servers total: 1'
+  ])
 })

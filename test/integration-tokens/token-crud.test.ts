@@ -53,13 +53,21 @@ t.test('integration type defaults to proxmox-lxc; direct-host, api and gethomepa
   const direct = await createCredential(ctx, { token_name: 'direct', metadata: { integration_type: 'direct-host' } })
   const api = await apiCredential(ctx)
   const home = await homepageCredential(ctx)
-  const list = (await ctx.app.inject({ method: 'GET', url: URL, headers: bearer(ctx.adminToken) })).json() as { id: string; metadata: { integration_type: string } }[]
+  const list = (await ctx.app.inject({ method: 'GET', url: URL, headers: bearer(ctx.adminToken) })).json() as {
+    id: string
+    metadata: { integration_type: string }
+  }[]
   const typeOf = (id: string) => list.find((x) => x.id === id)?.metadata.integration_type
   t.equal(typeOf(plain.id), 'proxmox-lxc')
   t.equal(typeOf(direct.id), 'direct-host')
   t.equal(typeOf(api.id), 'api')
   t.equal(typeOf(home.id), 'gethomepage')
-  onlyError(t, await post(ctx, { token_name: 'x', metadata: { integration_type: 'ssh' } }), 'metadata', 'Integration type must be one of: proxmox-lxc, direct-host, api, gethomepage')
+  onlyError(
+    t,
+    await post(ctx, { token_name: 'x', metadata: { integration_type: 'ssh' } }),
+    'metadata',
+    'Integration type must be one of: proxmox-lxc, direct-host, api, gethomepage'
+  )
 })
 
 t.test('every documented validation error has its status, message and {errors:[{msg,param,location}]} shape', async (t) => {
@@ -69,11 +77,21 @@ t.test('every documented validation error has its status, message and {errors:[{
   onlyError(t, await post(ctx, { token_name: '   ' }), 'token_name', 'Token name is required (max 255 characters)')
   onlyError(t, await post(ctx, { token_name: 'x'.repeat(256) }), 'token_name', 'Token name is required (max 255 characters)')
   for (const bad of [0, 1001, 2.5, '100']) {
-    onlyError(t, await post(ctx, { token_name: 'x', max_hosts_per_day: bad }), 'max_hosts_per_day', 'Max hosts per day must be between 1 and 1000')
+    onlyError(
+      t,
+      await post(ctx, { token_name: 'x', max_hosts_per_day: bad }),
+      'max_hosts_per_day',
+      'Max hosts per day must be between 1 and 1000'
+    )
   }
   t.equal((await post(ctx, { token_name: 'edge1', max_hosts_per_day: 1 })).statusCode, 201, '1 accepted')
   t.equal((await post(ctx, { token_name: 'edge2', max_hosts_per_day: 1000 })).statusCode, 201, '1000 accepted')
-  onlyError(t, await post(ctx, { token_name: 'x', allowed_ip_ranges: '10.0.0.1' }), 'allowed_ip_ranges', 'Allowed IP ranges must be an array')
+  onlyError(
+    t,
+    await post(ctx, { token_name: 'x', allowed_ip_ranges: '10.0.0.1' }),
+    'allowed_ip_ranges',
+    'Allowed IP ranges must be an array'
+  )
   onlyError(t, await post(ctx, { token_name: 'x', expires_at: 'next tuesday' }), 'expires_at', 'Invalid date format')
   onlyError(t, await post(ctx, { token_name: 'x', expires_at: '2026-13-45T99:00:00Z' }), 'expires_at', 'Invalid date format')
   const unknownGroup = await post(ctx, { token_name: 'x', default_host_group_id: '550e8400-e29b-41d4-a716-446655440000' })
@@ -85,15 +103,24 @@ t.test('every documented validation error has its status, message and {errors:[{
 t.test('malformed IP ranges are rejected at creation; IPv4, IPv6, CIDR and v4-mapped entries are accepted', async (t) => {
   const ctx = await buildTestApp(t)
   for (const bad of ['10.0.0.0/33', '300.1.1.1', 'example.com', '2001:db8::/129', '', '10.0.0.1/']) {
-    onlyError(t, await post(ctx, { token_name: 'x', allowed_ip_ranges: [bad] }), 'allowed_ip_ranges', `Invalid IP address or CIDR range: ${bad.trim()}`)
+    onlyError(
+      t,
+      await post(ctx, { token_name: 'x', allowed_ip_ranges: [bad] }),
+      'allowed_ip_ranges',
+      `Invalid IP address or CIDR range: ${bad.trim()}`
+    )
   }
-  const ok = await post(ctx, { token_name: 'ok', allowed_ip_ranges: ['192.168.1.10', '10.0.0.0/24', '2001:db8::/32', '::1', '::ffff:203.0.113.7'] })
+  const ok = await post(ctx, {
+    token_name: 'ok',
+    allowed_ip_ranges: ['192.168.1.10', '10.0.0.0/24', '2001:db8::/32', '::1', '::ffff:203.0.113.7']
+  })
   t.equal(ok.statusCode, 201)
 })
 
 t.test('api credentials need explicit scopes: shape errors, unknown actions, read alias, duplicates', async (t) => {
   const ctx = await buildTestApp(t)
-  const api = (scopes: unknown) => post(ctx, { token_name: 'api', metadata: { integration_type: 'api' }, ...(scopes === undefined ? {} : { scopes }) })
+  const api = (scopes: unknown) =>
+    post(ctx, { token_name: 'api', metadata: { integration_type: 'api' }, ...(scopes === undefined ? {} : { scopes }) })
   onlyError(t, await api(undefined), 'scopes', 'At least one scope is required for API integration tokens')
   onlyError(t, await api(null), 'scopes', 'At least one scope is required for API integration tokens')
   onlyError(t, await api({}), 'scopes', 'At least one scope is required for API integration tokens')
@@ -102,7 +129,12 @@ t.test('api credentials need explicit scopes: shape errors, unknown actions, rea
   onlyError(t, await api('host:get'), 'scopes', 'Scopes must be an object')
   onlyError(t, await api({ host: 'get' }), 'scopes', 'Scopes for resource "host" must be an array of actions')
   onlyError(t, await api({ host: ['get', 5] }), 'scopes', 'All actions in scopes must be strings')
-  onlyError(t, await api({ host: ['write'] }), 'scopes', 'Unknown action "write" for resource "host" (known: get, put, patch, update, delete)')
+  onlyError(
+    t,
+    await api({ host: ['write'] }),
+    'scopes',
+    'Unknown action "write" for resource "host" (known: get, put, patch, update, delete)'
+  )
   onlyError(t, await api({ users: ['get'] }), 'scopes', 'Unknown scope resource "users" (known: host)')
   const aliased = await api({ host: ['read', ' get ', 'DELETE', 'put', 'patch', 'update'] })
   t.equal(aliased.statusCode, 201)
@@ -114,7 +146,10 @@ t.test('api credentials need explicit scopes: shape errors, unknown actions, rea
 t.test('expires_at accepts RFC 3339, the dashboard datetime-local form and null', async (t) => {
   const ctx = await buildTestApp(t)
   t.equal((await post(ctx, { token_name: 'a', expires_at: '2026-12-31T23:59' })).json().token.expires_at, '2026-12-31T23:59:00.000Z')
-  t.equal((await post(ctx, { token_name: 'b', expires_at: '2027-01-01T02:00:00+02:00' })).json().token.expires_at, '2027-01-01T00:00:00.000Z')
+  t.equal(
+    (await post(ctx, { token_name: 'b', expires_at: '2027-01-01T02:00:00+02:00' })).json().token.expires_at,
+    '2027-01-01T00:00:00.000Z'
+  )
   t.equal((await post(ctx, { token_name: 'c', expires_at: null })).json().token.expires_at, null)
 })
 
@@ -127,10 +162,27 @@ t.test('list is newest first with host_groups and users keys and never a secret 
   const res = await ctx.app.inject({ method: 'GET', url: URL, headers: bearer(ctx.adminToken) })
   t.equal(res.statusCode, 200)
   const list = res.json() as Record<string, unknown>[]
-  t.same(list.map((x) => x['token_name']), ['second', 'first'])
+  t.same(
+    list.map((x) => x['token_name']),
+    ['second', 'first']
+  )
   t.same(Object.keys(list[0] ?? {}).sort(), [
-    'allowed_ip_ranges', 'created_at', 'default_host_group_id', 'expires_at', 'host_groups', 'hosts_created_today', 'id', 'is_active',
-    'last_used_at', 'max_hosts_per_day', 'metadata', 'scopes', 'token_key', 'token_name', 'updated_at', 'users'
+    'allowed_ip_ranges',
+    'created_at',
+    'default_host_group_id',
+    'expires_at',
+    'host_groups',
+    'hosts_created_today',
+    'id',
+    'is_active',
+    'last_used_at',
+    'max_hosts_per_day',
+    'metadata',
+    'scopes',
+    'token_key',
+    'token_name',
+    'updated_at',
+    'users'
   ])
   t.same(list[0]?.['host_groups'], { id: groups.get('Prod'), name: 'Prod', color: '#3B82F6' })
   t.equal(list[1]?.['host_groups'], null)
@@ -150,14 +202,31 @@ t.test('list is newest first with host_groups and users keys and never a secret 
 t.test('PATCH updates fields, validates with the update messages, and 404 comes first', async (t) => {
   const ctx = await buildTestApp(t)
   const groups = await ensureGroups(ctx, ['G1'])
-  const cred = await createCredential(ctx, { token_name: 'orig', default_host_group_id: groups.get('G1'), expires_at: '2030-01-01T00:00:00Z' })
-  const patch = (payload: unknown, id = cred.id) => ctx.app.inject({ method: 'PATCH', url: `${URL}/${id}`, headers: bearer(ctx.adminToken), payload: payload as Record<string, unknown> })
+  const cred = await createCredential(ctx, {
+    token_name: 'orig',
+    default_host_group_id: groups.get('G1'),
+    expires_at: '2030-01-01T00:00:00Z'
+  })
+  const patch = (payload: unknown, id = cred.id) =>
+    ctx.app.inject({ method: 'PATCH', url: `${URL}/${id}`, headers: bearer(ctx.adminToken), payload: payload as Record<string, unknown> })
 
-  const res = await patch({ is_active: false, max_hosts_per_day: 200, allowed_ip_ranges: ['192.168.1.0/24'], expires_at: '2027-01-01T00:00:00Z', token_name: 'renamed' })
+  const res = await patch({
+    is_active: false,
+    max_hosts_per_day: 200,
+    allowed_ip_ranges: ['192.168.1.0/24'],
+    expires_at: '2027-01-01T00:00:00Z',
+    token_name: 'renamed'
+  })
   t.equal(res.statusCode, 200)
   t.equal(res.json().message, 'Token updated successfully')
   t.notOk(res.body.includes(cred.secret) || res.body.includes('token_secret'), 'no secret in the update reply')
-  t.match(res.json().token, { is_active: false, max_hosts_per_day: 200, allowed_ip_ranges: ['192.168.1.0/24'], expires_at: '2027-01-01T00:00:00.000Z', token_name: 'renamed' })
+  t.match(res.json().token, {
+    is_active: false,
+    max_hosts_per_day: 200,
+    allowed_ip_ranges: ['192.168.1.0/24'],
+    expires_at: '2027-01-01T00:00:00.000Z',
+    token_name: 'renamed'
+  })
   t.same(res.json().token.host_groups, { id: groups.get('G1'), name: 'G1', color: '#3B82F6' })
 
   const cleared = await patch({ default_host_group_id: '', expires_at: '' })
@@ -204,7 +273,12 @@ t.test('token administration needs a session with can_manage_settings', async (t
   t.equal((await ctx.app.inject({ method: 'GET', url: URL, headers: bearer(readonly) })).statusCode, 403)
   t.equal((await post(ctx, { token_name: 'x' }, readonly)).statusCode, 403)
   const cred = await createCredential(ctx, { token_name: 'x' })
-  const patch = await ctx.app.inject({ method: 'PATCH', url: `${URL}/${cred.id}`, headers: bearer(readonly), payload: { is_active: false } })
+  const patch = await ctx.app.inject({
+    method: 'PATCH',
+    url: `${URL}/${cred.id}`,
+    headers: bearer(readonly),
+    payload: { is_active: false }
+  })
   t.equal(patch.statusCode, 403, 'PATCH checks permission before anything else')
 })
 
@@ -218,8 +292,16 @@ t.test('gethomepage credentials get a ready services.yml entry at creation; late
   t.equal(service.description, 'PatchMon Statistics')
   t.equal(service.icon, 'https://patchmon.example.com/assets/favicon.svg')
   const expectedAuth = `Basic ${Buffer.from(`${home.key}:${home.secret}`).toString('base64')}`
-  t.match(service.widget, { type: 'customapi', url: 'https://patchmon.example.com/api/v1/gethomepage/stats', refreshInterval: 60000, headers: { Authorization: expectedAuth } })
-  t.same((service.widget['mappings'] as { field: string }[]).map((m) => m.field), ['total_hosts', 'hosts_needing_updates', 'security_updates'])
+  t.match(service.widget, {
+    type: 'customapi',
+    url: 'https://patchmon.example.com/api/v1/gethomepage/stats',
+    refreshInterval: 60000,
+    headers: { Authorization: expectedAuth }
+  })
+  t.same(
+    (service.widget['mappings'] as { field: string }[]).map((m) => m.field),
+    ['total_hosts', 'hosts_needing_updates', 'security_updates']
+  )
   t.notOk('display' in service.widget, 'three mappings fit the block view')
 
   const cfgUrl = `${URL}/${home.id}/gethomepage-config`
@@ -229,18 +311,42 @@ t.test('gethomepage credentials get a ready services.yml entry at creation; late
   t.match(placeholder.json().config, /Authorization: Basic <base64_encoded_credentials>/)
   t.notOk(placeholder.body.includes(home.secret))
 
-  const eight = ['total_hosts', 'hosts_needing_updates', 'up_to_date_hosts', 'security_updates', 'hosts_with_security_updates', 'total_outdated_packages', 'total_repos', 'recent_updates_24h']
-  const filled = await ctx.app.inject({ method: 'POST', url: cfgUrl, headers: bearer(ctx.adminToken), payload: { token_secret: home.secret, fields: eight } })
+  const eight = [
+    'total_hosts',
+    'hosts_needing_updates',
+    'up_to_date_hosts',
+    'security_updates',
+    'hosts_with_security_updates',
+    'total_outdated_packages',
+    'total_repos',
+    'recent_updates_24h'
+  ]
+  const filled = await ctx.app.inject({
+    method: 'POST',
+    url: cfgUrl,
+    headers: bearer(ctx.adminToken),
+    payload: { token_secret: home.secret, fields: eight }
+  })
   t.equal(filled.json().credentials_included, true)
   const widget = (parse(filled.json().config as string) as { PatchMon: { widget: Record<string, unknown> } }[])[0]?.PatchMon.widget
   t.equal(widget?.['display'], 'list', 'more than four mappings switch to the list view')
   t.equal((widget?.['mappings'] as unknown[]).length, 8)
 
-  const wrong = await ctx.app.inject({ method: 'POST', url: cfgUrl, headers: bearer(ctx.adminToken), payload: { token_secret: 'f'.repeat(64) } })
+  const wrong = await ctx.app.inject({
+    method: 'POST',
+    url: cfgUrl,
+    headers: bearer(ctx.adminToken),
+    payload: { token_secret: 'f'.repeat(64) }
+  })
   t.equal(wrong.statusCode, 400)
   t.same(wrong.json(), { error: 'Token secret does not match this token' })
   const api = await apiCredential(ctx)
-  const notHome = await ctx.app.inject({ method: 'POST', url: `${URL}/${api.id}/gethomepage-config`, headers: bearer(ctx.adminToken), payload: {} })
+  const notHome = await ctx.app.inject({
+    method: 'POST',
+    url: `${URL}/${api.id}/gethomepage-config`,
+    headers: bearer(ctx.adminToken),
+    payload: {}
+  })
   t.equal(notHome.statusCode, 400)
   const badField = await ctx.app.inject({ method: 'POST', url: cfgUrl, headers: bearer(ctx.adminToken), payload: { fields: ['nope'] } })
   t.same(badField.json(), { errors: [{ msg: 'Unknown gethomepage field: nope', param: 'fields', location: 'body' }] })
@@ -250,8 +356,17 @@ t.test('secrets never appear in logs', async (t) => {
   const ctx = await buildTestApp(t)
   const api = await apiCredential(ctx)
   const home = await homepageCredential(ctx)
-  await ctx.app.inject({ method: 'GET', url: '/api/v1/api/hosts', headers: { authorization: `Basic ${Buffer.from(`${api.key}:${api.secret}`).toString('base64')}` } })
-  await ctx.app.inject({ method: 'POST', url: `${URL}/${home.id}/gethomepage-config`, headers: bearer(ctx.adminToken), payload: { token_secret: home.secret } })
+  await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/api/hosts',
+    headers: { authorization: `Basic ${Buffer.from(`${api.key}:${api.secret}`).toString('base64')}` }
+  })
+  await ctx.app.inject({
+    method: 'POST',
+    url: `${URL}/${home.id}/gethomepage-config`,
+    headers: bearer(ctx.adminToken),
+    payload: { token_secret: home.secret }
+  })
   const logs = ctx.logs.join('\n')
   t.ok(ctx.logs.length > 0, 'something was logged')
   t.notOk(logs.includes(api.secret), 'api secret not logged')

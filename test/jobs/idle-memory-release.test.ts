@@ -41,7 +41,12 @@ t.test('after a burst of agent reports, the release shrinks the young generation
   const body = agentReport(debianPackages(2000))
   for (let i = 0; i < 20; i++) {
     const { host, apiKey } = await createHost(ctx.store.db, { friendlyName: `burst-${i}`, hostGroupIds: [] })
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/update', headers: { 'x-api-id': host.api_id, 'x-api-key': apiKey }, payload: body })
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/hosts/update',
+      headers: { 'x-api-id': host.api_id, 'x-api-key': apiKey },
+      payload: body
+    })
     t.equal(res.statusCode, 200, `report ${i} accepted`)
   }
   const before = newSpaceBytes()

@@ -49,7 +49,11 @@ t.test('/metrics is closed by default: a token is generated into the data folder
   t.equal((await ctx.app.inject({ method: 'GET', url: '/metrics', headers: bearer('wrong') })).statusCode, 401)
   t.equal((await ctx.app.inject({ method: 'GET', url: '/metrics', headers: bearer(token) })).statusCode, 200)
   const again = await ctx.restart()
-  t.equal((await again.app.inject({ method: 'GET', url: '/metrics', headers: bearer(token) })).statusCode, 200, 'the same token after a restart')
+  t.equal(
+    (await again.app.inject({ method: 'GET', url: '/metrics', headers: bearer(token) })).statusCode,
+    200,
+    'the same token after a restart'
+  )
 })
 
 t.test('a Prometheus-style scrape with the generated token (curl, as Prometheus sends it) reads the series', async (t) => {
@@ -57,7 +61,16 @@ t.test('a Prometheus-style scrape with the generated token (curl, as Prometheus 
   const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' })
   const tokenFile = join(ctx.dataDir, 'metrics-token')
   // Prometheus' scrape: its Accept header and `authorization: { credentials_file: <file> }`.
-  const scrape = (extra: string[]) => promisify(execFile)('curl', ['-sS', '-w', '\n%{http_code}', '-H', 'Accept: application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1', ...extra, `${address}/metrics`])
+  const scrape = (extra: string[]) =>
+    promisify(execFile)('curl', [
+      '-sS',
+      '-w',
+      '\n%{http_code}',
+      '-H',
+      'Accept: application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1',
+      ...extra,
+      `${address}/metrics`
+    ])
   const denied = await scrape([])
   t.match(denied.stdout, /\n401$/)
   const ok = await scrape(['-H', `Authorization: Bearer ${readFileSync(tokenFile, 'utf8').trim()}`])

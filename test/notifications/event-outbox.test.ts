@@ -7,27 +7,52 @@ import t from 'tap'
 import { agentHeaders, agentReport, createHostViaApi, debianPackages, postReport } from '../helpers/agent-fixtures.js'
 import { ADMIN_PASSWORD, userWithRole } from '../helpers/test-app.js'
 import { enroll, insertToken } from '../enrollment/enrollment-fixtures.js'
-import { addDestination, addRule, buildNotificationTestApp, deliveryLog, DISCORD_URL, insertHost, type NotificationTestApp } from './helpers/notification-test-app.js'
+import {
+  addDestination,
+  addRule,
+  buildNotificationTestApp,
+  deliveryLog,
+  DISCORD_URL,
+  insertHost,
+  type NotificationTestApp
+} from './helpers/notification-test-app.js'
 import { HOST_DOWN_TIMER, OUTBOX_SWEEP_AGE_MS, OUTBOX_SWEEP_TIMER } from '../../src/notifications/notifications-plugin.js'
 import { routeOutboxLeftovers } from '../../src/notifications/event-routing.js'
 
 type Embed = { title: string; timestamp?: string }
 const titles = (ctx: NotificationTestApp) => ctx.receiver.requests.map((r) => (r.json as { embeds: Embed[] }).embeds[0]!.title).sort()
 const outbox = (ctx: NotificationTestApp) => ctx.store.db.selectFrom('event_outbox').selectAll().orderBy('created_at').execute()
-const deliveryRows = (ctx: NotificationTestApp) => ctx.store.db.selectFrom('notification_deliveries').select(['event_type', 'status']).execute()
+const deliveryRows = (ctx: NotificationTestApp) =>
+  ctx.store.db.selectFrom('notification_deliveries').select(['event_type', 'status']).execute()
 
 /** Makes the listener's delivery insert fail on this connection (TEMP: gone after a restart). */
 function breakDeliveryWrites(ctx: NotificationTestApp): void {
-  ctx.store.sqlite.exec(`CREATE TEMP TRIGGER refuse_deliveries BEFORE INSERT ON notification_deliveries BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END`)
+  ctx.store.sqlite.exec(
+    `CREATE TEMP TRIGGER refuse_deliveries BEFORE INSERT ON notification_deliveries BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END`
+  )
 }
 
-const container = (state: string) => ({ container_id: 'c1', name: 'web', image_name: 'nginx', image_tag: '1.27', image_id: 'sha256:abc', state, status: state === 'running' ? 'Up 2 hours' : 'Exited (137)' })
+const container = (state: string) => ({
+  container_id: 'c1',
+  name: 'web',
+  image_name: 'nginx',
+  image_tag: '1.27',
+  image_id: 'sha256:abc',
+  state,
+  status: state === 'running' ? 'Up 2 hours' : 'Exited (137)'
+})
 
 t.test('events whose listener failed stay in the outbox and are delivered once after a restart', async (t) => {
   let ctx = await buildNotificationTestApp(t)
   await addRule(ctx, await addDestination(ctx, DISCORD_URL))
   const host = await createHostViaApi(ctx.app, ctx.adminToken, 'web01.example.com')
-  const docker = (state: string) => ctx.app.inject({ method: 'POST', url: '/api/v1/integrations/docker', headers: agentHeaders(host), payload: { containers: [container(state)] } })
+  const docker = (state: string) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/integrations/docker',
+      headers: agentHeaders(host),
+      payload: { containers: [container(state)] }
+    })
   t.equal((await docker('running')).statusCode, 200)
   const token = await insertToken(ctx)
 
@@ -40,19 +65,37 @@ t.test('events whose listener failed stay in the outbox and are delivered once a
 
   t.same(await deliveryRows(ctx), [], 'no delivery row was written')
   t.same((await outbox(ctx)).map((r) => r.event_name).sort(), ['container_stopped', 'host_enrolled', 'security_updates_available'])
-  t.ok(ctx.logs.some((l) => l.includes('event listener failed') && l.includes('simulated')), 'the failure is logged')
+  t.ok(
+    ctx.logs.some((l) => l.includes('event listener failed') && l.includes('simulated')),
+    'the failure is logged'
+  )
   const stored = await ctx.store.db.selectFrom('hosts').select('security_updates').where('id', '=', host.id).executeTakeFirstOrThrow()
-  t.equal(stored.security_updates, report.json().securityUpdates, 'the count rose: the next identical report will not raise the event again')
+  t.equal(
+    stored.security_updates,
+    report.json().securityUpdates,
+    'the count rose: the next identical report will not raise the event again'
+  )
 
   const leftover = await outbox(ctx)
   ctx = await ctx.restartNotifications()
   await ctx.app.notifications.settle()
-  t.same(titles(ctx), ['Container Stopped: web on web01.example.com', 'Host Enrolled: lxc-101', 'Security Updates Available: web01.example.com'])
-  t.same((await deliveryRows(ctx)).map((r) => r.status), ['sent', 'sent', 'sent'])
+  t.same(titles(ctx), [
+    'Container Stopped: web on web01.example.com',
+    'Host Enrolled: lxc-101',
+    'Security Updates Available: web01.example.com'
+  ])
+  t.same(
+    (await deliveryRows(ctx)).map((r) => r.status),
+    ['sent', 'sent', 'sent']
+  )
   t.same(await outbox(ctx), [], 'every outbox row was consumed with its deliveries')
   const security = ctx.receiver.requests.find((r) => (r.json as { embeds: Embed[] }).embeds[0]!.title.startsWith('Security'))
   const securityRow = leftover.find((r) => r.event_name === 'security_updates_available')!
-  t.equal((security!.json as { embeds: Embed[] }).embeds[0]!.timestamp, securityRow.created_at, 'the notice keeps the time the report committed')
+  t.equal(
+    (security!.json as { embeds: Embed[] }).embeds[0]!.timestamp,
+    securityRow.created_at,
+    'the notice keeps the time the report committed'
+  )
 
   const again = await postReport(ctx, host, agentReport(debianPackages(30, { updates: 6, securityEvery: 2 })))
   t.equal(again.statusCode, 200)
@@ -76,7 +119,10 @@ t.test('an event already turned into deliveries is not recorded twice', async (t
   // The start-up recovery racing a late listener for the same row: exactly one wins.
   const payload = JSON.parse(row!.payload)
   ctx.app.events.emit('security_updates_available', payload, { outboxId: row!.id })
-  const [first, second] = await Promise.all([routeOutboxLeftovers(ctx.app, ctx.app.notifications), routeOutboxLeftovers(ctx.app, ctx.app.notifications)])
+  const [first, second] = await Promise.all([
+    routeOutboxLeftovers(ctx.app, ctx.app.notifications),
+    routeOutboxLeftovers(ctx.app, ctx.app.notifications)
+  ])
   await ctx.app.notifications.settle()
   t.same([first.failed, second.failed], [0, 0])
   t.equal((await deliveryRows(ctx)).length, 1, 'one delivery row for one event')
@@ -93,35 +139,41 @@ t.test('an event already turned into deliveries is not recorded twice', async (t
   t.equal(restarted.receiver.requests.length, 2)
 })
 
-t.test('a listener that failed while the server runs is retried by the minute sweep once the fault is gone, without a restart', async (t) => {
-  const ctx = await buildNotificationTestApp(t)
-  await addRule(ctx, await addDestination(ctx, DISCORD_URL))
-  const host = await createHostViaApi(ctx.app, ctx.adminToken, 'cache01')
-  breakDeliveryWrites(ctx)
-  t.equal((await postReport(ctx, host, agentReport(debianPackages(10, { updates: 2, securityEvery: 1 })))).statusCode, 200)
-  await ctx.app.notifications.settle()
-  t.equal((await outbox(ctx)).length, 1, 'the failed event waits in the outbox')
+t.test(
+  'a listener that failed while the server runs is retried by the minute sweep once the fault is gone, without a restart',
+  async (t) => {
+    const ctx = await buildNotificationTestApp(t)
+    await addRule(ctx, await addDestination(ctx, DISCORD_URL))
+    const host = await createHostViaApi(ctx.app, ctx.adminToken, 'cache01')
+    breakDeliveryWrites(ctx)
+    t.equal((await postReport(ctx, host, agentReport(debianPackages(10, { updates: 2, securityEvery: 1 })))).statusCode, 200)
+    await ctx.app.notifications.settle()
+    t.equal((await outbox(ctx)).length, 1, 'the failed event waits in the outbox')
 
-  await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
-  await ctx.app.notifications.settle()
-  t.equal((await outbox(ctx)).length, 1, 'a young row is left to its live listener')
+    await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
+    await ctx.app.notifications.settle()
+    t.equal((await outbox(ctx)).length, 1, 'a young row is left to its live listener')
 
-  const realNow = ctx.app.notifications.now
-  ctx.app.notifications.now = () => new Date(realNow().getTime() + OUTBOX_SWEEP_AGE_MS + 1_000)
-  await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
-  await ctx.app.notifications.settle()
-  t.equal((await outbox(ctx)).length, 1, 'still failing: the row stays for the next try')
-  t.ok(ctx.logs.some((l) => l.includes('kept for the next try')), 'the failed retry is logged')
+    const realNow = ctx.app.notifications.now
+    ctx.app.notifications.now = () => new Date(realNow().getTime() + OUTBOX_SWEEP_AGE_MS + 1_000)
+    await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
+    await ctx.app.notifications.settle()
+    t.equal((await outbox(ctx)).length, 1, 'still failing: the row stays for the next try')
+    t.ok(
+      ctx.logs.some((l) => l.includes('kept for the next try')),
+      'the failed retry is logged'
+    )
 
-  ctx.store.sqlite.exec('DROP TRIGGER refuse_deliveries') // the disk was cleared
-  await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
-  await ctx.app.notifications.settle()
-  t.same(await outbox(ctx), [], 'routed by the sweep')
-  t.same(titles(ctx), ['Security Updates Available: cache01'], 'delivered once, without a restart')
-  await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
-  await ctx.app.notifications.settle()
-  t.equal(ctx.receiver.requests.length, 1, 'a later sweep sends nothing more')
-})
+    ctx.store.sqlite.exec('DROP TRIGGER refuse_deliveries') // the disk was cleared
+    await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
+    await ctx.app.notifications.settle()
+    t.same(await outbox(ctx), [], 'routed by the sweep')
+    t.same(titles(ctx), ['Security Updates Available: cache01'], 'delivered once, without a restart')
+    await ctx.app.timers.runNow(OUTBOX_SWEEP_TIMER)
+    await ctx.app.notifications.settle()
+    t.equal(ctx.receiver.requests.length, 1, 'a later sweep sends nothing more')
+  }
+)
 
 t.test('an event that matches no rule just leaves the outbox', async (t) => {
   const ctx = await buildNotificationTestApp(t)
@@ -139,16 +191,31 @@ t.test('rejected or unchanged input writes no outbox row', async (t) => {
   const host = await createHostViaApi(ctx.app, ctx.adminToken, 'web02')
   const empty = await postReport(ctx, host, agentReport([]))
   t.equal(empty.statusCode, 400)
-  const wrongKey = await postReport(ctx, { ...host, apiKey: 'f'.repeat(64) }, agentReport(debianPackages(10, { updates: 2, securityEvery: 1 })))
+  const wrongKey = await postReport(
+    ctx,
+    { ...host, apiKey: 'f'.repeat(64) },
+    agentReport(debianPackages(10, { updates: 2, securityEvery: 1 }))
+  )
   t.equal(wrongKey.statusCode, 401)
-  const badJson = await ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/update', headers: { ...agentHeaders(host), 'content-type': 'application/json' }, payload: '{"packages": [' })
+  const badJson = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/hosts/update',
+    headers: { ...agentHeaders(host), 'content-type': 'application/json' },
+    payload: '{"packages": ['
+  })
   t.equal(badJson.statusCode, 400)
   const noSecurity = await postReport(ctx, host, agentReport(debianPackages(10, { updates: 2 })))
   t.equal(noSecurity.statusCode, 200)
   const token = await insertToken(ctx)
   t.equal((await enroll(ctx, token, {})).statusCode, 400, 'enrollment without a friendly name')
   t.equal((await enroll(ctx, { ...token, secret: 'wrong' }, { friendly_name: 'x' })).statusCode, 401)
-  const docker = (payload: unknown) => ctx.app.inject({ method: 'POST', url: '/api/v1/integrations/docker', headers: agentHeaders(host), payload: payload as Record<string, unknown> })
+  const docker = (payload: unknown) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/integrations/docker',
+      headers: agentHeaders(host),
+      payload: payload as Record<string, unknown>
+    })
   t.equal((await docker({ containers: [container('exited')] })).statusCode, 200, 'a container first seen stopped did not stop now')
   await ctx.app.notifications.settle()
   t.same(await outbox(ctx), [])
@@ -170,13 +237,23 @@ t.test('host down and up are written with their alert state; a failed listener i
   await tick(ctx, 0)
   breakDeliveryWrites(ctx)
   await tick(ctx, 70)
-  t.same((await outbox(ctx)).map((r) => r.event_name), ['host_went_down'])
-  t.ok(await ctx.store.db.selectFrom('host_alert_states').select('host_id').where('host_id', '=', web).executeTakeFirst(), 'alert state committed with the event')
+  t.same(
+    (await outbox(ctx)).map((r) => r.event_name),
+    ['host_went_down']
+  )
+  t.ok(
+    await ctx.store.db.selectFrom('host_alert_states').select('host_id').where('host_id', '=', web).executeTakeFirst(),
+    'alert state committed with the event'
+  )
 
   ctx = await ctx.restartNotifications()
   await ctx.app.notifications.settle()
   t.same(titles(ctx), ['Host Down: web03'])
-  await ctx.store.db.updateTable('hosts').set({ last_update: new Date(t0.getTime() + 75 * 60_000).toISOString() }).where('id', '=', web).execute()
+  await ctx.store.db
+    .updateTable('hosts')
+    .set({ last_update: new Date(t0.getTime() + 75 * 60_000).toISOString() })
+    .where('id', '=', web)
+    .execute()
   await tick(ctx, 76)
   t.same(titles(ctx), ['Host Down: web03', 'Host Up: web03'])
   t.same(await outbox(ctx), [])
@@ -193,11 +270,36 @@ t.test('a host deletion, a role change and a disabled second factor commit their
 
   breakDeliveryWrites(ctx)
   t.equal((await ctx.app.inject({ method: 'DELETE', url: `/api/v1/hosts/${host.id}`, headers: ctx.auth })).statusCode, 200)
-  t.equal((await ctx.app.inject({ method: 'DELETE', url: `/api/v1/hosts/${host.id}`, headers: ctx.auth })).statusCode, 404, 'a second delete finds nothing and writes no event')
-  t.equal((await ctx.app.inject({ method: 'PUT', url: `/api/v1/users/${alice.id}`, headers: ctx.auth, payload: { role: 'admin' } })).statusCode, 200)
-  t.equal((await ctx.app.inject({ method: 'PUT', url: `/api/v1/users/${alice.id}`, headers: ctx.auth, payload: { role: 'admin', first_name: 'Alice' } })).statusCode, 200, 'the same role again is no change')
-  t.equal((await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: ctx.auth, payload: { password: 'wrong' } })).statusCode, 400)
-  t.equal((await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: ctx.auth, payload: { password: ADMIN_PASSWORD } })).statusCode, 200)
+  t.equal(
+    (await ctx.app.inject({ method: 'DELETE', url: `/api/v1/hosts/${host.id}`, headers: ctx.auth })).statusCode,
+    404,
+    'a second delete finds nothing and writes no event'
+  )
+  t.equal(
+    (await ctx.app.inject({ method: 'PUT', url: `/api/v1/users/${alice.id}`, headers: ctx.auth, payload: { role: 'admin' } })).statusCode,
+    200
+  )
+  t.equal(
+    (
+      await ctx.app.inject({
+        method: 'PUT',
+        url: `/api/v1/users/${alice.id}`,
+        headers: ctx.auth,
+        payload: { role: 'admin', first_name: 'Alice' }
+      })
+    ).statusCode,
+    200,
+    'the same role again is no change'
+  )
+  t.equal(
+    (await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: ctx.auth, payload: { password: 'wrong' } })).statusCode,
+    400
+  )
+  t.equal(
+    (await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: ctx.auth, payload: { password: ADMIN_PASSWORD } }))
+      .statusCode,
+    200
+  )
   await ctx.app.notifications.settle()
   t.same((await outbox(ctx)).map((r) => r.event_name).sort(), ['host_deleted', 'user_role_changed', 'user_tfa_disabled'])
   t.same(await deliveryRows(ctx), [])

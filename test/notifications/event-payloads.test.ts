@@ -10,8 +10,21 @@ type Sample = { [K in keyof AppEventMap]?: AppEventMap[K] }
 const SAMPLES: Sample = {
   host_went_down: { hostId: 'h1', hostName: 'web01.example.com', lastUpdate: '2026-04-24T12:00:00.000Z', thresholdSeconds: 3900 },
   host_came_up: { hostId: 'h1', hostName: 'web01.example.com', downSince: '2026-04-24T12:00:00.000Z' },
-  container_stopped: { hostId: 'h1', hostName: 'web01.example.com', container: 'nginx', image: 'nginx:1.27', oldStatus: 'running', newStatus: 'exited' },
-  security_updates_available: { hostId: 'h1', hostName: 'web01.example.com', previousCount: 0, securityCount: 3, packages: ['openssl', 'libssl3', 'sudo'] },
+  container_stopped: {
+    hostId: 'h1',
+    hostName: 'web01.example.com',
+    container: 'nginx',
+    image: 'nginx:1.27',
+    oldStatus: 'running',
+    newStatus: 'exited'
+  },
+  security_updates_available: {
+    hostId: 'h1',
+    hostName: 'web01.example.com',
+    previousCount: 0,
+    securityCount: 3,
+    packages: ['openssl', 'libssl3', 'sudo']
+  },
   user_tfa_disabled: { userId: 'u1', username: 'alice' },
   account_locked: { username: 'bob', ip: '203.0.113.7', failures: 5, lockedUntil: '2026-04-24T12:30:00.000Z' },
   user_role_changed: { userId: 'u1', username: 'alice', oldRole: 'user', newRole: 'admin' },
@@ -22,8 +35,16 @@ const SAMPLES: Sample = {
 const EXPECTED: Record<string, { title: string; color: number; fields: string[] }> = {
   host_went_down: { title: 'Host Down: web01.example.com', color: 15105570, fields: ['Host', 'Last seen', 'Threshold'] },
   host_came_up: { title: 'Host Up: web01.example.com', color: 3447003, fields: ['Host', 'Status', 'Down since'] },
-  container_stopped: { title: 'Container Stopped: nginx on web01.example.com', color: 16776960, fields: ['Host', 'Container', 'Image', 'Old status', 'New status'] },
-  security_updates_available: { title: 'Security Updates Available: web01.example.com', color: 16776960, fields: ['Host', 'Security updates', 'Previously', 'Packages'] },
+  container_stopped: {
+    title: 'Container Stopped: nginx on web01.example.com',
+    color: 16776960,
+    fields: ['Host', 'Container', 'Image', 'Old status', 'New status']
+  },
+  security_updates_available: {
+    title: 'Security Updates Available: web01.example.com',
+    color: 16776960,
+    fields: ['Host', 'Security updates', 'Previously', 'Packages']
+  },
   user_tfa_disabled: { title: 'Two-Factor Authentication Disabled: alice', color: 16776960, fields: ['User'] },
   account_locked: { title: 'Account Locked: bob', color: 16776960, fields: ['User', 'IP address', 'Failed attempts', 'Locked until'] },
   user_role_changed: { title: 'User Role Changed: alice', color: 3447003, fields: ['User', 'Old role', 'New role'] },
@@ -40,9 +61,19 @@ t.test('every event reaches Discord, Slack, generic webhooks, ntfy, Gotify and e
     await addDestination(ctx, DISCORD_URL, {}, 'Discord'),
     await addDestination(ctx, SLACK_URL, {}, 'Slack'),
     await addDestination(ctx, GENERIC_URL, { signing_secret: 'shared-secret', headers: { 'X-Team': 'ops' } }, 'Generic')
-  ]) await addRule(ctx, id)
-  for (const [type, config] of [['ntfy', { server_url: 'http://ntfy.example', topic: 'pm', token: 'tk_ntfy' }], ['gotify', { server_url: 'http://gotify.example/', app_token: 'gotify-token' }], ['email', { host: '127.0.0.1', port: smtp.port, tls_mode: 'none', from: 'patchmon@example.com', to: ['ops@example.com'] }]] as const) {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: ctx.auth, payload: { channel_type: type, display_name: type, config } })
+  ])
+    await addRule(ctx, id)
+  for (const [type, config] of [
+    ['ntfy', { server_url: 'http://ntfy.example', topic: 'pm', token: 'tk_ntfy' }],
+    ['gotify', { server_url: 'http://gotify.example/', app_token: 'gotify-token' }],
+    ['email', { host: '127.0.0.1', port: smtp.port, tls_mode: 'none', from: 'patchmon@example.com', to: ['ops@example.com'] }]
+  ] as const) {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/notifications/destinations',
+      headers: ctx.auth,
+      payload: { channel_type: type, display_name: type, config }
+    })
     t.equal(res.statusCode, 201, `${type} destination created`)
     await addRule(ctx, res.json().id)
   }
@@ -62,22 +93,43 @@ t.test('every event reaches Discord, Slack, generic webhooks, ntfy, Gotify and e
       t.fail(`no Discord request for ${event}`)
       continue
     }
-    const body = req.json as { username: string; allowed_mentions: unknown; embeds: Array<{ title: string; description: string; color: number; fields: Array<{ name: string }>; footer: { text: string }; timestamp: string }> }
+    const body = req.json as {
+      username: string
+      allowed_mentions: unknown
+      embeds: Array<{
+        title: string
+        description: string
+        color: number
+        fields: Array<{ name: string }>
+        footer: { text: string }
+        timestamp: string
+      }>
+    }
     t.equal(req.url, DISCORD_URL, 'posted to the webhook path through the proxy')
     t.equal(req.headers['user-agent'], 'PatchMon-Appliance/0.1.0')
     t.same(body.allowed_mentions, { parse: [] })
     t.equal(body.embeds[0]!.title, expected.title)
     t.equal(body.embeds[0]!.color, expected.color, `${event} colour`)
-    t.same(body.embeds[0]!.fields.map((f) => f.name), expected.fields, `${event} fields`)
+    t.same(
+      body.embeds[0]!.fields.map((f) => f.name),
+      expected.fields,
+      `${event} fields`
+    )
     t.equal(body.embeds[0]!.footer.text, 'PatchMon')
     t.ok(body.embeds[0]!.description.length > 10)
   }
-  const stopped = (discordFor('container_stopped')!.json as { embeds: Array<{ fields: Array<{ value: string }> }> }).embeds[0]!.fields.map((f) => f.value)
+  const stopped = (discordFor('container_stopped')!.json as { embeds: Array<{ fields: Array<{ value: string }> }> }).embeds[0]!.fields.map(
+    (f) => f.value
+  )
   t.same(stopped, ['web01.example.com', 'nginx', 'nginx:1.27', 'running', 'exited'])
 
   const slack = byHost('hooks.slack.com')
   t.equal(slack.length, events.length)
-  const slackDown = slack.find((r) => (r.json as { text: string }).text.includes('Host Down'))!.json as { text: string; username: string; icon_emoji: string }
+  const slackDown = slack.find((r) => (r.json as { text: string }).text.includes('Host Down'))!.json as {
+    text: string
+    username: string
+    icon_emoji: string
+  }
   t.match(slackDown.text, /^🟠 \*Host Down: web01\.example\.com\*/)
   t.match(slackDown.text, /\*Last seen:\* 2026-04-24T12:00:00.000Z/)
   t.equal(slackDown.username, 'PatchMon')
@@ -97,7 +149,11 @@ t.test('every event reaches Discord, Slack, generic webhooks, ntfy, Gotify and e
   const genericIds = generic.map((r) => r.headers['x-patchmon-delivery'])
   const genericRows = await ctx.store.db.selectFrom('notification_deliveries').select('id').execute()
   t.equal(new Set(genericIds).size, events.length, 'each generic webhook request names its own delivery')
-  for (const id of genericIds) t.ok(genericRows.some((row) => row.id === id), `X-PatchMon-Delivery ${String(id)} is a delivery row`)
+  for (const id of genericIds)
+    t.ok(
+      genericRows.some((row) => row.id === id),
+      `X-PatchMon-Delivery ${String(id)} is a delivery row`
+    )
 
   const ntfy = byHost('ntfy.example')
   t.equal(ntfy.length, events.length)
@@ -118,8 +174,14 @@ t.test('every event reaches Discord, Slack, generic webhooks, ntfy, Gotify and e
   const log = await ctx.app.inject({ method: 'GET', url: '/api/v1/notifications/delivery-log?limit=500', headers: ctx.auth })
   const rows = log.json().deliveries as Array<{ status: string }>
   t.equal(rows.length, events.length * 6)
-  t.ok(rows.every((r) => r.status === 'sent'), 'every delivery logged as sent')
-  t.notOk(ctx.logs.some((l) => /secretTOKEN|slackSECRET|genericSECRET|shared-secret|tk_ntfy|gotify-token/.test(l)), 'no URL or secret in the server log')
+  t.ok(
+    rows.every((r) => r.status === 'sent'),
+    'every delivery logged as sent'
+  )
+  t.notOk(
+    ctx.logs.some((l) => /secretTOKEN|slackSECRET|genericSECRET|shared-secret|tk_ntfy|gotify-token/.test(l)),
+    'no URL or secret in the server log'
+  )
 })
 
 t.test('host names cannot ping @everyone and Slack text is escaped', async (t) => {
@@ -128,7 +190,10 @@ t.test('host names cannot ping @everyone and Slack text is escaped', async (t) =
   await addRule(ctx, await addDestination(ctx, SLACK_URL, {}, 'Slack'))
   ctx.app.events.emit('host_deleted', { hostId: 'x', hostName: '@everyone <!channel> & co' })
   await ctx.app.notifications.settle()
-  const [discord, slack] = [ctx.receiver.requests.find((r) => r.url.includes('discord')), ctx.receiver.requests.find((r) => r.url.includes('slack'))] as RecordedRequest[]
+  const [discord, slack] = [
+    ctx.receiver.requests.find((r) => r.url.includes('discord')),
+    ctx.receiver.requests.find((r) => r.url.includes('slack'))
+  ] as RecordedRequest[]
   t.same((discord!.json as { allowed_mentions: unknown }).allowed_mentions, { parse: [] })
   t.match((slack!.json as { text: string }).text, '@everyone &lt;!channel&gt; &amp; co')
 })

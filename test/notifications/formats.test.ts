@@ -29,7 +29,10 @@ t.test('Discord is detected by host and /api/webhooks/ path, whatever the scheme
 })
 
 t.test('embed colour follows severity: critical red, error orange, warning yellow, informational blue, else grey', async (t) => {
-  t.same(['critical', 'error', 'warning', 'informational', 'debug', ''].map(severityColour), [15548997, 15105570, 16776960, 3447003, 9807270, 9807270])
+  t.same(
+    ['critical', 'error', 'warning', 'informational', 'debug', ''].map(severityColour),
+    [15548997, 15105570, 16776960, 3447003, 9807270, 9807270]
+  )
 })
 
 t.test('Discord limits are met by truncation, not failure', async (t) => {
@@ -42,7 +45,11 @@ t.test('Discord limits are met by truncation, not failure', async (t) => {
     fields: Array.from({ length: 30 }, (_, i) => ({ name: `N${i}`.repeat(100), value: 'V'.repeat(2000) })),
     timestamp: '2026-01-01T00:00:00.000Z'
   }
-  const embed = (discordBody(notice) as { embeds: Array<{ title: string; description: string; fields: Array<{ name: string; value: string }>; footer: { text: string } }> }).embeds[0]!
+  const embed = (
+    discordBody(notice) as {
+      embeds: Array<{ title: string; description: string; fields: Array<{ name: string; value: string }>; footer: { text: string } }>
+    }
+  ).embeds[0]!
   t.equal(embed.title.length, 256)
   t.ok(embed.title.endsWith('…'))
   t.equal(embed.fields.length, 25)
@@ -50,15 +57,22 @@ t.test('Discord limits are met by truncation, not failure', async (t) => {
   t.ok(embed.description.length <= 4096)
   // 25 fields of 1024 alone exceed 6000: the description gives way, it never grows past 1 character.
   const small = { ...notice, fields: notice.fields.slice(0, 3).map((f) => ({ name: 'n', value: f.value })) }
-  const e2 = (discordBody(small) as { embeds: Array<{ title: string; description: string; fields: Array<{ name: string; value: string }>; footer: { text: string } }> }).embeds[0]!
-  const total = e2.title.length + e2.description.length + e2.footer.text.length + e2.fields.reduce((n, f) => n + f.name.length + f.value.length, 0)
+  const e2 = (
+    discordBody(small) as {
+      embeds: Array<{ title: string; description: string; fields: Array<{ name: string; value: string }>; footer: { text: string } }>
+    }
+  ).embeds[0]!
+  const total =
+    e2.title.length + e2.description.length + e2.footer.text.length + e2.fields.reduce((n, f) => n + f.name.length + f.value.length, 0)
   t.ok(total <= 6000, `total ${total} within 6000`)
   t.equal(e2.description.length, 6000 - 256 - 8 - 3 * (1 + 1024))
   t.equal(truncate('abc', 3), 'abc')
 })
 
 t.test('report excerpts drop tags and whole <script> blocks', async (t) => {
-  const text = htmlToText('<h1>Report &amp; more</h1><script>alert("x")</script><p>Line <b>one</b></p><style>p{}</style><ul><li>a</li><li>b</li></ul><script src=x>')
+  const text = htmlToText(
+    '<h1>Report &amp; more</h1><script>alert("x")</script><p>Line <b>one</b></p><style>p{}</style><ul><li>a</li><li>b</li></ul><script src=x>'
+  )
   t.equal(text, 'Report & more\nLine one\na\nb')
   t.notMatch(text, /alert|<|p\{\}/)
 })

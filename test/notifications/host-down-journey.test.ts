@@ -23,15 +23,36 @@ async function tick(ctx: NotificationTestApp, at: Date) {
   await ctx.app.notifications.settle()
 }
 
-const titles = (ctx: NotificationTestApp) => ctx.receiver.requests.map((r) => (r.json as { embeds: Array<{ title: string }> }).embeds[0]!.title)
+const titles = (ctx: NotificationTestApp) =>
+  ctx.receiver.requests.map((r) => (r.json as { embeds: Array<{ title: string }> }).embeds[0]!.title)
 
 t.test('a stopped agent gives one Host Down after the grace period and one Host Up when it returns', async (t) => {
   let ctx = await buildNotificationTestApp(t)
   await ctx.app.settings.set('update_interval', 60)
   await ctx.app.settings.set('host_down_grace_minutes', 5)
-  const dest = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: ctx.auth, payload: { channel_type: 'webhook', display_name: 'Ops Discord', config: { url: DISCORD_URL } } })
+  const dest = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/destinations',
+    headers: ctx.auth,
+    payload: { channel_type: 'webhook', display_name: 'Ops Discord', config: { url: DISCORD_URL } }
+  })
   t.equal(dest.json().format, 'discord')
-  const rule = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/routes', headers: ctx.auth, payload: { destination_id: dest.json().id, event_types: ['host_went_down', 'host_came_up', 'container_stopped', 'security_updates_available', 'user_tfa_disabled', 'account_locked'] } })
+  const rule = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/routes',
+    headers: ctx.auth,
+    payload: {
+      destination_id: dest.json().id,
+      event_types: [
+        'host_went_down',
+        'host_came_up',
+        'container_stopped',
+        'security_updates_available',
+        'user_tfa_disabled',
+        'account_locked'
+      ]
+    }
+  })
   t.equal(rule.statusCode, 201)
 
   const t0 = new Date('2026-06-01T10:00:00.000Z')
@@ -52,7 +73,19 @@ t.test('a stopped agent gives one Host Down after the grace period and one Host 
   t.same(titles(ctx), ['Host Down: web01.example.com'])
   const down = ctx.receiver.requests[0]!
   t.equal(down.url, DISCORD_URL)
-  t.match(down.json, { embeds: [{ color: 15105570, footer: { text: 'PatchMon' }, fields: [{ name: 'Host', value: 'web01.example.com' }, { name: 'Last seen', value: t0.toISOString() }, { name: 'Threshold', value: '65 min' }] }] })
+  t.match(down.json, {
+    embeds: [
+      {
+        color: 15105570,
+        footer: { text: 'PatchMon' },
+        fields: [
+          { name: 'Host', value: 'web01.example.com' },
+          { name: 'Last seen', value: t0.toISOString() },
+          { name: 'Threshold', value: '65 min' }
+        ]
+      }
+    ]
+  })
 
   await tick(ctx, new Date(t0.getTime() + 90 * MINUTE))
   t.equal(ctx.receiver.requests.length, 1, 'still down: no repeat')
@@ -65,12 +98,19 @@ t.test('a stopped agent gives one Host Down after the grace period and one Host 
   await checkIn(ctx, web01, back)
   await checkIn(ctx, blip, back)
   await tick(ctx, back)
-  t.same(titles(ctx), ['Host Down: web01.example.com', 'Host Up: web01.example.com'], 'one Host Up, and none for the host that never went down')
+  t.same(
+    titles(ctx),
+    ['Host Down: web01.example.com', 'Host Up: web01.example.com'],
+    'one Host Up, and none for the host that never went down'
+  )
   await tick(ctx, new Date(back.getTime() + MINUTE))
   t.equal(ctx.receiver.requests.length, 2)
 
   const log = await ctx.app.inject({ method: 'GET', url: '/api/v1/notifications/delivery-log', headers: ctx.auth })
-  t.same(log.json().deliveries.map((d: { event_type: string; status: string }) => `${d.event_type}:${d.status}`), ['host_came_up:sent', 'host_went_down:sent'])
+  t.same(
+    log.json().deliveries.map((d: { event_type: string; status: string }) => `${d.event_type}:${d.status}`),
+    ['host_came_up:sent', 'host_went_down:sent']
+  )
 })
 
 t.test('the threshold follows the update interval and grace settings', async (t) => {
@@ -105,15 +145,29 @@ t.test('after the server itself was down, hosts get a full interval + grace to r
   await tick(ctx, new Date(start.getTime() + 66 * MINUTE))
   t.same(events, ['quiet01'], 'only the host that stayed silent while watched')
   const states = await ctx.store.db.selectFrom('host_alert_states').select('host_id').execute()
-  t.same(states.map((s) => s.host_id), [quiet], 'alert state kept for the silent host only')
+  t.same(
+    states.map((s) => s.host_id),
+    [quiet],
+    'alert state kept for the silent host only'
+  )
 })
 
 t.test('journey through the real agent ping: stop the agent, one Host Down; it pings again, one Host Up', async (t) => {
   let ctx = await buildNotificationTestApp(t)
   await ctx.app.settings.set('update_interval', 60)
   await ctx.app.settings.set('host_down_grace_minutes', 5)
-  const dest = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: ctx.auth, payload: { channel_type: 'webhook', display_name: 'Ops Discord', config: { url: DISCORD_URL } } })
-  await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/routes', headers: ctx.auth, payload: { destination_id: dest.json().id, event_types: ['host_went_down', 'host_came_up'] } })
+  const dest = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/destinations',
+    headers: ctx.auth,
+    payload: { channel_type: 'webhook', display_name: 'Ops Discord', config: { url: DISCORD_URL } }
+  })
+  await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/routes',
+    headers: ctx.auth,
+    payload: { destination_id: dest.json().id, event_types: ['host_went_down', 'host_came_up'] }
+  })
   const host = await createHostViaApi(ctx.app, ctx.adminToken, 'web01.example.com')
   const ping = () => ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/ping', headers: agentHeaders(host), payload: '' })
   t.equal((await ping()).statusCode, 200)
@@ -138,6 +192,16 @@ t.test('journey through the real agent ping: stop the agent, one Host Down; it p
   t.equal((await ping()).statusCode, 200)
   await tick(ctx, new Date())
   t.same(titles(ctx), ['Host Down: web01.example.com', 'Host Up: web01.example.com'])
-  const log = await ctx.app.inject({ method: 'GET', url: '/api/v1/notifications/delivery-log?destination_id=' + dest.json().id, headers: ctx.auth })
-  t.same(log.json().deliveries.map((d: { event_type: string; status: string }) => `${d.event_type}:${d.status}`).sort(), ['host_came_up:sent', 'host_went_down:sent'])
+  const log = await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/notifications/delivery-log?destination_id=' + dest.json().id,
+    headers: ctx.auth
+  })
+  t.same(
+    log
+      .json()
+      .deliveries.map((d: { event_type: string; status: string }) => `${d.event_type}:${d.status}`)
+      .sort(),
+    ['host_came_up:sent', 'host_went_down:sent']
+  )
 })

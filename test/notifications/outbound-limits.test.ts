@@ -39,10 +39,20 @@ async function startProxy(t: Test, answer: (req: IncomingMessage, res: ServerRes
 }
 
 async function addWebhook(ctx: TestApp, url: string, name: string): Promise<string> {
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: bearer(ctx.adminToken), payload: { channel_type: 'webhook', display_name: name, config: { url } } })
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/destinations',
+    headers: bearer(ctx.adminToken),
+    payload: { channel_type: 'webhook', display_name: name, config: { url } }
+  })
   if (res.statusCode !== 201) throw new Error(`destination: ${res.statusCode} ${res.body}`)
   const id = res.json().id as string
-  const rule = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/routes', headers: bearer(ctx.adminToken), payload: { destination_id: id, event_types: ['*'], min_severity: 'informational' } })
+  const rule = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/routes',
+    headers: bearer(ctx.adminToken),
+    payload: { destination_id: id, event_types: ['*'], min_severity: 'informational' }
+  })
   if (rule.statusCode !== 201) throw new Error(`rule: ${rule.statusCode} ${rule.body}`)
   return id
 }
@@ -81,7 +91,9 @@ t.test('a 200 MiB error reply is not buffered: RSS stays flat and the delivery s
   clearInterval(sampler)
   peak = Math.max(peak, process.memoryUsage.rss())
   const grownMiB = (peak - before) / MiB
-  t.comment(`RSS before ${(before / MiB).toFixed(1)} MiB, peak ${(peak / MiB).toFixed(1)} MiB (+${grownMiB.toFixed(1)} MiB), settled in ${Date.now() - started} ms`)
+  t.comment(
+    `RSS before ${(before / MiB).toFixed(1)} MiB, peak ${(peak / MiB).toFixed(1)} MiB (+${grownMiB.toFixed(1)} MiB), settled in ${Date.now() - started} ms`
+  )
   t.ok(grownMiB < 16, `RSS grew ${grownMiB.toFixed(1)} MiB (limit 16)`)
   t.equal(proxy.seen.length, 1)
   const log = await ctx.app.inject({ method: 'GET', url: '/api/v1/notifications/delivery-log', headers: bearer(ctx.adminToken) })
@@ -120,18 +132,21 @@ t.test('a hanging receiver delays only itself: 25 alerts reach the healthy one p
   await addWebhook(ctx, 'http://ok.example/hook/okSECRET123456789', 'healthy')
 
   const started = Date.now()
-  for (let i = 0; i < 25; i++) ctx.app.events.emit('host_went_down', { hostId: `h${i}`, hostName: `web${i}`, lastUpdate: null, thresholdSeconds: 60 })
+  for (let i = 0; i < 25; i++)
+    ctx.app.events.emit('host_went_down', { hostId: `h${i}`, hostName: `web${i}`, lastUpdate: null, thresholdSeconds: 60 })
   // Bounded wait: 10 s at most.
   for (let i = 0; i < 200 && healthy.length < 25; i++) await new Promise((resolve) => setTimeout(resolve, 50))
   const elapsed = (lastHealthyAt || Date.now()) - started
-  t.comment(`healthy receiver: ${healthy.length}/25 alerts, the last ${elapsed} ms after the burst; hanging receiver saw ${proxy.seen.length - healthy.length} attempts`)
+  t.comment(
+    `healthy receiver: ${healthy.length}/25 alerts, the last ${elapsed} ms after the burst; hanging receiver saw ${proxy.seen.length - healthy.length} attempts`
+  )
   t.equal(healthy.length, 25, 'every alert reached the healthy receiver')
   t.ok(elapsed < 3_000, `all 25 well before the hang's 5 s timeout (took ${elapsed} ms)`)
   t.ok(proxy.seen.length - healthy.length <= 2, 'the hanging receiver holds at most its own two slots')
   for (const res of hanging) res.destroy()
 })
 
-t.test('a destination that does not answer is backed off as a whole instead of burning every delivery\'s attempts', async (t) => {
+t.test("a destination that does not answer is backed off as a whole instead of burning every delivery's attempts", async (t) => {
   const down: string[] = []
   await startProxy(t, (req, res) => {
     if (req.url?.startsWith('http://down.example/')) {
@@ -146,13 +161,21 @@ t.test('a destination that does not answer is backed off as a whole instead of b
   const svc = ctx.app.notifications
   svc.options.retryBaseMs = 1_000
   await addWebhook(ctx, 'http://down.example/hook/downSECRET1234567', 'down')
-  for (let i = 0; i < 10; i++) ctx.app.events.emit('host_went_down', { hostId: `h${i}`, hostName: `web${i}`, lastUpdate: null, thresholdSeconds: 60 })
+  for (let i = 0; i < 10; i++)
+    ctx.app.events.emit('host_went_down', { hostId: `h${i}`, hostName: `web${i}`, lastUpdate: null, thresholdSeconds: 60 })
   // Routing and the first (failing) attempts take a few ms; the back-off is a second.
   for (let i = 0; i < 100 && down.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10))
   await new Promise((resolve) => setTimeout(resolve, 300))
   t.ok(down.length >= 1 && down.length <= 2, `only the first attempts reached the dead receiver (${down.length})`)
-  const rows = ctx.store.sqlite.prepare('select attempt_count, status from notification_deliveries').all() as Array<{ attempt_count: number; status: string }>
+  const rows = ctx.store.sqlite.prepare('select attempt_count, status from notification_deliveries').all() as Array<{
+    attempt_count: number
+    status: string
+  }>
   t.equal(rows.length, 10)
-  t.equal(rows.filter((r) => r.attempt_count === 0).length, 10 - down.length, 'the others wait for the destination without spending an attempt')
+  t.equal(
+    rows.filter((r) => r.attempt_count === 0).length,
+    10 - down.length,
+    'the others wait for the destination without spending an attempt'
+  )
   await svc.queue.close(0)
 })

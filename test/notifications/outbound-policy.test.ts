@@ -27,9 +27,19 @@ async function setup(t: Test, options: TestAppOptions = {}): Promise<Ctx> {
 }
 
 async function testSend(ctx: Ctx, url: string): Promise<{ statusCode: number; body: string; json: Record<string, unknown> }> {
-  const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: bearer(ctx.adminToken), payload: { channel_type: 'webhook', display_name: 'target', config: { url } } })
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/destinations',
+    headers: bearer(ctx.adminToken),
+    payload: { channel_type: 'webhook', display_name: 'target', config: { url } }
+  })
   if (created.statusCode !== 201) throw new Error(`destination: ${created.statusCode} ${created.body}`)
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/test', headers: bearer(ctx.adminToken), payload: { destination_id: created.json().id } })
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/test',
+    headers: bearer(ctx.adminToken),
+    payload: { destination_id: created.json().id }
+  })
   return { statusCode: res.statusCode, body: res.body, json: res.json() }
 }
 
@@ -57,7 +67,18 @@ t.test('by default loopback, link-local, private and unique-local targets are re
     t.match(res.json, { message: /outbound policy blocks/, delivery: { status: 'failed', attempt_count: 1, response_status: null } }, url)
   }
   t.equal(ctx.receiver.requests.length, 0, 'nothing reached the local receiver')
-  for (const address of ['127.0.0.1', '::1', '169.254.169.254', '10.1.2.3', '192.168.0.1', 'fc00::1', '::ffff:10.0.0.1', '::ffff:169.254.169.254', '64:ff9b::a9fe:a9fe', '2002:a9fe:a9fe::1']) {
+  for (const address of [
+    '127.0.0.1',
+    '::1',
+    '169.254.169.254',
+    '10.1.2.3',
+    '192.168.0.1',
+    'fc00::1',
+    '::ffff:10.0.0.1',
+    '::ffff:169.254.169.254',
+    '64:ff9b::a9fe:a9fe',
+    '2002:a9fe:a9fe::1'
+  ]) {
     t.same(decideAddress('example.net', address, PUBLIC_ONLY), { allowed: false, internal: true }, `${address} blocked`)
   }
   t.same(decideAddress('example.net', '93.184.215.14', PUBLIC_ONLY), { allowed: true, internal: false }, 'public IPv4 allowed')
@@ -72,10 +93,16 @@ t.test('the allow-list opens exactly what it names, and an internal reply body i
 
   ctx.receiver.script({ status: 500, body: 'INTERNAL-ADMIN-PANEL root:x:0:0' })
   const bad = await testSend(ctx, `${ctx.receiver.url}/hook`)
-  t.match(bad.json, { message: 'Test notification not delivered yet: HTTP 500', delivery: { response_status: 500, error_message: 'HTTP 500' } })
+  t.match(bad.json, {
+    message: 'Test notification not delivered yet: HTTP 500',
+    delivery: { response_status: 500, error_message: 'HTTP 500' }
+  })
   await ctx.app.notifications.settle()
   t.notMatch(bad.body, /INTERNAL-ADMIN-PANEL/, 'the test reply does not echo the internal body')
-  t.notOk(ctx.logs.some((l) => l.includes('INTERNAL-ADMIN-PANEL')), 'nor does the log')
+  t.notOk(
+    ctx.logs.some((l) => l.includes('INTERNAL-ADMIN-PANEL')),
+    'nor does the log'
+  )
 
   const other = await testSend(ctx, `http://[::1]:${ctx.receiver.port}/hook`)
   t.match(other.json, { message: /outbound policy blocks/ }, '::1 is not 127.0.0.1')
@@ -85,9 +112,19 @@ t.test('the dashboard setting widens the policy at once; bad entries are refused
   const ctx = await setup(t)
   const blocked = await testSend(ctx, `${ctx.receiver.url}/hook`)
   t.match(blocked.json, { message: /outbound policy blocks/ })
-  const bad = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: bearer(ctx.adminToken), payload: { notify_allowed_targets: ['not a host!'] } })
+  const bad = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { notify_allowed_targets: ['not a host!'] }
+  })
   t.equal(bad.statusCode, 400)
-  const saved = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: bearer(ctx.adminToken), payload: { notify_allowed_targets: ['127.0.0.0/8'], notify_allow_private_networks: true } })
+  const saved = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { notify_allowed_targets: ['127.0.0.0/8'], notify_allow_private_networks: true }
+  })
   t.equal(saved.statusCode, 200, saved.body)
   t.match(saved.json(), { notify_allowed_targets: ['127.0.0.0/8'], notify_allow_private_networks: true })
   const sent = await testSend(ctx, `${ctx.receiver.url}/hook`)
@@ -97,9 +134,14 @@ t.test('the dashboard setting widens the policy at once; bad entries are refused
 
 t.test('the LAN switch allows private ranges but not loopback or metadata', async (t) => {
   const lan = { allowPrivateNetworks: true, allowedTargets: [] }
-  for (const address of ['10.0.0.5', '172.16.3.4', '192.168.1.10', 'fd00::5', '100.101.102.103']) t.ok(decideAddress('ntfy.lan', address, lan).allowed, `${address} allowed`)
-  for (const address of ['127.0.0.1', '::1', '169.254.169.254', 'fe80::1', '0.0.0.0']) t.notOk(decideAddress('ntfy.lan', address, lan).allowed, `${address} still blocked`)
-  t.ok(decideAddress('ntfy.home.arpa', '127.0.0.1', { allowPrivateNetworks: false, allowedTargets: ['.home.arpa'] }).allowed, 'a name suffix on the allow-list')
+  for (const address of ['10.0.0.5', '172.16.3.4', '192.168.1.10', 'fd00::5', '100.101.102.103'])
+    t.ok(decideAddress('ntfy.lan', address, lan).allowed, `${address} allowed`)
+  for (const address of ['127.0.0.1', '::1', '169.254.169.254', 'fe80::1', '0.0.0.0'])
+    t.notOk(decideAddress('ntfy.lan', address, lan).allowed, `${address} still blocked`)
+  t.ok(
+    decideAddress('ntfy.home.arpa', '127.0.0.1', { allowPrivateNetworks: false, allowedTargets: ['.home.arpa'] }).allowed,
+    'a name suffix on the allow-list'
+  )
   t.equal(classifyAddress('::ffff:192.168.1.1'), 'lan', 'IPv4-mapped IPv6 judged as the IPv4 address')
 
   const ctx = await setup(t, { env: { PATCHMON_NOTIFY_ALLOW_PRIVATE_NETWORKS: 'true' } })
@@ -145,8 +187,18 @@ t.test('e-mail destinations are under the same policy: a loopback SMTP host need
   t.teardown(() => smtp.close())
   const config = { host: '127.0.0.1', port: smtp.port, tls_mode: 'none', from: 'patchmon@example.com', to: ['ops@example.com'] }
   const send = async (ctx: Ctx) => {
-    const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: bearer(ctx.adminToken), payload: { channel_type: 'email', display_name: 'mail', config } })
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/test', headers: bearer(ctx.adminToken), payload: { destination_id: created.json().id } })
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/notifications/destinations',
+      headers: bearer(ctx.adminToken),
+      payload: { channel_type: 'email', display_name: 'mail', config }
+    })
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/notifications/test',
+      headers: bearer(ctx.adminToken),
+      payload: { destination_id: created.json().id }
+    })
     return res.json() as Record<string, unknown>
   }
   const closed = await setup(t)

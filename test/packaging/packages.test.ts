@@ -47,21 +47,38 @@ t.test('the .deb holds the executable unchanged, the unit, the env file as a con
 
   const unpacked = join(work, 'deb-tree')
   run('dpkg-deb', ['-R', packages.deb, unpacked])
-  t.equal(sha256(join(unpacked, 'usr/bin/patchmon')), sha256(join(dist, 'patchmon')), 'the executable is byte-identical (never stripped after the blob is in)')
+  t.equal(
+    sha256(join(unpacked, 'usr/bin/patchmon')),
+    sha256(join(dist, 'patchmon')),
+    'the executable is byte-identical (never stripped after the blob is in)'
+  )
   t.equal(readFileSync(join(unpacked, 'DEBIAN/conffiles'), 'utf8'), '/etc/patchmon/patchmon.env\n')
   for (const script of ['postinst', 'prerm', 'postrm']) {
     const check = spawnSync('shellcheck', ['-s', 'sh', join(unpacked, 'DEBIAN', script)], { encoding: 'utf8' })
     t.equal(check.status, 0, `shellcheck ${script}: ${check.stdout}`)
   }
   const unit = readFileSync(join(unpacked, 'usr/lib/systemd/system/patchmon.service'), 'utf8')
-  for (const line of ['User=patchmon', 'StateDirectory=patchmon patchmon/backups', 'StartLimitIntervalSec=60', 'StartLimitBurst=5', 'EnvironmentFile=-/etc/patchmon/local.env', 'ConfigurationDirectory=patchmon', 'EnvironmentFile=-/etc/patchmon/patchmon.env', 'ExecStart=/usr/bin/patchmon serve', 'NoNewPrivileges=yes', 'ProtectSystem=strict']) {
+  for (const line of [
+    'User=patchmon',
+    'StateDirectory=patchmon patchmon/backups',
+    'StartLimitIntervalSec=60',
+    'StartLimitBurst=5',
+    'EnvironmentFile=-/etc/patchmon/local.env',
+    'ConfigurationDirectory=patchmon',
+    'EnvironmentFile=-/etc/patchmon/patchmon.env',
+    'ExecStart=/usr/bin/patchmon serve',
+    'NoNewPrivileges=yes',
+    'ProtectSystem=strict'
+  ]) {
     t.match(unit, new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')}$`, 'm'), line)
   }
   t.notMatch(unit, /^MemoryDenyWriteExecute/m, 'no MDWE: V8 needs writable+executable pages')
 })
 
 t.test('the env file lists every setting, commented out', async (t) => {
-  const env = execFileSync('sh', ['-c', `dpkg-deb --fsys-tarfile "${packages.deb}" | tar -xO ./etc/patchmon/patchmon.env`], { encoding: 'utf8' })
+  const env = execFileSync('sh', ['-c', `dpkg-deb --fsys-tarfile "${packages.deb}" | tar -xO ./etc/patchmon/patchmon.env`], {
+    encoding: 'utf8'
+  })
   for (const setting of settingsReference()) t.match(env, new RegExp(`^#${setting.env}=`, 'm'), setting.env)
   t.notMatch(env, /^[A-Z_]+=/m, 'nothing is set by default')
   t.match(env, /^#PORT=3000$/m)
@@ -70,11 +87,26 @@ t.test('the env file lists every setting, commented out', async (t) => {
 t.test('the .rpm holds the same files, a noreplace config file and guarded scriptlets', async (t) => {
   t.equal(packages.rpm, join(dist, 'patchmon-0.1.0.x86_64.rpm'))
   const files = run('rpm', ['-qpl', packages.rpm]).trim().split('\n')
-  for (const f of ['/usr/bin/patchmon', '/usr/lib/systemd/system/patchmon.service', '/usr/lib/sysusers.d/patchmon.conf', '/etc/patchmon/patchmon.env', '/var/lib/patchmon', '/var/lib/patchmon/backups']) t.ok(files.includes(f), f)
+  for (const f of [
+    '/usr/bin/patchmon',
+    '/usr/lib/systemd/system/patchmon.service',
+    '/usr/lib/sysusers.d/patchmon.conf',
+    '/etc/patchmon/patchmon.env',
+    '/var/lib/patchmon',
+    '/var/lib/patchmon/backups'
+  ])
+    t.ok(files.includes(f), f)
   const requires = run('rpm', ['-qp', '--requires', packages.rpm]).trim().split('\n')
-  for (const soname of ['libatomic.so.1()(64bit)', 'libstdc++.so.6()(64bit)', 'libgcc_s.so.1()(64bit)', 'libc.so.6()(64bit)']) t.ok(requires.includes(soname), `requires ${soname}`)
-  t.ok(requires.some((r) => /^libc\.so\.6\(GLIBC_2\.\d+\)\(64bit\)$/.test(r)), 'and the glibc symbol versions used')
-  t.notOk(requires.some((r) => /shadow-utils/.test(r)), 'no shadow-utils: openSUSE calls it shadow')
+  for (const soname of ['libatomic.so.1()(64bit)', 'libstdc++.so.6()(64bit)', 'libgcc_s.so.1()(64bit)', 'libc.so.6()(64bit)'])
+    t.ok(requires.includes(soname), `requires ${soname}`)
+  t.ok(
+    requires.some((r) => /^libc\.so\.6\(GLIBC_2\.\d+\)\(64bit\)$/.test(r)),
+    'and the glibc symbol versions used'
+  )
+  t.notOk(
+    requires.some((r) => /shadow-utils/.test(r)),
+    'no shadow-utils: openSUSE calls it shadow'
+  )
   t.ok(requires.includes('(/usr/bin/systemd-sysusers or /usr/sbin/useradd)'), 'the user is created by whichever tool the distribution has')
   t.same(run('rpm', ['-qp', '--configfiles', packages.rpm]).trim().split('\n'), ['/etc/patchmon/patchmon.env'])
   const perms = run('rpm', ['-qp', '--queryformat', '[%{FILEMODES:perms} %{FILEUSERNAME} %{FILENAMES}\n]', packages.rpm])
@@ -92,7 +124,9 @@ t.test('the .rpm holds the same files, a noreplace config file and guarded scrip
     t.equal(check.status, 0, `shellcheck %${name}: ${check.stdout}`)
   }
   // rpm records each file's SHA-256: the payload's executable is the one that was built.
-  const dump = run('rpm', ['-qp', '--dump', packages.rpm]).split('\n').find((l) => l.startsWith('/usr/bin/patchmon '))
+  const dump = run('rpm', ['-qp', '--dump', packages.rpm])
+    .split('\n')
+    .find((l) => l.startsWith('/usr/bin/patchmon '))
   t.equal(dump?.split(' ')[3], sha256(join(dist, 'patchmon')), 'rpm did not strip or rewrite the executable')
 })
 
@@ -102,54 +136,66 @@ function installSkipReason(): string | false {
   return false
 }
 
-t.test('the .deb installs, runs, upgrades keeping data and settings, removes keeping data, and purges', { skip: installSkipReason() }, async (t) => {
-  const systemd = existsSync('/run/systemd/system')
-  t.teardown(() => spawnSync('dpkg', ['-P', 'patchmon']))
+t.test(
+  'the .deb installs, runs, upgrades keeping data and settings, removes keeping data, and purges',
+  { skip: installSkipReason() },
+  async (t) => {
+    const systemd = existsSync('/run/systemd/system')
+    t.teardown(() => spawnSync('dpkg', ['-P', 'patchmon']))
 
-  const install = spawnSync('dpkg', ['-i', packages.deb], { encoding: 'utf8' })
-  t.equal(install.status, 0, install.stderr)
-  t.match(install.stdout, /journalctl -u patchmon/, 'tells where the first admin password goes')
-  t.match(install.stdout, /patchmon admin reset-password admin/)
-  const uid = Number(run('id', ['-u', 'patchmon']))
-  const gid = Number(run('id', ['-g', 'patchmon']))
-  t.ok(uid > 0, 'a system user patchmon exists')
-  const state = statSync('/var/lib/patchmon')
-  t.equal(state.mode & 0o777, 0o750)
-  t.equal(state.uid, uid)
-  t.equal(run('/usr/bin/patchmon', ['--version']).trim(), 'patchmon 0.1.0')
+    const install = spawnSync('dpkg', ['-i', packages.deb], { encoding: 'utf8' })
+    t.equal(install.status, 0, install.stderr)
+    t.match(install.stdout, /journalctl -u patchmon/, 'tells where the first admin password goes')
+    t.match(install.stdout, /patchmon admin reset-password admin/)
+    const uid = Number(run('id', ['-u', 'patchmon']))
+    const gid = Number(run('id', ['-g', 'patchmon']))
+    t.ok(uid > 0, 'a system user patchmon exists')
+    const state = statSync('/var/lib/patchmon')
+    t.equal(state.mode & 0o777, 0o750)
+    t.equal(state.uid, uid)
+    t.equal(run('/usr/bin/patchmon', ['--version']).trim(), 'patchmon 0.1.0')
 
-  // The installed executable, as the service user, on a temp data folder.
-  const dataDir = mkdtempSync(join(work, 'installed-data-'))
-  chownSync(dataDir, uid, gid)
-  const server = await startServer('/usr/bin/patchmon', ['serve', '--data-dir', dataDir], '/', { ...cleanEnv({ PATCHMON_ADMIN_PASSWORD: 'installed-admin-pw' }) })
-  t.teardown(() => server.child.kill('SIGKILL'))
-  t.ok(await login(server.port, 'admin', 'installed-admin-pw'))
-  server.child.kill('SIGTERM')
-  t.equal(await server.exited, 0)
+    // The installed executable, as the service user, on a temp data folder.
+    const dataDir = mkdtempSync(join(work, 'installed-data-'))
+    chownSync(dataDir, uid, gid)
+    const server = await startServer('/usr/bin/patchmon', ['serve', '--data-dir', dataDir], '/', {
+      ...cleanEnv({ PATCHMON_ADMIN_PASSWORD: 'installed-admin-pw' })
+    })
+    t.teardown(() => server.child.kill('SIGKILL'))
+    t.ok(await login(server.port, 'admin', 'installed-admin-pw'))
+    server.child.kill('SIGTERM')
+    t.equal(await server.exited, 0)
 
-  if (!systemd) {
-    // Data in the service's folder, then a reinstall (dpkg runs postinst as an upgrade).
-    const asService = (args: string[]) =>
-      spawnSync('/usr/bin/patchmon', args, { uid, gid, cwd: '/', encoding: 'utf8', env: cleanEnv({ PATCHMON_DATA_DIR: '/var/lib/patchmon', PATCHMON_ADMIN_PASSWORD: 'operator-password' }) })
-    t.equal(asService(['migrate']).status, 0)
-    t.equal(asService(['admin', 'create', 'operator', 'user']).status, 0)
+    if (!systemd) {
+      // Data in the service's folder, then a reinstall (dpkg runs postinst as an upgrade).
+      const asService = (args: string[]) =>
+        spawnSync('/usr/bin/patchmon', args, {
+          uid,
+          gid,
+          cwd: '/',
+          encoding: 'utf8',
+          env: cleanEnv({ PATCHMON_DATA_DIR: '/var/lib/patchmon', PATCHMON_ADMIN_PASSWORD: 'operator-password' })
+        })
+      t.equal(asService(['migrate']).status, 0)
+      t.equal(asService(['admin', 'create', 'operator', 'user']).status, 0)
+    }
+    appendFileSync('/etc/patchmon/patchmon.env', 'LOG_LEVEL=warn\n')
+    const upgrade = spawnSync('dpkg', ['-i', packages.deb], { encoding: 'utf8' })
+    t.equal(upgrade.status, 0, upgrade.stderr)
+    if (!systemd) t.match(upgrade.stdout, /is at the latest schema/, 'the upgrade ran the migrations')
+    t.match(readFileSync('/etc/patchmon/patchmon.env', 'utf8'), /^LOG_LEVEL=warn$/m, 'the edited env file was kept')
+    t.ok(existsSync('/var/lib/patchmon/patchmon.db'), 'the data was kept')
+
+    const remove = spawnSync('dpkg', ['-r', 'patchmon'], { encoding: 'utf8' })
+    t.equal(remove.status, 0, remove.stderr)
+    t.notOk(existsSync('/usr/bin/patchmon'), 'remove deletes the program')
+    t.ok(existsSync('/var/lib/patchmon/patchmon.db'), 'remove keeps the data')
+    t.ok(existsSync('/etc/patchmon/patchmon.env'), 'remove keeps the settings')
+
+    const purge = spawnSync('dpkg', ['-P', 'patchmon'], { encoding: 'utf8' })
+    t.equal(purge.status, 0, purge.stderr)
+    t.notOk(existsSync('/var/lib/patchmon'), 'purge deletes the data')
+    t.notOk(existsSync('/etc/patchmon'), 'purge deletes the settings')
+    t.not(spawnSync('id', ['patchmon']).status, 0, 'purge deletes the service user')
   }
-  appendFileSync('/etc/patchmon/patchmon.env', 'LOG_LEVEL=warn\n')
-  const upgrade = spawnSync('dpkg', ['-i', packages.deb], { encoding: 'utf8' })
-  t.equal(upgrade.status, 0, upgrade.stderr)
-  if (!systemd) t.match(upgrade.stdout, /is at the latest schema/, 'the upgrade ran the migrations')
-  t.match(readFileSync('/etc/patchmon/patchmon.env', 'utf8'), /^LOG_LEVEL=warn$/m, 'the edited env file was kept')
-  t.ok(existsSync('/var/lib/patchmon/patchmon.db'), 'the data was kept')
-
-  const remove = spawnSync('dpkg', ['-r', 'patchmon'], { encoding: 'utf8' })
-  t.equal(remove.status, 0, remove.stderr)
-  t.notOk(existsSync('/usr/bin/patchmon'), 'remove deletes the program')
-  t.ok(existsSync('/var/lib/patchmon/patchmon.db'), 'remove keeps the data')
-  t.ok(existsSync('/etc/patchmon/patchmon.env'), 'remove keeps the settings')
-
-  const purge = spawnSync('dpkg', ['-P', 'patchmon'], { encoding: 'utf8' })
-  t.equal(purge.status, 0, purge.stderr)
-  t.notOk(existsSync('/var/lib/patchmon'), 'purge deletes the data')
-  t.notOk(existsSync('/etc/patchmon'), 'purge deletes the settings')
-  t.not(spawnSync('id', ['patchmon']).status, 0, 'purge deletes the service user')
-})
+)

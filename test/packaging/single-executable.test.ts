@@ -25,7 +25,11 @@ function emptyDir(name: string): string {
 function fingerprint(file: string): Record<string, string> {
   const db = new Database(file, { readonly: true })
   try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name)
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as {
+        name: string
+      }[]
+    ).map((r) => r.name)
     return Object.fromEntries(
       tables.map((name) => {
         const rows = db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()
@@ -38,7 +42,9 @@ function fingerprint(file: string): Record<string, string> {
 }
 
 const ROOT = join(__dirname, '../..')
-const hasDashboard = Boolean((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['build:ui'])
+const hasDashboard = Boolean(
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['build:ui']
+)
 
 t.before(async () => {
   // As `npm run build` does: the dashboard first, so the executable embeds its build output.
@@ -64,7 +70,12 @@ t.test('the executable prints its version and help from an empty folder without 
   const create = runSync(built.executable, ['admin', 'create', 'auditor', 'readonly'], cwd, cleanEnv())
   t.equal(create.status, 0, create.stderr)
   t.match(create.stdout, /Created readonly auditor\npassword: \S{12,}/)
-  const reset = runSync(built.executable, ['admin', 'reset-password', 'auditor'], cwd, cleanEnv({ PATCHMON_ADMIN_PASSWORD: 'chosen-password' }))
+  const reset = runSync(
+    built.executable,
+    ['admin', 'reset-password', 'auditor'],
+    cwd,
+    cleanEnv({ PATCHMON_ADMIN_PASSWORD: 'chosen-password' })
+  )
   t.equal(reset.status, 0, reset.stderr)
   const unknown = runSync(built.executable, ['frobnicate'], cwd, cleanEnv())
   t.equal(unknown.status, 1)
@@ -81,7 +92,11 @@ t.test('the executable serves, backs up online, stops cleanly on SIGTERM, and it
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
 
   for (let i = 0; i < 3; i++) {
-    const res = await fetch(`${base}/api/v1/users`, { method: 'POST', headers: auth, body: JSON.stringify({ username: `operator${i}`, password: 'operator-password', role: 'user' }) })
+    const res = await fetch(`${base}/api/v1/users`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ username: `operator${i}`, password: 'operator-password', role: 'user' })
+    })
     t.equal(res.status, 201, `user ${i} created`)
   }
 
@@ -122,10 +137,17 @@ t.test('the executable serves, backs up online, stops cleanly on SIGTERM, and it
 
   const dataDir = join(cwd, 'data')
   const addons = readdirSync(join(dataDir, 'native')).sort()
-  t.match(addons, [/^bcrypt-[0-9a-f]{16}\.node$/, /^better_sqlite3-[0-9a-f]{16}\.node$/], 'addons extracted, content-addressed, into the data folder')
+  t.match(
+    addons,
+    [/^bcrypt-[0-9a-f]{16}\.node$/, /^better_sqlite3-[0-9a-f]{16}\.node$/],
+    'addons extracted, content-addressed, into the data folder'
+  )
   for (const addon of addons) {
     // The name comes from the build's hash list; it must still be the hash of what was written.
-    const hash = createHash('sha256').update(readFileSync(join(dataDir, 'native', addon))).digest('hex').slice(0, 16)
+    const hash = createHash('sha256')
+      .update(readFileSync(join(dataDir, 'native', addon)))
+      .digest('hex')
+      .slice(0, 16)
     t.match(addon, new RegExp(`-${hash}\\.node$`), `${addon} is named by its content`)
   }
 
@@ -187,14 +209,20 @@ t.test('once idle, the executable and the bundle hand memory back to the system 
       // The release runs after 5 s without requests (src/jobs/idle-memory-release.ts).
       let line: string | undefined
       for (let i = 0; i < 300 && !line; i++) {
-        line = server.output().split('\n').find((l) => l.includes('released memory after an idle period'))
+        line = server
+          .output()
+          .split('\n')
+          .find((l) => l.includes('released memory after an idle period'))
         if (!line) await new Promise((r) => setTimeout(r, 100))
       }
       t.ok(line, `${name}: the idle release ran`)
-      t.match(JSON.parse(line ?? '{}'), { mallocTrimmed: true, heapBeforeMb: Number, heapAfterMb: Number }, `${name}: glibc handed memory back`)
+      t.match(
+        JSON.parse(line ?? '{}'),
+        { mallocTrimmed: true, heapBeforeMb: Number, heapAfterMb: Number },
+        `${name}: glibc handed memory back`
+      )
       server.child.kill('SIGTERM')
       t.equal(await server.exited, 0)
     })
   )
 })
-

@@ -12,7 +12,13 @@ import { agentHeaders, agentReport, createHostViaApi, debianPackages, type TestH
 import { BUILTIN_ROLES, type Permission } from '../../src/users/permissions.js'
 import { basicAuth, judge, reportProbes, runProbes, type Expected, type Probe, type ProbeOutcome } from './probe-table.js'
 
-const UNLIMITED = { CREDENTIAL_FAILURE_LIMIT_MAX: '1000000', RATE_LIMIT_MAX: '1000000', AUTH_RATE_LIMIT_MAX: '1000000', AGENT_RATE_LIMIT_MAX: '1000000', GETHOMEPAGE_RATE_LIMIT_MAX: '1000000' }
+const UNLIMITED = {
+  CREDENTIAL_FAILURE_LIMIT_MAX: '1000000',
+  RATE_LIMIT_MAX: '1000000',
+  AUTH_RATE_LIMIT_MAX: '1000000',
+  AGENT_RATE_LIMIT_MAX: '1000000',
+  GETHOMEPAGE_RATE_LIMIT_MAX: '1000000'
+}
 const API = '/api/v1/api/hosts'
 const HOMEPAGE = '/api/v1/gethomepage/stats'
 const PING = '/api/v1/hosts/ping'
@@ -21,7 +27,11 @@ const ENROLL = '/api/v1/auto-enrollment/enroll'
 const OUTSIDE = '203.0.113.0/24'
 
 type CredentialType = 'api' | 'gethomepage' | 'proxmox-lxc' | 'direct-host'
-interface Credential { id: string; key: string; secret: string }
+interface Credential {
+  id: string
+  key: string
+  secret: string
+}
 
 const err = (status: number, error: string): Expected => ({ status, body: { error } })
 const E = {
@@ -44,15 +54,27 @@ const E = {
 
 async function credential(ctx: TestApp, type: CredentialType, extra: Record<string, unknown> = {}): Promise<Credential> {
   const res = await ctx.app.inject({
-    method: 'POST', url: '/api/v1/auto-enrollment/tokens', headers: bearer(ctx.adminToken),
-    payload: { token_name: `probe ${type}`, metadata: { integration_type: type }, ...(type === 'api' ? { scopes: { host: ['get'] } } : {}), ...extra }
+    method: 'POST',
+    url: '/api/v1/auto-enrollment/tokens',
+    headers: bearer(ctx.adminToken),
+    payload: {
+      token_name: `probe ${type}`,
+      metadata: { integration_type: type },
+      ...(type === 'api' ? { scopes: { host: ['get'] } } : {}),
+      ...extra
+    }
   })
   if (res.statusCode !== 201) throw new Error(`creating a ${type} credential failed: ${res.statusCode} ${res.body}`)
   const token = (res.json() as { token: { id: string; token_key: string; token_secret: string } }).token
   return { id: token.id, key: token.token_key, secret: token.token_secret }
 }
 
-async function admin(ctx: TestApp, method: 'PATCH' | 'DELETE' | 'POST' | 'PUT', url: string, payload?: Record<string, unknown>): Promise<void> {
+async function admin(
+  ctx: TestApp,
+  method: 'PATCH' | 'DELETE' | 'POST' | 'PUT',
+  url: string,
+  payload?: Record<string, unknown>
+): Promise<void> {
   const res = await ctx.app.inject({ method, url, headers: bearer(ctx.adminToken), ...(payload ? { payload } : {}) })
   if (res.statusCode >= 300) throw new Error(`${method} ${url} failed: ${res.statusCode} ${res.body}`)
 }
@@ -62,10 +84,23 @@ const asAgent = (c: Credential) => agentHeaders({ apiId: c.key, apiKey: c.secret
 const asEnrollment = (key: string, secret: string) => ({ 'x-auto-enrollment-key': key, 'x-auto-enrollment-secret': secret })
 const report = JSON.stringify(agentReport(debianPackages(5)))
 
-const get = (name: string, url: string, headers: Record<string, string>, expect: Expected, remoteAddress = '127.0.0.1'): Probe =>
-  ({ name, request: { method: 'GET', url, headers, remoteAddress }, expect })
-const post = (name: string, url: string, headers: Record<string, string>, payload: string | Record<string, unknown>, expect: Expected, remoteAddress = '127.0.0.1'): Probe =>
-  ({ name, request: { method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload, remoteAddress }, expect })
+const get = (name: string, url: string, headers: Record<string, string>, expect: Expected, remoteAddress = '127.0.0.1'): Probe => ({
+  name,
+  request: { method: 'GET', url, headers, remoteAddress },
+  expect
+})
+const post = (
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  payload: string | Record<string, unknown>,
+  expect: Expected,
+  remoteAddress = '127.0.0.1'
+): Probe => ({
+  name,
+  request: { method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload, remoteAddress },
+  expect
+})
 const enroll = (name: string, headers: Record<string, string>, expect: Expected, remoteAddress = '127.0.0.1') =>
   post(name, ENROLL, headers, { friendly_name: 'probe-enrolled' }, expect, remoteAddress)
 
@@ -75,7 +110,8 @@ function signJwt(secret: string, claims: Record<string, unknown>): string {
   const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`
 }
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>
 
 const totals = { probes: 0, succeeded: 0, mismatched: 0 }
 const count = (outcomes: ProbeOutcome[]) => {
@@ -106,7 +142,12 @@ t.test('credentials of one type are refused wherever another type is expected', 
     post('api key as agent on report', UPDATE, asAgent(api), report, E.agentInvalid),
     enroll('api as X-Auto-Enrollment on enroll', asEnrollment(api.key, api.secret), E.enrollWrongType),
     enroll('gethomepage as X-Auto-Enrollment on enroll', asEnrollment(homepage.key, homepage.secret), E.enrollWrongType),
-    get('api key+secret in the enrollment script URL', `/api/v1/auto-enrollment/script?type=proxmox-lxc&token_key=${api.key}&token_secret=${api.secret}`, {}, E.enrollWrongType),
+    get(
+      'api key+secret in the enrollment script URL',
+      `/api/v1/auto-enrollment/script?type=proxmox-lxc&token_key=${api.key}&token_secret=${api.secret}`,
+      {},
+      E.enrollWrongType
+    ),
     get('proxmox-lxc as Basic on Integration API', API, basic(proxmox), E.wrongType),
     get('direct-host as Basic on Integration API', API, basic(direct), E.wrongType),
     get('proxmox-lxc as Basic on gethomepage', HOMEPAGE, basic(proxmox), E.wrongType),
@@ -125,7 +166,11 @@ t.test('credentials of one type are refused wherever another type is expected', 
   await ok('agent report', { method: 'POST', url: UPDATE, headers: agentHeaders(host), payload: report }, 200)
   await ok('api on Integration API', { method: 'GET', url: API, headers: basic(api) }, 200)
   await ok('gethomepage on gethomepage', { method: 'GET', url: HOMEPAGE, headers: basic(homepage) }, 200)
-  await ok('proxmox-lxc enrolls', { method: 'POST', url: ENROLL, headers: asEnrollment(proxmox.key, proxmox.secret), payload: { friendly_name: 'ok-enrolled' } }, 201)
+  await ok(
+    'proxmox-lxc enrolls',
+    { method: 'POST', url: ENROLL, headers: asEnrollment(proxmox.key, proxmox.secret), payload: { friendly_name: 'ok-enrolled' } },
+    201
+  )
   const hosts = await ctx.store.db.selectFrom('hosts').select('friendly_name').execute()
   t.same(hosts.map((h) => h.friendly_name).sort(), ['ok-enrolled', 'probe-host'], 'no probe created a host')
 })
@@ -134,7 +179,10 @@ t.test('disabled, expired and deleted credentials of every type are refused', as
   const ctx = await buildTestApp(t, { env: UNLIMITED })
   const past = { expires_at: '2020-01-01T00:00:00Z' }
   const probes: Probe[] = []
-  const base: [CredentialType, string][] = [['api', API], ['gethomepage', HOMEPAGE]]
+  const base: [CredentialType, string][] = [
+    ['api', API],
+    ['gethomepage', HOMEPAGE]
+  ]
   for (const [type, url] of base) {
     const disabled = await credential(ctx, type)
     await admin(ctx, 'PATCH', `/api/v1/auto-enrollment/tokens/${disabled.id}`, { is_active: false })
@@ -182,26 +230,53 @@ t.test('disabled, expired and deleted credentials of every type are refused', as
   await admin(ctx, 'PUT', `/api/v1/users/${idOf(disabledUser)}`, { is_active: false })
   await admin(ctx, 'DELETE', `/api/v1/users/${idOf(deletedUser)}`)
   for (const [name, token, expect] of [
-    ['expired JWT', expiredJwt, E.sessionExpired], ['JWT with a forged signature', forged, E.invalidToken],
-    ['JWT of a signed-out session', signedOut, E.sessionExpired], ['JWT of a disabled user', disabledUser, E.sessionExpired],
+    ['expired JWT', expiredJwt, E.sessionExpired],
+    ['JWT with a forged signature', forged, E.invalidToken],
+    ['JWT of a signed-out session', signedOut, E.sessionExpired],
+    ['JWT of a disabled user', disabledUser, E.sessionExpired],
     ['JWT of a deleted user', deletedUser, E.sessionExpired]
-  ] as const) probes.push(get(name, '/api/v1/hosts', bearer(token), expect))
+  ] as const)
+    probes.push(get(name, '/api/v1/hosts', bearer(token), expect))
 
   reportProbes(t, 'lifecycle', count(await runProbes(ctx.app, probes)))
-  t.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts', headers: bearer(readonly) })).statusCode, 200, 'control: the live readonly session works')
+  t.equal(
+    (await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts', headers: bearer(readonly) })).statusCode,
+    200,
+    'control: the live readonly session works'
+  )
 })
 
-const ADMIN_ROUTES: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; permission: Permission; payload?: Record<string, unknown> }[] = [
+const ADMIN_ROUTES: {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  url: string
+  permission: Permission
+  payload?: Record<string, unknown>
+}[] = [
   { method: 'GET', url: '/api/v1/users', permission: 'can_view_users' },
   { method: 'GET', url: '/api/v1/roles', permission: 'can_view_users' },
-  { method: 'POST', url: '/api/v1/users', permission: 'can_manage_users', payload: { username: 'probe-new', password: 'probe-new-password', role: 'admin' } },
+  {
+    method: 'POST',
+    url: '/api/v1/users',
+    permission: 'can_manage_users',
+    payload: { username: 'probe-new', password: 'probe-new-password', role: 'admin' }
+  },
   { method: 'PUT', url: '/api/v1/users/:admin', permission: 'can_manage_users', payload: { role: 'readonly' } },
-  { method: 'POST', url: '/api/v1/users/:admin/reset-password', permission: 'can_manage_users', payload: { new_password: 'taken-over-password' } },
+  {
+    method: 'POST',
+    url: '/api/v1/users/:admin/reset-password',
+    permission: 'can_manage_users',
+    payload: { new_password: 'taken-over-password' }
+  },
   { method: 'DELETE', url: '/api/v1/users/:admin', permission: 'can_manage_users' },
   { method: 'PUT', url: '/api/v1/settings', permission: 'can_manage_settings', payload: { update_interval: 5 } },
   { method: 'GET', url: '/api/v1/auto-enrollment/tokens', permission: 'can_manage_settings' },
   { method: 'GET', url: '/api/v1/auto-enrollment/tokens/:token', permission: 'can_manage_settings' },
-  { method: 'POST', url: '/api/v1/auto-enrollment/tokens', permission: 'can_manage_settings', payload: { token_name: 'stolen', metadata: { integration_type: 'proxmox-lxc' } } },
+  {
+    method: 'POST',
+    url: '/api/v1/auto-enrollment/tokens',
+    permission: 'can_manage_settings',
+    payload: { token_name: 'stolen', metadata: { integration_type: 'proxmox-lxc' } }
+  },
   { method: 'PATCH', url: '/api/v1/auto-enrollment/tokens/:token', permission: 'can_manage_settings', payload: { is_active: false } },
   { method: 'DELETE', url: '/api/v1/auto-enrollment/tokens/:token', permission: 'can_manage_settings' },
   { method: 'POST', url: '/api/v1/auto-enrollment/tokens/:token/gethomepage-config', permission: 'can_manage_settings' },
@@ -223,14 +298,22 @@ t.test('users whose role lacks the permission get 403 on every admin route', asy
     for (const route of ADMIN_ROUTES) {
       if (granted.has(route.permission)) continue
       const url = route.url.replace(':admin', adminId).replace(':token', token.id).replace(':host', host.id)
-      probes.push({ name: `${role}: ${route.method} ${route.url}`, request: { method: route.method, url, headers: bearer(jwt), ...(route.payload ? { payload: route.payload } : {}) }, expect: E.noPermission })
+      probes.push({
+        name: `${role}: ${route.method} ${route.url}`,
+        request: { method: route.method, url, headers: bearer(jwt), ...(route.payload ? { payload: route.payload } : {}) },
+        expect: E.noPermission
+      })
     }
   }
   reportProbes(t, 'roles', count(await runProbes(ctx.app, probes)))
   const adminRow = await ctx.store.db.selectFrom('users').select(['role', 'is_active']).where('id', '=', adminId).executeTakeFirstOrThrow()
   t.same(adminRow, { role: 'superadmin', is_active: 1 }, 'the admin account is untouched')
   t.equal((await ctx.store.db.selectFrom('auto_enrollment_tokens').select('id').execute()).length, 1, 'no credential created or deleted')
-  t.equal((await ctx.store.db.selectFrom('hosts').select('friendly_name').execute()).map((h) => h.friendly_name).join(), 'kept-host', 'hosts untouched')
+  t.equal(
+    (await ctx.store.db.selectFrom('hosts').select('friendly_name').execute()).map((h) => h.friendly_name).join(),
+    'kept-host',
+    'hosts untouched'
+  )
   t.equal(await ctx.app.settings.get('update_interval'), 60, 'settings untouched')
 })
 
@@ -242,7 +325,11 @@ t.test('clients outside allow-lists are refused, and X-Forwarded-For counts only
   const proxmox = await credential(ctx, 'proxmox-lxc', ranges)
   const spoof = { 'x-forwarded-for': '203.0.113.5', 'x-real-ip': '203.0.113.5' }
   const probes: Probe[] = []
-  for (const [where, remote] of [['127.0.0.1', '127.0.0.1'], ['v4-mapped ::ffff:198.51.100.7', '::ffff:198.51.100.7'], ['IPv6 2001:db8::1', '2001:db8::1']]) {
+  for (const [where, remote] of [
+    ['127.0.0.1', '127.0.0.1'],
+    ['v4-mapped ::ffff:198.51.100.7', '::ffff:198.51.100.7'],
+    ['IPv6 2001:db8::1', '2001:db8::1']
+  ]) {
     probes.push(
       get(`api from ${where}`, API, basic(api), E.ipBasic, remote),
       get(`gethomepage from ${where}`, HOMEPAGE, basic(homepage), E.ipBasic, remote),
@@ -265,25 +352,61 @@ t.test('clients outside allow-lists are refused, and X-Forwarded-For counts only
   }
   await real('socket: api with spoofed X-Forwarded-For', API, { headers: { ...basic(api), ...spoof } }, E.ipBasic)
   await real('socket: gethomepage with spoofed X-Forwarded-For', HOMEPAGE, { headers: { ...basic(homepage), ...spoof } }, E.ipBasic)
-  await real('socket: enroll with spoofed X-Forwarded-For', ENROLL, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...asEnrollment(proxmox.key, proxmox.secret), ...spoof }, body: JSON.stringify({ friendly_name: 'x' })
-  }, E.enrollIp)
+  await real(
+    'socket: enroll with spoofed X-Forwarded-For',
+    ENROLL,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...asEnrollment(proxmox.key, proxmox.secret), ...spoof },
+      body: JSON.stringify({ friendly_name: 'x' })
+    },
+    E.enrollIp
+  )
   reportProbes(t, 'allow-lists, TRUST_PROXY off', count(outcomes))
-  t.equal((await ctx.app.inject({ method: 'GET', url: API, headers: basic(api), remoteAddress: '::ffff:203.0.113.9' })).statusCode, 200, 'control: a v4-mapped address inside the range is allowed')
+  t.equal(
+    (await ctx.app.inject({ method: 'GET', url: API, headers: basic(api), remoteAddress: '::ffff:203.0.113.9' })).statusCode,
+    200,
+    'control: a v4-mapped address inside the range is allowed'
+  )
 
   // TRUST_PROXY set to one proxy: its X-Forwarded-For is honoured; nobody else's is.
   const proxied = await buildTestApp(t, { env: { ...UNLIMITED, TRUST_PROXY: '10.0.0.1' } })
   const papi = await credential(proxied, 'api', ranges)
   const phome = await credential(proxied, 'gethomepage', ranges)
   const trusted = await runProbes(proxied.app, [
-    get('api via untrusted 10.0.0.2 claiming 203.0.113.5', API, { ...basic(papi), 'x-forwarded-for': '203.0.113.5' }, E.ipBasic, '10.0.0.2'),
-    get('gethomepage via untrusted 10.0.0.2 claiming 203.0.113.5', HOMEPAGE, { ...basic(phome), 'x-forwarded-for': '203.0.113.5' }, E.ipBasic, '10.0.0.2'),
+    get(
+      'api via untrusted 10.0.0.2 claiming 203.0.113.5',
+      API,
+      { ...basic(papi), 'x-forwarded-for': '203.0.113.5' },
+      E.ipBasic,
+      '10.0.0.2'
+    ),
+    get(
+      'gethomepage via untrusted 10.0.0.2 claiming 203.0.113.5',
+      HOMEPAGE,
+      { ...basic(phome), 'x-forwarded-for': '203.0.113.5' },
+      E.ipBasic,
+      '10.0.0.2'
+    ),
     get('api via trusted proxy, real client outside', API, { ...basic(papi), 'x-forwarded-for': '198.51.100.7' }, E.ipBasic, '10.0.0.1'),
-    get('api via trusted proxy, client-prepended spoof', API, { ...basic(papi), 'x-forwarded-for': '203.0.113.5, 198.51.100.7' }, E.ipBasic, '10.0.0.1')
+    get(
+      'api via trusted proxy, client-prepended spoof',
+      API,
+      { ...basic(papi), 'x-forwarded-for': '203.0.113.5, 198.51.100.7' },
+      E.ipBasic,
+      '10.0.0.1'
+    )
   ])
   reportProbes(t, 'allow-lists, TRUST_PROXY=10.0.0.1', count(trusted))
-  const honoured = await proxied.app.inject({ method: 'GET', url: API, headers: { ...basic(papi), 'x-forwarded-for': '203.0.113.5' }, remoteAddress: '10.0.0.1' })
-  t.equal(honoured.statusCode, 200, 'control: the trusted proxy\'s X-Forwarded-For is honoured')
+  const honoured = await proxied.app.inject({
+    method: 'GET',
+    url: API,
+    headers: { ...basic(papi), 'x-forwarded-for': '203.0.113.5' },
+    remoteAddress: '10.0.0.1'
+  })
+  t.equal(honoured.statusCode, 200, "control: the trusted proxy's X-Forwarded-For is honoured")
 })
 
-t.teardown(() => console.log(`# auth probes: ${totals.probes} probes, ${totals.succeeded} succeeded, ${totals.mismatched} answered other than documented`))
+t.teardown(() =>
+  console.log(`# auth probes: ${totals.probes} probes, ${totals.succeeded} succeeded, ${totals.mismatched} answered other than documented`)
+)

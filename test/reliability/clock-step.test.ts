@@ -16,7 +16,11 @@ async function hostReportedAt(ctx: TestApp, name: string, at: number): Promise<s
 }
 
 async function reportAt(ctx: TestApp, hostId: string, at: number): Promise<void> {
-  await ctx.store.db.updateTable('hosts').set({ last_update: new Date(at).toISOString(), status: 'active' }).where('id', '=', hostId).execute()
+  await ctx.store.db
+    .updateTable('hosts')
+    .set({ last_update: new Date(at).toISOString(), status: 'active' })
+    .where('id', '=', hostId)
+    .execute()
 }
 
 t.test('a forward clock step pages nobody; a host that really stops still goes down', async (t) => {
@@ -27,7 +31,8 @@ t.test('a forward clock step pages nobody; a host that really stops still goes d
   const mono0 = 1_000_000
   const fleet = await Promise.all(['web01', 'web02', 'db01'].map((n) => hostReportedAt(ctx, n, wall0)))
   const watchingSince = new Date(wall0)
-  const check = (wall: number, mono: number) => checkHostsDown(ctx.store.db, ctx.app.settings, ctx.app.events, new Date(wall), watchingSince, mono)
+  const check = (wall: number, mono: number) =>
+    checkHostsDown(ctx.store.db, ctx.app.settings, ctx.app.events, new Date(wall), watchingSince, mono)
 
   // Watching for 20 minutes of real time with agents reporting every 5 minutes.
   for (let m = 0; m <= 20; m += 5) {
@@ -60,8 +65,13 @@ t.test('the restart guard counts monotonic time: a clock step right after a star
   const id = await hostReportedAt(ctx, 'web01', wall0 - HOUR)
   const watchingSince = new Date(wall0)
   const mono0 = 5_000
-  const check = (wall: number, mono: number) => checkHostsDown(ctx.store.db, ctx.app.settings, ctx.app.events, new Date(wall), watchingSince, mono)
+  const check = (wall: number, mono: number) =>
+    checkHostsDown(ctx.store.db, ctx.app.settings, ctx.app.events, new Date(wall), watchingSince, mono)
   t.same((await check(wall0, mono0)).wentDown, [], 'just started: watching for less than interval + grace')
   t.same((await check(wall0 + 3 * HOUR, mono0 + MINUTE)).wentDown, [], 'a 3-hour step one minute after start is not 3 hours of watching')
-  t.same((await check(wall0 + 3 * HOUR + 10 * MINUTE, mono0 + 11 * MINUTE)).wentDown, [id], 'after interval + grace of real watching, the silent host is down')
+  t.same(
+    (await check(wall0 + 3 * HOUR + 10 * MINUTE, mono0 + 11 * MINUTE)).wentDown,
+    [id],
+    'after interval + grace of real watching, the silent host is down'
+  )
 })

@@ -19,13 +19,21 @@ export interface HostState extends HostCredentials {
 }
 
 /** Sends reports for one host until the server goes away; returns how many were acknowledged. */
-export async function reportUntilKilled(baseUrl: string, host: HostState, packages: number, nextSeq: () => number, inFlight: Set<number>): Promise<number> {
+export async function reportUntilKilled(
+  baseUrl: string,
+  host: HostState,
+  packages: number,
+  nextSeq: () => number,
+  inFlight: Set<number>
+): Promise<number> {
   let acked = 0
   for (let i = 0; i < MAX_REPORTS_PER_ROUND; i++) {
     const seq = nextSeq()
     // Every other report has no pending updates, so the next one raises the security count again.
     const withSecurity = host.reportsSent++ % 2 === 0
-    const body = JSON.stringify(agentReport(debianPackages(packages, { versionSalt: `~seq${seq}`, ...(withSecurity ? {} : { updates: 0 }) })))
+    const body = JSON.stringify(
+      agentReport(debianPackages(packages, { versionSalt: `~seq${seq}`, ...(withSecurity ? {} : { updates: 0 }) }))
+    )
     inFlight.add(seq)
     try {
       const res = await fetch(`${baseUrl}/api/v1/hosts/update`, {
@@ -67,11 +75,15 @@ export function checkDatabase(file: string, hosts: HostState[], packages: number
       if (rows.length !== packages) problems.push(`host ${host.apiId}: ${rows.length} packages stored, expected ${packages}`)
       if (tags.size !== 1) problems.push(`host ${host.apiId}: package set mixes reports ${[...tags].slice(0, 5).join(', ')}`)
       const stored = Number([...tags][0])
-      if (tags.size === 1 && !(stored >= host.lastAcked)) problems.push(`host ${host.apiId}: stored report ${stored} is older than acknowledged ${host.lastAcked}`)
+      if (tags.size === 1 && !(stored >= host.lastAcked))
+        problems.push(`host ${host.apiId}: stored report ${stored} is older than acknowledged ${host.lastAcked}`)
       const historyRows = history.get(host.id) as number
       // The server keeps the newest REPORTS_KEPT_PER_HOST reports of a host; a long run acknowledges more.
       const historyExpected = Math.min(host.ackedTotal, REPORTS_KEPT_PER_HOST)
-      if (historyRows < historyExpected) problems.push(`host ${host.apiId}: ${historyRows} report_history rows, ${host.ackedTotal} reports acknowledged (${historyExpected} expected kept)`)
+      if (historyRows < historyExpected)
+        problems.push(
+          `host ${host.apiId}: ${historyRows} report_history rows, ${host.ackedTotal} reports acknowledged (${historyExpected} expected kept)`
+        )
     }
   } finally {
     db.close()

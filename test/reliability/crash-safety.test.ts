@@ -17,11 +17,19 @@ t.test('a SIGKILLed server keeps every acknowledged report and pending delivery,
   const killAt = [0.05, 0.99, 0.75, 0.05]
   let draw = 0
   const random = () => killAt[draw++ % killAt.length] as number
-  const summary = await runCrashSafety({ rounds: 4, hosts: 3, packages: 2000, maxKillDelayMs: 4000, random, log: (line) => lines.push(line) })
+  const summary = await runCrashSafety({
+    rounds: 4,
+    hosts: 3,
+    packages: 2000,
+    maxKillDelayMs: 4000,
+    random,
+    log: (line) => lines.push(line)
+  })
   for (const line of lines) t.comment(line)
   t.comment(summaryLine(summary, 3, 2000))
   t.equal(summary.rounds.length, 4, 'every round ran')
-  for (const round of summary.rounds) t.same(round.problems, [], `round ${round.round}: database and deliveries consistent after SIGKILL at ${round.killAfterMs} ms`)
+  for (const round of summary.rounds)
+    t.same(round.problems, [], `round ${round.round}: database and deliveries consistent after SIGKILL at ${round.killAfterMs} ms`)
   t.ok(summary.acknowledged > 0, 'reports were acknowledged before the kills, so the checks had something to find')
   t.same(summary.serverErrors, [], 'no SQLITE_BUSY or error lines in the server log')
 

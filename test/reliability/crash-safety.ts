@@ -101,7 +101,9 @@ async function waitForFirstAckAndDelivery(hosts: HostState[], ledger: DeliveryLe
   const ackedBefore = acked()
   const receivedBefore = ledger.requestCount
   let gone = false
-  void exited.then(() => { gone = true })
+  void exited.then(() => {
+    gone = true
+  })
   for (let i = 0; i < 6000 && !gone; i++) {
     if (acked() > ackedBefore && ledger.requestCount > receivedBefore) return
     await new Promise((r) => setTimeout(r, 10))
@@ -118,15 +120,30 @@ interface OpenAtKill {
 }
 
 /** After a restart: the deliveries open at the previous kill are delivered, or retried if the receiver still fails. */
-async function checkDeliveriesAfterRestart(ledger: DeliveryLedger, dbFile: string, last: OpenAtKill, log: (line: string) => void): Promise<void> {
+async function checkDeliveriesAfterRestart(
+  ledger: DeliveryLedger,
+  dbFile: string,
+  last: OpenAtKill,
+  log: (line: string) => void
+): Promise<void> {
   const outbox = await checkOutboxAfterRestart(dbFile, last.outbox, DELIVERY_WAIT_MS)
   const check = await ledger.checkAfterRestart(dbFile, last.snapshot.open, last.receiverStillFailing, DELIVERY_WAIT_MS)
   const problems = [...outbox.problems, ...check.problems]
   last.result.problems.push(...problems)
-  last.result.deliveries.afterRestart = { open: check.open, delivered: check.delivered, retryScheduled: check.retryScheduled, waitedMs: check.waitedMs, outboxRouted: outbox.routed }
-  const outcome = last.receiverStillFailing ? `${check.retryScheduled} attempted again and pending with a next attempt (receiver still failing)` : `${check.delivered} delivered`
-  log(`round ${last.result.round} restart: ${outbox.left} outbox rows left at the kill -> ${outbox.routed} became one delivery row each; ` +
-    `${check.open} deliveries open at the kill -> ${outcome} in ${check.waitedMs} ms${problems.length === 0 ? '' : ' FAILED: ' + problems.join('; ')}`)
+  last.result.deliveries.afterRestart = {
+    open: check.open,
+    delivered: check.delivered,
+    retryScheduled: check.retryScheduled,
+    waitedMs: check.waitedMs,
+    outboxRouted: outbox.routed
+  }
+  const outcome = last.receiverStillFailing
+    ? `${check.retryScheduled} attempted again and pending with a next attempt (receiver still failing)`
+    : `${check.delivered} delivered`
+  log(
+    `round ${last.result.round} restart: ${outbox.left} outbox rows left at the kill -> ${outbox.routed} became one delivery row each; ` +
+      `${check.open} deliveries open at the kill -> ${outcome} in ${check.waitedMs} ms${problems.length === 0 ? '' : ' FAILED: ' + problems.join('; ')}`
+  )
 }
 
 export async function runCrashSafety(options: CrashOptions): Promise<CrashSummary> {
@@ -152,7 +169,14 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
       try {
         if (hosts.length === 0) {
           const token = await adminToken(server.baseUrl)
-          for (let i = 0; i < hostCount; i++) hosts.push({ ...(await createHostOverHttp(server.baseUrl, token, `crash-host-${i + 1}`)), lastAcked: 0, ackedTotal: 0, reportsSent: 0, expectedEvents: 0 })
+          for (let i = 0; i < hostCount; i++)
+            hosts.push({
+              ...(await createHostOverHttp(server.baseUrl, token, `crash-host-${i + 1}`)),
+              lastAcked: 0,
+              ackedTotal: 0,
+              reportsSent: 0,
+              expectedEvents: 0
+            })
           await ledger.subscribe(server.baseUrl, token)
         }
         if (last) await checkDeliveriesAfterRestart(ledger, dbFile, last, log)
@@ -179,20 +203,31 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
         const outbox = outboxRows(dbFile)
         const lost = eventsWithoutRow(dbFile, hosts)
         problems.push(...lost.problems)
-        const deliveries: RoundDeliveries = { mode, recorded: snapshot.newRows, pendingAtKill: snapshot.pending, sendingAtKill: snapshot.sending, eventsWithoutRow: lost.missing, outboxAtKill: outbox.length }
+        const deliveries: RoundDeliveries = {
+          mode,
+          recorded: snapshot.newRows,
+          pendingAtKill: snapshot.pending,
+          sendingAtKill: snapshot.sending,
+          eventsWithoutRow: lost.missing,
+          outboxAtKill: outbox.length
+        }
         const result: RoundResult = { round, killAfterMs, acknowledged, inFlightAtKill, deliveries, problems }
         results.push(result)
         // The last round's receiver recovers for the final start, which must deliver everything.
         last = { result, snapshot, outbox, receiverStillFailing: mode === 'failing-after-restart' && round < options.rounds }
         const receiver = mode === 'slow' ? `slow receiver (${slowMs} ms)` : 'failing receiver (503)'
-        log(`round ${round}: SIGKILL ${killAfterMs} ms after the first report ${fromFirstAck ? 'acknowledged and first delivery attempt' : 'sent'} with ${inFlightAtKill} report(s) in flight, ${acknowledged} acknowledged this round; ` +
-          `${snapshot.newRows} deliveries recorded, at the kill ${snapshot.pending} pending + ${snapshot.sending} sending and ${outbox.length} events in the outbox, ${lost.missing} acknowledged events in neither, ${receiver} -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`)
+        log(
+          `round ${round}: SIGKILL ${killAfterMs} ms after the first report ${fromFirstAck ? 'acknowledged and first delivery attempt' : 'sent'} with ${inFlightAtKill} report(s) in flight, ${acknowledged} acknowledged this round; ` +
+            `${snapshot.newRows} deliveries recorded, at the kill ${snapshot.pending} pending + ${snapshot.sending} sending and ${outbox.length} events in the outbox, ${lost.missing} acknowledged events in neither, ${receiver} -> ${problems.length === 0 ? 'ok' : 'FAILED: ' + problems.join('; ')}`
+        )
       } finally {
         await server.kill()
       }
     }
     const final = last ? await finalDeliveryCheck(ledger, dataDir, dbFile, last, log) : undefined
-    const serverErrors = readFileSync(join(dataDir, 'server.log'), 'utf8').split('\n').filter((line) => BAD_LOG_LINE.test(line))
+    const serverErrors = readFileSync(join(dataDir, 'server.log'), 'utf8')
+      .split('\n')
+      .filter((line) => BAD_LOG_LINE.test(line))
     const failedRounds = results.filter((r) => r.problems.length > 0).length
     return {
       rounds: results,
@@ -221,7 +256,13 @@ export async function runCrashSafety(options: CrashOptions): Promise<CrashSummar
 }
 
 /** One more start after the last round, with the receiver answering: every open delivery must go out, and nothing stay open. */
-async function finalDeliveryCheck(ledger: DeliveryLedger, dataDir: string, dbFile: string, last: OpenAtKill, log: (line: string) => void): Promise<KillSnapshot> {
+async function finalDeliveryCheck(
+  ledger: DeliveryLedger,
+  dataDir: string,
+  dbFile: string,
+  last: OpenAtKill,
+  log: (line: string) => void
+): Promise<KillSnapshot> {
   ledger.answer('recovered')
   const server = await startServerProcess(dataDir)
   try {
@@ -240,12 +281,14 @@ async function finalDeliveryCheck(ledger: DeliveryLedger, dataDir: string, dbFil
 export function summaryLine(summary: CrashSummary, hosts: number, packages: number): string {
   const ok = summary.rounds.length - summary.failedRounds
   const d = summary.deliveries
-  return `crash-safety: ${ok}/${summary.rounds.length} rounds ok (${hosts} hosts x ${packages} packages; ${summary.acknowledged} reports acknowledged, all present; ` +
+  return (
+    `crash-safety: ${ok}/${summary.rounds.length} rounds ok (${hosts} hosts x ${packages} packages; ${summary.acknowledged} reports acknowledged, all present; ` +
     `${summary.inFlightKills} kills landed with reports in flight; ${summary.serverErrors.length} SQLITE_BUSY/error log lines); ` +
     `deliveries: ${d.recorded} recorded before a kill, ${d.eventsWithoutRow} events of acknowledged reports in neither the deliveries nor the outbox at a kill, ` +
     `${d.outboxAtKill} events in the outbox at a kill and ${d.outboxRouted}/${d.outboxAtKill} turned into one delivery row each after restart, ${d.openAtKill} pending or sending at a kill (${d.killsWhileSending} kills landed with deliveries sending), ` +
     `${d.deliveredAfterRestart}/${d.openAtKill} delivered after restart, ${d.retryScheduled} re-attempted and kept pending while the receiver still failed, ` +
     `receiver got ${d.received} requests (${d.received - d.accepted} answered 503) and accepted ${d.accepted}, of which ${d.duplicates} duplicates (at-least-once)`
+  )
 }
 
 function argValue(name: string, fallback: number): number {
@@ -262,12 +305,15 @@ if (require.main === module) {
   const rounds = argValue('--rounds', 10)
   const hosts = argValue('--hosts', 4)
   const packages = argValue('--packages', 2000)
-  runCrashSafety({ rounds, hosts, packages }).then((summary) => {
-    for (const line of summary.serverErrors.slice(0, 10)) console.log(`server log: ${line}`)
-    console.log(summaryLine(summary, hosts, packages))
-    process.exit(summary.failedRounds === 0 && summary.serverErrors.length === 0 ? 0 : 1)
-  }, (err: unknown) => {
-    console.error(err)
-    process.exit(1)
-  })
+  runCrashSafety({ rounds, hosts, packages }).then(
+    (summary) => {
+      for (const line of summary.serverErrors.slice(0, 10)) console.log(`server log: ${line}`)
+      console.log(summaryLine(summary, hosts, packages))
+      process.exit(summary.failedRounds === 0 && summary.serverErrors.length === 0 ? 0 : 1)
+    },
+    (err: unknown) => {
+      console.error(err)
+      process.exit(1)
+    }
+  )
 }

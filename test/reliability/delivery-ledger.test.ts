@@ -19,7 +19,13 @@ t.test('the delivery ledger passes a real delivery and reports every planted fau
   ledger.answer('recovered')
   const dbFile = databaseFile(ctx.dataDir)
 
-  ctx.app.events.emit('security_updates_available', { hostId: 'h1', hostName: 'web01', previousCount: 0, securityCount: 3, packages: ['openssl', 'libc6', 'curl'] })
+  ctx.app.events.emit('security_updates_available', {
+    hostId: 'h1',
+    hostName: 'web01',
+    previousCount: 0,
+    securityCount: 3,
+    packages: ['openssl', 'libc6', 'curl']
+  })
   await ctx.app.notifications.settle()
   const clean = ledger.snapshot(dbFile)
   t.same(clean.problems, [], 'a delivered event passes every check')
@@ -27,23 +33,66 @@ t.test('the delivery ledger passes a real delivery and reports every planted fau
   t.equal(clean.open.size, 0, 'nothing is open')
 
   const sentRow = ctx.store.sqlite.prepare("select * from notification_deliveries where status = 'sent'").get() as Record<string, unknown>
-  const insert = ctx.store.sqlite.prepare(`insert into notification_deliveries (id, destination_id, destination_name, event_type, severity, title, payload, status, attempt_count, response_status, next_attempt_at, created_at, updated_at, sent_at)
+  const insert = ctx.store.sqlite
+    .prepare(`insert into notification_deliveries (id, destination_id, destination_name, event_type, severity, title, payload, status, attempt_count, response_status, next_attempt_at, created_at, updated_at, sent_at)
     values (@id, @destination_id, @destination_name, @event_type, @severity, @title, @payload, @status, @attempt_count, @response_status, @next_attempt_at, @created_at, @updated_at, @sent_at)`)
-  const notice = (title: string) => JSON.stringify({ kind: 'alert', eventType: 'security_updates_available', severity: 'warning', title, message: title, fields: [], timestamp: new Date().toISOString() })
+  const notice = (title: string) =>
+    JSON.stringify({
+      kind: 'alert',
+      eventType: 'security_updates_available',
+      severity: 'warning',
+      title,
+      message: title,
+      fields: [],
+      timestamp: new Date().toISOString()
+    })
   insert.run({ ...sentRow, id: 'never-received', title: 'Never received', payload: notice('Never received') })
-  insert.run({ ...sentRow, id: 'no-next-attempt', title: 'No next attempt', payload: notice('No next attempt'), status: 'pending', response_status: null, sent_at: null, next_attempt_at: null })
-  const stray = await fetch(`${ledger.receiver.url}/crash-hook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'sent without a row' }) })
+  insert.run({
+    ...sentRow,
+    id: 'no-next-attempt',
+    title: 'No next attempt',
+    payload: notice('No next attempt'),
+    status: 'pending',
+    response_status: null,
+    sent_at: null,
+    next_attempt_at: null
+  })
+  const stray = await fetch(`${ledger.receiver.url}/crash-hook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'sent without a row' })
+  })
   t.equal(stray.status, 200, 'the receiver accepted the stray delivery')
 
   const damaged = ledger.snapshot(dbFile)
-  t.match(damaged.problems.join('\n'), /delivery never-received is marked sent but the receiver never got it/, 'a sent row the receiver never accepted is reported')
-  t.match(damaged.problems.join('\n'), /delivery no-next-attempt \(pending\): pending without a next attempt/, 'a half-written pending row is reported')
-  t.match(damaged.problems.join('\n'), /the receiver got a delivery no row explains: \{"title":"sent without a row"\}/, 'a body no row explains is reported')
+  t.match(
+    damaged.problems.join('\n'),
+    /delivery never-received is marked sent but the receiver never got it/,
+    'a sent row the receiver never accepted is reported'
+  )
+  t.match(
+    damaged.problems.join('\n'),
+    /delivery no-next-attempt \(pending\): pending without a next attempt/,
+    'a half-written pending row is reported'
+  )
+  t.match(
+    damaged.problems.join('\n'),
+    /the receiver got a delivery no row explains: \{"title":"sent without a row"\}/,
+    'a body no row explains is reported'
+  )
   t.same([...damaged.open.keys()], ['no-next-attempt'], 'the pending row is open')
 
   const restart = await ledger.checkAfterRestart(dbFile, damaged.open, false, 300)
   t.equal(restart.delivered, 0, 'the open row was not delivered')
-  t.match(restart.problems.join('\n'), /1 of 1 deliveries open at the kill not delivered within 300 ms after the restart: \{"pending":1\}/, 'a delivery left open is reported, with its status')
+  t.match(
+    restart.problems.join('\n'),
+    /1 of 1 deliveries open at the kill not delivered within 300 ms after the restart: \{"pending":1\}/,
+    'a delivery left open is reported, with its status'
+  )
   const stillFailing = await ledger.checkAfterRestart(dbFile, damaged.open, true, 300)
-  t.match(stillFailing.problems.join('\n'), /not attempted again and pending with a next attempt/, 'with the receiver failing, a row not attempted again is reported')
+  t.match(
+    stillFailing.problems.join('\n'),
+    /not attempted again and pending with a next attempt/,
+    'with the receiver failing, a row not attempted again is reported'
+  )
 })

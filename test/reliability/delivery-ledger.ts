@@ -89,7 +89,8 @@ export class DeliveryLedger {
       headers,
       body: JSON.stringify({ channel_type: 'webhook', display_name: 'crash receiver', config: { url: `${this.receiver.url}${HOOK_PATH}` } })
     })
-    if (destination.status !== 201) throw new Error(`creating the webhook destination failed: ${destination.status} ${await destination.text()}`)
+    if (destination.status !== 201)
+      throw new Error(`creating the webhook destination failed: ${destination.status} ${await destination.text()}`)
     this.destinationId = ((await destination.json()) as { id: string }).id
     const rule = await fetch(`${baseUrl}/api/v1/notifications/routes`, {
       method: 'POST',
@@ -121,7 +122,10 @@ export class DeliveryLedger {
 
   /** Requests the receiver got, in total, and those it accepted. */
   get received(): { total: number; accepted: number } {
-    return { total: this.receiver.requests.length, accepted: this.receiver.requests.filter((r) => r.replyStatus !== undefined && r.replyStatus >= 200 && r.replyStatus < 300).length }
+    return {
+      total: this.receiver.requests.length,
+      accepted: this.receiver.requests.filter((r) => r.replyStatus !== undefined && r.replyStatus >= 200 && r.replyStatus < 300).length
+    }
   }
 
   /** The checks with the server down, right after the kill. */
@@ -163,7 +167,12 @@ export class DeliveryLedger {
    * delivered, or, with the receiver still failing, attempted again and pending with a next
    * attempt. Bounded by timeoutMs.
    */
-  async checkAfterRestart(dbFile: string, open: Map<string, number>, receiverStillFailing: boolean, timeoutMs: number): Promise<RestartCheck> {
+  async checkAfterRestart(
+    dbFile: string,
+    open: Map<string, number>,
+    receiverStillFailing: boolean,
+    timeoutMs: number
+  ): Promise<RestartCheck> {
     const started = Date.now()
     const deadline = started + timeoutMs
     const db = new Database(dbFile, { readonly: true })
@@ -197,7 +206,9 @@ export class DeliveryLedger {
         byStatus[status] = (byStatus[status] ?? 0) + 1
       }
       const wanted = receiverStillFailing ? 'attempted again and pending with a next attempt' : 'delivered'
-      problems.push(`${unsettled.length} of ${open.size} deliveries open at the kill not ${wanted} within ${timeoutMs} ms after the restart: ${JSON.stringify(byStatus)}`)
+      problems.push(
+        `${unsettled.length} of ${open.size} deliveries open at the kill not ${wanted} within ${timeoutMs} ms after the restart: ${JSON.stringify(byStatus)}`
+      )
     }
     // Bodies no known row explains stay for the next snapshot, which reads every row committed by then.
     const done = open.size - unsettled.length
@@ -223,7 +234,10 @@ export class DeliveryLedger {
       const request = this.receiver.requests[this.readBodies]
       if (!request) continue
       const accepted = request.replyStatus !== undefined && request.replyStatus >= 200 && request.replyStatus < 300
-      pending.push({ body: request.method === 'POST' && request.url === HOOK_PATH ? request.body : `${request.method} ${request.url}`, accepted })
+      pending.push({
+        body: request.method === 'POST' && request.url === HOOK_PATH ? request.body : `${request.method} ${request.url}`,
+        accepted
+      })
     }
     for (const received of pending) {
       if (!this.idByBody.has(received.body)) this.strayBodies.push(received)
@@ -241,15 +255,24 @@ export class DeliveryLedger {
     if (!Number.isInteger(row.attempt_count) || row.attempt_count < 0) say(`attempt_count ${row.attempt_count}`)
     if (row.status === 'sending' && row.attempt_count < 1) say('sending without a counted attempt')
     if (row.status === 'pending' && row.next_attempt_at === null) say('pending without a next attempt')
-    if (row.status === 'sent' && (row.sent_at === null || row.response_status === null || row.response_status < 200 || row.response_status > 299)) say('sent without sent_at and a 2xx status')
-    for (const [name, value] of [['created_at', row.created_at], ['updated_at', row.updated_at], ['next_attempt_at', row.next_attempt_at], ['sent_at', row.sent_at]] as const) {
+    if (
+      row.status === 'sent' &&
+      (row.sent_at === null || row.response_status === null || row.response_status < 200 || row.response_status > 299)
+    )
+      say('sent without sent_at and a 2xx status')
+    for (const [name, value] of [
+      ['created_at', row.created_at],
+      ['updated_at', row.updated_at],
+      ['next_attempt_at', row.next_attempt_at],
+      ['sent_at', row.sent_at]
+    ] as const) {
       if (value !== null && Number.isNaN(Date.parse(value))) say(`${name} is not a date: ${value}`)
     }
     const body = this.bodies.get(row.id)
     if (!body) say('payload is not a stored notice')
     else {
       const notice = JSON.parse(row.payload) as { eventType?: unknown; title?: unknown }
-      if (notice.eventType !== row.event_type || notice.title !== row.title) say('payload does not match the row\'s event type and title')
+      if (notice.eventType !== row.event_type || notice.title !== row.title) say("payload does not match the row's event type and title")
     }
     return problems
   }
@@ -258,7 +281,11 @@ export class DeliveryLedger {
 function readRows(dbFile: string): DeliveryRecord[] {
   const db = new Database(dbFile, { readonly: true })
   try {
-    return db.prepare('select id, destination_id, event_type, title, payload, status, attempt_count, response_status, next_attempt_at, created_at, updated_at, sent_at from notification_deliveries order by created_at, id').all() as DeliveryRecord[]
+    return db
+      .prepare(
+        'select id, destination_id, event_type, title, payload, status, attempt_count, response_status, next_attempt_at, created_at, updated_at, sent_at from notification_deliveries order by created_at, id'
+      )
+      .all() as DeliveryRecord[]
   } finally {
     db.close()
   }

@@ -13,7 +13,10 @@ const LIMIT = 64
 const CONNECTIONS = 120
 
 function logLines(file: string): Record<string, unknown>[] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
 }
 
 async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
@@ -60,7 +63,10 @@ t.test('a server out of file descriptors logs it once a minute with the limit an
     socket.on('close', () => resets++)
     sockets.push(socket)
   }
-  const warning = await waitFor(() => logLines(logFile).find((l) => typeof l.msg === 'string' && l.msg.startsWith('out of file descriptors')), 15_000)
+  const warning = await waitFor(
+    () => logLines(logFile).find((l) => typeof l.msg === 'string' && l.msg.startsWith('out of file descriptors')),
+    15_000
+  )
   t.ok(warning, 'the exhaustion is logged')
   t.match(warning, { level: 40, limit: LIMIT, openFiles: Number })
   t.ok((warning?.openFiles as number) >= LIMIT - 8, `the count is at the limit (${String(warning?.openFiles)})`)
@@ -69,11 +75,23 @@ t.test('a server out of file descriptors logs it once a minute with the limit an
   // More connections within the same minute: still one line.
   for (let i = 0; i < 20; i++) sockets.push(connect(port, '127.0.0.1').on('error', () => undefined))
   await new Promise((r) => setTimeout(r, 2500))
-  t.equal(logLines(logFile).filter((l) => typeof l.msg === 'string' && l.msg.startsWith('out of file descriptors')).length, 1, 'one line a minute, not one per connection')
+  t.equal(
+    logLines(logFile).filter((l) => typeof l.msg === 'string' && l.msg.startsWith('out of file descriptors')).length,
+    1,
+    'one line a minute, not one per connection'
+  )
 })
 
 t.test('Node raises the soft descriptor limit to the hard limit at start', async (t) => {
-  const run = spawn('bash', ['-c', `ulimit -S -n 100 && ulimit -H -n 4096 && exec "$0" -e "process.stdout.write(require('node:fs').readFileSync('/proc/self/limits','utf8'))"`, join(REPO_ROOT, 'node_modules/.bin/node')], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const run = spawn(
+    'bash',
+    [
+      '-c',
+      `ulimit -S -n 100 && ulimit -H -n 4096 && exec "$0" -e "process.stdout.write(require('node:fs').readFileSync('/proc/self/limits','utf8'))"`,
+      join(REPO_ROOT, 'node_modules/.bin/node')
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  )
   let out = ''
   run.stdout.on('data', (d: Buffer) => (out += d.toString()))
   await new Promise((resolve) => run.once('exit', resolve))

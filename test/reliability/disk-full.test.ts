@@ -26,46 +26,53 @@ function fillDisk(file: string): void {
   }
 }
 
-t.test('a full disk answers 507 and /health says so; freeing space recovers without a restart', { skip: process.getuid?.() === 0 ? false : 'needs root to mount a tmpfs' }, async (t) => {
-  const mountPoint = mkdtempSync(join(tmpdir(), 'patchmon-full-disk-'))
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m,mode=0700', 'tmpfs', mountPoint])
-  t.teardown(() => {
-    execFileSync('umount', ['-l', mountPoint])
-    rmSync(mountPoint, { recursive: true, force: true })
-  })
-  const dataDir = join(mountPoint, 'data')
-  mkdirSync(dataDir)
-  const ctx = await buildTestApp(t, { dataDir })
-  const host = await createHostViaApi(ctx.app, ctx.adminToken, 'disk-full-host')
-  t.equal((await ctx.app.inject({ method: 'GET', url: '/health' })).statusCode, 200, 'healthy before')
+t.test(
+  'a full disk answers 507 and /health says so; freeing space recovers without a restart',
+  { skip: process.getuid?.() === 0 ? false : 'needs root to mount a tmpfs' },
+  async (t) => {
+    const mountPoint = mkdtempSync(join(tmpdir(), 'patchmon-full-disk-'))
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m,mode=0700', 'tmpfs', mountPoint])
+    t.teardown(() => {
+      execFileSync('umount', ['-l', mountPoint])
+      rmSync(mountPoint, { recursive: true, force: true })
+    })
+    const dataDir = join(mountPoint, 'data')
+    mkdirSync(dataDir)
+    const ctx = await buildTestApp(t, { dataDir })
+    const host = await createHostViaApi(ctx.app, ctx.adminToken, 'disk-full-host')
+    t.equal((await ctx.app.inject({ method: 'GET', url: '/health' })).statusCode, 200, 'healthy before')
 
-  const filler = join(mountPoint, 'filler')
-  fillDisk(filler)
-  const statuses: number[] = []
-  let refused: { statusCode: number; body: string } | undefined
-  for (let i = 0; i < MAX_REPORTS && !refused; i++) {
-    const res = await postReport(ctx, host, agentReport(debianPackages(1500, { versionSalt: `~${i}` })))
-    statuses.push(res.statusCode)
-    if (res.statusCode !== 200) refused = res
+    const filler = join(mountPoint, 'filler')
+    fillDisk(filler)
+    const statuses: number[] = []
+    let refused: { statusCode: number; body: string } | undefined
+    for (let i = 0; i < MAX_REPORTS && !refused; i++) {
+      const res = await postReport(ctx, host, agentReport(debianPackages(1500, { versionSalt: `~${i}` })))
+      statuses.push(res.statusCode)
+      if (res.statusCode !== 200) refused = res
+    }
+    t.ok(refused, `a report was refused once the disk was full (statuses ${statuses.join(',')})`)
+    t.equal(refused?.statusCode, 507, 'Insufficient Storage, not 500')
+    t.same(JSON.parse(refused?.body ?? '{}'), {
+      error: 'Insufficient storage',
+      message: 'The server cannot save this change: the disk holding its database is full. Try again once the operator has freed space.'
+    })
+    t.ok(
+      ctx.logs.some((l) => l.includes('disk full: a write was refused')),
+      'the log names the cause'
+    )
+
+    const health = await ctx.app.inject({ method: 'GET', url: '/health' })
+    t.equal(health.statusCode, 503, '/health is not ok while writes fail')
+    t.match(health.json(), { status: 'error', database: 'unwritable', message: /disk holding the database is full/ })
+
+    rmSync(filler)
+    const after = await postReport(ctx, host, agentReport(debianPackages(1500, { versionSalt: '~after' })))
+    t.equal(after.statusCode, 200, 'writes work again once space is freed, without a restart')
+    const healthAfter = await ctx.app.inject({ method: 'GET', url: '/health' })
+    t.equal(healthAfter.statusCode, 200)
+    t.match(healthAfter.json(), { status: 'ok', database: 'ok' })
+    await ctx.app.close()
+    await ctx.store.close()
   }
-  t.ok(refused, `a report was refused once the disk was full (statuses ${statuses.join(',')})`)
-  t.equal(refused?.statusCode, 507, 'Insufficient Storage, not 500')
-  t.same(JSON.parse(refused?.body ?? '{}'), {
-    error: 'Insufficient storage',
-    message: 'The server cannot save this change: the disk holding its database is full. Try again once the operator has freed space.'
-  })
-  t.ok(ctx.logs.some((l) => l.includes('disk full: a write was refused')), 'the log names the cause')
-
-  const health = await ctx.app.inject({ method: 'GET', url: '/health' })
-  t.equal(health.statusCode, 503, '/health is not ok while writes fail')
-  t.match(health.json(), { status: 'error', database: 'unwritable', message: /disk holding the database is full/ })
-
-  rmSync(filler)
-  const after = await postReport(ctx, host, agentReport(debianPackages(1500, { versionSalt: '~after' })))
-  t.equal(after.statusCode, 200, 'writes work again once space is freed, without a restart')
-  const healthAfter = await ctx.app.inject({ method: 'GET', url: '/health' })
-  t.equal(healthAfter.statusCode, 200)
-  t.match(healthAfter.json(), { status: 'ok', database: 'ok' })
-  await ctx.app.close()
-  await ctx.store.close()
-})
+)

@@ -42,8 +42,14 @@ function slowPing(baseUrl: string, headers: Record<string, string>) {
     socket.on('end', () => resolve(received))
     socket.on('error', () => resolve(received))
   })
-  const head = [`POST /api/v1/hosts/ping HTTP/1.1`, `Host: ${url.host}`, 'Connection: keep-alive', 'Content-Type: application/json', `Content-Length: ${body.length}`,
-    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n')
+  const head = [
+    `POST /api/v1/hosts/ping HTTP/1.1`,
+    `Host: ${url.host}`,
+    'Connection: keep-alive',
+    'Content-Type: application/json',
+    `Content-Length: ${body.length}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)
+  ].join('\r\n')
   socket.write(`${head}\r\n\r\n${body.slice(0, 10)}`)
   return { finish: () => socket.write(body.slice(10)), closedByServer, destroy: () => socket.destroy() }
 }
@@ -75,7 +81,8 @@ t.test('SIGTERM under keep-alive agent traffic exits 0 within 2 s, checkpointed 
     }
   })
   // Until every client has been answered at least once (the first bcrypt checks are slow on a busy machine).
-  for (let waited = 0; waited < 30_000 && answers.filter((a) => a.status === 200).length < CLIENTS * 2; waited += 100) await new Promise((r) => setTimeout(r, 100))
+  for (let waited = 0; waited < 30_000 && answers.filter((a) => a.status === 200).length < CLIENTS * 2; waited += 100)
+    await new Promise((r) => setTimeout(r, 100))
   t.ok(answers.filter((a) => a.status === 200).length >= CLIENTS * 2, `agents are being answered (${answers.length} so far)`)
   const before = answers.length
 
@@ -96,7 +103,10 @@ t.test('SIGTERM under keep-alive agent traffic exits 0 within 2 s, checkpointed 
   t.equal(exit, 'exit 0', 'exit code 0')
   t.ok(tookMs < 2000, `exited within 2 s (took ${Math.round(tookMs)} ms)`)
   const during = answers.slice(before)
-  t.notOk(during.some((a) => a.status >= 500 && a.status !== 503), 'no 5xx but the documented 503 while closing')
+  t.notOk(
+    during.some((a) => a.status >= 500 && a.status !== 503),
+    'no 5xx but the documented 503 while closing'
+  )
   const wal = join(dir, 'patchmon.db-wal')
   t.ok(!existsSync(wal) || statSync(wal).size === 0, 'the WAL was checkpointed')
   t.notOk(existsSync(join(dir, 'patchmon.lock')), 'the data-folder lock was released')

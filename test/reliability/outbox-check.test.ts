@@ -11,8 +11,23 @@ import { checkOutboxAfterRestart, eventsWithoutRow, outboxRows } from './outbox-
 t.test('the outbox checks pass a routed event and report every planted fault', async (t) => {
   const ctx = await buildTestApp(t)
   const auth = { authorization: `Bearer ${ctx.adminToken}` }
-  const dest = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: auth, payload: { channel_type: 'webhook', display_name: 'x', config: { url: 'http://127.0.0.1:9/hook' } } })
-  t.equal((await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/routes', headers: auth, payload: { destination_id: dest.json().id, event_types: ['*'] } })).statusCode, 201)
+  const dest = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/destinations',
+    headers: auth,
+    payload: { channel_type: 'webhook', display_name: 'x', config: { url: 'http://127.0.0.1:9/hook' } }
+  })
+  t.equal(
+    (
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/notifications/routes',
+        headers: auth,
+        payload: { destination_id: dest.json().id, event_types: ['*'] }
+      })
+    ).statusCode,
+    201
+  )
   ctx.app.notifications.options.retryBaseMs = 60_000
   const dbFile = databaseFile(ctx.dataDir)
   const host = await createHostViaApi(ctx.app, ctx.adminToken, 'web01')
@@ -41,8 +56,12 @@ t.test('the outbox checks pass a routed event and report every planted fault', a
   t.same(eventsWithoutRow(dbFile, hosts), { missing: 0, problems: [] })
 
   const row = ctx.store.sqlite.prepare('select * from notification_deliveries').get() as Record<string, unknown>
-  ctx.store.sqlite.prepare(`insert into notification_deliveries (id, destination_id, destination_name, event_type, severity, title, reference_id, payload, status, attempt_count, next_attempt_at, created_at, updated_at)
-    values ('planted-duplicate', @destination_id, @destination_name, @event_type, @severity, @title, @reference_id, @payload, 'pending', 0, @created_at, @created_at, @created_at)`).run(row)
+  ctx.store.sqlite
+    .prepare(
+      `insert into notification_deliveries (id, destination_id, destination_name, event_type, severity, title, reference_id, payload, status, attempt_count, next_attempt_at, created_at, updated_at)
+    values ('planted-duplicate', @destination_id, @destination_name, @event_type, @severity, @title, @reference_id, @payload, 'pending', 0, @created_at, @created_at, @created_at)`
+    )
+    .run(row)
   const twice = await checkOutboxAfterRestart(dbFile, left, 300)
   t.match(twice.problems, [/became 2 delivery rows, expected 1/])
 })

@@ -57,7 +57,9 @@ export function outboxRows(dbFile: string): OutboxRecord[] {
 export function eventsWithoutRow(dbFile: string, hosts: HostEvents[]): { missing: number; problems: string[] } {
   const db = new Database(dbFile, { readonly: true })
   try {
-    const rows = db.prepare("select count(*) from notification_deliveries where event_type = 'security_updates_available' and reference_id = ?").pluck()
+    const rows = db
+      .prepare("select count(*) from notification_deliveries where event_type = 'security_updates_available' and reference_id = ?")
+      .pluck()
     const outbox = outboxRowsOf(db).filter((r) => r.event_name === 'security_updates_available')
     let missing = 0
     const problems: string[] = []
@@ -65,7 +67,9 @@ export function eventsWithoutRow(dbFile: string, hosts: HostEvents[]): { missing
       const found = (rows.get(host.id) as number) + outbox.filter((r) => hostOf(r) === host.id).length
       if (found >= host.expectedEvents) continue
       missing += host.expectedEvents - found
-      problems.push(`host ${host.apiId}: ${host.expectedEvents} acknowledged reports raised the security count, only ${found} delivery or outbox rows`)
+      problems.push(
+        `host ${host.apiId}: ${host.expectedEvents} acknowledged reports raised the security count, only ${found} delivery or outbox rows`
+      )
     }
     return { missing, problems }
   } finally {
@@ -86,7 +90,9 @@ export async function checkOutboxAfterRestart(dbFile: string, left: OutboxRecord
   const stillThere = db.prepare('select count(*) from event_outbox where id = ?').pluck()
   const deliveries = db.prepare('select payload from notification_deliveries where event_type = ? and reference_id = ?').pluck()
   const deliveryCount = (row: OutboxRecord): number =>
-    (deliveries.all(row.event_name, hostOf(row) ?? null) as string[]).filter((p) => (JSON.parse(p) as { timestamp?: string }).timestamp === row.created_at).length
+    (deliveries.all(row.event_name, hostOf(row) ?? null) as string[]).filter(
+      (p) => (JSON.parse(p) as { timestamp?: string }).timestamp === row.created_at
+    ).length
   let counts: Array<{ gone: boolean; rows: number }> = []
   try {
     for (;;) {

@@ -38,7 +38,9 @@ export async function freePort(): Promise<number> {
 /** Polls /health until it answers 200, the process dies, or `timeoutMs` passes. */
 async function waitHealthy(baseUrl: string, exited: Promise<string>, timeoutMs: number): Promise<void> {
   let dead: string | undefined
-  void exited.then((how) => { dead = how })
+  void exited.then((how) => {
+    dead = how
+  })
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (dead !== undefined) throw new Error(`server exited before it was ready (${dead})`)
@@ -53,7 +55,11 @@ async function waitHealthy(baseUrl: string, exited: Promise<string>, timeoutMs: 
   throw new Error(`server did not answer /health within ${timeoutMs} ms`)
 }
 
-export async function startServerProcess(dataDir: string, env: Record<string, string> = {}, logName = 'server.log'): Promise<ServerProcess> {
+export async function startServerProcess(
+  dataDir: string,
+  env: Record<string, string> = {},
+  logName = 'server.log'
+): Promise<ServerProcess> {
   const port = await freePort()
   const logFile = join(dataDir, logName)
   const logFd = openSync(logFile, 'a')

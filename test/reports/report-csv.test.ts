@@ -34,7 +34,16 @@ function csvCells(text: string): string[] {
 }
 
 t.test('formula-like cells are prefixed with a quote and quoted', async (t) => {
-  for (const [raw, safe] of [['=1+1', "'=1+1"], ['+1', "'+1"], ['-1', "'-1"], ['@SUM(A1)', "'@SUM(A1)"], ['\tx', "'\tx"], ['\rx', "'\rx"], ['web01', 'web01'], ['a=b', 'a=b']] as const) {
+  for (const [raw, safe] of [
+    ['=1+1', "'=1+1"],
+    ['+1', "'+1"],
+    ['-1', "'-1"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['\rx', "'\rx"],
+    ['web01', 'web01'],
+    ['a=b', 'a=b']
+  ] as const) {
     t.equal(neutraliseFormula(raw), safe, JSON.stringify(raw))
   }
   t.equal(neutraliseFormula(-3), -3, 'numbers we computed stay numbers')
@@ -58,10 +67,27 @@ t.test('a scheduled report CSV neutralises formulas from user-typed and agent-re
     method: 'POST',
     url: '/api/v1/notifications/scheduled-reports',
     headers: ctx.auth,
-    payload: { name: 'Weekly', frequency: 'weekly', days: [1], time: '08:00', sections: ['hosts_by_updates', 'top_security_packages'], destination_ids: [destination], attach_csv: true }
+    payload: {
+      name: 'Weekly',
+      frequency: 'weekly',
+      days: [1],
+      time: '08:00',
+      sections: ['hosts_by_updates', 'top_security_packages'],
+      destination_ids: [destination],
+      attach_csv: true
+    }
   })
   t.equal(created.statusCode, 201, created.body)
-  t.equal((await ctx.app.inject({ method: 'POST', url: `/api/v1/notifications/scheduled-reports/${created.json().id}/run-now`, headers: ctx.auth })).statusCode, 202)
+  t.equal(
+    (
+      await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/notifications/scheduled-reports/${created.json().id}/run-now`,
+        headers: ctx.auth
+      })
+    ).statusCode,
+    202
+  )
   await ctx.app.notifications.settle()
 
   const csv = (ctx.receiver.requests.at(-1)?.json as { csv: string }).csv

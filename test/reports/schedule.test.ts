@@ -31,8 +31,16 @@ t.test('monthly on the last day follows month lengths and leap years', async (t)
   t.equal(next(last, '2027-02-01T00:00:00Z'), '2027-02-28T18:00:00.000Z')
   t.equal(next(last, '2026-04-30T18:00:00Z'), '2026-05-31T18:00:00.000Z')
   t.equal(next(last, '2026-12-31T18:30:00Z'), '2027-01-31T18:00:00.000Z', 'across the year end')
-  t.equal(next({ frequency: 'monthly', dayOfMonth: 29, time: '06:00' }, '2027-01-30T00:00:00Z'), '2027-03-29T06:00:00.000Z', 'day 29 skips a short February')
-  t.equal(next({ frequency: 'monthly', dayOfMonth: 29, time: '06:00' }, '2028-01-30T00:00:00Z'), '2028-02-29T06:00:00.000Z', 'but not a leap February')
+  t.equal(
+    next({ frequency: 'monthly', dayOfMonth: 29, time: '06:00' }, '2027-01-30T00:00:00Z'),
+    '2027-03-29T06:00:00.000Z',
+    'day 29 skips a short February'
+  )
+  t.equal(
+    next({ frequency: 'monthly', dayOfMonth: 29, time: '06:00' }, '2028-01-30T00:00:00Z'),
+    '2028-02-29T06:00:00.000Z',
+    'but not a leap February'
+  )
   t.throws(() => cronPattern({ frequency: 'monthly', time: '06:00' }), { name: 'ScheduleError' })
 })
 
@@ -54,5 +62,6 @@ t.test('delivery time is wall-clock time in the server time zone across DST chan
 })
 
 t.test('time must be HH:MM', async (t) => {
-  for (const time of ['8:00', '24:00', '08:60', 'noon']) t.throws(() => cronPattern({ frequency: 'daily', time }), { name: 'ScheduleError' }, time)
+  for (const time of ['8:00', '24:00', '08:60', 'noon'])
+    t.throws(() => cronPattern({ frequency: 'daily', time }), { name: 'ScheduleError' }, time)
 })

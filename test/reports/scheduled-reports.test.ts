@@ -2,7 +2,14 @@
 // run-now, a run missed while the server was down sent once, and the schedule surviving restarts.
 import t from 'tap'
 process.env.TZ = 'Europe/Berlin'
-import { addDestination, buildNotificationTestApp, DISCORD_URL, GENERIC_URL, insertHost, type NotificationTestApp } from '../notifications/helpers/notification-test-app.js'
+import {
+  addDestination,
+  buildNotificationTestApp,
+  DISCORD_URL,
+  GENERIC_URL,
+  insertHost,
+  type NotificationTestApp
+} from '../notifications/helpers/notification-test-app.js'
 import { REPORT_SCHEDULER_TIMER } from '../../src/reports/reports-plugin.js'
 
 const url = '/api/v1/notifications/scheduled-reports'
@@ -14,12 +21,45 @@ async function seedFleet(ctx: NotificationTestApp) {
   await db.updateTable('hosts').set({ outdated_packages: 12, security_updates: 3 }).where('id', '=', web).execute()
   await db.updateTable('hosts').set({ outdated_packages: 4, security_updates: 1 }).where('id', '=', db1).execute()
   const now = new Date().toISOString()
-  await db.insertInto('packages').values([{ id: 'p1', name: 'openssl', description: null, category: null, created_at: now }, { id: 'p2', name: 'sudo', description: null, category: null, created_at: now }]).execute()
-  await db.insertInto('host_packages').values([
-    { host_id: web, package_id: 'p1', current_version: '1', available_version: '2', needs_update: 1, is_security_update: 1, last_checked: now },
-    { host_id: db1, package_id: 'p1', current_version: '1', available_version: '2', needs_update: 1, is_security_update: 1, last_checked: now },
-    { host_id: web, package_id: 'p2', current_version: '1', available_version: '2', needs_update: 1, is_security_update: 1, last_checked: now }
-  ]).execute()
+  await db
+    .insertInto('packages')
+    .values([
+      { id: 'p1', name: 'openssl', description: null, category: null, created_at: now },
+      { id: 'p2', name: 'sudo', description: null, category: null, created_at: now }
+    ])
+    .execute()
+  await db
+    .insertInto('host_packages')
+    .values([
+      {
+        host_id: web,
+        package_id: 'p1',
+        current_version: '1',
+        available_version: '2',
+        needs_update: 1,
+        is_security_update: 1,
+        last_checked: now
+      },
+      {
+        host_id: db1,
+        package_id: 'p1',
+        current_version: '1',
+        available_version: '2',
+        needs_update: 1,
+        is_security_update: 1,
+        last_checked: now
+      },
+      {
+        host_id: web,
+        package_id: 'p2',
+        current_version: '1',
+        available_version: '2',
+        needs_update: 1,
+        is_security_update: 1,
+        last_checked: now
+      }
+    ])
+    .execute()
   await db.insertInto('host_alert_states').values({ host_id: db1, down_since: '2026-06-01T09:00:00.000Z', notified_at: now }).execute()
 }
 
@@ -58,10 +98,33 @@ t.test('scheduled reports', async (t) => {
 
   let weeklyId = ''
   t.test('a weekly report arrives on time with its CSV uploaded as a Discord file', async (t) => {
-    const res = await ctx.app.inject({ method: 'POST', url, headers: ctx.auth, payload: { name: 'Weekly fleet', frequency: 'weekly', days: [1], time: '08:00', sections: ['open_alerts', 'hosts_by_updates', 'top_security_packages'], destination_ids: [discord, generic], attach_csv: true } })
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url,
+      headers: ctx.auth,
+      payload: {
+        name: 'Weekly fleet',
+        frequency: 'weekly',
+        days: [1],
+        time: '08:00',
+        sections: ['open_alerts', 'hosts_by_updates', 'top_security_packages'],
+        destination_ids: [discord, generic],
+        attach_csv: true
+      }
+    })
     t.equal(res.statusCode, 201)
     weeklyId = res.json().id
-    t.match(res.json(), { frequency: 'weekly', days: [1], day_of_month: null, time: '08:00', timezone: 'Europe/Berlin', attach_csv: true, enabled: true, next_run_at: '2026-06-08T06:00:00.000Z', last_run_at: null })
+    t.match(res.json(), {
+      frequency: 'weekly',
+      days: [1],
+      day_of_month: null,
+      time: '08:00',
+      timezone: 'Europe/Berlin',
+      attach_csv: true,
+      enabled: true,
+      next_run_at: '2026-06-08T06:00:00.000Z',
+      last_run_at: null
+    })
 
     await tick(ctx, '2026-06-08T05:59:00Z')
     t.equal(ctx.receiver.requests.length, 0, 'not before Monday 08:00 Berlin')
@@ -70,34 +133,61 @@ t.test('scheduled reports', async (t) => {
     const upload = ctx.receiver.requests.find((r) => r.url === DISCORD_URL)!
     t.match(String(upload.headers['content-type']), /^multipart\/form-data; boundary=/)
     const parts = upload.parts ?? []
-    t.same(parts.map((p) => p.name), ['payload_json', 'files[0]'])
+    t.same(
+      parts.map((p) => p.name),
+      ['payload_json', 'files[0]']
+    )
     const payload = JSON.parse(parts[0]!.content)
-    t.match(payload, { username: 'PatchMon', allowed_mentions: { parse: [] }, embeds: [{ title: 'PatchMon Report: Weekly fleet', footer: { text: 'PatchMon' }, color: 3447003 }], attachments: [{ id: 0, filename: 'patchmon-report-2026-06-08.csv' }] })
+    t.match(payload, {
+      username: 'PatchMon',
+      allowed_mentions: { parse: [] },
+      embeds: [{ title: 'PatchMon Report: Weekly fleet', footer: { text: 'PatchMon' }, color: 3447003 }],
+      attachments: [{ id: 0, filename: 'patchmon-report-2026-06-08.csv' }]
+    })
     const description: string = payload.embeds[0].description
     t.notMatch(description, /<[a-z/]/, 'tags stripped')
     t.match(description, /Open alerts\n+db01: down since 2026-06-01T09:00:00.000Z/)
     t.match(description, /Hosts by outstanding updates\n+web01: 12 updates, 3 security\ndb01: 4 updates, 1 security/)
     t.match(description, /Top outdated security packages\n+openssl: 2 hosts\nsudo: 1 host/)
     t.equal(parts[1]!.filename, 'patchmon-report-2026-06-08.csv')
-    t.equal(parts[1]!.content, [
-      'section,metric,value',
-      'open_alerts,db01,2026-06-01T09:00:00.000Z',
-      'hosts_by_updates,web01,12|3',
-      'hosts_by_updates,db01,4|1',
-      'top_security_package,openssl,2',
-      'top_security_package,sudo,1',
-      ''
-    ].join('\n'))
+    t.equal(
+      parts[1]!.content,
+      [
+        'section,metric,value',
+        'open_alerts,db01,2026-06-01T09:00:00.000Z',
+        'hosts_by_updates,web01,12|3',
+        'hosts_by_updates,db01,4|1',
+        'top_security_package,openssl,2',
+        'top_security_package,sudo,1',
+        ''
+      ].join('\n')
+    )
 
     const plain = ctx.receiver.requests.find((r) => r.url.startsWith('http://hooks.example.net/'))!
-    t.match(plain.json, { title: 'PatchMon Report: Weekly fleet', severity: 'informational', kind: 'scheduled_report', csv: /^section,metric,value\n/, html: /<h2>Open alerts<\/h2>/ })
+    t.match(plain.json, {
+      title: 'PatchMon Report: Weekly fleet',
+      severity: 'informational',
+      kind: 'scheduled_report',
+      csv: /^section,metric,value\n/,
+      html: /<h2>Open alerts<\/h2>/
+    })
 
     const view = (await ctx.app.inject({ method: 'GET', url, headers: ctx.auth })).json()[0]
     t.match(view, { next_run_at: '2026-06-15T06:00:00.000Z', last_run_at: '2026-06-08T06:00:00.000Z' })
     await tick(ctx, '2026-06-08T06:01:00Z')
     t.equal(ctx.receiver.requests.length, 2, 'sent once')
-    const log = await ctx.app.inject({ method: 'GET', url: '/api/v1/notifications/delivery-log?event_type=scheduled_report', headers: ctx.auth })
-    t.same(log.json().deliveries.map((d: { status: string; reference_id: string }) => [d.status, d.reference_id]), [['sent', weeklyId], ['sent', weeklyId]])
+    const log = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/notifications/delivery-log?event_type=scheduled_report',
+      headers: ctx.auth
+    })
+    t.same(
+      log.json().deliveries.map((d: { status: string; reference_id: string }) => [d.status, d.reference_id]),
+      [
+        ['sent', weeklyId],
+        ['sent', weeklyId]
+      ]
+    )
   })
 
   t.test('a run missed while the server was down is sent once on start, and the schedule survives restarts', async (t) => {
@@ -117,12 +207,25 @@ t.test('scheduled reports', async (t) => {
     t.equal(res.json().delivery_ids.length, 2)
     await ctx.app.notifications.settle()
     t.equal(ctx.receiver.requests.length, before + 2)
-    const upd = await ctx.app.inject({ method: 'PUT', url: `${url}/${weeklyId}`, headers: ctx.auth, payload: { frequency: 'monthly', day_of_month: 'last', time: '18:30', destination_ids: [generic] } })
+    const upd = await ctx.app.inject({
+      method: 'PUT',
+      url: `${url}/${weeklyId}`,
+      headers: ctx.auth,
+      payload: { frequency: 'monthly', day_of_month: 'last', time: '18:30', destination_ids: [generic] }
+    })
     t.equal(upd.statusCode, 200)
-    t.match(upd.json(), { frequency: 'monthly', day_of_month: 'last', days: [], next_run_at: '2026-07-31T16:30:00.000Z', destination_ids: [generic] })
+    t.match(upd.json(), {
+      frequency: 'monthly',
+      day_of_month: 'last',
+      days: [],
+      next_run_at: '2026-07-31T16:30:00.000Z',
+      destination_ids: [generic]
+    })
     const off = await ctx.app.inject({ method: 'PUT', url: `${url}/${weeklyId}`, headers: ctx.auth, payload: { enabled: false } })
     t.match(off.json(), { enabled: false, next_run_at: null })
     t.equal((await ctx.app.inject({ method: 'POST', url: `${url}/nope/run-now`, headers: ctx.auth })).statusCode, 404)
-    t.same((await ctx.app.inject({ method: 'DELETE', url: `${url}/${weeklyId}`, headers: ctx.auth })).json(), { message: 'Scheduled report deleted successfully' })
+    t.same((await ctx.app.inject({ method: 'DELETE', url: `${url}/${weeklyId}`, headers: ctx.auth })).json(), {
+      message: 'Scheduled report deleted successfully'
+    })
   })
 })

@@ -29,12 +29,20 @@ t.test('direct-host script and removal script served by the real server enroll, 
     body: JSON.stringify({ token_name: 'Direct e2e', metadata: { integration_type: 'direct-host' } })
   })
   const { token } = (await created.json()) as { token: { token_key: string; token_secret: string } }
-  const script = await (await fetch(`${url}/api/v1/auto-enrollment/script?type=direct-host&token_key=${token.token_key}&token_secret=${token.token_secret}`)).text()
+  const script = await (
+    await fetch(`${url}/api/v1/auto-enrollment/script?type=direct-host&token_key=${token.token_key}&token_secret=${token.token_secret}`)
+  ).text()
   t.match(script, /^#!\/bin\/sh\n/)
 
   const root = tempDir(t, 'patchmon-e2e-direct-')
   const bin = distroSandbox(root, 'rocky-9')
-  const env = { PATCHMON_ROOT: root, PATCHMON_SERVICE_MANAGER: 'systemd', PATCHMON_SKIP_SERVICE_START: 'true', PATCHMON_SKIP_REFRESH: 'true', FRIENDLY_NAME: 'rocky-direct' }
+  const env = {
+    PATCHMON_ROOT: root,
+    PATCHMON_SERVICE_MANAGER: 'systemd',
+    PATCHMON_SKIP_SERVICE_START: 'true',
+    PATCHMON_SKIP_REFRESH: 'true',
+    FRIENDLY_NAME: 'rocky-direct'
+  }
   const run = await runShell('dash', ['-s'], { stdin: script, env, pathPrefix: [bin], timeoutMs: 60_000 })
   t.equal(run.code, 0, run.stdout + run.stderr)
   t.equal(run.stdout.trimEnd().split('\n').pop(), 'Auto-enrollment complete!')

@@ -27,7 +27,11 @@ async function setup(t: Test) {
 for (const shell of ['dash', 'bash']) {
   t.test(`${shell}: enrolls the host, finds the credentials in the compact reply with grep, installs the agent`, async (t) => {
     const { server, bin, env } = await setup(t)
-    const run = await runShell(shell, ['-s'], { stdin: servedScript(server), env: { ...env, FRIENDLY_NAME: 'My "quoted" Server' }, pathPrefix: [bin] })
+    const run = await runShell(shell, ['-s'], {
+      stdin: servedScript(server),
+      env: { ...env, FRIENDLY_NAME: 'My "quoted" Server' },
+      pathPrefix: [bin]
+    })
     t.equal(run.code, 0, run.stderr)
     t.equal(run.stdout.trimEnd().split('\n').pop(), 'Auto-enrollment complete!')
     t.match(run.stdout, 'PatchMon Agent installation completed successfully!')
@@ -65,7 +69,11 @@ t.test('a second run finds the working agent and does nothing', async (t) => {
 
 t.test('a refused enrollment prints the status and the server reply, and exits 1', async (t) => {
   const { server, bin, env } = await setup(t)
-  const run = await runShell('dash', ['-s'], { stdin: servedScript(server, 'wrong-secret'), env: { ...env, FRIENDLY_NAME: 'web1' }, pathPrefix: [bin] })
+  const run = await runShell('dash', ['-s'], {
+    stdin: servedScript(server, 'wrong-secret'),
+    env: { ...env, FRIENDLY_NAME: 'web1' },
+    pathPrefix: [bin]
+  })
   t.equal(run.code, 1)
   t.match(run.stderr, 'Failed to enroll web1 - HTTP 401')
   t.match(run.stderr, 'Response: {"error":"Invalid token secret"}')
@@ -74,7 +82,11 @@ t.test('a refused enrollment prints the status and the server reply, and exits 1
 
 t.test('an unreachable server is named in the error', async (t) => {
   const { server, bin, env } = await setup(t)
-  const run = await runShell('dash', ['-s'], { stdin: servedScript(server), env: { ...env, PATCHMON_URL: 'http://127.0.0.1:9' }, pathPrefix: [bin] })
+  const run = await runShell('dash', ['-s'], {
+    stdin: servedScript(server),
+    env: { ...env, PATCHMON_URL: 'http://127.0.0.1:9' },
+    pathPrefix: [bin]
+  })
   t.equal(run.code, 1)
   t.match(run.stderr, 'Could not reach http://127.0.0.1:9')
 })

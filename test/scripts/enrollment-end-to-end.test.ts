@@ -38,14 +38,22 @@ t.test('Proxmox script served by the real server enrolls containers whose agents
   t.equal(created.status, 201)
   const { token } = (await created.json()) as { token: { token_key: string; token_secret: string } }
 
-  const download = await fetch(`${url}/api/v1/auto-enrollment/script?type=proxmox-lxc&token_key=${token.token_key}&token_secret=${token.token_secret}`)
+  const download = await fetch(
+    `${url}/api/v1/auto-enrollment/script?type=proxmox-lxc&token_key=${token.token_key}&token_secret=${token.token_secret}`
+  )
   t.equal(download.status, 200)
   const script = await download.text()
   t.match(script, /^#!.*bash\n/)
   t.notMatch(script, '# @PATCHMON_CONFIG@', 'the server filled in its configuration')
 
   const pct = fakeProxmox(t, CONTAINERS)
-  const env = { FAKE_PCT_DIR: pct, ENROLL_DELAY: '0', PATCHMON_SERVICE_MANAGER: 'systemd', PATCHMON_SKIP_SERVICE_START: 'true', PATCHMON_SKIP_REFRESH: 'true' }
+  const env = {
+    FAKE_PCT_DIR: pct,
+    ENROLL_DELAY: '0',
+    PATCHMON_SERVICE_MANAGER: 'systemd',
+    PATCHMON_SKIP_SERVICE_START: 'true',
+    PATCHMON_SKIP_REFRESH: 'true'
+  }
   const run = await runShell('bash', ['-s'], { stdin: script, env, pathPrefix: [PCT_BIN_DIR], timeoutMs: 90_000 })
   t.equal(run.code, 0, run.stdout + run.stderr)
   t.match(run.stdout, '[INFO] Successfully Enrolled: 2')
@@ -55,7 +63,16 @@ t.test('Proxmox script served by the real server enrolls containers whose agents
   const listed = await fetch(`${url}/api/v1/hosts?sort=name`, { headers: auth })
   const { hosts } = (await listed.json()) as { hosts: HostRow[] }
   t.same(
-    hosts.map((h) => [h.friendly_name, h.status, h.os_type, h.total_packages, h.outdated_packages, h.security_updates, h.total_repos, h.agent_version]),
+    hosts.map((h) => [
+      h.friendly_name,
+      h.status,
+      h.os_type,
+      h.total_packages,
+      h.outdated_packages,
+      h.security_updates,
+      h.total_repos,
+      h.agent_version
+    ]),
     [
       ['cache', 'active', 'Alpine Linux', 13, 4, 0, 3, '1.0.0'],
       ['webserver', 'active', 'Debian GNU/Linux', 12, 4, 2, 4, '1.0.0']
@@ -69,4 +86,3 @@ t.test('Proxmox script served by the real server enrolls containers whose agents
   const relisted = (await (await fetch(`${url}/api/v1/hosts`, { headers: auth })).json()) as { total: number }
   t.equal(relisted.total, 2, 'no duplicate hosts')
 })
-

@@ -14,7 +14,14 @@ async function installScript(server: FakePatchMon, host: FakeHost, query = ''): 
 }
 
 function newHost(server: FakePatchMon): FakeHost {
-  const host: FakeHost = { apiId: 'patchmon_00112233aabbccdd', apiKey: 'a1'.repeat(32), friendlyName: 'web1', enrollBody: {}, reports: [], pings: 0 }
+  const host: FakeHost = {
+    apiId: 'patchmon_00112233aabbccdd',
+    apiKey: 'a1'.repeat(32),
+    friendlyName: 'web1',
+    enrollBody: {},
+    reports: [],
+    pings: 0
+  }
   server.hosts.push(host)
   return host
 }
@@ -24,7 +31,12 @@ async function setup(t: Test, distro = 'debian-12') {
   const host = newHost(server)
   const root = tempDir(t, 'patchmon-install-')
   const bin = distroSandbox(root, distro)
-  const env = { PATCHMON_ROOT: root, PATCHMON_SERVICE_MANAGER: 'systemd', PATCHMON_SKIP_SERVICE_START: 'true', PATCHMON_SKIP_REFRESH: 'true' }
+  const env = {
+    PATCHMON_ROOT: root,
+    PATCHMON_SERVICE_MANAGER: 'systemd',
+    PATCHMON_SKIP_SERVICE_START: 'true',
+    PATCHMON_SKIP_REFRESH: 'true'
+  }
   return { server, host, root, bin, env }
 }
 
@@ -87,12 +99,20 @@ t.test('a used or expired bootstrap token says so; an unreachable server says th
   const { server, host, bin, env } = await setup(t)
   const script = await installScript(server, host)
   t.equal((await runShell('dash', ['-s'], { stdin: script, env, pathPrefix: [bin] })).code, 0)
-  const reused = await runShell('dash', ['-s'], { stdin: script, env: { ...env, PATCHMON_ROOT: tempDir(t, 'patchmon-install-') }, pathPrefix: [bin] })
+  const reused = await runShell('dash', ['-s'], {
+    stdin: script,
+    env: { ...env, PATCHMON_ROOT: tempDir(t, 'patchmon-install-') },
+    pathPrefix: [bin]
+  })
   t.equal(reused.code, 1)
   t.match(reused.stderr, 'Bootstrap token may have expired')
   t.match(reused.stderr, 'Please request a new installation script.')
 
-  const unreachable = await runShell('dash', ['-s'], { stdin: script, env: { ...env, PATCHMON_URL: 'http://127.0.0.1:9', PATCHMON_ROOT: tempDir(t, 'patchmon-install-') }, pathPrefix: [bin] })
+  const unreachable = await runShell('dash', ['-s'], {
+    stdin: script,
+    env: { ...env, PATCHMON_URL: 'http://127.0.0.1:9', PATCHMON_ROOT: tempDir(t, 'patchmon-install-') },
+    pathPrefix: [bin]
+  })
   t.equal(unreachable.code, 1)
   t.match(unreachable.stderr, 'Could not reach the PatchMon server at http://127.0.0.1:9')
   t.notMatch(unreachable.stderr, 'expired')
@@ -109,7 +129,11 @@ t.test('an error reply from the agent download is refused, not installed', async
 
 t.test('Alpine gets an OpenRC service and hosts without an init system an @reboot cron entry', async (t) => {
   const alpine = await setup(t, 'alpine-3.20')
-  const run = await runShell('dash', ['-s'], { stdin: await installScript(alpine.server, alpine.host), env: { ...alpine.env, PATCHMON_SERVICE_MANAGER: 'openrc' }, pathPrefix: [alpine.bin] })
+  const run = await runShell('dash', ['-s'], {
+    stdin: await installScript(alpine.server, alpine.host),
+    env: { ...alpine.env, PATCHMON_SERVICE_MANAGER: 'openrc' },
+    pathPrefix: [alpine.bin]
+  })
   t.equal(run.code, 0, run.stderr)
   const initScript = readFileSync(join(alpine.root, 'etc/init.d/patchmon-agent'), 'utf8')
   t.match(initScript, '#!/sbin/openrc-run')
@@ -118,7 +142,11 @@ t.test('Alpine gets an OpenRC service and hosts without an init system an @reboo
   const plain = await setup(t, 'arch')
   const { mkdirSync } = await import('node:fs')
   mkdirSync(join(plain.root, 'etc/cron.d'), { recursive: true })
-  const cron = await runShell('dash', ['-s'], { stdin: await installScript(plain.server, plain.host), env: { ...plain.env, PATCHMON_SERVICE_MANAGER: 'cron' }, pathPrefix: [plain.bin] })
+  const cron = await runShell('dash', ['-s'], {
+    stdin: await installScript(plain.server, plain.host),
+    env: { ...plain.env, PATCHMON_SERVICE_MANAGER: 'cron' },
+    pathPrefix: [plain.bin]
+  })
   t.equal(cron.code, 0, cron.stderr)
   t.match(readFileSync(join(plain.root, 'etc/cron.d/patchmon-agent'), 'utf8'), '@reboot root /usr/local/bin/patchmon-agent serve')
 })

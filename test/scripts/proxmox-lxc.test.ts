@@ -81,8 +81,17 @@ t.test('enrolls running containers, installs the agent in each, and a second run
   })
   const second = JSON.parse(server.requestsTo('/api/v1/auto-enrollment/enroll')[1]?.body ?? '{}') as { machine_id: string }
   t.match(second.machine_id, /^proxmox-lxc-101-[0-9a-f-]{36}$/, 'no machine-id file: generated id')
-  t.same(server.hosts.map((h) => [h.friendlyName, h.reports.length]), [['webserver', 1], ['cache', 1]])
-  t.same(server.hosts.map((h) => (h.reports[0] as { packageManager: string }).packageManager), ['apt', 'apk'])
+  t.same(
+    server.hosts.map((h) => [h.friendlyName, h.reports.length]),
+    [
+      ['webserver', 1],
+      ['cache', 1]
+    ]
+  )
+  t.same(
+    server.hosts.map((h) => (h.reports[0] as { packageManager: string }).packageManager),
+    ['apt', 'apk']
+  )
   t.ok(existsSync(join(pct, '100/root/etc/patchmon/credentials.yml')))
   t.ok(existsSync(join(pct, '101/root/usr/local/bin/patchmon-agent')))
 
@@ -102,7 +111,10 @@ t.test('EXCLUDE_IDS skips the listed containers; SKIP_STOPPED=false enrolls stop
   t.match(run.stdout, '[WARN] LXC 101 (cache) is in EXCLUDE_IDS - skipping')
   t.match(run.stdout, '[WARN] Failed to install agent in database (exit: 1)')
   t.same(summary(run.stdout), { total: '3', enrolled: '1', skipped: '1', failed: '1' })
-  t.same(server.hosts.map((h) => h.friendlyName), ['webserver', 'database'])
+  t.same(
+    server.hosts.map((h) => h.friendlyName),
+    ['webserver', 'database']
+  )
 })
 
 t.test('a failing container does not stop the run, and the exit code says something failed', async (t) => {
@@ -142,7 +154,9 @@ t.test('on a terminal the dpkg repair is offered, and accepting it repairs and i
   // `sh` fails the install script until the container's fake `dpkg --configure -a` has run.
   const brokenSh = `#!/bin/sh\nif [ "$1" = -c ] || [ -f "$(dirname "$0")/../dpkg-fixed" ]; then exec /bin/sh "$@"; fi\necho "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem."\nexit 100\n`
   const fakeDpkg = '#!/bin/sh\n[ "$1" = --configure ] && touch "$(dirname "$0")/../dpkg-fixed"\nexit 0\n'
-  const pct = fakeProxmox(t, [{ vmid: 401, name: 'dpkgbox', status: 'running', distro: 'debian-12', commands: { sh: brokenSh, dpkg: fakeDpkg } }])
+  const pct = fakeProxmox(t, [
+    { vmid: 401, name: 'dpkgbox', status: 'running', distro: 'debian-12', commands: { sh: brokenSh, dpkg: fakeDpkg } }
+  ])
   const file = join(tempDir(t, 'patchmon-tty-'), 'proxmox_auto_enroll.sh')
   writeFileSync(file, servedScript(server))
   // util-linux `script` gives bash a terminal; the answer typed ahead waits in the terminal's buffer.
@@ -182,7 +196,11 @@ t.test('other refusals print the status and reply; 401 stops the run', async (t)
   server.tokenSecret = 'not-what-the-script-sends'
   const pct = fakeProxmox(t, THREE)
   const script = servedScript({ ...server, tokenSecret: 'the-old-secret' })
-  const run = await runShell('bash', ['-s'], { stdin: script, env: { FAKE_PCT_DIR: pct, ENROLL_DELAY: '0', DEBUG: 'true' }, pathPrefix: [PCT_BIN_DIR] })
+  const run = await runShell('bash', ['-s'], {
+    stdin: script,
+    env: { FAKE_PCT_DIR: pct, ENROLL_DELAY: '0', DEBUG: 'true' },
+    pathPrefix: [PCT_BIN_DIR]
+  })
   t.equal(run.code, 1)
   t.match(run.stdout, '[ERROR] Failed to enroll webserver - HTTP 401')
   t.match(run.stdout, 'Response: {"error":"Invalid token secret"}')
@@ -210,7 +228,11 @@ t.test('missing pct or jq are reported with the documented messages', async (t) 
 
   const bin = tempDir(t, 'patchmon-nojq-')
   mkdirSync(join(bin, 'bin'))
-  for (const [name, target] of [['pct', join(PCT_BIN_DIR, 'pct')], ['curl', '/usr/bin/curl']] as const) symlinkSync(target, join(bin, 'bin', name))
+  for (const [name, target] of [
+    ['pct', join(PCT_BIN_DIR, 'pct')],
+    ['curl', '/usr/bin/curl']
+  ] as const)
+    symlinkSync(target, join(bin, 'bin', name))
   const noJq = await runShell('/bin/bash', ['-s'], { stdin: servedScript(server), env: { PATH: join(bin, 'bin') } })
   t.equal(noJq.code, 1)
   t.match(noJq.stdout, "[ERROR] Required command 'jq' not found. Please install it first.")

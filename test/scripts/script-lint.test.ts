@@ -33,7 +33,13 @@ t.test('remove-agent.sh removes the agent, its service and configuration, keepin
   const { mkdirSync, writeFileSync, existsSync } = await import('node:fs')
   const { join } = await import('node:path')
   for (const dir of ['etc/patchmon/logs', 'usr/local/bin', 'etc/systemd/system']) mkdirSync(join(root, dir), { recursive: true })
-  for (const file of ['etc/patchmon/config.yml', 'etc/patchmon/credentials.yml', 'etc/patchmon/config.yml.backup.20250101_000000', 'usr/local/bin/patchmon-agent', 'etc/systemd/system/patchmon-agent.service']) {
+  for (const file of [
+    'etc/patchmon/config.yml',
+    'etc/patchmon/credentials.yml',
+    'etc/patchmon/config.yml.backup.20250101_000000',
+    'usr/local/bin/patchmon-agent',
+    'etc/systemd/system/patchmon-agent.service'
+  ]) {
     writeFileSync(join(root, file), 'x')
   }
   const env = { PATCHMON_ROOT: root, PATCHMON_SKIP_SERVICE_START: 'true' }

@@ -17,7 +17,11 @@ t.test('an admin cannot set a default role above their own', async (t) => {
   const settings = (await ctx.app.inject({ method: 'GET', url: '/api/v1/settings', headers: bearer(admin) })).json()
   t.equal(settings.default_user_role, 'user', 'nothing was stored')
   t.equal((await put(ctx, admin, { default_user_role: 'admin' })).statusCode, 200, 'their own role is fine')
-  t.equal((await put(ctx, admin, { default_user_role: 'readonly', signup_enabled: true })).statusCode, 200, 'a lesser role with sign-up is fine')
+  t.equal(
+    (await put(ctx, admin, { default_user_role: 'readonly', signup_enabled: true })).statusCode,
+    200,
+    'a lesser role with sign-up is fine'
+  )
 })
 
 t.test('an admin cannot enable sign-up (or Discord sign-in) while the default role is above their own', async (t) => {
@@ -29,7 +33,9 @@ t.test('an admin cannot enable sign-up (or Discord sign-in) while the default ro
   t.equal(signup.json().error, 'Insufficient permissions')
   t.equal((await put(ctx, ctx.adminToken, { signup_enabled: true })).statusCode, 200)
   const discord = await ctx.app.inject({
-    method: 'PUT', url: '/api/v1/auth/discord/settings', headers: bearer(admin),
+    method: 'PUT',
+    url: '/api/v1/auth/discord/settings',
+    headers: bearer(admin),
     payload: { discord_oauth_enabled: true, discord_client_id: '123', discord_client_secret: 'secret-value' }
   })
   t.equal(discord.statusCode, 403, 'turning on Discord sign-in would grant superadmin to new users')

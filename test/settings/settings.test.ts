@@ -8,9 +8,20 @@ t.test('settings: any signed-in user reads them; a save validates, stores and em
   ctx.app.events.on('settings_changed', (e) => void changes.push(e.keys))
   const auth = bearer(ctx.adminToken)
   const initial = (await ctx.app.inject({ method: 'GET', url: '/api/v1/settings', headers: auth })).json()
-  t.match(initial, { update_interval: 60, server_url: null, effective_server_url: 'http://localhost:80', signup_enabled: false, default_user_role: 'user' })
+  t.match(initial, {
+    update_interval: 60,
+    server_url: null,
+    effective_server_url: 'http://localhost:80',
+    signup_enabled: false,
+    default_user_role: 'user'
+  })
 
-  const put = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: auth, payload: { update_interval: 30, server_url: 'https://patch.example.com/', signup_enabled: false } })
+  const put = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: auth,
+    payload: { update_interval: 30, server_url: 'https://patch.example.com/', signup_enabled: false }
+  })
   t.equal(put.statusCode, 200)
   t.match(put.json(), { update_interval: 30, server_url: 'https://patch.example.com', effective_server_url: 'https://patch.example.com' })
   t.same(changes, [['update_interval', 'server_url']], 'unchanged keys are not reported')
@@ -32,12 +43,20 @@ t.test('settings: any signed-in user reads them; a save validates, stores and em
     t.equal(res.statusCode, 400, JSON.stringify(payload))
     t.equal(res.json().errors[0].param, param)
   }
-  const cleared = await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: auth, payload: { server_url: '', default_user_role: 'readonly', host_down_grace_minutes: 10 } })
+  const cleared = await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/settings',
+    headers: auth,
+    payload: { server_url: '', default_user_role: 'readonly', host_down_grace_minutes: 10 }
+  })
   t.match(cleared.json(), { server_url: null, default_user_role: 'readonly', host_down_grace_minutes: 10 })
 
   const readonly = bearer(await userWithRole(ctx, 'readonly'))
   t.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/settings', headers: readonly })).statusCode, 200)
-  t.equal((await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: readonly, payload: { update_interval: 10 } })).statusCode, 403)
+  t.equal(
+    (await ctx.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: readonly, payload: { update_interval: 10 } })).statusCode,
+    403
+  )
   t.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/settings' })).statusCode, 401)
 
   const restarted = await ctx.restart()

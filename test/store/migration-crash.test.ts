@@ -19,7 +19,11 @@ const MAX_STEPS = 400
 function schemaOf(file: string): string[] {
   const db = new Database(file, { readonly: true })
   try {
-    const rows = db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`).all() as { type: string; name: string; sql: string | null }[]
+    const rows = db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`).all() as {
+      type: string
+      name: string
+      sql: string | null
+    }[]
     return rows.map((r) => `${r.type} ${r.name}: ${r.sql ?? ''}`)
   } finally {
     db.close()
@@ -67,8 +71,13 @@ t.test('a migration killed after any statement leaves a database the next start 
     } finally {
       await store.close()
     }
-    const names = (new Database(file, { readonly: true }).prepare('SELECT name FROM kysely_migration ORDER BY name').all() as { name: string }[]).map((r) => r.name)
-    if (JSON.stringify(schemaOf(file)) !== JSON.stringify(expected) || JSON.stringify(names) !== JSON.stringify(Object.keys(migrations).sort())) {
+    const names = (
+      new Database(file, { readonly: true }).prepare('SELECT name FROM kysely_migration ORDER BY name').all() as { name: string }[]
+    ).map((r) => r.name)
+    if (
+      JSON.stringify(schemaOf(file)) !== JSON.stringify(expected) ||
+      JSON.stringify(names) !== JSON.stringify(Object.keys(migrations).sort())
+    ) {
       t.same(schemaOf(file), expected, `schema after a kill at statement ${step}`)
       break
     }

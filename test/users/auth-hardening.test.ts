@@ -14,7 +14,9 @@ const codeAt = (secret: string, ms: number) =>
 
 async function createVictim(ctx: TestApp): Promise<void> {
   const res = await ctx.app.inject({
-    method: 'POST', url: '/api/v1/users', headers: bearer(ctx.adminToken),
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: bearer(ctx.adminToken),
     payload: { username: 'victim', email: 'victim@example.com', password: VICTIM_PASSWORD, role: 'user' }
   })
   if (res.statusCode !== 201) throw new Error(`create victim: ${res.statusCode} ${res.body}`)
@@ -28,7 +30,12 @@ async function enableAdminTfa(ctx: TestApp, token = ctx.adminToken): Promise<{ s
   ctx.app.tfa.now = () => T0
   const setup = await ctx.app.inject({ method: 'GET', url: '/api/v1/tfa/setup', headers: bearer(token) })
   const secret = (setup.json() as { secret: string }).secret
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/verify-setup', headers: bearer(token), payload: { token: codeAt(secret, T0) } })
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tfa/verify-setup',
+    headers: bearer(token),
+    payload: { token: codeAt(secret, T0) }
+  })
   if (res.statusCode !== 200) throw new Error(`verify-setup: ${res.body}`)
   return { secret, backupCodes: (res.json() as { backupCodes: string[] }).backupCodes }
 }
@@ -56,8 +63,11 @@ t.test('item 4: 40 concurrent backup-code guesses on one ticket judge at most th
   const step1 = await loginAs(ctx, 'admin', ADMIN_PASSWORD)
   const ticket = (step1.json() as { tfaTicket: string }).tfaTicket
   const guesses = Array.from({ length: 40 }, (_, i) => `ZZZ${String(i).padStart(3, '0')}`)
-  const results = await Promise.all(guesses.map((token) =>
-    ctx.app.inject({ method: 'POST', url: '/api/v1/auth/verify-tfa', payload: { username: 'admin', token, tfa_ticket: ticket } })))
+  const results = await Promise.all(
+    guesses.map((token) =>
+      ctx.app.inject({ method: 'POST', url: '/api/v1/auth/verify-tfa', payload: { username: 'admin', token, tfa_ticket: ticket } })
+    )
+  )
   const judged = results.filter((r) => r.statusCode === 401 && r.json().error === 'Invalid verification code').length
   const refused = results.filter((r) => r.statusCode === 429 || r.json().error === 'TFA session expired. Please sign in again.').length
   t.ok(judged <= 5, `${judged} guesses judged (limit 5)`)
@@ -70,10 +80,24 @@ t.test('item 5: tfa/disable judges the password under the login lockout', async 
   await enableAdminTfa(ctx)
   const statuses: number[] = []
   for (let i = 0; i < 7; i++) {
-    statuses.push((await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: bearer(ctx.adminToken), payload: { password: `wrong-${i}` } })).statusCode)
+    statuses.push(
+      (
+        await ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/tfa/disable',
+          headers: bearer(ctx.adminToken),
+          payload: { password: `wrong-${i}` }
+        })
+      ).statusCode
+    )
   }
   t.same(statuses, [400, 400, 400, 400, 400, 429, 429])
-  const right = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: bearer(ctx.adminToken), payload: { password: ADMIN_PASSWORD } })
+  const right = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tfa/disable',
+    headers: bearer(ctx.adminToken),
+    payload: { password: ADMIN_PASSWORD }
+  })
   t.equal(right.statusCode, 429, 'even the right password waits out the lockout')
   t.match(right.headers['retry-after'], /^\d+$/)
   t.equal((await loginAs(ctx, 'admin', ADMIN_PASSWORD)).statusCode, 429, 'the same budget as the login')
@@ -83,7 +107,16 @@ t.test('item 5: change-password judges the current password under the login lock
   const ctx = await buildTestApp(t, { env: { AUTH_RATE_LIMIT_MAX: '1000' } })
   const statuses: number[] = []
   for (let i = 0; i < 7; i++) {
-    statuses.push((await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(ctx.adminToken), payload: { current_password: `wrong-${i}`, new_password: 'brand-new-password-1' } })).statusCode)
+    statuses.push(
+      (
+        await ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/change-password',
+          headers: bearer(ctx.adminToken),
+          payload: { current_password: `wrong-${i}`, new_password: 'brand-new-password-1' }
+        })
+      ).statusCode
+    )
   }
   t.same(statuses, [400, 400, 400, 400, 400, 429, 429])
 })
@@ -113,14 +146,23 @@ t.test('item 7: enabling TFA ends the other sessions of the user and keeps this 
   const ctx = await buildTestApp(t)
   const other = await login(ctx.app, 'admin', ADMIN_PASSWORD)
   await enableAdminTfa(ctx)
-  t.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(other) })).statusCode, 401, 'the other session is over')
-  t.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(ctx.adminToken) })).statusCode, 200, 'this session goes on')
+  t.equal(
+    (await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(other) })).statusCode,
+    401,
+    'the other session is over'
+  )
+  t.equal(
+    (await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(ctx.adminToken) })).statusCode,
+    200,
+    'this session goes on'
+  )
 })
 
 t.test('item 8: verify-tfa answers unknown users and users with TFA alike', async (t) => {
   const ctx = await buildTestApp(t)
   await enableAdminTfa(ctx)
-  const ask = (username: string) => ctx.app.inject({ method: 'POST', url: '/api/v1/auth/verify-tfa', payload: { username, token: '123456', tfa_ticket: 'f'.repeat(64) } })
+  const ask = (username: string) =>
+    ctx.app.inject({ method: 'POST', url: '/api/v1/auth/verify-tfa', payload: { username, token: '123456', tfa_ticket: 'f'.repeat(64) } })
   const existing = await ask('admin')
   const unknown = await ask('no-such-user')
   t.equal(existing.statusCode, unknown.statusCode)

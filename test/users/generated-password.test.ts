@@ -28,13 +28,21 @@ t.test('a generated first-admin password must be changed; changing it clears the
   const me = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(token) })
   t.equal(me.json().user.must_change_password, true, '/auth/me says the password must be changed')
 
-  const changed = await app.inject({ method: 'POST', url: '/api/v1/auth/change-password', headers: bearer(token), payload: { current_password: generated, new_password: 'a-password-I-chose-1' } })
+  const changed = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/change-password',
+    headers: bearer(token),
+    payload: { current_password: generated, new_password: 'a-password-I-chose-1' }
+  })
   t.equal(changed.statusCode, 200, changed.body)
   const fresh = await login(app, 'admin', 'a-password-I-chose-1')
   const after = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(fresh) })
   t.equal(after.json().user.must_change_password, false, 'cleared by the change')
   const users = await app.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(fresh) })
-  t.equal((users.json() as Array<{ username: string; must_change_password: boolean }>).find((u) => u.username === 'admin')?.must_change_password, false)
+  t.equal(
+    (users.json() as Array<{ username: string; must_change_password: boolean }>).find((u) => u.username === 'admin')?.must_change_password,
+    false
+  )
 })
 
 t.test('a first-admin password set with PATCHMON_ADMIN_PASSWORD is not marked', async (t) => {

@@ -29,7 +29,12 @@ t.test('login with wrong password is 401 Invalid credentials; missing fields are
   const missing = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin' } })
   t.equal(missing.statusCode, 400)
   t.same(missing.json(), { error: 'username and password required' })
-  const badJson = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' })
+  const badJson = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"username":'
+  })
   t.equal(badJson.statusCode, 400)
   t.same(badJson.json(), { error: 'Invalid request body' })
 })
@@ -44,7 +49,11 @@ t.test('five failures lock the account for 15 minutes with 429 and Retry-After, 
   }
   t.equal(events.length, 1, 'account_locked emitted once')
   t.match(events[0], { username: 'admin', failures: 5 })
-  const locked = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } })
+  const locked = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'admin', password: ADMIN_PASSWORD }
+  })
   t.equal(locked.statusCode, 429, 'even the right password is refused while locked')
   const retryAfter = Number(locked.headers['retry-after'])
   t.ok(retryAfter > 14 * 60 && retryAfter <= 15 * 60, `Retry-After ${retryAfter} is about 15 minutes`)
@@ -68,6 +77,12 @@ t.test('the password never appears in the logs', async (t) => {
   const ctx = await buildTestApp(t)
   await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } })
   t.ok(ctx.logs.length > 0, 'logs were captured')
-  t.notOk(ctx.logs.some((l) => l.includes(ADMIN_PASSWORD)), 'no password in logs')
-  t.notOk(ctx.logs.some((l) => l.includes(ctx.adminToken)), 'no token in logs')
+  t.notOk(
+    ctx.logs.some((l) => l.includes(ADMIN_PASSWORD)),
+    'no password in logs'
+  )
+  t.notOk(
+    ctx.logs.some((l) => l.includes(ctx.adminToken)),
+    'no token in logs'
+  )
 })

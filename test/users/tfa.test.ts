@@ -19,7 +19,12 @@ async function startSetup(ctx: TestApp): Promise<string> {
 async function enableTfa(ctx: TestApp): Promise<{ secret: string; backupCodes: string[] }> {
   ctx.app.tfa.now = () => T0
   const secret = await startSetup(ctx)
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/verify-setup', headers: bearer(ctx.adminToken), payload: { token: codeAt(secret, T0) } })
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tfa/verify-setup',
+    headers: bearer(ctx.adminToken),
+    payload: { token: codeAt(secret, T0) }
+  })
   if (res.statusCode !== 200) throw new Error(`verify-setup failed: ${res.body}`)
   return { secret, backupCodes: (res.json() as { backupCodes: string[] }).backupCodes }
 }
@@ -41,11 +46,19 @@ t.test('setup returns a secret, a PNG QR code and the manual key; the secret is 
   t.match(body.secret, /^[A-Z2-7]{32}$/, '160-bit base32 secret')
   t.equal(body.manualEntryKey, body.secret)
   t.match(body.qrCode, /^data:image\/png;base64,[A-Za-z0-9+/=]{100,}$/)
-  const row = await ctx.store.db.selectFrom('users').select(['tfa_secret', 'tfa_enabled']).where('username', '=', 'admin').executeTakeFirstOrThrow()
+  const row = await ctx.store.db
+    .selectFrom('users')
+    .select(['tfa_secret', 'tfa_enabled'])
+    .where('username', '=', 'admin')
+    .executeTakeFirstOrThrow()
   t.match(row.tfa_secret, /^enc:v1:/, 'sealed with the secret box')
   t.notOk(row.tfa_secret?.includes(body.secret), 'the clear secret is not stored')
   t.equal(row.tfa_enabled, 0, 'not enabled until a code is confirmed')
-  const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } })
+  const login = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'admin', password: ADMIN_PASSWORD }
+  })
   t.type(login.json().token, 'string', 'an unconfirmed setup does not change the login')
 })
 
@@ -53,21 +66,40 @@ t.test('verify-setup checks the code against the injected clock and returns 10 h
   const ctx = await buildTestApp(t)
   ctx.app.tfa.now = () => T0
   const secret = await startSetup(ctx)
-  const malformed = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/verify-setup', headers: bearer(ctx.adminToken), payload: { token: '12ab' } })
+  const malformed = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tfa/verify-setup',
+    headers: bearer(ctx.adminToken),
+    payload: { token: '12ab' }
+  })
   t.equal(malformed.statusCode, 400)
   t.same(malformed.json(), { errors: [{ msg: 'Token must be exactly 6 digits', param: 'token', location: 'body' }] })
-  const stale = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/verify-setup', headers: bearer(ctx.adminToken), payload: { token: codeAt(secret, T0 - 5 * 60_000) } })
+  const stale = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tfa/verify-setup',
+    headers: bearer(ctx.adminToken),
+    payload: { token: codeAt(secret, T0 - 5 * 60_000) }
+  })
   t.equal(stale.statusCode, 400)
   t.same(stale.json(), { error: 'Invalid verification code. Please try again.' })
 
-  const ok = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/verify-setup', headers: bearer(ctx.adminToken), payload: { token: codeAt(secret, T0) } })
+  const ok = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tfa/verify-setup',
+    headers: bearer(ctx.adminToken),
+    payload: { token: codeAt(secret, T0) }
+  })
   t.equal(ok.statusCode, 200)
   t.equal(ok.json().message, 'Two-factor authentication has been enabled successfully')
   const codes: string[] = ok.json().backupCodes
   t.equal(codes.length, 10)
   for (const code of codes) t.match(code, /^(?=.*[A-Z])[A-Z0-9]{6}$/, 'six characters with at least one letter')
   t.equal(new Set(codes).size, 10, 'codes are distinct')
-  const row = await ctx.store.db.selectFrom('users').select(['tfa_backup_codes', 'tfa_enabled']).where('username', '=', 'admin').executeTakeFirstOrThrow()
+  const row = await ctx.store.db
+    .selectFrom('users')
+    .select(['tfa_backup_codes', 'tfa_enabled'])
+    .where('username', '=', 'admin')
+    .executeTakeFirstOrThrow()
   t.equal(row.tfa_enabled, 1)
   const hashes = JSON.parse(row.tfa_backup_codes ?? '[]') as string[]
   t.equal(hashes.length, 10)
@@ -93,7 +125,14 @@ t.test('login answers "TFA verification required" with a ticket; a TOTP code the
 
   const setupCode = await verifyTfa(ctx, ticket, codeAt(secret, T0))
   t.equal(setupCode.statusCode, 401, 'the code spent on setup cannot sign in')
-  t.same(setupCode.json(), { error: 'Invalid verification code', message: 'This code was already used. Wait for the next code from your authenticator app and enter that one.' }, 'a reused code says so')
+  t.same(
+    setupCode.json(),
+    {
+      error: 'Invalid verification code',
+      message: 'This code was already used. Wait for the next code from your authenticator app and enter that one.'
+    },
+    'a reused code says so'
+  )
 
   ctx.app.tfa.now = () => T0 + 30_000
   const ok = await verifyTfa(ctx, ticket, codeAt(secret, T0 + 30_000))
@@ -162,7 +201,11 @@ t.test('five wrong codes lock TFA for 30 minutes with 429 and Retry-After', asyn
 t.test('verify-tfa refuses missing, foreign and expired tickets', async (t) => {
   const ctx = await buildTestApp(t)
   const { secret } = await enableTfa(ctx)
-  const missing = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/verify-tfa', payload: { username: 'admin', token: codeAt(secret, T0) } })
+  const missing = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/verify-tfa',
+    payload: { username: 'admin', token: codeAt(secret, T0) }
+  })
   t.equal(missing.statusCode, 400)
   t.same(missing.json(), { error: 'TFA ticket is required' })
   const forged = await verifyTfa(ctx, 'a'.repeat(64), codeAt(secret, T0 + 30_000))
@@ -172,7 +215,11 @@ t.test('verify-tfa refuses missing, foreign and expired tickets', async (t) => {
   ctx.app.tfa.now = () => T0 + 6 * 60_000
   const expired = await verifyTfa(ctx, ticket, codeAt(secret, T0 + 6 * 60_000))
   t.equal(expired.statusCode, 401, 'tickets live 5 minutes')
-  const noTfa = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/verify-tfa', payload: { username: 'ghost', token: '123456', tfa_ticket: ticket } })
+  const noTfa = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/verify-tfa',
+    payload: { username: 'ghost', token: '123456', tfa_ticket: ticket }
+  })
   // An unknown user gets the same answer as a user with TFA and no valid ticket (issue 15 item 8).
   t.same(noTfa.json(), { error: 'TFA session expired. Please sign in again.' })
 })
@@ -185,28 +232,56 @@ t.test('disable needs the password, emits user_tfa_disabled, and login is single
   const noPassword = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: bearer(ctx.adminToken), payload: {} })
   t.equal(noPassword.statusCode, 400)
   t.same(noPassword.json(), { errors: [{ msg: 'Password is required to disable TFA', param: 'password', location: 'body' }] })
-  const wrong = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: bearer(ctx.adminToken), payload: { password: 'wrong' } })
+  const wrong = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tfa/disable',
+    headers: bearer(ctx.adminToken),
+    payload: { password: 'wrong' }
+  })
   t.equal(wrong.statusCode, 400)
   t.same(wrong.json(), { error: 'Invalid password' })
   t.equal(events.length, 0)
 
-  const ok = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: bearer(ctx.adminToken), payload: { password: ADMIN_PASSWORD } })
+  const ok = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tfa/disable',
+    headers: bearer(ctx.adminToken),
+    payload: { password: ADMIN_PASSWORD }
+  })
   t.equal(ok.statusCode, 200)
   t.same(ok.json(), { message: 'Two-factor authentication has been disabled successfully' })
   t.equal(events.length, 1)
   t.match(events[0], { username: 'admin' })
-  const row = await ctx.store.db.selectFrom('users').select(['tfa_secret', 'tfa_backup_codes', 'tfa_enabled']).where('username', '=', 'admin').executeTakeFirstOrThrow()
+  const row = await ctx.store.db
+    .selectFrom('users')
+    .select(['tfa_secret', 'tfa_backup_codes', 'tfa_enabled'])
+    .where('username', '=', 'admin')
+    .executeTakeFirstOrThrow()
   t.same(row, { tfa_secret: null, tfa_backup_codes: null, tfa_enabled: 0 })
-  const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } })
+  const login = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'admin', password: ADMIN_PASSWORD }
+  })
   t.type(login.json().token, 'string')
-  const twice = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/disable', headers: bearer(ctx.adminToken), payload: { password: ADMIN_PASSWORD } })
+  const twice = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tfa/disable',
+    headers: bearer(ctx.adminToken),
+    payload: { password: ADMIN_PASSWORD }
+  })
   t.same(twice.json(), { error: 'Two-factor authentication is not enabled for this account' })
 })
 
 t.test('regenerating backup codes replaces the old ones; no secret or code reaches the logs', async (t) => {
   const ctx = await buildTestApp(t)
   const { secret, backupCodes } = await enableTfa(ctx)
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/tfa/regenerate-backup-codes', headers: bearer(ctx.adminToken), payload: { password: ADMIN_PASSWORD } })
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tfa/regenerate-backup-codes',
+    headers: bearer(ctx.adminToken),
+    payload: { password: ADMIN_PASSWORD }
+  })
   t.equal(res.statusCode, 200)
   const fresh: string[] = res.json().backupCodes
   t.equal(fresh.length, 10)

@@ -47,7 +47,13 @@ export function errorText(status: number, body: unknown): { text: string; notAva
   return { text: `Request failed (HTTP ${status}).`, notAvailable: false }
 }
 
-const QUIET_401 = ['/api/v1/auth/login', '/api/v1/auth/verify-tfa', '/api/v1/auth/me', '/api/v1/auth/change-password', '/api/v1/tfa/disable']
+const QUIET_401 = [
+  '/api/v1/auth/login',
+  '/api/v1/auth/verify-tfa',
+  '/api/v1/auth/me',
+  '/api/v1/auth/change-password',
+  '/api/v1/tfa/disable'
+]
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response

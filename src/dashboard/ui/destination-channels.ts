@@ -36,7 +36,13 @@ export const CHANNELS: Channel[] = [
     label: 'Webhook (Discord, Slack, any URL)',
     fields: [
       { key: 'url', label: 'Webhook URL', input: 'url', required: true, kept: true, placeholder: 'https://discord.com/api/webhooks/…' },
-      { key: 'signing_secret', label: 'Signing secret', input: 'password', kept: 'has_signing_secret', hint: 'Optional: generic JSON bodies then carry an X-PatchMon-Signature HMAC-SHA256.' }
+      {
+        key: 'signing_secret',
+        label: 'Signing secret',
+        input: 'password',
+        kept: 'has_signing_secret',
+        hint: 'Optional: generic JSON bodies then carry an X-PatchMon-Signature HMAC-SHA256.'
+      }
     ]
   },
   {
@@ -44,7 +50,15 @@ export const CHANNELS: Channel[] = [
     label: 'ntfy',
     fields: [
       { key: 'server_url', label: 'ntfy server URL', input: 'url', initial: 'https://ntfy.sh', placeholder: 'https://ntfy.sh' },
-      { key: 'topic', label: 'Topic', input: 'text', required: true, kept: true, placeholder: 'patchmon-alerts', hint: 'Anyone who knows a topic on ntfy.sh can read it: pick a hard-to-guess name.' },
+      {
+        key: 'topic',
+        label: 'Topic',
+        input: 'text',
+        required: true,
+        kept: true,
+        placeholder: 'patchmon-alerts',
+        hint: 'Anyone who knows a topic on ntfy.sh can read it: pick a hard-to-guess name.'
+      },
       { key: 'token', label: 'Access token', input: 'password', kept: 'has_token', hint: 'Optional; or a username and password below.' },
       { key: 'username', label: 'Username', input: 'text' },
       { key: 'password', label: 'Password', input: 'password', kept: 'has_password' },
@@ -56,7 +70,14 @@ export const CHANNELS: Channel[] = [
     label: 'Gotify',
     fields: [
       { key: 'server_url', label: 'Gotify server URL', input: 'url', required: true, placeholder: 'https://gotify.example.com' },
-      { key: 'app_token', label: 'Application token', input: 'password', required: true, kept: 'has_app_token', hint: 'From Gotify → Apps → create an application.' },
+      {
+        key: 'app_token',
+        label: 'Application token',
+        input: 'password',
+        required: true,
+        kept: 'has_app_token',
+        hint: 'From Gotify → Apps → create an application.'
+      },
       { key: 'priority', label: 'Priority (0–10)', input: 'number', min: 0, max: 10, hint: PRIORITY_HINT }
     ]
   },
@@ -65,13 +86,31 @@ export const CHANNELS: Channel[] = [
     label: 'E-mail (SMTP)',
     fields: [
       { key: 'host', label: 'SMTP host', input: 'text', required: true, placeholder: 'smtp.example.com' },
-      { key: 'tls_mode', label: 'Encryption', input: 'select', initial: 'starttls', options: [['starttls', 'STARTTLS (required)'], ['tls', 'TLS (implicit, port 465)'], ['auto', 'STARTTLS when offered'], ['none', 'None (plain text)']] },
+      {
+        key: 'tls_mode',
+        label: 'Encryption',
+        input: 'select',
+        initial: 'starttls',
+        options: [
+          ['starttls', 'STARTTLS (required)'],
+          ['tls', 'TLS (implicit, port 465)'],
+          ['auto', 'STARTTLS when offered'],
+          ['none', 'None (plain text)']
+        ]
+      },
       { key: 'port', label: 'SMTP port', input: 'number', initial: '587', min: 1, max: 65535 },
       { key: 'username', label: 'SMTP username', input: 'text', hint: 'Empty: send without authentication.' },
       { key: 'password', label: 'SMTP password', input: 'password', kept: 'has_password' },
       { key: 'from', label: 'From address', input: 'email', required: true, placeholder: 'patchmon@example.com' },
       { key: 'from_name', label: 'From name', input: 'text', placeholder: 'PatchMon' },
-      { key: 'to', label: 'Recipients', input: 'text', required: true, placeholder: 'ops@example.com, admin@example.com', hint: 'One or more addresses, separated by commas.' }
+      {
+        key: 'to',
+        label: 'Recipients',
+        input: 'text',
+        required: true,
+        placeholder: 'ops@example.com, admin@example.com',
+        hint: 'One or more addresses, separated by commas.'
+      }
     ]
   }
 ]
@@ -85,7 +124,15 @@ export function initialValues(channel: Channel, saved?: Record<string, unknown>)
   const values: ConfigValues = {}
   for (const f of channel.fields) {
     const v = saved?.[f.key]
-    values[f.key] = !saved ? (f.initial ?? '') : f.kept ? '' : Array.isArray(v) ? v.join(', ') : typeof v === 'string' || typeof v === 'number' ? String(v) : ''
+    values[f.key] = !saved
+      ? (f.initial ?? '')
+      : f.kept
+        ? ''
+        : Array.isArray(v)
+          ? v.join(', ')
+          : typeof v === 'string' || typeof v === 'number'
+            ? String(v)
+            : ''
   }
   return values
 }

@@ -41,7 +41,8 @@ export interface HostCredentials {
   api_key: string
 }
 
-export const osLabel = (h: { os_type?: string | null; os_version?: string | null }) => [h.os_type, h.os_version].filter(Boolean).join(' ') || '—'
+export const osLabel = (h: { os_type?: string | null; os_version?: string | null }) =>
+  [h.os_type, h.os_version].filter(Boolean).join(' ') || '—'
 
 export function installOneLiner(server: ServerAddress, apiId: string, apiKey: string): string {
   return `curl ${server.curlFlags} "${server.url}/api/v1/hosts/install" -H "X-API-ID: ${apiId}" -H "X-API-KEY: ${apiKey}" | sh`

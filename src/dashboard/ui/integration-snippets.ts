@@ -11,7 +11,12 @@ export const TYPE_LABELS: Record<IntegrationType, string> = {
   gethomepage: 'GetHomepage widget'
 }
 
-export const TYPE_SHORT: Record<IntegrationType, string> = { 'proxmox-lxc': 'Proxmox LXC', 'direct-host': 'Direct host', api: 'API', gethomepage: 'GetHomepage' }
+export const TYPE_SHORT: Record<IntegrationType, string> = {
+  'proxmox-lxc': 'Proxmox LXC',
+  'direct-host': 'Direct host',
+  api: 'API',
+  gethomepage: 'GetHomepage'
+}
 
 export function enrollmentOneLiner(server: ServerAddress, type: 'proxmox-lxc' | 'direct-host', key: string, secret: string): string {
   const url = `${server.url}/api/v1/auto-enrollment/script?type=${type}&token_key=${encodeURIComponent(key)}&token_secret=${encodeURIComponent(secret)}`

@@ -64,7 +64,9 @@ function App() {
       <Layout path={path}>
         {Screen && route.params ? (
           route.r.permission && !session.can(route.r.permission) ? (
-            <EmptyState title="You do not have access to this page">Your role ({session.user.role}) lacks the permission {route.r.permission}. Ask an administrator.</EmptyState>
+            <EmptyState title="You do not have access to this page">
+              Your role ({session.user.role}) lacks the permission {route.r.permission}. Ask an administrator.
+            </EmptyState>
           ) : (
             <Screen params={route.params} />
           )

@@ -29,11 +29,29 @@ export const ROUTES: Route[] = [
   { path: '/host-groups', title: 'Host groups', screen: HostGroups, section: 'Fleet', permission: 'can_view_hosts' },
   { path: '/packages', title: 'Packages', screen: Packages, section: 'Fleet', permission: 'can_view_packages' },
   { path: '/packages/:id', title: 'Package', screen: Packages, permission: 'can_view_packages' },
-  { path: '/alerts/notification-logs', title: 'Notification Logs', screen: NotificationLogs, section: 'Alerts', permission: 'can_view_notification_logs' },
-  { path: '/settings/alert-channels', title: 'Alert Channels', screen: AlertChannels, section: 'Settings', permission: 'can_manage_notifications' },
+  {
+    path: '/alerts/notification-logs',
+    title: 'Notification Logs',
+    screen: NotificationLogs,
+    section: 'Alerts',
+    permission: 'can_view_notification_logs'
+  },
+  {
+    path: '/settings/alert-channels',
+    title: 'Alert Channels',
+    screen: AlertChannels,
+    section: 'Settings',
+    permission: 'can_manage_notifications'
+  },
   { path: '/settings/integrations', title: 'Integrations', screen: Integrations, section: 'Settings', permission: 'can_manage_settings' },
   { path: '/settings/users', title: 'Users', screen: Users, section: 'Settings', permission: 'can_view_users' },
   { path: '/settings/server', title: 'Server Config', screen: ServerSettings, section: 'Settings', permission: 'can_manage_settings' },
-  { path: '/settings/discord-auth', title: 'Discord Auth', screen: DiscordSettings, section: 'Settings', permission: 'can_manage_settings' },
+  {
+    path: '/settings/discord-auth',
+    title: 'Discord Auth',
+    screen: DiscordSettings,
+    section: 'Settings',
+    permission: 'can_manage_settings'
+  },
   { path: '/settings/profile', title: 'Profile', screen: Profile }
 ]

@@ -33,5 +33,9 @@ export function typeOf(t: TokenItem): IntegrationType {
 
 export function scopeText(scopes: Record<string, string[]> | null | undefined): string {
   if (!scopes) return '—'
-  return Object.entries(scopes).flatMap(([resource, actions]) => actions.map((a) => `${resource}:${a}`)).join(', ') || '—'
+  return (
+    Object.entries(scopes)
+      .flatMap(([resource, actions]) => actions.map((a) => `${resource}:${a}`))
+      .join(', ') || '—'
+  )
 }

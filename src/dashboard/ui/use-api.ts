@@ -10,7 +10,11 @@ export interface Resource<T> {
 }
 
 export function useApi<T>(path: string | null): Resource<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: ApiFailure | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: path !== null })
+  const [state, setState] = useState<{ data: T | undefined; error: ApiFailure | undefined; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: path !== null
+  })
   const [tick, setTick] = useState(0)
   useEffect(() => {
     if (path === null) return

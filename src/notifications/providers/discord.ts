@@ -42,16 +42,28 @@ function embed(title: string, description: string, color: number, fields: Notice
   const used = safeTitle.length + FOOTER.length + safeFields.reduce((n, f) => n + f.name.length + f.value.length, 0)
   // The description gives way first so the whole embed stays under Discord's 6000-character cap.
   const room = Math.max(1, Math.min(LIMIT.description, LIMIT.total - used))
-  return { title: safeTitle, description: truncate(description || '_No message_', room), color, fields: safeFields, footer: { text: FOOTER }, timestamp }
+  return {
+    title: safeTitle,
+    description: truncate(description || '_No message_', room),
+    color,
+    fields: safeFields,
+    footer: { text: FOOTER },
+    timestamp
+  }
 }
 
 export function discordBody(notice: Notice): Record<string, unknown> {
   const base = { username: 'PatchMon', allowed_mentions: { parse: [] as string[] } }
   if (notice.kind === 'alert') {
-    const fields = notice.link ? [...notice.fields.slice(0, LIMIT.fields - 1), { name: 'View in PatchMon', value: `[Open](${notice.link})`, inline: false }] : notice.fields
+    const fields = notice.link
+      ? [...notice.fields.slice(0, LIMIT.fields - 1), { name: 'View in PatchMon', value: `[Open](${notice.link})`, inline: false }]
+      : notice.fields
     return { ...base, embeds: [embed(notice.title, notice.message, severityColour(notice.severity), fields, notice.timestamp)] }
   }
-  const body: Record<string, unknown> = { ...base, embeds: [embed(notice.subject, htmlToText(notice.html), severityColour('informational'), [], notice.timestamp)] }
+  const body: Record<string, unknown> = {
+    ...base,
+    embeds: [embed(notice.subject, htmlToText(notice.html), severityColour('informational'), [], notice.timestamp)]
+  }
   if (notice.csv) body.attachments = [{ id: 0, filename: notice.csv.filename }]
   return body
 }
@@ -71,6 +83,10 @@ export const discordProvider: Provider<WebhookConfig> = {
       form.append('files[0]', new Blob([notice.csv.content], { type: 'text/csv' }), notice.csv.filename)
       return postOrThrow(ctx.http, { url: config.url, headers: config.headers, body: form }, options)
     }
-    return postOrThrow(ctx.http, { url: config.url, headers: { ...config.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }, options)
+    return postOrThrow(
+      ctx.http,
+      { url: config.url, headers: { ...config.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      options
+    )
   }
 }

@@ -28,7 +28,8 @@ const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/
 function addresses(value: unknown): string[] {
   const list = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : []
   const out = list.map((v) => (typeof v === 'string' ? v.trim() : '')).filter(Boolean)
-  if (out.length === 0 || out.length > 50 || !out.every((a) => ADDRESS.test(a))) throw badRequest('Recipient addresses (to) are required and must be valid e-mail addresses')
+  if (out.length === 0 || out.length > 50 || !out.every((a) => ADDRESS.test(a)))
+    throw badRequest('Recipient addresses (to) are required and must be valid e-mail addresses')
   return out
 }
 
@@ -57,7 +58,16 @@ export const emailProvider: Provider<EmailConfig> = {
       ...(fromName ? { from_name: fromName } : {})
     }
   },
-  describe: (c) => ({ host: c.host, port: c.port, username: c.username ?? null, has_password: Boolean(c.password), from: c.from, from_name: c.from_name ?? null, to: c.to, tls_mode: c.tls_mode }),
+  describe: (c) => ({
+    host: c.host,
+    port: c.port,
+    username: c.username ?? null,
+    has_password: Boolean(c.password),
+    from: c.from,
+    from_name: c.from_name ?? null,
+    to: c.to,
+    tls_mode: c.tls_mode
+  }),
   async send(config, notice, ctx) {
     // The outbound policy covers SMTP too; connecting to the checked address closes the rebinding
     // window, and TLS still checks the certificate against the configured name.
@@ -89,7 +99,9 @@ export const emailProvider: Provider<EmailConfig> = {
         subject: truncate(noticeTitle(notice), 250),
         text,
         ...(html ? { html } : {}),
-        ...(notice.kind === 'report' && notice.csv ? { attachments: [{ filename: notice.csv.filename, content: notice.csv.content, contentType: 'text/csv' }] } : {})
+        ...(notice.kind === 'report' && notice.csv
+          ? { attachments: [{ filename: notice.csv.filename, content: notice.csv.content, contentType: 'text/csv' }] }
+          : {})
       })
       return { status: 250 }
     } catch (err) {

@@ -17,11 +17,16 @@ const PRIORITY: Record<string, number> = { critical: 10, error: 8, warning: 5, i
 export const gotifyProvider: Provider<GotifyConfig> = {
   name: 'gotify',
   parseConfig(input, previous) {
-    const server = 'server_url' in input || !previous ? requiredString(input, 'server_url', 'Gotify server URL is required') : previous.server_url
+    const server =
+      'server_url' in input || !previous ? requiredString(input, 'server_url', 'Gotify server URL is required') : previous.server_url
     const token = keptSecret(input, 'app_token', previous?.app_token)
     if (!token) throw badRequest('Gotify application token is required')
     const priority = 'priority' in input ? optionalInteger(input, 'priority', 0, 10) : previous?.priority
-    return { server_url: httpUrl(server, 'Gotify server URL must be a valid http(s) URL').replace(/\/+$/, ''), app_token: token, ...(priority !== undefined ? { priority } : {}) }
+    return {
+      server_url: httpUrl(server, 'Gotify server URL must be a valid http(s) URL').replace(/\/+$/, ''),
+      app_token: token,
+      ...(priority !== undefined ? { priority } : {})
+    }
   },
   describe: (c) => ({ server_url: c.server_url, has_app_token: true, priority: c.priority ?? null }),
   async send(config, notice, ctx) {
@@ -30,6 +35,10 @@ export const gotifyProvider: Provider<GotifyConfig> = {
       message: truncate(noticeText(notice), 60_000),
       priority: config.priority ?? PRIORITY[noticeSeverity(notice)] ?? 5
     }
-    return postOrThrow(ctx.http, { url: `${config.server_url}/message`, headers: { 'content-type': 'application/json', 'x-gotify-key': config.app_token }, body: JSON.stringify(body) })
+    return postOrThrow(ctx.http, {
+      url: `${config.server_url}/message`,
+      headers: { 'content-type': 'application/json', 'x-gotify-key': config.app_token },
+      body: JSON.stringify(body)
+    })
   }
 }

@@ -42,11 +42,19 @@ export const ntfyProvider: Provider<NtfyConfig> = {
       ...(priority ? { priority } : {})
     }
   },
-  describe: (c) => ({ server_url: maskUrl(c.server_url) === '••••' ? '••••' : c.server_url, topic: `${c.topic.slice(0, 3)}••••`, username: c.username ?? null, has_token: Boolean(c.token), has_password: Boolean(c.password), priority: c.priority ?? null }),
+  describe: (c) => ({
+    server_url: maskUrl(c.server_url) === '••••' ? '••••' : c.server_url,
+    topic: `${c.topic.slice(0, 3)}••••`,
+    username: c.username ?? null,
+    has_token: Boolean(c.token),
+    has_password: Boolean(c.password),
+    priority: c.priority ?? null
+  }),
   async send(config, notice, ctx) {
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (config.token) headers.authorization = `Bearer ${config.token}`
-    else if (config.username && config.password) headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password}`).toString('base64')}`
+    else if (config.username && config.password)
+      headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password}`).toString('base64')}`
     const body = {
       topic: config.topic,
       title: truncate(noticeTitle(notice), 250),

@@ -25,6 +25,10 @@ export const slackProvider: Provider<WebhookConfig> = {
   describe: describeWebhookConfig,
   async send(config, notice, ctx) {
     const body = { text: truncate(slackText(notice), TEXT_LIMIT), username: 'PatchMon', icon_emoji: ':bell:' }
-    return postOrThrow(ctx.http, { url: config.url, headers: { ...config.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    return postOrThrow(ctx.http, {
+      url: config.url,
+      headers: { ...config.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    })
   }
 }

@@ -50,9 +50,10 @@ function parseHeaders(value: unknown): Record<string, string> {
 }
 
 export function parseWebhookConfig(input: Record<string, unknown>, previous?: WebhookConfig): WebhookConfig {
-  const url = 'url' in input || !previous
-    ? httpUrl(requiredString(input, 'url', 'Webhook URL is required', 2048), 'Webhook URL must be a valid http(s) URL')
-    : previous.url
+  const url =
+    'url' in input || !previous
+      ? httpUrl(requiredString(input, 'url', 'Webhook URL is required', 2048), 'Webhook URL must be a valid http(s) URL')
+      : previous.url
   const headers = 'headers' in input || !previous ? parseHeaders(input.headers) : previous.headers
   const signing = keptSecret(input, 'signing_secret', previous?.signing_secret)
   return { url, headers, ...(signing ? { signing_secret: signing } : {}) }

@@ -25,7 +25,11 @@ function tune(ctx: TestApp): void {
   svc.http.timeoutMs = 3_000
 }
 
-export async function buildNotificationTestApp(t: Test, receiver?: WebhookReceiver, options: TestAppOptions = {}): Promise<NotificationTestApp> {
+export async function buildNotificationTestApp(
+  t: Test,
+  receiver?: WebhookReceiver,
+  options: TestAppOptions = {}
+): Promise<NotificationTestApp> {
   const rx = receiver ?? (await startWebhookReceiver())
   if (!receiver) t.teardown(() => rx.close())
   process.env.HTTP_PROXY = rx.url
@@ -46,14 +50,29 @@ export async function buildNotificationTestApp(t: Test, receiver?: WebhookReceiv
   return wrap(await buildTestApp(t, { ...options, env: { PATCHMON_NOTIFY_ALLOWED_TARGETS: '127.0.0.1', ...options.env } }))
 }
 
-export async function addDestination(ctx: NotificationTestApp, url: string, extra: Record<string, unknown> = {}, displayName = 'Ops'): Promise<string> {
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/destinations', headers: ctx.auth, payload: { channel_type: 'webhook', display_name: displayName, config: { url, ...extra } } })
+export async function addDestination(
+  ctx: NotificationTestApp,
+  url: string,
+  extra: Record<string, unknown> = {},
+  displayName = 'Ops'
+): Promise<string> {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/destinations',
+    headers: ctx.auth,
+    payload: { channel_type: 'webhook', display_name: displayName, config: { url, ...extra } }
+  })
   if (res.statusCode !== 201) throw new Error(`destination: ${res.statusCode} ${res.body}`)
   return res.json().id as string
 }
 
 export async function addRule(ctx: NotificationTestApp, destinationId: string, rule: Record<string, unknown> = {}): Promise<string> {
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/notifications/routes', headers: ctx.auth, payload: { destination_id: destinationId, event_types: ['*'], min_severity: 'informational', ...rule } })
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/routes',
+    headers: ctx.auth,
+    payload: { destination_id: destinationId, event_types: ['*'], min_severity: 'informational', ...rule }
+  })
   if (res.statusCode !== 201) throw new Error(`rule: ${res.statusCode} ${res.body}`)
   return res.json().id as string
 }
@@ -66,12 +85,19 @@ export async function deliveryLog(ctx: NotificationTestApp, query = ''): Promise
 
 export async function insertHost(ctx: TestApp, name: string, lastUpdate: Date | null): Promise<string> {
   const { host } = await createHost(ctx.store.db, { friendlyName: name })
-  await ctx.store.db.updateTable('hosts').set({ last_update: lastUpdate?.toISOString() ?? null, status: lastUpdate ? 'active' : 'pending' }).where('id', '=', host.id).execute()
+  await ctx.store.db
+    .updateTable('hosts')
+    .set({ last_update: lastUpdate?.toISOString() ?? null, status: lastUpdate ? 'active' : 'pending' })
+    .where('id', '=', host.id)
+    .execute()
   return host.id
 }
 
 /** Polls the newest delivery until it matches (bounded: 200 × 10 ms); for states between attempts. */
-export async function waitForNewestDelivery(ctx: NotificationTestApp, matches: (row: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {
+export async function waitForNewestDelivery(
+  ctx: NotificationTestApp,
+  matches: (row: Record<string, unknown>) => boolean
+): Promise<Record<string, unknown> | undefined> {
   for (let i = 0; i < 200; i++) {
     const [row] = await deliveryLog(ctx)
     if (row && matches(row)) return row

@@ -51,8 +51,7 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
         } else if (verb === 'DATA') {
           inData = true
           socket.write('354 go ahead\r\n')
-        }
-        else if (verb === 'QUIT') socket.end('221 bye\r\n')
+        } else if (verb === 'QUIT') socket.end('221 bye\r\n')
         else socket.write('250 OK\r\n')
       }
     })

@@ -117,7 +117,14 @@ export async function startFakePatchMon(t: Test): Promise<FakePatchMon> {
       state.hosts.push(host)
       return json(res, 201, {
         message: 'Host enrolled successfully',
-        host: { id: randomBytes(16).toString('hex'), friendly_name: host.friendlyName, api_id: host.apiId, api_key: host.apiKey, host_group: null, status: 'pending' }
+        host: {
+          id: randomBytes(16).toString('hex'),
+          friendly_name: host.friendlyName,
+          api_id: host.apiId,
+          api_key: host.apiKey,
+          host_group: null,
+          status: 'pending'
+        }
       })
     }
 
@@ -177,7 +184,13 @@ export async function startFakePatchMon(t: Test): Promise<FakePatchMon> {
     }
     if (route === 'POST /api/v1/hosts/ping') {
       host.pings++
-      return json(res, 200, { message: 'Ping successful', timestamp: new Date().toISOString(), friendlyName: host.friendlyName, agentStartup: true, integrations: { docker: false, compliance: false } })
+      return json(res, 200, {
+        message: 'Ping successful',
+        timestamp: new Date().toISOString(),
+        friendlyName: host.friendlyName,
+        agentStartup: true,
+        integrations: { docker: false, compliance: false }
+      })
     }
     if (route === 'GET /api/v1/agents/poll') {
       if (state.pollStatus) return json(res, state.pollStatus, { error: 'Forced failure' })

@@ -25,7 +25,12 @@ export interface RunOptions {
 export function cleanEnv(extra: Record<string, string | undefined> = {}, pathPrefix: string[] = []): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(PATCHMON_|AUTO_ENROLLMENT_|CURL_FLAGS|DRY_RUN|DEBUG|HOST_PREFIX|SKIP_|FORCE_INSTALL|EXCLUDE_IDS|BOOTSTRAP_TOKEN|API_ID|API_KEY|FAKE_PCT_DIR)/.test(k)) env[k] = v
+    if (
+      !/^(PATCHMON_|AUTO_ENROLLMENT_|CURL_FLAGS|DRY_RUN|DEBUG|HOST_PREFIX|SKIP_|FORCE_INSTALL|EXCLUDE_IDS|BOOTSTRAP_TOKEN|API_ID|API_KEY|FAKE_PCT_DIR)/.test(
+        k
+      )
+    )
+      env[k] = v
   }
   env.PATH = [...pathPrefix, process.env.PATH ?? '/usr/bin:/bin'].join(':')
   for (const [k, v] of Object.entries(extra)) {
@@ -72,7 +77,10 @@ export function distroSandbox(root: string, distro: string): string {
 /** Agent configuration as the install script writes it, inside a sandbox root. */
 export function writeAgentConfig(root: string, server: string, apiId: string, apiKey: string): void {
   mkdirSync(join(root, 'etc/patchmon'), { recursive: true })
-  writeFileSync(join(root, 'etc/patchmon/config.yml'), `patchmon_server: "${server}"\napi_version: "v1"\ncredentials_file: "/etc/patchmon/credentials.yml"\n`)
+  writeFileSync(
+    join(root, 'etc/patchmon/config.yml'),
+    `patchmon_server: "${server}"\napi_version: "v1"\ncredentials_file: "/etc/patchmon/credentials.yml"\n`
+  )
   writeFileSync(join(root, 'etc/patchmon/credentials.yml'), `api_id: "${apiId}"\napi_key: "${apiKey}"\n`, { mode: 0o600 })
 }
 

@@ -43,7 +43,9 @@ export function CopyBlock({ label, value, copyLabel }: { label: string; value: s
         <span class="copy-label">{label}</span>
         <CopyButton text={value} {...(copyLabel ? { label: copyLabel } : {})} />
       </div>
-      <pre tabIndex={0} aria-label={label}>{value}</pre>
+      <pre tabIndex={0} aria-label={label}>
+        {value}
+      </pre>
     </div>
   )
 }

@@ -3,7 +3,17 @@
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 
-export function Modal({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  wide
+}: {
+  title: string
+  onClose: () => void
+  children: ComponentChildren
+  wide?: boolean
+}) {
   const ref = useRef<HTMLDialogElement>(null)
   useEffect(() => {
     const dialog = ref.current
@@ -11,10 +21,20 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
     return () => dialog?.close()
   }, [])
   return (
-    <dialog ref={ref} class={wide ? 'modal modal-wide' : 'modal'} aria-labelledby="modal-title" onCancel={(e) => { e.preventDefault(); onClose() }}>
+    <dialog
+      ref={ref}
+      class={wide ? 'modal modal-wide' : 'modal'}
+      aria-labelledby="modal-title"
+      onCancel={(e) => {
+        e.preventDefault()
+        onClose()
+      }}
+    >
       <div class="modal-head">
         <h2 id="modal-title">{title}</h2>
-        <button type="button" class="icon-button" aria-label="Close" onClick={onClose}>×</button>
+        <button type="button" class="icon-button" aria-label="Close" onClick={onClose}>
+          ×
+        </button>
       </div>
       <div class="modal-body">{children}</div>
     </dialog>
@@ -41,8 +61,12 @@ export function useConfirm(): [ComponentChildren, (title: string, message: strin
     <Modal title={question.title} onClose={() => answer(false)}>
       <p>{question.message}</p>
       <div class="actions">
-        <button type="button" class="button" onClick={() => answer(false)} autofocus>Cancel</button>
-        <button type="button" class="button button-danger" onClick={() => answer(true)}>{question.confirmLabel}</button>
+        <button type="button" class="button" onClick={() => answer(false)} autofocus>
+          Cancel
+        </button>
+        <button type="button" class="button button-danger" onClick={() => answer(true)}>
+          {question.confirmLabel}
+        </button>
       </div>
     </Modal>
   )

@@ -41,7 +41,15 @@ export function Notice({ children, kind = 'ok' }: { children: ComponentChildren;
 }
 
 /** Renders a resource's loading and error states, or its data through `children`. */
-export function Loaded<T>({ resource, children, label }: { resource: Resource<T>; children: (data: T) => ComponentChildren; label?: string }) {
+export function Loaded<T>({
+  resource,
+  children,
+  label
+}: {
+  resource: Resource<T>
+  children: (data: T) => ComponentChildren
+  label?: string
+}) {
   if (resource.error) return <ErrorNote error={resource.error} />
   if (resource.data === undefined) return <Loading {...(label ? { label } : {})} />
   return <>{children(resource.data)}</>

@@ -24,13 +24,12 @@ export function HistoryChart({ points }: { points: HistoryPoint[] }) {
         {
           width: Math.max(280, el.clientWidth),
           height: 220,
-          series: [
-            {},
-            { label: 'Outdated', stroke: color('--accent'), width: 2 },
-            { label: 'Security', stroke: color('--bad'), width: 2 }
-          ],
+          series: [{}, { label: 'Outdated', stroke: color('--accent'), width: 2 }, { label: 'Security', stroke: color('--bad'), width: 2 }],
           // Counts are whole numbers starting at zero: integer ticks only, y axis from 0.
-          axes: [{ stroke: color('--muted'), grid: { stroke: color('--line') } }, { stroke: color('--muted'), grid: { stroke: color('--line') }, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] }],
+          axes: [
+            { stroke: color('--muted'), grid: { stroke: color('--line') } },
+            { stroke: color('--muted'), grid: { stroke: color('--line') }, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] }
+          ],
           scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } }
         },
         [sorted.map((p) => p.at / 1000), sorted.map((p) => p.outdated), sorted.map((p) => p.security)],

@@ -21,7 +21,9 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
   const isCurrent = (p: string) => (p === '/' ? path === '/' : path === p || path.startsWith(`${p}/`))
   return (
     <div class="shell">
-      <a class="skip-link" href="#main">Skip to content</a>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
       <header class="topbar">
         <button type="button" class="icon-button menu-button" aria-expanded={open} aria-controls="nav" onClick={() => setOpen(!open)}>
           <span aria-hidden="true">☰</span>
@@ -36,7 +38,9 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
             {session.user.discord_avatar && <img src={session.user.discord_avatar} alt="" width={24} height={24} class="avatar" />}
             {session.user.username}
           </Link>
-          <button type="button" class="button button-small" onClick={() => void session.signOut()}>Sign out</button>
+          <button type="button" class="button button-small" onClick={() => void session.signOut()}>
+            Sign out
+          </button>
         </div>
       </header>
       <nav id="nav" class={open ? 'sidebar sidebar-open' : 'sidebar'} aria-label="Main">
@@ -62,7 +66,11 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
           <h2 class="nav-heading">Help</h2>
           <ul>
             {/* Swagger UI is served by the server, not a dashboard route: a plain link, new tab. */}
-            <li><a href="/api/v1/api-docs" target="_blank" rel="noopener">API docs</a></li>
+            <li>
+              <a href="/api/v1/api-docs" target="_blank" rel="noopener">
+                API docs
+              </a>
+            </li>
           </ul>
         </div>
       </nav>
@@ -70,7 +78,11 @@ export function Layout({ path, children }: { path: string; children: ComponentCh
         {session.user.must_change_password && (
           <div class="note note-warn" role="status">
             You are signed in with the password generated at first start (it was printed in the service log).{' '}
-            {path === '/settings/profile' ? 'Choose your own under Change Password below.' : <Link href="/settings/profile">Change your password now.</Link>}
+            {path === '/settings/profile' ? (
+              'Choose your own under Change Password below.'
+            ) : (
+              <Link href="/settings/profile">Change your password now.</Link>
+            )}
           </div>
         )}
         {children}

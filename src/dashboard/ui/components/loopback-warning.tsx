@@ -13,10 +13,16 @@ export function LoopbackWarning({ url }: { url: string }) {
   return (
     <Notice kind="warn">
       <span class="loopback-warning">
-        These commands point at <code>{host}</code>, which on any other machine means that machine itself, so they will not reach this server there.{' '}
-        {session.can('can_manage_settings')
-          ? <>Set the <Link href="/settings/server">Server URL</Link> to an address your hosts can reach (or open the dashboard through that address).</>
-          : <>Ask an administrator to set the Server URL, or open the dashboard through an address your hosts can reach.</>}
+        These commands point at <code>{host}</code>, which on any other machine means that machine itself, so they will not reach this
+        server there.{' '}
+        {session.can('can_manage_settings') ? (
+          <>
+            Set the <Link href="/settings/server">Server URL</Link> to an address your hosts can reach (or open the dashboard through that
+            address).
+          </>
+        ) : (
+          <>Ask an administrator to set the Server URL, or open the dashboard through an address your hosts can reach.</>
+        )}
       </span>
     </Notice>
   )

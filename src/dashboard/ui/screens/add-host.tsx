@@ -36,14 +36,20 @@ export function AddHostDialog({ groups, onClose }: { groups: HostGroup[]; onClos
   if (created) {
     return (
       <Modal title="Host added" onClose={onClose} wide>
-        <Notice kind="warn">The API key is shown only this once. Copy the install command now; rotate the credentials from the host's page if you lose it.</Notice>
+        <Notice kind="warn">
+          The API key is shown only this once. Copy the install command now; rotate the credentials from the host's page if you lose it.
+        </Notice>
         <LoopbackWarning url={server.url} />
         <CopyBlock label="Install command (run as root on the host)" value={installOneLiner(server, created.api_id, created.api_key)} />
         <CopyBlock label="API ID" value={created.api_id} />
         <CopyBlock label="API key" value={created.api_key} />
         <div class="actions">
-          <Link href={`/hosts/${created.id}`} class="button" onClick={onClose}>Open the host</Link>
-          <button type="button" class="button button-primary" onClick={onClose}>Done</button>
+          <Link href={`/hosts/${created.id}`} class="button" onClick={onClose}>
+            Open the host
+          </Link>
+          <button type="button" class="button button-primary" onClick={onClose}>
+            Done
+          </button>
         </div>
       </Modal>
     )
@@ -60,15 +66,23 @@ export function AddHostDialog({ groups, onClose }: { groups: HostGroup[]; onClos
             <legend>Host groups</legend>
             {groups.map((g) => (
               <label class="check">
-                <input type="checkbox" checked={chosen.includes(g.id)} onChange={(e) => setChosen(e.currentTarget.checked ? [...chosen, g.id] : chosen.filter((id) => id !== g.id))} />
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(g.id)}
+                  onChange={(e) => setChosen(e.currentTarget.checked ? [...chosen, g.id] : chosen.filter((id) => id !== g.id))}
+                />
                 {g.name}
               </label>
             ))}
           </fieldset>
         )}
         <div class="actions">
-          <button type="button" class="button" onClick={onClose}>Cancel</button>
-          <button type="submit" class="button button-primary" disabled={busy}>{busy ? 'Adding…' : 'Add host'}</button>
+          <button type="button" class="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="button button-primary" disabled={busy}>
+            {busy ? 'Adding…' : 'Add host'}
+          </button>
         </div>
       </form>
     </Modal>

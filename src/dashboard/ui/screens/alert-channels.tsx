@@ -31,7 +31,13 @@ export function AlertChannels() {
     }
   }
   const remove = async (d: Destination) => {
-    if (!(await ask('Delete destination?', `Delete "${d.display_name}" and its routing rules? For Discord, also delete the webhook in Discord: the URL stays usable until you do.`))) return
+    if (
+      !(await ask(
+        'Delete destination?',
+        `Delete "${d.display_name}" and its routing rules? For Discord, also delete the webhook in Discord: the URL stays usable until you do.`
+      ))
+    )
+      return
     try {
       await del(`/api/v1/notifications/destinations/${d.id}`)
       destinations.reload()
@@ -46,26 +52,38 @@ export function AlertChannels() {
       <section class="panel">
         <div class="panel-head">
           <h2>Destinations</h2>
-          <button type="button" class="button button-primary" disabled={destinations.error?.notAvailable} onClick={() => setEditing('new')}>Add Destination</button>
+          <button type="button" class="button button-primary" disabled={destinations.error?.notAvailable} onClick={() => setEditing('new')}>
+            Add Destination
+          </button>
         </div>
         {message && <Notice>{message}</Notice>}
         <ErrorNote error={error} />
         <Loaded resource={destinations} label="Loading destinations…">
           {() =>
             list.length === 0 ? (
-              <EmptyState title="No destinations yet">Click <strong>Add Destination</strong> and paste a Discord, Slack or any webhook URL, or set up ntfy, Gotify or e-mail. Then add a routing rule below: a destination alone receives nothing.</EmptyState>
+              <EmptyState title="No destinations yet">
+                Click <strong>Add Destination</strong> and paste a Discord, Slack or any webhook URL, or set up ntfy, Gotify or e-mail. Then
+                add a routing rule below: a destination alone receives nothing.
+              </EmptyState>
             ) : (
               <ul class="rows">
                 {list.map((d) => (
                   <li class="row">
                     <div>
-                      <strong>{d.display_name}</strong> <Badge kind="info">{d.format ?? d.channel_type}</Badge> {d.enabled ? null : <Badge kind="muted">disabled</Badge>}
+                      <strong>{d.display_name}</strong> <Badge kind="info">{d.format ?? d.channel_type}</Badge>{' '}
+                      {d.enabled ? null : <Badge kind="muted">disabled</Badge>}
                       <div class="muted small mono break">{destinationSummary(d)}</div>
                     </div>
                     <div class="row-actions">
-                      <button type="button" class="button button-small" onClick={() => void test(d)}>Send test</button>
-                      <button type="button" class="button button-small" onClick={() => setEditing(d)}>Edit</button>
-                      <button type="button" class="button button-small button-danger" onClick={() => void remove(d)}>Delete</button>
+                      <button type="button" class="button button-small" onClick={() => void test(d)}>
+                        Send test
+                      </button>
+                      <button type="button" class="button button-small" onClick={() => setEditing(d)}>
+                        Edit
+                      </button>
+                      <button type="button" class="button button-small button-danger" onClick={() => void remove(d)}>
+                        Delete
+                      </button>
                     </div>
                   </li>
                 ))}
@@ -76,7 +94,15 @@ export function AlertChannels() {
       </section>
       <RoutingRules destinations={list} />
       <ScheduledReports destinations={list} />
-      {editing && <DestinationForm destination={editing === 'new' ? null : editing} onClose={(saved) => { setEditing(null); if (saved) destinations.reload() }} />}
+      {editing && (
+        <DestinationForm
+          destination={editing === 'new' ? null : editing}
+          onClose={(saved) => {
+            setEditing(null)
+            if (saved) destinations.reload()
+          }}
+        />
+      )}
       {confirmDialog}
     </>
   )

@@ -15,7 +15,9 @@ const SMTP_PORTS: Record<string, string> = { tls: '465', starttls: '587', auto: 
 function webhookKind(url: string): string {
   if (isDiscordUrl(url)) return 'Discord webhook detected: alerts are sent as embeds.'
   if (isSlackUrl(url)) return 'Slack webhook detected.'
-  return url ? 'Other URL: alerts are POSTed as JSON {title, message, severity}.' : 'Discord and Slack URLs are auto-detected for rich formatting.'
+  return url
+    ? 'Other URL: alerts are POSTed as JSON {title, message, severity}.'
+    : 'Discord and Slack URLs are auto-detected for rich formatting.'
 }
 
 export function DestinationForm({ destination, onClose }: { destination: Destination | null; onClose: (saved: boolean) => void }) {
@@ -60,27 +62,61 @@ export function DestinationForm({ destination, onClose }: { destination: Destina
       <form onSubmit={save} noValidate>
         <Field label="Channel type" hint={destination ? 'The type of a saved destination cannot be changed.' : undefined}>
           <select name="channel_type" value={type} disabled={Boolean(destination)} onChange={(e) => changeType(e.currentTarget.value)}>
-            {CHANNELS.map((c) => <option value={c.type}>{c.label}</option>)}
+            {CHANNELS.map((c) => (
+              <option value={c.type}>{c.label}</option>
+            ))}
           </select>
         </Field>
-        <Field label="Display Name" required><input name="display_name" value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={100} autoFocus placeholder="Ops alerts" /></Field>
+        <Field label="Display Name" required>
+          <input
+            name="display_name"
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+            required
+            maxLength={100}
+            autoFocus
+            placeholder="Ops alerts"
+          />
+        </Field>
         {channel.fields.map((f) => (
-          <ConfigInput key={`${type}.${f.key}`} field={f} value={values[f.key] ?? ''} saved={hasSaved(f, destination?.config)} onChange={(v) => setValue(f.key, v)} />
+          <ConfigInput
+            key={`${type}.${f.key}`}
+            field={f}
+            value={values[f.key] ?? ''}
+            saved={hasSaved(f, destination?.config)}
+            onChange={(v) => setValue(f.key, v)}
+          />
         ))}
-        <label class="check"><input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Enabled</label>
+        <label class="check">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Enabled
+        </label>
         <p class="field-hint">Fields marked * are required.</p>
         {/* Next to Save, not at the top: a long form (e-mail) would scroll the message out of sight. */}
         <ErrorNote error={error} />
         <div class="actions">
-          <button type="button" class="button" onClick={() => onClose(false)}>Cancel</button>
-          <button type="submit" class="button button-primary">Save</button>
+          <button type="button" class="button" onClick={() => onClose(false)}>
+            Cancel
+          </button>
+          <button type="submit" class="button button-primary">
+            Save
+          </button>
         </div>
       </form>
     </Modal>
   )
 }
 
-function ConfigInput({ field: f, value, saved, onChange }: { field: ConfigField; value: string; saved: boolean; onChange: (value: string) => void }) {
+function ConfigInput({
+  field: f,
+  value,
+  saved,
+  onChange
+}: {
+  field: ConfigField
+  value: string
+  saved: boolean
+  onChange: (value: string) => void
+}) {
   const keepHint = saved ? 'Leave empty to keep the saved value.' : undefined
   const hint = [keepHint, f.key === 'url' ? webhookKind(value) : f.hint].filter(Boolean).join(' ')
   const input = (e: { currentTarget: HTMLInputElement | HTMLSelectElement }) => onChange(e.currentTarget.value)
@@ -88,7 +124,9 @@ function ConfigInput({ field: f, value, saved, onChange }: { field: ConfigField;
     <Field label={f.label} required={f.required} hint={hint || undefined}>
       {f.input === 'select' ? (
         <select name={f.key} value={value} onChange={input}>
-          {f.options?.map(([v, text]) => <option value={v}>{text}</option>)}
+          {f.options?.map(([v, text]) => (
+            <option value={v}>{text}</option>
+          ))}
         </select>
       ) : (
         <input

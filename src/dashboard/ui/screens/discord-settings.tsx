@@ -74,20 +74,76 @@ export function DiscordSettings() {
             )}
             <h2>OAuth2 Configuration</h2>
             <CopyBlock label="Callback URL (add it under OAuth2 → Redirects in the Discord Developer Portal)" value={callback} />
-            <p class="muted small">Wrong address? Fix the Server URL under <Link href="/settings/server">Settings → Server Config</Link>.</p>
-            <form onSubmit={(e) => { e.preventDefault(); void save({ discord_client_id: clientId.trim(), discord_redirect_uri: redirect.trim(), discord_button_text: buttonText.trim() || 'Login with Discord' }, 'Saved.') }}>
-              <Field label="Client ID"><input name="discord_client_id" value={clientId} onInput={(e) => setClientId(e.currentTarget.value)} autoComplete="off" /></Field>
-              <Field label="Redirect URI" hint="Usually blank: derived from the Server URL. Override only behind a proxy with another public address.">
-                <input name="discord_redirect_uri" value={redirect} onInput={(e) => setRedirect(e.currentTarget.value)} placeholder={callback} />
+            <p class="muted small">
+              Wrong address? Fix the Server URL under <Link href="/settings/server">Settings → Server Config</Link>.
+            </p>
+            <form
+              onSubmit={(e) => {
+                e.preventDefault()
+                void save(
+                  {
+                    discord_client_id: clientId.trim(),
+                    discord_redirect_uri: redirect.trim(),
+                    discord_button_text: buttonText.trim() || 'Login with Discord'
+                  },
+                  'Saved.'
+                )
+              }}
+            >
+              <Field label="Client ID">
+                <input name="discord_client_id" value={clientId} onInput={(e) => setClientId(e.currentTarget.value)} autoComplete="off" />
               </Field>
-              <Field label="Button Text"><input name="discord_button_text" value={buttonText} onInput={(e) => setButtonText(e.currentTarget.value)} maxLength={64} /></Field>
-              <div class="actions"><button type="submit" class="button button-primary">Apply</button></div>
+              <Field
+                label="Redirect URI"
+                hint="Usually blank: derived from the Server URL. Override only behind a proxy with another public address."
+              >
+                <input
+                  name="discord_redirect_uri"
+                  value={redirect}
+                  onInput={(e) => setRedirect(e.currentTarget.value)}
+                  placeholder={callback}
+                />
+              </Field>
+              <Field label="Button Text">
+                <input name="discord_button_text" value={buttonText} onInput={(e) => setButtonText(e.currentTarget.value)} maxLength={64} />
+              </Field>
+              <div class="actions">
+                <button type="submit" class="button button-primary">
+                  Apply
+                </button>
+              </div>
             </form>
-            <form onSubmit={(e) => { e.preventDefault(); void save({ discord_client_secret: secret }, secret ? 'Client Secret saved (encrypted at rest).' : 'Client Secret cleared.').then((ok) => ok && setSecret('')) }}>
-              <Field label="Client Secret" hint={<>Stored encrypted; never shown again. <Badge kind={s.discord_client_secret_set ? 'ok' : 'muted'}>{s.discord_client_secret_set ? '✓ Set' : 'Not set'}</Badge></>}>
-                <input name="discord_client_secret" type="password" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} autoComplete="off" />
+            <form
+              onSubmit={(e) => {
+                e.preventDefault()
+                void save(
+                  { discord_client_secret: secret },
+                  secret ? 'Client Secret saved (encrypted at rest).' : 'Client Secret cleared.'
+                ).then((ok) => ok && setSecret(''))
+              }}
+            >
+              <Field
+                label="Client Secret"
+                hint={
+                  <>
+                    Stored encrypted; never shown again.{' '}
+                    <Badge kind={s.discord_client_secret_set ? 'ok' : 'muted'}>{s.discord_client_secret_set ? '✓ Set' : 'Not set'}</Badge>
+                  </>
+                }
+              >
+                <input
+                  name="discord_client_secret"
+                  type="password"
+                  value={secret}
+                  onInput={(e) => setSecret(e.currentTarget.value)}
+                  autoComplete="off"
+                />
               </Field>
-              <div class="actions"><button type="submit" class="button">Save</button></div>
+              <div class="actions">
+                <button type="submit" class="button">
+                  Save
+                </button>
+              </div>
             </form>
           </div>
         )}

@@ -45,27 +45,34 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
     }
   }
   // Both go over the agent's live connection; without one the server answers 409.
-  const pushToAgent = (path: string, done: string) => run(async () => {
-    try {
-      await post(`/api/v1/hosts/${id}/${path}`)
-      setMessage(done)
-    } catch (err) {
-      const failure = asFailure(err)
-      if (failure.status !== 409) throw failure
-      throw new ApiFailure(409, `${failure.message}: the agent receives this only while it holds its live connection. It reports again at its next update interval.`)
-    }
-  })
+  const pushToAgent = (path: string, done: string) =>
+    run(async () => {
+      try {
+        await post(`/api/v1/hosts/${id}/${path}`)
+        setMessage(done)
+      } catch (err) {
+        const failure = asFailure(err)
+        if (failure.status !== 409) throw failure
+        throw new ApiFailure(
+          409,
+          `${failure.message}: the agent receives this only while it holds its live connection. It reports again at its next update interval.`
+        )
+      }
+    })
   const reportNow = () => pushToAgent('report-now', 'Asked the agent to report now. Reload in a moment to see the new figures.')
   const updateAgent = () => pushToAgent('update-agent', 'Asked the agent to update itself.')
-  const rotate = (name: string) => run(async () => {
-    if (!(await ask('Rotate credentials?', `The agent on ${name} stops reporting until it gets the new API key. Continue?`, 'Rotate'))) return
-    setCredentials(await post<{ api_id: string; api_key: string }>(`/api/v1/hosts/${id}/regenerate-credentials`))
-  })
-  const remove = (name: string) => run(async () => {
-    if (!(await ask('Delete host?', `Delete ${name} with its packages and report history? The agent will stop being accepted.`))) return
-    await del(`/api/v1/hosts/${id}`)
-    navigate('/hosts')
-  })
+  const rotate = (name: string) =>
+    run(async () => {
+      if (!(await ask('Rotate credentials?', `The agent on ${name} stops reporting until it gets the new API key. Continue?`, 'Rotate')))
+        return
+      setCredentials(await post<{ api_id: string; api_key: string }>(`/api/v1/hosts/${id}/regenerate-credentials`))
+    })
+  const remove = (name: string) =>
+    run(async () => {
+      if (!(await ask('Delete host?', `Delete ${name} with its packages and report history? The agent will stop being accepted.`))) return
+      await del(`/api/v1/hosts/${id}`)
+      navigate('/hosts')
+    })
 
   return (
     <Loaded resource={host} label="Loading host…">
@@ -74,19 +81,34 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
           <PageHeader title={h.friendly_name}>
             {canManage && (
               <>
-                <button type="button" class="button" onClick={() => void reportNow()}>Report now</button>
-                <button type="button" class="button" onClick={() => void updateAgent()}>Update agent</button>
-                <button type="button" class="button" onClick={() => setEditing(true)}>Rename / notes</button>
-                <button type="button" class="button" onClick={() => setEditingGroups(true)}>Edit groups</button>
-                <button type="button" class="button" onClick={() => void rotate(h.friendly_name)}>Rotate credentials</button>
-                <button type="button" class="button button-danger" onClick={() => void remove(h.friendly_name)}>Delete</button>
+                <button type="button" class="button" onClick={() => void reportNow()}>
+                  Report now
+                </button>
+                <button type="button" class="button" onClick={() => void updateAgent()}>
+                  Update agent
+                </button>
+                <button type="button" class="button" onClick={() => setEditing(true)}>
+                  Rename / notes
+                </button>
+                <button type="button" class="button" onClick={() => setEditingGroups(true)}>
+                  Edit groups
+                </button>
+                <button type="button" class="button" onClick={() => void rotate(h.friendly_name)}>
+                  Rotate credentials
+                </button>
+                <button type="button" class="button button-danger" onClick={() => void remove(h.friendly_name)}>
+                  Delete
+                </button>
               </>
             )}
           </PageHeader>
           <p class="subtitle">
             <Badge>{h.status}</Badge> {h.needs_reboot ? <Badge kind="warn">reboot needed</Badge> : null}{' '}
-            {connection.data && (connection.data.connected ? <Badge kind="ok">live connection</Badge> : <Badge kind="muted">no live connection</Badge>)} Last report {timeAgo(h.last_update)} ·{' '}
-            {h.host_groups.length ? h.host_groups.map((g) => <span class="chip">{g.name}</span>) : <span class="muted">no groups</span>} · <Link href="/hosts">All hosts</Link>
+            {connection.data &&
+              (connection.data.connected ? <Badge kind="ok">live connection</Badge> : <Badge kind="muted">no live connection</Badge>)}{' '}
+            Last report {timeAgo(h.last_update)} ·{' '}
+            {h.host_groups.length ? h.host_groups.map((g) => <span class="chip">{g.name}</span>) : <span class="muted">no groups</span>} ·{' '}
+            <Link href="/hosts">All hosts</Link>
           </p>
           {message && <Notice>{message}</Notice>}
           <ErrorNote error={error} />
@@ -99,17 +121,57 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
               <CopyBlock label="API key" value={credentials.api_key} />
             </Modal>
           )}
-          {editing && <HostEditDialog hostId={id} name={h.friendly_name} notes={typeof h.notes === 'string' ? h.notes : null} onClose={(saved) => { setEditing(false); if (saved) host.reload() }} />}
-          {editingGroups && <HostGroupsEditor hostId={id} current={h.host_groups.map((g) => g.id)} onClose={(changed) => { setEditingGroups(false); if (changed) host.reload() }} />}
+          {editing && (
+            <HostEditDialog
+              hostId={id}
+              name={h.friendly_name}
+              notes={typeof h.notes === 'string' ? h.notes : null}
+              onClose={(saved) => {
+                setEditing(false)
+                if (saved) host.reload()
+              }}
+            />
+          )}
+          {editingGroups && (
+            <HostGroupsEditor
+              hostId={id}
+              current={h.host_groups.map((g) => g.id)}
+              onClose={(changed) => {
+                setEditingGroups(false)
+                if (changed) host.reload()
+              }}
+            />
+          )}
           <section class="cards cards-small" aria-label="Package counts">
-            <div class="card stat"><span class="stat-value">{h.last_update ? h.total_packages : '—'}</span><span class="stat-label">Packages</span></div>
-            <div class="card stat"><span class="stat-value">{h.last_update ? h.outdated_packages : '—'}</span><span class="stat-label">Outdated</span></div>
-            <div class="card stat"><span class={h.security_updates ? 'stat-value stat-bad' : 'stat-value'}>{h.last_update ? h.security_updates : '—'}</span><span class="stat-label">Security updates</span></div>
+            <div class="card stat">
+              <span class="stat-value">{h.last_update ? h.total_packages : '—'}</span>
+              <span class="stat-label">Packages</span>
+            </div>
+            <div class="card stat">
+              <span class="stat-value">{h.last_update ? h.outdated_packages : '—'}</span>
+              <span class="stat-label">Outdated</span>
+            </div>
+            <div class="card stat">
+              <span class={h.security_updates ? 'stat-value stat-bad' : 'stat-value'}>{h.last_update ? h.security_updates : '—'}</span>
+              <span class="stat-label">Security updates</span>
+            </div>
           </section>
-          <Tabs<Tab> label="Host details" current={tab} onChange={setTab} tabs={[['system', 'System'], ['packages', 'Packages'], ['repositories', 'Repositories'], ['reports', 'Report history']]} />
+          <Tabs<Tab>
+            label="Host details"
+            current={tab}
+            onChange={setTab}
+            tabs={[
+              ['system', 'System'],
+              ['packages', 'Packages'],
+              ['repositories', 'Repositories'],
+              ['reports', 'Report history']
+            ]}
+          />
           <div role="tabpanel" class="panel">
             {tab === 'system' && <SystemFacts host={h} />}
-            {tab === 'packages' && <HostPackages hostId={id} counts={{ total: h.total_packages, outdated: h.outdated_packages, security: h.security_updates }} />}
+            {tab === 'packages' && (
+              <HostPackages hostId={id} counts={{ total: h.total_packages, outdated: h.outdated_packages, security: h.security_updates }} />
+            )}
             {tab === 'repositories' && <HostRepositories hostId={id} />}
             {tab === 'reports' && <HostReports hostId={id} />}
           </div>
@@ -121,15 +183,33 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
 }
 
 const FACTS: Array<[string, string]> = [
-  ['hostname', 'Hostname'], ['ip', 'IP address'], ['machine_id', 'Machine ID'], ['architecture', 'Architecture'],
-  ['kernel_version', 'Running kernel'], ['installed_kernel_version', 'Installed kernel'], ['reboot_reason', 'Reboot reason'],
-  ['cpu_model', 'CPU'], ['cpu_cores', 'CPU cores'], ['ram_installed', 'RAM'], ['swap_size', 'Swap'],
-  ['system_uptime', 'Uptime'], ['selinux_status', 'SELinux'], ['package_manager', 'Package manager'],
-  ['gateway_ip', 'Gateway'], ['agent_version', 'Agent version'], ['api_id', 'API ID'], ['notes', 'Notes']
+  ['hostname', 'Hostname'],
+  ['ip', 'IP address'],
+  ['machine_id', 'Machine ID'],
+  ['architecture', 'Architecture'],
+  ['kernel_version', 'Running kernel'],
+  ['installed_kernel_version', 'Installed kernel'],
+  ['reboot_reason', 'Reboot reason'],
+  ['cpu_model', 'CPU'],
+  ['cpu_cores', 'CPU cores'],
+  ['ram_installed', 'RAM'],
+  ['swap_size', 'Swap'],
+  ['system_uptime', 'Uptime'],
+  ['selinux_status', 'SELinux'],
+  ['package_manager', 'Package manager'],
+  ['gateway_ip', 'Gateway'],
+  ['agent_version', 'Agent version'],
+  ['api_id', 'API ID'],
+  ['notes', 'Notes']
 ]
 
 /** Facts with a unit or a format of their own; the rest are shown as the agent sent them. */
-const FACT_FORMATS: Record<string, (v: unknown) => string> = { ram_installed: formatGiB, swap_size: formatGiB, system_uptime: formatUptime, cpu_cores: (v) => (typeof v === 'number' ? v.toLocaleString() : factText(v)) }
+const FACT_FORMATS: Record<string, (v: unknown) => string> = {
+  ram_installed: formatGiB,
+  swap_size: formatGiB,
+  system_uptime: formatUptime,
+  cpu_cores: (v) => (typeof v === 'number' ? v.toLocaleString() : factText(v))
+}
 
 function factText(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—'

@@ -25,7 +25,9 @@ export function HostGroupsEditor({ hostId, current, onClose }: { hostId: string;
       <Loaded resource={groups}>
         {(list) =>
           list.length === 0 ? (
-            <p>No groups yet. Create one under <Link href="/host-groups">Host groups</Link>.</p>
+            <p>
+              No groups yet. Create one under <Link href="/host-groups">Host groups</Link>.
+            </p>
           ) : (
             <form onSubmit={save}>
               <ErrorNote error={error} />
@@ -33,14 +35,22 @@ export function HostGroupsEditor({ hostId, current, onClose }: { hostId: string;
                 <legend>Member of</legend>
                 {list.map((g) => (
                   <label class="check">
-                    <input type="checkbox" checked={chosen.includes(g.id)} onChange={(e) => setChosen(e.currentTarget.checked ? [...chosen, g.id] : chosen.filter((x) => x !== g.id))} />
+                    <input
+                      type="checkbox"
+                      checked={chosen.includes(g.id)}
+                      onChange={(e) => setChosen(e.currentTarget.checked ? [...chosen, g.id] : chosen.filter((x) => x !== g.id))}
+                    />
                     {g.name}
                   </label>
                 ))}
               </fieldset>
               <div class="actions">
-                <button type="button" class="button" onClick={() => onClose(false)}>Cancel</button>
-                <button type="submit" class="button button-primary">Save</button>
+                <button type="button" class="button" onClick={() => onClose(false)}>
+                  Cancel
+                </button>
+                <button type="submit" class="button button-primary">
+                  Save
+                </button>
               </div>
             </form>
           )

@@ -29,27 +29,55 @@ export function HostGroups() {
   return (
     <>
       <PageHeader title="Host groups">
-        {canManage && !groups.error?.notAvailable && <button type="button" class="button button-primary" onClick={() => setEditing('new')}>New group</button>}
+        {canManage && !groups.error?.notAvailable && (
+          <button type="button" class="button button-primary" onClick={() => setEditing('new')}>
+            New group
+          </button>
+        )}
       </PageHeader>
       <ErrorNote error={error} />
       <Loaded resource={groups} label="Loading groups…">
         {(data) => {
           const list = data
-          if (list.length === 0) return <EmptyState title="No host groups yet">Groups sort hosts (production, lab, Proxmox…) and scope alert rules and integration tokens. Click <strong>New group</strong> to create one.</EmptyState>
+          if (list.length === 0)
+            return (
+              <EmptyState title="No host groups yet">
+                Groups sort hosts (production, lab, Proxmox…) and scope alert rules and integration tokens. Click <strong>New group</strong>{' '}
+                to create one.
+              </EmptyState>
+            )
           return (
             <div class="table-wrap">
               <table class="table">
-                <thead><tr><th scope="col">Name</th><th scope="col">Description</th><th scope="col">Hosts</th>{canManage && <th scope="col"><span class="offscreen">Actions</span></th>}</tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Description</th>
+                    <th scope="col">Hosts</th>
+                    {canManage && (
+                      <th scope="col">
+                        <span class="offscreen">Actions</span>
+                      </th>
+                    )}
+                  </tr>
+                </thead>
                 <tbody>
                   {list.map((g) => (
                     <tr>
-                      <td><span class="swatch" style={{ background: g.color ?? '#3B82F6' }} aria-hidden="true" /> <Link href={`/hosts?group=${g.id}`}>{g.name}</Link></td>
+                      <td>
+                        <span class="swatch" style={{ background: g.color ?? '#3B82F6' }} aria-hidden="true" />{' '}
+                        <Link href={`/hosts?group=${g.id}`}>{g.name}</Link>
+                      </td>
                       <td>{g.description || <span class="muted">—</span>}</td>
                       <td class="num">{g.host_count}</td>
                       {canManage && (
                         <td class="row-actions">
-                          <button type="button" class="button button-small" onClick={() => setEditing(g)}>Edit</button>
-                          <button type="button" class="button button-small button-danger" onClick={() => void remove(g)}>Delete</button>
+                          <button type="button" class="button button-small" onClick={() => setEditing(g)}>
+                            Edit
+                          </button>
+                          <button type="button" class="button button-small button-danger" onClick={() => void remove(g)}>
+                            Delete
+                          </button>
                         </td>
                       )}
                     </tr>
@@ -60,7 +88,15 @@ export function HostGroups() {
           )
         }}
       </Loaded>
-      {editing && <GroupForm group={editing === 'new' ? null : editing} onClose={(saved) => { setEditing(null); if (saved) groups.reload() }} />}
+      {editing && (
+        <GroupForm
+          group={editing === 'new' ? null : editing}
+          onClose={(saved) => {
+            setEditing(null)
+            if (saved) groups.reload()
+          }}
+        />
+      )}
       {confirmDialog}
     </>
   )
@@ -86,12 +122,22 @@ function GroupForm({ group, onClose }: { group: HostGroup | null; onClose: (save
     <Modal title={group ? `Edit ${group.name}` : 'New host group'} onClose={() => onClose(false)}>
       <form onSubmit={save}>
         <ErrorNote error={error} />
-        <Field label="Name"><input name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={255} autoFocus /></Field>
-        <Field label="Description"><input name="description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} maxLength={1000} /></Field>
-        <Field label="Colour"><input name="color" type="color" value={color} onInput={(e) => setColor(e.currentTarget.value)} /></Field>
+        <Field label="Name">
+          <input name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={255} autoFocus />
+        </Field>
+        <Field label="Description">
+          <input name="description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} maxLength={1000} />
+        </Field>
+        <Field label="Colour">
+          <input name="color" type="color" value={color} onInput={(e) => setColor(e.currentTarget.value)} />
+        </Field>
         <div class="actions">
-          <button type="button" class="button" onClick={() => onClose(false)}>Cancel</button>
-          <button type="submit" class="button button-primary">{group ? 'Save' : 'Create group'}</button>
+          <button type="button" class="button" onClick={() => onClose(false)}>
+            Cancel
+          </button>
+          <button type="submit" class="button button-primary">
+            {group ? 'Save' : 'Create group'}
+          </button>
         </div>
       </form>
     </Modal>

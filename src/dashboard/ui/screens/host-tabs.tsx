@@ -33,7 +33,11 @@ export function HostPackages({ hostId, counts }: { hostId: string; counts: { tot
     setFilter(f)
     setOffset(0)
   }
-  const labels: Record<PackageFilter, string> = { outdated: `Outdated (${counts.outdated ?? '…'})`, security: `Security (${counts.security ?? '…'})`, all: `All (${counts.total ?? '…'})` }
+  const labels: Record<PackageFilter, string> = {
+    outdated: `Outdated (${counts.outdated ?? '…'})`,
+    security: `Security (${counts.security ?? '…'})`,
+    all: `All (${counts.total ?? '…'})`
+  }
   return (
     <>
       <div class="filters">
@@ -46,12 +50,22 @@ export function HostPackages({ hostId, counts }: { hostId: string; counts: { tot
             </label>
           ))}
         </fieldset>
-        <form role="search" class="filters" onSubmit={(e) => { e.preventDefault(); setApplied(search.trim()); setOffset(0) }}>
+        <form
+          role="search"
+          class="filters"
+          onSubmit={(e) => {
+            e.preventDefault()
+            setApplied(search.trim())
+            setOffset(0)
+          }}
+        >
           <label class="field field-inline">
             <span class="field-label">Package name</span>
             <input type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
           </label>
-          <button type="submit" class="button">Filter</button>
+          <button type="submit" class="button">
+            Filter
+          </button>
         </form>
       </div>
       <Loaded resource={packages} label="Loading packages…">
@@ -60,20 +74,46 @@ export function HostPackages({ hostId, counts }: { hostId: string; counts: { tot
             counts.total === 0 ? (
               <EmptyState title="No packages reported yet">The list fills in with the agent's first report.</EmptyState>
             ) : (
-              <p class="muted">{applied ? 'No package matches.' : filter === 'security' ? 'No security updates pending.' : filter === 'outdated' ? 'Everything is up to date.' : 'No packages.'}</p>
+              <p class="muted">
+                {applied
+                  ? 'No package matches.'
+                  : filter === 'security'
+                    ? 'No security updates pending.'
+                    : filter === 'outdated'
+                      ? 'Everything is up to date.'
+                      : 'No packages.'}
+              </p>
             )
           ) : (
             <>
               <div class="table-wrap">
                 <table class="table">
-                  <thead><tr><th scope="col">Package</th><th scope="col">Installed</th><th scope="col">Available</th><th scope="col">Update</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th scope="col">Package</th>
+                      <th scope="col">Installed</th>
+                      <th scope="col">Available</th>
+                      <th scope="col">Update</th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {data.packages.map((p) => (
                       <tr>
-                        <td><Link href={`/packages/${p.id}`}>{p.name}</Link>{p.description && <div class="muted small">{p.description}</div>}</td>
+                        <td>
+                          <Link href={`/packages/${p.id}`}>{p.name}</Link>
+                          {p.description && <div class="muted small">{p.description}</div>}
+                        </td>
                         <td class="mono">{p.current_version || '—'}</td>
                         <td class="mono">{p.available_version ?? '—'}</td>
-                        <td>{p.is_security_update ? <Badge kind="bad">security</Badge> : p.needs_update ? <Badge kind="warn">update</Badge> : <Badge kind="ok">current</Badge>}</td>
+                        <td>
+                          {p.is_security_update ? (
+                            <Badge kind="bad">security</Badge>
+                          ) : p.needs_update ? (
+                            <Badge kind="warn">update</Badge>
+                          ) : (
+                            <Badge kind="ok">current</Badge>
+                          )}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -109,14 +149,24 @@ export function HostRepositories({ hostId }: { hostId: string }) {
         return (
           <div class="table-wrap">
             <table class="table">
-              <thead><tr><th scope="col">Name</th><th scope="col">URL</th><th scope="col">Distribution</th><th scope="col">Type</th><th scope="col">State</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">URL</th>
+                  <th scope="col">Distribution</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">State</th>
+                </tr>
+              </thead>
               <tbody>
                 {list.map((r) => (
                   <tr>
                     <td>{r.name}</td>
                     <td class="mono break">{r.url}</td>
                     <td>{[r.distribution, r.components].filter(Boolean).join(' ') || '—'}</td>
-                    <td>{r.repo_type} {r.is_secure ? null : <Badge kind="warn">not https</Badge>}</td>
+                    <td>
+                      {r.repo_type} {r.is_secure ? null : <Badge kind="warn">not https</Badge>}
+                    </td>
                     <td>{r.is_enabled ? <Badge kind="ok">enabled</Badge> : <Badge kind="muted">disabled</Badge>}</td>
                   </tr>
                 ))}
@@ -146,19 +196,36 @@ export function HostReports({ hostId }: { hostId: string }) {
     <Loaded resource={reports} label="Loading report history…">
       {(data) => {
         const list = data.reports
-        if (list.length === 0) return <EmptyState title="No reports yet">Agents report right after installation and then at every update interval.</EmptyState>
-        const points = list.map((r) => ({ at: new Date(r.created_at).getTime(), outdated: r.outdated_packages, security: r.security_updates }))
+        if (list.length === 0)
+          return <EmptyState title="No reports yet">Agents report right after installation and then at every update interval.</EmptyState>
+        const points = list.map((r) => ({
+          at: new Date(r.created_at).getTime(),
+          outdated: r.outdated_packages,
+          security: r.security_updates
+        }))
         return (
           <>
             <HistoryChart points={points} />
             <div class="table-wrap">
               <table class="table">
-                <thead><tr><th scope="col">When</th><th scope="col">Status</th><th scope="col">Packages</th><th scope="col">Outdated</th><th scope="col">Security</th><th scope="col">Took</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Packages</th>
+                    <th scope="col">Outdated</th>
+                    <th scope="col">Security</th>
+                    <th scope="col">Took</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {list.slice(0, 100).map((r) => (
                     <tr title={r.error_message ?? undefined}>
                       <td>{formatDate(r.created_at)}</td>
-                      <td><Badge>{r.status}</Badge>{r.error_message && <div class="small">{r.error_message}</div>}</td>
+                      <td>
+                        <Badge>{r.status}</Badge>
+                        {r.error_message && <div class="small">{r.error_message}</div>}
+                      </td>
                       <td class="num">{r.total_packages}</td>
                       <td class="num">{r.outdated_packages}</td>
                       <td class="num">{r.security_updates}</td>

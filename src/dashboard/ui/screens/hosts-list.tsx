@@ -33,19 +33,33 @@ export function HostsList() {
   const sort = q.get('sort') ?? 'name'
   const order = q.get('order') ?? (sort === 'name' ? 'asc' : 'desc')
   const offset = Number(q.get('offset') ?? 0) || 0
-  const hosts = useApi<{ hosts: HostSummary[]; total: number }>(`/api/v1/hosts${query({ search, group, status, sort, order, limit: PAGE, offset })}`)
+  const hosts = useApi<{ hosts: HostSummary[]; total: number }>(
+    `/api/v1/hosts${query({ search, group, status, sort, order, limit: PAGE, offset })}`
+  )
   const groups = useApi<HostGroup[]>('/api/v1/host-groups')
 
   const update = updateQuery
   // A new column starts with the useful direction (names A→Z, counts and dates largest first).
-  const sortBy = (field: string) => update({ sort: field, order: sort === field ? (order === 'asc' ? 'desc' : 'asc') : field === 'name' ? 'asc' : 'desc' })
+  const sortBy = (field: string) =>
+    update({ sort: field, order: sort === field ? (order === 'asc' ? 'desc' : 'asc') : field === 'name' ? 'asc' : 'desc' })
 
   return (
     <>
       <PageHeader title="Hosts">
-        {session.can('can_manage_hosts') && !hosts.error?.notAvailable && <button type="button" class="button button-primary" onClick={() => setAdding(true)}>Add host</button>}
+        {session.can('can_manage_hosts') && !hosts.error?.notAvailable && (
+          <button type="button" class="button button-primary" onClick={() => setAdding(true)}>
+            Add host
+          </button>
+        )}
       </PageHeader>
-      <form class="filters" role="search" onSubmit={(e) => { e.preventDefault(); update({ search: (new FormData(e.currentTarget).get('search') as string | null) ?? '' }) }}>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault()
+          update({ search: (new FormData(e.currentTarget).get('search') as string | null) ?? '' })
+        }}
+      >
         <label class="field field-inline">
           <span class="field-label">Search</span>
           <input name="search" type="search" defaultValue={search} placeholder="Name, hostname or IP" />
@@ -54,7 +68,9 @@ export function HostsList() {
           <span class="field-label">Group</span>
           <select value={group} onChange={(e) => update({ group: e.currentTarget.value })}>
             <option value="">All groups</option>
-            {(groups.data ?? []).map((g) => <option value={g.id}>{g.name}</option>)}
+            {(groups.data ?? []).map((g) => (
+              <option value={g.id}>{g.name}</option>
+            ))}
           </select>
         </label>
         <label class="field field-inline">
@@ -66,14 +82,18 @@ export function HostsList() {
             <option value="inactive">Inactive (reports stopped)</option>
           </select>
         </label>
-        <button type="submit" class="button">Search</button>
+        <button type="submit" class="button">
+          Search
+        </button>
       </form>
       <Loaded resource={hosts} label="Loading hosts…">
         {(data) =>
           data.hosts.length === 0 ? (
             search || group || status ? (
               <EmptyState title="No host matches these filters">
-                <button type="button" class="button" onClick={() => navigate('/hosts', true)}>Clear filters</button>
+                <button type="button" class="button" onClick={() => navigate('/hosts', true)}>
+                  Clear filters
+                </button>
               </EmptyState>
             ) : (
               <EmptyState title="No hosts yet">
@@ -105,15 +125,38 @@ export function HostsList() {
                     {data.hosts.map((h) => (
                       <tr>
                         {/* Names can be 255 characters: cut to the column with an ellipsis, in full as a tooltip. */}
-                        <td class="cell-name"><Link href={`/hosts/${h.id}`} class="truncate" title={h.friendly_name}>{h.friendly_name}</Link>{h.hostname && h.hostname !== h.friendly_name && <div class="muted small truncate" title={h.hostname}>{h.hostname}</div>}</td>
-                        <td><Badge>{h.status}</Badge>{h.needs_reboot ? <> <Badge kind="warn">reboot</Badge></> : null}</td>
+                        <td class="cell-name">
+                          <Link href={`/hosts/${h.id}`} class="truncate" title={h.friendly_name}>
+                            {h.friendly_name}
+                          </Link>
+                          {h.hostname && h.hostname !== h.friendly_name && (
+                            <div class="muted small truncate" title={h.hostname}>
+                              {h.hostname}
+                            </div>
+                          )}
+                        </td>
+                        <td>
+                          <Badge>{h.status}</Badge>
+                          {h.needs_reboot ? (
+                            <>
+                              {' '}
+                              <Badge kind="warn">reboot</Badge>
+                            </>
+                          ) : null}
+                        </td>
                         {/* A host that never reported has no counts yet, not zero updates. */}
                         <td class="num">{h.last_update ? h.total_packages : '—'}</td>
                         <td class="num">{h.last_update ? h.outdated_packages : '—'}</td>
                         <td class={h.security_updates ? 'num stat-bad' : 'num'}>{h.last_update ? h.security_updates : '—'}</td>
                         <td>{timeAgo(h.last_update)}</td>
                         <td>{osLabel(h)}</td>
-                        <td>{h.host_groups.length ? h.host_groups.map((g) => <span class="chip">{g.name}</span>) : <span class="muted">—</span>}</td>
+                        <td>
+                          {h.host_groups.length ? (
+                            h.host_groups.map((g) => <span class="chip">{g.name}</span>)
+                          ) : (
+                            <span class="muted">—</span>
+                          )}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -124,7 +167,15 @@ export function HostsList() {
           )
         }
       </Loaded>
-      {adding && <AddHostDialog groups={groups.data ?? []} onClose={() => { setAdding(false); hosts.reload() }} />}
+      {adding && (
+        <AddHostDialog
+          groups={groups.data ?? []}
+          onClose={() => {
+            setAdding(false)
+            hosts.reload()
+          }}
+        />
+      )}
     </>
   )
 }

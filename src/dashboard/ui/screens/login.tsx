@@ -25,7 +25,10 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
 
   useEffect(() => {
     get<{ enabled: boolean; buttonText: string }>('/api/v1/auth/discord/config').then(setDiscord, () => setDiscord(null))
-    get<{ first_start: boolean }>('/api/v1/dashboard/first-start').then((r) => setFirstStart(r.first_start), () => setFirstStart(false))
+    get<{ first_start: boolean }>('/api/v1/dashboard/first-start').then(
+      (r) => setFirstStart(r.first_start),
+      () => setFirstStart(false)
+    )
   }, [])
 
   const finish = async () => {
@@ -79,30 +82,68 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
           <form onSubmit={submitCode}>
             <p>Enter the 6-digit code from your authenticator app, or one of your backup codes.</p>
             <Field label="Verification code">
-              <input name="tfa-code" value={code} onInput={(e) => setCode(e.currentTarget.value)} inputMode="numeric" autoComplete="one-time-code" required autoFocus maxLength={16} />
+              <input
+                name="tfa-code"
+                value={code}
+                onInput={(e) => setCode(e.currentTarget.value)}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                required
+                autoFocus
+                maxLength={16}
+              />
             </Field>
-            <button type="submit" class="button button-primary button-block" disabled={busy}>{busy ? 'Verifying…' : 'Verify'}</button>
-            <button type="button" class="button button-link" onClick={() => { setTfa(null); setCode('') }}>Back to sign in</button>
+            <button type="submit" class="button button-primary button-block" disabled={busy}>
+              {busy ? 'Verifying…' : 'Verify'}
+            </button>
+            <button
+              type="button"
+              class="button button-link"
+              onClick={() => {
+                setTfa(null)
+                setCode('')
+              }}
+            >
+              Back to sign in
+            </button>
           </form>
         ) : (
           <form onSubmit={submitPassword}>
             <Field label="Username or e-mail">
-              <input name="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} autoComplete="username" required autoFocus />
+              <input
+                name="username"
+                value={username}
+                onInput={(e) => setUsername(e.currentTarget.value)}
+                autoComplete="username"
+                required
+                autoFocus
+              />
             </Field>
             <Field label="Password">
-              <input name="password" type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" required />
+              <input
+                name="password"
+                type="password"
+                value={password}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+                autoComplete="current-password"
+                required
+              />
             </Field>
-            <button type="submit" class="button button-primary button-block" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+            <button type="submit" class="button button-primary button-block" disabled={busy}>
+              {busy ? 'Signing in…' : 'Sign in'}
+            </button>
           </form>
         )}
         {!tfa && discord?.enabled && (
-          <a class="button button-discord button-block" href="/api/v1/auth/discord/login">{discord.buttonText || 'Login with Discord'}</a>
+          <a class="button button-discord button-block" href="/api/v1/auth/discord/login">
+            {discord.buttonText || 'Login with Discord'}
+          </a>
         )}
         {firstStart && !tfa && (
           <p class="login-hint">
-            First start? Sign in as <code>admin</code> with the password printed once in the server's output when it
-            first started (for a service: <code>journalctl -u patchmon</code>), or the one you set in{' '}
-            <code>PATCHMON_ADMIN_PASSWORD</code>. Lost it? Run <code>patchmon admin reset-password admin</code>.
+            First start? Sign in as <code>admin</code> with the password printed once in the server's output when it first started (for a
+            service: <code>journalctl -u patchmon</code>), or the one you set in <code>PATCHMON_ADMIN_PASSWORD</code>. Lost it? Run{' '}
+            <code>patchmon admin reset-password admin</code>.
           </p>
         )}
       </div>

@@ -30,7 +30,9 @@ export function NotificationLogs() {
   const destinationId = q.get('destination_id') ?? ''
   const status = q.get('status') ?? ''
   const offset = Number(q.get('offset') ?? 0) || 0
-  const logs = useApi<{ deliveries: LogRow[]; total: number }>(`/api/v1/notifications/delivery-log${query({ destination_id: destinationId, status, limit: PAGE, offset })}`)
+  const logs = useApi<{ deliveries: LogRow[]; total: number }>(
+    `/api/v1/notifications/delivery-log${query({ destination_id: destinationId, status, limit: PAGE, offset })}`
+  )
   const destinations = useApi<Destination[]>('/api/v1/notifications/destinations')
   const destinationList = destinations.data ?? []
   const update = updateQuery
@@ -38,14 +40,18 @@ export function NotificationLogs() {
   return (
     <>
       <PageHeader title="Notification Logs">
-        <button type="button" class="button" onClick={logs.reload}>Refresh</button>
+        <button type="button" class="button" onClick={logs.reload}>
+          Refresh
+        </button>
       </PageHeader>
       <div class="filters">
         <label class="field field-inline">
           <span class="field-label">Destination</span>
           <select value={destinationId} onChange={(e) => update({ destination_id: e.currentTarget.value })}>
             <option value="">All destinations</option>
-            {destinationList.map((d) => <option value={d.id}>{d.display_name}</option>)}
+            {destinationList.map((d) => (
+              <option value={d.id}>{d.display_name}</option>
+            ))}
           </select>
         </label>
         <label class="field field-inline">
@@ -65,8 +71,9 @@ export function NotificationLogs() {
           if (rows.length === 0) {
             return (
               <EmptyState title="No deliveries yet">
-                Nothing was sent{destinationId || status ? ' with these filters' : ''}. If you expected alerts, check that a routing rule matches them under{' '}
-                <Link href="/settings/alert-channels">Settings → Alert Channels</Link>, or use <strong>Send test</strong> there.
+                Nothing was sent{destinationId || status ? ' with these filters' : ''}. If you expected alerts, check that a routing rule
+                matches them under <Link href="/settings/alert-channels">Settings → Alert Channels</Link>, or use <strong>Send test</strong>{' '}
+                there.
               </EmptyState>
             )
           }
@@ -74,16 +81,35 @@ export function NotificationLogs() {
             <>
               <div class="table-wrap">
                 <table class="table">
-                  <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Destination</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Error</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">Event</th>
+                      <th scope="col">Destination</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Attempts</th>
+                      <th scope="col">Error</th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {rows.map((r) => (
                       <tr title={r.error_message ?? undefined}>
                         <td>{formatDate(r.created_at)}</td>
-                        <td>{eventLabel(r.event_type)} <span class="muted small">{r.severity}</span><div class="small">{r.title}</div></td>
+                        <td>
+                          {eventLabel(r.event_type)} <span class="muted small">{r.severity}</span>
+                          <div class="small">{r.title}</div>
+                        </td>
                         <td>{r.destination_name}</td>
-                        <td><Badge>{r.status}</Badge>{r.status === 'pending' && r.next_attempt_at && <div class="muted small">retry {formatDate(r.next_attempt_at)}</div>}</td>
+                        <td>
+                          <Badge>{r.status}</Badge>
+                          {r.status === 'pending' && r.next_attempt_at && (
+                            <div class="muted small">retry {formatDate(r.next_attempt_at)}</div>
+                          )}
+                        </td>
                         <td class="num">{r.attempt_count}</td>
-                        <td class="small break">{r.error_message ? `${r.response_status ? `HTTP ${r.response_status}: ` : ''}${r.error_message}` : ''}</td>
+                        <td class="small break">
+                          {r.error_message ? `${r.response_status ? `HTTP ${r.response_status}: ` : ''}${r.error_message}` : ''}
+                        </td>
                       </tr>
                     ))}
                   </tbody>

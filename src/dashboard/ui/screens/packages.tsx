@@ -37,12 +37,21 @@ function PackageList() {
   const search = q.get('search') ?? ''
   const updates = q.get('updates') ?? 'outdated'
   const offset = Number(q.get('offset') ?? 0) || 0
-  const packages = useApi<{ packages: FleetPackage[]; total: number }>(`/api/v1/packages${query({ search, updates_only: updates === 'outdated' || undefined, security_only: updates === 'security' || undefined, limit: PAGE, offset })}`)
+  const packages = useApi<{ packages: FleetPackage[]; total: number }>(
+    `/api/v1/packages${query({ search, updates_only: updates === 'outdated' || undefined, security_only: updates === 'security' || undefined, limit: PAGE, offset })}`
+  )
   const update = updateQuery
   return (
     <>
       <PageHeader title="Packages" />
-      <form class="filters" role="search" onSubmit={(e) => { e.preventDefault(); update({ search: (new FormData(e.currentTarget).get('search') as string | null) ?? '' }) }}>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault()
+          update({ search: (new FormData(e.currentTarget).get('search') as string | null) ?? '' })
+        }}
+      >
         <label class="field field-inline">
           <span class="field-label">Search</span>
           <input name="search" type="search" defaultValue={search} placeholder="Package name" />
@@ -55,22 +64,45 @@ function PackageList() {
             <option value="all">All packages</option>
           </select>
         </label>
-        <button type="submit" class="button">Search</button>
+        <button type="submit" class="button">
+          Search
+        </button>
       </form>
       <Loaded resource={packages} label="Loading packages…">
         {(data) => {
           const list = data.packages
-          if (list.length === 0) return <EmptyState title={search ? 'No package matches' : 'No packages to show'}>{search ? 'Try another name.' : 'Packages appear after hosts report. Hosts list every installed package with its available update.'}</EmptyState>
+          if (list.length === 0)
+            return (
+              <EmptyState title={search ? 'No package matches' : 'No packages to show'}>
+                {search
+                  ? 'Try another name.'
+                  : 'Packages appear after hosts report. Hosts list every installed package with its available update.'}
+              </EmptyState>
+            )
           return (
             <>
               <div class="table-wrap">
                 <table class="table">
-                  <thead><tr><th scope="col">Package</th><th scope="col" class="num">Hosts needing update</th><th scope="col" class="num">With a security update</th><th scope="col" class="num">Installed on</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th scope="col">Package</th>
+                      <th scope="col" class="num">
+                        Hosts needing update
+                      </th>
+                      <th scope="col" class="num">
+                        With a security update
+                      </th>
+                      <th scope="col" class="num">
+                        Installed on
+                      </th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {list.map((p) => (
                       <tr>
                         <td>
-                          <Link href={`/packages/${p.id}`}>{p.name}</Link> {p.hosts_needing_security_update ? <Badge kind="bad">security</Badge> : null}
+                          <Link href={`/packages/${p.id}`}>{p.name}</Link>{' '}
+                          {p.hosts_needing_security_update ? <Badge kind="bad">security</Badge> : null}
                           {p.description && <div class="muted small">{p.description}</div>}
                         </td>
                         <td class="num">{p.hosts_needing_update}</td>
@@ -91,12 +123,16 @@ function PackageList() {
 }
 
 function PackageHosts({ id }: { id: string }) {
-  const hosts = useApi<{ package: { name: string; description: string | null }; hosts: PackageHost[]; total: number }>(`/api/v1/packages/${encodeURIComponent(id)}/hosts?limit=500`)
+  const hosts = useApi<{ package: { name: string; description: string | null }; hosts: PackageHost[]; total: number }>(
+    `/api/v1/packages/${encodeURIComponent(id)}/hosts?limit=500`
+  )
   const name = hosts.data?.package.name
   return (
     <>
       <PageHeader title={name ? `Package ${name}` : 'Package'}>
-        <Link href="/packages" class="button">All packages</Link>
+        <Link href="/packages" class="button">
+          All packages
+        </Link>
       </PageHeader>
       <Loaded resource={hosts} label="Loading hosts…">
         {(data) => {
@@ -106,17 +142,39 @@ function PackageHosts({ id }: { id: string }) {
           return (
             <>
               {data.package.description && <p class="muted">{data.package.description}</p>}
-              <p>{needing.length} of {data.total} hosts need an update of this package{data.total > list.length ? ` (first ${list.length} shown)` : ''}.</p>
+              <p>
+                {needing.length} of {data.total} hosts need an update of this package
+                {data.total > list.length ? ` (first ${list.length} shown)` : ''}.
+              </p>
               <div class="table-wrap">
                 <table class="table">
-                  <thead><tr><th scope="col">Host</th><th scope="col">Installed</th><th scope="col">Available</th><th scope="col">Update</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th scope="col">Host</th>
+                      <th scope="col">Installed</th>
+                      <th scope="col">Available</th>
+                      <th scope="col">Update</th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {[...needing, ...list.filter((h) => !h.needs_update)].map((h) => (
                       <tr>
-                        <td class="cell-name"><Link href={`/hosts/${h.id}`} class="truncate" title={h.friendly_name}>{h.friendly_name}</Link></td>
+                        <td class="cell-name">
+                          <Link href={`/hosts/${h.id}`} class="truncate" title={h.friendly_name}>
+                            {h.friendly_name}
+                          </Link>
+                        </td>
                         <td class="mono">{h.current_version || '—'}</td>
                         <td class="mono">{h.available_version ?? '—'}</td>
-                        <td>{h.is_security_update ? <Badge kind="bad">security</Badge> : h.needs_update ? <Badge kind="warn">update</Badge> : <Badge kind="ok">current</Badge>}</td>
+                        <td>
+                          {h.is_security_update ? (
+                            <Badge kind="bad">security</Badge>
+                          ) : h.needs_update ? (
+                            <Badge kind="warn">update</Badge>
+                          ) : (
+                            <Badge kind="ok">current</Badge>
+                          )}
+                        </td>
                       </tr>
                     ))}
                   </tbody>

@@ -17,7 +17,9 @@ export function Profile() {
       <PageHeader title="Profile" />
       <section class="panel">
         <h2>{u.username}</h2>
-        <p class="muted">{[u.first_name, u.last_name].filter(Boolean).join(' ')} {u.email ?? 'no e-mail set'} · role {u.role}</p>
+        <p class="muted">
+          {[u.first_name, u.last_name].filter(Boolean).join(' ')} {u.email ?? 'no e-mail set'} · role {u.role}
+        </p>
       </section>
       <ChangePassword hasPassword={u.has_password} />
       <TwoFactor />
@@ -57,13 +59,43 @@ function ChangePassword({ hasPassword }: { hasPassword: boolean }) {
         {done && <Notice>Password changed. Your other sessions were signed out.</Notice>}
         <ErrorNote error={error} />
         {hasPassword ? (
-          <Field label="Current password"><input type="password" value={current} onInput={(e) => setCurrent(e.currentTarget.value)} required autoComplete="current-password" /></Field>
+          <Field label="Current password">
+            <input
+              type="password"
+              value={current}
+              onInput={(e) => setCurrent(e.currentTarget.value)}
+              required
+              autoComplete="current-password"
+            />
+          </Field>
         ) : (
           <p class="muted">You sign in with Discord only; set a password to have a second way in.</p>
         )}
-        <Field label="New password" hint="At least 8 characters."><input type="password" value={next} onInput={(e) => setNext(e.currentTarget.value)} required minLength={8} autoComplete="new-password" /></Field>
-        <Field label="Repeat new password"><input type="password" value={repeat} onInput={(e) => setRepeat(e.currentTarget.value)} required minLength={8} autoComplete="new-password" /></Field>
-        <div class="actions"><button type="submit" class="button button-primary">Change password</button></div>
+        <Field label="New password" hint="At least 8 characters.">
+          <input
+            type="password"
+            value={next}
+            onInput={(e) => setNext(e.currentTarget.value)}
+            required
+            minLength={8}
+            autoComplete="new-password"
+          />
+        </Field>
+        <Field label="Repeat new password">
+          <input
+            type="password"
+            value={repeat}
+            onInput={(e) => setRepeat(e.currentTarget.value)}
+            required
+            minLength={8}
+            autoComplete="new-password"
+          />
+        </Field>
+        <div class="actions">
+          <button type="submit" class="button button-primary">
+            Change password
+          </button>
+        </div>
       </form>
     </section>
   )
@@ -101,7 +133,15 @@ function LinkedAccounts() {
     <section class="panel" id="linked-accounts">
       <h2>Linked Accounts</h2>
       {linkedParam === 'true' && <Notice>Discord linked (discord_linked=true).</Notice>}
-      {linkedParam === 'false' && <ErrorNote error={query.get('error') === 'already_linked' ? 'This Discord account is already linked to another PatchMon user.' : `Linking Discord failed${query.get('error') ? `: ${query.get('error')}` : '.'}`} />}
+      {linkedParam === 'false' && (
+        <ErrorNote
+          error={
+            query.get('error') === 'already_linked'
+              ? 'This Discord account is already linked to another PatchMon user.'
+              : `Linking Discord failed${query.get('error') ? `: ${query.get('error')}` : '.'}`
+          }
+        />
+      )}
       {message && <Notice>{message}</Notice>}
       <ErrorNote error={error} />
       <div class="row">
@@ -113,9 +153,13 @@ function LinkedAccounts() {
           </div>
         </div>
         {u.discord_linked ? (
-          <button type="button" class="button" onClick={() => void unlink()}>Unlink Discord</button>
+          <button type="button" class="button" onClick={() => void unlink()}>
+            Unlink Discord
+          </button>
         ) : (
-          <button type="button" class="button button-discord" onClick={() => void link()}>Link Discord</button>
+          <button type="button" class="button button-discord" onClick={() => void link()}>
+            Link Discord
+          </button>
         )}
       </div>
       {confirmDialog}

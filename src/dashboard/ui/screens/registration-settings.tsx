@@ -41,13 +41,22 @@ export function RegistrationSettings({ roles }: { roles: Role[] }) {
           <form onSubmit={save}>
             {saved && <Notice>Registration settings saved.</Notice>}
             <ErrorNote error={error} />
-            <label class="check"><input type="checkbox" name="signup_enabled" checked={signup} onChange={(e) => setSignup(e.currentTarget.checked)} /> Enable User Self-Registration (also lets new Discord users create an account)</label>
+            <label class="check">
+              <input type="checkbox" name="signup_enabled" checked={signup} onChange={(e) => setSignup(e.currentTarget.checked)} /> Enable
+              User Self-Registration (also lets new Discord users create an account)
+            </label>
             <Field label="Default Role for New Users">
               <select value={role} onChange={(e) => setRole(e.currentTarget.value)}>
-                {(roles.length ? roles.map((r) => r.name) : [role]).map((r) => <option value={r}>{r}</option>)}
+                {(roles.length ? roles.map((r) => r.name) : [role]).map((r) => (
+                  <option value={r}>{r}</option>
+                ))}
               </select>
             </Field>
-            <div class="actions"><button type="submit" class="button button-primary">Save</button></div>
+            <div class="actions">
+              <button type="submit" class="button button-primary">
+                Save
+              </button>
+            </div>
           </form>
         )}
       </Loaded>

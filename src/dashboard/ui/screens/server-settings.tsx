@@ -19,13 +19,29 @@ interface ServerSettingsData {
 
 export function ServerSettings() {
   const settings = useApi<ServerSettingsData>('/api/v1/settings')
-  const [form, setForm] = useState({ server_url: '', update_interval: '60', ignore_ssl_self_signed: false, auto_update: false, host_down_grace_minutes: '5', notify_allow_private_networks: false, notify_allowed_targets: '' })
+  const [form, setForm] = useState({
+    server_url: '',
+    update_interval: '60',
+    ignore_ssl_self_signed: false,
+    auto_update: false,
+    host_down_grace_minutes: '5',
+    notify_allow_private_networks: false,
+    notify_allowed_targets: ''
+  })
   const [saved, setSaved] = useState(false)
   const [error, setError] = useState<Error | string | undefined>()
   useEffect(() => {
     const s = settings.data
     if (!s) return
-    setForm({ server_url: s.server_url ?? '', update_interval: String(s.update_interval), ignore_ssl_self_signed: s.ignore_ssl_self_signed, auto_update: s.auto_update, host_down_grace_minutes: String(s.host_down_grace_minutes), notify_allow_private_networks: s.notify_allow_private_networks, notify_allowed_targets: s.notify_allowed_targets.join(', ') })
+    setForm({
+      server_url: s.server_url ?? '',
+      update_interval: String(s.update_interval),
+      ignore_ssl_self_signed: s.ignore_ssl_self_signed,
+      auto_update: s.auto_update,
+      host_down_grace_minutes: String(s.host_down_grace_minutes),
+      notify_allow_private_networks: s.notify_allow_private_networks,
+      notify_allowed_targets: s.notify_allowed_targets.join(', ')
+    })
   }, [settings.data])
   const set = (k: keyof typeof form, v: string | boolean) => setForm({ ...form, [k]: v })
   const save = async (e: Event) => {
@@ -33,7 +49,8 @@ export function ServerSettings() {
     setSaved(false)
     setError(undefined)
     const url = form.server_url.trim().replace(/\/+$/, '')
-    if (url && !/^https?:\/\/[^/\s]+/.test(url)) return setError('The Server URL must start with http:// or https://, e.g. https://patchmon.example.com')
+    if (url && !/^https?:\/\/[^/\s]+/.test(url))
+      return setError('The Server URL must start with http:// or https://, e.g. https://patchmon.example.com')
     try {
       await put('/api/v1/settings', {
         server_url: url || null,
@@ -58,22 +75,84 @@ export function ServerSettings() {
           <form onSubmit={save} class="panel narrow">
             {saved && <Notice>Settings saved.</Notice>}
             <ErrorNote error={error} />
-            <Field label="Server URL" hint={<>The address agents, scripts, gethomepage and Discord use to reach this server. Leave empty to use the address of each request (this page: <code>{location.origin}</code>).</>}>
-              <input name="server_url" type="url" value={form.server_url} onInput={(e) => set('server_url', e.currentTarget.value)} placeholder="https://patchmon.example.com" />
+            <Field
+              label="Server URL"
+              hint={
+                <>
+                  The address agents, scripts, gethomepage and Discord use to reach this server. Leave empty to use the address of each
+                  request (this page: <code>{location.origin}</code>).
+                </>
+              }
+            >
+              <input
+                name="server_url"
+                type="url"
+                value={form.server_url}
+                onInput={(e) => set('server_url', e.currentTarget.value)}
+                placeholder="https://patchmon.example.com"
+              />
             </Field>
             <Field label="Update interval (minutes)" hint="How often agents send a report.">
-              <input name="update_interval" type="number" min={5} max={1440} value={form.update_interval} onInput={(e) => set('update_interval', e.currentTarget.value)} required />
+              <input
+                name="update_interval"
+                type="number"
+                min={5}
+                max={1440}
+                value={form.update_interval}
+                onInput={(e) => set('update_interval', e.currentTarget.value)}
+                required
+              />
             </Field>
-            <Field label="Host-down grace period (minutes)" hint="A host that misses its report by this long counts as down and alerts; a report inside the grace cancels the alert.">
-              <input name="host_down_grace_minutes" type="number" min={0} max={1440} value={form.host_down_grace_minutes} onInput={(e) => set('host_down_grace_minutes', e.currentTarget.value)} required />
+            <Field
+              label="Host-down grace period (minutes)"
+              hint="A host that misses its report by this long counts as down and alerts; a report inside the grace cancels the alert."
+            >
+              <input
+                name="host_down_grace_minutes"
+                type="number"
+                min={0}
+                max={1440}
+                value={form.host_down_grace_minutes}
+                onInput={(e) => set('host_down_grace_minutes', e.currentTarget.value)}
+                required
+              />
             </Field>
-            <label class="check"><input type="checkbox" checked={form.ignore_ssl_self_signed} onChange={(e) => set('ignore_ssl_self_signed', e.currentTarget.checked)} /> Accept a self-signed certificate in install and enrollment scripts (curl -k)</label>
-            <label class="check"><input type="checkbox" checked={form.auto_update} onChange={(e) => set('auto_update', e.currentTarget.checked)} /> Let agents update themselves</label>
-            <label class="check"><input type="checkbox" checked={form.notify_allow_private_networks} onChange={(e) => set('notify_allow_private_networks', e.currentTarget.checked)} /> Let notifications reach LAN addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10), e.g. a local ntfy or Gotify</label>
-            <Field label="Notification targets allowed although not public" hint="Host names (ntfy.lan, or .home.arpa for a whole domain), addresses or CIDR ranges, comma-separated. Loopback and link-local (cloud metadata) addresses are only reachable when listed here.">
-              <input name="notify_allowed_targets" value={form.notify_allowed_targets} onInput={(e) => set('notify_allowed_targets', e.currentTarget.value)} placeholder="127.0.0.1, ntfy.lan, 192.168.10.0/24" />
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={form.ignore_ssl_self_signed}
+                onChange={(e) => set('ignore_ssl_self_signed', e.currentTarget.checked)}
+              />{' '}
+              Accept a self-signed certificate in install and enrollment scripts (curl -k)
+            </label>
+            <label class="check">
+              <input type="checkbox" checked={form.auto_update} onChange={(e) => set('auto_update', e.currentTarget.checked)} /> Let agents
+              update themselves
+            </label>
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={form.notify_allow_private_networks}
+                onChange={(e) => set('notify_allow_private_networks', e.currentTarget.checked)}
+              />{' '}
+              Let notifications reach LAN addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10), e.g. a local ntfy or Gotify
+            </label>
+            <Field
+              label="Notification targets allowed although not public"
+              hint="Host names (ntfy.lan, or .home.arpa for a whole domain), addresses or CIDR ranges, comma-separated. Loopback and link-local (cloud metadata) addresses are only reachable when listed here."
+            >
+              <input
+                name="notify_allowed_targets"
+                value={form.notify_allowed_targets}
+                onInput={(e) => set('notify_allowed_targets', e.currentTarget.value)}
+                placeholder="127.0.0.1, ntfy.lan, 192.168.10.0/24"
+              />
             </Field>
-            <div class="actions"><button type="submit" class="button button-primary">Save</button></div>
+            <div class="actions">
+              <button type="submit" class="button button-primary">
+                Save
+              </button>
+            </div>
           </form>
         )}
       </Loaded>

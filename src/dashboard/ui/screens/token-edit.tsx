@@ -33,7 +33,10 @@ export function TokenEditDialog({ token, onClose }: { token: TokenItem; onClose:
     e.preventDefault()
     const body: Record<string, unknown> = {
       token_name: name.trim(),
-      allowed_ip_ranges: ipRanges.split(',').map((s) => s.trim()).filter(Boolean),
+      allowed_ip_ranges: ipRanges
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       // The browser's local time, sent with its offset so the server stores the moment meant.
       expires_at: expires ? new Date(expires).toISOString() : null
     }
@@ -52,13 +55,20 @@ export function TokenEditDialog({ token, onClose }: { token: TokenItem; onClose:
     <Modal title={`Edit ${token.token_name}`} onClose={() => onClose(false)}>
       <form onSubmit={save}>
         <ErrorNote error={error} />
-        <Field label="Token name"><input value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={255} autoFocus /></Field>
+        <Field label="Token name">
+          <input value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={255} autoFocus />
+        </Field>
         {type === 'api' && (
           <fieldset class="checks">
             <legend>Scopes</legend>
             {(['get', 'delete'] as const).map((action) => (
               <label class="check">
-                <input type="checkbox" checked={scopes.includes(action)} onChange={(e) => setScopes(e.currentTarget.checked ? [...scopes, action] : scopes.filter((s) => s !== action))} /> host:{action}
+                <input
+                  type="checkbox"
+                  checked={scopes.includes(action)}
+                  onChange={(e) => setScopes(e.currentTarget.checked ? [...scopes, action] : scopes.filter((s) => s !== action))}
+                />{' '}
+                host:{action}
               </label>
             ))}
           </fieldset>
@@ -72,7 +82,9 @@ export function TokenEditDialog({ token, onClose }: { token: TokenItem; onClose:
           <Field label="Default host group">
             <select value={groupId} onChange={(e) => setGroupId(e.currentTarget.value)}>
               <option value="">None</option>
-              {(groups.data ?? []).map((g) => <option value={g.id}>{g.name}</option>)}
+              {(groups.data ?? []).map((g) => (
+                <option value={g.id}>{g.name}</option>
+              ))}
             </select>
           </Field>
         )}
@@ -83,8 +95,12 @@ export function TokenEditDialog({ token, onClose }: { token: TokenItem; onClose:
           <input type="datetime-local" value={expires} onInput={(e) => setExpires(e.currentTarget.value)} />
         </Field>
         <div class="actions">
-          <button type="button" class="button" onClick={() => onClose(false)}>Cancel</button>
-          <button type="submit" class="button button-primary" disabled={type === 'api' && scopes.length === 0}>Save</button>
+          <button type="button" class="button" onClick={() => onClose(false)}>
+            Cancel
+          </button>
+          <button type="submit" class="button button-primary" disabled={type === 'api' && scopes.length === 0}>
+            Save
+          </button>
         </div>
       </form>
     </Modal>

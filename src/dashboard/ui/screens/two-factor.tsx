@@ -62,11 +62,12 @@ export function TwoFactor() {
       await session.refresh()
     })
   }
-  const regenerate = () => run(async () => {
-    setCodes(codesOf(await post('/api/v1/tfa/regenerate-backup-codes', { password })))
-    setPassword('')
-    setMessage('New backup codes created; the old ones no longer work.')
-  })
+  const regenerate = () =>
+    run(async () => {
+      setCodes(codesOf(await post('/api/v1/tfa/regenerate-backup-codes', { password })))
+      setPassword('')
+      setMessage('New backup codes created; the old ones no longer work.')
+    })
 
   return (
     <section class="panel">
@@ -81,12 +82,26 @@ export function TwoFactor() {
       )}
       {enabled ? (
         <>
-          <p>Two-factor authentication is <strong>on</strong>.</p>
+          <p>
+            Two-factor authentication is <strong>on</strong>.
+          </p>
           <form onSubmit={disable} class="narrow">
-            <Field label="Password (to turn it off or make new backup codes)"><input type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required autoComplete="current-password" /></Field>
+            <Field label="Password (to turn it off or make new backup codes)">
+              <input
+                type="password"
+                value={password}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+                required
+                autoComplete="current-password"
+              />
+            </Field>
             <div class="actions">
-              <button type="button" class="button" onClick={() => void regenerate()}>New backup codes</button>
-              <button type="submit" class="button button-danger">Turn off TFA</button>
+              <button type="button" class="button" onClick={() => void regenerate()}>
+                New backup codes
+              </button>
+              <button type="submit" class="button button-danger">
+                Turn off TFA
+              </button>
             </div>
           </form>
         </>
@@ -95,16 +110,37 @@ export function TwoFactor() {
           <p>Scan the QR code with an authenticator app (Aegis, Google Authenticator, 1Password…), then enter the 6-digit code it shows.</p>
           {setup.qrCode && <img src={setup.qrCode} alt="QR code for your authenticator app" width={200} height={200} class="qr" />}
           <CopyBlock label="Or type this key" value={setup.manualEntryKey ?? setup.secret ?? ''} />
-          <Field label="Code from the app"><input name="tfa-setup-code" value={code} onInput={(e) => setCode(e.currentTarget.value)} inputMode="numeric" autoComplete="one-time-code" required maxLength={8} autoFocus /></Field>
+          <Field label="Code from the app">
+            <input
+              name="tfa-setup-code"
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value)}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              maxLength={8}
+              autoFocus
+            />
+          </Field>
           <div class="actions">
-            <button type="button" class="button" onClick={() => setSetup(null)}>Cancel</button>
-            <button type="submit" class="button button-primary">Verify and turn on</button>
+            <button type="button" class="button" onClick={() => setSetup(null)}>
+              Cancel
+            </button>
+            <button type="submit" class="button button-primary">
+              Verify and turn on
+            </button>
           </div>
         </form>
       ) : (
         <>
-          <p>Two-factor authentication is <strong>off</strong>. Turn it on so a stolen password is not enough to sign in.</p>
-          <div class="actions"><button type="button" class="button button-primary" onClick={() => void start()}>Set up TFA</button></div>
+          <p>
+            Two-factor authentication is <strong>off</strong>. Turn it on so a stolen password is not enough to sign in.
+          </p>
+          <div class="actions">
+            <button type="button" class="button button-primary" onClick={() => void start()}>
+              Set up TFA
+            </button>
+          </div>
         </>
       )}
     </section>

@@ -45,27 +45,63 @@ export function Users() {
   return (
     <>
       <PageHeader title="Users">
-        {canManage && <button type="button" class="button button-primary" onClick={() => setEditing('new')}>Add user</button>}
+        {canManage && (
+          <button type="button" class="button button-primary" onClick={() => setEditing('new')}>
+            Add user
+          </button>
+        )}
       </PageHeader>
       <ErrorNote error={error} />
       <Loaded resource={users} label="Loading users…">
         {(list) => (
           <div class="table-wrap">
             <table class="table">
-              <thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Sign-in</th><th scope="col">Last login</th>{canManage && <th scope="col"><span class="offscreen">Actions</span></th>}</tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Sign-in</th>
+                  <th scope="col">Last login</th>
+                  {canManage && (
+                    <th scope="col">
+                      <span class="offscreen">Actions</span>
+                    </th>
+                  )}
+                </tr>
+              </thead>
               <tbody>
                 {list.map((u) => (
                   <tr>
-                    <td>{u.username}{u.id === session.user.id && <span class="muted"> (you)</span>}<div class="muted small">{[u.first_name, u.last_name].filter(Boolean).join(' ')} {u.email ?? ''}</div></td>
+                    <td>
+                      {u.username}
+                      {u.id === session.user.id && <span class="muted"> (you)</span>}
+                      <div class="muted small">
+                        {[u.first_name, u.last_name].filter(Boolean).join(' ')} {u.email ?? ''}
+                      </div>
+                    </td>
                     <td>{u.role}</td>
-                    <td><Badge kind={u.is_active ? 'ok' : 'muted'}>{u.is_active ? 'Active' : 'Disabled'}</Badge></td>
-                    <td>{[u.has_password && 'password', u.tfa_enabled && 'TFA', u.discord_linked && 'Discord'].filter(Boolean).join(' · ') || '—'}</td>
+                    <td>
+                      <Badge kind={u.is_active ? 'ok' : 'muted'}>{u.is_active ? 'Active' : 'Disabled'}</Badge>
+                    </td>
+                    <td>
+                      {[u.has_password && 'password', u.tfa_enabled && 'TFA', u.discord_linked && 'Discord'].filter(Boolean).join(' · ') ||
+                        '—'}
+                    </td>
                     <td>{timeAgo(u.last_login_at)}</td>
                     {canManage && (
                       <td class="row-actions">
-                        <button type="button" class="button button-small" onClick={() => setEditing(u)}>Edit</button>
-                        <button type="button" class="button button-small" onClick={() => setResetting(u)}>Reset password</button>
-                        {u.id !== session.user.id && <button type="button" class="button button-small button-danger" onClick={() => void remove(u)}>Delete</button>}
+                        <button type="button" class="button button-small" onClick={() => setEditing(u)}>
+                          Edit
+                        </button>
+                        <button type="button" class="button button-small" onClick={() => setResetting(u)}>
+                          Reset password
+                        </button>
+                        {u.id !== session.user.id && (
+                          <button type="button" class="button button-small button-danger" onClick={() => void remove(u)}>
+                            Delete
+                          </button>
+                        )}
                       </td>
                     )}
                   </tr>
@@ -79,19 +115,37 @@ export function Users() {
       <section class="panel">
         <h2>Roles</h2>
         <Loaded resource={roles} label="Loading roles…">
-          {(list) => list.length === 0 ? <EmptyState title="No roles" /> : (
-            <dl class="roles">
-              {list.map((r) => (
-                <>
-                  <dt>{r.name} {r.is_builtin && <Badge kind="muted">built-in</Badge>}</dt>
-                  <dd>{r.description}<div class="muted small">{r.permissions.map(permissionLabel).join(', ') || 'no permissions'}</div></dd>
-                </>
-              ))}
-            </dl>
-          )}
+          {(list) =>
+            list.length === 0 ? (
+              <EmptyState title="No roles" />
+            ) : (
+              <dl class="roles">
+                {list.map((r) => (
+                  <>
+                    <dt>
+                      {r.name} {r.is_builtin && <Badge kind="muted">built-in</Badge>}
+                    </dt>
+                    <dd>
+                      {r.description}
+                      <div class="muted small">{r.permissions.map(permissionLabel).join(', ') || 'no permissions'}</div>
+                    </dd>
+                  </>
+                ))}
+              </dl>
+            )
+          }
         </Loaded>
       </section>
-      {editing && <UserForm user={editing === 'new' ? null : editing} roles={roles.data ?? []} onClose={(saved) => { setEditing(null); if (saved) users.reload() }} />}
+      {editing && (
+        <UserForm
+          user={editing === 'new' ? null : editing}
+          roles={roles.data ?? []}
+          onClose={(saved) => {
+            setEditing(null)
+            if (saved) users.reload()
+          }}
+        />
+      )}
       {resetting && <ResetPassword user={resetting} onClose={() => setResetting(null)} />}
       {confirmDialog}
     </>
@@ -99,12 +153,25 @@ export function Users() {
 }
 
 function UserForm({ user, roles, onClose }: { user: UserRow | null; roles: Role[]; onClose: (saved: boolean) => void }) {
-  const [form, setForm] = useState({ username: user?.username ?? '', email: user?.email ?? '', first_name: user?.first_name ?? '', last_name: user?.last_name ?? '', password: '', role: user?.role ?? 'user', is_active: user?.is_active ?? true })
+  const [form, setForm] = useState({
+    username: user?.username ?? '',
+    email: user?.email ?? '',
+    first_name: user?.first_name ?? '',
+    last_name: user?.last_name ?? '',
+    password: '',
+    role: user?.role ?? 'user',
+    is_active: user?.is_active ?? true
+  })
   const [error, setError] = useState<Error | undefined>()
   const set = (k: keyof typeof form, v: string | boolean) => setForm({ ...form, [k]: v })
   const save = async (e: Event) => {
     e.preventDefault()
-    const common = { email: form.email.trim() || null, first_name: form.first_name.trim() || null, last_name: form.last_name.trim() || null, role: form.role }
+    const common = {
+      email: form.email.trim() || null,
+      first_name: form.first_name.trim() || null,
+      last_name: form.last_name.trim() || null,
+      role: form.role
+    }
     try {
       if (user) await put(`/api/v1/users/${user.id}`, { ...common, is_active: form.is_active })
       else await post('/api/v1/users', { ...common, username: form.username.trim(), password: form.password })
@@ -117,22 +184,54 @@ function UserForm({ user, roles, onClose }: { user: UserRow | null; roles: Role[
     <Modal title={user ? `Edit ${user.username}` : 'Add user'} onClose={() => onClose(false)}>
       <form onSubmit={save}>
         <ErrorNote error={error} />
-        {!user && <Field label="Username"><input value={form.username} onInput={(e) => set('username', e.currentTarget.value)} required autoFocus autoComplete="off" /></Field>}
-        <Field label="E-mail"><input type="email" value={form.email} onInput={(e) => set('email', e.currentTarget.value)} /></Field>
+        {!user && (
+          <Field label="Username">
+            <input value={form.username} onInput={(e) => set('username', e.currentTarget.value)} required autoFocus autoComplete="off" />
+          </Field>
+        )}
+        <Field label="E-mail">
+          <input type="email" value={form.email} onInput={(e) => set('email', e.currentTarget.value)} />
+        </Field>
         <div class="grid-2">
-          <Field label="First name"><input value={form.first_name} onInput={(e) => set('first_name', e.currentTarget.value)} /></Field>
-          <Field label="Last name"><input value={form.last_name} onInput={(e) => set('last_name', e.currentTarget.value)} /></Field>
+          <Field label="First name">
+            <input value={form.first_name} onInput={(e) => set('first_name', e.currentTarget.value)} />
+          </Field>
+          <Field label="Last name">
+            <input value={form.last_name} onInput={(e) => set('last_name', e.currentTarget.value)} />
+          </Field>
         </div>
-        {!user && <Field label="Password" hint="At least 8 characters."><input type="password" value={form.password} onInput={(e) => set('password', e.currentTarget.value)} required minLength={8} autoComplete="new-password" /></Field>}
+        {!user && (
+          <Field label="Password" hint="At least 8 characters.">
+            <input
+              type="password"
+              value={form.password}
+              onInput={(e) => set('password', e.currentTarget.value)}
+              required
+              minLength={8}
+              autoComplete="new-password"
+            />
+          </Field>
+        )}
         <Field label="Role">
           <select value={form.role} onChange={(e) => set('role', e.currentTarget.value)}>
-            {roles.map((r) => <option value={r.name}>{r.name}</option>)}
+            {roles.map((r) => (
+              <option value={r.name}>{r.name}</option>
+            ))}
           </select>
         </Field>
-        {user && <label class="check"><input type="checkbox" checked={form.is_active} onChange={(e) => set('is_active', e.currentTarget.checked)} /> Active (a disabled user cannot sign in)</label>}
+        {user && (
+          <label class="check">
+            <input type="checkbox" checked={form.is_active} onChange={(e) => set('is_active', e.currentTarget.checked)} /> Active (a
+            disabled user cannot sign in)
+          </label>
+        )}
         <div class="actions">
-          <button type="button" class="button" onClick={() => onClose(false)}>Cancel</button>
-          <button type="submit" class="button button-primary">{user ? 'Save' : 'Add user'}</button>
+          <button type="button" class="button" onClick={() => onClose(false)}>
+            Cancel
+          </button>
+          <button type="submit" class="button button-primary">
+            {user ? 'Save' : 'Add user'}
+          </button>
         </div>
       </form>
     </Modal>
@@ -157,15 +256,33 @@ function ResetPassword({ user, onClose }: { user: UserRow; onClose: () => void }
       {done ? (
         <>
           <Notice>Password reset. {user.username} was signed out everywhere and signs in with the new password.</Notice>
-          <div class="actions"><button type="button" class="button button-primary" onClick={onClose}>Done</button></div>
+          <div class="actions">
+            <button type="button" class="button button-primary" onClick={onClose}>
+              Done
+            </button>
+          </div>
         </>
       ) : (
         <form onSubmit={save}>
           <ErrorNote error={error} />
-          <Field label="New password" hint="At least 8 characters."><input type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required minLength={8} autoComplete="new-password" autoFocus /></Field>
+          <Field label="New password" hint="At least 8 characters.">
+            <input
+              type="password"
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+              required
+              minLength={8}
+              autoComplete="new-password"
+              autoFocus
+            />
+          </Field>
           <div class="actions">
-            <button type="button" class="button" onClick={onClose}>Cancel</button>
-            <button type="submit" class="button button-primary">Reset password</button>
+            <button type="button" class="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" class="button button-primary">
+              Reset password
+            </button>
           </div>
         </form>
       )}

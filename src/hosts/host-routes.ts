@@ -101,16 +101,14 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         const { host, apiKey } = await createHost(db, { friendlyName: request.body.friendly_name.trim(), hostGroupIds: groupIds })
         request.log.info({ hostId: host.id }, 'host created')
-        return reply
-          .code(201)
-          .send({
-            message: 'Host created successfully',
-            id: host.id,
-            friendly_name: host.friendly_name,
-            api_id: host.api_id,
-            api_key: apiKey,
-            host_groups: [...new Set(groupIds)]
-          })
+        return reply.code(201).send({
+          message: 'Host created successfully',
+          id: host.id,
+          friendly_name: host.friendly_name,
+          api_id: host.api_id,
+          api_key: apiKey,
+          host_groups: [...new Set(groupIds)]
+        })
       } catch (err) {
         if (err instanceof UnknownHostGroupError) throw badRequest(COMMON.hostGroupNotFound)
         throw err

@@ -140,14 +140,12 @@ export function ingestStatements(db: Kysely<DB>, sqlite: Database.Database) {
           last_checked: param('now')
         })
         .onConflict((oc) =>
-          oc
-            .columns(['host_id', 'repository_id'])
-            .doUpdateSet((eb) => ({
-              is_enabled: eb.ref('excluded.is_enabled'),
-              name: eb.ref('excluded.name'),
-              is_secure: eb.ref('excluded.is_secure'),
-              last_checked: eb.ref('excluded.last_checked')
-            }))
+          oc.columns(['host_id', 'repository_id']).doUpdateSet((eb) => ({
+            is_enabled: eb.ref('excluded.is_enabled'),
+            name: eb.ref('excluded.name'),
+            is_secure: eb.ref('excluded.is_secure'),
+            last_checked: eb.ref('excluded.last_checked')
+          }))
         )
     ),
     deleteHostRepository: new PreparedQuery<{ host_id: string; repository_id: string }>(

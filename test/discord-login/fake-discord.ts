@@ -98,35 +98,31 @@ export class FakeDiscord {
     const accessToken = randomBytes(20).toString('hex')
     this.accessTokens.push(accessToken)
     this.tokens.set(accessToken, issued.user)
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          access_token: accessToken,
-          token_type: 'Bearer',
-          expires_in: 604800,
-          refresh_token: randomBytes(20).toString('hex'),
-          scope: 'identify email'
-        })
-      )
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: 604800,
+        refresh_token: randomBytes(20).toString('hex'),
+        scope: 'identify email'
+      })
+    )
   }
 
   private me(req: IncomingMessage, res: ServerResponse): void {
     const user = this.tokens.get(String(req.headers.authorization ?? '').replace(/^Bearer /, ''))
     if (!user) return this.refuse(res, 401, '401: Unauthorized', 'me: token')
     if (this.profileStatus !== 200) return this.refuse(res, this.profileStatus, 'server error', 'me: forced failure')
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          id: user.id,
-          username: user.username,
-          global_name: user.global_name ?? null,
-          avatar: user.avatar ?? null,
-          discriminator: '0',
-          email: user.email ?? null,
-          verified: user.verified ?? false
-        })
-      )
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        id: user.id,
+        username: user.username,
+        global_name: user.global_name ?? null,
+        avatar: user.avatar ?? null,
+        discriminator: '0',
+        email: user.email ?? null,
+        verified: user.verified ?? false
+      })
+    )
   }
 }

@@ -133,6 +133,11 @@ const count = int(1, 10_000_000)
 /** An absolute data-folder path; relative ones are taken from the working folder. */
 const absoluteFrom = (path: string, cwd: string): string => (isAbsolute(path) ? path : resolve(cwd, path))
 
+/** systemd's StateDirectory= exports STATE_DIRECTORY; an explicit setting still wins over it. */
+function defaultDataDir(env: Source, cwd: string): string {
+  return absoluteFrom(env.STATE_DIRECTORY?.split(':')[0] ?? './data', cwd)
+}
+
 /**
  * The settings. The nesting is the shape of AppConfig; the order is the order of `--help`, of the
  * env file, and of validation (the first bad value is the one reported).
@@ -145,9 +150,7 @@ const SETTINGS = {
     flag: '--data-dir',
     describe: 'folder for the database and generated keys',
     parse: (r: string, cwd: string) => absoluteFrom(nonEmpty(r), cwd),
-    // systemd's StateDirectory= exports STATE_DIRECTORY; an explicit setting still wins. Resolved
-    // before every other setting, so this default must not read `at.dataDir`.
-    default: (at: DefaultContext) => absoluteFrom(at.env.STATE_DIRECTORY?.split(':')[0] ?? './data', at.cwd)
+    default: (at: DefaultContext) => defaultDataDir(at.env, at.cwd)
   }),
   /** Public base URL without trailing slash; undefined = derived from each request. */
   serverUrl: new Setting<string | undefined>({
@@ -389,8 +392,8 @@ function generatedSecret(dataDir: string, file: string): string {
 }
 
 export function resolveDataDir(env: Source, flags: Source, cwd = process.cwd()): string {
-  const setting = SETTINGS.dataDir
-  return read(setting, env, flags, cwd) ?? setting.defaultAt({ env, cwd, dataDir: '' })
+  // Resolved before the other settings, whose defaults may depend on it.
+  return read(SETTINGS.dataDir, env, flags, cwd) ?? defaultDataDir(env, cwd)
 }
 
 /** The setting that chose the data folder, for start-up refusals. */

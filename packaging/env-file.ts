@@ -1,29 +1,7 @@
 // /etc/patchmon/patchmon.env, generated from the settings table in src/config.ts so that every
-// setting is listed (commented out) and none is forgotten when a feature adds one.
+// setting is listed (commented out) with the default declared there, and none is forgotten when a
+// feature adds one.
 import { settingsReference } from '../src/config.js'
-
-/** Defaults as loadConfig applies them (src/config.ts); settings missing here show no value. */
-const DEFAULTS: Record<string, string> = {
-  PORT: '3000',
-  HOST: '0.0.0.0',
-  PATCHMON_SERVER_URL: 'https://patchmon.example.com',
-  JWT_EXPIRES_IN: '8h',
-  TRUST_PROXY: 'false',
-  LOG_LEVEL: 'info',
-  RATE_LIMIT_MAX: '5000',
-  RATE_LIMIT_WINDOW_MS: '900000',
-  AUTH_RATE_LIMIT_MAX: '500',
-  AUTH_RATE_LIMIT_WINDOW_MS: '600000',
-  AGENT_RATE_LIMIT_MAX: '10000',
-  AGENT_RATE_LIMIT_WINDOW_MS: '60000',
-  GETHOMEPAGE_RATE_LIMIT_MAX: '100',
-  GETHOMEPAGE_RATE_LIMIT_WINDOW_MS: '900000',
-  MAX_LOGIN_ATTEMPTS: '5',
-  LOCKOUT_DURATION_MINUTES: '15',
-  JSON_BODY_LIMIT: '1048576',
-  AGENT_UPDATE_BODY_LIMIT: '16777216',
-  AGENT_REPORTS_RETENTION_DAYS: '30'
-}
 
 /** Notes that only make sense for the packaged service. */
 const SERVICE_NOTES: Record<string, string> = {
@@ -44,7 +22,7 @@ export function renderEnvFile(): string {
   for (const s of settingsReference()) {
     lines.push(`# ${s.describe}${s.flag ? ` (flag ${s.flag})` : ''}`)
     if (SERVICE_NOTES[s.env]) lines.push(`# ${SERVICE_NOTES[s.env]}`)
-    lines.push(`#${s.env}=${DEFAULTS[s.env] ?? ''}`, '')
+    lines.push(`#${s.env}=${s.shownDefault}`, '')
   }
   return lines.join('\n')
 }

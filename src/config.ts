@@ -1,4 +1,6 @@
-// Every setting of the appliance in one table: its env var, CLI flag, default and validation.
+// Every setting of the appliance declared once, in SETTINGS below: its env var, CLI flag, parser,
+// default and description. The AppConfig type, the loader, `patchmon --help` and the packaged env
+// file (packaging/env-file.ts) are all derived from that one table.
 // Precedence: CLI flag > environment variable > default. A bad value stops start-up with one
 // line that names the setting (see ConfigError and main.ts).
 import { randomBytes, createHash } from 'node:crypto'
@@ -14,48 +16,55 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 /** `false` = use the socket address; otherwise what Fastify's `trustProxy` accepts. */
 export type TrustProxy = boolean | number | string[]
 
-export interface RateLimitBucket {
-  max: number
-  windowMs: number
-}
-
-export interface AppConfig {
-  port: number
-  host: string
-  dataDir: string
-  /** Public base URL without trailing slash; undefined = derived from each request. */
-  serverUrl: string | undefined
-  jwtSecret: string
-  jwtExpiresIn: string
-  /** 32-byte key for AES-256-GCM secrets at rest. */
-  secretEncryptionKey: Buffer
-  trustProxy: TrustProxy
-  logLevel: LogLevel
-  adminPassword: string | undefined
-  rateLimits: { general: RateLimitBucket; auth: RateLimitBucket; agent: RateLimitBucket; gethomepage: RateLimitBucket }
-  /** Failed credential checks (each costs a bcrypt compare) allowed per client address and per key id. */
-  credentialFailures: RateLimitBucket
-  maxLoginAttempts: number
-  lockoutMinutes: number
-  jsonBodyLimit: number
-  agentUpdateBodyLimit: number
-  reportRetentionDays: number
-  discordApiUrl: string
-  metricsToken: string
-  /** Outbound notification policy from the environment (widened further by the dashboard settings). */
-  notifyAllowPrivateNetworks: boolean
-  notifyAllowedTargets: string[]
-  /** Folder of operator-supplied upstream agent binaries (`patchmon-agent-<os>-<arch>[.exe]`). */
-  agentBinariesDir: string
-}
-
 type Source = Record<string, string | undefined>
 
-interface SettingSpec<T> {
-  env: string
-  flag?: string
-  describe: string
-  parse: (raw: string) => T
+/** What a computed default may look at: the data folder is resolved first, the rest may depend on it. */
+interface DefaultContext {
+  env: Source
+  cwd: string
+  dataDir: string
+}
+
+/** One setting: where it is read from, how it is checked, what it is when unset, and its help line. */
+class Setting<T> {
+  readonly env: string
+  readonly flag: string | undefined
+  readonly describe: string
+  /** Turns the raw text into the value, or throws an Error whose message completes "Invalid <setting>: ". */
+  readonly parse: (raw: string, cwd: string) => T
+  /** A plain value (shown in the packaged env file), or computed at load time (generated secrets, paths). */
+  readonly default: T | ((at: DefaultContext) => T)
+  /** Shown in the packaged env file instead of the default, for settings whose default is "unset". */
+  readonly example: string | undefined
+
+  constructor(spec: {
+    env: string
+    flag?: string
+    describe: string
+    parse: (raw: string, cwd: string) => T
+    default: T | ((at: DefaultContext) => T)
+    example?: string
+  }) {
+    this.env = spec.env
+    this.flag = spec.flag
+    this.describe = spec.describe
+    this.parse = spec.parse
+    this.default = spec.default
+    this.example = spec.example
+  }
+
+  defaultAt(at: DefaultContext): T {
+    return typeof this.default === 'function' ? (this.default as (at: DefaultContext) => T)(at) : this.default
+  }
+
+  /** The default as the env file writes it; empty when it is computed or unset. */
+  shownDefault(): string {
+    if (this.example !== undefined) return this.example
+    const d: unknown = this.default
+    if (typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean') return String(d)
+    if (Array.isArray(d)) return d.join(',')
+    return ''
+  }
 }
 
 const int =
@@ -118,32 +127,64 @@ function parseAllowedTargets(raw: string): string[] {
   return entries
 }
 
+const interval = int(1000, 86_400_000)
+const count = int(1, 10_000_000)
+
+/** An absolute data-folder path; relative ones are taken from the working folder. */
+const absoluteFrom = (path: string, cwd: string): string => (isAbsolute(path) ? path : resolve(cwd, path))
+
+/** systemd's StateDirectory= exports STATE_DIRECTORY; an explicit setting still wins over it. */
+function defaultDataDir(env: Source, cwd: string): string {
+  return absoluteFrom(env.STATE_DIRECTORY?.split(':')[0] ?? './data', cwd)
+}
+
+/**
+ * The settings. The nesting is the shape of AppConfig; the order is the order of `--help`, of the
+ * env file, and of validation (the first bad value is the one reported).
+ */
 const SETTINGS = {
-  port: { env: 'PORT', flag: '--port', describe: 'TCP port to listen on', parse: int(1, 65535) },
-  host: { env: 'HOST', flag: '--host', describe: 'address to bind', parse: nonEmpty },
-  dataDir: { env: 'PATCHMON_DATA_DIR', flag: '--data-dir', describe: 'folder for the database and generated keys', parse: nonEmpty },
-  serverUrl: {
+  port: new Setting({ env: 'PORT', flag: '--port', describe: 'TCP port to listen on', parse: int(1, 65535), default: 3000 }),
+  host: new Setting({ env: 'HOST', flag: '--host', describe: 'address to bind', parse: nonEmpty, default: '0.0.0.0' }),
+  dataDir: new Setting({
+    env: 'PATCHMON_DATA_DIR',
+    flag: '--data-dir',
+    describe: 'folder for the database and generated keys',
+    parse: (r: string, cwd: string) => absoluteFrom(nonEmpty(r), cwd),
+    default: (at: DefaultContext) => defaultDataDir(at.env, at.cwd)
+  }),
+  /** Public base URL without trailing slash; undefined = derived from each request. */
+  serverUrl: new Setting<string | undefined>({
     env: 'PATCHMON_SERVER_URL',
     flag: '--server-url',
     describe: 'public URL written into scripts and OAuth callbacks',
-    parse: parseServerUrl
-  },
-  jwtSecret: {
+    parse: parseServerUrl,
+    default: undefined,
+    example: 'https://patchmon.example.com'
+  }),
+  jwtSecret: new Setting({
     env: 'JWT_SECRET',
     describe: 'HMAC key for session tokens (generated when unset)',
     parse: (r: string) => {
       if (r.length < 32) throw new Error('must be at least 32 characters')
       return r
-    }
-  },
-  jwtExpiresIn: { env: 'JWT_EXPIRES_IN', describe: 'session lifetime', parse: parseDuration },
-  secretEncryptionKey: {
+    },
+    default: (at: DefaultContext) => generatedSecret(at.dataDir, 'jwt-secret')
+  }),
+  jwtExpiresIn: new Setting({ env: 'JWT_EXPIRES_IN', describe: 'session lifetime', parse: parseDuration, default: '8h' }),
+  /** 32-byte key for AES-256-GCM secrets at rest. */
+  secretEncryptionKey: new Setting({
     env: 'SECRET_ENCRYPTION_KEY',
     describe: 'key for secrets at rest (generated when unset)',
-    parse: (r: string) => keyFromString(nonEmpty(r))
-  },
-  trustProxy: { env: 'TRUST_PROXY', describe: 'honour X-Forwarded-For from these proxies (off by default)', parse: parseTrustProxy },
-  logLevel: {
+    parse: (r: string) => keyFromString(nonEmpty(r)),
+    default: (at: DefaultContext) => keyFromString(generatedSecret(at.dataDir, 'secret-encryption-key'))
+  }),
+  trustProxy: new Setting<TrustProxy>({
+    env: 'TRUST_PROXY',
+    describe: 'honour X-Forwarded-For from these proxies (off by default)',
+    parse: parseTrustProxy,
+    default: false
+  }),
+  logLevel: new Setting<LogLevel>({
     env: 'LOG_LEVEL',
     flag: '--log-level',
     describe: 'log level',
@@ -151,76 +192,157 @@ const SETTINGS = {
       const v = r.trim().toLowerCase() as LogLevel
       if (!LOG_LEVELS.includes(v)) throw new Error(`must be one of ${LOG_LEVELS.join(', ')}`)
       return v
-    }
-  },
-  adminPassword: {
+    },
+    default: 'info'
+  }),
+  adminPassword: new Setting<string | undefined>({
     env: 'PATCHMON_ADMIN_PASSWORD',
     describe: 'password of the first admin (generated when unset)',
     parse: (r: string) => {
       if (r.length < 8) throw new Error('must be at least 8 characters')
       return r
+    },
+    default: undefined
+  }),
+  rateLimits: {
+    general: {
+      max: new Setting({ env: 'RATE_LIMIT_MAX', describe: 'requests per window on dashboard/admin routes', parse: count, default: 5000 }),
+      windowMs: new Setting({ env: 'RATE_LIMIT_WINDOW_MS', describe: 'window of RATE_LIMIT_MAX', parse: interval, default: 15 * 60_000 })
+    },
+    auth: {
+      max: new Setting({ env: 'AUTH_RATE_LIMIT_MAX', describe: 'login/enrollment requests per window and IP', parse: count, default: 500 }),
+      windowMs: new Setting({
+        env: 'AUTH_RATE_LIMIT_WINDOW_MS',
+        describe: 'window of AUTH_RATE_LIMIT_MAX',
+        parse: interval,
+        default: 10 * 60_000
+      })
+    },
+    agent: {
+      max: new Setting({
+        env: 'AGENT_RATE_LIMIT_MAX',
+        describe: 'agent requests per window and IP (many agents may share one NAT address)',
+        parse: count,
+        default: 10_000
+      }),
+      windowMs: new Setting({
+        env: 'AGENT_RATE_LIMIT_WINDOW_MS',
+        describe: 'window of AGENT_RATE_LIMIT_MAX',
+        parse: interval,
+        default: 60_000
+      })
+    },
+    gethomepage: {
+      max: new Setting({
+        env: 'GETHOMEPAGE_RATE_LIMIT_MAX',
+        describe: 'gethomepage requests per window and IP',
+        parse: count,
+        default: 100
+      }),
+      windowMs: new Setting({
+        env: 'GETHOMEPAGE_RATE_LIMIT_WINDOW_MS',
+        describe: 'window of GETHOMEPAGE_RATE_LIMIT_MAX',
+        parse: interval,
+        default: 15 * 60_000
+      })
     }
   },
-  generalMax: { env: 'RATE_LIMIT_MAX', describe: 'requests per window on dashboard/admin routes', parse: int(1, 10_000_000) },
-  generalWindow: { env: 'RATE_LIMIT_WINDOW_MS', describe: 'window of RATE_LIMIT_MAX', parse: int(1000, 86_400_000) },
-  authMax: { env: 'AUTH_RATE_LIMIT_MAX', describe: 'login/enrollment requests per window and IP', parse: int(1, 10_000_000) },
-  authWindow: { env: 'AUTH_RATE_LIMIT_WINDOW_MS', describe: 'window of AUTH_RATE_LIMIT_MAX', parse: int(1000, 86_400_000) },
-  agentMax: {
-    env: 'AGENT_RATE_LIMIT_MAX',
-    describe: 'agent requests per window and IP (many agents may share one NAT address)',
-    parse: int(1, 10_000_000)
+  /** Failed credential checks (each costs a bcrypt compare) allowed per client address and per key id. */
+  credentialFailures: {
+    // 30 a minute (0.5/s) against ~35 bcrypt compares/s: wrong keys cannot keep the CPU busy.
+    max: new Setting({
+      env: 'CREDENTIAL_FAILURE_LIMIT_MAX',
+      describe: 'failed agent/API/enrollment credential checks per window, per address and per key id',
+      parse: count,
+      default: 30
+    }),
+    windowMs: new Setting({
+      env: 'CREDENTIAL_FAILURE_LIMIT_WINDOW_MS',
+      describe: 'window of CREDENTIAL_FAILURE_LIMIT_MAX',
+      parse: interval,
+      default: 60_000
+    })
   },
-  agentWindow: { env: 'AGENT_RATE_LIMIT_WINDOW_MS', describe: 'window of AGENT_RATE_LIMIT_MAX', parse: int(1000, 86_400_000) },
-  homepageMax: { env: 'GETHOMEPAGE_RATE_LIMIT_MAX', describe: 'gethomepage requests per window and IP', parse: int(1, 10_000_000) },
-  homepageWindow: {
-    env: 'GETHOMEPAGE_RATE_LIMIT_WINDOW_MS',
-    describe: 'window of GETHOMEPAGE_RATE_LIMIT_MAX',
-    parse: int(1000, 86_400_000)
-  },
-  failureMax: {
-    env: 'CREDENTIAL_FAILURE_LIMIT_MAX',
-    describe: 'failed agent/API/enrollment credential checks per window, per address and per key id',
-    parse: int(1, 10_000_000)
-  },
-  failureWindow: {
-    env: 'CREDENTIAL_FAILURE_LIMIT_WINDOW_MS',
-    describe: 'window of CREDENTIAL_FAILURE_LIMIT_MAX',
-    parse: int(1000, 86_400_000)
-  },
-  maxLoginAttempts: { env: 'MAX_LOGIN_ATTEMPTS', describe: 'failed logins before a lockout', parse: int(1, 1000) },
-  lockoutMinutes: { env: 'LOCKOUT_DURATION_MINUTES', describe: 'lockout length', parse: int(1, 10_080) },
-  jsonBodyLimit: {
+  maxLoginAttempts: new Setting({ env: 'MAX_LOGIN_ATTEMPTS', describe: 'failed logins before a lockout', parse: int(1, 1000), default: 5 }),
+  lockoutMinutes: new Setting({ env: 'LOCKOUT_DURATION_MINUTES', describe: 'lockout length', parse: int(1, 10_080), default: 15 }),
+  jsonBodyLimit: new Setting({
     env: 'JSON_BODY_LIMIT',
     describe: 'largest JSON body in bytes (except agent reports)',
-    parse: int(1024, 1024 * 1024 * 1024)
-  },
-  agentUpdateBodyLimit: { env: 'AGENT_UPDATE_BODY_LIMIT', describe: 'largest agent report in bytes', parse: int(1024, 1024 * 1024 * 1024) },
-  reportRetentionDays: { env: 'AGENT_REPORTS_RETENTION_DAYS', describe: 'days of report history kept per host', parse: int(1, 3650) },
-  discordApiUrl: { env: 'PATCHMON_DISCORD_API_URL', describe: 'Discord API base URL (tests point it at a fake)', parse: parseServerUrl },
-  metricsToken: {
+    parse: int(1024, 1024 * 1024 * 1024),
+    default: 1024 * 1024
+  }),
+  agentUpdateBodyLimit: new Setting({
+    env: 'AGENT_UPDATE_BODY_LIMIT',
+    describe: 'largest agent report in bytes',
+    parse: int(1024, 1024 * 1024 * 1024),
+    default: 16 * 1024 * 1024
+  }),
+  reportRetentionDays: new Setting({
+    env: 'AGENT_REPORTS_RETENTION_DAYS',
+    describe: 'days of report history kept per host',
+    parse: int(1, 3650),
+    default: 30
+  }),
+  discordApiUrl: new Setting({
+    env: 'PATCHMON_DISCORD_API_URL',
+    describe: 'Discord API base URL (tests point it at a fake)',
+    parse: parseServerUrl,
+    default: 'https://discord.com/api'
+  }),
+  metricsToken: new Setting({
     env: 'PATCHMON_METRICS_TOKEN',
     describe: 'bearer token required by /metrics (generated into <data dir>/metrics-token when unset)',
-    parse: nonEmpty
-  },
-  notifyAllowPrivateNetworks: {
+    parse: nonEmpty,
+    // Never open by default: series name routes, host counts and process details.
+    default: (at: DefaultContext) => generatedSecret(at.dataDir, 'metrics-token')
+  }),
+  /** Outbound notification policy from the environment (widened further by the dashboard settings). */
+  notifyAllowPrivateNetworks: new Setting({
     env: 'PATCHMON_NOTIFY_ALLOW_PRIVATE_NETWORKS',
     describe: 'true: notifications may go to LAN addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)',
-    parse: parseBoolean
-  },
-  notifyAllowedTargets: {
+    parse: parseBoolean,
+    default: false
+  }),
+  notifyAllowedTargets: new Setting<string[]>({
     env: 'PATCHMON_NOTIFY_ALLOWED_TARGETS',
     describe: 'host names, addresses or CIDR ranges notifications may reach although not public (comma-separated)',
-    parse: parseAllowedTargets
-  },
-  agentBinariesDir: {
+    parse: parseAllowedTargets,
+    default: []
+  }),
+  /** Folder of operator-supplied upstream agent binaries (`patchmon-agent-<os>-<arch>[.exe]`). */
+  agentBinariesDir: new Setting({
     env: 'AGENT_BINARIES_DIR',
     describe: 'folder of upstream agent binaries to serve (default <data dir>/agents)',
-    parse: nonEmpty
-  }
-} satisfies Record<string, SettingSpec<unknown>>
+    parse: (r: string) => resolve(nonEmpty(r)),
+    default: (at: DefaultContext) => join(at.dataDir, 'agents')
+  })
+}
 
-type SettingName = keyof typeof SETTINGS
-type Parsed<K extends SettingName> = ReturnType<(typeof SETTINGS)[K]['parse']>
+/** A group of settings: the nesting of AppConfig. */
+interface SettingGroup {
+  [key: string]: Setting<unknown> | SettingGroup
+}
+
+/** The configuration shape, derived from SETTINGS: each Setting<T> becomes a T. */
+type ConfigOf<G> = { [K in keyof G]: G[K] extends Setting<infer T> ? T : ConfigOf<G[K]> }
+
+export type AppConfig = ConfigOf<typeof SETTINGS>
+export type RateLimitBucket = AppConfig['credentialFailures']
+
+// Fails to compile when an entry is neither a Setting nor a group of them.
+const settingTree: SettingGroup = SETTINGS
+
+/** Every setting in declaration order. */
+function allSettings(group: SettingGroup = settingTree): Setting<unknown>[] {
+  return Object.values(group).flatMap((entry) => (entry instanceof Setting ? [entry] : allSettings(entry)))
+}
+
+/** Builds the config object with the same nesting as `group`, one value per setting. */
+function buildTree(group: SettingGroup, valueOf: (setting: Setting<unknown>) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, entry] of Object.entries(group)) out[key] = entry instanceof Setting ? valueOf(entry) : buildTree(entry, valueOf)
+  return out
+}
 
 /** Reads CLI flags of the form `--name value` or `--name=value`. */
 export function parseFlags(argv: string[]): Source {
@@ -235,13 +357,13 @@ export function parseFlags(argv: string[]): Source {
   return flags
 }
 
-function read<K extends SettingName>(name: K, env: Source, flags: Source): Parsed<K> | undefined {
-  const spec: SettingSpec<unknown> = SETTINGS[name]
+/** The parsed flag or env value of one setting, or undefined when it is not set. */
+function read<T>(spec: Setting<T>, env: Source, flags: Source, cwd: string): T | undefined {
   const fromFlag = spec.flag ? flags[spec.flag] : undefined
   const raw = fromFlag ?? env[spec.env]
   if (raw === undefined || raw === '') return undefined
   try {
-    return spec.parse(raw) as Parsed<K>
+    return spec.parse(raw, cwd)
   } catch (err) {
     const where = fromFlag !== undefined ? `${spec.flag}` : spec.env
     throw new ConfigError(
@@ -270,17 +392,17 @@ function generatedSecret(dataDir: string, file: string): string {
 }
 
 export function resolveDataDir(env: Source, flags: Source, cwd = process.cwd()): string {
-  // systemd's StateDirectory= exports STATE_DIRECTORY; an explicit setting still wins.
-  const configured = read('dataDir', env, flags) ?? env.STATE_DIRECTORY?.split(':')[0] ?? './data'
-  return isAbsolute(configured) ? configured : resolve(cwd, configured)
+  // Resolved before the other settings, whose defaults may depend on it.
+  return read(SETTINGS.dataDir, env, flags, cwd) ?? defaultDataDir(env, cwd)
 }
 
 /** The setting that chose the data folder, for start-up refusals. */
 function dataDirSetting(env: Source, flags: Source): string {
-  if (flags['--data-dir']) return '--data-dir'
-  if (env.PATCHMON_DATA_DIR) return 'PATCHMON_DATA_DIR'
+  const { flag, env: name } = SETTINGS.dataDir
+  if (flag && flags[flag]) return flag
+  if (env[name]) return name
   if (env.STATE_DIRECTORY) return 'STATE_DIRECTORY (set by systemd from StateDirectory=)'
-  return 'PATCHMON_DATA_DIR (unset: default ./data)'
+  return `${name} (unset: default ./data)`
 }
 
 /** One sentence for a file-system error on `path`, without our temp file names. */
@@ -335,81 +457,24 @@ function ensureDataDir(dataDir: string, setting: string): void {
  */
 export function loadConfig(env: Source = process.env, argv: string[] = []): AppConfig {
   const flags = parseFlags(argv)
-  const dataDir = resolveDataDir(env, flags)
+  const cwd = process.cwd()
+  const dataDir = resolveDataDir(env, flags, cwd)
   // Validate everything before touching the disk, so a typo never leaves files behind.
-  const values = {
-    port: read('port', env, flags),
-    host: read('host', env, flags),
-    serverUrl: read('serverUrl', env, flags),
-    jwtSecret: read('jwtSecret', env, flags),
-    jwtExpiresIn: read('jwtExpiresIn', env, flags),
-    secretEncryptionKey: read('secretEncryptionKey', env, flags),
-    trustProxy: read('trustProxy', env, flags),
-    logLevel: read('logLevel', env, flags),
-    adminPassword: read('adminPassword', env, flags),
-    generalMax: read('generalMax', env, flags),
-    generalWindow: read('generalWindow', env, flags),
-    authMax: read('authMax', env, flags),
-    authWindow: read('authWindow', env, flags),
-    agentMax: read('agentMax', env, flags),
-    agentWindow: read('agentWindow', env, flags),
-    homepageMax: read('homepageMax', env, flags),
-    homepageWindow: read('homepageWindow', env, flags),
-    failureMax: read('failureMax', env, flags),
-    failureWindow: read('failureWindow', env, flags),
-    maxLoginAttempts: read('maxLoginAttempts', env, flags),
-    lockoutMinutes: read('lockoutMinutes', env, flags),
-    jsonBodyLimit: read('jsonBodyLimit', env, flags),
-    agentUpdateBodyLimit: read('agentUpdateBodyLimit', env, flags),
-    reportRetentionDays: read('reportRetentionDays', env, flags),
-    discordApiUrl: read('discordApiUrl', env, flags),
-    metricsToken: read('metricsToken', env, flags),
-    notifyAllowPrivateNetworks: read('notifyAllowPrivateNetworks', env, flags),
-    notifyAllowedTargets: read('notifyAllowedTargets', env, flags),
-    agentBinariesDir: read('agentBinariesDir', env, flags)
-  }
+  const given = new Map(allSettings().map((setting) => [setting, read(setting, env, flags, cwd)]))
   ensureDataDir(dataDir, dataDirSetting(env, flags))
-  return {
-    port: values.port ?? 3000,
-    host: values.host ?? '0.0.0.0',
-    dataDir,
-    serverUrl: values.serverUrl,
-    jwtSecret: values.jwtSecret ?? generatedSecret(dataDir, 'jwt-secret'),
-    jwtExpiresIn: values.jwtExpiresIn ?? '8h',
-    secretEncryptionKey: values.secretEncryptionKey ?? keyFromString(generatedSecret(dataDir, 'secret-encryption-key')),
-    trustProxy: values.trustProxy ?? false,
-    logLevel: values.logLevel ?? 'info',
-    adminPassword: values.adminPassword,
-    rateLimits: {
-      general: { max: values.generalMax ?? 5000, windowMs: values.generalWindow ?? 15 * 60_000 },
-      auth: { max: values.authMax ?? 500, windowMs: values.authWindow ?? 10 * 60_000 },
-      agent: { max: values.agentMax ?? 10_000, windowMs: values.agentWindow ?? 60_000 },
-      gethomepage: { max: values.homepageMax ?? 100, windowMs: values.homepageWindow ?? 15 * 60_000 }
-    },
-    // 30 a minute (0.5/s) against ~35 bcrypt compares/s: wrong keys cannot keep the CPU busy.
-    credentialFailures: { max: values.failureMax ?? 30, windowMs: values.failureWindow ?? 60_000 },
-    maxLoginAttempts: values.maxLoginAttempts ?? 5,
-    lockoutMinutes: values.lockoutMinutes ?? 15,
-    jsonBodyLimit: values.jsonBodyLimit ?? 1024 * 1024,
-    agentUpdateBodyLimit: values.agentUpdateBodyLimit ?? 16 * 1024 * 1024,
-    reportRetentionDays: values.reportRetentionDays ?? 30,
-    discordApiUrl: values.discordApiUrl ?? 'https://discord.com/api',
-    // Never open by default: series name routes, host counts and process details.
-    metricsToken: values.metricsToken ?? generatedSecret(dataDir, 'metrics-token'),
-    notifyAllowPrivateNetworks: values.notifyAllowPrivateNetworks ?? false,
-    notifyAllowedTargets: values.notifyAllowedTargets ?? [],
-    agentBinariesDir: values.agentBinariesDir ? resolve(values.agentBinariesDir) : join(dataDir, 'agents')
-  }
+  const at: DefaultContext = { env, cwd, dataDir }
+  // The cast is the one place the derived type meets the generic walk: buildTree follows SETTINGS' nesting.
+  return buildTree(settingTree, (setting) => given.get(setting) ?? setting.defaultAt(at)) as AppConfig
 }
 
 /** One line per setting, for `patchmon --help`. */
 export function describeSettings(): string {
-  return Object.values(SETTINGS as Record<string, SettingSpec<unknown>>)
+  return allSettings()
     .map((s) => `  ${s.env.padEnd(34)}${s.flag ? `${s.flag.padEnd(14)}` : ''.padEnd(14)}${s.describe}`)
     .join('\n')
 }
 
 /** Every setting (for generated documentation such as the packages' env file). */
-export function settingsReference(): { env: string; flag: string | undefined; describe: string }[] {
-  return Object.values(SETTINGS as Record<string, SettingSpec<unknown>>).map((s) => ({ env: s.env, flag: s.flag, describe: s.describe }))
+export function settingsReference(): { env: string; flag: string | undefined; describe: string; shownDefault: string }[] {
+  return allSettings().map((s) => ({ env: s.env, flag: s.flag, describe: s.describe, shownDefault: s.shownDefault() }))
 }

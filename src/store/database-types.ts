@@ -1,4 +1,6 @@
 // Row types of every table, as Kysely sees them. Generated<> marks columns with a default.
+// Add a column here and in database-columns.ts (tsc compares the two); test/store/schema-types.test.ts
+// compares both with the migrated schema, so a migration and these types cannot drift apart.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 /** 0/1: SQLite has no boolean type. */

@@ -1,32 +1,13 @@
-// What the hosts API returns, as far as the screens use it.
+// What the hosts API returns. The host shapes are the server's own response schemas
+// (src/hosts/host-schemas.ts), imported as types only: the bundle gains no server code.
+import type { Static } from 'typebox'
+import type { HostSummary as HostSummarySchema } from '../../hosts/host-schemas.js'
 import type { ServerAddress } from './server-url'
 
-export interface GroupRef {
-  id: string
-  name: string
-  color?: string | null
-}
+export type HostSummary = Static<typeof HostSummarySchema>
 
-export interface HostSummary {
-  id: string
-  friendly_name: string
-  hostname: string | null
-  ip: string | null
-  os_type: string | null
-  os_version: string | null
-  /** pending (awaiting first report), active, inactive (reports stopped) */
-  status: string
-  last_update: string | null
-  total_packages: number
-  outdated_packages: number
-  security_updates: number
-  /** null: the agent never said (1.3.x agents) */
-  needs_reboot: boolean | null
-  agent_version: string | null
-  host_groups: GroupRef[]
-  created_at: string
-}
-
+// No exported server schema yet: the view and the create reply are declared inside
+// src/hosts/host-group-routes.ts and src/hosts/host-routes.ts.
 export interface HostGroup {
   id: string
   name: string

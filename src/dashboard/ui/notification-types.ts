@@ -1,43 +1,16 @@
-// Alert destinations, routing rules and scheduled reports as /api/v1/notifications/* returns them.
+// Alert destinations, routing rules and scheduled reports as /api/v1/notifications/* returns them:
+// the server's response schemas, imported as types only (the bundle gains no server code).
+import type { Static } from 'typebox'
+import type { DestinationView, RouteView } from '../../notifications/notification-schemas.js'
+import type { ReportView } from '../../reports/report-schemas.js'
+import type { Frequency } from '../../reports/schedule.js'
 
-export interface Destination {
-  id: string
-  channel_type: string
-  display_name: string
-  /** discord, slack or webhook (generic JSON) for webhooks, detected from the URL. */
-  format?: string
-  config?: Record<string, unknown>
-  enabled: boolean
-  created_at?: string
-}
+export type Destination = Static<typeof DestinationView>
 
-export interface RoutingRule {
-  id: string
-  destination_id: string
-  destination_name?: string
-  event_types: string[]
-  min_severity: string
-  host_group_ids: string[]
-  enabled: boolean
-}
+export type RoutingRule = Static<typeof RouteView>
 
-export interface ScheduledReport {
-  id: string
-  name: string
-  frequency: 'daily' | 'weekdays' | 'weekly' | 'monthly'
-  /** weekly: days of the week, Sunday = 0 */
-  days: number[]
-  day_of_month: number | 'last' | null
-  /** HH:MM in the server's time zone */
-  time: string
-  timezone: string
-  sections: string[]
-  destination_ids: string[]
-  attach_csv: boolean
-  enabled: boolean
-  next_run_at: string | null
-  last_run_at: string | null
-}
+/** ReportView sends the frequency as plain text; it is always one the server accepted (Frequency). */
+export type ScheduledReport = Omit<Static<typeof ReportView>, 'frequency'> & { frequency: Frequency }
 
 /** The spec's recommended starter set first, then the other events the server emits. */
 export const EVENT_TYPES: Array<[string, string]> = [

@@ -1,23 +1,11 @@
 // The signed-in user, shared by every screen through context.
+import type { Static } from 'typebox'
 import { createContext } from 'preact'
 import { useContext } from 'preact/hooks'
+import type { UserView } from '../../users/auth-schemas.js'
 
-export interface SessionUser {
-  id: string
-  username: string
-  email: string | null
-  first_name: string | null
-  last_name: string | null
-  role: string
-  tfa_enabled: boolean
-  has_password: boolean
-  /** True while the password is the one generated on first start (older servers omit it). */
-  must_change_password?: boolean
-  discord_linked: boolean
-  discord_username: string | null
-  discord_avatar: string | null
-  permissions?: string[]
-}
+/** GET /api/v1/auth/me's user: the server's UserView schema, imported as a type only. */
+export type SessionUser = Static<typeof UserView>
 
 export interface Session {
   user: SessionUser

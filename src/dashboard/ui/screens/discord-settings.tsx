@@ -1,6 +1,8 @@
 // Settings → Discord Auth: the OAuth2 application (Client ID, write-only Client Secret with its
 // Set / Not set badge, optional Redirect URI, button text) and the Enable toggle. The callback URL
 // is read-only and follows the Server URL.
+import type { Static } from 'typebox'
+import type { DiscordSettingsView } from '../../../discord-login/discord-schemas.js'
 import { useEffect, useState } from 'preact/hooks'
 import { put } from '../api'
 import { asFailure, useApi } from '../use-api'
@@ -10,13 +12,8 @@ import { CopyBlock } from '../components/copy'
 import { Link } from '../router'
 import { useServerAddress } from '../server-url'
 
-interface DiscordSettingsData {
-  discord_oauth_enabled: boolean
-  discord_client_id: string | null
-  discord_client_secret_set: boolean
-  discord_redirect_uri: string | null
-  discord_button_text: string | null
-}
+/** GET /api/v1/auth/discord/settings: the server's DiscordSettingsView, imported as a type only. */
+type DiscordSettingsData = Static<typeof DiscordSettingsView>
 
 export function DiscordSettings() {
   const settings = useApi<DiscordSettingsData>('/api/v1/auth/discord/settings')

@@ -1,5 +1,7 @@
 // One host: system facts, packages (security/outdated filters), repositories, report history,
 // and the actions: report now, edit groups, rotate credentials, delete.
+import type { Static } from 'typebox'
+import type { HostDetail as HostDetailSchema } from '../../../hosts/host-schemas.js'
 import { useState } from 'preact/hooks'
 import { ApiFailure, del, post } from '../api'
 import { asFailure, useApi } from '../use-api'
@@ -10,14 +12,15 @@ import { CopyBlock } from '../components/copy'
 import { navigate, Link } from '../router'
 import { useSession } from '../session'
 import { useServerAddress } from '../server-url'
-import { installOneLiner, osLabel, type HostSummary } from '../host-types'
+import { installOneLiner, osLabel } from '../host-types'
 import { HostPackages, HostRepositories, HostReports } from './host-tabs'
 import { HostGroupsEditor } from './host-groups-editor'
 import { HostEditDialog } from './host-edit'
 import { formatGiB, formatUptime } from '../human-format'
 import { LoopbackWarning } from '../components/loopback-warning'
 
-type HostDetailData = HostSummary & Record<string, unknown>
+/** GET /api/v1/hosts/:id: the server's HostDetail, imported as a type only. */
+type HostDetailData = Static<typeof HostDetailSchema>
 type Tab = 'system' | 'packages' | 'repositories' | 'reports'
 
 export function HostDetail({ params }: { params: Record<string, string> }) {
@@ -182,7 +185,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
   )
 }
 
-const FACTS: Array<[string, string]> = [
+const FACTS: Array<[keyof HostDetailData, string]> = [
   ['hostname', 'Hostname'],
   ['ip', 'IP address'],
   ['machine_id', 'Machine ID'],
@@ -204,7 +207,7 @@ const FACTS: Array<[string, string]> = [
 ]
 
 /** Facts with a unit or a format of their own; the rest are shown as the agent sent them. */
-const FACT_FORMATS: Record<string, (v: unknown) => string> = {
+const FACT_FORMATS: Partial<Record<keyof HostDetailData, (v: unknown) => string>> = {
   ram_installed: formatGiB,
   swap_size: formatGiB,
   system_uptime: formatUptime,

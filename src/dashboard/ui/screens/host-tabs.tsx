@@ -1,5 +1,7 @@
 // The host page's tabs: packages with outdated/security filters, repositories, report history.
+import type { Static } from 'typebox'
 import { useState } from 'preact/hooks'
+import type { HostPackage as HostPackageSchema, HostRepository, ReportHistoryItem } from '../../../hosts/host-schemas.js'
 import { query } from '../api'
 import { useApi } from '../use-api'
 import { EmptyState, Loaded } from '../components/feedback'
@@ -7,15 +9,8 @@ import { Badge, Pagination, formatDate } from '../components/controls'
 import { HistoryChart } from '../components/history-chart'
 import { Link } from '../router'
 
-interface HostPackage {
-  id: string
-  name: string
-  description: string | null
-  current_version: string
-  available_version: string | null
-  needs_update: boolean
-  is_security_update: boolean
-}
+// The server's response schemas (src/hosts/host-schemas.ts), imported as types only.
+type HostPackage = Static<typeof HostPackageSchema>
 
 type PackageFilter = 'all' | 'outdated' | 'security'
 const PAGE = 100
@@ -128,16 +123,7 @@ export function HostPackages({ hostId, counts }: { hostId: string; counts: { tot
   )
 }
 
-interface Repository {
-  id: string
-  name: string
-  url: string
-  distribution: string
-  components: string
-  repo_type: string
-  is_secure: boolean
-  is_enabled: boolean
-}
+type Repository = Static<typeof HostRepository>
 
 export function HostRepositories({ hostId }: { hostId: string }) {
   const repos = useApi<{ repositories: Repository[] }>(`/api/v1/hosts/${encodeURIComponent(hostId)}/repositories`)
@@ -179,16 +165,7 @@ export function HostRepositories({ hostId }: { hostId: string }) {
   )
 }
 
-interface Report {
-  id: string
-  status: string
-  created_at: string
-  total_packages: number
-  outdated_packages: number
-  security_updates: number
-  execution_time_seconds: number | null
-  error_message: string | null
-}
+type Report = Static<typeof ReportHistoryItem>
 
 export function HostReports({ hostId }: { hostId: string }) {
   const reports = useApi<{ reports: Report[] }>(`/api/v1/hosts/${encodeURIComponent(hostId)}/reports?limit=200`)

@@ -1,5 +1,9 @@
 // Sign-in: password, then the TFA code when the account has one; "Login with Discord" when an
 // admin enabled it; on a fresh install a hint that the first password was printed at start-up.
+import type { Static } from 'typebox'
+import type { LoginReply as LoginReplySchema } from '../../../users/auth-schemas.js'
+import type { TfaRequiredReply } from '../../../users/tfa-schemas.js'
+import type { DiscordPublicConfig } from '../../../discord-login/discord-schemas.js'
 import { useEffect, useState } from 'preact/hooks'
 import { ApiFailure, get, post } from '../api'
 import { ErrorNote } from '../components/feedback'
@@ -11,7 +15,9 @@ interface TfaStep {
   ticket: string
 }
 
-type LoginReply = { token: string; user: SessionUser } | { requiresTfa: true; username: string; tfaTicket?: string }
+/** POST /api/v1/auth/login answers with a session, or asks for the second factor: the server's schemas. */
+type LoginReply = Static<typeof LoginReplySchema> | Static<typeof TfaRequiredReply>
+type DiscordButton = Static<typeof DiscordPublicConfig>
 
 export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void }) {
   const [username, setUsername] = useState('')
@@ -20,11 +26,11 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
   const [tfa, setTfa] = useState<TfaStep | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>(new URLSearchParams(location.search).get('error') ?? undefined)
-  const [discord, setDiscord] = useState<{ enabled: boolean; buttonText: string } | null>(null)
+  const [discord, setDiscord] = useState<DiscordButton | null>(null)
   const [firstStart, setFirstStart] = useState(false)
 
   useEffect(() => {
-    get<{ enabled: boolean; buttonText: string }>('/api/v1/auth/discord/config').then(setDiscord, () => setDiscord(null))
+    get<DiscordButton>('/api/v1/auth/discord/config').then(setDiscord, () => setDiscord(null))
     get<{ first_start: boolean }>('/api/v1/dashboard/first-start').then(
       (r) => setFirstStart(r.first_start),
       () => setFirstStart(false)

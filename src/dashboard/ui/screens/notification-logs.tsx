@@ -1,5 +1,7 @@
 // Alerts → Notification Logs: every delivery attempt, newest first, filterable by destination and
 // status; a failed row shows the provider's error.
+import type { Static } from 'typebox'
+import type { DeliveryView } from '../../../notifications/notification-schemas.js'
 import { query } from '../api'
 import { useApi } from '../use-api'
 import { EmptyState, Loaded } from '../components/feedback'
@@ -10,20 +12,8 @@ import { eventLabel } from '../human-format'
 
 const PAGE = 50
 
-interface LogRow {
-  id: string
-  destination_id: string
-  destination_name: string
-  event_type: string
-  severity: string
-  title: string
-  status: 'pending' | 'sending' | 'sent' | 'failed'
-  attempt_count: number
-  response_status: number | null
-  error_message: string | null
-  next_attempt_at: string | null
-  created_at: string
-}
+/** GET /api/v1/notifications/deliveries rows: the server's DeliveryView, imported as a type only. */
+type LogRow = Static<typeof DeliveryView>
 
 export function NotificationLogs() {
   const { query: q } = useLocation()

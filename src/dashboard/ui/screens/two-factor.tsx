@@ -1,6 +1,8 @@
 // Two-factor authentication on the profile: set up with a QR code (or the key typed by hand),
 // confirm with a code, keep the backup codes; disable with the password; new backup codes (also
 // with the password: a stolen session alone must not mint new second factors).
+import type { Static } from 'typebox'
+import type { TfaSetupReply } from '../../../users/tfa-schemas.js'
 import { useState } from 'preact/hooks'
 import { get, post } from '../api'
 import { asFailure } from '../use-api'
@@ -9,11 +11,8 @@ import { Field } from '../components/controls'
 import { CopyBlock } from '../components/copy'
 import { useSession } from '../session'
 
-interface Setup {
-  secret?: string
-  qrCode?: string
-  manualEntryKey?: string
-}
+/** POST /api/v1/tfa/setup's reply: the server's schema, imported as a type only. */
+type Setup = Static<typeof TfaSetupReply>
 
 const codesOf = (reply: unknown): string[] => {
   const r = (reply ?? {}) as { backupCodes?: unknown; backup_codes?: unknown }

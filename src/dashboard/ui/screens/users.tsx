@@ -10,10 +10,8 @@ import { useSession, type SessionUser } from '../session'
 import { RegistrationSettings } from './registration-settings'
 import { permissionLabel } from '../human-format'
 
-interface UserRow extends SessionUser {
-  is_active: boolean
-  last_login_at: string | null
-}
+/** GET /api/v1/users returns the same UserView as /auth/me. */
+type UserRow = SessionUser
 
 export interface Role {
   name: string

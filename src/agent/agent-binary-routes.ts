@@ -77,7 +77,7 @@ async function autoUpdateBlock(app: FastifyInstance, hostAutoUpdate: boolean): P
   return null
 }
 
-export const agentUpdateRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const agentBinaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const requireAgent = agentAuth(app)
 
   app.get(

@@ -1,4 +1,4 @@
-// The overview page in one call: hosts by status, update and security counts, OS distribution,
+// GET /api/v1/dashboard/stats, the fleet overview in one call: hosts by status, update and security counts, OS distribution,
 // hosts needing a reboot and the latest reports. Every figure comes from the denormalised host
 // counts or indexed columns, so the call stays cheap on large fleets.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
@@ -33,7 +33,7 @@ const DashboardStats = Type.Object({
   generated_at: Type.String()
 })
 
-export const dashboardStatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const fleetOverviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
 
   app.get(

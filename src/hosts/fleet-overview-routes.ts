@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { SECURITY } from '../http/openapi.js'
-import { inactiveCutoff } from './host-status.js'
+import { fleetOverview } from './fleet-overview.js'
 
 const RECENT_REPORTS = 10
 
@@ -34,8 +34,6 @@ const DashboardStats = Type.Object({
 })
 
 export const fleetOverviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const db = app.store.db
-
   app.get(
     '/api/v1/dashboard/stats',
     {
@@ -43,85 +41,6 @@ export const fleetOverviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requirePermission('can_view_dashboard'),
       config: { rateLimit: app.rateLimitBucket('general') }
     },
-    async () => {
-      const updateInterval = await app.settings.get('update_interval')
-      const now = Date.now()
-      const cutoff = inactiveCutoff(updateInterval, now)
-      const totals = await db
-        .selectFrom('hosts')
-        .select((eb) => [
-          eb.fn.countAll<number>().as('total'),
-          eb.fn
-            .sum<number>(
-              eb
-                .case()
-                .when(eb.or([eb('status', '=', 'pending'), eb('last_update', 'is', null)]))
-                .then(1)
-                .else(0)
-                .end()
-            )
-            .as('pending'),
-          eb.fn
-            .sum<number>(
-              eb
-                .case()
-                .when(eb.and([eb('status', '!=', 'pending'), eb('last_update', '>=', cutoff)]))
-                .then(1)
-                .else(0)
-                .end()
-            )
-            .as('active'),
-          eb.fn.sum<number>(eb.case().when('outdated_packages', '>', 0).then(1).else(0).end()).as('needing_updates'),
-          eb.fn.sum<number>(eb.case().when('security_updates', '>', 0).then(1).else(0).end()).as('with_security'),
-          eb.fn.sum<number>('outdated_packages').as('outdated'),
-          eb.fn.sum<number>('security_updates').as('security'),
-          eb.fn.sum<number>(eb.case().when('needs_reboot', '=', 1).then(1).else(0).end()).as('reboot')
-        ])
-        .executeTakeFirstOrThrow()
-      const os = await db
-        .selectFrom('hosts')
-        .select((eb) => [
-          eb.fn.coalesce('os_type', eb.val('Unknown')).as('os_type'),
-          eb.fn.coalesce('os_version', eb.val('')).as('os_version'),
-          eb.fn.countAll<number>().as('count')
-        ])
-        .where('os_type', 'is not', null)
-        .groupBy(['os_type', 'os_version'])
-        .orderBy('count', 'desc')
-        .orderBy('os_type')
-        .execute()
-      const recent = await db
-        .selectFrom('report_history as r')
-        .innerJoin('hosts as h', 'h.id', 'r.host_id')
-        .select([
-          'r.id',
-          'r.host_id',
-          'h.friendly_name',
-          'r.status',
-          'r.total_packages',
-          'r.outdated_packages',
-          'r.security_updates',
-          'r.created_at'
-        ])
-        .orderBy('r.created_at', 'desc')
-        .limit(RECENT_REPORTS)
-        .execute()
-      const total = Number(totals.total)
-      const pending = Number(totals.pending ?? 0)
-      const active = Number(totals.active ?? 0)
-      return {
-        total_hosts: total,
-        hosts_by_status: { pending, active, inactive: total - pending - active },
-        hosts_needing_updates: Number(totals.needing_updates ?? 0),
-        hosts_with_security_updates: Number(totals.with_security ?? 0),
-        total_outdated_packages: Number(totals.outdated ?? 0),
-        total_security_updates: Number(totals.security ?? 0),
-        hosts_needing_reboot: Number(totals.reboot ?? 0),
-        os_distribution: os.map((r) => ({ os_type: r.os_type, os_version: r.os_version, count: Number(r.count) })),
-        recent_reports: recent,
-        update_interval: updateInterval,
-        generated_at: new Date(now).toISOString()
-      }
-    }
+    async () => fleetOverview(app.store.db, await app.settings.get('update_interval'), Date.now(), RECENT_REPORTS)
   )
 }

@@ -3,6 +3,7 @@
 // list never aggregates host_packages however many packages the fleet has.
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
+import { hostStatusFromLastReport } from '../hosts/host-status.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -142,7 +143,7 @@ export async function listHosts(db: Kysely<DB>, options: HostListOptions): Promi
       updates_count: r.outdated_packages,
       security_updates_count: r.security_updates,
       total_packages: r.total_packages,
-      effective_status: r.status === 'active' && reporting === 'stale' ? 'inactive' : r.status,
+      effective_status: hostStatusFromLastReport(r.status, r.last_update, options.updateIntervalMinutes, now),
       reporting_state: reporting,
       update_state: r.security_updates > 0 ? 'security_required' : r.outdated_packages > 0 ? 'updates_pending' : 'up_to_date'
     }

@@ -2,16 +2,15 @@
 // POST /hosts/bootstrap/exchange trades it for the credentials, GET /hosts/remove serves the
 // removal script (facts: enrollment §9).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { hostColumns } from '../hosts/host-queries.js'
 import type { FastifyRequest } from 'fastify'
 import { agentAuth, agentHostIdOf } from '../agent/agent-auth.js'
 import { ApiError, COMMON, notFound, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { effectiveServerUrl } from '../settings/effective-server-url.js'
-import { injectConfig, renderConfigBlock, SCRIPT_ASSETS, type ConfigVariable } from './served-scripts.js'
+import { injectConfig, renderConfigBlock, SCRIPT_ASSETS } from './served-scripts.js'
+import { installScriptVariables } from './install-script.js'
 import { sendScript } from './send-script.js'
-
-const ARCHITECTURES = ['amd64', '386', 'arm64', 'arm'] as const
-const SCRIPT_OSES = ['linux', 'freebsd'] as const
 
 const InstallQuery = Type.Object({
   force: Type.Optional(Type.String({ description: 'true enables force-install mode' })),
@@ -51,27 +50,13 @@ export const installRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const script = app.scriptReader(SCRIPT_ASSETS.install)
       if (!script) throw notFound('Agent install script not found')
-      const hostId = agentHostIdOf(request)
-      const host = await app.store.db.selectFrom('hosts').select(['api_id', 'os_type']).where('id', '=', hostId).executeTakeFirstOrThrow()
-      const { force, arch, os } = request.query
-      const scriptOs = (SCRIPT_OSES as readonly string[]).includes(os ?? '')
-        ? (os as string)
-        : /freebsd/i.test(host.os_type ?? '')
-          ? 'freebsd'
-          : 'linux'
+      const host = await hostColumns(app.store.db, agentHostIdOf(request), ['api_id', 'os_type'])
+      if (!host) throw new Error('agent host vanished')
       const insecure = await app.settings.get('ignore_ssl_self_signed')
       // The plaintext key is only known from this request's header (the database holds a hash).
       const bootstrapToken = app.bootstrapTokens.mint(host.api_id, apiKeyHeader(request))
-      const vars: ConfigVariable[] = [
-        { name: 'PATCHMON_URL', value: await effectiveServerUrl(app, request) },
-        { name: 'PATCHMON_OS', value: scriptOs },
-        { name: 'BOOTSTRAP_TOKEN', value: bootstrapToken, always: true },
-        { name: 'CURL_FLAGS', value: insecure ? '-sk' : '-s' },
-        { name: 'SKIP_SSL_VERIFY', value: insecure ? 'true' : 'false' },
-        { name: 'FORCE_INSTALL', value: force === 'true' || force === '1' ? 'true' : 'false' }
-      ]
-      // Anything but the four known names is ignored: the value ends up in a shell script.
-      if (arch && (ARCHITECTURES as readonly string[]).includes(arch)) vars.push({ name: 'ARCHITECTURE', value: arch })
+      const serverUrl = await effectiveServerUrl(app, request)
+      const vars = installScriptVariables({ ...request.query, hostOsType: host.os_type, serverUrl, insecure, bootstrapToken })
       const body = injectConfig(script.toString('utf8'), renderConfigBlock(vars, app.enrollmentClock.now()))
       return sendScript(reply, 'patchmon_install.sh', body)
     }

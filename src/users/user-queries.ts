@@ -134,3 +134,8 @@ export async function updateUser(db: Kysely<DB>, id: string, changes: UserChange
 export async function deleteUser(db: Kysely<DB>, id: string): Promise<void> {
   await db.deleteFrom('users').where('id', '=', id).execute()
 }
+
+/** Stamps a sign-in; not an edit of the account, so `updated_at` stays. */
+export async function recordLogin(db: Kysely<DB>, id: string, at: string): Promise<void> {
+  await db.updateTable('users').set({ last_login_at: at }).where('id', '=', id).execute()
+}

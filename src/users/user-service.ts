@@ -8,9 +8,9 @@ import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
 import { badRequest, conflict, forbidden, notFound, COMMON } from '../http/errors.js'
 import { hashSecret } from '../security/secret-hashing.js'
 import type { Permission } from './permissions.js'
-import { rolePermissions } from './role-queries.js'
+import { roleExists, rolePermissions } from './role-queries.js'
 import { revokeUserSessions } from './sessions.js'
-import { clearTfa } from './tfa-reset.js'
+import { clearTfa } from './tfa-queries.js'
 import {
   countActiveSuperadmins,
   deleteUser,
@@ -122,8 +122,13 @@ export async function updateUserAsAdmin(
   return (await findUserById(db, target.id)) ?? target
 }
 
-/** Sets a new password and signs the user out everywhere. */
-export async function setPassword(db: Kysely<DB>, userId: string, password: string, opts: { mustChange: boolean; reactivate?: boolean }) {
+/** Sets a new password and signs the user out everywhere (except the session that changed it). */
+async function setPassword(
+  db: Kysely<DB>,
+  userId: string,
+  password: string,
+  opts: { mustChange: boolean; reactivate?: boolean; keepSessionId?: string }
+): Promise<void> {
   const now = new Date().toISOString()
   await updateUser(
     db,
@@ -136,7 +141,12 @@ export async function setPassword(db: Kysely<DB>, userId: string, password: stri
     },
     now
   )
-  await revokeUserSessions(db, userId)
+  await revokeUserSessions(db, userId, opts.keepSessionId)
+}
+
+/** The signed-in user's own change: this session stays, the others end. */
+export async function changeOwnPassword(db: Kysely<DB>, userId: string, password: string, sessionId: string): Promise<void> {
+  await setPassword(db, userId, password, { mustChange: false, keepSessionId: sessionId })
 }
 
 export async function resetPasswordAsAdmin(db: Kysely<DB>, actor: Actor, id: string, password: string): Promise<void> {
@@ -163,7 +173,7 @@ export async function createUserFromCli(
   input: { username: string; role: string; password: string; mustChangePassword: boolean }
 ): Promise<UserRow> {
   if (await findUserByUsername(db, input.username)) throw new UserCommandError(`user ${input.username} already exists`)
-  if (!(await rolePermissions(db, input.role))) throw new UserCommandError(`unknown role ${input.role}`)
+  if (!(await roleExists(db, input.role))) throw new UserCommandError(`unknown role ${input.role}`)
   return insertUser(db, {
     username: input.username,
     email: null,

@@ -1,6 +1,7 @@
 // Dashboard-side control of connected agents: connection state, "report now", "update agent".
 // Every push is recorded in agent_jobs (delivered or not).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { hostColumns } from '../hosts/host-queries.js'
 import { conflict, COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { recordAgentJob } from './agent-jobs.js'
@@ -26,7 +27,7 @@ const GO_ARCH: Record<string, string> = {
 }
 
 async function hostOrThrow(app: FastifyInstance, id: string) {
-  const host = await app.store.db.selectFrom('hosts').select(['id', 'os_type', 'architecture']).where('id', '=', id).executeTakeFirst()
+  const host = await hostColumns(app.store.db, id, ['id', 'os_type', 'architecture'])
   if (!host) throw notFound(COMMON.hostNotFound)
   return host
 }

@@ -3,13 +3,13 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { AgentCatalogue } from './served-agent.js'
-import { agentUpdateRoutes } from './agent-update-routes.js'
+import { agentBinaryRoutes } from './agent-binary-routes.js'
 import { SCRIPT_ASSETS } from '../enrollment/served-scripts.js'
 import { AgentConnections, type AgentConnectionState } from './agent-connections.js'
 import { agentSocketRoutes } from './agent-socket-routes.js'
 import { agentPollRoutes } from './agent-poll-routes.js'
 import { agentControlRoutes } from './agent-control-routes.js'
-import { integrationRoutes } from './integration-routes.js'
+import { dockerRoutes } from './docker-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,11 +28,11 @@ export function agentConnectionState(app: FastifyInstance, hostId: string): Agen
 async function agentFeatures(app: FastifyInstance): Promise<void> {
   app.decorate('agentCatalogue', new AgentCatalogue(app.config.agentBinariesDir, () => app.scriptReader(SCRIPT_ASSETS.shellAgent)))
   app.decorate('agentConnections', new AgentConnections((err) => app.log.error({ err }, 'agent connection listener failed')))
-  await app.register(agentUpdateRoutes)
+  await app.register(agentBinaryRoutes)
   await app.register(agentSocketRoutes)
   await app.register(agentPollRoutes)
   await app.register(agentControlRoutes)
-  await app.register(integrationRoutes)
+  await app.register(dockerRoutes)
 }
 
 export default fp(agentFeatures, { name: 'agent-features', dependencies: ['app-context', 'rate-limits', 'session-auth', 'enrollment'] })

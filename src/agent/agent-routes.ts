@@ -9,7 +9,7 @@ import { SECURITY } from '../http/openapi.js'
 import { emitCommitted } from '../events/event-outbox.js'
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
 import { hostColumnsFromFacts } from './agent-facts.js'
-import { recordPing } from './record-ping.js'
+import { recordPing } from '../hosts/record-ping.js'
 import { MAX_REPORT_PACKAGES, PingBody, REPORT_ERRORS, ReportBody } from './report-schema.js'
 
 const ErrorReply = Type.Object({ error: Type.String() })

@@ -3,6 +3,7 @@
 // The agent's objects are kept as received in `details`; only identity, name, image and state
 // are read, accepting both snake_case field spellings seen from agents (container_id / id, ...).
 import type { Kysely } from 'kysely'
+import { hostColumns } from '../hosts/host-queries.js'
 import type { DB } from '../store/database-types.js'
 import { writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
 
@@ -105,7 +106,7 @@ export async function storeDockerInventory(db: Kysely<DB>, hostId: string, repor
         stops.push({ container: c.name, image: c.image, oldStatus: old, newStatus: c.state })
     }
     if (stops.length > 0) {
-      const host = await trx.selectFrom('hosts').select('friendly_name').where('id', '=', hostId).executeTakeFirst()
+      const host = await hostColumns(trx, hostId, ['friendly_name'])
       for (const stop of stops)
         stopped.push(await writeOutbox(trx, 'container_stopped', { hostId, hostName: host?.friendly_name ?? hostId, ...stop }, now))
     }

@@ -1,5 +1,6 @@
 // Creating hosts for an enrollment token: quota, default group, notes, the host_enrolled event.
 import type { FastifyInstance } from 'fastify'
+import { hostGroupSummary } from '../hosts/host-queries.js'
 import { createHost, type CreatedHost } from '../hosts/host-service.js'
 import type { HostGroupRow, TokenRow } from '../store/database-types.js'
 import { emitCommitted, writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
@@ -14,12 +15,7 @@ export type GroupSummary = Pick<HostGroupRow, 'id' | 'name' | 'color'>
 
 export async function defaultGroupOf(app: FastifyInstance, token: TokenRow): Promise<GroupSummary | null> {
   if (!token.default_host_group_id) return null
-  const group = await app.store.db
-    .selectFrom('host_groups')
-    .select(['id', 'name', 'color'])
-    .where('id', '=', token.default_host_group_id)
-    .executeTakeFirst()
-  return group ?? null
+  return hostGroupSummary(app.store.db, token.default_host_group_id)
 }
 
 /** Creates one host for the token (its quota slot must already be reserved). */

@@ -2,6 +2,7 @@
 // POST /hosts/bootstrap/exchange trades it for the credentials, GET /hosts/remove serves the
 // removal script (facts: enrollment §9).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { hostColumns } from '../hosts/host-queries.js'
 import type { FastifyRequest } from 'fastify'
 import { agentAuth, agentHostIdOf } from '../agent/agent-auth.js'
 import { ApiError, COMMON, notFound, unauthorized } from '../http/errors.js'
@@ -52,7 +53,8 @@ export const installRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const script = app.scriptReader(SCRIPT_ASSETS.install)
       if (!script) throw notFound('Agent install script not found')
       const hostId = agentHostIdOf(request)
-      const host = await app.store.db.selectFrom('hosts').select(['api_id', 'os_type']).where('id', '=', hostId).executeTakeFirstOrThrow()
+      const host = await hostColumns(app.store.db, hostId, ['api_id', 'os_type'])
+      if (!host) throw new Error('agent host vanished')
       const { force, arch, os } = request.query
       const scriptOs = (SCRIPT_OSES as readonly string[]).includes(os ?? '')
         ? (os as string)

@@ -47,7 +47,7 @@ export const homepageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       try {
-        return await homepageStats(app.store.db)
+        return await homepageStats(app.store.db, await app.settings.get('update_interval'))
       } catch (err) {
         request.log.error({ err }, 'gethomepage statistics failed')
         throw new ApiError(500, { error: 'Failed to fetch statistics' })

@@ -1,12 +1,13 @@
 // The numbers behind /api/v1/gethomepage/stats (facts: integration-api §5.2). Decisions:
-//  - "active" hosts are status 'active'; pending hosts do not count as hosts, needing or up to date;
+//  - "active" hosts are the hosts that have reported (hosts/host-status.ts REPORTED_STATUSES); pending hosts do not count as hosts, needing or up to date;
 //  - up_to_date_hosts counts active hosts that have package data and nothing outdated;
 //  - security_updates and total_outdated_packages follow the spec's words ("across all hosts"):
 //    sums of the per-host counts, not distinct package names as upstream counts them;
 //  - os_distribution groups by the stored OS name (the agent's os_type, e.g. "Ubuntu").
-// Everything is read from the denormalised counts on hosts: two small aggregate queries.
-import { sql, type Kysely } from 'kysely'
+// The queries live with their tables in hosts/fleet-stats-queries.ts; this file shapes the reply.
+import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
+import { activeRepositoryCount, homepageHostTotals, successfulReportsSince } from '../hosts/fleet-stats-queries.js'
 
 export interface OsShare {
   name: string
@@ -44,47 +45,12 @@ export function platformFamily(osName: string): string {
   return 'linux'
 }
 
-export async function homepageStats(db: Kysely<DB>, now = new Date()): Promise<HomepageStats> {
-  const active = sql<boolean>`status = 'active'`
-  const totals = await db
-    .selectFrom('hosts')
-    .select([
-      sql<number>`coalesce(sum(case when ${active} then 1 else 0 end), 0)`.as('total_hosts'),
-      sql<number>`coalesce(sum(case when ${active} and outdated_packages > 0 then 1 else 0 end), 0)`.as('needing'),
-      sql<number>`coalesce(sum(case when ${active} and total_packages > 0 and outdated_packages = 0 then 1 else 0 end), 0)`.as(
-        'up_to_date'
-      ),
-      sql<number>`coalesce(sum(case when ${active} and security_updates > 0 then 1 else 0 end), 0)`.as('with_security'),
-      sql<number>`coalesce(sum(case when ${active} and needs_reboot = 1 then 1 else 0 end), 0)`.as('reboot'),
-      sql<number>`coalesce(sum(case when total_packages = 0 then 1 else 0 end), 0)`.as('awaiting'),
-      sql<number>`coalesce(sum(security_updates), 0)`.as('security'),
-      sql<number>`coalesce(sum(outdated_packages), 0)`.as('outdated')
-    ])
-    .executeTakeFirstOrThrow()
-
+export async function homepageStats(db: Kysely<DB>, updateIntervalMinutes: number, now = new Date()): Promise<HomepageStats> {
   const since = new Date(now.getTime() - 24 * 3600_000).toISOString()
-  const [repos, recent, versions] = await Promise.all([
-    db
-      .selectFrom('repositories')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('is_active', '=', 1)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('report_history')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'success')
-      .where('created_at', '>=', since)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('hosts')
-      .select([
-        sql<string>`coalesce(nullif(os_type, ''), 'Unknown')`.as('name'),
-        sql<string>`coalesce(os_version, '')`.as('version'),
-        (eb) => eb.fn.countAll<number>().as('n')
-      ])
-      .where('status', '=', 'active')
-      .groupBy(['name', 'version'])
-      .execute()
+  const [{ totals, versions }, repos, recent] = await Promise.all([
+    homepageHostTotals(db, updateIntervalMinutes, now.getTime()),
+    activeRepositoryCount(db),
+    successfulReportsSince(db, since)
   ])
 
   // Fold (name, version) counts into one share per OS name, keeping its most common version.
@@ -109,12 +75,12 @@ export async function homepageStats(db: Kysely<DB>, now = new Date()): Promise<H
   return {
     total_hosts: Number(totals.total_hosts),
     total_outdated_packages: Number(totals.outdated),
-    total_repos: Number(repos.n),
+    total_repos: repos,
     hosts_needing_updates: Number(totals.needing),
     up_to_date_hosts: Number(totals.up_to_date),
     security_updates: Number(totals.security),
     hosts_with_security_updates: Number(totals.with_security),
-    recent_updates_24h: Number(recent.n),
+    recent_updates_24h: recent,
     reboot_required_hosts: Number(totals.reboot),
     awaiting_data_hosts: Number(totals.awaiting),
     os_distribution,

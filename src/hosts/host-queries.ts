@@ -2,7 +2,7 @@
 // the update interval (host-status.ts); the status filter turns that rule into SQL so paging
 // and totals agree with what each row shows.
 import type { Kysely, SelectQueryBuilder } from 'kysely'
-import type { DB, HostRow } from '../store/database-types.js'
+import type { DB, HostGroupRow, HostRow } from '../store/database-types.js'
 import { hostStatusFromLastReport, inactiveCutoff, type HostStatus } from './host-status.js'
 import { containsText } from './text-search.js'
 import type { HostDetail, HostGroupRef, HostListQuery, HostSummary } from './host-schemas.js'
@@ -202,4 +202,24 @@ export async function hostDetail(db: Kysely<DB>, hostId: string, clock: StatusCl
     auto_update: row.auto_update === 1,
     updated_at: row.updated_at
   }
+}
+
+/** Some columns of one host (or undefined): for features that need a host's facts, not its rules. */
+export async function hostColumns<K extends keyof HostRow & string>(
+  db: Kysely<DB>,
+  id: string,
+  columns: readonly K[]
+): Promise<Pick<HostRow, K> | undefined> {
+  const row = await db.selectFrom('hosts').select(columns).where('id', '=', id).executeTakeFirst()
+  return row as Pick<HostRow, K> | undefined
+}
+
+/** Name, id and colour of one host group, or null. */
+export async function hostGroupSummary(db: Kysely<DB>, id: string): Promise<Pick<HostGroupRow, 'id' | 'name' | 'color'> | null> {
+  return (await db.selectFrom('host_groups').select(['id', 'name', 'color']).where('id', '=', id).executeTakeFirst()) ?? null
+}
+
+/** Hosts that have reported at least once, for the host-down monitor (it applies its own alerting rule). */
+export async function reportedHosts(db: Kysely<DB>) {
+  return db.selectFrom('hosts').select(['id', 'friendly_name', 'last_update', 'status']).where('last_update', 'is not', null).execute()
 }

@@ -1,5 +1,10 @@
 // A host's status is derived when it is read, never stored as "inactive": the stored column only
 // says whether the host has ever reported (pending) or not (active); silence is a matter of time.
+// Every surface that shows a host's status (dashboard, Integration API, gethomepage, Prometheus)
+// uses this file; the alerting variant (interval + grace) is at the end.
+import { expressionBuilder, sql, type ExpressionWrapper } from 'kysely'
+import type { DB } from '../store/database-types.js'
+
 export type HostStatus = 'pending' | 'active' | 'inactive'
 
 /** A host that stays silent longer than this many update intervals counts as inactive. */
@@ -28,4 +33,44 @@ export function inactiveAfterMs(updateIntervalMinutes: number): number {
 /** The last_update before which an active host counts as inactive (ISO text compares in order). */
 export function inactiveCutoff(updateIntervalMinutes: number, nowMs: number): string {
   return new Date(nowMs - inactiveAfterMs(updateIntervalMinutes)).toISOString()
+}
+
+/**
+ * The same rule as hostStatusFromLastReport in SQL, for grouped counts over `hosts` (metrics, the
+ * fleet overview, gethomepage): pending without a first report, inactive once last_update is
+ * older than the cutoff, active otherwise. The boundary is the same: exactly 2 intervals is active.
+ */
+export function hostStatusSql(updateIntervalMinutes: number, nowMs: number): ExpressionWrapper<DB, 'hosts', HostStatus> {
+  const eb = expressionBuilder<DB, 'hosts'>()
+  return eb
+    .case()
+    .when('hosts.status', '=', 'pending')
+    .then(sql.lit<HostStatus>('pending'))
+    .when('hosts.last_update', 'is', null)
+    .then(sql.lit<HostStatus>('pending'))
+    .when('hosts.last_update', '<', inactiveCutoff(updateIntervalMinutes, nowMs))
+    .then(sql.lit<HostStatus>('inactive'))
+    .else(sql.lit<HostStatus>('active'))
+    .end()
+}
+
+/**
+ * Hosts that have reported at least once (active or inactive). gethomepage counts these as its
+ * "active" hosts (facts: integration-api §5.2, the v1 reading): silence does not remove a host there.
+ */
+export const REPORTED_STATUSES: readonly HostStatus[] = ['active', 'inactive']
+
+/**
+ * The alerting variant, deliberately looser than the status people see: a host is down for
+ * notifications only once it has been silent longer than the update interval plus a grace period
+ * (so one late report pages nobody), never less than a second. The host-down monitor measures the
+ * silence itself (it corrects for clock steps) and compares it with this threshold.
+ */
+export function alertingDownAfterSeconds(updateIntervalMinutes: number, graceMinutes: number): number {
+  return Math.max(1, (Number(updateIntervalMinutes) + Number(graceMinutes)) * 60)
+}
+
+/** True when a silence (seconds) is past the alerting threshold; equal to the threshold is not down. */
+export function isDownForAlerting(silentSeconds: number, thresholdSeconds: number): boolean {
+  return silentSeconds > thresholdSeconds
 }

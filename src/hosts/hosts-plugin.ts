@@ -9,7 +9,7 @@ import { hostGroupRoutes } from './host-group-routes.js'
 import { hostRoutes } from './host-routes.js'
 import { hostDetailRoutes } from './host-detail-routes.js'
 import { fleetPackageRoutes } from './fleet-package-routes.js'
-import { dashboardStatsRoutes } from './dashboard-stats-routes.js'
+import { fleetOverviewRoutes } from './fleet-overview-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,7 +32,7 @@ async function hostsPlugin(app: FastifyInstance): Promise<void> {
   await app.register(hostRoutes)
   await app.register(hostDetailRoutes)
   await app.register(fleetPackageRoutes)
-  await app.register(dashboardStatsRoutes)
+  await app.register(fleetOverviewRoutes)
 }
 
 export default fp(hostsPlugin, { name: 'hosts', dependencies: ['app-context', 'session-auth', 'rate-limits'] })

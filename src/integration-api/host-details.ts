@@ -2,26 +2,16 @@
 // route answers 404 `Host not found`); ids are not validated on reads, a malformed one is simply
 // not found. Unknown strings become "" and unknown numbers 0, as upstream renders them.
 import type { Kysely } from 'kysely'
-import type { DB, HostRow } from '../store/database-types.js'
-import type { GroupRef } from './host-list.js'
+import type { DB } from '../store/database-types.js'
+import { hostColumns } from '../hosts/host-queries.js'
+import { groupsOfHost, hostById, hostPackageRows, hostReportHistory } from '../hosts/host-read-queries.js'
 import { agentQueueSummary } from '../agent/agent-jobs.js'
 import { dockerInventoryCounts } from '../agent/docker-inventory.js'
 
 export const DOCKER_DESCRIPTION = 'Monitor Docker containers, images, volumes, and networks. Collects real-time container status events.'
 
-async function hostRow(db: Kysely<DB>, id: string): Promise<HostRow | undefined> {
-  return db.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
-async function hostGroups(db: Kysely<DB>, hostId: string): Promise<GroupRef[]> {
-  return db
-    .selectFrom('host_group_memberships as m')
-    .innerJoin('host_groups as g', 'g.id', 'm.host_group_id')
-    .select(['g.id', 'g.name'])
-    .where('m.host_id', '=', hostId)
-    .orderBy('g.name')
-    .execute()
-}
+const hostRow = hostById
+const hostGroups = groupsOfHost
 
 function jsonArray(text: string | null): unknown[] {
   if (!text) return []
@@ -41,11 +31,7 @@ export function historyLimit(raw: string | undefined): number {
 }
 
 export async function hostStats(db: Kysely<DB>, id: string) {
-  const host = await db
-    .selectFrom('hosts')
-    .select(['total_packages', 'outdated_packages', 'security_updates', 'total_repos'])
-    .where('id', '=', id)
-    .executeTakeFirst()
+  const host = await hostColumns(db, id, ['total_packages', 'outdated_packages', 'security_updates', 'total_repos'])
   if (!host) return undefined
   return {
     host_id: id,
@@ -137,29 +123,10 @@ export async function hostSystem(db: Kysely<DB>, id: string) {
 }
 
 export async function hostPackages(db: Kysely<DB>, id: string, updatesOnly: boolean) {
-  const host = await db.selectFrom('hosts').select(['id', 'hostname', 'friendly_name']).where('id', '=', id).executeTakeFirst()
+  const host = await hostColumns(db, id, ['id', 'hostname', 'friendly_name'])
   if (!host) return undefined
-  let query = db
-    .selectFrom('host_packages as hp')
-    .innerJoin('packages as p', 'p.id', 'hp.package_id')
-    .select([
-      'p.id',
-      'p.name',
-      'p.description',
-      'p.category',
-      'hp.current_version',
-      'hp.available_version',
-      'hp.needs_update',
-      'hp.is_security_update',
-      'hp.last_checked'
-    ])
-    .where('hp.host_id', '=', id)
-    // Security first, then anything with an update, then by name for a stable order.
-    .orderBy('hp.is_security_update', 'desc')
-    .orderBy('hp.needs_update', 'desc')
-    .orderBy('p.name')
-  if (updatesOnly) query = query.where('hp.needs_update', '=', 1)
-  const rows = await query.execute()
+  // Security first, then anything with an update, then by name for a stable order.
+  const rows = await hostPackageRows(db, id, updatesOnly)
   const packages = rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -179,16 +146,9 @@ export async function hostPackages(db: Kysely<DB>, id: string, updatesOnly: bool
 }
 
 export async function hostPackageReports(db: Kysely<DB>, id: string, limit: number) {
-  const host = await db.selectFrom('hosts').select('id').where('id', '=', id).executeTakeFirst()
+  const host = await hostColumns(db, id, ['id'])
   if (!host) return undefined
-  const rows = await db
-    .selectFrom('report_history')
-    .selectAll()
-    .where('host_id', '=', id)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute()
+  const rows = await hostReportHistory(db, id, limit)
   const reports = rows.map((r) => ({
     id: r.id,
     status: r.status,
@@ -209,20 +169,20 @@ export async function hostPackageReports(db: Kysely<DB>, id: string, limit: numb
  */
 /** Pushes made over the agent's live channel (report_now, update_agent), newest first. */
 export async function hostAgentQueue(db: Kysely<DB>, id: string, limit = 10) {
-  const host = await db.selectFrom('hosts').select('id').where('id', '=', id).executeTakeFirst()
+  const host = await hostColumns(db, id, ['id'])
   if (!host) return undefined
   return { host_id: id, ...(await agentQueueSummary(db, id, limit)) }
 }
 
 export async function hostNotes(db: Kysely<DB>, id: string) {
-  const host = await db.selectFrom('hosts').select(['id', 'notes']).where('id', '=', id).executeTakeFirst()
+  const host = await hostColumns(db, id, ['id', 'notes'])
   if (!host) return undefined
   return { host_id: id, notes: host.notes ?? '' }
 }
 
 /** Docker counts the 2.x agent posted; without any inventory the integration reports as not enabled. */
 export async function hostIntegrations(db: Kysely<DB>, id: string) {
-  const host = await db.selectFrom('hosts').select('id').where('id', '=', id).executeTakeFirst()
+  const host = await hostColumns(db, id, ['id'])
   if (!host) return undefined
   const counts = await dockerInventoryCounts(db, id)
   const docker = counts

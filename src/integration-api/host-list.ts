@@ -3,13 +3,12 @@
 // list never aggregates host_packages however many packages the fleet has.
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
+import { hostStatusFromLastReport } from '../hosts/host-status.js'
+import { groupIdsByName, hostListRows, type GroupRef } from '../hosts/host-read-queries.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-export interface GroupRef {
-  id: string
-  name: string
-}
+export type { GroupRef }
 
 export interface HostListItem {
   id: string
@@ -59,8 +58,7 @@ async function resolveGroupIds(db: Kysely<DB>, values: string[]): Promise<string
   const names = values.filter((v) => !UUID.test(v))
   if (names.length > 0) {
     // SQLite compares TEXT with BINARY collation: the match is exact and case-sensitive.
-    const rows = await db.selectFrom('host_groups').select('id').where('name', 'in', names).execute()
-    ids.push(...rows.map((r) => r.id))
+    ids.push(...(await groupIdsByName(db, names)))
   }
   return [...new Set(ids)]
 }
@@ -81,36 +79,7 @@ export async function listHosts(db: Kysely<DB>, options: HostListOptions): Promi
     groupIds = await resolveGroupIds(db, filter)
     if (groupIds.length === 0) return { hosts: [], total: 0, filtered_by_groups: filter }
   }
-  const memberOf = (ids: string[]) => db.selectFrom('host_group_memberships').select('host_id').where('host_group_id', 'in', ids)
-
-  let hostQuery = db
-    .selectFrom('hosts')
-    .select([
-      'id',
-      'friendly_name',
-      'hostname',
-      'ip',
-      'os_type',
-      'os_version',
-      'last_update',
-      'status',
-      'needs_reboot',
-      'total_packages',
-      'outdated_packages',
-      'security_updates'
-    ])
-    .orderBy('friendly_name')
-    .orderBy('id')
-  let groupQuery = db
-    .selectFrom('host_group_memberships as m')
-    .innerJoin('host_groups as g', 'g.id', 'm.host_group_id')
-    .select(['m.host_id', 'g.id', 'g.name'])
-    .orderBy('g.name')
-  if (groupIds) {
-    hostQuery = hostQuery.where('id', 'in', memberOf(groupIds))
-    groupQuery = groupQuery.where('m.host_id', 'in', memberOf(groupIds))
-  }
-  const [rows, memberships] = await Promise.all([hostQuery.execute(), groupQuery.execute()])
+  const { rows, memberships } = await hostListRows(db, groupIds)
 
   const groupsByHost = new Map<string, GroupRef[]>()
   for (const m of memberships) {
@@ -142,7 +111,7 @@ export async function listHosts(db: Kysely<DB>, options: HostListOptions): Promi
       updates_count: r.outdated_packages,
       security_updates_count: r.security_updates,
       total_packages: r.total_packages,
-      effective_status: r.status === 'active' && reporting === 'stale' ? 'inactive' : r.status,
+      effective_status: hostStatusFromLastReport(r.status, r.last_update, options.updateIntervalMinutes, now),
       reporting_state: reporting,
       update_state: r.security_updates > 0 ? 'security_required' : r.outdated_packages > 0 ? 'updates_pending' : 'up_to_date'
     }

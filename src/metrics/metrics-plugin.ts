@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { unauthorized } from '../http/errors.js'
 import { safeEqual } from '../security/secret-hashing.js'
-import { hostCountsByStatus } from './host-status-counts.js'
+import { hostCountsByStatus } from '../hosts/fleet-stats-queries.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -15,6 +15,8 @@ import type { DB } from '../store/database-types.js'
 import type { AppEvents } from '../events/app-events.js'
 import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
 import type { SettingsStore } from '../settings/settings-store.js'
+import { alertingDownAfterSeconds, isDownForAlerting } from '../hosts/host-status.js'
+import { reportedHosts } from '../hosts/host-queries.js'
 
 export interface HostDownCheck {
   wentDown: string[]
@@ -88,12 +90,8 @@ export async function checkHostsDown(
   const clocks = mono === undefined ? undefined : observeClocks(watchingSince, now.getTime(), mono)
   const interval = await settings.get('update_interval')
   const grace = await settings.get('host_down_grace_minutes')
-  const thresholdSeconds = Math.max(1, (Number(interval) + Number(grace)) * 60)
-  const hosts = await db
-    .selectFrom('hosts')
-    .select(['id', 'friendly_name', 'last_update', 'status'])
-    .where('last_update', 'is not', null)
-    .execute()
+  const thresholdSeconds = alertingDownAfterSeconds(interval, grace)
+  const hosts = await reportedHosts(db)
   const states = new Map((await db.selectFrom('host_alert_states').selectAll().execute()).map((s) => [s.host_id, s]))
   const result: HostDownCheck = { wentDown: [], cameUp: [] }
   for (const host of hosts) {
@@ -102,7 +100,7 @@ export async function checkHostsDown(
     const silentSeconds = silentMs(Date.parse(lastUpdate), now.getTime(), clocks) / 1000
     const watchedSeconds = (clocks && mono !== undefined ? mono - clocks.firstMonoMs : now.getTime() - watchingSince.getTime()) / 1000
     const state = states.get(host.id)
-    if (silentSeconds > thresholdSeconds && watchedSeconds > thresholdSeconds && !state) {
+    if (isDownForAlerting(silentSeconds, thresholdSeconds) && watchedSeconds > thresholdSeconds && !state) {
       // The state and the outbox row commit together: a crash after the commit still alerts (the
       // row is routed on the next start), and the state keeps the next check from alerting twice.
       const entry = await db.transaction().execute(async (trx) => {
@@ -114,7 +112,7 @@ export async function checkHostsDown(
       })
       emitCommitted(events, entry)
       result.wentDown.push(host.id)
-    } else if (silentSeconds <= thresholdSeconds && state) {
+    } else if (!isDownForAlerting(silentSeconds, thresholdSeconds) && state) {
       const entry = await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('host_alert_states').where('host_id', '=', host.id).execute()
         return writeOutbox(trx, 'host_came_up', { hostId: host.id, hostName: host.friendly_name, downSince: state.down_since }, now)

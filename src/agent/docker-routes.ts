@@ -1,4 +1,4 @@
-// The 2.x agent's integration calls (facts: agent-protocol §2.6): which integrations are on,
+// Docker and the other 2.x agent integration calls (facts: agent-protocol §2.6): which integrations are on,
 // integration status reports, and the Docker inventory. Replies are 200 and compact.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
@@ -10,7 +10,7 @@ const TAGS = ['Agent']
 const MAX_ITEMS = 10_000
 const List = Type.Optional(Type.Union([Type.Array(Type.Unknown(), { maxItems: MAX_ITEMS }), Type.Null()]))
 
-export const integrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const dockerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const requireAgent = agentAuth(app)
   const agentConfig = { rateLimit: app.rateLimitBucket('agent'), validationShape: 'single' as const }
 

@@ -8,6 +8,7 @@ import { ApiError, badRequest } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { AGENT_OSES, binaryFileName, type AgentOs, type ServedAgent } from './served-agent.js'
 import { isNewerVersion } from './version-compare.js'
+import { hostColumns } from '../hosts/host-queries.js'
 
 const TAGS = ['Agent']
 
@@ -52,7 +53,7 @@ async function targetOf(
   }
   let os = query.os as AgentOs | undefined
   if (!os) {
-    const host = await app.store.db.selectFrom('hosts').select('os_type').where('id', '=', hostId).executeTakeFirst()
+    const host = await hostColumns(app.store.db, hostId, ['os_type'])
     const osType = host?.os_type ?? ''
     os = /windows/i.test(osType) ? 'windows' : /freebsd/i.test(osType) ? 'freebsd' : 'linux'
   }
@@ -77,7 +78,7 @@ async function autoUpdateBlock(app: FastifyInstance, hostAutoUpdate: boolean): P
   return null
 }
 
-export const agentUpdateRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const agentBinaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const requireAgent = agentAuth(app)
 
   app.get(
@@ -102,11 +103,8 @@ export const agentUpdateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const shellAgentCaller = /\(shell\)/.test(request.headers['user-agent'] ?? '')
       const served = await app.agentCatalogue.find(target.os, target.arch, { goOnly: request.query.type === 'go' && !shellAgentCaller })
       if (!served) throw notServed(target)
-      const host = await app.store.db
-        .selectFrom('hosts')
-        .select(['auto_update', 'agent_version'])
-        .where('id', '=', hostId)
-        .executeTakeFirstOrThrow()
+      const host = await hostColumns(app.store.db, hostId, ['auto_update', 'agent_version'])
+      if (!host) throw new Error('agent host vanished')
       const current = request.query.currentVersion?.trim().replace(/^v/, '') || host.agent_version || null
       const blocked = await autoUpdateBlock(app, host.auto_update === 1)
       const latest = served.version ?? 'unknown'

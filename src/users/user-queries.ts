@@ -139,3 +139,9 @@ export async function deleteUser(db: Kysely<DB>, id: string): Promise<void> {
 export async function recordLogin(db: Kysely<DB>, id: string, at: string): Promise<void> {
   await db.updateTable('users').set({ last_login_at: at }).where('id', '=', id).execute()
 }
+
+/** Whether anyone has ever signed in: before that, the dashboard shows its first-start page. */
+export async function anyoneHasSignedIn(db: Kysely<DB>): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('last_login_at', 'is not', null).limit(1).executeTakeFirst()
+  return row !== undefined
+}

@@ -24,7 +24,6 @@ import { tokenRoutes } from './integration-tokens/token-routes.js'
 import { integrationApiRoutes } from './integration-api/api-routes.js'
 import { homepageRoutes } from './homepage/homepage-routes.js'
 import hostsFeature from './hosts/hosts-plugin.js'
-import { agentRoutes } from './agent/agent-routes.js'
 import { settingsRoutes } from './settings/settings-routes.js'
 import enrollment from './enrollment/enrollment-plugin.js'
 import agentFeatures from './agent/agent-plugin.js'
@@ -83,7 +82,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(integrationApiRoutes)
   await app.register(settingsRoutes)
   await app.register(hostsFeature)
-  await app.register(agentRoutes)
   await app.register(enrollment)
   await app.register(agentFeatures)
   await app.register(notifications)

@@ -1,38 +1,8 @@
 // Maps the agent's camelCase facts onto host columns with "only overwrite what was sent"
 // semantics: a key that is absent or null leaves the stored value alone (agent 1.3 never sends
 // needsReboot; Go sends null for an empty slice). Free-form blocks are stored as JSON text.
-import type { HostsTable } from '../store/database-types.js'
+import type { HostFactColumns } from '../hosts/host-facts.js'
 import type { ReportFields } from './report-schema.js'
-
-export type HostFactColumns = Partial<
-  Pick<
-    HostsTable,
-    | 'agent_version'
-    | 'os_type'
-    | 'os_version'
-    | 'hostname'
-    | 'ip'
-    | 'architecture'
-    | 'kernel_version'
-    | 'installed_kernel_version'
-    | 'selinux_status'
-    | 'machine_id'
-    | 'gateway_ip'
-    | 'dns_servers'
-    | 'network_interfaces'
-    | 'package_manager'
-    | 'cpu_model'
-    | 'cpu_cores'
-    | 'ram_installed'
-    | 'swap_size'
-    | 'disk_details'
-    | 'system_uptime'
-    | 'boot_time'
-    | 'load_average'
-    | 'needs_reboot'
-    | 'reboot_reason'
-  >
->
 
 type Facts = Omit<ReportFields, 'packages' | 'repositories' | 'executionTime' | 'agentExecutionMs'>
 

@@ -1,10 +1,12 @@
-// Agent-facing features beyond ping/report: agent version and download, the live channel
-// (WebSocket or HTTP long-poll), and the 2.x integration calls (Docker inventory, integration status).
+// The agent feature, one plugin: ping, report and update interval (report ingestion comes from the
+// hosts plugin), agent version and download, the live channel (WebSocket or HTTP long-poll), and
+// the 2.x integration calls (Docker inventory, integration status). The shell files come through
+// app.scriptReader, which the enrollment plugin decorates: a plugin dependency, not an import.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { AgentCatalogue } from './served-agent.js'
+import { AgentCatalogue, SHELL_AGENT_ASSET } from './served-agent.js'
 import { agentBinaryRoutes } from './agent-binary-routes.js'
-import { SCRIPT_ASSETS } from '../enrollment/served-scripts.js'
+import { agentReportRoutes } from './agent-report-routes.js'
 import { AgentConnections, type AgentConnectionState } from './agent-connections.js'
 import { agentSocketRoutes } from './agent-socket-routes.js'
 import { agentPollRoutes } from './agent-poll-routes.js'
@@ -26,8 +28,9 @@ export function agentConnectionState(app: FastifyInstance, hostId: string): Agen
 }
 
 async function agentFeatures(app: FastifyInstance): Promise<void> {
-  app.decorate('agentCatalogue', new AgentCatalogue(app.config.agentBinariesDir, () => app.scriptReader(SCRIPT_ASSETS.shellAgent)))
+  app.decorate('agentCatalogue', new AgentCatalogue(app.config.agentBinariesDir, () => app.scriptReader(SHELL_AGENT_ASSET)))
   app.decorate('agentConnections', new AgentConnections((err) => app.log.error({ err }, 'agent connection listener failed')))
+  await app.register(agentReportRoutes)
   await app.register(agentBinaryRoutes)
   await app.register(agentSocketRoutes)
   await app.register(agentPollRoutes)
@@ -35,4 +38,4 @@ async function agentFeatures(app: FastifyInstance): Promise<void> {
   await app.register(dockerRoutes)
 }
 
-export default fp(agentFeatures, { name: 'agent-features', dependencies: ['app-context', 'rate-limits', 'session-auth', 'enrollment'] })
+export default fp(agentFeatures, { name: 'agent', dependencies: ['app-context', 'rate-limits', 'session-auth', 'hosts', 'enrollment'] })

@@ -13,6 +13,9 @@ import { promisify } from 'node:util'
 const run = promisify(execFile)
 
 export const AGENT_OSES = ['linux', 'freebsd', 'windows'] as const
+
+/** Asset key of the shell agent, served when no binary agent fits (read through app.scriptReader). */
+export const SHELL_AGENT_ASSET = 'src/agent/shell-agent/patchmon-agent.sh'
 export type AgentOs = (typeof AGENT_OSES)[number]
 
 /** Architectures upstream builds per OS; anything else is never looked up (it becomes a file name). */

@@ -12,8 +12,7 @@ export const SCRIPT_ASSETS = {
   'proxmox-lxc': 'src/enrollment/scripts/proxmox-lxc.sh',
   'direct-host': 'src/enrollment/scripts/direct-host.sh',
   install: 'src/enrollment/scripts/install-agent.sh',
-  remove: 'src/enrollment/scripts/remove-agent.sh',
-  shellAgent: 'src/agent/shell-agent/patchmon-agent.sh'
+  remove: 'src/enrollment/scripts/remove-agent.sh'
 } as const
 
 export const CONFIG_MARKER = '# @PATCHMON_CONFIG@'

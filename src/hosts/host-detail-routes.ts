@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
-import { containsText } from './text-search.js'
+import { hostPackagesPage, hostReportsPage, hostRepositories } from './host-detail-queries.js'
 import { ErrorReply, HostPackage, HostRepository, IdParams, Pagination, ReportHistoryItem } from './host-schemas.js'
 
 const PackageQuery = Type.Object({
@@ -17,11 +17,6 @@ export const hostDetailRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
   const config = { rateLimit: app.rateLimitBucket('general') }
   const view = app.requirePermission('can_view_hosts')
-
-  async function assertHost(id: string): Promise<void> {
-    const host = await db.selectFrom('hosts').select('id').where('id', '=', id).executeTakeFirst()
-    if (!host) throw notFound(COMMON.hostNotFound)
-  }
 
   app.get(
     '/api/v1/hosts/:id/packages',
@@ -41,45 +36,12 @@ export const hostDetailRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request) => {
-      const hostId = request.params.id
-      await assertHost(hostId)
       const { updates_only: updatesOnly, security_only: securityOnly, search } = request.query
       const limit = request.query.limit ?? 50
       const offset = request.query.offset ?? 0
-      const base = () => {
-        let q = db.selectFrom('host_packages as hp').innerJoin('packages as p', 'p.id', 'hp.package_id').where('hp.host_id', '=', hostId)
-        if (updatesOnly || securityOnly) q = q.where('hp.needs_update', '=', 1)
-        if (securityOnly) q = q.where('hp.is_security_update', '=', 1)
-        if (search && search.trim() !== '') q = q.where((eb) => containsText(eb.ref('p.name'), search.trim()))
-        return q
-      }
-      const rows = await base()
-        .select([
-          'p.id',
-          'p.name',
-          'p.description',
-          'p.category',
-          'hp.current_version',
-          'hp.available_version',
-          'hp.needs_update',
-          'hp.is_security_update',
-          'hp.last_checked'
-        ])
-        .orderBy((eb) => eb('hp.needs_update', '*', eb.ref('hp.is_security_update')), 'desc')
-        .orderBy('hp.needs_update', 'desc')
-        .orderBy('p.name')
-        .limit(limit)
-        .offset(offset)
-        .execute()
-      const count = await base()
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-      return {
-        packages: rows.map((r) => ({ ...r, needs_update: r.needs_update === 1, is_security_update: r.is_security_update === 1 })),
-        total: Number(count.n),
-        limit,
-        offset
-      }
+      const page = await hostPackagesPage(db, request.params.id, { updatesOnly, securityOnly, search, limit, offset })
+      if (!page) throw notFound(COMMON.hostNotFound)
+      return { ...page, limit, offset }
     }
   )
 
@@ -97,26 +59,9 @@ export const hostDetailRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request) => {
-      await assertHost(request.params.id)
-      const rows = await db
-        .selectFrom('host_repositories as hr')
-        .innerJoin('repositories as r', 'r.id', 'hr.repository_id')
-        // name and is_secure as this host reported them, never another host's version.
-        .select([
-          'r.id',
-          'hr.name',
-          'r.url',
-          'r.distribution',
-          'r.components',
-          'r.repo_type',
-          'hr.is_secure',
-          'hr.is_enabled',
-          'hr.last_checked'
-        ])
-        .where('hr.host_id', '=', request.params.id)
-        .orderBy('hr.name')
-        .execute()
-      return { repositories: rows.map((r) => ({ ...r, is_secure: r.is_secure === 1, is_enabled: r.is_enabled === 1 })) }
+      const repositories = await hostRepositories(db, request.params.id)
+      if (!repositories) throw notFound(COMMON.hostNotFound)
+      return { repositories }
     }
   )
 
@@ -143,35 +88,11 @@ export const hostDetailRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request) => {
-      const hostId = request.params.id
-      await assertHost(hostId)
       const limit = request.query.limit ?? 50
       const offset = request.query.offset ?? 0
-      const reports = await db
-        .selectFrom('report_history')
-        .select([
-          'id',
-          'status',
-          'total_packages',
-          'outdated_packages',
-          'security_updates',
-          'payload_kb',
-          'execution_time_seconds',
-          'error_message',
-          'created_at'
-        ])
-        .where('host_id', '=', hostId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .offset(offset)
-        .execute()
-      const count = await db
-        .selectFrom('report_history')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('host_id', '=', hostId)
-        .executeTakeFirstOrThrow()
-      return { reports, total: Number(count.n), limit, offset }
+      const page = await hostReportsPage(db, request.params.id, limit, offset)
+      if (!page) throw notFound(COMMON.hostNotFound)
+      return { ...page, limit, offset }
     }
   )
 }

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { COMMON, conflict, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
-import { newId } from '../security/random-tokens.js'
+import { deleteGroup, DuplicateGroupNameError, groupView, insertGroup, listGroupViews, updateGroup } from './host-group-queries.js'
 import { ErrorReply, IdParams, MessageReply } from './host-schemas.js'
 
 const COLOR = Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' })
@@ -46,28 +46,9 @@ const MESSAGES = {
 
 const DUPLICATE_NAME = 'A host group with this name already exists'
 
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'
-}
-
 export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
   const config = { rateLimit: app.rateLimitBucket('general'), validationMessages: MESSAGES }
-
-  async function groupView(id: string) {
-    return db
-      .selectFrom('host_groups as g')
-      .selectAll('g')
-      .select((eb) =>
-        eb
-          .selectFrom('host_group_memberships as m')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('m.host_group_id', '=', 'g.id')
-          .as('host_count')
-      )
-      .where('g.id', '=', id)
-      .executeTakeFirst()
-  }
 
   app.get(
     '/api/v1/host-groups',
@@ -81,17 +62,7 @@ export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requirePermission('can_view_hosts'),
       config
     },
-    async () => {
-      const rows = await db
-        .selectFrom('host_groups as g')
-        .leftJoin('host_group_memberships as m', 'm.host_group_id', 'g.id')
-        .selectAll('g')
-        .select((eb) => eb.fn.count<number>('m.host_id').as('host_count'))
-        .groupBy('g.id')
-        .orderBy('g.name')
-        .execute()
-      return rows.map((r) => ({ ...r, host_count: Number(r.host_count) }))
-    }
+    async () => listGroupViews(db)
   )
 
   app.post(
@@ -108,26 +79,14 @@ export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request, reply) => {
-      const now = new Date().toISOString()
-      const id = newId()
       const { name, description, color } = request.body
       try {
-        await db
-          .insertInto('host_groups')
-          .values({
-            id,
-            name: name.trim(),
-            description: description ?? null,
-            ...(color ? { color: color.toUpperCase() } : {}),
-            created_at: now,
-            updated_at: now
-          })
-          .execute()
+        const id = await insertGroup(db, { name: name.trim(), description: description ?? null, color: color?.toUpperCase() })
+        return reply.code(201).send({ ...(await groupView(db, id))!, host_count: 0 })
       } catch (err) {
-        if (isUniqueViolation(err)) throw conflict(DUPLICATE_NAME)
+        if (err instanceof DuplicateGroupNameError) throw conflict(DUPLICATE_NAME)
         throw err
       }
-      return reply.code(201).send({ ...(await groupView(id))!, host_count: 0 })
     }
   )
 
@@ -150,19 +109,17 @@ export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const changes = {
         ...(name !== undefined ? { name: name.trim() } : {}),
         ...(description !== undefined ? { description } : {}),
-        ...(color !== undefined ? { color: color.toUpperCase() } : {}),
-        updated_at: new Date().toISOString()
+        ...(color !== undefined ? { color: color.toUpperCase() } : {})
       }
       try {
-        const result = await db.updateTable('host_groups').set(changes).where('id', '=', request.params.id).executeTakeFirst()
-        if (Number(result.numUpdatedRows) === 0) throw notFound(COMMON.hostGroupNotFound)
+        if (!(await updateGroup(db, request.params.id, changes))) throw notFound(COMMON.hostGroupNotFound)
       } catch (err) {
-        if (isUniqueViolation(err)) throw conflict(DUPLICATE_NAME)
+        if (err instanceof DuplicateGroupNameError) throw conflict(DUPLICATE_NAME)
         throw err
       }
-      const view = await groupView(request.params.id)
+      const view = await groupView(db, request.params.id)
       if (!view) throw notFound(COMMON.hostGroupNotFound)
-      return { ...view, host_count: Number(view.host_count) }
+      return view
     }
   )
 
@@ -180,8 +137,7 @@ export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request) => {
-      const result = await db.deleteFrom('host_groups').where('id', '=', request.params.id).executeTakeFirst()
-      if (Number(result.numDeletedRows) === 0) throw notFound(COMMON.hostGroupNotFound)
+      if (!(await deleteGroup(db, request.params.id))) throw notFound(COMMON.hostGroupNotFound)
       request.log.info({ hostGroupId: request.params.id }, 'host group deleted')
       return { message: 'Host group deleted successfully' }
     }

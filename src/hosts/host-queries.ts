@@ -3,7 +3,7 @@
 // and totals agree with what each row shows.
 import type { Kysely, SelectQueryBuilder } from 'kysely'
 import type { DB, HostGroupRow, HostRow } from '../store/database-types.js'
-import { hostStatusFromLastReport, inactiveCutoff, type HostStatus } from './host-status.js'
+import { hostStatusFromLastReport, hostStatusSql, type HostStatus } from './host-status.js'
 import { containsText } from './text-search.js'
 import type { HostDetail, HostGroupRef, HostListQuery, HostSummary } from './host-schemas.js'
 
@@ -20,11 +20,7 @@ export interface StatusClock {
 }
 
 function whereStatus<O>(query: SelectQueryBuilder<DB, 'hosts', O>, status: HostStatus | undefined, clock: StatusClock) {
-  if (!status) return query
-  if (status === 'pending') return query.where((eb) => eb.or([eb('hosts.status', '=', 'pending'), eb('hosts.last_update', 'is', null)]))
-  const cutoff = inactiveCutoff(clock.updateIntervalMinutes, clock.nowMs)
-  const reported = query.where('hosts.status', '!=', 'pending').where('hosts.last_update', 'is not', null)
-  return status === 'active' ? reported.where('hosts.last_update', '>=', cutoff) : reported.where('hosts.last_update', '<', cutoff)
+  return status ? query.where(hostStatusSql(clock.updateIntervalMinutes, clock.nowMs), '=', status) : query
 }
 
 function filtered(db: Kysely<DB>, query: HostListQuery, clock: StatusClock) {

@@ -5,9 +5,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { badRequest, COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
-import { emitCommitted, writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
-import { createHost, deleteHost, UnknownHostGroupError } from './host-service.js'
-import { newHostCredentials } from './host-credentials.js'
+import { emitCommitted } from '../events/event-outbox.js'
+import {
+  createHost,
+  deleteHostWithEvent,
+  regenerateHostCredentials,
+  setHostGroups,
+  UnknownHostGroupError,
+  updateHost
+} from './host-service.js'
 import { hostDetail, listHosts, type StatusClock } from './host-queries.js'
 import { BadRequestReply, ErrorReply, HostDetail, HostListQuery, HostSummary, IdParams, MessageReply } from './host-schemas.js'
 
@@ -148,16 +154,11 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { friendly_name: friendlyName, notes } = request.body
-      const result = await db
-        .updateTable('hosts')
-        .set({
-          ...(friendlyName !== undefined ? { friendly_name: friendlyName.trim() } : {}),
-          ...(notes !== undefined ? { notes } : {}),
-          updated_at: new Date().toISOString()
-        })
-        .where('id', '=', request.params.id)
-        .executeTakeFirst()
-      if (Number(result.numUpdatedRows) === 0) throw notFound(COMMON.hostNotFound)
+      const found = await updateHost(db, request.params.id, {
+        ...(friendlyName !== undefined ? { friendlyName } : {}),
+        ...(notes !== undefined ? { notes } : {})
+      })
+      if (!found) throw notFound(COMMON.hostNotFound)
       return detailOr404(request.params.id)
     }
   )
@@ -178,23 +179,12 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const hostId = request.params.id
-      const groupIds = [...new Set(request.body.host_group_ids)]
-      const now = new Date().toISOString()
-      await db.transaction().execute(async (trx) => {
-        const host = await trx.selectFrom('hosts').select('id').where('id', '=', hostId).executeTakeFirst()
-        if (!host) throw notFound(COMMON.hostNotFound)
-        if (groupIds.length > 0) {
-          const known = await trx.selectFrom('host_groups').select('id').where('id', 'in', groupIds).execute()
-          if (known.length !== groupIds.length) throw badRequest(COMMON.hostGroupNotFound)
-        }
-        await trx.deleteFrom('host_group_memberships').where('host_id', '=', hostId).execute()
-        if (groupIds.length > 0) {
-          await trx
-            .insertInto('host_group_memberships')
-            .values(groupIds.map((g) => ({ host_id: hostId, host_group_id: g, created_at: now })))
-            .execute()
-        }
-      })
+      try {
+        if (!(await setHostGroups(db, hostId, request.body.host_group_ids))) throw notFound(COMMON.hostNotFound)
+      } catch (err) {
+        if (err instanceof UnknownHostGroupError) throw badRequest(COMMON.hostGroupNotFound)
+        throw err
+      }
       return detailOr404(hostId)
     }
   )
@@ -214,13 +204,8 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const hostId = request.params.id
-      const creds = await newHostCredentials()
-      const result = await db
-        .updateTable('hosts')
-        .set({ api_id: creds.apiId, api_key_hash: creds.apiKeyHash, updated_at: new Date().toISOString() })
-        .where('id', '=', hostId)
-        .executeTakeFirst()
-      if (Number(result.numUpdatedRows) === 0) throw notFound(COMMON.hostNotFound)
+      const creds = await regenerateHostCredentials(db, hostId)
+      if (!creds) throw notFound(COMMON.hostNotFound)
       app.credentialCache.forgetOwner(hostId)
       app.events.emit('host_credentials_regenerated', { hostId })
       request.log.info({ hostId }, 'host credentials regenerated')
@@ -242,14 +227,11 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request) => {
-      const events: Array<OutboxEntry<'host_deleted'>> = []
-      const host = await deleteHost(db, request.params.id, async (trx, row) => {
-        events.push(await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.friendly_name }, new Date()))
-      })
-      if (!host) throw notFound(COMMON.hostNotFound)
-      app.credentialCache.forgetOwner(host.id)
-      request.log.info({ hostId: host.id }, 'host deleted')
-      for (const event of events) emitCommitted(app.events, event)
+      const deleted = await deleteHostWithEvent(db, request.params.id)
+      if (!deleted) throw notFound(COMMON.hostNotFound)
+      app.credentialCache.forgetOwner(deleted.host.id)
+      request.log.info({ hostId: deleted.host.id }, 'host deleted')
+      emitCommitted(app.events, deleted.event)
       return { message: 'Host deleted successfully' }
     }
   )

@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { DB, HostRow } from '../store/database-types.js'
 import { newId } from '../security/random-tokens.js'
 import { newHostCredentials } from './host-credentials.js'
+import { writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
 
 export interface CreateHostInput {
   friendlyName: string
@@ -110,4 +111,71 @@ export async function deleteHost(
     await alsoInTransaction?.(trx, host)
     return host
   })
+}
+
+/** Renames a host and/or sets its notes; false when there is no such host. */
+export async function updateHost(
+  db: Kysely<DB>,
+  hostId: string,
+  changes: { friendlyName?: string; notes?: string | null }
+): Promise<boolean> {
+  const result = await db
+    .updateTable('hosts')
+    .set({
+      ...(changes.friendlyName !== undefined ? { friendly_name: changes.friendlyName.trim() } : {}),
+      ...(changes.notes !== undefined ? { notes: changes.notes } : {}),
+      updated_at: new Date().toISOString()
+    })
+    .where('id', '=', hostId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}
+
+/**
+ * Replaces a host's group memberships in one transaction: false when there is no such host,
+ * UnknownHostGroupError (nothing changed) when a group does not exist.
+ */
+export async function setHostGroups(db: Kysely<DB>, hostId: string, groupIds: string[]): Promise<boolean> {
+  const ids = [...new Set(groupIds)]
+  const now = new Date().toISOString()
+  return db.transaction().execute(async (trx) => {
+    const host = await trx.selectFrom('hosts').select('id').where('id', '=', hostId).executeTakeFirst()
+    if (!host) return false
+    if (ids.length > 0) {
+      const known = new Set((await trx.selectFrom('host_groups').select('id').where('id', 'in', ids).execute()).map((g) => g.id))
+      const missing = ids.find((id) => !known.has(id))
+      if (missing !== undefined) throw new UnknownHostGroupError(missing)
+    }
+    await trx.deleteFrom('host_group_memberships').where('host_id', '=', hostId).execute()
+    if (ids.length > 0) {
+      await trx
+        .insertInto('host_group_memberships')
+        .values(ids.map((g) => ({ host_id: hostId, host_group_id: g, created_at: now })))
+        .execute()
+    }
+    return true
+  })
+}
+
+/** New API id and key for a host (the key in plaintext, to show once); undefined when there is no such host. */
+export async function regenerateHostCredentials(db: Kysely<DB>, hostId: string): Promise<{ apiId: string; apiKey: string } | undefined> {
+  const creds = await newHostCredentials()
+  const result = await db
+    .updateTable('hosts')
+    .set({ api_id: creds.apiId, api_key_hash: creds.apiKeyHash, updated_at: new Date().toISOString() })
+    .where('id', '=', hostId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 0 ? undefined : { apiId: creds.apiId, apiKey: creds.apiKey }
+}
+
+/** Deletes a host with its host_deleted outbox row in the same transaction; the caller emits the entry after commit. */
+export async function deleteHostWithEvent(
+  db: Kysely<DB>,
+  hostId: string
+): Promise<{ host: HostRow; event: OutboxEntry<'host_deleted'> } | undefined> {
+  let event: OutboxEntry<'host_deleted'> | undefined
+  const host = await deleteHost(db, hostId, async (trx, row) => {
+    event = await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.friendly_name }, new Date())
+  })
+  return host && event ? { host, event } : undefined
 }

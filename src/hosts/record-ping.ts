@@ -2,7 +2,7 @@
 // check-in carried ("only overwrite what was sent").
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
-import type { HostFactColumns } from '../agent/agent-facts.js'
+import type { HostFactColumns } from './host-facts.js'
 
 export interface PingedHost {
   friendly_name: string

@@ -12,7 +12,7 @@
 import type Database from 'better-sqlite3'
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
-import type { HostFactColumns } from '../agent/agent-facts.js'
+import type { HostFactColumns } from './host-facts.js'
 import { newId } from '../security/random-tokens.js'
 import { OutboxWriter, type OutboxEntry } from '../events/event-outbox.js'
 import { param, PreparedQuery, type BindValue } from '../store/prepared-query.js'

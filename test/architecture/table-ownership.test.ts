@@ -158,3 +158,14 @@ t.test('the scanner sees Kysely calls, joins and raw SQL, and ignores comments',
   const hits = [...text.matchAll(KYSELY), ...text.matchAll(RAW)].map((m) => m[1])
   t.same(new Set(hits), new Set(['hosts', 'host_groups', 'packages', 'host_packages', 'report_history']))
 })
+
+/** Folders whose route files already hold no queries (the other folders follow in their reshape). */
+const THIN_ROUTE_FOLDERS = ['hosts', 'agent', 'enrollment', 'homepage', 'metrics', 'integration-api']
+
+t.test('route files of the host-side features hold no queries: they call services and query modules', async (t) => {
+  const tables = new Set(Object.keys(OWNERS))
+  const inRoutes = references(tables)
+    .filter((r) => THIN_ROUTE_FOLDERS.includes(folderOf(r.file)) && /-routes\.ts$/.test(r.file))
+    .map((r) => `src/${r.file}:${r.line} names ${r.table}`)
+  t.same(inRoutes, [], 'no table named in a route file')
+})

@@ -45,6 +45,16 @@ t.test('dashboard, Integration API, gethomepage and metrics agree on pending/act
   for (const [name, spec] of Object.entries(specs))
     t.equal(listed.get(ids.get(name) as string), spec.expect, `dashboard host list: ${name}`)
 
+  for (const status of ['pending', 'active', 'inactive'] as const) {
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/hosts?status=${status}&limit=100`, headers: bearer(ctx.adminToken) })
+    const names = (res.json().hosts as { friendly_name: string }[]).map((h) => h.friendly_name).sort()
+    const want = Object.entries(specs)
+      .filter(([, spec]) => spec.expect === status)
+      .map(([name]) => name)
+      .sort()
+    t.same(names, want, `dashboard host list filter status=${status}`)
+  }
+
   const api = await apiCredential(ctx)
   const apiRes = await ctx.app.inject({ method: 'GET', url: '/api/v1/api/hosts?include=stats', headers: basic(api.key, api.secret) })
   t.equal(apiRes.statusCode, 200)

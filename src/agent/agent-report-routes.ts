@@ -41,7 +41,7 @@ function executionSeconds(value: number | string | null | undefined): number | n
   return typeof n === 'number' && Number.isFinite(n) ? n : null
 }
 
-export const agentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const agentReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const requireAgent = agentAuth(app)
   const agentConfig = { rateLimit: app.rateLimitBucket('agent'), validationShape: 'single' as const }
   const errors = { 400: ErrorReply, 401: ErrorReply }

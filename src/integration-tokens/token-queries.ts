@@ -35,6 +35,11 @@ export function parseStringArray(text: string | null): string[] {
   }
 }
 
+/** The credential with this public key (the enroll and Basic-auth checks look it up by key). */
+export async function findTokenRowByKey(db: Kysely<DB>, key: string): Promise<TokenRow | undefined> {
+  return db.selectFrom('auto_enrollment_tokens').selectAll().where('token_key', '=', key).executeTakeFirst()
+}
+
 export async function findTokenRow(db: Kysely<DB>, id: string): Promise<TokenRow | undefined> {
   return db.selectFrom('auto_enrollment_tokens').selectAll().where('id', '=', id).executeTakeFirst()
 }

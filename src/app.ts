@@ -17,10 +17,8 @@ import { LazyCompiles, lazySerializerBuilder } from './http/lazy-compile.js'
 import { registerJsonParser } from './http/json-body.js'
 import { loggerOptions } from './http/logging.js'
 import { healthRoutes } from './http/health-routes.js'
-import { authRoutes } from './users/auth-routes.js'
-import { userRoutes } from './users/user-routes.js'
-import { ensureBuiltinRoles } from './users/role-queries.js'
-import tfa from './users/tfa-plugin.js'
+import users from './users/users-plugin.js'
+import { findSessionUser } from './users/sessions.js'
 import discordLogin from './discord-login/discord-login-plugin.js'
 import { tokenRoutes } from './integration-tokens/token-routes.js'
 import { integrationApiRoutes } from './integration-api/api-routes.js'
@@ -66,20 +64,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.decorate('schemaCompiles', schemaCompiles)
   registerErrorHandler(app)
   registerJsonParser(app)
-  await ensureBuiltinRoles(store.db)
 
   await app.register(appContext, { config, store, ...(opts.events ? { events: opts.events } : {}) })
   await app.register(rateLimits)
-  await app.register(sessionAuth)
+  // Session guards live in http/ and name no feature: the users feature supplies the lookup.
+  await app.register(sessionAuth, { findSessionUser: (sessionId, userId) => findSessionUser(store.db, sessionId, userId) })
   await app.register(openapi)
   await app.register(metrics)
   await app.register(idleMemoryRelease)
 
   // Features, one plugin each, in the order of the spec's chapters.
   await app.register(healthRoutes)
-  await app.register(authRoutes)
-  await app.register(userRoutes)
-  await app.register(tfa)
+  await app.register(users)
   await app.register(discordLogin)
   await app.register(homepageRoutes)
   await app.register(tokenRoutes)

@@ -7,11 +7,8 @@ import { checkDatabaseIntegrity, refuseLostDatabase } from './store/start-checks
 import { buildApp } from './app.js'
 import { ensureFirstAdmin } from './users/first-admin.js'
 import { ensureBuiltinRoles } from './users/role-queries.js'
-import { hashSecret } from './security/secret-hashing.js'
 import { newPassword } from './security/random-tokens.js'
-import { insertUser } from './users/user-queries.js'
-import { revokeUserSessions } from './users/sessions.js'
-import { clearTfa } from './users/tfa-reset.js'
+import { createUserFromCli, resetPasswordFromCli, resetTfaFromCli, UserCommandError } from './users/user-service.js'
 import { APP_VERSION, PRODUCT_NAME } from './version.js'
 import { acquireDataDirLock, refuseDatabaseInUse } from './backup/data-dir-lock.js'
 import { trackConnections } from './http/connection-drain.js'
@@ -146,25 +143,27 @@ async function serve(config: AppConfig): Promise<void> {
   app.log.info({ dataDir: config.dataDir }, `PatchMon appliance listening on http://${shownHost}:${config.port}`)
 }
 
+/** Runs a user command, turning its refusal into the CLI's error (printed without a stack). */
+async function cliUserCommand<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (err) {
+    if (err instanceof UserCommandError) throw new CliError(err.message)
+    throw err
+  }
+}
+
 async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
   const [action, username, role] = args
   if (action === 'create') {
     if (!username) throw new CliError('usage: patchmon admin create <username> [role]')
     await withStore(config, async (store) => {
-      const existing = await store.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
-      if (existing) throw new CliError(`user ${username} already exists`)
       const roleName = role ?? 'superadmin'
-      const known = await store.db.selectFrom('roles').select('name').where('name', '=', roleName).executeTakeFirst()
-      if (!known) throw new CliError(`unknown role ${roleName}`)
       const password = config.adminPassword ?? newPassword()
       // A generated password is only printed here: the dashboard asks for a new one at first sign-in.
-      await insertUser(store.db, {
-        username,
-        email: null,
-        passwordHash: await hashSecret(password),
-        role: roleName,
-        mustChangePassword: !config.adminPassword
-      })
+      await cliUserCommand(() =>
+        createUserFromCli(store.db, { username, role: roleName, password, mustChangePassword: !config.adminPassword })
+      )
       console.log(`Created ${roleName} ${username}` + (config.adminPassword ? ' with PATCHMON_ADMIN_PASSWORD' : `\npassword: ${password}`))
     })
     return
@@ -172,22 +171,8 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
   if (action === 'reset-password') {
     if (!username) throw new CliError('usage: patchmon admin reset-password <username>')
     await withStore(config, async (store) => {
-      const user = await store.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
-      if (!user) throw new CliError(`no user named ${username}`)
       const password = config.adminPassword ?? newPassword()
-      const now = new Date().toISOString()
-      await store.db
-        .updateTable('users')
-        .set({
-          password_hash: await hashSecret(password),
-          password_changed_at: now,
-          must_change_password: config.adminPassword ? 0 : 1,
-          updated_at: now,
-          is_active: 1
-        })
-        .where('id', '=', user.id)
-        .execute()
-      await revokeUserSessions(store.db, user.id)
+      await cliUserCommand(() => resetPasswordFromCli(store.db, username, password, !config.adminPassword))
       console.log(`Password of ${username} reset` + (config.adminPassword ? ' to PATCHMON_ADMIN_PASSWORD' : `\npassword: ${password}`))
     })
     return
@@ -195,12 +180,8 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
   if (action === 'reset-tfa') {
     if (!username) throw new CliError('usage: patchmon admin reset-tfa <username>')
     await withStore(config, async (store) => {
-      const user = await store.db.selectFrom('users').select(['id', 'tfa_enabled']).where('username', '=', username).executeTakeFirst()
-      if (!user) throw new CliError(`no user named ${username}`)
-      await clearTfa(store.db, user.id)
-      console.log(
-        user.tfa_enabled === 1 ? `Two-factor authentication of ${username} turned off` : `${username} had no two-factor authentication`
-      )
+      const hadTfa = await cliUserCommand(() => resetTfaFromCli(store.db, username))
+      console.log(hadTfa ? `Two-factor authentication of ${username} turned off` : `${username} had no two-factor authentication`)
     })
     return
   }

@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { gzipSync } from 'node:zlib'
 import { AssetNotFoundError, readAsset } from '../assets/read-asset.js'
 import { DASHBOARD_DIR_KEY, type DashboardManifest } from './dashboard-manifest.js'
+import { anyoneHasSignedIn } from '../users/user-queries.js'
 
 /** Paths that belong to the API and tooling: never answered with the dashboard's HTML. */
 const NOT_DASHBOARD = /^\/(api|health|metrics|documentation|assets)(\/|$|\?)/
@@ -138,13 +139,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: app.rateLimitBucket('general') }
     },
     async () => {
-      const signedIn = await app.store.db
-        .selectFrom('users')
-        .select('id')
-        .where('last_login_at', 'is not', null)
-        .limit(1)
-        .executeTakeFirst()
-      return { first_start: signedIn === undefined }
+      return { first_start: !(await anyoneHasSignedIn(app.store.db)) }
     }
   )
 }

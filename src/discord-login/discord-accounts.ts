@@ -4,7 +4,17 @@
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { DB, UserRow } from '../store/database-types.js'
-import { insertUser } from '../users/user-queries.js'
+import {
+  bindDiscordIdentity,
+  findUserByDiscordId,
+  findUserByEmail,
+  insertDiscordUser,
+  refreshDiscordProfile,
+  usernamesStartingWith,
+  type DiscordIdentity
+} from '../users/discord-identity-queries.js'
+import { findUserById } from '../users/user-queries.js'
+import { roleExists } from '../users/role-queries.js'
 import { avatarUrl, type DiscordProfile } from './discord-api.js'
 
 /** The `error` query values of /login?error=..., as the login page shows them. */
@@ -20,34 +30,12 @@ export const LOGIN_ERRORS = {
 
 export type LoginResolution = { user: UserRow } | { error: (typeof LOGIN_ERRORS)[keyof typeof LOGIN_ERRORS] }
 
-function discordColumns(profile: DiscordProfile) {
-  return { discord_username: profile.username, discord_avatar: avatarUrl(profile) }
+function identityOf(profile: DiscordProfile): DiscordIdentity {
+  return { id: profile.id, username: profile.username, avatar: avatarUrl(profile) }
 }
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && String((err as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')
-}
-
-export function findByDiscordId(db: Kysely<DB>, discordId: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('discord_id', '=', discordId).executeTakeFirst()
-}
-
-function findByEmail(db: Kysely<DB>, email: string): Promise<UserRow | undefined> {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
-    .executeTakeFirst()
-}
-
-/** Binds a Discord identity to a user row that has none (or already has this one). */
-async function bindDiscord(db: Kysely<DB>, userId: string, profile: DiscordProfile): Promise<void> {
-  const now = new Date().toISOString()
-  await db
-    .updateTable('users')
-    .set({ discord_id: profile.id, ...discordColumns(profile), discord_linked_at: now, updated_at: now })
-    .where('id', '=', userId)
-    .execute()
 }
 
 /** `[A-Za-z0-9._-]`, at most 32 characters, "discord" when nothing is left. */
@@ -58,15 +46,7 @@ export function usernameBase(discordName: string): string {
 
 /** The base name, or base1 … base999 when taken (compared case-insensitively). */
 async function freeUsername(db: Kysely<DB>, base: string, discordId: string): Promise<string> {
-  const taken = new Set(
-    (
-      await db
-        .selectFrom('users')
-        .select('username')
-        .where((eb) => eb(eb.fn('substr', [eb.fn('lower', ['username']), eb.val(1), eb.val(base.length)]), '=', base.toLowerCase()))
-        .execute()
-    ).map((r) => r.username.toLowerCase())
-  )
+  const taken = await usernamesStartingWith(db, base)
   if (!taken.has(base.toLowerCase())) return base
   for (let i = 1; i <= 999; i++) if (!taken.has(`${base}${i}`.toLowerCase())) return `${base}${i}`
   return `discord_${discordId}`
@@ -76,20 +56,15 @@ async function createDiscordUser(app: FastifyInstance, profile: DiscordProfile):
   const db = app.store.db
   // Only a verified address is trusted as the account's e-mail: a later verified-email
   // auto-link must never land on an account whose address nobody proved.
-  const verifiedEmail = profile.email && profile.verified && !(await findByEmail(db, profile.email)) ? profile.email : null
+  const verifiedEmail = profile.email && profile.verified && !(await findUserByEmail(db, profile.email)) ? profile.email : null
   const email = verifiedEmail ?? `discord_${profile.id}@discord.local`
   const wanted = await app.settings.get('default_user_role')
-  const roleExists = await db.selectFrom('roles').select('name').where('name', '=', wanted).executeTakeFirst()
-  const role = roleExists ? wanted : 'user'
+  const role = (await roleExists(db, wanted)) ? wanted : 'user'
   // A concurrent sign-up may take the same name between the check and the insert: try again.
   for (let attempt = 0; ; attempt++) {
     const username = await freeUsername(db, usernameBase(profile.username), profile.id)
     try {
-      return await db.transaction().execute(async (trx) => {
-        const row = await insertUser(trx, { username, email, passwordHash: null, role })
-        await bindDiscord(trx, row.id, profile)
-        return await trx.selectFrom('users').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()
-      })
+      return await insertDiscordUser(db, { username, email, passwordHash: null, role }, identityOf(profile))
     } catch (err) {
       if (!isUniqueViolation(err) || attempt >= 2) throw err
     }
@@ -98,19 +73,19 @@ async function createDiscordUser(app: FastifyInstance, profile: DiscordProfile):
 
 export async function resolveLoginUser(app: FastifyInstance, profile: DiscordProfile): Promise<LoginResolution> {
   const db = app.store.db
-  const linked = await findByDiscordId(db, profile.id)
+  const linked = await findUserByDiscordId(db, profile.id)
   if (linked) {
     if (linked.is_active !== 1) return { error: LOGIN_ERRORS.disabled }
-    await db.updateTable('users').set(discordColumns(profile)).where('id', '=', linked.id).execute()
+    await refreshDiscordProfile(db, linked.id, identityOf(profile))
     return { user: linked }
   }
   if (profile.email && profile.verified) {
-    const byEmail = await findByEmail(db, profile.email)
+    const byEmail = await findUserByEmail(db, profile.email)
     if (byEmail) {
       // Bound to another Discord identity: never taken over.
       if (byEmail.discord_id !== null) return { error: LOGIN_ERRORS.boundElsewhere }
       if (byEmail.is_active !== 1) return { error: LOGIN_ERRORS.disabled }
-      await bindDiscord(db, byEmail.id, profile)
+      await bindDiscordIdentity(db, byEmail.id, identityOf(profile))
       app.log.info({ userId: byEmail.id }, 'Discord identity linked by verified e-mail')
       return { user: byEmail }
     }
@@ -126,12 +101,12 @@ export type LinkResult = 'linked' | 'already_linked' | 'user_gone'
 /** Links the Discord identity to a signed-in user ("Link Discord" on the profile). */
 export async function linkToUser(app: FastifyInstance, userId: string, profile: DiscordProfile): Promise<LinkResult> {
   const db = app.store.db
-  const holder = await findByDiscordId(db, profile.id)
+  const holder = await findUserByDiscordId(db, profile.id)
   if (holder && holder.id !== userId) return 'already_linked'
-  const user = await db.selectFrom('users').select(['id', 'is_active']).where('id', '=', userId).executeTakeFirst()
+  const user = await findUserById(db, userId)
   if (!user || user.is_active !== 1) return 'user_gone'
   try {
-    await bindDiscord(db, userId, profile)
+    await bindDiscordIdentity(db, userId, identityOf(profile))
   } catch (err) {
     if (isUniqueViolation(err)) return 'already_linked'
     throw err

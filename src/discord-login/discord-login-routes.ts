@@ -10,6 +10,7 @@ import { userOf } from '../http/session-auth.js'
 import { safeEqual } from '../security/secret-hashing.js'
 import { effectiveServerUrl } from '../settings/effective-server-url.js'
 import { findUserById } from '../users/user-queries.js'
+import { clearDiscordIdentity } from '../users/discord-identity-queries.js'
 import { authorizeUrl, DiscordApiError, exchangeCode, fetchProfile, newPkce, type DiscordProfile } from './discord-api.js'
 import { LOGIN_ERRORS, linkToUser, resolveLoginUser } from './discord-accounts.js'
 import { isFullyConfigured, loadDiscordSettings, openClientSecret, redirectUriFor, type DiscordSettings } from './discord-settings.js'
@@ -97,17 +98,7 @@ export const discordLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (row.discord_id === null) throw badRequest(DISCORD_MESSAGES.noneLinked)
       // Discord is the only way in without a password: unlinking would lock the user out.
       if (row.password_hash === null) throw badRequest(DISCORD_MESSAGES.onlyLoginMethod)
-      await app.store.db
-        .updateTable('users')
-        .set({
-          discord_id: null,
-          discord_username: null,
-          discord_avatar: null,
-          discord_linked_at: null,
-          updated_at: new Date().toISOString()
-        })
-        .where('id', '=', row.id)
-        .execute()
+      await clearDiscordIdentity(app.store.db, row.id)
       return { message: DISCORD_MESSAGES.unlinked }
     }
   )

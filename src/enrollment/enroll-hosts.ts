@@ -4,7 +4,7 @@ import { hostGroupSummary } from '../hosts/host-queries.js'
 import { createHost, type CreatedHost } from '../hosts/host-service.js'
 import type { HostGroupRow, TokenRow } from '../store/database-types.js'
 import { emitCommitted, writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
-import { releaseEnrollments, reserveEnrollments, type Reservation } from './daily-quota.js'
+import { releaseEnrollments, reserveEnrollments, type Reservation } from '../integration-tokens/enrollment-quota.js'
 
 export interface EnrollInput {
   friendlyName: string

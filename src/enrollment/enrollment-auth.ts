@@ -6,7 +6,7 @@ import { judgeWithinBudget } from '../http/credential-budget.js'
 import { ipAllowed } from '../security/ip-allow-list.js'
 import type { TokenRow } from '../store/database-types.js'
 import { allowedRangesOf, checkEnrollmentToken, ENROLL_ERRORS } from './enrollment-token-check.js'
-import { remainingToday } from './daily-quota.js'
+import { remainingToday } from '../integration-tokens/enrollment-quota.js'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import { ApiError, unauthorized } from '../http/errors.js'
 import { verifySecret } from '../security/secret-hashing.js'
 import type { TokenRow } from '../store/database-types.js'
+import { findTokenRowByKey } from '../integration-tokens/token-queries.js'
 
 export const ENROLLING_TOKEN_TYPES = ['proxmox-lxc', 'direct-host'] as const
 
@@ -28,7 +29,7 @@ const MAX_SECRET_LENGTH = 256
 /** The token row when key and secret are valid, the token active, unexpired and allowed to enroll. */
 export async function checkEnrollmentToken(app: FastifyInstance, key: string, secret: string, now: Date): Promise<TokenRow> {
   if (key.length > MAX_KEY_LENGTH || secret.length > MAX_SECRET_LENGTH) throw unauthorized(ENROLL_ERRORS.invalidToken)
-  const token = await app.store.db.selectFrom('auto_enrollment_tokens').selectAll().where('token_key', '=', key).executeTakeFirst()
+  const token = await findTokenRowByKey(app.store.db, key)
   if (!token) {
     // Burn one bcrypt compare so an unknown key takes as long as a wrong secret.
     await verifySecret(secret, null, 'machine')

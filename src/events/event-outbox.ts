@@ -62,3 +62,19 @@ export class OutboxWriter {
 export function emitCommitted<K extends AppEventName>(events: AppEvents, entry: OutboxEntry<K>): void {
   events.emit(entry.name, entry.payload, { outboxId: entry.id, occurredAt: new Date(entry.createdAt) })
 }
+
+/** Rows still waiting to be routed (left by a crash or a failed listener), oldest first. */
+export async function pendingOutboxRows(db: Kysely<DB>, olderThan?: Date): Promise<EventOutboxRow[]> {
+  let query = db.selectFrom('event_outbox').selectAll()
+  if (olderThan) query = query.where('created_at', '<', olderThan.toISOString())
+  return query.orderBy('created_at').orderBy('id').execute()
+}
+
+/**
+ * Consumes an outbox row; inside the transaction that records what the event caused. False when
+ * it was already gone (already consumed), so the caller writes nothing twice.
+ */
+export async function consumeOutboxRow(db: Kysely<DB>, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('event_outbox').where('id', '=', id).executeTakeFirst()
+  return Number(result.numDeletedRows) > 0
+}

@@ -1,5 +1,7 @@
 // Bearer JWT (or the dashboard's HttpOnly `token` cookie) on every dashboard/admin route.
 // A token is valid only while its server-side session is live and its user active.
+// http/ names no feature: the users feature passes its session lookup at registration (app.ts)
+// and fills in the permission names (users/permissions.ts) by declaration merging.
 import cookie from '@fastify/cookie'
 import jwt from '@fastify/jwt'
 import fp from 'fastify-plugin'
@@ -7,9 +9,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import { forbidden, unauthorized } from './errors.js'
 import { authenticateBeforeValidation, authGuard } from './auth-first.js'
 import { crossSiteRefusal } from './same-origin.js'
-import { activeSessionUser } from '../users/sessions.js'
-import { rolePermissions } from '../users/role-queries.js'
-import type { Permission } from '../users/permissions.js'
 
 export const SESSION_COOKIE = 'token'
 
@@ -17,6 +16,32 @@ export interface SessionClaims {
   sub: string
   sid: string
   typ: 'access'
+}
+
+/**
+ * The permission names guards accept; the feature that defines roles merges its names in
+ * (`declare module '../http/session-auth.js'`), so a misspelt permission fails to compile.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface KnownPermissions {}
+export type PermissionName = keyof KnownPermissions & string
+
+/** What the session lookup finds: the user behind a live session, and its role's permissions. */
+export interface SessionUser {
+  id: string
+  username: string
+  email: string | null
+  role: string
+  first_name: string | null
+  last_name: string | null
+  is_active: number
+  /** undefined when the role no longer exists. */
+  permissions: readonly PermissionName[] | undefined
+}
+
+export interface SessionAuthOptions {
+  /** The user of a live (not revoked, not expired) session, or undefined. */
+  findSessionUser: (sessionId: string, userId: string) => Promise<SessionUser | undefined>
 }
 
 export interface CurrentUser {
@@ -27,7 +52,7 @@ export interface CurrentUser {
   firstName: string | null
   lastName: string | null
   sessionId: string
-  permissions: ReadonlySet<Permission>
+  permissions: ReadonlySet<PermissionName>
 }
 
 declare module '@fastify/jwt' {
@@ -45,7 +70,7 @@ declare module 'fastify' {
     /** preHandler: requires a live session. */
     authenticate: preHandlerAsyncHookHandler
     /** preHandler: requires a live session whose role has every listed permission. */
-    requirePermission: (...permissions: Permission[]) => preHandlerAsyncHookHandler
+    requirePermission: (...permissions: PermissionName[]) => preHandlerAsyncHookHandler
   }
 }
 
@@ -55,7 +80,7 @@ export function userOf(request: FastifyRequest): CurrentUser {
   return request.currentUser
 }
 
-async function sessionAuthPlugin(app: FastifyInstance): Promise<void> {
+async function sessionAuthPlugin(app: FastifyInstance, opts: SessionAuthOptions): Promise<void> {
   await app.register(cookie)
   await app.register(jwt, {
     secret: app.config.jwtSecret,
@@ -83,10 +108,10 @@ async function sessionAuthPlugin(app: FastifyInstance): Promise<void> {
       throw unauthorized('Invalid token')
     }
     if (claims.typ !== 'access' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') throw unauthorized('Invalid token')
-    const row = await activeSessionUser(app.store.db, claims.sid, claims.sub)
+    const row = await opts.findSessionUser(claims.sid, claims.sub)
     if (!row) throw unauthorized('Session expired')
     if (row.is_active !== 1) throw unauthorized('Account is disabled')
-    const permissions = await rolePermissions(app.store.db, row.role)
+    const permissions = row.permissions
     if (!permissions) throw forbidden('Access denied')
     return {
       id: row.id,
@@ -109,7 +134,7 @@ async function sessionAuthPlugin(app: FastifyInstance): Promise<void> {
   })
   app.decorate('authenticate', authenticate)
 
-  app.decorate('requirePermission', (...required: Permission[]) => {
+  app.decorate('requirePermission', (...required: PermissionName[]) => {
     const guard: preHandlerAsyncHookHandler = authGuard(async function requirePermission(request: FastifyRequest, _reply: FastifyReply) {
       const user = request.currentUser ?? (request.currentUser = await loadUser(request))
       for (const permission of required) if (!user.permissions.has(permission)) throw forbidden('Insufficient permissions')

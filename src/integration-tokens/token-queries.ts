@@ -1,8 +1,9 @@
 // Reads and writes of the credentials table (auto_enrollment_tokens) and the admin view of a row:
 // JSON columns parsed, the day counter shown as 0 once its day has passed, the host group and the
 // creator joined under the documented (plural) keys `host_groups` and `users`.
-import type { Kysely } from 'kysely'
-import type { DB, TokenRow } from '../store/database-types.js'
+import type { Kysely, Updateable } from 'kysely'
+import type { AutoEnrollmentTokensTable, DB, TokenRow } from '../store/database-types.js'
+import { findUserById } from '../users/user-queries.js'
 import type { TokenView } from './token-schemas.js'
 import type { Scopes } from './token-rules.js'
 
@@ -34,19 +35,37 @@ export function parseStringArray(text: string | null): string[] {
   }
 }
 
+/** The credential with this public key (the enroll and Basic-auth checks look it up by key). */
+export async function findTokenRowByKey(db: Kysely<DB>, key: string): Promise<TokenRow | undefined> {
+  return db.selectFrom('auto_enrollment_tokens').selectAll().where('token_key', '=', key).executeTakeFirst()
+}
+
 export async function findTokenRow(db: Kysely<DB>, id: string): Promise<TokenRow | undefined> {
   return db.selectFrom('auto_enrollment_tokens').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function findHostGroup(db: Kysely<DB>, id: string) {
-  return db.selectFrom('host_groups').select(['id', 'name', 'color']).where('id', '=', id).executeTakeFirst()
+/** The creator as the API shows it: id and names, nothing else of the account. */
+export async function findUserRef(db: Kysely<DB>, id: string | null) {
+  const user = id ? await findUserById(db, id) : undefined
+  return user ? { id: user.id, username: user.username, first_name: user.first_name, last_name: user.last_name } : null
 }
 
-export async function findUserRef(db: Kysely<DB>, id: string | null) {
-  if (!id) return null
-  return (
-    (await db.selectFrom('users').select(['id', 'username', 'first_name', 'last_name']).where('id', '=', id).executeTakeFirst()) ?? null
-  )
+export type TokenChanges = Omit<Updateable<AutoEnrollmentTokensTable>, 'id' | 'created_at' | 'updated_at'>
+
+export async function insertTokenRow(db: Kysely<DB>, row: TokenRow): Promise<void> {
+  await db.insertInto('auto_enrollment_tokens').values(row).execute()
+}
+
+export async function updateTokenRow(db: Kysely<DB>, id: string, changes: TokenChanges): Promise<void> {
+  await db
+    .updateTable('auto_enrollment_tokens')
+    .set({ ...changes, updated_at: new Date().toISOString() })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function deleteTokenRow(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('auto_enrollment_tokens').where('id', '=', id).execute()
 }
 
 /** Rows for the admin list (newest first) or one row, with group and creator joined. */

@@ -2,16 +2,13 @@
 // four integration types. The secret is generated here, returned once in the 201 and stored as
 // a bcrypt hash; every change drops the credential's cached verifications.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type, type Static } from '@fastify/type-provider-typebox'
+import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError, badRequest, notFound, validationFailed, COMMON, type ValidationIssue } from '../http/errors.js'
+import { notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
 import { effectiveServerUrl } from '../settings/effective-server-url.js'
-import { newId, newTokenKey, newTokenSecret } from '../security/random-tokens.js'
-import { hashSecret } from '../security/secret-hashing.js'
-import type { AutoEnrollmentTokensTable, TokenRow } from '../store/database-types.js'
-import type { Updateable } from 'kysely'
+import type { TokenRow } from '../store/database-types.js'
 import {
   CREATE_MESSAGES,
   CreateTokenBody,
@@ -23,15 +20,11 @@ import {
   UPDATE_MESSAGES,
   UpdateTokenBody
 } from './token-schemas.js'
-import { findHostGroup, findTokenRow, findUserRef, listTokenViews, tokenView } from './token-queries.js'
-import { MESSAGES, integrationTypeOf, ipRangeIssues, normaliseScopes, parseExpiry, type Scopes } from './token-rules.js'
-import { HOMEPAGE_FIELD_LABELS, basicCredentials, homepageWidgetYaml } from './homepage-widget.js'
-import { credentialSecretMatches } from './token-verification.js'
-
-type TokenUpdate = Updateable<AutoEnrollmentTokensTable>
+import { findTokenRow, listTokenViews, tokenView } from './token-queries.js'
+import { MESSAGES } from './token-rules.js'
+import { createToken, deleteToken, homepageConfig, updateToken } from './token-service.js'
 
 const TAGS = ['auto-enrollment tokens']
-const CREATED_WARNING = 'Save the token_secret now - it cannot be retrieved later!'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,13 +51,6 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     request.tokenRow = row
   }
 
-  async function resolveGroup(raw: string | null | undefined) {
-    if (raw === undefined || raw === null || raw.trim() === '') return null
-    const group = await findHostGroup(db, raw.trim())
-    if (!group) throw badRequest(COMMON.hostGroupNotFound)
-    return group
-  }
-
   app.post(
     '/api/v1/auto-enrollment/tokens',
     {
@@ -79,75 +65,11 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { ...general, validationMessages: CREATE_MESSAGES }
     },
     async (request, reply) => {
-      const actor = userOf(request)
-      const body = request.body
-      const issues: ValidationIssue[] = []
-      const tokenName = body.token_name.trim()
-      if (tokenName === '') issues.push({ msg: MESSAGES.tokenNameRequired, param: 'token_name', location: 'body' })
-      const metadata = body.metadata ?? {}
-      const integrationType = integrationTypeOf(metadata)
-      if (!integrationType) issues.push({ msg: MESSAGES.integrationType, param: 'metadata', location: 'body' })
-      const ranges = (body.allowed_ip_ranges ?? []).map((r) => r.trim())
-      issues.push(...ipRangeIssues(ranges))
-      const expiresAt = body.expires_at === undefined ? null : parseExpiry(body.expires_at)
-      if (expiresAt === undefined) issues.push({ msg: MESSAGES.invalidDate, param: 'expires_at', location: 'body' })
-      let scopes: Scopes | null = null
-      if (integrationType === 'api') {
-        const checked = normaliseScopes(body.scopes)
-        if ('issue' in checked) issues.push(checked.issue)
-        else scopes = checked.scopes
-      }
-      if (issues.length > 0 || !integrationType || expiresAt === undefined) throw validationFailed(issues)
-      const group = await resolveGroup(body.default_host_group_id)
-
-      const secret = newTokenSecret()
-      const now = new Date().toISOString()
-      const row = {
-        id: newId(),
-        token_name: tokenName,
-        token_key: newTokenKey(),
-        token_secret_hash: await hashSecret(secret),
-        integration_type: integrationType,
-        created_by_user_id: actor.id,
-        is_active: 1,
-        allowed_ip_ranges: JSON.stringify(ranges),
-        max_hosts_per_day: body.max_hosts_per_day ?? 100,
-        hosts_created_today: 0,
-        last_reset_date: null,
-        last_used_at: null,
-        expires_at: expiresAt,
-        default_host_group_id: group?.id ?? null,
-        metadata: JSON.stringify({ ...metadata, integration_type: integrationType }),
-        scopes: scopes ? JSON.stringify(scopes) : null,
-        created_at: now,
-        updated_at: now
-      }
-      await db.insertInto('auto_enrollment_tokens').values(row).execute()
-      request.log.info({ tokenId: row.id, integrationType }, 'integration credential created')
-      const creator = await findUserRef(db, actor.id)
-      const response: Static<typeof CreateTokenResponse> = {
-        message: 'Auto-enrollment token created successfully',
-        token: {
-          id: row.id,
-          token_name: row.token_name,
-          token_key: row.token_key,
-          token_secret: secret,
-          max_hosts_per_day: row.max_hosts_per_day,
-          default_host_group: group ? { id: group.id, name: group.name, color: group.color } : null,
-          created_by: creator,
-          expires_at: expiresAt,
-          scopes,
-          allowed_ip_ranges: ranges,
-          metadata: { ...metadata, integration_type: integrationType }
-        },
-        warning: CREATED_WARNING
-      }
-      if (integrationType === 'gethomepage') {
-        response.gethomepage_config = await homepageWidgetYaml({
-          serverUrl: await effectiveServerUrl(app, request),
-          basicCredentials: basicCredentials(row.token_key, secret)
-        })
-      }
+      const response = await createToken(db, userOf(request).id, request.body, () => effectiveServerUrl(app, request))
+      request.log.info(
+        { tokenId: response.token.id, integrationType: response.token.metadata.integration_type },
+        'integration credential created'
+      )
       return reply.code(201).send(response)
     }
   )
@@ -198,44 +120,9 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const current = tokenRowOf(request)
-      const body = request.body
-      const issues: ValidationIssue[] = []
-      const changes: TokenUpdate = {}
-      if (body.token_name !== undefined) {
-        const name = body.token_name.trim()
-        if (name === '') issues.push({ msg: MESSAGES.tokenNameLength, param: 'token_name', location: 'body' })
-        changes.token_name = name
-      }
-      if (body.is_active !== undefined) changes.is_active = body.is_active ? 1 : 0
-      if (body.max_hosts_per_day !== undefined) changes.max_hosts_per_day = body.max_hosts_per_day
-      if (body.allowed_ip_ranges !== undefined) {
-        const ranges = body.allowed_ip_ranges.map((r) => r.trim())
-        issues.push(...ipRangeIssues(ranges))
-        changes.allowed_ip_ranges = JSON.stringify(ranges)
-      }
-      if (body.expires_at !== undefined) {
-        const expiresAt = parseExpiry(body.expires_at)
-        if (expiresAt === undefined) issues.push({ msg: MESSAGES.invalidDate, param: 'expires_at', location: 'body' })
-        else changes.expires_at = expiresAt
-      }
-      if (body.scopes !== undefined) {
-        if (current.integration_type !== 'api') throw badRequest(MESSAGES.scopesOnlyForApi)
-        const checked = normaliseScopes(body.scopes)
-        if ('issue' in checked) issues.push(checked.issue)
-        else changes.scopes = JSON.stringify(checked.scopes)
-      }
-      if (issues.length > 0) throw validationFailed(issues)
-      if (body.default_host_group_id !== undefined)
-        changes.default_host_group_id = (await resolveGroup(body.default_host_group_id))?.id ?? null
-
-      changes.updated_at = new Date().toISOString()
-      await db.updateTable('auto_enrollment_tokens').set(changes).where('id', '=', current.id).execute()
-      // Any change (disable, new IP list, new scopes, ...) must be seen by the very next request.
-      app.credentialCache.forgetOwner(current.id)
-      request.log.info({ tokenId: current.id, fields: Object.keys(body) }, 'integration credential updated')
-      const view = await tokenView(db, current.id)
-      if (!view) throw notFound(MESSAGES.tokenNotFound)
-      return { message: 'Token updated successfully', token: view }
+      const token = await updateToken(db, app.credentialCache, current, request.body)
+      request.log.info({ tokenId: current.id, fields: Object.keys(request.body) }, 'integration credential updated')
+      return { message: 'Token updated successfully', token }
     }
   )
 
@@ -257,8 +144,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const row = await findTokenRow(db, request.params.tokenId)
       if (!row) throw notFound(MESSAGES.tokenNotFound)
-      await db.deleteFrom('auto_enrollment_tokens').where('id', '=', row.id).execute()
-      app.credentialCache.forgetOwner(row.id)
+      await deleteToken(db, app.credentialCache, row)
       request.log.info({ tokenId: row.id }, 'integration credential deleted')
       return { message: 'Auto-enrollment token deleted successfully', deleted_token: { id: row.id, token_name: row.token_name } }
     }
@@ -286,35 +172,6 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: tokenExists,
       config: general
     },
-    async (request) => {
-      const row = tokenRowOf(request)
-      if (row.integration_type !== 'gethomepage')
-        throw badRequest('Widget configuration is only available for gethomepage integration tokens')
-      const secret = request.body?.token_secret
-      const fields = request.body?.fields
-      if (fields) {
-        const unknown = fields.filter((f) => !(f in HOMEPAGE_FIELD_LABELS))
-        if (unknown.length > 0)
-          throw new ApiError(400, {
-            errors: unknown.map((f) => ({ msg: `Unknown gethomepage field: ${f}`, param: 'fields', location: 'body' as const }))
-          })
-      }
-      let credentials: string | undefined
-      if (secret !== undefined && secret !== '') {
-        const matches = await credentialSecretMatches(
-          app.credentialCache,
-          { id: row.id, tokenKey: row.token_key, secretHash: row.token_secret_hash },
-          secret
-        )
-        if (!matches) throw badRequest('Token secret does not match this token')
-        credentials = basicCredentials(row.token_key, secret)
-      }
-      const config = await homepageWidgetYaml({
-        serverUrl: await effectiveServerUrl(app, request),
-        ...(credentials ? { basicCredentials: credentials } : {}),
-        ...(fields ? { fields } : {})
-      })
-      return { config, credentials_included: credentials !== undefined }
-    }
+    async (request) => homepageConfig(app.credentialCache, tokenRowOf(request), request.body, () => effectiveServerUrl(app, request))
   )
 }

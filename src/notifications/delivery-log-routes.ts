@@ -3,14 +3,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { SECURITY } from '../http/openapi.js'
-import type { DeliveryRow } from '../store/database-types.js'
 import { canonicalEventName } from './event-catalog.js'
 import { DeliveryLogQuery, DeliveryView } from './notification-schemas.js'
-
-export function deliveryView(row: DeliveryRow) {
-  const { payload: _payload, ...rest } = row
-  return rest
-}
+import { listDeliveries } from './delivery-log-store.js'
 
 export const deliveryLogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
@@ -44,15 +39,14 @@ export const deliveryLogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const limit = Math.min(500, Math.max(1, Number(q.limit ?? 50)))
       const offset = Number(q.offset ?? 0)
       const eventType = q.event_type ? (canonicalEventName(q.event_type) ?? q.event_type) : undefined
-      let query = db.selectFrom('notification_deliveries')
-      if (q.destination_id) query = query.where('destination_id', '=', q.destination_id)
-      if (eventType) query = query.where('event_type', '=', eventType)
-      if (q.status) query = query.where('status', '=', q.status)
-      if (q.since) query = query.where('created_at', '>=', new Date(q.since).toISOString())
-      if (q.until) query = query.where('created_at', '<=', new Date(q.until).toISOString())
-      const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-      const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute()
-      return { deliveries: rows.map(deliveryView), total: Number(total.n), limit, offset }
+      const filter = {
+        destinationId: q.destination_id,
+        eventType,
+        status: q.status,
+        since: q.since ? new Date(q.since).toISOString() : undefined,
+        until: q.until ? new Date(q.until).toISOString() : undefined
+      }
+      return { ...(await listDeliveries(db, filter, limit, offset)), limit, offset }
     }
   )
 }

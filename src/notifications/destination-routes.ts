@@ -3,9 +3,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
-import { newId } from '../security/random-tokens.js'
 import { alertNotice, TEST_EVENT } from './event-catalog.js'
-import { findDestination, openDestination, publicDestination, sealConfig } from './destination-store.js'
+import {
+  DESTINATION_NOT_FOUND,
+  deleteDestination,
+  findDestination,
+  insertDestination,
+  listDestinations,
+  publicDestination,
+  updateDestination
+} from './destination-store.js'
 import {
   CreateDestinationBody,
   DESTINATION_MESSAGES,
@@ -17,10 +24,9 @@ import {
   UpdateDestinationBody
 } from './notification-schemas.js'
 import { providerFor } from './providers/index.js'
-import { deliveryView } from './delivery-log-routes.js'
+import { findDeliveryView } from './delivery-log-store.js'
 import { publicServerUrl } from './public-server-url.js'
 
-export const DESTINATION_NOT_FOUND = 'Destination not found'
 const TAGS = ['notifications']
 
 export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -40,10 +46,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...manage,
       config
     },
-    async () => {
-      const rows = await db.selectFrom('notification_destinations').selectAll().orderBy('display_name').execute()
-      return rows.map((row) => publicDestination(openDestination(app.secretBox, row)))
-    }
+    async () => (await listDestinations(db, app.secretBox)).map(publicDestination)
   )
 
   app.post(
@@ -62,23 +65,14 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const body = request.body
       const parsed = providerFor(body.channel_type).parseConfig(body.config)
-      const now = new Date().toISOString()
-      const id = newId()
-      await db
-        .insertInto('notification_destinations')
-        .values({
-          id,
-          channel_type: body.channel_type,
-          display_name: body.display_name.trim(),
-          config: sealConfig(app.secretBox, parsed),
-          enabled: body.enabled === false ? 0 : 1,
-          created_at: now,
-          updated_at: now
-        })
-        .execute()
-      request.log.info({ destinationId: id, channelType: body.channel_type }, 'notification destination created')
-      const created = await findDestination(db, app.secretBox, id)
-      return reply.code(201).send(publicDestination(created!))
+      const created = await insertDestination(db, app.secretBox, {
+        channelType: body.channel_type,
+        displayName: body.display_name.trim(),
+        config: parsed,
+        enabled: body.enabled !== false
+      })
+      request.log.info({ destinationId: created.id, channelType: body.channel_type }, 'notification destination created')
+      return reply.code(201).send(publicDestination(created))
     }
   )
 
@@ -101,17 +95,12 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!current) throw notFound(DESTINATION_NOT_FOUND)
       const body = request.body
       const nextConfig = body.config ? providerFor(current.channelType).parseConfig(body.config, current.config) : current.config
-      await db
-        .updateTable('notification_destinations')
-        .set({
-          ...(body.display_name !== undefined ? { display_name: body.display_name.trim() } : {}),
-          ...(body.enabled !== undefined ? { enabled: body.enabled ? 1 : 0 } : {}),
-          ...(body.config ? { config: sealConfig(app.secretBox, nextConfig) } : {}),
-          updated_at: new Date().toISOString()
-        })
-        .where('id', '=', current.id)
-        .execute()
-      return publicDestination((await findDestination(db, app.secretBox, current.id))!)
+      const updated = await updateDestination(db, app.secretBox, current.id, {
+        ...(body.display_name !== undefined ? { displayName: body.display_name.trim() } : {}),
+        ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+        ...(body.config ? { config: nextConfig } : {})
+      })
+      return publicDestination(updated)
     }
   )
 
@@ -129,8 +118,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request) => {
-      const result = await db.deleteFrom('notification_destinations').where('id', '=', request.params.id).executeTakeFirst()
-      if (Number(result.numDeletedRows) === 0) throw notFound(DESTINATION_NOT_FOUND)
+      if (!(await deleteDestination(db, request.params.id))) throw notFound(DESTINATION_NOT_FOUND)
       return { message: 'Destination deleted successfully' }
     }
   )
@@ -155,10 +143,12 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const notice = alertNotice('test', TEST_EVENT, svc.now(), await publicServerUrl(app))
       const [deliveryId] = await svc.sendTo([destination.id], { eventType: 'test', notice })
       await svc.waitForAttempt(deliveryId!, svc.http.timeoutMs + 1_000)
-      const row = await db.selectFrom('notification_deliveries').selectAll().where('id', '=', deliveryId!).executeTakeFirstOrThrow()
+      const delivery = await findDeliveryView(db, deliveryId!)
       const message =
-        row.status === 'sent' ? 'Test notification sent' : `Test notification not delivered yet: ${row.error_message ?? row.status}`
-      return { message, delivery: deliveryView(row) }
+        delivery.status === 'sent'
+          ? 'Test notification sent'
+          : `Test notification not delivered yet: ${delivery.error_message ?? delivery.status}`
+      return { message, delivery }
     }
   )
 }

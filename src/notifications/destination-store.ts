@@ -5,6 +5,9 @@ import type { DB, DestinationRow } from '../store/database-types.js'
 import type { SecretBox } from '../security/secret-box.js'
 import { isChannelType, providerFor, type ChannelType } from './providers/index.js'
 import type { ProviderConfig } from './providers/provider.js'
+import { newId } from '../security/random-tokens.js'
+
+export const DESTINATION_NOT_FOUND = 'Destination not found'
 
 export interface Destination {
   id: string
@@ -49,4 +52,60 @@ export function publicDestination(d: Destination) {
     created_at: d.createdAt,
     updated_at: d.updatedAt
   }
+}
+
+export async function listDestinations(db: Kysely<DB>, box: SecretBox): Promise<Destination[]> {
+  const rows = await db.selectFrom('notification_destinations').selectAll().orderBy('display_name').execute()
+  return rows.map((row) => openDestination(box, row))
+}
+
+export interface NewDestination {
+  channelType: ChannelType
+  displayName: string
+  config: ProviderConfig
+  enabled: boolean
+}
+
+export async function insertDestination(db: Kysely<DB>, box: SecretBox, input: NewDestination): Promise<Destination> {
+  const now = new Date().toISOString()
+  const id = newId()
+  await db
+    .insertInto('notification_destinations')
+    .values({
+      id,
+      channel_type: input.channelType,
+      display_name: input.displayName,
+      config: sealConfig(box, input.config),
+      enabled: input.enabled ? 1 : 0,
+      created_at: now,
+      updated_at: now
+    })
+    .execute()
+  return (await findDestination(db, box, id))!
+}
+
+/** Changes what is given; `config` replaces the sealed value only when present. */
+export async function updateDestination(
+  db: Kysely<DB>,
+  box: SecretBox,
+  id: string,
+  changes: { displayName?: string; enabled?: boolean; config?: ProviderConfig }
+): Promise<Destination> {
+  await db
+    .updateTable('notification_destinations')
+    .set({
+      ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+      ...(changes.enabled !== undefined ? { enabled: changes.enabled ? 1 : 0 } : {}),
+      ...(changes.config ? { config: sealConfig(box, changes.config) } : {}),
+      updated_at: new Date().toISOString()
+    })
+    .where('id', '=', id)
+    .execute()
+  return (await findDestination(db, box, id))!
+}
+
+/** Deletes a destination (its routing rules go with it); false when there was none. */
+export async function deleteDestination(db: Kysely<DB>, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('notification_destinations').where('id', '=', id).executeTakeFirst()
+  return Number(result.numDeletedRows) > 0
 }

@@ -2,6 +2,7 @@
 // match the rules, record the deliveries and consume the outbox row in one transaction.
 import type { FastifyInstance } from 'fastify'
 import type { AppEventMap, EventMeta } from '../events/app-events.js'
+import { consumeOutboxRow, pendingOutboxRows } from '../events/event-outbox.js'
 import { alertNotice, NOTIFIABLE_EVENTS, renderEvent, type NotifiableEvent } from './event-catalog.js'
 import type { NotificationService } from './notification-service.js'
 import { publicServerUrl } from './public-server-url.js'
@@ -40,14 +41,12 @@ export async function routeOutboxLeftovers(
   service: NotificationService,
   olderThan?: Date
 ): Promise<{ routed: number; failed: number }> {
-  let query = app.store.db.selectFrom('event_outbox').selectAll()
-  if (olderThan) query = query.where('created_at', '<', olderThan.toISOString())
-  const rows = await query.orderBy('created_at').orderBy('id').execute()
+  const rows = await pendingOutboxRows(app.store.db, olderThan)
   const result = { routed: 0, failed: 0 }
   for (const row of rows) {
     if (!(ROUTED_EVENTS as string[]).includes(row.event_name)) {
       app.log.warn({ outboxId: row.id, event: row.event_name }, 'outbox event is not notifiable, dropped')
-      await app.store.db.deleteFrom('event_outbox').where('id', '=', row.id).execute()
+      await consumeOutboxRow(app.store.db, row.id)
       continue
     }
     try {

@@ -14,7 +14,6 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import type { AppEvents } from '../events/app-events.js'
 import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
-import type { SettingsStore } from '../settings/settings-store.js'
 import { alertingDownAfterSeconds, isDownForAlerting } from '../hosts/host-status.js'
 import { reportedHosts } from '../hosts/host-queries.js'
 
@@ -73,6 +72,11 @@ function silentMs(lastUpdateMs: number, nowMs: number, state: WatchState | undef
   return age
 }
 
+/** The two settings the alerting rule reads (the settings store satisfies it; no import of settings/). */
+export interface AlertTimingSettings {
+  get(key: 'update_interval' | 'host_down_grace_minutes'): Promise<number>
+}
+
 /**
  * `monotonicMs` is the monotonic clock's reading for this check (tests pass one together with
  * `now`). When omitted, performance.now() is used if `now` is the system clock; a caller that
@@ -80,7 +84,7 @@ function silentMs(lastUpdateMs: number, nowMs: number, state: WatchState | undef
  */
 export async function checkHostsDown(
   db: Kysely<DB>,
-  settings: SettingsStore,
+  settings: AlertTimingSettings,
   events: AppEvents,
   now: Date,
   watchingSince: Date,

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import type { SecretBox } from '../security/secret-box.js'
 import { newId } from '../security/random-tokens.js'
+import { consumeOutboxRow } from '../events/event-outbox.js'
 import { JobQueue } from '../jobs/job-queue.js'
 import { OutboundHttp } from './outbound-http.js'
 import { noticeSeverity, noticeTitle, type Notice } from './notice.js'
@@ -135,8 +136,7 @@ export class NotificationService {
     if (rows.length === 0 && input.outboxId === undefined) return []
     const recorded = await this.db.transaction().execute(async (trx) => {
       if (input.outboxId !== undefined) {
-        const claimed = await trx.deleteFrom('event_outbox').where('id', '=', input.outboxId).executeTakeFirst()
-        if (Number(claimed.numDeletedRows) === 0) return false
+        if (!(await consumeOutboxRow(trx, input.outboxId))) return false
       }
       if (rows.length > 0) await trx.insertInto('notification_deliveries').values(rows).execute()
       return true

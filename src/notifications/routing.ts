@@ -2,6 +2,7 @@
 // it names the event (or "*"), the event's severity reaches its minimum, and — when the rule lists
 // host groups — the event's host is in one of them. No rule, no delivery.
 import type { Kysely } from 'kysely'
+import { groupsOfHosts } from '../hosts/host-queries.js'
 import type { DB, RouteRow } from '../store/database-types.js'
 import { severityRank } from './notice.js'
 
@@ -32,11 +33,7 @@ export async function matchingDestinations(db: Kysely<DB>, event: RoutableEvent)
     .execute()
   if (rules.length === 0) return []
   const groups = event.hostId
-    ? new Set(
-        (await db.selectFrom('host_group_memberships').select('host_group_id').where('host_id', '=', event.hostId).execute()).map(
-          (r) => r.host_group_id
-        )
-      )
+    ? new Set(((await groupsOfHosts(db, [event.hostId])).get(event.hostId) ?? []).map((g) => g.id))
     : new Set<string>()
   return [...new Set(rules.filter((rule) => ruleMatches(rule, event, groups)).map((rule) => rule.destination_id))]
 }

@@ -2,7 +2,7 @@
 // (`section,metric,value`, one row per item, formula-safe) — all from the same data.
 import type { ReportNotice } from '../notifications/notice.js'
 import { SECTION_TITLES, type ReportData, type ReportSection } from './report-data.js'
-import { escapeHtml, htmlToText } from './html-text.js'
+import { escapeHtml, htmlToText } from '../notifications/html-text.js'
 import { safeCsv } from './csv-cell.js'
 
 function sectionRows(section: ReportSection, data: ReportData): string[][] {

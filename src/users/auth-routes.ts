@@ -6,12 +6,13 @@ import fp from 'fastify-plugin'
 import { badRequest, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { SESSION_COOKIE, userOf } from '../http/session-auth.js'
-import { hashSecret, verifySecret } from '../security/secret-hashing.js'
+import { verifySecret } from '../security/secret-hashing.js'
 import type { UserRow } from '../store/database-types.js'
 import { accountSubject, LoginLockout, loginLockedError } from './login-lockout.js'
 import { rolePermissions } from './role-queries.js'
-import { createSession, durationToMs, revokeSession, revokeUserSessions } from './sessions.js'
-import { findUserById, findUserForLogin, publicUser } from './user-queries.js'
+import { createSession, durationToMs, revokeSession } from './sessions.js'
+import { findUserById, findUserForLogin, publicUser, recordLogin } from './user-queries.js'
+import { changeOwnPassword } from './user-service.js'
 import { ChangePasswordBody, ErrorReply, LoginBody, LoginReply, UserView } from './auth-schemas.js'
 
 declare module 'fastify' {
@@ -60,7 +61,7 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
   app.decorate('startSession', async (request: FastifyRequest, reply: FastifyReply, user: UserRow) => {
     const session = await createSession(app.store.db, user.id, lifetimeMs, request.ip, request.headers['user-agent'])
     const token = app.jwt.sign({ sub: user.id, sid: session.id, typ: 'access' })
-    await app.store.db.updateTable('users').set({ last_login_at: session.created_at }).where('id', '=', user.id).execute()
+    await recordLogin(app.store.db, user.id, session.created_at)
     const secure = (app.config.serverUrl ?? '').startsWith('https://') || request.protocol === 'https'
     reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: Math.floor(lifetimeMs / 1000) })
     return { token, expires_at: session.expires_at }
@@ -173,18 +174,7 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
       if (row.password_hash !== null && !(await app.judgePassword(request, row.id, request.body.current_password, row.password_hash))) {
         throw badRequest('Current password is incorrect')
       }
-      const now = new Date().toISOString()
-      await app.store.db
-        .updateTable('users')
-        .set({
-          password_hash: await hashSecret(request.body.new_password),
-          password_changed_at: now,
-          must_change_password: 0,
-          updated_at: now
-        })
-        .where('id', '=', row.id)
-        .execute()
-      await revokeUserSessions(app.store.db, row.id, current.sessionId)
+      await changeOwnPassword(app.store.db, row.id, request.body.new_password, current.sessionId)
       return { message: 'Password changed successfully' }
     }
   )

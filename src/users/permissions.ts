@@ -17,6 +17,12 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number]
 
+// Teaches the session guards (http/session-auth.ts) these names without http/ importing users/.
+declare module '../http/session-auth.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the names in
+  interface KnownPermissions extends Record<Permission, true> {}
+}
+
 const VIEWS: Permission[] = ['can_view_dashboard', 'can_view_hosts', 'can_view_packages', 'can_view_reports']
 
 export const BUILTIN_ROLES: Record<string, { description: string; permissions: Permission[] }> = {

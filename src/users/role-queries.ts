@@ -37,3 +37,7 @@ export async function listRoles(db: Kysely<DB>) {
     permissions: JSON.parse(r.permissions) as string[]
   }))
 }
+
+export async function roleExists(db: Kysely<DB>, role: string): Promise<boolean> {
+  return (await db.selectFrom('roles').select('name').where('name', '=', role).executeTakeFirst()) !== undefined
+}

@@ -3,6 +3,8 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import { newId } from '../security/random-tokens.js'
+import type { SessionUser } from '../http/session-auth.js'
+import { rolePermissions } from './role-queries.js'
 
 export function durationToMs(duration: string): number {
   const m = /^(\d+)([smhd])$/.exec(duration)
@@ -26,8 +28,8 @@ export async function createSession(db: Kysely<DB>, userId: string, lifetimeMs: 
   return session
 }
 
-/** The active user behind a session, or undefined when the session is revoked/expired or the user disabled. */
-export async function activeSessionUser(db: Kysely<DB>, sessionId: string, userId: string) {
+/** The user behind a live session, or undefined when the session is revoked or expired. */
+async function activeSessionUser(db: Kysely<DB>, sessionId: string, userId: string) {
   return db
     .selectFrom('user_sessions')
     .innerJoin('users', 'users.id', 'user_sessions.user_id')
@@ -57,4 +59,12 @@ export async function pruneExpiredSessions(db: Kysely<DB>): Promise<number> {
   const cutoff = new Date(Date.now() - 7 * 86_400_000).toISOString()
   const result = await db.deleteFrom('user_sessions').where('expires_at', '<', cutoff).executeTakeFirst()
   return Number(result.numDeletedRows)
+}
+
+/** The session guards' lookup (passed to http/session-auth.ts): the user and its role's permissions. */
+export async function findSessionUser(db: Kysely<DB>, sessionId: string, userId: string): Promise<SessionUser | undefined> {
+  const row = await activeSessionUser(db, sessionId, userId)
+  if (!row) return undefined
+  // A disabled user is refused before its role matters, so its permissions are not looked up.
+  return { ...row, permissions: row.is_active === 1 ? await rolePermissions(db, row.role) : undefined }
 }

@@ -12,6 +12,7 @@ import { rolePermissions } from './role-queries.js'
 import { looksLikeTotp, matchBackupCode, matchTotp, parseBackupHashes } from './tfa-codes.js'
 import { VerifyTfaBody } from './tfa-schemas.js'
 import { findUserForLogin, publicUser } from './user-queries.js'
+import { replaceBackupHashesIfUnchanged, spendTotpStep } from './tfa-queries.js'
 
 export const TFA_LOGIN_MESSAGES = {
   required: 'TFA verification required',
@@ -36,28 +37,11 @@ export function tfaLockedError(retryAfterSeconds: number): ApiError {
   )
 }
 
-/** Spends a TOTP step at most once: only a step later than the last accepted one is taken. */
-export async function spendTotpStep(db: Kysely<DB>, userId: string, step: number): Promise<boolean> {
-  const result = await db
-    .updateTable('users')
-    .set({ tfa_last_used_step: step })
-    .where('id', '=', userId)
-    .where((eb) => eb.or([eb('tfa_last_used_step', 'is', null), eb('tfa_last_used_step', '<', step)]))
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
-}
-
 /** Removes one backup code; compare-and-set on the stored list, so two requests cannot spend it twice. */
 async function spendBackupCode(db: Kysely<DB>, user: UserRow, index: number): Promise<boolean> {
   const hashes = parseBackupHashes(user.tfa_backup_codes)
   hashes.splice(index, 1)
-  const result = await db
-    .updateTable('users')
-    .set({ tfa_backup_codes: JSON.stringify(hashes), updated_at: new Date().toISOString() })
-    .where('id', '=', user.id)
-    .where('tfa_backup_codes', '=', user.tfa_backup_codes)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return replaceBackupHashesIfUnchanged(db, user, JSON.stringify(hashes))
 }
 
 export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {

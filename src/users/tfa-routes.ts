@@ -7,12 +7,12 @@ import { badRequest, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
 import { hashBackupCodes, matchTotp, newBackupCodes, newTotpSecret, parseBackupHashes, totpUri } from './tfa-codes.js'
-import { clearTfa } from './tfa-reset.js'
 import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
-import { findUserById } from './user-queries.js'
+import { findUserById, updateUser } from './user-queries.js'
 import { BackupCodesReply, PasswordBody, RegenerateBody, TfaSetupReply, TfaStatusReply, TokenBody } from './tfa-schemas.js'
 import { revokeUserSessions } from './sessions.js'
-import { spendTotpStep, tfaLockedError } from './tfa-login.js'
+import { tfaLockedError } from './tfa-login.js'
+import { clearTfa, spendTotpStep } from './tfa-queries.js'
 
 export const TFA_MESSAGES = {
   alreadyEnabled: 'Two-factor authentication is already enabled for this account',
@@ -57,11 +57,7 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const secret = newTotpSecret()
       const { default: QRCode } = await import('qrcode') // loaded on first use
       const qrCode = await QRCode.toDataURL(totpUri(secret, row.username))
-      await app.store.db
-        .updateTable('users')
-        .set({ tfa_secret: app.secretBox.seal(secret), tfa_last_used_step: null, updated_at: new Date().toISOString() })
-        .where('id', '=', row.id)
-        .execute()
+      await updateUser(app.store.db, row.id, { tfa_secret: app.secretBox.seal(secret), tfa_last_used_step: null })
       return { secret, qrCode, manualEntryKey: secret }
     }
   )
@@ -86,17 +82,12 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const step = matchTotp(app.secretBox.open(row.tfa_secret), request.body.token, app.tfa.now())
       if (step === undefined) throw badRequest(TFA_MESSAGES.invalidSetupCode)
       const backupCodes = newBackupCodes()
-      await app.store.db
-        .updateTable('users')
-        // The setup code counts as spent, so it cannot also pass the next login.
-        .set({
-          tfa_enabled: 1,
-          tfa_backup_codes: await hashBackupCodes(backupCodes),
-          tfa_last_used_step: step,
-          updated_at: new Date().toISOString()
-        })
-        .where('id', '=', row.id)
-        .execute()
+      // The setup code counts as spent, so it cannot also pass the next login.
+      await updateUser(app.store.db, row.id, {
+        tfa_enabled: 1,
+        tfa_backup_codes: await hashBackupCodes(backupCodes),
+        tfa_last_used_step: step
+      })
       // As after a password change: a session stolen before TFA was on must not outlive it.
       await revokeUserSessions(app.store.db, row.id, userOf(request).sessionId)
       request.log.info({ userId: row.id }, 'two-factor authentication enabled')
@@ -181,11 +172,7 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw badRequest(TFA_MESSAGES.proofRequired)
       }
       const backupCodes = newBackupCodes()
-      await app.store.db
-        .updateTable('users')
-        .set({ tfa_backup_codes: await hashBackupCodes(backupCodes), updated_at: new Date().toISOString() })
-        .where('id', '=', row.id)
-        .execute()
+      await updateUser(app.store.db, row.id, { tfa_backup_codes: await hashBackupCodes(backupCodes) })
       return { message: 'Backup codes have been regenerated successfully', backupCodes }
     }
   )

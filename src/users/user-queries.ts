@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { DB, UserRow } from '../store/database-types.js'
+import type { DB, UserRow, UserUpdate } from '../store/database-types.js'
 import { newId } from '../security/random-tokens.js'
 
 export async function findUserForLogin(db: Kysely<DB>, login: string): Promise<UserRow | undefined> {
@@ -84,4 +84,64 @@ export function publicUser(row: UserRow, permissions?: readonly string[]) {
     created_at: row.created_at,
     ...(permissions ? { permissions: [...permissions] } : {})
   }
+}
+
+export function listUsers(db: Kysely<DB>): Promise<UserRow[]> {
+  return db.selectFrom('users').selectAll().orderBy('username').execute()
+}
+
+export function findUserByUsername(db: Kysely<DB>, username: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst()
+}
+
+/** Whether another account already uses this username or (case-insensitively) this e-mail address. */
+export async function loginNameTaken(db: Kysely<DB>, username: string | null, email: string | null, exceptId?: string): Promise<boolean> {
+  if (!username && !email) return false
+  let q = db
+    .selectFrom('users')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        ...(username ? [eb('username', '=', username)] : []),
+        ...(email ? [eb(eb.fn('lower', ['email']), '=', email.toLowerCase())] : [])
+      ])
+    )
+  if (exceptId) q = q.where('id', '!=', exceptId)
+  return (await q.executeTakeFirst()) !== undefined
+}
+
+export async function countActiveSuperadmins(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'superadmin')
+    .where('is_active', '=', 1)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Columns that change after creation; `updated_at` is always set by updateUser. */
+export type UserChanges = Omit<UserUpdate, 'id' | 'username' | 'created_at' | 'updated_at'>
+
+export async function updateUser(db: Kysely<DB>, id: string, changes: UserChanges, now = new Date().toISOString()): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ ...changes, updated_at: now })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function deleteUser(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('users').where('id', '=', id).execute()
+}
+
+/** Stamps a sign-in; not an edit of the account, so `updated_at` stays. */
+export async function recordLogin(db: Kysely<DB>, id: string, at: string): Promise<void> {
+  await db.updateTable('users').set({ last_login_at: at }).where('id', '=', id).execute()
+}
+
+/** Whether anyone has ever signed in: before that, the dashboard shows its first-start page. */
+export async function anyoneHasSignedIn(db: Kysely<DB>): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('last_login_at', 'is not', null).limit(1).executeTakeFirst()
+  return row !== undefined
 }

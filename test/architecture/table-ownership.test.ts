@@ -46,30 +46,14 @@ const OWNERS: Record<string, string> = {
  * only shrink: an entry that no longer occurs fails too, so delete it when it is fixed.
  */
 const KNOWN_VIOLATIONS: { file: string; table: string }[] = [
-  // The users/notifications reshape (issue 16) removes these: users' and notifications' own tables
-  // named from discord-login, main.ts, the dashboard, reports and the integration tokens.
-  { file: 'dashboard/dashboard-routes.ts', table: 'users' },
-  { file: 'discord-login/discord-accounts.ts', table: 'users' },
-  { file: 'discord-login/discord-accounts.ts', table: 'roles' },
-  { file: 'discord-login/discord-login-routes.ts', table: 'users' },
+  // The credentials admin list joins each row's creator and default host group in one query;
+  // reading them through users/ and hosts/ needs batch lookups there (by id lists) to stay one
+  // query per table instead of one per row. Still to do.
   { file: 'integration-tokens/token-queries.ts', table: 'users' },
-  { file: 'main.ts', table: 'users' },
-  { file: 'main.ts', table: 'roles' },
-  { file: 'notifications/event-routing.ts', table: 'event_outbox' },
-  { file: 'notifications/notification-service.ts', table: 'event_outbox' },
-  { file: 'reports/scheduled-report-routes.ts', table: 'notification_destinations' },
-  { file: 'reports/report-data.ts', table: 'host_alert_states' },
-  // Host tables named from files of the users/notifications area: the hosts feature exports what
-  // they need (hosts/host-queries.ts hostGroupSummary; a membership lookup is still to add) and
-  // that reshape switches them over.
   { file: 'integration-tokens/token-queries.ts', table: 'host_groups' },
-  { file: 'notifications/route-rule-routes.ts', table: 'host_groups' },
-  { file: 'notifications/routing.ts', table: 'host_group_memberships' },
-  // Enrollment's daily quota and key lookup on the integration tokens' table: to move into
-  // integration-tokens/token-queries.ts once the parallel reshape of that folder has landed
-  // (changing it from two branches at once would only make a merge conflict).
-  { file: 'enrollment/daily-quota.ts', table: 'auto_enrollment_tokens' },
-  { file: 'enrollment/enrollment-token-check.ts', table: 'auto_enrollment_tokens' }
+  // Reports reading notifications' tables: for the reports reshape.
+  { file: 'reports/scheduled-report-routes.ts', table: 'notification_destinations' },
+  { file: 'reports/report-data.ts', table: 'host_alert_states' }
 ]
 
 /** Folders that may name any table: the store opens, migrates and checks the whole schema. */
@@ -168,9 +152,21 @@ t.test('the scanner sees Kysely calls, joins and raw SQL, and ignores comments',
 })
 
 /** Folders whose route files already hold no queries (the other folders follow in their reshape). */
-const THIN_ROUTE_FOLDERS = ['hosts', 'agent', 'enrollment', 'homepage', 'metrics', 'integration-api']
+const THIN_ROUTE_FOLDERS = [
+  'hosts',
+  'agent',
+  'enrollment',
+  'homepage',
+  'metrics',
+  'integration-api',
+  'users',
+  'discord-login',
+  'integration-tokens',
+  'notifications',
+  'settings'
+]
 
-t.test('route files of the host-side features hold no queries: they call services and query modules', async (t) => {
+t.test('route files of the reshaped features hold no queries: they call services and query modules', async (t) => {
   const tables = new Set(Object.keys(OWNERS))
   const inRoutes = references(tables)
     .filter((r) => THIN_ROUTE_FOLDERS.includes(folderOf(r.file)) && /-routes\.ts$/.test(r.file))

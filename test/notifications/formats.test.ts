@@ -3,7 +3,7 @@ import t from 'tap'
 import { detectWebhookFormat } from '../../src/notifications/providers/webhook-config.js'
 import { discordBody, severityColour } from '../../src/notifications/providers/discord.js'
 import { redactUrl, retryAfterMs, truncate } from '../../src/notifications/providers/delivery-http.js'
-import { htmlToText } from '../../src/reports/html-text.js'
+import { htmlToText } from '../../src/notifications/html-text.js'
 import type { AlertNotice } from '../../src/notifications/notice.js'
 
 t.test('Discord is detected by host and /api/webhooks/ path, whatever the scheme', async (t) => {

@@ -3,7 +3,7 @@
 // mentions disabled, CSV reports uploaded as a file (multipart payload_json + files[0]).
 import { loadUndici } from '../../http/load-undici.js'
 import type { Notice, NoticeField } from '../notice.js'
-import { htmlToText } from '../../reports/html-text.js'
+import { htmlToText } from '../html-text.js'
 import { postOrThrow, truncate } from './delivery-http.js'
 import type { Provider } from './provider.js'
 import { describeWebhookConfig, parseWebhookConfig, type WebhookConfig } from './webhook-config.js'

@@ -1,5 +1,6 @@
-// Plain text from the report's HTML for chat excerpts: <script> and <style> blocks go entirely,
-// block tags become line breaks, other tags vanish, the few entities we emit are decoded.
+// Plain text from HTML for chat excerpts (a report's body in a Discord message; reports render
+// with it too): <script> and <style> blocks go entirely, block tags become line breaks, other tags
+// vanish, the few entities we emit are decoded.
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' }
 
 export function htmlToText(html: string): string {

@@ -1,4 +1,5 @@
-// The per-token daily enrollment cap. The day is the calendar day in the server's time zone (TZ),
+// The per-token daily enrollment cap (kept here, beside the credentials table it counts in;
+// enrollment calls it). The day is the calendar day in the server's time zone (TZ),
 // the same clock scheduled reports use; the counter counts as 0 once the stored day is not today.
 // Check and increment happen in one transaction, so parallel enrollments can never overshoot
 // (SQLite runs write transactions one at a time).

@@ -1,0 +1,182 @@
+// The rules of credential administration, apart from HTTP: which input is valid (all issues at
+// once, in the documented shape), the secret generated once and stored only as a bcrypt hash,
+// cached verifications dropped on every change, and the gethomepage widget snippet.
+import type { Static } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import { ApiError, badRequest, notFound, validationFailed, COMMON, type ValidationIssue } from '../http/errors.js'
+import { hostGroupSummary } from '../hosts/host-queries.js'
+import { newId, newTokenKey, newTokenSecret } from '../security/random-tokens.js'
+import { hashSecret } from '../security/secret-hashing.js'
+import type { VerifiedCredentialsCache } from '../security/verified-credentials-cache.js'
+import type { DB, TokenRow } from '../store/database-types.js'
+import { HOMEPAGE_FIELD_LABELS, basicCredentials, homepageWidgetYaml } from './homepage-widget.js'
+import { deleteTokenRow, findUserRef, insertTokenRow, tokenView, updateTokenRow, type TokenChanges } from './token-queries.js'
+import { MESSAGES, integrationTypeOf, ipRangeIssues, normaliseScopes, parseExpiry, type Scopes } from './token-rules.js'
+import type { CreateTokenBody, CreateTokenResponse, UpdateTokenBody } from './token-schemas.js'
+import { credentialSecretMatches } from './token-verification.js'
+
+type CreateResponse = Static<typeof CreateTokenResponse>
+/** The server URL the widget points at; asked only when a snippet is rendered. */
+type ServerUrl = () => Promise<string>
+
+const CREATED_WARNING = 'Save the token_secret now - it cannot be retrieved later!'
+
+async function resolveGroup(db: Kysely<DB>, raw: string | null | undefined) {
+  if (raw === undefined || raw === null || raw.trim() === '') return null
+  const group = await hostGroupSummary(db, raw.trim())
+  if (!group) throw badRequest(COMMON.hostGroupNotFound)
+  return group
+}
+
+export async function createToken(
+  db: Kysely<DB>,
+  actorId: string,
+  body: Static<typeof CreateTokenBody>,
+  serverUrl: ServerUrl
+): Promise<CreateResponse> {
+  const issues: ValidationIssue[] = []
+  const tokenName = body.token_name.trim()
+  if (tokenName === '') issues.push({ msg: MESSAGES.tokenNameRequired, param: 'token_name', location: 'body' })
+  const metadata = body.metadata ?? {}
+  const integrationType = integrationTypeOf(metadata)
+  if (!integrationType) issues.push({ msg: MESSAGES.integrationType, param: 'metadata', location: 'body' })
+  const ranges = (body.allowed_ip_ranges ?? []).map((r) => r.trim())
+  issues.push(...ipRangeIssues(ranges))
+  const expiresAt = body.expires_at === undefined ? null : parseExpiry(body.expires_at)
+  if (expiresAt === undefined) issues.push({ msg: MESSAGES.invalidDate, param: 'expires_at', location: 'body' })
+  let scopes: Scopes | null = null
+  if (integrationType === 'api') {
+    const checked = normaliseScopes(body.scopes)
+    if ('issue' in checked) issues.push(checked.issue)
+    else scopes = checked.scopes
+  }
+  if (issues.length > 0 || !integrationType || expiresAt === undefined) throw validationFailed(issues)
+  const group = await resolveGroup(db, body.default_host_group_id)
+
+  const secret = newTokenSecret()
+  const now = new Date().toISOString()
+  const row: TokenRow = {
+    id: newId(),
+    token_name: tokenName,
+    token_key: newTokenKey(),
+    token_secret_hash: await hashSecret(secret),
+    integration_type: integrationType,
+    created_by_user_id: actorId,
+    is_active: 1,
+    allowed_ip_ranges: JSON.stringify(ranges),
+    max_hosts_per_day: body.max_hosts_per_day ?? 100,
+    hosts_created_today: 0,
+    last_reset_date: null,
+    last_used_at: null,
+    expires_at: expiresAt,
+    default_host_group_id: group?.id ?? null,
+    metadata: JSON.stringify({ ...metadata, integration_type: integrationType }),
+    scopes: scopes ? JSON.stringify(scopes) : null,
+    created_at: now,
+    updated_at: now
+  }
+  await insertTokenRow(db, row)
+  const response: CreateResponse = {
+    message: 'Auto-enrollment token created successfully',
+    token: {
+      id: row.id,
+      token_name: row.token_name,
+      token_key: row.token_key,
+      token_secret: secret,
+      max_hosts_per_day: row.max_hosts_per_day,
+      default_host_group: group ? { id: group.id, name: group.name, color: group.color } : null,
+      created_by: await findUserRef(db, actorId),
+      expires_at: expiresAt,
+      scopes,
+      allowed_ip_ranges: ranges,
+      metadata: { ...metadata, integration_type: integrationType }
+    },
+    warning: CREATED_WARNING
+  }
+  if (integrationType === 'gethomepage') {
+    response.gethomepage_config = await homepageWidgetYaml({
+      serverUrl: await serverUrl(),
+      basicCredentials: basicCredentials(row.token_key, secret)
+    })
+  }
+  return response
+}
+
+export async function updateToken(
+  db: Kysely<DB>,
+  cache: VerifiedCredentialsCache,
+  current: TokenRow,
+  body: Static<typeof UpdateTokenBody>
+) {
+  const issues: ValidationIssue[] = []
+  const changes: TokenChanges = {}
+  if (body.token_name !== undefined) {
+    const name = body.token_name.trim()
+    if (name === '') issues.push({ msg: MESSAGES.tokenNameLength, param: 'token_name', location: 'body' })
+    changes.token_name = name
+  }
+  if (body.is_active !== undefined) changes.is_active = body.is_active ? 1 : 0
+  if (body.max_hosts_per_day !== undefined) changes.max_hosts_per_day = body.max_hosts_per_day
+  if (body.allowed_ip_ranges !== undefined) {
+    const ranges = body.allowed_ip_ranges.map((r) => r.trim())
+    issues.push(...ipRangeIssues(ranges))
+    changes.allowed_ip_ranges = JSON.stringify(ranges)
+  }
+  if (body.expires_at !== undefined) {
+    const expiresAt = parseExpiry(body.expires_at)
+    if (expiresAt === undefined) issues.push({ msg: MESSAGES.invalidDate, param: 'expires_at', location: 'body' })
+    else changes.expires_at = expiresAt
+  }
+  if (body.scopes !== undefined) {
+    if (current.integration_type !== 'api') throw badRequest(MESSAGES.scopesOnlyForApi)
+    const checked = normaliseScopes(body.scopes)
+    if ('issue' in checked) issues.push(checked.issue)
+    else changes.scopes = JSON.stringify(checked.scopes)
+  }
+  if (issues.length > 0) throw validationFailed(issues)
+  if (body.default_host_group_id !== undefined)
+    changes.default_host_group_id = (await resolveGroup(db, body.default_host_group_id))?.id ?? null
+
+  await updateTokenRow(db, current.id, changes)
+  // Any change (disable, new IP list, new scopes, ...) must be seen by the very next request.
+  cache.forgetOwner(current.id)
+  const view = await tokenView(db, current.id)
+  if (!view) throw notFound(MESSAGES.tokenNotFound)
+  return view
+}
+
+export async function deleteToken(db: Kysely<DB>, cache: VerifiedCredentialsCache, row: TokenRow): Promise<void> {
+  await deleteTokenRow(db, row.id)
+  cache.forgetOwner(row.id)
+}
+
+/** The services.yml entry; the secret, when given, must match the stored hash to be filled in. */
+export async function homepageConfig(
+  cache: VerifiedCredentialsCache,
+  row: TokenRow,
+  input: { token_secret?: string | undefined; fields?: string[] | undefined } | undefined,
+  serverUrl: ServerUrl
+) {
+  if (row.integration_type !== 'gethomepage') throw badRequest('Widget configuration is only available for gethomepage integration tokens')
+  const secret = input?.token_secret
+  const fields = input?.fields
+  if (fields) {
+    const unknown = fields.filter((f) => !(f in HOMEPAGE_FIELD_LABELS))
+    if (unknown.length > 0)
+      throw new ApiError(400, {
+        errors: unknown.map((f) => ({ msg: `Unknown gethomepage field: ${f}`, param: 'fields', location: 'body' as const }))
+      })
+  }
+  let credentials: string | undefined
+  if (secret !== undefined && secret !== '') {
+    const matches = await credentialSecretMatches(cache, { id: row.id, tokenKey: row.token_key, secretHash: row.token_secret_hash }, secret)
+    if (!matches) throw badRequest('Token secret does not match this token')
+    credentials = basicCredentials(row.token_key, secret)
+  }
+  const config = await homepageWidgetYaml({
+    serverUrl: await serverUrl(),
+    ...(credentials ? { basicCredentials: credentials } : {}),
+    ...(fields ? { fields } : {})
+  })
+  return { config, credentials_included: credentials !== undefined }
+}

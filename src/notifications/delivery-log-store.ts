@@ -1,0 +1,33 @@
+// The notification log as the API reads it: filtered, newest first, paged, never the payload.
+import type { Kysely } from 'kysely'
+import type { DB, DeliveryRow } from '../store/database-types.js'
+
+export interface DeliveryFilter {
+  destinationId?: string | undefined
+  eventType?: string | undefined
+  status?: string | undefined
+  since?: string | undefined
+  until?: string | undefined
+}
+
+/** A delivery as the API shows it: the stored payload stays inside. */
+export function deliveryView(row: DeliveryRow) {
+  const { payload: _payload, ...rest } = row
+  return rest
+}
+
+export async function findDeliveryView(db: Kysely<DB>, id: string) {
+  return deliveryView(await db.selectFrom('notification_deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
+}
+
+export async function listDeliveries(db: Kysely<DB>, filter: DeliveryFilter, limit: number, offset: number) {
+  let query = db.selectFrom('notification_deliveries')
+  if (filter.destinationId) query = query.where('destination_id', '=', filter.destinationId)
+  if (filter.eventType) query = query.where('event_type', '=', filter.eventType)
+  if (filter.status) query = query.where('status', '=', filter.status)
+  if (filter.since) query = query.where('created_at', '>=', filter.since)
+  if (filter.until) query = query.where('created_at', '<=', filter.until)
+  const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute()
+  return { deliveries: rows.map(deliveryView), total: Number(total.n) }
+}

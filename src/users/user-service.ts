@@ -1,0 +1,199 @@
+// The rules of user management, shared by the admin routes and the `patchmon admin` CLI: who may
+// touch a superadmin, the last active superadmin stays, nobody disables or deletes themself, names
+// and e-mail addresses stay unique, and a role change is recorded with its outbox event.
+import type { Kysely } from 'kysely'
+import type { DB, UserRow } from '../store/database-types.js'
+import type { AppEvents } from '../events/app-events.js'
+import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
+import { badRequest, conflict, forbidden, notFound, COMMON } from '../http/errors.js'
+import { hashSecret } from '../security/secret-hashing.js'
+import type { Permission } from './permissions.js'
+import { roleExists, rolePermissions } from './role-queries.js'
+import { revokeUserSessions } from './sessions.js'
+import { clearTfa } from './tfa-queries.js'
+import {
+  countActiveSuperadmins,
+  deleteUser,
+  findUserById,
+  findUserByUsername,
+  insertUser,
+  loginNameTaken,
+  updateUser,
+  type UserChanges
+} from './user-queries.js'
+
+/** Who is acting: enough to apply the rules (the session's user). */
+export interface Actor {
+  id: string
+  permissions: ReadonlySet<Permission>
+}
+
+export interface CreateUserInput {
+  username: string
+  email?: string | null
+  password: string
+  role: string
+  first_name?: string | null
+  last_name?: string | null
+}
+
+export interface UpdateUserInput {
+  email?: string | null
+  role?: string
+  is_active?: boolean
+  first_name?: string | null
+  last_name?: string | null
+}
+
+const NAME_TAKEN = 'Username or email already exists'
+const LAST_SUPERADMIN = 'Cannot remove the last active superadmin'
+
+function requireSuperuserRights(actor: Actor, targetRole: string): void {
+  if (targetRole === 'superadmin' && !actor.permissions.has('can_manage_superusers')) {
+    throw forbidden('Insufficient permissions', 'Only a superadmin can manage superadmin accounts')
+  }
+}
+
+async function assertRoleExists(db: Kysely<DB>, role: string): Promise<void> {
+  if (!(await rolePermissions(db, role))) throw badRequest('Role not found')
+}
+
+async function existingUser(db: Kysely<DB>, id: string): Promise<UserRow> {
+  const target = await findUserById(db, id)
+  if (!target) throw notFound(COMMON.userNotFound)
+  return target
+}
+
+export async function createUser(db: Kysely<DB>, actor: Actor, input: CreateUserInput): Promise<UserRow> {
+  await assertRoleExists(db, input.role)
+  requireSuperuserRights(actor, input.role)
+  const email = input.email?.trim() || null
+  if (await loginNameTaken(db, input.username, email)) throw conflict(NAME_TAKEN)
+  return insertUser(db, {
+    username: input.username,
+    email,
+    passwordHash: await hashSecret(input.password),
+    role: input.role,
+    firstName: input.first_name ?? null,
+    lastName: input.last_name ?? null
+  })
+}
+
+export async function updateUserAsAdmin(
+  db: Kysely<DB>,
+  events: AppEvents,
+  actor: Actor,
+  id: string,
+  input: UpdateUserInput
+): Promise<UserRow> {
+  const target = await existingUser(db, id)
+  requireSuperuserRights(actor, target.role)
+  if (input.role !== undefined) {
+    await assertRoleExists(db, input.role)
+    requireSuperuserRights(actor, input.role)
+  }
+  const losesSuperadmin =
+    target.role === 'superadmin' &&
+    target.is_active === 1 &&
+    ((input.role !== undefined && input.role !== 'superadmin') || input.is_active === false)
+  if (losesSuperadmin && (await countActiveSuperadmins(db)) <= 1) throw badRequest(LAST_SUPERADMIN)
+  if (target.id === actor.id && input.is_active === false) throw badRequest('You cannot disable your own account')
+  const email = input.email === undefined ? undefined : input.email?.trim() || null
+  if (email && (await loginNameTaken(db, null, email, target.id))) throw conflict(NAME_TAKEN)
+  const now = new Date()
+  const roleChange =
+    input.role !== undefined && input.role !== target.role
+      ? { userId: target.id, username: target.username, oldRole: target.role, newRole: input.role }
+      : undefined
+  const changes: UserChanges = {
+    ...(email !== undefined ? { email } : {}),
+    ...(input.role !== undefined ? { role: input.role } : {}),
+    ...(input.is_active !== undefined ? { is_active: input.is_active ? 1 : 0 } : {}),
+    ...(input.first_name !== undefined ? { first_name: input.first_name } : {}),
+    ...(input.last_name !== undefined ? { last_name: input.last_name } : {})
+  }
+  // The row and its role-change event commit together; listeners hear it only after the commit.
+  const event = await db.transaction().execute(async (trx) => {
+    await updateUser(trx, target.id, changes, now.toISOString())
+    return roleChange ? writeOutbox(trx, 'user_role_changed', roleChange, now) : undefined
+  })
+  if (input.is_active === false) await revokeUserSessions(db, target.id)
+  if (event) emitCommitted(events, event)
+  return (await findUserById(db, target.id)) ?? target
+}
+
+/** Sets a new password and signs the user out everywhere (except the session that changed it). */
+async function setPassword(
+  db: Kysely<DB>,
+  userId: string,
+  password: string,
+  opts: { mustChange: boolean; reactivate?: boolean; keepSessionId?: string }
+): Promise<void> {
+  const now = new Date().toISOString()
+  await updateUser(
+    db,
+    userId,
+    {
+      password_hash: await hashSecret(password),
+      password_changed_at: now,
+      must_change_password: opts.mustChange ? 1 : 0,
+      ...(opts.reactivate ? { is_active: 1 } : {})
+    },
+    now
+  )
+  await revokeUserSessions(db, userId, opts.keepSessionId)
+}
+
+/** The signed-in user's own change: this session stays, the others end. */
+export async function changeOwnPassword(db: Kysely<DB>, userId: string, password: string, sessionId: string): Promise<void> {
+  await setPassword(db, userId, password, { mustChange: false, keepSessionId: sessionId })
+}
+
+export async function resetPasswordAsAdmin(db: Kysely<DB>, actor: Actor, id: string, password: string): Promise<void> {
+  const target = await existingUser(db, id)
+  requireSuperuserRights(actor, target.role)
+  await setPassword(db, target.id, password, { mustChange: false })
+}
+
+export async function deleteUserAsAdmin(db: Kysely<DB>, actor: Actor, id: string): Promise<void> {
+  const target = await existingUser(db, id)
+  if (target.id === actor.id) throw badRequest('You cannot delete your own account')
+  requireSuperuserRights(actor, target.role)
+  if (target.role === 'superadmin' && target.is_active === 1 && (await countActiveSuperadmins(db)) <= 1) throw badRequest(LAST_SUPERADMIN)
+  await deleteUser(db, target.id)
+}
+
+// The operator's CLI (`patchmon admin ...`) acts with the machine's authority: no actor, and its
+// refusals are plain sentences for a terminal rather than HTTP errors.
+
+export class UserCommandError extends Error {}
+
+export async function createUserFromCli(
+  db: Kysely<DB>,
+  input: { username: string; role: string; password: string; mustChangePassword: boolean }
+): Promise<UserRow> {
+  if (await findUserByUsername(db, input.username)) throw new UserCommandError(`user ${input.username} already exists`)
+  if (!(await roleExists(db, input.role))) throw new UserCommandError(`unknown role ${input.role}`)
+  return insertUser(db, {
+    username: input.username,
+    email: null,
+    passwordHash: await hashSecret(input.password),
+    role: input.role,
+    mustChangePassword: input.mustChangePassword
+  })
+}
+
+export async function resetPasswordFromCli(db: Kysely<DB>, username: string, password: string, mustChange: boolean): Promise<void> {
+  const user = await findUserByUsername(db, username)
+  if (!user) throw new UserCommandError(`no user named ${username}`)
+  // An operator reset also re-opens a disabled account: it is the way back in.
+  await setPassword(db, user.id, password, { mustChange, reactivate: true })
+}
+
+/** Turns TOTP off; returns whether the user had it on. */
+export async function resetTfaFromCli(db: Kysely<DB>, username: string): Promise<boolean> {
+  const user = await findUserByUsername(db, username)
+  if (!user) throw new UserCommandError(`no user named ${username}`)
+  await clearTfa(db, user.id)
+  return user.tfa_enabled === 1
+}

@@ -2,6 +2,7 @@
 // repositories and its report history. Each returns undefined for an unknown host.
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
+import { HOST_PACKAGE_COLUMNS } from './host-read-queries.js'
 import { containsText } from './text-search.js'
 
 export interface PackageFilter {
@@ -28,17 +29,7 @@ export async function hostPackagesPage(db: Kysely<DB>, hostId: string, filter: P
     return q
   }
   const rows = await base()
-    .select([
-      'p.id',
-      'p.name',
-      'p.description',
-      'p.category',
-      'hp.current_version',
-      'hp.available_version',
-      'hp.needs_update',
-      'hp.is_security_update',
-      'hp.last_checked'
-    ])
+    .select(HOST_PACKAGE_COLUMNS)
     .orderBy((eb) => eb('hp.needs_update', '*', eb.ref('hp.is_security_update')), 'desc')
     .orderBy('hp.needs_update', 'desc')
     .orderBy('p.name')

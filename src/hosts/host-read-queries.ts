@@ -23,22 +23,25 @@ export async function groupsOfHost(db: Kysely<DB>, hostId: string): Promise<Grou
     .execute()
 }
 
+/** The columns of a host's package row, as the host page and the Integration API both show them. */
+export const HOST_PACKAGE_COLUMNS = [
+  'p.id',
+  'p.name',
+  'p.description',
+  'p.category',
+  'hp.current_version',
+  'hp.available_version',
+  'hp.needs_update',
+  'hp.is_security_update',
+  'hp.last_checked'
+] as const
+
 /** A host's packages: security first, then anything with an update, then by name. */
 export async function hostPackageRows(db: Kysely<DB>, hostId: string, updatesOnly: boolean) {
   let query = db
     .selectFrom('host_packages as hp')
     .innerJoin('packages as p', 'p.id', 'hp.package_id')
-    .select([
-      'p.id',
-      'p.name',
-      'p.description',
-      'p.category',
-      'hp.current_version',
-      'hp.available_version',
-      'hp.needs_update',
-      'hp.is_security_update',
-      'hp.last_checked'
-    ])
+    .select(HOST_PACKAGE_COLUMNS)
     .where('hp.host_id', '=', hostId)
     .orderBy('hp.is_security_update', 'desc')
     .orderBy('hp.needs_update', 'desc')

@@ -215,6 +215,17 @@ export async function hostGroupSummary(db: Kysely<DB>, id: string): Promise<Pick
   return (await db.selectFrom('host_groups').select(['id', 'name', 'color']).where('id', '=', id).executeTakeFirst()) ?? null
 }
 
+/** Name, id and colour of each listed host group that exists, by id: one query for a whole list. */
+export async function hostGroupNamesByIds(
+  db: Kysely<DB>,
+  ids: readonly string[]
+): Promise<Map<string, Pick<HostGroupRow, 'id' | 'name' | 'color'>>> {
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return new Map()
+  const rows = await db.selectFrom('host_groups').select(['id', 'name', 'color']).where('id', 'in', unique).execute()
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
 /** Hosts that have reported at least once, for the host-down monitor (it applies its own alerting rule). */
 export async function reportedHosts(db: Kysely<DB>) {
   return db.selectFrom('hosts').select(['id', 'friendly_name', 'last_update', 'status']).where('last_update', 'is not', null).execute()

@@ -20,9 +20,9 @@ import {
   UPDATE_MESSAGES,
   UpdateTokenBody
 } from './token-schemas.js'
-import { findTokenRow, listTokenViews, tokenView } from './token-queries.js'
+import { findTokenRow } from './token-queries.js'
 import { MESSAGES } from './token-rules.js'
-import { createToken, deleteToken, homepageConfig, updateToken } from './token-service.js'
+import { createToken, deleteToken, homepageConfig, listTokenViews, tokenView, updateToken } from './token-service.js'
 
 const TAGS = ['auto-enrollment tokens']
 

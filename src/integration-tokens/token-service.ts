@@ -4,15 +4,26 @@
 import type { Static } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import { ApiError, badRequest, notFound, validationFailed, COMMON, type ValidationIssue } from '../http/errors.js'
-import { hostGroupSummary } from '../hosts/host-queries.js'
+import { hostGroupNamesByIds, hostGroupSummary } from '../hosts/host-queries.js'
 import { newId, newTokenKey, newTokenSecret } from '../security/random-tokens.js'
 import { hashSecret } from '../security/secret-hashing.js'
 import type { VerifiedCredentialsCache } from '../security/verified-credentials-cache.js'
 import type { DB, TokenRow } from '../store/database-types.js'
 import { HOMEPAGE_FIELD_LABELS, basicCredentials, homepageWidgetYaml } from './homepage-widget.js'
-import { deleteTokenRow, findUserRef, insertTokenRow, tokenView, updateTokenRow, type TokenChanges } from './token-queries.js'
+import { userNamesByIds } from '../users/user-queries.js'
+import {
+  deleteTokenRow,
+  enrollmentDay,
+  findUserRef,
+  insertTokenRow,
+  listTokenRows,
+  parseJsonObject,
+  parseStringArray,
+  updateTokenRow,
+  type TokenChanges
+} from './token-queries.js'
 import { MESSAGES, integrationTypeOf, ipRangeIssues, normaliseScopes, parseExpiry, type Scopes } from './token-rules.js'
-import type { CreateTokenBody, CreateTokenResponse, UpdateTokenBody } from './token-schemas.js'
+import type { CreateTokenBody, CreateTokenResponse, TokenView, UpdateTokenBody } from './token-schemas.js'
 import { credentialSecretMatches } from './token-verification.js'
 
 type CreateResponse = Static<typeof CreateTokenResponse>
@@ -20,6 +31,50 @@ type CreateResponse = Static<typeof CreateTokenResponse>
 type ServerUrl = () => Promise<string>
 
 const CREATED_WARNING = 'Save the token_secret now - it cannot be retrieved later!'
+
+/**
+ * The admin view of credential rows: JSON columns parsed, the day counter shown as 0 once its day
+ * has passed, the default host group and the creator under the documented (plural) keys
+ * `host_groups` and `users` (null when unset or gone). One lookup per table for the whole list.
+ */
+async function tokenViews(db: Kysely<DB>, rows: TokenRow[]): Promise<TokenView[]> {
+  const groupIds = rows.flatMap((r) => (r.default_host_group_id ? [r.default_host_group_id] : []))
+  const userIds = rows.flatMap((r) => (r.created_by_user_id ? [r.created_by_user_id] : []))
+  const [groups, users] = await Promise.all([hostGroupNamesByIds(db, groupIds), userNamesByIds(db, userIds)])
+  const today = enrollmentDay()
+  return rows.map((r) => {
+    const group = r.default_host_group_id ? groups.get(r.default_host_group_id) : undefined
+    const user = r.created_by_user_id ? users.get(r.created_by_user_id) : undefined
+    return {
+      id: r.id,
+      token_name: r.token_name,
+      token_key: r.token_key,
+      is_active: r.is_active === 1,
+      allowed_ip_ranges: parseStringArray(r.allowed_ip_ranges),
+      max_hosts_per_day: r.max_hosts_per_day,
+      hosts_created_today: r.last_reset_date === today ? r.hosts_created_today : 0,
+      last_used_at: r.last_used_at,
+      expires_at: r.expires_at,
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+      default_host_group_id: r.default_host_group_id,
+      metadata: parseJsonObject(r.metadata) ?? {},
+      scopes: parseJsonObject(r.scopes) as Scopes | null,
+      host_groups: group ? { id: group.id, name: group.name, color: group.color ?? '#3B82F6' } : null,
+      users: user ? { id: user.id, username: user.username, first_name: user.first_name, last_name: user.last_name } : null
+    }
+  })
+}
+
+/** Every credential for the admin list, newest first. */
+export async function listTokenViews(db: Kysely<DB>): Promise<TokenView[]> {
+  return tokenViews(db, await listTokenRows(db))
+}
+
+/** One credential as the admin API shows it, or undefined. */
+export async function tokenView(db: Kysely<DB>, id: string): Promise<TokenView | undefined> {
+  return (await tokenViews(db, await listTokenRows(db, id)))[0]
+}
 
 async function resolveGroup(db: Kysely<DB>, raw: string | null | undefined) {
   if (raw === undefined || raw === null || raw.trim() === '') return null

@@ -109,3 +109,10 @@ export async function deleteDestination(db: Kysely<DB>, id: string): Promise<boo
   const result = await db.deleteFrom('notification_destinations').where('id', '=', id).executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }
+
+/** How many of these ids name an existing destination (each id counted once). */
+export async function countExistingDestinations(db: Kysely<DB>, ids: readonly string[]): Promise<number> {
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return 0
+  return (await db.selectFrom('notification_destinations').select('id').where('id', 'in', unique).execute()).length
+}

@@ -2,6 +2,7 @@
 // tables and the open host-down alerts.
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
+import { listOpenAlerts } from '../notifications/host-alert-store.js'
 import { friendlyNames, hostsByOutstandingUpdates, topSecurityPackages } from '../hosts/host-read-queries.js'
 
 export const REPORT_SECTIONS = ['open_alerts', 'hosts_by_updates', 'top_security_packages'] as const
@@ -22,9 +23,8 @@ export interface ReportData {
 export async function collectReportData(db: Kysely<DB>, sections: ReportSection[], top = 20): Promise<ReportData> {
   const data: ReportData = {}
   if (sections.includes('open_alerts')) {
-    // host_alert_states is the notifications feature's table (known violation, see
-    // test/architecture/table-ownership.test.ts); the host names come from the hosts feature.
-    const alerts = await db.selectFrom('host_alert_states').select(['host_id', 'down_since']).orderBy('down_since').execute()
+    // The open alerts come from the notifications feature, the host names from the hosts feature.
+    const alerts = await listOpenAlerts(db)
     const names = await friendlyNames(
       db,
       alerts.map((a) => a.host_id)

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { badRequest, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { countExistingDestinations } from '../notifications/destination-store.js'
 import { newId } from '../security/random-tokens.js'
 import { CreateReportBody, REPORT_MESSAGES, ReportView, UpdateReportBody, type CreateReportInput } from './report-schemas.js'
 import { nextRunAfter, ScheduleError } from './schedule.js'
@@ -19,8 +20,8 @@ export const scheduledReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Checks the merged report and returns its columns, next run included. */
   async function columns(input: CreateReportInput) {
-    const found = await db.selectFrom('notification_destinations').select('id').where('id', 'in', input.destination_ids).execute()
-    if (found.length !== new Set(input.destination_ids).size) throw badRequest('Destination not found')
+    const found = await countExistingDestinations(db, input.destination_ids)
+    if (found !== new Set(input.destination_ids).size) throw badRequest('Destination not found')
     const row = {
       frequency: input.frequency,
       days: JSON.stringify(input.frequency === 'weekly' ? [...new Set(input.days ?? [])].sort() : []),

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { KEYS_TABLE, KEY_FILES, hasTable } from '../backup/backup-file.js'
+import { KEYS_TABLE, KEY_FILES, hasTable } from './backup-keys-table.js'
 import { databaseFile } from './open-database.js'
 
 export class StartRefusedError extends Error {

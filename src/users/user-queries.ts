@@ -145,3 +145,14 @@ export async function anyoneHasSignedIn(db: Kysely<DB>): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').where('last_login_at', 'is not', null).limit(1).executeTakeFirst()
   return row !== undefined
 }
+
+/** Id and names of each listed account that exists, by id: one query for a whole list. */
+export async function userNamesByIds(
+  db: Kysely<DB>,
+  ids: readonly string[]
+): Promise<Map<string, Pick<UserRow, 'id' | 'username' | 'first_name' | 'last_name'>>> {
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return new Map()
+  const rows = await db.selectFrom('users').select(['id', 'username', 'first_name', 'last_name']).where('id', 'in', unique).execute()
+  return new Map(rows.map((r) => [r.id, r]))
+}

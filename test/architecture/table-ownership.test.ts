@@ -41,21 +41,6 @@ const OWNERS: Record<string, string> = {
   kysely_migration_lock: 'store'
 }
 
-/**
- * Violations that still exist, each to be removed by the reshape that owns the file. The list may
- * only shrink: an entry that no longer occurs fails too, so delete it when it is fixed.
- */
-const KNOWN_VIOLATIONS: { file: string; table: string }[] = [
-  // The credentials admin list joins each row's creator and default host group in one query;
-  // reading them through users/ and hosts/ needs batch lookups there (by id lists) to stay one
-  // query per table instead of one per row. Still to do.
-  { file: 'integration-tokens/token-queries.ts', table: 'users' },
-  { file: 'integration-tokens/token-queries.ts', table: 'host_groups' },
-  // Reports reading notifications' tables: for the reports reshape.
-  { file: 'reports/scheduled-report-routes.ts', table: 'notification_destinations' },
-  { file: 'reports/report-data.ts', table: 'host_alert_states' }
-]
-
 /** Folders that may name any table: the store opens, migrates and checks the whole schema. */
 const ANY_TABLE = new Set(['store'])
 
@@ -129,13 +114,8 @@ t.test('every table has one owner and is named only by its owner', async (t) => 
       folderOf(r.file) !== OWNERS[r.table] &&
       !EXEMPT.some((e) => e.file === r.file && e.table === r.table)
   )
-  const known = (r: { file: string; table: string }) => KNOWN_VIOLATIONS.some((k) => k.file === r.file && k.table === r.table)
-  const fresh = outside.filter((r) => !known(r)).map((r) => `src/${r.file}:${r.line} names ${r.table} (owner: ${OWNERS[r.table]}/)`)
-  t.same(fresh, [], 'no query names a table outside its owner')
-  const gone = KNOWN_VIOLATIONS.filter((k) => !outside.some((r) => r.file === k.file && r.table === k.table)).map(
-    (k) => `${k.file} ${k.table}`
-  )
-  t.same(gone, [], 'KNOWN_VIOLATIONS lists only violations that still exist (delete fixed ones)')
+  const found = outside.map((r) => `src/${r.file}:${r.line} names ${r.table} (owner: ${OWNERS[r.table]}/)`)
+  t.same(found, [], 'no query names a table outside its owner')
 })
 
 t.test('the scanner sees Kysely calls, joins and raw SQL, and ignores comments', async (t) => {

@@ -153,6 +153,29 @@ t.test('expires_at accepts RFC 3339, the dashboard datetime-local form and null'
   t.equal((await post(ctx, { token_name: 'c', expires_at: null })).json().token.expires_at, null)
 })
 
+t.test('each listed credential gets its own default host group (looked up for the whole list at once)', async (t) => {
+  const ctx = await buildTestApp(t)
+  const groups = await ensureGroups(ctx, ['Alpha', 'Beta'])
+  await createCredential(ctx, { token_name: 'a', default_host_group_id: groups.get('Alpha') })
+  await createCredential(ctx, { token_name: 'b', default_host_group_id: groups.get('Beta') })
+  await createCredential(ctx, { token_name: 'a2', default_host_group_id: groups.get('Alpha') })
+  const res = await ctx.app.inject({ method: 'GET', url: URL, headers: bearer(ctx.adminToken) })
+  t.equal(res.statusCode, 200)
+  const byName = new Map(
+    (res.json() as { token_name: string; host_groups: { name: string } | null; users: { username: string } | null }[]).map((x) => [
+      x.token_name,
+      x
+    ])
+  )
+  t.equal(byName.get('a')?.host_groups?.name, 'Alpha')
+  t.equal(byName.get('b')?.host_groups?.name, 'Beta')
+  t.equal(byName.get('a2')?.host_groups?.name, 'Alpha')
+  t.same(
+    [...byName.values()].map((x) => x.users?.username),
+    ['admin', 'admin', 'admin']
+  )
+})
+
 t.test('list is newest first with host_groups and users keys and never a secret or hash', async (t) => {
   const ctx = await buildTestApp(t)
   const groups = await ensureGroups(ctx, ['Prod'])

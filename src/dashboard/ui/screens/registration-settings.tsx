@@ -4,7 +4,7 @@ import { put } from '../api'
 import { asFailure, useApi } from '../use-api'
 import { ErrorNote, Loaded, Notice } from '../components/feedback'
 import { Field } from '../components/controls'
-import type { Role } from './users'
+import type { Role } from '../role-types'
 
 interface RegistrationFields {
   signup_enabled?: boolean

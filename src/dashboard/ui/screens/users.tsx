@@ -8,17 +8,11 @@ import { Badge, Field, PageHeader, timeAgo } from '../components/controls'
 import { Modal, useConfirm } from '../components/dialogs'
 import { useSession, type SessionUser } from '../session'
 import { RegistrationSettings } from './registration-settings'
+import type { Role } from '../role-types'
 import { permissionLabel } from '../human-format'
 
 /** GET /api/v1/users returns the same UserView as /auth/me. */
 type UserRow = SessionUser
-
-export interface Role {
-  name: string
-  description: string
-  is_builtin: boolean
-  permissions: string[]
-}
 
 export function Users() {
   const users = useApi<UserRow[]>('/api/v1/users')

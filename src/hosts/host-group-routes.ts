@@ -5,7 +5,7 @@ import { Type } from '@fastify/type-provider-typebox'
 import { COMMON, conflict, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { deleteGroup, DuplicateGroupNameError, groupView, insertGroup, listGroupViews, updateGroup } from './host-group-queries.js'
-import { ErrorReply, IdParams, MessageReply } from './host-schemas.js'
+import { ErrorReply, IdParams, MessageReply } from '../http/schema-fragments.js'
 
 const COLOR = Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' })
 const NAME = Type.String({ minLength: 1, maxLength: 100 })

@@ -21,5 +21,17 @@ export const ERROR_MESSAGES = {
     descriptionTooLong: entry('Description must be at most 1000 characters', 400, 'validation'),
     colorInvalid: entry('Color must be a hex colour like #3B82F6', 400, 'validation'),
     duplicateName: entry('A host group with this name already exists', 409)
+  },
+  // Settings (src/settings/settings-routes.ts): PUT /api/v1/settings, one message per field (400).
+  settings: {
+    update_interval: entry('Update interval must be an integer between 5 and 1440 minutes', 400, 'validation'),
+    server_url: entry('Server URL must be an absolute http:// or https:// URL', 400, 'validation'),
+    ignore_ssl_self_signed: entry('ignore_ssl_self_signed must be a boolean', 400, 'validation'),
+    signup_enabled: entry('signup_enabled must be a boolean', 400, 'validation'),
+    default_user_role: entry('Default user role is required', 400, 'validation'),
+    auto_update: entry('auto_update must be a boolean', 400, 'validation'),
+    host_down_grace_minutes: entry('Host down grace period must be an integer between 0 and 10080 minutes', 400, 'validation'),
+    notify_allow_private_networks: entry('notify_allow_private_networks must be a boolean', 400, 'validation'),
+    notify_allowed_targets: entry('notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)', 400, 'validation')
   }
 } as const

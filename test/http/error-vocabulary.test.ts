@@ -40,6 +40,53 @@ const EXPECTED: Expected[] = [
     message: 'A host group with this name already exists',
     status: 409,
     source: 'implementation (host-groups.test.ts)'
+  },
+  // Settings: not quoted in /work/shared/spec or /work/shared/facts; the per-field messages the settings API
+  // sends (test/settings/settings.test.ts).
+  {
+    feature: 'settings',
+    key: 'update_interval',
+    message: 'Update interval must be an integer between 5 and 1440 minutes',
+    status: 400,
+    source: 'implementation'
+  },
+  {
+    feature: 'settings',
+    key: 'server_url',
+    message: 'Server URL must be an absolute http:// or https:// URL',
+    status: 400,
+    source: 'implementation'
+  },
+  {
+    feature: 'settings',
+    key: 'ignore_ssl_self_signed',
+    message: 'ignore_ssl_self_signed must be a boolean',
+    status: 400,
+    source: 'implementation'
+  },
+  { feature: 'settings', key: 'signup_enabled', message: 'signup_enabled must be a boolean', status: 400, source: 'implementation' },
+  { feature: 'settings', key: 'default_user_role', message: 'Default user role is required', status: 400, source: 'implementation' },
+  { feature: 'settings', key: 'auto_update', message: 'auto_update must be a boolean', status: 400, source: 'implementation' },
+  {
+    feature: 'settings',
+    key: 'host_down_grace_minutes',
+    message: 'Host down grace period must be an integer between 0 and 10080 minutes',
+    status: 400,
+    source: 'implementation'
+  },
+  {
+    feature: 'settings',
+    key: 'notify_allow_private_networks',
+    message: 'notify_allow_private_networks must be a boolean',
+    status: 400,
+    source: 'implementation'
+  },
+  {
+    feature: 'settings',
+    key: 'notify_allowed_targets',
+    message: 'notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)',
+    status: 400,
+    source: 'implementation'
   }
 ]
 

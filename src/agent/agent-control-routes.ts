@@ -1,6 +1,7 @@
 // Dashboard-side control of connected agents: connection state, "report now", "update agent".
 // Every push is recorded in agent_jobs (delivered or not).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ErrorReply } from '../http/schema-fragments.js'
 import { hostColumns } from '../hosts/host-queries.js'
 import { conflict, COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
@@ -11,7 +12,6 @@ import type { AgentOs } from './served-agent.js'
 
 const TAGS = ['Hosts']
 const HostParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
-const ErrorReply = Type.Object({ error: Type.String() })
 const JobReply = Type.Object({ message: Type.String(), hostId: Type.String(), jobId: Type.String() })
 const NOT_CONNECTED = 'Agent is not connected'
 

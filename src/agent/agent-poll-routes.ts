@@ -5,6 +5,7 @@
 // per host: a newer one answers the older with 409. Commands go through app.agentConnections, so
 // report-now, update-agent and the host's connection state work as for a WebSocket.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ErrorReply } from '../http/schema-fragments.js'
 import { SECURITY } from '../http/openapi.js'
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
 import { errorBody, PollChannel, SHUTTING_DOWN } from './poll-channel.js'
@@ -12,8 +13,6 @@ import { errorBody, PollChannel, SHUTTING_DOWN } from './poll-channel.js'
 /** Default hold: below the 30 s idle timeouts common in proxies in front of the server. */
 export const POLL_WAIT_SECONDS = 25
 const MAX_WAIT_SECONDS = 30
-
-const ErrorReply = Type.Object({ error: Type.String() })
 
 export const agentPollRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const requireAgent = agentAuth(app)

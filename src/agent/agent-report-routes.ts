@@ -3,6 +3,7 @@
 // Success is always exactly 200 with compact JSON; errors are the single {"error"} shape.
 // Credentials are checked in onRequest, before a (possibly 16 MB) body is read or validated.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ErrorReply } from '../http/schema-fragments.js'
 import { Type } from '@fastify/type-provider-typebox'
 import { badRequest, COMMON, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
@@ -11,8 +12,6 @@ import { agentAuth, agentHostIdOf } from './agent-auth.js'
 import { hostColumnsFromFacts } from './agent-facts.js'
 import { recordPing } from '../hosts/record-ping.js'
 import { MAX_REPORT_PACKAGES, PingBody, REPORT_ERRORS, ReportBody } from './report-schema.js'
-
-const ErrorReply = Type.Object({ error: Type.String() })
 
 const PingReply = Type.Object({
   message: Type.String(),

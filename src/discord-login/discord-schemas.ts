@@ -40,4 +40,3 @@ export const CallbackQuery = Type.Object({
 })
 
 export const LinkReply = Type.Object({ url: Type.String() })
-export const MessageReply = Type.Object({ message: Type.String() })

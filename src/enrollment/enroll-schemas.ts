@@ -1,5 +1,6 @@
 // Wire shapes of POST /auto-enrollment/enroll and /enroll/bulk (facts: enrollment §4-5).
 import { Type } from '@fastify/type-provider-typebox'
+import { ErrorMessageReply as ErrorReply } from '../http/schema-fragments.js'
 
 export const ENROLL_MESSAGES = {
   friendly_name: 'Friendly name is required (max 255 characters)',
@@ -52,7 +53,6 @@ export const BulkEnrollReply = Type.Object({
   })
 })
 
-const ErrorReply = Type.Object({ error: Type.String(), message: Type.Optional(Type.String()) })
 const ValidationReply = Type.Object({
   errors: Type.Array(Type.Object({ msg: Type.String(), param: Type.String(), location: Type.String() }))
 })

@@ -2,6 +2,7 @@
 // POST /hosts/bootstrap/exchange trades it for the credentials, GET /hosts/remove serves the
 // removal script (facts: enrollment §9).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ErrorMessageReply as ErrorReply } from '../http/schema-fragments.js'
 import { hostColumns } from '../hosts/host-queries.js'
 import type { FastifyRequest } from 'fastify'
 import { agentAuth, agentHostIdOf } from '../agent/agent-auth.js'
@@ -19,7 +20,6 @@ const InstallQuery = Type.Object({
 })
 
 const ExchangeReply = Type.Object({ apiId: Type.String(), apiKey: Type.String() })
-const ErrorReply = Type.Object({ error: Type.String(), message: Type.Optional(Type.String()) })
 
 const BOOTSTRAP_REQUIRED = 'Bootstrap token required'
 const BOOTSTRAP_INVALID = 'Invalid or expired bootstrap token'

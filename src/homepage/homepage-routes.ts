@@ -2,6 +2,7 @@
 // with a `gethomepage` credential (no scopes), and the gethomepage rate-limit bucket (100 per
 // 15 minutes per IP by default — see README for how widget polling multiplies with open tabs).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ErrorMessageReply as ErrorBody } from '../http/schema-fragments.js'
 import { Type } from '@fastify/type-provider-typebox'
 import { ApiError } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
@@ -9,7 +10,6 @@ import { integrationBasicAuth, integrationCredentialOf } from '../integration-to
 import { homepageStats } from './homepage-stats.js'
 
 const Int = Type.Integer()
-const ErrorBody = Type.Object({ error: Type.String(), message: Type.Optional(Type.String()) })
 const ERRORS = { 401: ErrorBody, 403: ErrorBody, 429: ErrorBody, 500: ErrorBody }
 
 const StatsResponse = Type.Object({

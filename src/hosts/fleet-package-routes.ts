@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
-import { ErrorReply, IdParams, Pagination } from './host-schemas.js'
+import { Pagination } from './host-schemas.js'
+import { ErrorReply, IdParams } from '../http/schema-fragments.js'
 import { fleetPackagesPage, packageHostsPage } from './fleet-package-queries.js'
 
 const nullableString = Type.Union([Type.String(), Type.Null()])

@@ -4,7 +4,8 @@ import { Type } from '@fastify/type-provider-typebox'
 import { COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { hostPackagesPage, hostReportsPage, hostRepositories } from './host-detail-queries.js'
-import { ErrorReply, HostPackage, HostRepository, IdParams, Pagination, ReportHistoryItem } from './host-schemas.js'
+import { HostPackage, HostRepository, Pagination, ReportHistoryItem } from './host-schemas.js'
+import { ErrorReply, IdParams } from '../http/schema-fragments.js'
 
 const PackageQuery = Type.Object({
   updates_only: Type.Optional(Type.Boolean()),

@@ -1,11 +1,12 @@
 // Host groups: named, coloured sets of hosts (a host may be in many). Listing needs
 // can_view_hosts; changes need can_manage_hosts. Deleting a group keeps its hosts.
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { COMMON, conflict, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { deleteGroup, DuplicateGroupNameError, groupView, insertGroup, listGroupViews, updateGroup } from './host-group-queries.js'
-import { ErrorReply, IdParams, MessageReply } from './host-schemas.js'
+import { ErrorReply, IdParams, MessageReply } from '../http/schema-fragments.js'
 
 const COLOR = Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' })
 const NAME = Type.String({ minLength: 1, maxLength: 100 })
@@ -38,13 +39,14 @@ const UpdateGroupBody = Type.Object(
   { additionalProperties: false }
 )
 
+const GROUP_ERRORS = ERROR_MESSAGES.hostGroups
 const MESSAGES = {
-  name: 'Name is required (1-100 characters)',
-  description: 'Description must be at most 1000 characters',
-  color: 'Color must be a hex colour like #3B82F6'
+  name: GROUP_ERRORS.nameInvalid.message,
+  description: GROUP_ERRORS.descriptionTooLong.message,
+  color: GROUP_ERRORS.colorInvalid.message
 }
 
-const DUPLICATE_NAME = 'A host group with this name already exists'
+const DUPLICATE_NAME = GROUP_ERRORS.duplicateName.message
 
 export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db

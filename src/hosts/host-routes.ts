@@ -15,7 +15,8 @@ import {
   updateHost
 } from './host-service.js'
 import { hostDetail, listHosts, type StatusClock } from './host-queries.js'
-import { BadRequestReply, ErrorReply, HostDetail, HostListQuery, HostSummary, IdParams, MessageReply } from './host-schemas.js'
+import { BadRequestReply, HostDetail, HostListQuery, HostSummary } from './host-schemas.js'
+import { ErrorReply, IdParams, MessageReply } from '../http/schema-fragments.js'
 
 const GROUP_IDS = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 })
 

@@ -1,15 +1,13 @@
 // Response and request shapes of the dashboard's host, group and package APIs (declared once:
 // validation, serialisation, OpenAPI). A field missing here is never sent — api_key_hash is not here.
 import { Type, type Static } from '@fastify/type-provider-typebox'
+import { ErrorReply } from '../http/schema-fragments.js'
 
-export const ErrorReply = Type.Object({ error: Type.String() })
 /** A 400 is either {error} (a rule of the route) or the validation list {errors:[...]}. */
 export const BadRequestReply = Type.Union([
   ErrorReply,
   Type.Object({ errors: Type.Array(Type.Object({ msg: Type.String(), param: Type.String(), location: Type.String() })) })
 ])
-export const MessageReply = Type.Object({ message: Type.String() })
-export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 
 const nullableString = Type.Union([Type.String(), Type.Null()])
 const nullableNumber = Type.Union([Type.Number(), Type.Null()])

@@ -18,11 +18,10 @@ import {
   DESTINATION_MESSAGES,
   DestinationView,
   DeliveryView,
-  IdParams,
-  Message,
   TestBody,
   UpdateDestinationBody
 } from './notification-schemas.js'
+import { IdParams, MessageReply as Message } from '../http/schema-fragments.js'
 import { providerFor } from './providers/index.js'
 import { findDeliveryView } from './delivery-log-store.js'
 import { publicServerUrl } from './public-server-url.js'

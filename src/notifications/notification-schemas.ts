@@ -4,9 +4,6 @@ import { Type, type Static } from '@fastify/type-provider-typebox'
 import { CHANNEL_TYPES } from './providers/index.js'
 import { SEVERITIES } from './notice.js'
 
-export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
-export const Message = Type.Object({ message: Type.String() })
-
 const ConfigInput = Type.Record(Type.String(), Type.Unknown(), {
   description:
     'webhook: {url, headers?, signing_secret?}; ntfy: {server_url?, topic, token? | username?+password?, priority?}; gotify: {server_url, app_token, priority?}; email: {host, port?, username?, password?, from, from_name?, to, tls_mode?}'

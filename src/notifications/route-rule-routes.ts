@@ -3,7 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { SECURITY } from '../http/openapi.js'
-import { CreateRouteBody, IdParams, Message, ROUTE_MESSAGES, RouteView, UpdateRouteBody } from './notification-schemas.js'
+import { CreateRouteBody, ROUTE_MESSAGES, RouteView, UpdateRouteBody } from './notification-schemas.js'
+import { IdParams, MessageReply as Message } from '../http/schema-fragments.js'
 import { createRule, deleteRule, listRules, updateRule } from './route-rule-store.js'
 
 export const routeRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,5 +1,6 @@
 // /api/v1/notifications/scheduled-reports (CRUD) and …/:id/run-now.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { IdParams, MessageReply } from '../http/schema-fragments.js'
 import { Type } from '@fastify/type-provider-typebox'
 import { badRequest, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
@@ -10,7 +11,6 @@ import { nextRunAfter, ScheduleError } from './schedule.js'
 import { reportView, runReport, scheduleOf } from './scheduled-report-service.js'
 
 const REPORT_NOT_FOUND = 'Scheduled report not found'
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 
 export const scheduledReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
@@ -132,7 +132,7 @@ export const scheduledReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Delete a scheduled report',
         security: SECURITY.bearer,
         params: IdParams,
-        response: { 200: Type.Object({ message: Type.String() }) }
+        response: { 200: MessageReply }
       },
       ...manage,
       config

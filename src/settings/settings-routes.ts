@@ -2,6 +2,7 @@
 // the update interval and server URL); writing needs can_manage_settings. A save emits
 // settings_changed with the keys whose value really changed (the WebSocket feature pushes the new
 // update interval to connected agents on it).
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { parseServerUrl } from '../config.js'
@@ -48,16 +49,18 @@ const UpdateSettingsBody = Type.Object(
   { additionalProperties: false }
 )
 
+const SETTINGS_ERRORS = ERROR_MESSAGES.settings
+/** Per-field validation messages; the strings live in the shared table. */
 const MESSAGES = {
-  update_interval: 'Update interval must be an integer between 5 and 1440 minutes',
-  server_url: 'Server URL must be an absolute http:// or https:// URL',
-  ignore_ssl_self_signed: 'ignore_ssl_self_signed must be a boolean',
-  signup_enabled: 'signup_enabled must be a boolean',
-  default_user_role: 'Default user role is required',
-  auto_update: 'auto_update must be a boolean',
-  host_down_grace_minutes: 'Host down grace period must be an integer between 0 and 10080 minutes',
-  notify_allow_private_networks: 'notify_allow_private_networks must be a boolean',
-  notify_allowed_targets: 'notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)'
+  update_interval: SETTINGS_ERRORS.update_interval.message,
+  server_url: SETTINGS_ERRORS.server_url.message,
+  ignore_ssl_self_signed: SETTINGS_ERRORS.ignore_ssl_self_signed.message,
+  signup_enabled: SETTINGS_ERRORS.signup_enabled.message,
+  default_user_role: SETTINGS_ERRORS.default_user_role.message,
+  auto_update: SETTINGS_ERRORS.auto_update.message,
+  host_down_grace_minutes: SETTINGS_ERRORS.host_down_grace_minutes.message,
+  notify_allow_private_networks: SETTINGS_ERRORS.notify_allow_private_networks.message,
+  notify_allowed_targets: SETTINGS_ERRORS.notify_allowed_targets.message
 }
 
 export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {

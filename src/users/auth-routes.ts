@@ -13,7 +13,8 @@ import { rolePermissions } from './role-queries.js'
 import { createSession, durationToMs, revokeSession } from './sessions.js'
 import { findUserById, findUserForLogin, publicUser, recordLogin } from './user-queries.js'
 import { changeOwnPassword } from './user-service.js'
-import { ChangePasswordBody, ErrorReply, LoginBody, LoginReply, UserView } from './auth-schemas.js'
+import { ChangePasswordBody, LoginBody, LoginReply, UserView } from './auth-schemas.js'
+import { MessageReply, OpenErrorReply as ErrorReply } from '../http/schema-fragments.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -129,7 +130,7 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/auth/logout',
     {
-      schema: { tags: ['auth'], security: SECURITY.bearer, response: { 200: Type.Object({ message: Type.String() }) } },
+      schema: { tags: ['auth'], security: SECURITY.bearer, response: { 200: MessageReply } },
       preHandler: app.authenticate
     },
     async (request, reply) => {
@@ -161,7 +162,7 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         security: SECURITY.bearer,
         body: ChangePasswordBody,
-        response: { 200: Type.Object({ message: Type.String() }) }
+        response: { 200: MessageReply }
       },
       preHandler: app.authenticate,
       config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { new_password: 'New password must be at least 8 characters' } }

@@ -33,8 +33,6 @@ export const LoginReply = Type.Object({
   user: UserView
 })
 
-export const ErrorReply = Type.Object({ error: Type.String(), message: Type.Optional(Type.String()) }, { additionalProperties: true })
-
 export const ChangePasswordBody = Type.Object({
   current_password: Type.String({ maxLength: 1024 }),
   new_password: Type.String({ minLength: 8, maxLength: 1024 })

@@ -2,7 +2,7 @@
 // disable, status, regenerate-backup-codes. The TOTP secret is sealed at rest; backup codes are
 // bcrypt-hashed and shown only when generated.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@fastify/type-provider-typebox'
+import { MessageReply as Message } from '../http/schema-fragments.js'
 import { badRequest, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
@@ -24,8 +24,6 @@ export const TFA_MESSAGES = {
   invalidCode: 'Invalid verification code',
   proofRequired: 'Password or a current authentication code is required to regenerate backup codes'
 } as const
-
-const Message = Type.Object({ message: Type.String() })
 
 export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const general = { rateLimit: app.rateLimitBucket('general') }

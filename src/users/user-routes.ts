@@ -1,5 +1,6 @@
 // User management for admins: list, create, update (role, active, names), reset password, delete.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { IdParams, MessageReply } from '../http/schema-fragments.js'
 import { Type } from '@fastify/type-provider-typebox'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
@@ -8,7 +9,6 @@ import { listUsers, publicUser } from './user-queries.js'
 import { createUser, deleteUserAsAdmin, resetPasswordAsAdmin, updateUserAsAdmin } from './user-service.js'
 import { UserView } from './auth-schemas.js'
 
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 const USERNAME = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' })
 const EMAIL = Type.String({ maxLength: 255, format: 'email' })
 
@@ -119,7 +119,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: SECURITY.bearer,
         params: IdParams,
         body: Type.Object({ new_password: Type.String({ minLength: 8, maxLength: 1024 }) }),
-        response: { 200: Type.Object({ message: Type.String() }) }
+        response: { 200: MessageReply }
       },
       preHandler: app.requirePermission('can_manage_users'),
       config: { ...general, validationMessages: { new_password: 'Password must be at least 8 characters' } }
@@ -133,7 +133,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/v1/users/:id',
     {
-      schema: { tags: ['users'], security: SECURITY.bearer, params: IdParams, response: { 200: Type.Object({ message: Type.String() }) } },
+      schema: { tags: ['users'], security: SECURITY.bearer, params: IdParams, response: { 200: MessageReply } },
       preHandler: app.requirePermission('can_manage_users'),
       config: general
     },

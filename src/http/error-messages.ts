@@ -1,0 +1,37 @@
+// The one table of error messages we raise on purpose, grouped by feature. Each entry is the exact wire
+// string (byte-identical to what clients already see), the status it goes out with and the body shape.
+// Feature files refer to these entries instead of writing the strings inline, so a message is declared
+// once and test/http/error-vocabulary.test.ts can list every one. Features not moved here yet still keep
+// their own tables (see that test's NOT_YET_MOVED list).
+
+/** One documented error: the string, the status it is sent with, and the body that carries it. */
+export type ErrorEntry = {
+  readonly message: string
+  readonly status: number
+  /** `error` = `{ error }`; `validation` = a validation message (400 `{ error }` via validationMessages). */
+  readonly body: 'error' | 'validation'
+}
+
+const entry = (message: string, status: number, body: ErrorEntry['body'] = 'error'): ErrorEntry => ({ message, status, body })
+
+export const ERROR_MESSAGES = {
+  // Host groups (src/hosts/host-group-routes.ts): create and update of /api/v1/host-groups.
+  hostGroups: {
+    nameInvalid: entry('Name is required (1-100 characters)', 400, 'validation'),
+    descriptionTooLong: entry('Description must be at most 1000 characters', 400, 'validation'),
+    colorInvalid: entry('Color must be a hex colour like #3B82F6', 400, 'validation'),
+    duplicateName: entry('A host group with this name already exists', 409)
+  },
+  // Settings (src/settings/settings-routes.ts): PUT /api/v1/settings, one message per field (400).
+  settings: {
+    update_interval: entry('Update interval must be an integer between 5 and 1440 minutes', 400, 'validation'),
+    server_url: entry('Server URL must be an absolute http:// or https:// URL', 400, 'validation'),
+    ignore_ssl_self_signed: entry('ignore_ssl_self_signed must be a boolean', 400, 'validation'),
+    signup_enabled: entry('signup_enabled must be a boolean', 400, 'validation'),
+    default_user_role: entry('Default user role is required', 400, 'validation'),
+    auto_update: entry('auto_update must be a boolean', 400, 'validation'),
+    host_down_grace_minutes: entry('Host down grace period must be an integer between 0 and 10080 minutes', 400, 'validation'),
+    notify_allow_private_networks: entry('notify_allow_private_networks must be a boolean', 400, 'validation'),
+    notify_allowed_targets: entry('notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)', 400, 'validation')
+  }
+} as const

@@ -57,7 +57,7 @@ export class StandInAgent {
       socket.once('close', () => resolve())
       socket.terminate()
     })
-    await until(() => !this.ctx.app.agentConnections.isConnected(this.host.id), 'the agent link to drop')
+    await until(() => !this.ctx.app.agentConnections.state(this.host.id).transports.includes('websocket'), 'the agent link to drop')
   }
 
   framesOf(type: string, runId?: string): Frame[] {

@@ -53,6 +53,7 @@ export class StandInAgent {
     const socket = this.socket
     if (!socket) return
     this.socket = undefined
+    if (socket.readyState === WebSocket.CLOSED) return
     await new Promise<void>((resolve) => {
       socket.once('close', () => resolve())
       socket.terminate()

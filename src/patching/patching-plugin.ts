@@ -11,6 +11,7 @@ import { runStreamRoutes } from './runs/run-stream-routes.js'
 import { policyRoutes } from './policies/policy-routes.js'
 import { auditRoutes } from './audit/audit-routes.js'
 import { patchingIntegrationRoutes } from './runs/integration-routes.js'
+import { deleteAssignmentsOfTarget } from './policies/policy-queries.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,7 +37,9 @@ async function patching(app: FastifyInstance): Promise<void> {
   const offDisconnect = app.agentConnections.onDisconnect((hostId) => {
     dispatcher.agentGone(hostId).catch((err: unknown) => app.log.error({ err, hostId }, 'patch run disconnect handling failed'))
   })
+  const offHostDeleted = app.events.on('host_deleted', ({ hostId }) => deleteAssignmentsOfTarget(app.store.db, 'host', hostId))
   app.addHook('onClose', async () => {
+    offHostDeleted()
     offConnect()
     offDisconnect()
   })

@@ -217,3 +217,19 @@ t.test('a report for another host’s run is 403; an unknown run 404', async (t)
   })
   t.same(await agent.post('bogus', { stage: 'started' }), { status: 400, body: { error: 'Invalid patch run ID' } })
 })
+
+t.test('a host whose agent is offline: the run waits (agent_connected false) and is sent when the agent connects', async (t) => {
+  const { ctx, host, agent } = await patchingSetup(t)
+  await agent.disconnect()
+  const res = (await trigger(ctx, { host_id: host.id, patch_type: 'patch_all' })).json() as {
+    patch_run_id: string
+    agent_connected: boolean
+    message: string
+  }
+  t.same([res.message, res.agent_connected], ['Patch queued', false])
+  advanceClock(ctx, 10 * 60_000)
+  await ctx.app.timers.runNow(DISPATCH_TIMER)
+  t.equal(await statusOf(ctx, res.patch_run_id), 'queued', 'an undelivered run does not time out')
+  await agent.connect()
+  await agent.waitFrame('run_patch', res.patch_run_id)
+})

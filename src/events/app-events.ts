@@ -14,6 +14,17 @@ export interface AppEventMap {
   user_role_changed: { userId: string; username: string; oldRole: string; newRole: string }
   host_enrolled: { hostId: string; hostName: string; tokenName: string }
   host_deleted: { hostId: string; hostName: string }
+  /** A patch schedule fires in `minutesBefore` minutes (its notice); hostId only for a single-host schedule. */
+  patch_window_upcoming: {
+    scheduleId: string
+    scheduleName: string
+    targetType: string
+    targetName: string
+    hostId?: string
+    runAt: string
+    minutesBefore: number
+    scope: string
+  }
   settings_changed: { keys: string[] }
   /** Not notifiable: it tells the agent channel to drop sockets opened with the old key. */
   host_credentials_regenerated: { hostId: string }

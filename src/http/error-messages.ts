@@ -33,5 +33,36 @@ export const ERROR_MESSAGES = {
     host_down_grace_minutes: entry('Host down grace period must be an integer between 0 and 10080 minutes', 400, 'validation'),
     notify_allow_private_networks: entry('notify_allow_private_networks must be a boolean', 400, 'validation'),
     notify_allowed_targets: entry('notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)', 400, 'validation')
+  },
+  // Patching beyond upstream (src/patching/holds, windows, schedules, reboots, bulk): ours, not upstream's.
+  patchHolds: {
+    patternInvalid: entry(
+      'pattern must be a package name or a glob (letters, digits and . _ + - * ?, at most 256 characters)',
+      400,
+      'validation'
+    ),
+    duplicate: entry('This package is already held on this target', 409),
+    notFound: entry('Hold not found', 404),
+    everythingHeld: entry('Every package this run would install is held', 409),
+    nothingToPatch: entry('Nothing to patch: this host reports no outdated packages that are not held', 409)
+  },
+  patchWindows: {
+    durationInvalid: entry('duration_minutes must be an integer between 5 and 10080', 400, 'validation'),
+    notFound: entry('Maintenance window not found', 404),
+    outsideWindow: entry('Outside the maintenance window of this host', 409)
+  },
+  patchSchedules: {
+    cronInvalid: entry('Invalid schedule: give a five-field cron expression or frequency and time', 400),
+    packagesRequired: entry('scope packages needs package_names (1-100 valid package names)', 400),
+    notFound: entry('Patch schedule not found', 404)
+  },
+  patchReboots: {
+    exempt: entry('This host is exempt from reboots', 409),
+    exemptionNotFound: entry('Reboot exemption not found', 404)
+  },
+  patchBulk: {
+    selectionRequired: entry('Choose host_ids or a host_group_id (not both)', 400),
+    noHosts: entry('The selection holds no hosts', 400),
+    notFound: entry('Bulk patch batch not found', 404)
   }
 } as const

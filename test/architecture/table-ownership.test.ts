@@ -37,6 +37,12 @@ const OWNERS: Record<string, string> = {
   event_outbox: 'events',
   scheduled_reports: 'reports',
   settings: 'settings',
+  patch_holds: 'patching',
+  patch_windows: 'patching',
+  patch_schedules: 'patching',
+  patch_reboot_exemptions: 'patching',
+  patch_bulk_batches: 'patching',
+  patch_bulk_items: 'patching',
   kysely_migration: 'store',
   kysely_migration_lock: 'store'
 }

@@ -22,7 +22,8 @@ export const EVENT_TYPES: Array<[string, string]> = [
   ['account_locked', 'Account locked'],
   ['host_enrolled', 'Host enrolled'],
   ['host_deleted', 'Host deleted'],
-  ['user_role_changed', 'User role changed']
+  ['user_role_changed', 'User role changed'],
+  ['patch_window_upcoming', 'Patch schedule upcoming']
 ]
 
 export const SEVERITIES = ['informational', 'warning', 'error', 'critical'] as const

@@ -18,8 +18,8 @@ export const CronOrPicker = {
   day_of_month: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 31 }), Type.Literal('last')])),
   time: Type.Optional(Type.String({ pattern: TIME_PATTERN, description: 'HH:MM in the server time zone' }))
 }
-const CronOrPickerObject = Type.Object(CronOrPicker)
-export type CronOrPickerInput = Static<typeof CronOrPickerObject>
+const _cronOrPickerObject = Type.Object(CronOrPicker)
+export type CronOrPickerInput = Static<typeof _cronOrPickerObject>
 
 function invalid(detail: string): ApiError {
   const e = ERROR_MESSAGES.patchSchedules.cronInvalid

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { registerPatchRunPreparer } from './runs/patch-run-service.js'
 import { withoutHeldPackages } from './holds/hold-service.js'
-import { checkWindow } from './windows/window-service.js'
+import { checkWindow, windowClosedReason } from './windows/window-service.js'
 import { withRebootExemption } from './reboots/reboot-service.js'
 import { rearmSchedules, tickSchedules } from './schedules/schedule-service.js'
 import { BulkBatches } from './bulk/bulk-service.js'
@@ -36,6 +36,7 @@ async function patchingBeyond(app: FastifyInstance): Promise<void> {
     return verdict.kind === 'moved' ? { ...input, runAt: verdict.open.opensAt } : input
   })
   registerPatchRunPreparer(app, (input) => withRebootExemption(db, input))
+  app.patchRuns.registerDispatchGuard((run, now) => windowClosedReason(db, run, now))
 
   app.decorate('bulkBatches', new BulkBatches(app))
   for (const name of ['patch_run_completed', 'patch_run_failed', 'patch_run_cancelled'] as const) {

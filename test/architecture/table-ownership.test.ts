@@ -43,6 +43,11 @@ const OWNERS: Record<string, string> = {
   patch_reboot_exemptions: 'patching',
   patch_bulk_batches: 'patching',
   patch_bulk_items: 'patching',
+  patch_runs: 'patching',
+  patch_policies: 'patching',
+  patch_policy_assignments: 'patching',
+  patch_policy_exclusions: 'patching',
+  patch_audit: 'patching',
   kysely_migration: 'store',
   kysely_migration_lock: 'store'
 }

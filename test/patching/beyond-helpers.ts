@@ -11,6 +11,7 @@ export interface BeyondApp extends TestApp {
   wsUrl: string
   /** The clock every patching service reads (runs, schedules, windows, bulk). */
   setNow(iso: string): void
+  restart(): Promise<BeyondApp>
   api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, token?: string): Promise<{ status: number; body: any }> // eslint-disable-line @typescript-eslint/no-explicit-any -- test bodies are read field by field
 }
 

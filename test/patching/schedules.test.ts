@@ -99,7 +99,7 @@ t.test('security scope sends only security updates; the notice goes out N minute
 })
 
 t.test('a restart re-arms schedules: a slot missed within the grace runs once, an older one is skipped with a reason', async (t) => {
-  let ctx = await beyondApp(t)
+  let ctx: BeyondApp = await beyondApp(t)
   const host = await reportedHost(ctx, 'restart01', [pkg('curl')])
   ctx.setNow('2026-06-01T08:00:00Z')
   const soon = await ctx.api('POST', '/api/v1/patching/schedules', {

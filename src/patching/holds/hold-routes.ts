@@ -8,13 +8,14 @@ import { userOf } from '../../http/session-auth.js'
 import { COMMON, notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { hostById } from '../../hosts/host-read-queries.js'
-import { checkedTargetName } from '../patch-targets.js'
+import { checkedTargetName, type TargetType } from '../patch-targets.js'
 import { recordPatchingChange } from '../patching-audit.js'
-import { listHolds } from './hold-queries.js'
+import { listHolds, type HoldRow } from './hold-queries.js'
 import { addHold, outdatedSplit, removeHold } from './hold-service.js'
 import { CreateHoldBody, HoldListQuery, HoldView, HostHoldsView, HostIdParams } from './hold-schemas.js'
 
 const TAGS = ['patching']
+const holdView = (row: HoldRow) => ({ ...row, target_type: row.target_type as TargetType })
 
 export const holdRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
@@ -39,7 +40,7 @@ export const holdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...view,
       config
     },
-    async (request) => ({ holds: await listHolds(db, request.query) })
+    async (request) => ({ holds: (await listHolds(db, request.query)).map(holdView) })
   )
 
   app.post(
@@ -60,7 +61,7 @@ export const holdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const targetName = await checkedTargetName(db, target)
       const hold = await addHold(db, target, pattern, reason ?? null, userOf(request).id)
       await recordPatchingChange(app, request, 'hold_added', { ...target, target_name: targetName, pattern })
-      return reply.code(201).send(hold)
+      return reply.code(201).send(holdView(hold))
     }
   )
 
@@ -84,7 +85,7 @@ export const holdRoutes: FastifyPluginAsyncTypebox = async (app) => {
         target_id: hold.target_id,
         pattern: hold.pattern
       })
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     }
   )
 
@@ -105,7 +106,13 @@ export const holdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { hostId } = request.params
       if (!(await hostById(db, hostId))) throw notFound(COMMON.hostNotFound)
       const { holds, held, free } = await outdatedSplit(db, hostId)
-      return { host_id: hostId, holds, held_count: held.length, held_packages: held.map((p) => p.name), installable_count: free.length }
+      return {
+        host_id: hostId,
+        holds: holds.map(holdView),
+        held_count: held.length,
+        held_packages: held.map((p) => p.name),
+        installable_count: free.length
+      }
     }
   )
 }

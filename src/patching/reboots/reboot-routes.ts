@@ -120,7 +120,7 @@ export const rebootRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       if (!(await deleteExemption(db, request.params.hostId))) throw notFound(ERROR_MESSAGES.patchReboots.exemptionNotFound.message)
       await recordPatchingChange(app, request, 'reboot_unexempt', { host_id: request.params.hostId })
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     }
   )
 }

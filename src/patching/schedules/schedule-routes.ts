@@ -127,7 +127,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await load(request.params.id)
       if (!(await deleteSchedule(db, row.id))) throw notFound(M.notFound.message)
       await recordPatchingChange(app, request, 'schedule_delete', { schedule_id: row.id, name: row.name })
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     }
   )
 }

@@ -3,11 +3,10 @@ import { Type, type Static } from '@fastify/type-provider-typebox'
 import { TargetType } from '../patch-targets.js'
 import { CronOrPicker } from '../patch-cron.js'
 
-const Lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
 const nullableString = Type.Union([Type.String(), Type.Null()])
 
-export const SCOPES = ['security', 'all', 'packages'] as const
-export const REBOOTS = ['never', 'after', 'if_required', 'window_end'] as const
+const Scope = Type.Union([Type.Literal('security'), Type.Literal('all'), Type.Literal('packages')])
+const Reboot = Type.Union([Type.Literal('never'), Type.Literal('after'), Type.Literal('if_required'), Type.Literal('window_end')])
 /** The agent's own package-name rule (facts/patching.md §4), so a schedule never stores a name the agent drops. */
 export const PACKAGE_NAME = Type.String({ pattern: '^[a-zA-Z0-9][a-zA-Z0-9._+-]*$', minLength: 1, maxLength: 256 })
 
@@ -16,9 +15,9 @@ export const CreateScheduleBody = Type.Object({
   target_type: TargetType,
   target_id: Type.String({ minLength: 1, maxLength: 64 }),
   ...CronOrPicker,
-  scope: Lit(SCOPES),
+  scope: Scope,
   package_names: Type.Optional(Type.Array(PACKAGE_NAME, { maxItems: 100 })),
-  reboot: Type.Optional(Lit(REBOOTS)),
+  reboot: Type.Optional(Reboot),
   notice_minutes: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 10_080, description: 'Send patch_window_upcoming this many minutes before' })
   ),
@@ -34,9 +33,9 @@ export const ScheduleView = Type.Object({
   target_id: Type.String(),
   cron: Type.String(),
   timezone: Type.String(),
-  scope: Lit(SCOPES),
+  scope: Scope,
   package_names: Type.Array(Type.String()),
-  reboot: Lit(REBOOTS),
+  reboot: Reboot,
   notice_minutes: Type.Integer(),
   enabled: Type.Boolean(),
   next_run_at: nullableString,

@@ -11,7 +11,7 @@ import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { hostById } from '../../hosts/host-read-queries.js'
 import { serverTimeZone } from '../../reports/schedule.js'
 import { newId } from '../../security/random-tokens.js'
-import { checkedTargetName, TargetType } from '../patch-targets.js'
+import { checkedTargetName, TargetType, type TargetType as Target } from '../patch-targets.js'
 import { cronFromInput, CronOrPicker, nextAfter } from '../patch-cron.js'
 import { recordPatchingChange } from '../patching-audit.js'
 import { HostIdParams } from '../holds/hold-schemas.js'
@@ -67,6 +67,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
   const windowView = (row: WindowRow) => ({
     ...row,
+    target_type: row.target_type as Target,
     timezone: serverTimeZone(),
     next_opening_at: nextAfter(row.cron, app.patchRuns.now())?.toISOString() ?? null
   })
@@ -150,7 +151,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         target_type: row.target_type,
         target_id: row.target_id
       })
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     }
   )
 

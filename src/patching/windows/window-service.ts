@@ -4,7 +4,7 @@
 // asked for now outside every window is refused with the next opening named; a scheduled or delayed
 // run is moved to the next opening instead.
 import type { Kysely } from 'kysely'
-import type { DB } from '../../store/database-types.js'
+import type { DB, PatchRunRow } from '../../store/database-types.js'
 import { ApiError } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { nextAfter } from '../patch-cron.js'
@@ -70,4 +70,19 @@ export async function checkWindow(db: Kysely<DB>, hostId: string, at: Date, mayW
     ? `Next opening: "${next.window.name}" at ${next.opensAt.toISOString()} (${next.window.duration_minutes} minutes)`
     : `No maintenance window of this host opens again (${windows.map((w) => `"${w.name}"`).join(', ')})`
   throw new ApiError(e.status, { error: e.message, message })
+}
+
+/**
+ * The dispatch guard: a real run still waiting while none of its host's windows is open is not sent.
+ * It fails with the window it was due in, so nothing starts outside a window even if the agent was
+ * away for the whole window and reconnects later.
+ */
+export async function windowClosedReason(db: Kysely<DB>, run: PatchRunRow, now: Date): Promise<string | undefined> {
+  if (run.dry_run === 1 || run.status !== 'queued') return undefined
+  const windows = await windowsOfHost(db, run.host_id)
+  if (windows.length === 0 || openWindowAt(windows, now)) return undefined
+  const due = openWindowAt(windows, new Date(run.run_at))
+  if (due)
+    return `Not started: the maintenance window "${due.window.name}" closed at ${due.closesAt.toISOString()} before the run could start`
+  return 'Not started: outside every maintenance window of this host'
 }

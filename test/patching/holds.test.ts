@@ -45,9 +45,7 @@ t.test('holds are listed, added and removed with the right permissions', async (
   t.equal((await ctx.api('DELETE', `/api/v1/patching/holds/${add.body.id}`, undefined, viewer)).status, 403)
   t.equal((await ctx.api('DELETE', `/api/v1/patching/holds/${add.body.id}`)).status, 204)
   t.equal((await ctx.api('DELETE', `/api/v1/patching/holds/${add.body.id}`)).status, 404)
-  const audit = ctx.store.sqlite
-    .prepare("select action, username from patch_audit where action like 'hold_%' order by created_at, action")
-    .all()
+  const audit = ctx.store.sqlite.prepare("select action, username from patch_audit where action like 'hold_%' order by rowid").all()
   t.same(audit, [
     { action: 'hold_added', username: 'admin' },
     { action: 'hold_removed', username: 'admin' }

@@ -10,20 +10,20 @@ import type { TestHost } from '../helpers/agent-fixtures.js'
 
 const CAPABILITIES = 'run_patch,patch_run_stop,reboot_host,pre_patch_hook'
 
-/** One held poll as our shell agent makes it; resolves with the commands it received. */
+/** One held poll as our shell agent makes it, once the server holds it; `commands` resolves with what it received. */
 async function shellAgentPoll(ctx: BeyondApp, host: TestHost) {
   const { port } = ctx.app.server.address() as { port: number }
   const answer = fetch(`http://127.0.0.1:${port}/api/v1/agents/poll?wait=10`, {
     headers: { ...agentHeaders(host), 'X-PatchMon-Capabilities': CAPABILITIES }
   }).then(async (res) => (res.status === 200 ? ((await res.json()) as { commands: Array<Record<string, unknown>> }).commands : []))
   await until(() => ctx.app.agentConnections.capabilities(host.id).has('reboot_host'), 'poll with capabilities held')
-  return answer
+  return { commands: answer }
 }
 
 t.test('the reboot action reaches a capable agent as reboot_host; a stock agent gets 409', async (t) => {
   const ctx = await beyondApp(t)
   const shell = await reportedHost(ctx, 'shell01', [pkg('curl')])
-  const commands = shellAgentPoll(ctx, shell)
+  const { commands } = await shellAgentPoll(ctx, shell)
   const res = await ctx.api('POST', '/api/v1/patching/reboots', { host_id: shell.id })
   t.equal(res.status, 200, res.body?.error)
   t.equal(res.body.message, 'Reboot queued')
@@ -51,7 +51,7 @@ t.test('an exempt host never gets a reboot frame; a run asking for one says so',
   t.match(put.body, { host_id: host.id, reason: 'primary database' })
   t.equal((await ctx.api('PUT', '/api/v1/patching/reboot-exemptions/missing', {})).status, 404)
 
-  const commands = shellAgentPoll(ctx, host)
+  const { commands } = await shellAgentPoll(ctx, host)
   const refused = await ctx.api('POST', '/api/v1/patching/reboots', { host_id: host.id })
   t.same(refused, { status: 409, body: { error: 'This host is exempt from reboots', message: 'Reason: primary database' } })
 
@@ -74,6 +74,6 @@ t.test('an exempt host never gets a reboot frame; a run asking for one says so',
 
   t.equal((await ctx.api('DELETE', `/api/v1/patching/reboot-exemptions/${host.id}`)).status, 204)
   t.equal((await ctx.api('DELETE', `/api/v1/patching/reboot-exemptions/${host.id}`)).status, 404)
-  const actions = ctx.store.sqlite.prepare("select action from patch_audit where action like 'reboot_%' order by created_at").all()
+  const actions = ctx.store.sqlite.prepare("select action from patch_audit where action like 'reboot_%' order by rowid").all()
   t.same(actions, [{ action: 'reboot_exempt' }, { action: 'reboot_unexempt' }])
 })

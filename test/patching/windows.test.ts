@@ -117,6 +117,6 @@ t.test('windows are validated and removable, changes audited', async (t) => {
   const w = await ctx.api('POST', '/api/v1/patching/windows', { ...WINDOW, target_type: 'host', target_id: host.id })
   t.equal((await ctx.api('DELETE', `/api/v1/patching/windows/${w.body.id}`)).status, 204)
   t.equal((await ctx.api('DELETE', `/api/v1/patching/windows/${w.body.id}`)).status, 404)
-  const actions = ctx.store.sqlite.prepare("select action from patch_audit where action like 'window_%' order by created_at").all()
+  const actions = ctx.store.sqlite.prepare("select action from patch_audit where action like 'window_%' order by rowid").all()
   t.same(actions, [{ action: 'window_added' }, { action: 'window_removed' }])
 })

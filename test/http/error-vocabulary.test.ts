@@ -288,6 +288,13 @@ const EXPECTED: Expected[] = [
   },
   {
     feature: 'patchSchedules',
+    key: 'hookUnsupported',
+    message: "This run requires a pre-patch hook, which this host's agent cannot report",
+    status: 409,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchSchedules',
     key: 'notFound',
     message: 'Patch schedule not found',
     status: 404,

@@ -3,22 +3,8 @@
 // an exempt host never gets a reboot frame, and a patch run asking to reboot afterwards says so.
 process.env.TZ = 'UTC'
 import t from 'tap'
-import { agentHeaders } from '../helpers/agent-fixtures.js'
 import { SCHEDULE_TIMER } from '../../src/patching/patching-beyond-plugin.js'
-import { beyondApp, pkg, reportedHost, standInAgent, until, type BeyondApp } from './beyond-helpers.js'
-import type { TestHost } from '../helpers/agent-fixtures.js'
-
-const CAPABILITIES = 'run_patch,patch_run_stop,reboot_host,pre_patch_hook'
-
-/** One held poll as our shell agent makes it, once the server holds it; `commands` resolves with what it received. */
-async function shellAgentPoll(ctx: BeyondApp, host: TestHost) {
-  const { port } = ctx.app.server.address() as { port: number }
-  const answer = fetch(`http://127.0.0.1:${port}/api/v1/agents/poll?wait=10`, {
-    headers: { ...agentHeaders(host), 'X-PatchMon-Capabilities': CAPABILITIES }
-  }).then(async (res) => (res.status === 200 ? ((await res.json()) as { commands: Array<Record<string, unknown>> }).commands : []))
-  await until(() => ctx.app.agentConnections.capabilities(host.id).has('reboot_host'), 'poll with capabilities held')
-  return { commands: answer }
-}
+import { beyondApp, pkg, reportedHost, shellAgentPoll, standInAgent } from './beyond-helpers.js'
 
 t.test('the reboot action reaches a capable agent as reboot_host; a stock agent gets 409', async (t) => {
   const ctx = await beyondApp(t)

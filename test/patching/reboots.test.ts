@@ -4,6 +4,8 @@
 process.env.TZ = 'UTC'
 import t from 'tap'
 import { SCHEDULE_TIMER } from '../../src/patching/patching-beyond-plugin.js'
+import { DISPATCH_TIMER } from '../../src/patching/runs/run-dispatcher.js'
+import { agentHeaders } from '../helpers/agent-fixtures.js'
 import { beyondApp, pkg, reportedHost, shellAgentPoll, standInAgent } from './beyond-helpers.js'
 
 t.test('the reboot action reaches a capable agent as reboot_host; a stock agent gets 409', async (t) => {
@@ -62,4 +64,55 @@ t.test('an exempt host never gets a reboot frame; a run asking for one says so',
   t.equal((await ctx.api('DELETE', `/api/v1/patching/reboot-exemptions/${host.id}`)).status, 404)
   const actions = ctx.store.sqlite.prepare("select action from patch_audit where action like 'reboot_%' order by rowid").all()
   t.same(actions, [{ action: 'reboot_exempt' }, { action: 'reboot_unexempt' }])
+})
+
+t.test('reboot at window end: the schedule patches, then a reboot run goes out when the window closes', async (t) => {
+  const ctx = await beyondApp(t)
+  const host = await reportedHost(ctx, 'kiosk01', [pkg('curl')])
+  await ctx.api('POST', '/api/v1/patching/windows', {
+    name: 'night',
+    target_type: 'host',
+    target_id: host.id,
+    cron: '0 1 * * *',
+    duration_minutes: 120
+  })
+  ctx.setNow('2026-06-01T00:00:00Z')
+  await ctx.api('POST', '/api/v1/patching/schedules', {
+    name: 'n',
+    target_type: 'host',
+    target_id: host.id,
+    cron: '0 2 * * *',
+    scope: 'all',
+    reboot: 'window_end'
+  })
+
+  let poll = await shellAgentPoll(ctx, host)
+  ctx.setNow('2026-06-01T02:00:10Z')
+  await ctx.app.timers.runNow(SCHEDULE_TIMER)
+  const [frame] = await poll.commands
+  t.match(frame, { type: 'run_patch', patch_type: 'patch_all', reboot: 'never' })
+  const reboot = ctx.store.sqlite.prepare("select id, status, run_at from patch_runs where patch_type = 'reboot'").get() as {
+    id: string
+    status: string
+    run_at: string
+  }
+  t.match(reboot, { status: 'queued', run_at: '2026-06-01T03:00:00.000Z' }, 'due when the window closes')
+
+  poll = await shellAgentPoll(ctx, host)
+  const runId = frame?.patch_run_id as string
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/patching/runs/${runId}/output`,
+    headers: agentHeaders(host),
+    payload: { stage: 'started' }
+  })
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/patching/runs/${runId}/output`,
+    headers: agentHeaders(host),
+    payload: { stage: 'completed', output: 'ok' }
+  })
+  ctx.setNow('2026-06-01T03:00:00Z')
+  await ctx.app.timers.runNow(DISPATCH_TIMER)
+  t.same(await poll.commands, [{ type: 'reboot_host', patch_run_id: reboot.id, delay_seconds: 60 }])
 })

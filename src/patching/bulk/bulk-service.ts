@@ -2,7 +2,8 @@
 // dispatched at once. A batch advances when one of its runs settles (patch_run_* events) and on a
 // timer (statuses that raise no event, restarts): settled runs close their items, then pending items
 // are launched in order until the limit is reached. A host the launcher refuses (everything held,
-// outside its window, agent cannot patch) is skipped with the reason and frees its place at once.
+// outside its window, agent cannot patch) is skipped with the reason and frees its place at once;
+// so is a host whose agent is not connected (its run would wait for the agent and hold a place).
 import type { FastifyInstance } from 'fastify'
 import { ApiError, COMMON } from '../../http/errors.js'
 import { newId } from '../../security/random-tokens.js'
@@ -22,6 +23,7 @@ import {
 } from './bulk-queries.js'
 
 export const DEFAULT_CONCURRENCY = 5
+export const AGENT_OFFLINE = 'Agent not connected: not patched by this batch'
 
 export interface BulkRequest {
   hostIds: string[]
@@ -112,6 +114,10 @@ export class BulkBatches {
     }
     for (const item of items.filter((i) => i.status === 'pending')) {
       if (inFlight >= batch.concurrency) break
+      if (!this.app.agentConnections.isConnected(item.host_id)) {
+        await updateItem(db, batchId, item.host_id, { status: 'skipped', reason: AGENT_OFFLINE, updated_at: stamp() })
+        continue
+      }
       try {
         const names = JSON.parse(batch.package_names) as string[]
         const run = await launchPatchRun(this.app, {

@@ -920,7 +920,9 @@ patch_run_job() {
   hook_json="" ran=false STOP_REASON=""
   if [ "$dry" = false ] && [ -x "$PRE_PATCH_HOOK" ]; then
     before=$(file_size "$RUN_OUT")
-    if run_step env PATCHMON_PATCH_RUN_ID="$RUN_ID" PATCHMON_PATCH_TYPE="$ptype" PATCHMON_PACKAGES="$names" "$PRE_PATCH_HOOK"; then
+    # What the hook may want to know (e.g. to name its backup).
+    export PATCHMON_PATCH_RUN_ID="$RUN_ID" PATCHMON_PATCH_TYPE="$ptype" PATCHMON_PACKAGES="$names"
+    if run_step "$PRE_PATCH_HOOK"; then
       tail -c +"$((before + 1))" "$RUN_OUT" | sed '1d' | tail -c 65536 > "$TMP_DIR/hook.out"
       hook_json=",\"pre_patch_hook\":{\"exit_code\":$STEP_RC,\"output\":$(jfile "$TMP_DIR/hook.out")}"
       if [ "$STEP_RC" != 0 ]; then

@@ -898,6 +898,7 @@ patch_run_job() {
   TMP_DIR="" POLL_PID="" PAUSE_PID=""
   make_tmp
   trap 'cleanup; rm -rf "$RUN_DIR"' EXIT
+  trap 'exit 143' TERM
   RUN_OUT="$TMP_DIR/run.out" RUN_SENT=0
   : > "$RUN_OUT"
   [ "$dry" = true ] || dry=false
@@ -1002,6 +1003,7 @@ reboot_job() {
   TMP_DIR="" POLL_PID="" PAUSE_PID=""
   make_tmp
   trap 'cleanup; rm -rf "$RUN_DIR"' EXIT
+  trap 'exit 143' TERM
   RUN_OUT="$TMP_DIR/run.out" RUN_SENT=0
   case "$delay" in ''|*[!0-9]*) delay=60 ;; esac
   post_stage started || case "$HTTP_CODE" in 403|404) return ;; esac

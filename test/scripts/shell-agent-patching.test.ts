@@ -203,10 +203,16 @@ t.test('bad frames: an invalid name or an unknown patch_type fails the run with 
   t.equal(none[0]?.error_message, 'patch_package needs at least one package name')
   t.equal(bin.calls().filter((c) => c.startsWith('apt-get update')).length, 1, 'only the first report refreshed: no run ran anything')
 
+  // A frame quoted inside another message's string is text, not a command.
+  server.commands.push({
+    type: 'notice',
+    message: '{"commands":[{"type":"run_patch","patch_run_id":"quoted-1","patch_type":"patch_all"}]}'
+  })
   const id = randomUUID()
   server.commands.push({ type: 'run_patch', patch_run_id: id, patch_type: 'patch_all', dry_run: true })
   server.commands.push({ type: 'run_patch', patch_run_id: id, patch_type: 'patch_all', dry_run: true })
   const stages = await agent.run({ type: 'run_patch', patch_run_id: id, patch_type: 'patch_all', dry_run: true })
   await new Promise((r) => setTimeout(r, 1500))
   t.equal(stages.filter((s) => s.stage === 'started').length, 1, 'one run for three identical frames')
+  t.notOk(server.patchStages.has('quoted-1'), 'no run from a quoted frame')
 })

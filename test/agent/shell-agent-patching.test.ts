@@ -1,5 +1,5 @@
 // Our shell agent (real dash, sandboxed, fake apt-get) against the real server's patching routes on
-// loopback: a shell agent that reports version 1.0.0 is still dispatched to because its poll announces
+// loopback: a shell agent that reports version 1.x is still dispatched to because its poll announces
 // run_patch; a dry run ends `validated` with its packages, Stop ends a running run `cancelled` with the
 // agent's own output, and a reboot run reaches the agent as reboot_host. Needs no root (the field lab
 // runs the same journeys with the real apt-get).

@@ -6,7 +6,7 @@
 # Test hooks: PATCHMON_ROOT prefixes every file path the agent reads or writes (like a chroot);
 # PATCHMON_SKIP_REFRESH=true skips package index refreshes; PATCHMON_AGENT_MAX_CYCLES bounds `serve`
 # (timer reports); PATCHMON_LIVE_CHANNEL=false keeps `serve` from holding the live-channel poll.
-AGENT_VERSION="1.0.0"
+AGENT_VERSION="1.1.0"
 
 set -u
 LC_ALL=C

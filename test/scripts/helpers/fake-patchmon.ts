@@ -191,7 +191,7 @@ export async function startFakePatchMon(t: Test): Promise<FakePatchMon> {
       const newer = state.newerAgent
       return json(res, 200, {
         currentVersion: parsed.searchParams.get('currentVersion'),
-        latestVersion: newer?.version ?? '1.0.0',
+        latestVersion: newer?.version ?? '1.1.0',
         hasUpdate: Boolean(newer) && parsed.searchParams.get('currentVersion') !== newer?.version,
         agentType: 'go',
         hash: newer?.hash ?? ''

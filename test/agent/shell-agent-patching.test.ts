@@ -1,11 +1,12 @@
 // Our shell agent (real dash, sandboxed, fake apt-get) against the real server's patching routes on
 // loopback: a shell agent that reports version 1.x is still dispatched to because its poll announces
 // run_patch; a dry run ends `validated` with its packages, Stop ends a running run `cancelled` with the
-// agent's own output, and a reboot run reaches the agent as reboot_host. Needs no root (the field lab
-// runs the same journeys with the real apt-get).
+// agent's own output, a reboot run reaches the agent as reboot_host, and a refusing pre-patch hook fails
+// the run with its result stored. Needs no root (the field lab runs the same journeys with the real
+// apt-get).
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { buildTestApp, bearer, type TestApp } from '../helpers/test-app.js'
@@ -19,6 +20,7 @@ interface RunDetail {
   shell_output: string
   error_message: string | null
   packages_affected: string[] | null
+  pre_patch_hook: { exit_code: number; output: string } | null
 }
 
 const runOf = async (ctx: TestApp, id: string): Promise<RunDetail> =>
@@ -35,7 +37,7 @@ async function runUntil(ctx: TestApp, id: string, done: (run: RunDetail) => bool
   }
 }
 
-t.test('the shell agent patches through the real routes: dry run, stop, reboot', async (t) => {
+t.test('the shell agent patches through the real routes: dry run, stop, reboot, pre-patch hook', async (t) => {
   const ctx = await buildTestApp(t)
   await ctx.app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = ctx.app.server.address() as AddressInfo
@@ -115,4 +117,14 @@ t.test('the shell agent patches through the real routes: dry run, stop, reboot',
   const log = join(logDir, 'shutdown.log')
   await until(() => existsSync(log), 'the fake shutdown', 5_000)
   t.equal(readFileSync(log, 'utf8'), '-r +1 PatchMon: reboot requested\n')
+
+  // The pre-patch hook refuses: the run fails with its exit code, and the server keeps its result.
+  const hook = join(root, 'etc/patchmon/pre-patch')
+  writeFileSync(hook, '#!/bin/sh\necho "no fresh backup"\nexit 4\n')
+  chmodSync(hook, 0o755)
+  const hookId = await trigger({ patch_type: 'patch_all' })
+  const refused = await runUntil(ctx, hookId, (r) => ['completed', 'failed'].includes(r.status), 'the hooked run')
+  t.equal(refused.status, 'failed')
+  t.equal(refused.error_message, 'pre-patch hook exited 4')
+  t.same(refused.pre_patch_hook, { exit_code: 4, output: 'no fresh backup\n' })
 })

@@ -124,6 +124,7 @@ t.test(
     t.same(outdated, wouldUpgrade, "the server's outdated list = apt-get -s upgrade")
 
     // Dry run, as the dashboard does it: the host's outdated packages by name.
+    const dryClicked = Date.now()
     const dryId = await routes.trigger({ host_id: host.id, patch_type: 'patch_package', package_names: outdated, dry_run: true })
     const dry = await until(
       async () => {
@@ -133,6 +134,7 @@ t.test(
       'the dry run',
       60_000
     )
+    t.comment(`dry run: trigger -> validated ${Date.now() - dryClicked} ms`)
     t.equal(dry.status, 'validated', dry.error_message ?? 'the dry run is validated')
     t.same(dry.packages_affected, wouldUpgrade, 'the dry run lists exactly what apt-get -s upgrade would upgrade')
     t.match(dry.shell_output, `$ apt-get -s --only-upgrade install ${outdated.join(' ')}\n`)
@@ -142,6 +144,7 @@ t.test(
     // The real run: everything apt upgrades, the held package stays.
     const before = (await ctx.store.db.selectFrom('hosts').select('last_update').where('id', '=', host.id).executeTakeFirstOrThrow())
       .last_update
+    const realClicked = Date.now()
     const realId = await routes.trigger({ host_id: host.id, patch_type: 'patch_all' })
     const real = await until(
       async () => {
@@ -151,6 +154,7 @@ t.test(
       'the real run',
       120_000
     )
+    t.comment(`real run: trigger -> completed ${Date.now() - realClicked} ms`)
     t.equal(
       real.status,
       'completed',

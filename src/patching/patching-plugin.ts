@@ -10,6 +10,7 @@ import { runRoutes } from './runs/run-routes.js'
 import { runStreamRoutes } from './runs/run-stream-routes.js'
 import { policyRoutes } from './policies/policy-routes.js'
 import { auditRoutes } from './audit/audit-routes.js'
+import { patchingIntegrationRoutes } from './runs/integration-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +45,7 @@ async function patching(app: FastifyInstance): Promise<void> {
   await app.register(runStreamRoutes)
   await app.register(policyRoutes)
   await app.register(auditRoutes)
+  await app.register(patchingIntegrationRoutes)
 }
 
 export default fp(patching, { name: 'patching', dependencies: ['app-context', 'rate-limits', 'session-auth', 'hosts', 'agent'] })

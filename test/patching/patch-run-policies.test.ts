@@ -5,7 +5,7 @@ import t from 'tap'
 import { bearer } from '../helpers/test-app.js'
 import { createHostViaApi } from '../helpers/agent-fixtures.js'
 import { DISPATCH_TIMER } from '../../src/patching/runs/run-dispatcher.js'
-import { advanceClock, listen, patchingSetup, setAgentVersion, StandInAgent, statusOf, trigger } from './patching-fixtures.js'
+import { listen, patchingSetup, setAgentVersion, StandInAgent, statusOf, trigger } from './patching-fixtures.js'
 
 t.test('policy validation, CRUD, assignments (no 500 on a second one) and exclusions', async (t) => {
   const { ctx, host } = await patchingSetup(t)

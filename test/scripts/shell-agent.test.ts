@@ -203,7 +203,7 @@ for (const shell of ['dash', 'bash']) {
       ]) {
         t.type(report[key], 'string', `${key} is a string`)
       }
-      t.equal(report.agentVersion, '1.0.0')
+      t.equal(report.agentVersion, '1.1.0')
     })
   }
 }
@@ -296,9 +296,9 @@ t.test('config show masks the API key; check-version asks the Go-compatible vers
   t.match(checked.stdout, 'Agent is up to date')
   const [request] = server.requestsTo('/api/v1/hosts/agent/version')
   t.equal(request?.query.get('type'), 'go')
-  t.equal(request?.query.get('currentVersion'), '1.0.0')
+  t.equal(request?.query.get('currentVersion'), '1.1.0')
   // The server offers the shell agent only to callers that say "(shell)": a Go agent must never get a script.
-  t.match(request?.headers['user-agent'], /^patchmon-agent\/1\.0\.0 \(shell\)$/)
+  t.match(request?.headers['user-agent'], /^patchmon-agent\/1\.1\.0 \(shell\)$/)
 })
 
 t.test('serve reads the update interval, then reports (one bounded cycle)', async (t) => {
@@ -325,8 +325,8 @@ t.test('serve updates itself when the server offers a newer agent and carries on
   mkdirSync(join(root, 'usr/local/bin'), { recursive: true })
   copyFileSync(AGENT_PATH, installed)
   chmodSync(installed, 0o755)
-  const newer = readFileSync(AGENT_PATH, 'utf8').replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="1.0.1"')
-  server.newerAgent = { version: '1.0.1', body: newer, hash: createHash('sha256').update(newer).digest('hex') }
+  const newer = readFileSync(AGENT_PATH, 'utf8').replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="1.1.1"')
+  server.newerAgent = { version: '1.1.1', body: newer, hash: createHash('sha256').update(newer).digest('hex') }
   const run = await runShell('dash', [installed, 'serve'], {
     env: { PATCHMON_ROOT: root, PATCHMON_AGENT_MAX_CYCLES: '1' },
     pathPrefix: [bin]
@@ -335,7 +335,7 @@ t.test('serve updates itself when the server offers a newer agent and carries on
   t.match(run.stdout, 'Restarting as the updated agent')
   t.same(
     host.reports.map((r) => r.agentVersion),
-    ['1.0.0', '1.0.1']
+    ['1.1.0', '1.1.1']
   )
   t.equal(server.requestsTo('/api/v1/hosts/agent/download').length, 1, 'downloaded once, no update loop')
 })
@@ -363,18 +363,18 @@ t.test('update-agent installs a newer agent only when its SHA-256 matches, keepi
   mkdirSync(join(root, 'usr/local/bin'), { recursive: true })
   copyFileSync(AGENT_PATH, installed)
   chmodSync(installed, 0o755)
-  const newer = readFileSync(AGENT_PATH, 'utf8').replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="1.0.1"')
+  const newer = readFileSync(AGENT_PATH, 'utf8').replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="1.1.1"')
 
-  server.newerAgent = { version: '1.0.1', body: newer, hash: 'f'.repeat(64) }
+  server.newerAgent = { version: '1.1.1', body: newer, hash: 'f'.repeat(64) }
   const refused = await runShell('dash', [installed, 'update-agent'], { env: { PATCHMON_ROOT: root } })
   t.equal(refused.code, 1)
   t.match(refused.stderr, 'does not match')
   t.equal(readFileSync(installed, 'utf8'), readFileSync(AGENT_PATH, 'utf8'), 'a mismatching download is not installed')
 
-  server.newerAgent = { version: '1.0.1', body: newer, hash: createHash('sha256').update(newer).digest('hex') }
+  server.newerAgent = { version: '1.1.1', body: newer, hash: createHash('sha256').update(newer).digest('hex') }
   const updated = await runShell('dash', [installed, 'update-agent'], { env: { PATCHMON_ROOT: root } })
   t.equal(updated.code, 0, updated.stderr)
-  t.match(updated.stdout, 'Agent updated: patchmon-agent version 1.0.1')
+  t.match(updated.stdout, 'Agent updated: patchmon-agent version 1.1.1')
   t.equal(readFileSync(installed, 'utf8'), newer)
   t.equal(
     readdirSync(join(root, 'usr/local/bin')).filter((f) => f.startsWith('patchmon-agent.backup.')).length,
@@ -420,13 +420,13 @@ t.test(
     server.commands.push({ type: 'report_now' })
     t.ok((await until(() => host.reports.length === 2, 'the requested report', 5_000)) < 5_000, 'report_now answered within 5 s')
 
-    const newer = readFileSync(AGENT_PATH, 'utf8').replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="1.0.1"')
-    server.newerAgent = { version: '1.0.1', body: newer, hash: createHash('sha256').update(newer).digest('hex') }
+    const newer = readFileSync(AGENT_PATH, 'utf8').replace(/^AGENT_VERSION=".*"$/m, 'AGENT_VERSION="1.1.1"')
+    server.newerAgent = { version: '1.1.1', body: newer, hash: createHash('sha256').update(newer).digest('hex') }
     server.commands.push(
       { type: 'update_agent' },
-      { type: 'update_notification', version: '1.0.1', force: true, message: 'Update requested' }
+      { type: 'update_notification', version: '1.1.1', force: true, message: 'Update requested' }
     )
-    await until(() => host.reports.some((r) => r.agentVersion === '1.0.1'), 'a report from the updated agent', 5_000)
+    await until(() => host.reports.some((r) => r.agentVersion === '1.1.1'), 'a report from the updated agent', 5_000)
     t.match(output, 'Restarting as the updated agent')
     t.equal(readFileSync(installed, 'utf8'), newer, 'the new agent is installed')
     t.equal(server.requestsTo('/api/v1/hosts/agent/download').length, 1, 'downloaded once for the two update messages')

@@ -5,6 +5,9 @@ import { HostsList } from './screens/hosts-list'
 import { HostDetail } from './screens/host-detail'
 import { HostGroups } from './screens/host-groups'
 import { Packages } from './screens/packages'
+import { Patching } from './screens/patching'
+import { PatchRun } from './screens/patch-run'
+import { BulkBatchPage } from './screens/bulk-patch'
 import { Integrations } from './screens/integrations'
 import { AlertChannels } from './screens/alert-channels'
 import { NotificationLogs } from './screens/notification-logs'
@@ -29,6 +32,10 @@ export const ROUTES: Route[] = [
   { path: '/host-groups', title: 'Host groups', screen: HostGroups, section: 'Fleet', permission: 'can_view_hosts' },
   { path: '/packages', title: 'Packages', screen: Packages, section: 'Fleet', permission: 'can_view_packages' },
   { path: '/packages/:id', title: 'Package', screen: Packages, permission: 'can_view_packages' },
+  // Reading patch runs needs only can_view_hosts (as upstream); actions check can_manage_patching.
+  { path: '/patching', title: 'Patching', screen: Patching, section: 'Fleet', permission: 'can_view_hosts' },
+  { path: '/patching/runs/:id', title: 'Patch run', screen: PatchRun, permission: 'can_view_hosts' },
+  { path: '/patching/bulk/:id', title: 'Bulk patch', screen: BulkBatchPage, permission: 'can_view_hosts' },
   {
     path: '/alerts/notification-logs',
     title: 'Notification Logs',

@@ -1,0 +1,144 @@
+// One patch run: status, host, packages, the live output (WebSocket stream, follows the end until
+// the reader scrolls up), Stop while the agent may still be working, Approve for a dry run or a
+// submission awaiting approval, and what the agent reported (pre-patch hook, reboot required).
+import { useEffect, useState } from 'preact/hooks'
+import { post } from '../api'
+import { asFailure, useApi } from '../use-api'
+import { ErrorNote, Loaded, Notice } from '../components/feedback'
+import { Badge, PageHeader, formatDate } from '../components/controls'
+import { LiveOutput } from '../components/live-output'
+import { RunStatus } from '../components/patch-run-table'
+import { Link, navigate } from '../router'
+import { useSession } from '../session'
+import { useRunStream } from '../use-run-stream'
+import { APPROVABLE, FINISHED, STOPPABLE, hostName, runPackages, runWhat } from '../patch-run-text'
+import type { ApproveReply, PatchRunDetail, StopReply } from '../patching-types'
+
+export function PatchRun({ params }: { params: Record<string, string> }) {
+  const id = params.id ?? ''
+  const run = useApi<PatchRunDetail>(`/api/v1/patching/runs/${encodeURIComponent(id)}`)
+  const stream = useRunStream(id)
+  const session = useSession()
+  const canManage = session.can('can_manage_patching')
+  const [error, setError] = useState<Error | undefined>()
+  const [message, setMessage] = useState<string | undefined>()
+  // The stream says when the run settled; the detail (times, packages affected, hook result) is re-read then.
+  useEffect(() => {
+    if (stream.state === 'done' || (stream.stage && stream.stage !== run.data?.status)) run.reload()
+  }, [stream.state, stream.stage])
+
+  const act = async (action: () => Promise<void>) => {
+    setError(undefined)
+    setMessage(undefined)
+    try {
+      await action()
+    } catch (err) {
+      setError(asFailure(err))
+    }
+    run.reload()
+  }
+  const stop = () =>
+    act(async () => {
+      const reply = await post<StopReply>(`/api/v1/patching/runs/${encodeURIComponent(id)}/stop`)
+      setMessage(
+        reply.cancelled_via === 'agent_signal'
+          ? 'Stop sent: the agent interrupts the package manager and reports back.'
+          : 'Cancelled: the agent was not working on this run.'
+      )
+    })
+  const approve = () =>
+    act(async () => {
+      const reply = await post<ApproveReply>(`/api/v1/patching/runs/${encodeURIComponent(id)}/approve`)
+      navigate(`/patching/runs/${reply.patch_run_id}`)
+    })
+
+  return (
+    <Loaded resource={run} label="Loading run…">
+      {(r) => {
+        const status = stream.stage && !FINISHED.has(r.status) ? stream.stage : r.status
+        const live = !FINISHED.has(status) && stream.state !== 'done'
+        const output = stream.state === 'connecting' ? r.shell_output : stream.output
+        const errorMessage = stream.errorMessage || r.error_message
+        return (
+          <>
+            <PageHeader title={`${r.dry_run ? 'Dry run' : r.patch_type === 'reboot' ? 'Reboot' : 'Patch run'} on ${hostName(r)}`}>
+              {canManage && STOPPABLE.has(status) && (
+                <button type="button" class="button button-danger" onClick={() => void stop()}>
+                  Stop
+                </button>
+              )}
+              {canManage && APPROVABLE.has(status) && (
+                <button type="button" class="button button-primary" onClick={() => void approve()}>
+                  Approve
+                </button>
+              )}
+            </PageHeader>
+            <p class="subtitle">
+              <RunStatus status={status} /> {r.dry_run ? <Badge kind="info">dry run</Badge> : null}{' '}
+              <Link href={`/hosts/${r.host_id}`}>{hostName(r)}</Link> · <Link href="/patching">All runs</Link>
+            </p>
+            {message && <Notice>{message}</Notice>}
+            <ErrorNote error={error} />
+            {errorMessage && <ErrorNote error={errorMessage} title="The run failed" />}
+            <RunFacts run={r} />
+            <section class="panel" aria-labelledby="output-heading">
+              <div class="panel-head">
+                <h2 id="output-heading">Output</h2>
+                <span class="muted small" role="status">
+                  {stream.state === 'lost' ? 'Live link lost: reload the page to see new output.' : live ? 'Live' : ''}
+                </span>
+              </div>
+              <LiveOutput text={output} live={live} />
+            </section>
+          </>
+        )
+      }}
+    </Loaded>
+  )
+}
+
+function RunFacts({ run }: { run: PatchRunDetail }) {
+  const names = runPackages(run)
+  const affected = run.packages_affected ?? []
+  return (
+    <dl class="facts panel">
+      <dt>Packages</dt>
+      <dd>{names.length > 1 ? names.join(', ') : runWhat(run)}</dd>
+      <dt>Asked for</dt>
+      <dd>
+        {formatDate(run.created_at)}
+        {run.triggered_by_username ? ` by ${run.triggered_by_username}` : ''}
+      </dd>
+      {run.scheduled_at && (
+        <>
+          <dt>Due</dt>
+          <dd>{formatDate(run.scheduled_at)}</dd>
+        </>
+      )}
+      {run.approved_by_username && (
+        <>
+          <dt>Approved by</dt>
+          <dd>{run.approved_by_username}</dd>
+        </>
+      )}
+      {run.validation_run_id && (
+        <>
+          <dt>Approved from</dt>
+          <dd>
+            <Link href={`/patching/runs/${run.validation_run_id}`}>the run it was approved from</Link>
+          </dd>
+        </>
+      )}
+      <dt>Started</dt>
+      <dd>{formatDate(run.started_at)}</dd>
+      <dt>Finished</dt>
+      <dd>{formatDate(run.completed_at)}</dd>
+      {affected.length > 0 && (
+        <>
+          <dt>{run.dry_run ? 'Would change' : 'Changed'}</dt>
+          <dd>{affected.join(', ')}</dd>
+        </>
+      )}
+    </dl>
+  )
+}

@@ -1,0 +1,151 @@
+// Patching: what runs now, what is due later, what waits for approval, the history with status
+// and host filters (the run lists refresh every few seconds while the page is open), and the
+// recurring schedules, maintenance windows and holds.
+import { useEffect, useState } from 'preact/hooks'
+import { post } from '../api'
+import { asFailure, useApi } from '../use-api'
+import { EmptyState, ErrorNote, Loaded } from '../components/feedback'
+import { PageHeader, Tabs } from '../components/controls'
+import { PatchRunTable } from '../components/patch-run-table'
+import { navigate, updateQuery, useLocation } from '../router'
+import { useSession } from '../session'
+import { APPROVABLE } from '../patch-run-text'
+import type { ApproveReply, PatchRun, PatchingDashboard } from '../patching-types'
+import { PatchHistory } from './patching-history'
+import { PatchSchedules } from './patch-schedules'
+import { PatchWindows } from './patch-windows'
+import { PatchHolds } from './patch-holds'
+import { BulkBatches, BulkPatchDialog } from './bulk-patch'
+import type { HostGroup } from '../host-types'
+
+type Tab = 'active' | 'scheduled' | 'approvals' | 'history' | 'bulk' | 'schedules' | 'holds'
+type RunTab = Exclude<Tab, 'history' | 'bulk' | 'schedules' | 'holds'>
+const TABS: Array<[Tab, string]> = [
+  ['active', 'Active'],
+  ['scheduled', 'Scheduled'],
+  ['approvals', 'Approvals'],
+  ['history', 'History'],
+  ['bulk', 'Bulk'],
+  ['schedules', 'Schedules and windows'],
+  ['holds', 'Holds']
+]
+const REFRESH_MS = 5000
+
+export function Patching() {
+  const { query: q } = useLocation()
+  const tab = (TABS.find(([k]) => k === q.get('tab'))?.[0] ?? 'active') as Tab
+  const dashboard = useApi<PatchingDashboard>('/api/v1/patching/dashboard')
+  const active = useApi<{ runs: PatchRun[] }>('/api/v1/patching/runs/active')
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState !== 'visible') return
+      dashboard.reload()
+      active.reload()
+    }, REFRESH_MS)
+    return () => clearInterval(timer)
+  }, [dashboard.reload, active.reload])
+  const counts = dashboard.data?.summary
+  const canManage = useSession().can('can_manage_patching')
+  const [bulk, setBulk] = useState(false)
+  const groups = useApi<HostGroup[]>(bulk ? '/api/v1/host-groups' : null)
+  return (
+    <>
+      <PageHeader title="Patching">
+        {canManage && (
+          <button type="button" class="button" onClick={() => setBulk(true)}>
+            Patch a group…
+          </button>
+        )}
+      </PageHeader>
+      {bulk && groups.data && <BulkPatchDialog hostIds={[]} groups={groups.data} onClose={() => setBulk(false)} />}
+      {counts && (
+        <section class="cards cards-small" aria-label="Patch runs">
+          <Stat label="Running" value={counts.running} />
+          <Stat label="Queued" value={counts.queued} />
+          <Stat label="Awaiting approval" value={counts.pending_approval + counts.validated + counts.pending_validation} />
+          <Stat label="Completed" value={counts.completed} />
+          <Stat label="Failed" value={counts.failed + counts.timed_out + counts.agent_disconnected} bad />
+        </section>
+      )}
+      <Tabs<Tab> label="Patch runs" current={tab} onChange={(k) => updateQuery({ tab: k === 'active' ? '' : k })} tabs={TABS} />
+      <div role="tabpanel" class="panel">
+        {tab === 'history' ? (
+          <PatchHistory />
+        ) : tab === 'bulk' ? (
+          <BulkBatches />
+        ) : tab === 'schedules' ? (
+          <>
+            <PatchSchedules />
+            <PatchWindows />
+          </>
+        ) : tab === 'holds' ? (
+          <PatchHolds />
+        ) : (
+          <Loaded resource={active} label="Loading runs…">
+            {(data) => <ActiveLists tab={tab} runs={data.runs} onChanged={active.reload} />}
+          </Loaded>
+        )}
+      </div>
+    </>
+  )
+}
+
+function Stat({ label, value, bad }: { label: string; value: number; bad?: boolean }) {
+  return (
+    <div class="card stat">
+      <span class={bad && value > 0 ? 'stat-value stat-bad' : 'stat-value'}>{value}</span>
+      <span class="stat-label">{label}</span>
+    </div>
+  )
+}
+
+/** A queued run with a due time still ahead is "scheduled"; once due it is simply queued. */
+function isScheduled(run: PatchRun, now: number): boolean {
+  return run.status === 'queued' && !!run.scheduled_at && new Date(run.scheduled_at).getTime() > now
+}
+
+function ActiveLists({ tab, runs, onChanged }: { tab: RunTab; runs: PatchRun[]; onChanged: () => void }) {
+  const session = useSession()
+  const [error, setError] = useState<Error | undefined>()
+  const now = Date.now()
+  const approve = async (run: PatchRun) => {
+    setError(undefined)
+    try {
+      const reply = await post<ApproveReply>(`/api/v1/patching/runs/${run.id}/approve`)
+      navigate(`/patching/runs/${reply.patch_run_id}`)
+    } catch (err) {
+      setError(asFailure(err))
+      onChanged()
+    }
+  }
+  if (tab === 'approvals') {
+    const waiting = runs.filter((r) => APPROVABLE.has(r.status))
+    if (waiting.length === 0)
+      return <EmptyState title="Nothing awaits approval">Dry runs and runs submitted for approval appear here.</EmptyState>
+    return (
+      <>
+        <ErrorNote error={error} />
+        <PatchRunTable
+          runs={waiting}
+          label="Runs awaiting approval"
+          action={(run) =>
+            session.can('can_manage_patching') && (
+              <button type="button" class="button button-small button-primary" onClick={() => void approve(run)}>
+                Approve
+              </button>
+            )
+          }
+        />
+      </>
+    )
+  }
+  if (tab === 'scheduled') {
+    const due = runs.filter((r) => isScheduled(r, now))
+    if (due.length === 0) return <EmptyState title="No runs scheduled">Runs delayed by a policy wait here until their time.</EmptyState>
+    return <PatchRunTable runs={due} label="Scheduled runs" when="scheduled" />
+  }
+  const current = runs.filter((r) => (r.status === 'running' || r.status === 'queued') && !isScheduled(r, now))
+  if (current.length === 0)
+    return <EmptyState title="No run in progress">Start one with Patch… on a host's page; it shows here while it runs.</EmptyState>
+  return <PatchRunTable runs={current} label="Active runs" />
+}

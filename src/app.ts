@@ -29,6 +29,7 @@ import enrollment from './enrollment/enrollment-plugin.js'
 import agentFeatures from './agent/agent-plugin.js'
 import notifications from './notifications/notifications-plugin.js'
 import reports from './reports/reports-plugin.js'
+import patching from './patching/patching-plugin.js'
 import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
@@ -86,6 +87,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(agentFeatures)
   await app.register(notifications)
   await app.register(reports)
+  await app.register(patching)
   // The dashboard answers every other HTML GET with its index page, so it stays last.
   await app.register(dashboardRoutes)
 

@@ -283,6 +283,24 @@ const SETTINGS = {
     parse: int(1, 3650),
     default: 30
   }),
+  patchAckTimeoutSeconds: new Setting({
+    env: 'PATCHMON_PATCH_ACK_TIMEOUT_SECONDS',
+    describe: 'seconds a dispatched patch run may wait for the agent\'s "started" before it fails',
+    parse: int(10, 86_400),
+    default: 180
+  }),
+  patchRunStallTimeoutMinutes: new Setting({
+    env: 'PATCH_RUN_STALL_TIMEOUT_MIN',
+    describe: 'minutes without agent output before a running patch run times out (0 = the dashboard setting, default 30; floor 5)',
+    parse: int(0, 10_080),
+    default: 0
+  }),
+  patchOutputCapBytes: new Setting({
+    env: 'PATCHMON_PATCH_OUTPUT_CAP_BYTES',
+    describe: 'characters of output kept per patch run (the tail is kept, the run marked truncated)',
+    parse: int(4096, 64 * 1024 * 1024),
+    default: 1024 * 1024
+  }),
   discordApiUrl: new Setting({
     env: 'PATCHMON_DISCORD_API_URL',
     describe: 'Discord API base URL (tests point it at a fake)',

@@ -27,6 +27,11 @@ export interface AgentLink {
   ping(): void
   terminate(): void
   close(code: number, reason: string): void
+  /**
+   * What the agent on this link says it can do (our shell agent sends `X-PatchMon-Capabilities`
+   * on every poll, e.g. run_patch, reboot_host); stock agents announce nothing.
+   */
+  readonly capabilities?: ReadonlySet<string>
 }
 
 /** A `ws` socket as an AgentLink. */
@@ -124,6 +129,16 @@ export class AgentConnections {
 
   isConnected(hostId: string): boolean {
     return (this.byHost.get(hostId)?.size ?? 0) > 0
+  }
+
+  /** The union of the capabilities announced on the host's open links (empty when none). */
+  capabilities(hostId: string): Set<string> {
+    const out = new Set<string>()
+    for (const conn of this.byHost.get(hostId) ?? []) {
+      if (!conn.link.isOpen()) continue
+      for (const capability of conn.link.capabilities ?? []) out.add(capability)
+    }
+    return out
   }
 
   connectedHostIds(): string[] {

@@ -3,6 +3,7 @@
 // the 2.x integration calls (Docker inventory, integration status). The shell files come through
 // app.scriptReader, which the enrollment plugin decorates: a plugin dependency, not an import.
 import fp from 'fastify-plugin'
+import websocket from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import { AgentCatalogue, SHELL_AGENT_ASSET } from './served-agent.js'
 import { agentBinaryRoutes } from './agent-binary-routes.js'
@@ -27,7 +28,13 @@ export function agentConnectionState(app: FastifyInstance, hostId: string): Agen
   return app.agentConnections.state(hostId)
 }
 
+/** Largest WebSocket frame accepted (agents' frames are small JSON documents). */
+const MAX_FRAME_BYTES = 512 * 1024
+
 async function agentFeatures(app: FastifyInstance): Promise<void> {
+  // Registered here, outside the routes' own scope, so later features (the patching run stream)
+  // can declare WebSocket routes too without a second upgrade handler on the server.
+  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } })
   app.decorate('agentCatalogue', new AgentCatalogue(app.config.agentBinariesDir, () => app.scriptReader(SHELL_AGENT_ASSET)))
   app.decorate('agentConnections', new AgentConnections((err) => app.log.error({ err }, 'agent connection listener failed')))
   await app.register(agentReportRoutes)

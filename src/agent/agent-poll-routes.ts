@@ -10,6 +10,21 @@ import { SECURITY } from '../http/openapi.js'
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
 import { errorBody, PollChannel, SHUTTING_DOWN } from './poll-channel.js'
 
+/** Capability names are short words; anything else in the header is ignored. */
+const CAPABILITY = /^[a-z][a-z0-9_]{0,63}$/
+
+/** `X-PatchMon-Capabilities: run_patch,patch_run_stop,reboot_host` as a set (at most 32 names). */
+export function parseCapabilities(header: string | string[] | undefined): Set<string> {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '')
+  return new Set(
+    text
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => CAPABILITY.test(name))
+      .slice(0, 32)
+  )
+}
+
 /** Default hold: below the 30 s idle timeouts common in proxies in front of the server. */
 export const POLL_WAIT_SECONDS = 25
 const MAX_WAIT_SECONDS = 30
@@ -56,6 +71,7 @@ export const agentPollRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })
         channels.set(hostId, channel)
       }
+      channel.capabilities = parseCapabilities(request.headers['x-patchmon-capabilities'])
       const held = channel
       const onHangUp = (): void => held.detach()
       reply.raw.once('close', onHangUp)

@@ -1,12 +1,9 @@
 // WebSocket /api/v1/agents/ws (facts: agent-protocol §3). Authenticated during the upgrade with
 // X-API-ID/X-API-KEY (plain-text 401 otherwise, as upstream); the server answers pings, pings
 // every 30 s, drops links silent for 90 s, and ignores frames it does not understand.
-import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { checkAgentCredentials } from './agent-auth.js'
 import { PING_EVERY_MS, webSocketLink } from './agent-connections.js'
-
-const MAX_FRAME_BYTES = 512 * 1024
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name]
@@ -15,8 +12,6 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 export async function agentSocketRoutes(app: FastifyInstance): Promise<void> {
-  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } })
-
   async function authenticateUpgrade(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const apiId = header(request, 'x-api-id')
     const apiKey = header(request, 'x-api-key')

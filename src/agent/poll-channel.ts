@@ -26,6 +26,8 @@ export function errorBody(error: string): { error: string } {
 
 export class PollChannel implements AgentLink {
   readonly kind = 'poll' as const
+  /** Refreshed from each poll's X-PatchMon-Capabilities header (agent-poll-routes.ts). */
+  capabilities: ReadonlySet<string> = new Set()
   private held: Held | null = null
   private queue: string[] = []
   private closed = false

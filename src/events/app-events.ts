@@ -4,6 +4,20 @@ import { EventEmitter } from 'node:events'
 
 export type Severity = 'informational' | 'warning' | 'error' | 'critical'
 
+/** What every patch-run event carries (facts/patching.md §8 metadata, plus the run and its stage). */
+export interface PatchRunEvent {
+  runId: string
+  hostId: string
+  hostName: string
+  patchType: string
+  dryRun: boolean
+  /** The run's status when the event fired (running, completed, failed, validated, ...). */
+  stage: string
+  packages: string[] | null
+  policyName: string | null
+  errorMessage: string | null
+}
+
 export interface AppEventMap {
   host_went_down: { hostId: string; hostName: string; lastUpdate: string | null; thresholdSeconds: number }
   host_came_up: { hostId: string; hostName: string; downSince: string | null }
@@ -14,6 +28,11 @@ export interface AppEventMap {
   user_role_changed: { userId: string; username: string; oldRole: string; newRole: string }
   host_enrolled: { hostId: string; hostName: string; tokenName: string }
   host_deleted: { hostId: string; hostName: string }
+  patch_run_started: PatchRunEvent
+  patch_run_completed: PatchRunEvent
+  patch_run_failed: PatchRunEvent
+  patch_run_approved: PatchRunEvent
+  patch_run_cancelled: PatchRunEvent
   settings_changed: { keys: string[] }
   /** Not notifiable: it tells the agent channel to drop sockets opened with the old key. */
   host_credentials_regenerated: { hostId: string }

@@ -112,6 +112,17 @@ export async function friendlyNames(db: Kysely<DB>, ids: string[]): Promise<Map<
   return new Map(rows.map((r) => [r.id, r.friendly_name]))
 }
 
+/** Name columns and report recency of these hosts, by id (patch-run views; unknown ids left out). */
+export async function hostRefs(
+  db: Kysely<DB>,
+  ids: readonly string[]
+): Promise<Map<string, Pick<HostRow, 'id' | 'friendly_name' | 'hostname' | 'last_update'>>> {
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return new Map()
+  const rows = await db.selectFrom('hosts').select(['id', 'friendly_name', 'hostname', 'last_update']).where('id', 'in', unique).execute()
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
 /** Hosts with outstanding updates, most first (for reports). */
 export async function hostsByOutstandingUpdates(db: Kysely<DB>, top: number) {
   return db

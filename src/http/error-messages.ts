@@ -33,5 +33,38 @@ export const ERROR_MESSAGES = {
     host_down_grace_minutes: entry('Host down grace period must be an integer between 0 and 10080 minutes', 400, 'validation'),
     notify_allow_private_networks: entry('notify_allow_private_networks must be a boolean', 400, 'validation'),
     notify_allowed_targets: entry('notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)', 400, 'validation')
+  },
+  // Patching (src/patching/): upstream's strings where facts/patching.md §3 quotes them, ours otherwise.
+  patching: {
+    hostIdRequired: entry('Valid host_id is required', 400),
+    hostNotFound: entry('Host not found', 404),
+    patchTypeInvalid: entry('patch_type must be patch_all or patch_package', 400),
+    dryRunPackageOnly: entry('dry_run is only supported for patch_package', 400),
+    dryRunAndApproval: entry('dry_run and pending_approval are mutually exclusive', 400),
+    packageNameInvalid: entry('Every package_names entry must be a valid package name', 400),
+    tooManyPackages: entry('package_names limited to 100 packages per run', 400),
+    packageRequired: entry('Valid package_name or non-empty package_names is required for patch_package', 400),
+    agentCannotPatch: entry('Agent cannot run patches', 409),
+    agentCannotReboot: entry('Agent cannot reboot this host', 409),
+    runNotFound: entry('Patch run not found', 404),
+    invalidRunId: entry('Invalid patch run ID', 400),
+    notApprovable: entry('Only validated, pending_validation or pending_approval runs can be approved', 400),
+    alreadyApproved: entry('This run has already been approved or is no longer awaiting approval', 409),
+    notRevalidatable: entry('Only pending_validation patch_package runs can be re-validated', 400),
+    runFinished: entry('Run already finished', 409),
+    notDeletable: entry('Only queued, pending, validated or approved runs can be deleted', 400),
+    runOfOtherHost: entry('Patch run does not belong to this host', 403),
+    policyNotFound: entry('Patch policy not found', 404),
+    policyNameRequired: entry('name is required', 400),
+    policyDelayTypeInvalid: entry('patch_delay_type must be immediate, delayed, or fixed_time', 400),
+    policyDelayMinutesRequired: entry('delay_minutes is required for delayed policy', 400),
+    policyFixedTimeRequired: entry('fixed_time_utc is required for fixed_time policy', 400),
+    policyFixedTimeInvalid: entry('fixed_time_utc must be HH:MM or HH:MM:SS', 400),
+    assignmentTargetTypeInvalid: entry('target_type must be host or host_group', 400),
+    assignmentTargetRequired: entry('Valid target_id is required', 400),
+    assignmentTargetNotFound: entry('Assignment target not found', 404),
+    assignedToOtherPolicy: entry('This host or host group is already assigned to another patch policy', 409),
+    assignmentNotFound: entry('Assignment not found', 404),
+    exclusionNotFound: entry('Exclusion not found', 404)
   }
 } as const

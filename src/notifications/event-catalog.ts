@@ -2,6 +2,7 @@
 // names are canonical; upstream's names are accepted as aliases when rules are written.
 import type { AppEventMap, Severity } from '../events/app-events.js'
 import type { AlertNotice, NoticeField } from './notice.js'
+import { PATCH_RUN_RENDERERS } from './patch-run-notices.js'
 
 export type NotifiableEvent = Exclude<keyof AppEventMap, 'settings_changed' | 'host_credentials_regenerated'> | 'test'
 
@@ -110,7 +111,8 @@ const RENDERERS: Renderers = {
     message: `${p.hostName} was deleted from PatchMon.`,
     fields: [field('Host', p.hostName)],
     referenceId: p.hostId
-  })
+  }),
+  ...PATCH_RUN_RENDERERS
 }
 
 export const NOTIFIABLE_EVENTS = [...Object.keys(RENDERERS), 'test'] as NotifiableEvent[]

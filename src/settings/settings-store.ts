@@ -20,6 +20,8 @@ export interface SettingValues {
   notify_allow_private_networks: boolean
   /** Host names, addresses and CIDR ranges notifications may reach although not public. */
   notify_allowed_targets: string[]
+  /** Minutes without agent output before a running patch run is marked timed_out (floor 5). */
+  patch_run_stall_timeout_minutes: number
 }
 
 export const SETTING_DEFAULTS: SettingValues = {
@@ -32,7 +34,8 @@ export const SETTING_DEFAULTS: SettingValues = {
   host_down_grace_minutes: 5,
   notification_log_retention_days: 30,
   notify_allow_private_networks: false,
-  notify_allowed_targets: []
+  notify_allowed_targets: [],
+  patch_run_stall_timeout_minutes: 30
 }
 
 export class SettingsStore {

@@ -302,6 +302,81 @@ export interface DiscordLoginSettingsTable {
   updated_at: string
 }
 
+export interface PatchPoliciesTable {
+  id: string
+  name: string
+  description: string | null
+  patch_delay_type: string
+  delay_minutes: number | null
+  fixed_time_utc: string | null
+  timezone: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface PatchPolicyAssignmentsTable {
+  id: string
+  patch_policy_id: string
+  target_type: string
+  target_id: string
+  created_at: string
+  updated_at: string
+}
+
+export interface PatchPolicyExclusionsTable {
+  id: string
+  patch_policy_id: string
+  host_id: string
+  created_at: string
+  updated_at: string
+}
+
+export interface PatchRunsTable {
+  id: string
+  host_id: string
+  job_id: string
+  patch_type: string
+  package_name: string | null
+  package_names: string | null
+  status: string
+  shell_output: Generated<string>
+  output_truncated: Generated<Flag>
+  error_message: string | null
+  started_at: string | null
+  completed_at: string | null
+  scheduled_at: string | null
+  run_at: string
+  dispatched_at: string | null
+  triggered_by_user_id: string | null
+  approved_by_user_id: string | null
+  trigger_source: Generated<string>
+  dry_run: Generated<Flag>
+  packages_affected: string | null
+  policy_id: string | null
+  policy_name: string | null
+  policy_snapshot: string | null
+  validation_run_id: string | null
+  options: string | null
+  schedule_id: string | null
+  bulk_id: string | null
+  pre_patch_hook: string | null
+  reboot_required: Flag | null
+  created_at: string
+  updated_at: string
+}
+
+export interface PatchAuditTable {
+  id: string
+  action: string
+  user_id: string | null
+  username: string | null
+  run_id: string | null
+  host_id: string | null
+  policy_id: string | null
+  details: string | null
+  created_at: string
+}
+
 export interface DB {
   roles: RolesTable
   users: UsersTable
@@ -328,6 +403,11 @@ export interface DB {
   event_outbox: EventOutboxTable
   scheduled_reports: ScheduledReportsTable
   discord_login_settings: DiscordLoginSettingsTable
+  patch_policies: PatchPoliciesTable
+  patch_policy_assignments: PatchPolicyAssignmentsTable
+  patch_policy_exclusions: PatchPolicyExclusionsTable
+  patch_runs: PatchRunsTable
+  patch_audit: PatchAuditTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -341,3 +421,5 @@ export type RouteRow = Selectable<NotificationRoutesTable>
 export type DeliveryRow = Selectable<NotificationDeliveriesTable>
 export type EventOutboxRow = Selectable<EventOutboxTable>
 export type ScheduledReportRow = Selectable<ScheduledReportsTable>
+export type PatchRunRow = Selectable<PatchRunsTable>
+export type PatchPolicyRow = Selectable<PatchPoliciesTable>

@@ -37,6 +37,11 @@ const OWNERS: Record<string, string> = {
   event_outbox: 'events',
   scheduled_reports: 'reports',
   settings: 'settings',
+  patch_runs: 'patching',
+  patch_policies: 'patching',
+  patch_policy_assignments: 'patching',
+  patch_policy_exclusions: 'patching',
+  patch_audit: 'patching',
   kysely_migration: 'store',
   kysely_migration_lock: 'store'
 }

@@ -87,7 +87,140 @@ const EXPECTED: Expected[] = [
     message: 'notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)',
     status: 400,
     source: 'implementation'
-  }
+  },
+  // Patching: upstream's strings where /work/shared/facts/patching.md §3 quotes them; the rest are ours (test/patching/).
+  { feature: 'patching', key: 'hostIdRequired', message: 'Valid host_id is required', status: 400, source: 'facts/patching.md §3' },
+  { feature: 'patching', key: 'hostNotFound', message: 'Host not found', status: 404, source: 'facts/patching.md §3' },
+  {
+    feature: 'patching',
+    key: 'patchTypeInvalid',
+    message: 'patch_type must be patch_all or patch_package',
+    status: 400,
+    source: 'facts/patching.md §3'
+  },
+  {
+    feature: 'patching',
+    key: 'dryRunPackageOnly',
+    message: 'dry_run is only supported for patch_package',
+    status: 400,
+    source: 'facts/patching.md §3'
+  },
+  {
+    feature: 'patching',
+    key: 'dryRunAndApproval',
+    message: 'dry_run and pending_approval are mutually exclusive',
+    status: 400,
+    source: 'facts/patching.md §3'
+  },
+  {
+    feature: 'patching',
+    key: 'packageNameInvalid',
+    message: 'Every package_names entry must be a valid package name',
+    status: 400,
+    source: 'facts/patching.md §3'
+  },
+  {
+    feature: 'patching',
+    key: 'tooManyPackages',
+    message: 'package_names limited to 100 packages per run',
+    status: 400,
+    source: 'facts/patching.md §3'
+  },
+  {
+    feature: 'patching',
+    key: 'packageRequired',
+    message: 'Valid package_name or non-empty package_names is required for patch_package',
+    status: 400,
+    source: 'facts/patching.md §3'
+  },
+  { feature: 'patching', key: 'agentCannotPatch', message: 'Agent cannot run patches', status: 409, source: 'implementation' },
+  { feature: 'patching', key: 'agentCannotReboot', message: 'Agent cannot reboot this host', status: 409, source: 'implementation' },
+  { feature: 'patching', key: 'runNotFound', message: 'Patch run not found', status: 404, source: 'facts/patching.md §3' },
+  { feature: 'patching', key: 'invalidRunId', message: 'Invalid patch run ID', status: 400, source: 'facts/patching.md §3' },
+  {
+    feature: 'patching',
+    key: 'notApprovable',
+    message: 'Only validated, pending_validation or pending_approval runs can be approved',
+    status: 400,
+    source: 'implementation'
+  },
+  {
+    feature: 'patching',
+    key: 'alreadyApproved',
+    message: 'This run has already been approved or is no longer awaiting approval',
+    status: 409,
+    source: 'facts/patching.md §3'
+  },
+  {
+    feature: 'patching',
+    key: 'notRevalidatable',
+    message: 'Only pending_validation patch_package runs can be re-validated',
+    status: 400,
+    source: 'implementation'
+  },
+  { feature: 'patching', key: 'runFinished', message: 'Run already finished', status: 409, source: 'facts/patching.md §3' },
+  {
+    feature: 'patching',
+    key: 'notDeletable',
+    message: 'Only queued, pending, validated or approved runs can be deleted',
+    status: 400,
+    source: 'implementation'
+  },
+  {
+    feature: 'patching',
+    key: 'runOfOtherHost',
+    message: 'Patch run does not belong to this host',
+    status: 403,
+    source: 'facts/patching.md §3'
+  },
+  { feature: 'patching', key: 'policyNotFound', message: 'Patch policy not found', status: 404, source: 'implementation' },
+  { feature: 'patching', key: 'policyNameRequired', message: 'name is required', status: 400, source: 'facts/patching.md §3' },
+  {
+    feature: 'patching',
+    key: 'policyDelayTypeInvalid',
+    message: 'patch_delay_type must be immediate, delayed, or fixed_time',
+    status: 400,
+    source: 'facts/patching.md §3'
+  },
+  {
+    feature: 'patching',
+    key: 'policyDelayMinutesRequired',
+    message: 'delay_minutes is required for delayed policy',
+    status: 400,
+    source: 'facts/patching.md §3'
+  },
+  {
+    feature: 'patching',
+    key: 'policyFixedTimeRequired',
+    message: 'fixed_time_utc is required for fixed_time policy',
+    status: 400,
+    source: 'facts/patching.md §3'
+  },
+  {
+    feature: 'patching',
+    key: 'policyFixedTimeInvalid',
+    message: 'fixed_time_utc must be HH:MM or HH:MM:SS',
+    status: 400,
+    source: 'facts/patching.md §3'
+  },
+  {
+    feature: 'patching',
+    key: 'assignmentTargetTypeInvalid',
+    message: 'target_type must be host or host_group',
+    status: 400,
+    source: 'implementation'
+  },
+  { feature: 'patching', key: 'assignmentTargetRequired', message: 'Valid target_id is required', status: 400, source: 'implementation' },
+  { feature: 'patching', key: 'assignmentTargetNotFound', message: 'Assignment target not found', status: 404, source: 'implementation' },
+  {
+    feature: 'patching',
+    key: 'assignedToOtherPolicy',
+    message: 'This host or host group is already assigned to another patch policy',
+    status: 409,
+    source: 'implementation'
+  },
+  { feature: 'patching', key: 'assignmentNotFound', message: 'Assignment not found', status: 404, source: 'facts/patching.md §3' },
+  { feature: 'patching', key: 'exclusionNotFound', message: 'Exclusion not found', status: 404, source: 'implementation' }
 ]
 
 // Files that still build `{ error: '...' }` with a literal; each goes when its feature moves to the table.

@@ -22,7 +22,12 @@ export const EVENT_TYPES: Array<[string, string]> = [
   ['account_locked', 'Account locked'],
   ['host_enrolled', 'Host enrolled'],
   ['host_deleted', 'Host deleted'],
-  ['user_role_changed', 'User role changed']
+  ['user_role_changed', 'User role changed'],
+  ['patch_run_started', 'Patch run started'],
+  ['patch_run_completed', 'Patch run completed'],
+  ['patch_run_failed', 'Patch run failed'],
+  ['patch_run_approved', 'Patch run approved'],
+  ['patch_run_cancelled', 'Patch run cancelled']
 ]
 
 export const SEVERITIES = ['informational', 'warning', 'error', 'critical'] as const

@@ -20,6 +20,11 @@ export interface PatchRun {
 }
 export interface PatchRunDetail extends PatchRun {
   approved_by_username: string | null
+  output_truncated: boolean
+  policy_name: string | null
+  options: { reboot?: string } | null
+  pre_patch_hook: { exit_code: number; output: string } | null
+  reboot_required: boolean | null
 }
 export interface PatchRunsPage {
   runs: PatchRun[]

@@ -5,7 +5,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 /** Within this many pixels of the end counts as "at the bottom" (sub-pixel rounding, a last short line). */
 const BOTTOM_SLACK_PX = 24
 
-export function LiveOutput({ text, live }: { text: string; live: boolean }) {
+export function LiveOutput({ text, live, empty }: { text: string; live: boolean; empty?: string | undefined }) {
   const ref = useRef<HTMLPreElement>(null)
   const [following, setFollowing] = useState(true)
   useLayoutEffect(() => {
@@ -29,7 +29,7 @@ export function LiveOutput({ text, live }: { text: string; live: boolean }) {
         data-following={following ? 'yes' : 'no'}
         onScroll={onScroll}
       >
-        {text || (live ? 'Waiting for output from the agent…' : 'No output.')}
+        {text || empty || (live ? 'Waiting for output from the agent…' : 'No output.')}
       </pre>
       {live && !following && (
         <button type="button" class="button button-small follow-button" onClick={() => setFollowing(true)}>

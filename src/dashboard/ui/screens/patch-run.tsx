@@ -56,7 +56,8 @@ export function PatchRun({ params }: { params: Record<string, string> }) {
     <Loaded resource={run} label="Loading run…">
       {(r) => {
         const status = stream.stage && !FINISHED.has(r.status) ? stream.stage : r.status
-        const live = !FINISHED.has(status) && stream.state !== 'done'
+        // A run submitted for approval is never sent to the agent: there is nothing to wait for.
+        const live = !FINISHED.has(status) && status !== 'pending_approval' && stream.state !== 'done'
         const output = stream.state === 'connecting' ? r.shell_output : stream.output
         const errorMessage = stream.errorMessage || r.error_message
         return (
@@ -88,7 +89,12 @@ export function PatchRun({ params }: { params: Record<string, string> }) {
                   {stream.state === 'lost' ? 'Live link lost: reload the page to see new output.' : live ? 'Live' : ''}
                 </span>
               </div>
-              <LiveOutput text={output} live={live} />
+              {r.output_truncated && <p class="muted small">Only the end of a long output is kept; the start was dropped.</p>}
+              <LiveOutput
+                text={output}
+                live={live}
+                empty={status === 'pending_approval' ? 'Nothing runs until someone approves this run.' : undefined}
+              />
             </section>
           </>
         )
@@ -129,6 +135,18 @@ function RunFacts({ run }: { run: PatchRunDetail }) {
           </dd>
         </>
       )}
+      {run.options?.reboot && run.options.reboot !== 'never' && (
+        <>
+          <dt>Reboot</dt>
+          <dd>{run.options.reboot === 'after' ? 'after patching' : 'if the host reports a reboot is required'}</dd>
+        </>
+      )}
+      {run.policy_name && (
+        <>
+          <dt>Policy</dt>
+          <dd>{run.policy_name}</dd>
+        </>
+      )}
       <dt>Started</dt>
       <dd>{formatDate(run.started_at)}</dd>
       <dt>Finished</dt>
@@ -137,6 +155,25 @@ function RunFacts({ run }: { run: PatchRunDetail }) {
         <>
           <dt>{run.dry_run ? 'Would change' : 'Changed'}</dt>
           <dd>{affected.join(', ')}</dd>
+        </>
+      )}
+      {run.pre_patch_hook && (
+        <>
+          <dt>Pre-patch hook</dt>
+          <dd>
+            {run.pre_patch_hook.exit_code === 0 ? (
+              <Badge kind="ok">exit 0</Badge>
+            ) : (
+              <Badge kind="bad">exit {run.pre_patch_hook.exit_code}</Badge>
+            )}
+            {run.pre_patch_hook.output && <pre class="hook-output">{run.pre_patch_hook.output}</pre>}
+          </dd>
+        </>
+      )}
+      {run.reboot_required !== null && (
+        <>
+          <dt>Reboot required</dt>
+          <dd>{run.reboot_required ? <Badge kind="warn">yes, the host needs a reboot</Badge> : 'no'}</dd>
         </>
       )}
     </dl>

@@ -30,6 +30,7 @@ import agentFeatures from './agent/agent-plugin.js'
 import notifications from './notifications/notifications-plugin.js'
 import reports from './reports/reports-plugin.js'
 import patching from './patching/patching-plugin.js'
+import patchingBeyond from './patching/patching-beyond-plugin.js'
 import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
@@ -88,6 +89,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(notifications)
   await app.register(reports)
   await app.register(patching)
+  await app.register(patchingBeyond)
   // The dashboard answers every other HTML GET with its index page, so it stays last.
   await app.register(dashboardRoutes)
 

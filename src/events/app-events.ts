@@ -28,6 +28,17 @@ export interface AppEventMap {
   user_role_changed: { userId: string; username: string; oldRole: string; newRole: string }
   host_enrolled: { hostId: string; hostName: string; tokenName: string }
   host_deleted: { hostId: string; hostName: string }
+  /** A patch schedule fires in `minutesBefore` minutes (its notice); hostId only for a single-host schedule. */
+  patch_window_upcoming: {
+    scheduleId: string
+    scheduleName: string
+    targetType: string
+    targetName: string
+    hostId?: string
+    runAt: string
+    minutesBefore: number
+    scope: string
+  }
   patch_run_started: PatchRunEvent
   patch_run_completed: PatchRunEvent
   patch_run_failed: PatchRunEvent

@@ -151,3 +151,16 @@ export async function topSecurityPackages(db: Kysely<DB>, top: number) {
     .execute()
   return rows.map((r) => ({ name: r.name, hosts: Number(r.hosts) }))
 }
+
+/** Ids of the hosts in one host group, by friendly name (patching's group schedules, holds and bulk runs). */
+export async function hostIdsInGroup(db: Kysely<DB>, groupId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('host_group_memberships as m')
+    .innerJoin('hosts as h', 'h.id', 'm.host_id')
+    .select('h.id')
+    .where('m.host_group_id', '=', groupId)
+    .orderBy('h.friendly_name')
+    .orderBy('h.id')
+    .execute()
+  return rows.map((r) => r.id)
+}

@@ -66,5 +66,36 @@ export const ERROR_MESSAGES = {
     assignedToOtherPolicy: entry('This host or host group is already assigned to another patch policy', 409),
     assignmentNotFound: entry('Assignment not found', 404),
     exclusionNotFound: entry('Exclusion not found', 404)
+  },
+  // Patching beyond upstream (src/patching/holds, windows, schedules, reboots, bulk): ours, not upstream's.
+  patchHolds: {
+    patternInvalid: entry(
+      'pattern must be a package name or a glob (letters, digits and . _ + - * ?, at most 256 characters)',
+      400,
+      'validation'
+    ),
+    duplicate: entry('This package is already held on this target', 409),
+    notFound: entry('Hold not found', 404),
+    everythingHeld: entry('Every package this run would install is held', 409),
+    nothingToPatch: entry('Nothing to patch: this host reports no outdated packages that are not held', 409)
+  },
+  patchWindows: {
+    durationInvalid: entry('duration_minutes must be an integer between 5 and 10080', 400, 'validation'),
+    notFound: entry('Maintenance window not found', 404),
+    outsideWindow: entry('Outside the maintenance window of this host', 409)
+  },
+  patchSchedules: {
+    cronInvalid: entry('Invalid schedule: give a five-field cron expression or frequency and time', 400),
+    packagesRequired: entry('scope packages needs package_names (1-100 valid package names)', 400),
+    notFound: entry('Patch schedule not found', 404)
+  },
+  patchReboots: {
+    exempt: entry('This host is exempt from reboots', 409),
+    exemptionNotFound: entry('Reboot exemption not found', 404)
+  },
+  patchBulk: {
+    selectionRequired: entry('Choose host_ids or a host_group_id (not both)', 400),
+    noHosts: entry('The selection holds no hosts', 400),
+    notFound: entry('Bulk patch batch not found', 404)
   }
 } as const

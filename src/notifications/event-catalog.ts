@@ -112,6 +112,17 @@ const RENDERERS: Renderers = {
     fields: [field('Host', p.hostName)],
     referenceId: p.hostId
   }),
+  patch_window_upcoming: (p) => ({
+    severity: 'informational',
+    title: `Patching Soon: ${p.scheduleName}`,
+    message: `Patch schedule ${p.scheduleName} runs on ${p.targetType === 'host' ? 'host' : 'host group'} ${p.targetName} in ${p.minutesBefore} minutes (${p.runAt}).`,
+    fields: [
+      field(p.targetType === 'host' ? 'Host' : 'Host group', p.targetName),
+      field('Runs at', p.runAt),
+      field('Updates', p.scope === 'security' ? 'security only' : p.scope === 'all' ? 'all' : 'listed packages')
+    ],
+    ...(p.hostId ? { hostId: p.hostId } : { referenceId: p.scheduleId })
+  }),
   ...PATCH_RUN_RENDERERS
 }
 

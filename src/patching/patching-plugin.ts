@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify'
 import { PatchRuns } from './runs/patch-run-service.js'
 import { RunStreamHub } from './runs/run-stream-hub.js'
 import { DISPATCH_EVERY_MS, DISPATCH_TIMER, RunDispatcher } from './runs/run-dispatcher.js'
+import { runRoutes } from './runs/run-routes.js'
+import { runStreamRoutes } from './runs/run-stream-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,6 +37,9 @@ async function patching(app: FastifyInstance): Promise<void> {
     offConnect()
     offDisconnect()
   })
+
+  await app.register(runRoutes)
+  await app.register(runStreamRoutes)
 }
 
 export default fp(patching, { name: 'patching', dependencies: ['app-context', 'rate-limits', 'session-auth', 'hosts', 'agent'] })

@@ -288,6 +288,72 @@ export const DATABASE_COLUMNS = {
     category: 'nullable',
     created_at: 'required'
   },
+  patch_bulk_batches: {
+    id: 'required',
+    patch_type: 'required',
+    package_names: 'defaulted',
+    dry_run: 'defaulted',
+    reboot: 'defaulted',
+    concurrency: 'required',
+    status: 'required',
+    created_by_user_id: 'nullable',
+    created_at: 'required',
+    finished_at: 'nullable'
+  },
+  patch_bulk_items: {
+    batch_id: 'required',
+    host_id: 'required',
+    position: 'required',
+    status: 'required',
+    patch_run_id: 'nullable',
+    reason: 'nullable',
+    updated_at: 'required'
+  },
+  patch_holds: {
+    id: 'required',
+    target_type: 'required',
+    target_id: 'required',
+    pattern: 'required',
+    reason: 'nullable',
+    created_by_user_id: 'nullable',
+    created_at: 'required'
+  },
+  patch_reboot_exemptions: {
+    host_id: 'required',
+    reason: 'nullable',
+    created_by_user_id: 'nullable',
+    created_at: 'required'
+  },
+  patch_schedules: {
+    id: 'required',
+    name: 'required',
+    target_type: 'required',
+    target_id: 'required',
+    cron: 'required',
+    scope: 'required',
+    package_names: 'defaulted',
+    reboot: 'defaulted',
+    notice_minutes: 'defaulted',
+    enabled: 'defaulted',
+    next_run_at: 'nullable',
+    notice_sent_for: 'nullable',
+    last_run_at: 'nullable',
+    last_result: 'nullable',
+    created_by_user_id: 'nullable',
+    created_at: 'required',
+    updated_at: 'required'
+  },
+  patch_windows: {
+    id: 'required',
+    name: 'required',
+    target_type: 'required',
+    target_id: 'required',
+    cron: 'required',
+    duration_minutes: 'required',
+    created_by_user_id: 'nullable',
+    created_at: 'required',
+    updated_at: 'required'
+  },
   report_history: {
     id: 'required',
     host_id: 'required',

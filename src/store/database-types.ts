@@ -377,6 +377,79 @@ export interface PatchAuditTable {
   created_at: string
 }
 
+/** A package hold: runs on the target never install names matching the pattern (name or glob). */
+export interface PatchHoldsTable {
+  id: string
+  target_type: string
+  target_id: string
+  pattern: string
+  reason: string | null
+  created_by_user_id: string | null
+  created_at: string
+}
+
+export interface PatchWindowsTable {
+  id: string
+  name: string
+  target_type: string
+  target_id: string
+  cron: string
+  duration_minutes: number
+  created_by_user_id: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface PatchSchedulesTable {
+  id: string
+  name: string
+  target_type: string
+  target_id: string
+  cron: string
+  scope: string
+  package_names: Generated<string>
+  reboot: Generated<string>
+  notice_minutes: Generated<number>
+  enabled: Generated<Flag>
+  next_run_at: string | null
+  notice_sent_for: string | null
+  last_run_at: string | null
+  last_result: string | null
+  created_by_user_id: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface PatchRebootExemptionsTable {
+  host_id: string
+  reason: string | null
+  created_by_user_id: string | null
+  created_at: string
+}
+
+export interface PatchBulkBatchesTable {
+  id: string
+  patch_type: string
+  package_names: Generated<string>
+  dry_run: Generated<Flag>
+  reboot: Generated<string>
+  concurrency: number
+  status: string
+  created_by_user_id: string | null
+  created_at: string
+  finished_at: string | null
+}
+
+export interface PatchBulkItemsTable {
+  batch_id: string
+  host_id: string
+  position: number
+  status: string
+  patch_run_id: string | null
+  reason: string | null
+  updated_at: string
+}
+
 export interface DB {
   roles: RolesTable
   users: UsersTable
@@ -408,6 +481,12 @@ export interface DB {
   patch_policy_exclusions: PatchPolicyExclusionsTable
   patch_runs: PatchRunsTable
   patch_audit: PatchAuditTable
+  patch_holds: PatchHoldsTable
+  patch_windows: PatchWindowsTable
+  patch_schedules: PatchSchedulesTable
+  patch_reboot_exemptions: PatchRebootExemptionsTable
+  patch_bulk_batches: PatchBulkBatchesTable
+  patch_bulk_items: PatchBulkItemsTable
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -12,7 +12,8 @@ export const PERMISSIONS = [
   'can_export_data',
   'can_manage_settings',
   'can_manage_notifications',
-  'can_view_notification_logs'
+  'can_view_notification_logs',
+  'can_manage_patching'
 ] as const
 
 export type Permission = (typeof PERMISSIONS)[number]
@@ -29,8 +30,8 @@ export const BUILTIN_ROLES: Record<string, { description: string; permissions: P
   superadmin: { description: 'Everything, including managing other superadmins', permissions: [...PERMISSIONS] },
   admin: { description: 'Everything except managing superadmins', permissions: PERMISSIONS.filter((p) => p !== 'can_manage_superusers') },
   host_manager: {
-    description: 'Hosts, packages, reports and notifications; no users or settings',
-    permissions: [...VIEWS, 'can_manage_hosts', 'can_manage_packages', 'can_export_data', 'can_manage_notifications']
+    description: 'Hosts, packages, patching, reports and notifications; no users or settings',
+    permissions: [...VIEWS, 'can_manage_hosts', 'can_manage_packages', 'can_export_data', 'can_manage_notifications', 'can_manage_patching']
   },
   readonly: { description: 'View the dashboard, hosts, packages and reports', permissions: [...VIEWS] },
   user: { description: 'Views and exports', permissions: [...VIEWS, 'can_export_data'] }

@@ -36,7 +36,8 @@ const PERMISSION_LABELS: Record<string, string> = {
   can_export_data: 'Export data',
   can_manage_settings: 'Manage settings',
   can_manage_notifications: 'Manage alert channels',
-  can_view_notification_logs: 'View notification logs'
+  can_view_notification_logs: 'View notification logs',
+  can_manage_patching: 'Run and approve patches'
 }
 
 /** `can_manage_hosts` → `Manage hosts`; a key not in the list still reads as words. */

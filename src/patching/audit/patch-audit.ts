@@ -19,6 +19,18 @@ export type PatchAuditAction =
   | 'policy_unassign'
   | 'policy_exclude'
   | 'policy_unexclude'
+  // Schedules, windows, holds, reboot exemptions and bulk (patching-beyond-plugin.ts).
+  | 'hold_added'
+  | 'hold_removed'
+  | 'window_added'
+  | 'window_removed'
+  | 'schedule_create'
+  | 'schedule_update'
+  | 'schedule_delete'
+  | 'schedule_slot_skipped'
+  | 'reboot_exempt'
+  | 'reboot_unexempt'
+  | 'bulk_launch'
 
 export interface PatchAuditEntry {
   action: PatchAuditAction

@@ -24,6 +24,8 @@ export interface PatchRunOptions {
   reboot?: 'never' | 'after' | 'if_required'
   /** Recorded; the caller turns it into a package list. */
   securityOnly?: boolean
+  /** Set by the reboot-exemption preparer when it turned `reboot` to never (shown in the run detail). */
+  rebootSkipped?: string
 }
 
 export interface LaunchPatchRun {
@@ -48,6 +50,12 @@ export interface LaunchPatchRun {
 
 /** A pre-launch hook: returns the (possibly changed) input, or an ApiError that refuses the launch. */
 export type PatchRunPreparer = (input: LaunchPatchRun) => LaunchPatchRun | ApiError | Promise<LaunchPatchRun | ApiError>
+
+/**
+ * A last check right before a due run is sent (maintenance windows: a run whose window closed while
+ * it waited): a message fails the run instead of sending it; undefined lets it go.
+ */
+export type DispatchGuard = (run: PatchRunRow, now: Date) => Promise<string | undefined>
 
 /** The agent's own package-name rule (agent serve.go), 1..256 characters. */
 export const PACKAGE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._+-]*$/
@@ -102,6 +110,7 @@ export class PatchRuns {
   /** Time source for due times, acknowledgement and stall limits; tests replace it. */
   clock: () => number = Date.now
   private readonly preparers: PatchRunPreparer[] = []
+  private readonly dispatchGuards: DispatchGuard[] = []
   /** Set by the dispatcher: sends due runs of a host now. */
   pump: (hostId: string) => Promise<void> = async () => {}
 
@@ -117,6 +126,19 @@ export class PatchRuns {
       const i = this.preparers.indexOf(preparer)
       if (i >= 0) this.preparers.splice(i, 1)
     }
+  }
+
+  registerDispatchGuard(guard: DispatchGuard): void {
+    this.dispatchGuards.push(guard)
+  }
+
+  /** Why this due run must not be sent now, or undefined. */
+  async dispatchRefusal(run: PatchRunRow): Promise<string | undefined> {
+    for (const guard of this.dispatchGuards) {
+      const reason = await guard(run, this.now())
+      if (reason) return reason
+    }
+    return undefined
   }
 
   async launch(original: LaunchPatchRun): Promise<PatchRunView> {

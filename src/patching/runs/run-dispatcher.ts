@@ -94,6 +94,11 @@ export class RunDispatcher {
         await this.settle(run.id, WAITING_STATUSES, { status: 'failed', error_message: detail, completed_at: nowIso })
         continue
       }
+      const guarded = await this.runs.dispatchRefusal(run)
+      if (guarded) {
+        await this.settle(run.id, WAITING_STATUSES, { status: 'failed', error_message: guarded, completed_at: nowIso })
+        continue
+      }
       if (!(await markDispatched(db, run.id, nowIso))) continue
       if (connections.send(hostId, frameOf(run)) === 0) await clearDispatched(db, run.id)
       else this.app.log.info({ runId: run.id, hostId }, 'patch run dispatched')

@@ -1,0 +1,146 @@
+// /api/v1/patching/bulk: patch a selection of hosts or a host group with a concurrency limit, and
+// follow the batch (progress and a summary of completed, failed and skipped hosts with reasons).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@fastify/type-provider-typebox'
+import { ErrorMessageReply, IdParams } from '../../http/schema-fragments.js'
+import { SECURITY } from '../../http/openapi.js'
+import { userOf } from '../../http/session-auth.js'
+import { ApiError, COMMON, notFound } from '../../http/errors.js'
+import { ERROR_MESSAGES } from '../../http/error-messages.js'
+import { hostIdsInGroup } from '../../hosts/host-read-queries.js'
+import { hostGroupSummary } from '../../hosts/host-queries.js'
+import { recordPatchingChange } from '../patching-audit.js'
+import { PACKAGE_NAME } from '../schedules/schedule-schemas.js'
+import { findBatch, listBatches } from './bulk-queries.js'
+import { batchView, DEFAULT_CONCURRENCY } from './bulk-service.js'
+
+const TAGS = ['patching']
+const M = ERROR_MESSAGES.patchBulk
+const nullableString = Type.Union([Type.String(), Type.Null()])
+
+const BulkBody = Type.Object({
+  host_ids: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 1000 })),
+  host_group_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  patch_type: Type.Union([Type.Literal('patch_all'), Type.Literal('patch_package')]),
+  package_names: Type.Optional(Type.Array(PACKAGE_NAME, { maxItems: 100 })),
+  dry_run: Type.Optional(Type.Boolean()),
+  reboot: Type.Optional(Type.Union([Type.Literal('never'), Type.Literal('after'), Type.Literal('if_required')])),
+  concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Hosts patched at once (default 5)' }))
+})
+
+const Counts = Type.Object({
+  total: Type.Integer(),
+  pending: Type.Integer(),
+  dispatched: Type.Integer(),
+  completed: Type.Integer(),
+  failed: Type.Integer(),
+  skipped: Type.Integer()
+})
+const BatchView = Type.Object({
+  id: Type.String(),
+  status: Type.String({ description: 'running | finished' }),
+  patch_type: Type.String(),
+  package_names: Type.Array(Type.String()),
+  dry_run: Type.Boolean(),
+  reboot: Type.String(),
+  concurrency: Type.Integer(),
+  created_by_user_id: nullableString,
+  created_at: Type.String(),
+  finished_at: nullableString,
+  summary: Counts,
+  items: Type.Array(
+    Type.Object({
+      host_id: Type.String(),
+      host_name: nullableString,
+      status: Type.String(),
+      patch_run_id: nullableString,
+      reason: nullableString,
+      updated_at: Type.String()
+    })
+  )
+})
+
+export const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.store.db
+  const view = { preHandler: app.requirePermission('can_view_hosts') }
+  const manage = { preHandler: app.requirePermission('can_manage_patching') }
+  const config = { rateLimit: app.rateLimitBucket('general') }
+
+  app.post(
+    '/api/v1/patching/bulk',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Patch several hosts or a host group, a few at a time',
+        security: SECURITY.bearer,
+        body: BulkBody,
+        response: { 202: BatchView, 400: ErrorMessageReply, 404: ErrorMessageReply }
+      },
+      ...manage,
+      config
+    },
+    async (request, reply) => {
+      const body = request.body
+      if ((body.host_ids === undefined) === (body.host_group_id === undefined))
+        throw new ApiError(M.selectionRequired.status, { error: M.selectionRequired.message })
+      let hostIds = body.host_ids ?? []
+      if (body.host_group_id !== undefined) {
+        if (!(await hostGroupSummary(db, body.host_group_id))) throw notFound(COMMON.hostGroupNotFound)
+        hostIds = await hostIdsInGroup(db, body.host_group_id)
+      }
+      if (hostIds.length === 0) throw new ApiError(M.noHosts.status, { error: M.noHosts.message })
+      const batch = await app.bulkBatches.create({
+        hostIds,
+        patchType: body.patch_type,
+        packageNames: body.package_names ?? [],
+        dryRun: body.dry_run ?? false,
+        reboot: body.reboot ?? 'never',
+        concurrency: body.concurrency ?? DEFAULT_CONCURRENCY,
+        userId: userOf(request).id
+      })
+      await recordPatchingChange(app, request, 'bulk_launch', {
+        bulk_id: batch.id,
+        hosts: hostIds.length,
+        host_group_id: body.host_group_id ?? null,
+        patch_type: body.patch_type,
+        concurrency: batch.concurrency
+      })
+      return reply.code(202).send(await batchView(app, (await findBatch(db, batch.id)) ?? batch))
+    }
+  )
+
+  app.get(
+    '/api/v1/patching/bulk',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Recent bulk patch batches',
+        security: SECURITY.bearer,
+        response: { 200: Type.Object({ batches: Type.Array(BatchView) }) }
+      },
+      ...view,
+      config
+    },
+    async () => ({ batches: await Promise.all((await listBatches(db, 50)).map((b) => batchView(app, b))) })
+  )
+
+  app.get(
+    '/api/v1/patching/bulk/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'One bulk patch batch with progress and summary',
+        security: SECURITY.bearer,
+        params: IdParams,
+        response: { 200: BatchView, 404: ErrorMessageReply }
+      },
+      ...view,
+      config
+    },
+    async (request) => {
+      const batch = await findBatch(db, request.params.id)
+      if (!batch) throw notFound(M.notFound.message)
+      return batchView(app, batch)
+    }
+  )
+}

@@ -1,0 +1,188 @@
+// /api/v1/patching/windows (list, add, remove) and /api/v1/patching/hosts/:hostId/window (is the host
+// inside a window now, and when does the next one open). Reading needs can_view_hosts, changing
+// can_manage_patching.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@fastify/type-provider-typebox'
+import { ErrorMessageReply, IdParams } from '../../http/schema-fragments.js'
+import { SECURITY } from '../../http/openapi.js'
+import { userOf } from '../../http/session-auth.js'
+import { COMMON, notFound } from '../../http/errors.js'
+import { ERROR_MESSAGES } from '../../http/error-messages.js'
+import { hostById } from '../../hosts/host-read-queries.js'
+import { serverTimeZone } from '../../reports/schedule.js'
+import { newId } from '../../security/random-tokens.js'
+import { checkedTargetName, TargetType, type TargetType as Target } from '../patch-targets.js'
+import { cronFromInput, CronOrPicker, nextAfter } from '../patch-cron.js'
+import { recordPatchingChange } from '../patching-audit.js'
+import { HostIdParams } from '../holds/hold-schemas.js'
+import { deleteWindow, findWindow, insertWindow, listWindows, type WindowRow } from './window-queries.js'
+import { nextOpening, openWindowAt, windowsOfHost } from './window-service.js'
+
+const TAGS = ['patching']
+const nullableString = Type.Union([Type.String(), Type.Null()])
+
+const WindowView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  target_type: TargetType,
+  target_id: Type.String(),
+  cron: Type.String(),
+  duration_minutes: Type.Integer(),
+  timezone: Type.String(),
+  next_opening_at: nullableString,
+  created_at: Type.String(),
+  updated_at: Type.String()
+})
+
+const CreateWindowBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  target_type: TargetType,
+  target_id: Type.String({ minLength: 1, maxLength: 64 }),
+  ...CronOrPicker,
+  duration_minutes: Type.Integer({ minimum: 5, maximum: 10_080 })
+})
+
+const HostWindowView = Type.Object({
+  host_id: Type.String(),
+  has_windows: Type.Boolean(),
+  open_now: Type.Boolean(),
+  current: Type.Union([
+    Type.Object({ window_id: Type.String(), name: Type.String(), opens_at: Type.String(), closes_at: Type.String() }),
+    Type.Null()
+  ]),
+  next: Type.Union([
+    Type.Object({ window_id: Type.String(), name: Type.String(), opens_at: Type.String(), closes_at: Type.String() }),
+    Type.Null()
+  ])
+})
+
+export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.store.db
+  const view = { preHandler: app.requirePermission('can_view_hosts') }
+  const manage = { preHandler: app.requirePermission('can_manage_patching') }
+  const config = {
+    rateLimit: app.rateLimitBucket('general'),
+    validationShape: 'single' as const,
+    validationMessages: { duration_minutes: ERROR_MESSAGES.patchWindows.durationInvalid.message }
+  }
+  const windowView = (row: WindowRow) => ({
+    ...row,
+    target_type: row.target_type as Target,
+    timezone: serverTimeZone(),
+    next_opening_at: nextAfter(row.cron, app.patchRuns.now())?.toISOString() ?? null
+  })
+
+  app.get(
+    '/api/v1/patching/windows',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'List maintenance windows',
+        security: SECURITY.bearer,
+        response: { 200: Type.Object({ windows: Type.Array(WindowView) }) }
+      },
+      ...view,
+      config
+    },
+    async () => ({ windows: (await listWindows(db, {})).map(windowView) })
+  )
+
+  app.post(
+    '/api/v1/patching/windows',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Add a maintenance window to a host or host group',
+        security: SECURITY.bearer,
+        body: CreateWindowBody,
+        response: { 201: WindowView, 400: ErrorMessageReply, 404: ErrorMessageReply }
+      },
+      ...manage,
+      config
+    },
+    async (request, reply) => {
+      const { name, target_type, target_id, duration_minutes } = request.body
+      const targetName = await checkedTargetName(db, { target_type, target_id })
+      const now = new Date().toISOString()
+      const row: WindowRow = {
+        id: newId(),
+        name: name.trim(),
+        target_type,
+        target_id,
+        cron: cronFromInput(request.body),
+        duration_minutes,
+        created_by_user_id: userOf(request).id,
+        created_at: now,
+        updated_at: now
+      }
+      await insertWindow(db, row)
+      await recordPatchingChange(app, request, 'window_added', {
+        window_id: row.id,
+        name: row.name,
+        target_type,
+        target_id,
+        target_name: targetName,
+        cron: row.cron,
+        duration_minutes
+      })
+      return reply.code(201).send(windowView(row))
+    }
+  )
+
+  app.delete(
+    '/api/v1/patching/windows/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Remove a maintenance window',
+        security: SECURITY.bearer,
+        params: IdParams,
+        response: { 204: Type.Null(), 404: ErrorMessageReply }
+      },
+      ...manage,
+      config
+    },
+    async (request, reply) => {
+      const row = await findWindow(db, request.params.id)
+      if (!row || !(await deleteWindow(db, row.id))) throw notFound(ERROR_MESSAGES.patchWindows.notFound.message)
+      await recordPatchingChange(app, request, 'window_removed', {
+        window_id: row.id,
+        name: row.name,
+        target_type: row.target_type,
+        target_id: row.target_id
+      })
+      return reply.code(204).send(null)
+    }
+  )
+
+  app.get(
+    '/api/v1/patching/hosts/:hostId/window',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Whether a host is inside a maintenance window now, and the next opening',
+        security: SECURITY.bearer,
+        params: HostIdParams,
+        response: { 200: HostWindowView, 404: ErrorMessageReply }
+      },
+      ...view,
+      config
+    },
+    async (request) => {
+      const { hostId } = request.params
+      if (!(await hostById(db, hostId))) throw notFound(COMMON.hostNotFound)
+      const windows = await windowsOfHost(db, hostId)
+      const now = app.patchRuns.now()
+      const shape = (o: ReturnType<typeof openWindowAt>) =>
+        o && { window_id: o.window.id, name: o.window.name, opens_at: o.opensAt.toISOString(), closes_at: o.closesAt.toISOString() }
+      const current = openWindowAt(windows, now)
+      return {
+        host_id: hostId,
+        has_windows: windows.length > 0,
+        open_now: current !== null,
+        current: shape(current),
+        next: shape(nextOpening(windows, now))
+      }
+    }
+  )
+}

@@ -1,142 +1,94 @@
-// PROVISIONAL until patching-runs' schemas land (replaced by Static<typeof …> imports).
-export interface PatchRun {
-  id: string
-  host_id: string
-  patch_type: string
-  package_name: string | null
-  package_names: string[] | null
-  status: string
-  shell_output: string
-  error_message: string | null
-  started_at: string
-  completed_at: string
-  scheduled_at: string
-  created_at: string
-  triggered_by_username: string | null
-  dry_run: boolean
-  packages_affected: string[] | null
-  validation_run_id: string | null
-  hosts: { id: string; friendly_name: string; hostname: string | null }
+// What the patching API sends and takes. The shapes are the server's own TypeBox schemas
+// (src/patching/**), imported as types only: the bundle gains no server code.
+import type { Static } from 'typebox'
+import type {
+  ApproveReply as ApproveReplySchema,
+  DashboardReply,
+  PatchRun as PatchRunSchema,
+  PatchRunDetail as PatchRunDetailSchema,
+  PreviewReply,
+  RunListReply,
+  TriggerBody as TriggerBodySchema,
+  TriggerReply as TriggerReplySchema
+} from '../../patching/runs/run-schemas.js'
+import type { StreamFrame as LiveFrame } from '../../patching/runs/run-stream-hub.js'
+import type { CreateScheduleBody, ScheduleView } from '../../patching/schedules/schedule-schemas.js'
+import type { CreateHoldBody, HoldView, HostHoldsView } from '../../patching/holds/hold-schemas.js'
+import type { CronOrPickerInput } from '../../patching/patch-cron.js'
+import type { TargetType } from '../../patching/patch-targets.js'
+
+export type PatchRun = Static<typeof PatchRunSchema>
+export type PatchRunDetail = Static<typeof PatchRunDetailSchema>
+export type PatchRunsPage = Static<typeof RunListReply>
+export type PatchingDashboard = Static<typeof DashboardReply>
+export type PreviewRun = Static<typeof PreviewReply>
+export type TriggerBody = Static<typeof TriggerBodySchema>
+export type TriggerReply = Static<typeof TriggerReplySchema>
+export type ApproveReply = Static<typeof ApproveReplySchema>
+export type Schedule = Static<typeof ScheduleView>
+export type ScheduleBody = Static<typeof CreateScheduleBody>
+export type Hold = Static<typeof HoldView>
+export type HoldBody = Static<typeof CreateHoldBody>
+export type HostHolds = Static<typeof HostHoldsView>
+
+// Not exported by the server yet: the snapshot frame is built inline in run-stream-routes.ts, and
+// the reply and view schemas below are module-private in their route files (stop in run-routes.ts,
+// WindowView/CreateWindowBody/HostWindowView in window-routes.ts, ExemptionView/RebootReply in
+// reboot-routes.ts, BulkBody/BatchView in bulk-routes.ts). Each is written from the server fields
+// it mirrors, reusing the exported pieces, until those schemas are exported.
+
+/** The first frame of the run stream: the run as it is now. */
+export interface SnapshotFrame {
+  type: 'snapshot'
+  patch_run_id: PatchRun['id']
+  stage: PatchRun['status']
+  shell_output: PatchRun['shell_output']
+  error_message: string
 }
-export interface PatchRunDetail extends PatchRun {
-  approved_by_username: string | null
-  output_truncated: boolean
-  policy_name: string | null
-  options: { reboot?: string } | null
-  pre_patch_hook: { exit_code: number; output: string } | null
-  reboot_required: boolean | null
-}
-export interface PatchRunsPage {
-  runs: PatchRun[]
-  pagination: { total: number; limit: number; offset: number; pages: number }
-}
-export interface PatchingDashboard {
-  summary: Record<
-    | 'total_runs'
-    | 'queued'
-    | 'running'
-    | 'completed'
-    | 'failed'
-    | 'cancelled'
-    | 'timed_out'
-    | 'agent_disconnected'
-    | 'pending_validation'
-    | 'pending_approval'
-    | 'validated',
-    number
-  >
-}
-export interface TriggerBody {
-  host_id: string
-  patch_type: 'patch_all' | 'patch_package'
-  package_names?: string[]
-  dry_run?: boolean
-  pending_approval?: boolean
-  schedule_override?: 'immediate'
-  security_only?: boolean
-  reboot?: 'never' | 'after' | 'if_required'
-}
-export interface TriggerReply {
-  patch_run_id: string
-}
-export interface ApproveReply {
-  patch_run_id: string
-}
+export type StreamFrame = LiveFrame | SnapshotFrame
+
 export interface StopReply {
   ok: boolean
-  cancelled_via: 'agent_signal' | 'db_only'
+  cancelled_via: string
 }
-export interface PreviewRun {
-  run_at_iso: string
-  policy_name: string
-  patch_delay_type: string
-}
-export type StreamFrame =
-  | { type: 'snapshot'; stage: string; shell_output: string; error_message: string | null }
-  | { type: 'chunk'; chunk: string }
-  | { type: 'started' }
-  | { type: 'done'; stage: string; error_message?: string | null }
-type TT = 'host' | 'host_group'
-export interface Schedule {
-  id: string
-  name: string
-  target_type: TT
-  target_id: string
-  cron: string
-  timezone: string
-  scope: 'security' | 'all' | 'packages'
-  package_names: string[]
-  reboot: 'never' | 'after' | 'if_required' | 'window_end'
-  notice_minutes: number
-  enabled: boolean
-  next_run_at: string | null
-  last_run_at: string | null
-  last_result: string | null
-}
-export type ScheduleBody = Record<string, unknown>
+
+export type WindowBody = CronOrPickerInput & { name: string; target_type: TargetType; target_id: string; duration_minutes: number }
 export interface MaintenanceWindow {
   id: string
   name: string
-  target_type: TT
+  target_type: TargetType
   target_id: string
   cron: string
   duration_minutes: number
   timezone: string
   next_opening_at: string | null
 }
-export type WindowBody = Record<string, unknown>
-export interface Hold {
-  id: string
-  target_type: TT
-  target_id: string
-  pattern: string
-  reason: string | null
-  created_at: string
+interface WindowOpening {
+  window_id: string
+  name: string
+  opens_at: string
+  closes_at: string
 }
-export interface HoldBody {
-  target_type: TT
-  target_id: string
-  pattern: string
-  reason?: string
+export interface HostWindow {
+  host_id: string
+  has_windows: boolean
+  open_now: boolean
+  current: WindowOpening | null
+  next: WindowOpening | null
 }
+
 export interface RebootExemption {
   host_id: string
   reason: string | null
-}
-export interface HostHolds {
-  held_count: number
-  held_packages: string[]
-  installable_count: number
-}
-export interface HostWindow {
-  has_windows: boolean
-  open_now: boolean
-  next: { name: string; opens_at: string; closes_at: string } | null
-  current: { name: string; opens_at: string; closes_at: string } | null
+  created_by_user_id: string | null
+  created_at: string
 }
 export interface RebootReply {
+  message: string
   patch_run_id: string
+  run_at: string | null
 }
+
 export interface BulkBody {
   host_ids?: string[]
   host_group_id?: string
@@ -152,8 +104,18 @@ export interface BulkBatch {
   patch_type: string
   package_names: string[]
   dry_run: boolean
+  reboot: string
   concurrency: number
+  created_by_user_id: string | null
   created_at: string
+  finished_at: string | null
   summary: { total: number; pending: number; dispatched: number; completed: number; failed: number; skipped: number }
-  items: Array<{ host_id: string; host_name: string | null; status: string; patch_run_id: string | null; reason: string | null }>
+  items: Array<{
+    host_id: string
+    host_name: string | null
+    status: string
+    patch_run_id: string | null
+    reason: string | null
+    updated_at: string
+  }>
 }

@@ -2,7 +2,7 @@
 // Packages tab; dry run (nothing changes, approve it afterwards), submit for approval, a reboot
 // choice, and whether to skip the host's policy delay. Submitting opens the new run's page.
 import { useState } from 'preact/hooks'
-import { post, query } from '../api'
+import { get, post, query } from '../api'
 import { asFailure, useApi } from '../use-api'
 import { Field } from '../components/controls'
 import { ErrorNote, Notice } from '../components/feedback'
@@ -10,9 +10,29 @@ import { Modal } from '../components/dialogs'
 import { formatDate } from '../components/controls'
 import { navigate } from '../router'
 import type { HostHolds, HostWindow, PreviewRun, TriggerBody, TriggerReply } from '../patching-types'
+import type { Static } from 'typebox'
+import type { HostPackage } from '../../../hosts/host-schemas.js'
 
 type Scope = 'all' | 'security' | 'selected'
 type Reboot = NonNullable<TriggerBody['reboot']>
+/** The server's limit of names per run (upstream's, and the agent's). */
+const MAX_NAMES = 100
+
+/**
+ * "Security updates only" is a package list, as upstream's UI does it (no run type exists for
+ * it): the host's pending security updates, at most one run's worth.
+ */
+async function securityUpdates(hostId: string): Promise<string[]> {
+  const page = await get<{ packages: Array<Static<typeof HostPackage>>; total: number }>(
+    `/api/v1/hosts/${encodeURIComponent(hostId)}/packages${query({ security_only: true, limit: MAX_NAMES + 1 })}`
+  )
+  if (page.total > MAX_NAMES)
+    throw new Error(
+      `This host has ${page.total} security updates; one run takes at most ${MAX_NAMES} packages. Patch all updates, or pick packages on the Packages tab.`
+    )
+  if (page.packages.length === 0) throw new Error('This host has no pending security updates.')
+  return page.packages.map((p) => p.name)
+}
 
 export interface PatchDialogProps {
   hostId: string
@@ -26,6 +46,8 @@ export interface PatchDialogProps {
 export function PatchDialog({ hostId, hostName, counts, selected, onClose }: PatchDialogProps) {
   const [scope, setScope] = useState<Scope>(selected.length > 0 ? 'selected' : 'all')
   const [dryRun, setDryRun] = useState(false)
+  /** Dry runs take a package list (upstream's rule): never for "all updates". */
+  const dry = dryRun && scope !== 'all'
   const [forApproval, setForApproval] = useState(false)
   const [reboot, setReboot] = useState<Reboot>('never')
   const [now, setNow] = useState(false)
@@ -40,15 +62,15 @@ export function PatchDialog({ hostId, hostName, counts, selected, onClose }: Pat
     setBusy(true)
     setError(undefined)
     try {
+      const names = scope === 'selected' ? selected : scope === 'security' ? await securityUpdates(hostId) : []
       const body: TriggerBody = {
         host_id: hostId,
         patch_type: scope === 'all' ? 'patch_all' : 'patch_package',
-        ...(scope === 'selected' ? { package_names: selected } : {}),
-        ...(scope === 'security' ? { security_only: true } : {}),
-        ...(dryRun ? { dry_run: true } : {}),
+        ...(names.length > 0 ? { package_names: names } : {}),
+        ...(dry ? { dry_run: true } : {}),
         ...(forApproval ? { pending_approval: true } : {}),
-        ...(reboot !== 'never' ? { reboot } : {}),
-        ...(now ? { schedule_override: 'immediate' as const } : {})
+        ...(reboot !== 'never' && !dry ? { reboot } : {}),
+        ...(now ? { schedule_override: 'immediate' } : {})
       }
       const reply = await post<TriggerReply>('/api/v1/patching/trigger', body)
       navigate(`/patching/runs/${reply.patch_run_id}`)
@@ -58,7 +80,7 @@ export function PatchDialog({ hostId, hostName, counts, selected, onClose }: Pat
     }
   }
   const delayed = preview.data && preview.data.patch_delay_type !== 'immediate'
-  const label = forApproval ? 'Submit for approval' : dryRun ? 'Start dry run' : 'Start patching'
+  const label = forApproval ? 'Submit for approval' : dry ? 'Start dry run' : 'Start patching'
   return (
     <Modal title={`Patch ${hostName}`} onClose={onClose} wide>
       <form onSubmit={(e) => void submit(e)}>
@@ -94,11 +116,17 @@ export function PatchDialog({ hostId, hostName, counts, selected, onClose }: Pat
         <fieldset class="checks">
           <legend>How</legend>
           <label class="check">
-            <input type="checkbox" checked={dryRun} disabled={forApproval} onChange={(e) => setDryRun(e.currentTarget.checked)} />
-            Dry run: only list what would change (approve it afterwards to run it for real)
+            <input
+              type="checkbox"
+              checked={dry}
+              disabled={forApproval || scope === 'all'}
+              onChange={(e) => setDryRun(e.currentTarget.checked)}
+            />
+            Dry run: only list what would change, then approve it to run it for real
+            {scope === 'all' ? ' (for security or selected packages)' : ''}
           </label>
           <label class="check">
-            <input type="checkbox" checked={forApproval} disabled={dryRun} onChange={(e) => setForApproval(e.currentTarget.checked)} />
+            <input type="checkbox" checked={forApproval} disabled={dry} onChange={(e) => setForApproval(e.currentTarget.checked)} />
             Submit for approval: nothing runs until someone approves it
           </label>
           {delayed && (
@@ -109,7 +137,7 @@ export function PatchDialog({ hostId, hostName, counts, selected, onClose }: Pat
           )}
         </fieldset>
         <Field label="Reboot" hint="Only agents that can reboot (the PatchMon shell agent) act on this.">
-          <select value={reboot} disabled={dryRun} onChange={(e) => setReboot(e.currentTarget.value as Reboot)}>
+          <select value={reboot} disabled={dry} onChange={(e) => setReboot(e.currentTarget.value as Reboot)}>
             <option value="never">Never</option>
             <option value="if_required">If the host reports a reboot is required</option>
             <option value="after">Always, after patching</option>

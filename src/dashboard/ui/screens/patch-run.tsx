@@ -58,7 +58,9 @@ export function PatchRun({ params }: { params: Record<string, string> }) {
         const status = stream.stage && !FINISHED.has(r.status) ? stream.stage : r.status
         // A run submitted for approval is never sent to the agent: there is nothing to wait for.
         const live = !FINISHED.has(status) && status !== 'pending_approval' && stream.state !== 'done'
-        const output = stream.state === 'connecting' ? r.shell_output : stream.output
+        // The agent's terminal stage replaces the streamed text with its full output: once the run
+        // has settled and been re-read, the stored output is the one to show.
+        const output = stream.state === 'connecting' || (stream.state === 'done' && FINISHED.has(r.status)) ? r.shell_output : stream.output
         const errorMessage = stream.errorMessage || r.error_message
         return (
           <>

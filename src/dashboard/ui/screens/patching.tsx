@@ -60,11 +60,11 @@ export function Patching() {
       {bulk && groups.data && <BulkPatchDialog hostIds={[]} groups={groups.data} onClose={() => setBulk(false)} />}
       {counts && (
         <section class="cards cards-small" aria-label="Patch runs">
-          <Stat label="Running" value={counts.running} />
-          <Stat label="Queued" value={counts.queued} />
-          <Stat label="Awaiting approval" value={counts.pending_approval + counts.validated + counts.pending_validation} />
-          <Stat label="Completed" value={counts.completed} />
-          <Stat label="Failed" value={counts.failed + counts.timed_out + counts.agent_disconnected} bad />
+          <Stat label="Running" value={count(counts, 'running')} />
+          <Stat label="Queued" value={count(counts, 'queued')} />
+          <Stat label="Awaiting approval" value={count(counts, 'pending_approval', 'validated', 'pending_validation')} />
+          <Stat label="Completed" value={count(counts, 'completed')} />
+          <Stat label="Failed" value={count(counts, 'failed', 'timed_out', 'agent_disconnected')} bad />
         </section>
       )}
       <Tabs<Tab> label="Patch runs" current={tab} onChange={(k) => updateQuery({ tab: k === 'active' ? '' : k })} tabs={TABS} />
@@ -88,6 +88,10 @@ export function Patching() {
       </div>
     </>
   )
+}
+
+function count(summary: PatchingDashboard['summary'], ...statuses: string[]): number {
+  return statuses.reduce((sum, status) => sum + (summary[status] ?? 0), 0)
 }
 
 function Stat({ label, value, bad }: { label: string; value: number; bad?: boolean }) {

@@ -8,8 +8,11 @@ export const INTEGRATION_TYPES = ['proxmox-lxc', 'direct-host', 'api', 'gethomep
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number]
 export const DEFAULT_INTEGRATION_TYPE: IntegrationType = 'proxmox-lxc'
 
-/** Scope vocabulary: `get` and `delete` are enforced; put/patch/update are accepted without meaning. */
-export const SCOPE_RESOURCES = ['host'] as const
+/**
+ * Scope vocabulary: `get` and `delete` are enforced; put/patch/update are accepted without meaning.
+ * `patching` (ours, issue 17): `get` reads patch runs (read-only; no action starts one).
+ */
+export const SCOPE_RESOURCES = ['host', 'patching'] as const
 export const SCOPE_ACTIONS = ['get', 'put', 'patch', 'update', 'delete'] as const
 /** The Ansible chapter says `host:read`; it is stored as `get`. */
 const ACTION_ALIASES: Record<string, string> = { read: 'get' }

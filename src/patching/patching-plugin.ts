@@ -8,6 +8,9 @@ import { RunStreamHub } from './runs/run-stream-hub.js'
 import { DISPATCH_EVERY_MS, DISPATCH_TIMER, RunDispatcher } from './runs/run-dispatcher.js'
 import { runRoutes } from './runs/run-routes.js'
 import { runStreamRoutes } from './runs/run-stream-routes.js'
+import { policyRoutes } from './policies/policy-routes.js'
+import { auditRoutes } from './audit/audit-routes.js'
+import { patchingIntegrationRoutes } from './runs/integration-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,6 +43,9 @@ async function patching(app: FastifyInstance): Promise<void> {
 
   await app.register(runRoutes)
   await app.register(runStreamRoutes)
+  await app.register(policyRoutes)
+  await app.register(auditRoutes)
+  await app.register(patchingIntegrationRoutes)
 }
 
 export default fp(patching, { name: 'patching', dependencies: ['app-context', 'rate-limits', 'session-auth', 'hosts', 'agent'] })

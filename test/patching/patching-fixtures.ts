@@ -53,11 +53,12 @@ export class StandInAgent {
     const socket = this.socket
     if (!socket) return
     this.socket = undefined
+    if (socket.readyState === WebSocket.CLOSED) return
     await new Promise<void>((resolve) => {
       socket.once('close', () => resolve())
       socket.terminate()
     })
-    await until(() => !this.ctx.app.agentConnections.isConnected(this.host.id), 'the agent link to drop')
+    await until(() => !this.ctx.app.agentConnections.state(this.host.id).transports.includes('websocket'), 'the agent link to drop')
   }
 
   framesOf(type: string, runId?: string): Frame[] {

@@ -45,6 +45,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('package_names', 'text', (c) => c.notNull().defaultTo('[]')) // JSON array (scope packages)
     .addColumn('reboot', 'text', (c) => c.notNull().defaultTo('never')) // never | after | if_required | window_end
     .addColumn('notice_minutes', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('require_pre_patch_hook', 'integer', (c) => c.notNull().defaultTo(0)) // 1 = runs fail without a passing hook
     .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('next_run_at', 'text') // the next due slot; recomputed from cron on start-up
     .addColumn('notice_sent_for', 'text') // the next_run_at whose notice went out (once per slot)

@@ -87,6 +87,7 @@ export const ERROR_MESSAGES = {
   patchSchedules: {
     cronInvalid: entry('Invalid schedule: give a five-field cron expression or frequency and time', 400),
     packagesRequired: entry('scope packages needs package_names (1-100 valid package names)', 400),
+    hookUnsupported: entry("This run requires a pre-patch hook, which this host's agent cannot report", 409),
     notFound: entry('Patch schedule not found', 404)
   },
   patchReboots: {

@@ -9,6 +9,7 @@ import { checkWindow, windowClosedReason } from './windows/window-service.js'
 import { withRebootExemption } from './reboots/reboot-service.js'
 import { rearmSchedules, tickSchedules } from './schedules/schedule-service.js'
 import { BulkBatches } from './bulk/bulk-service.js'
+import { enforcePrePatchHook, requireHookCapability } from './pre-patch-hook.js'
 import { holdRoutes } from './holds/hold-routes.js'
 import { windowRoutes } from './windows/window-routes.js'
 import { scheduleRoutes } from './schedules/schedule-routes.js'
@@ -36,8 +37,10 @@ async function patchingBeyond(app: FastifyInstance): Promise<void> {
     return verdict.kind === 'moved' ? { ...input, runAt: verdict.open.opensAt } : input
   })
   registerPatchRunPreparer(app, (input) => withRebootExemption(db, input))
+  registerPatchRunPreparer(app, (input) => requireHookCapability(app, input))
   app.patchRuns.registerDispatchGuard((run, now) => windowClosedReason(db, run, now))
 
+  app.events.on('patch_run_started', (event) => enforcePrePatchHook(app, event.runId))
   app.decorate('bulkBatches', new BulkBatches(app))
   for (const name of ['patch_run_completed', 'patch_run_failed', 'patch_run_cancelled'] as const) {
     app.events.on(name, (event) => app.bulkBatches.runSettled(event.runId))

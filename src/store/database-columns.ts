@@ -334,6 +334,7 @@ export const DATABASE_COLUMNS = {
     package_names: 'defaulted',
     reboot: 'defaulted',
     notice_minutes: 'defaulted',
+    require_pre_patch_hook: 'defaulted',
     enabled: 'defaulted',
     next_run_at: 'nullable',
     notice_sent_for: 'nullable',

@@ -410,6 +410,7 @@ export interface PatchSchedulesTable {
   package_names: Generated<string>
   reboot: Generated<string>
   notice_minutes: Generated<number>
+  require_pre_patch_hook: Generated<Flag>
   enabled: Generated<Flag>
   next_run_at: string | null
   notice_sent_for: string | null

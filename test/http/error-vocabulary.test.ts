@@ -220,7 +220,109 @@ const EXPECTED: Expected[] = [
     source: 'implementation'
   },
   { feature: 'patching', key: 'assignmentNotFound', message: 'Assignment not found', status: 404, source: 'facts/patching.md §3' },
-  { feature: 'patching', key: 'exclusionNotFound', message: 'Exclusion not found', status: 404, source: 'implementation' }
+  { feature: 'patching', key: 'exclusionNotFound', message: 'Exclusion not found', status: 404, source: 'implementation' },
+  // Patching beyond upstream (schedules, windows, holds, reboots, bulk): ours, not in spec or facts (test/patching/).
+  {
+    feature: 'patchHolds',
+    key: 'patternInvalid',
+    message: 'pattern must be a package name or a glob (letters, digits and . _ + - * ?, at most 256 characters)',
+    status: 400,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchHolds',
+    key: 'duplicate',
+    message: 'This package is already held on this target',
+    status: 409,
+    source: 'implementation (test/patching/)'
+  },
+  { feature: 'patchHolds', key: 'notFound', message: 'Hold not found', status: 404, source: 'implementation (test/patching/)' },
+  {
+    feature: 'patchHolds',
+    key: 'everythingHeld',
+    message: 'Every package this run would install is held',
+    status: 409,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchHolds',
+    key: 'nothingToPatch',
+    message: 'Nothing to patch: this host reports no outdated packages that are not held',
+    status: 409,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchWindows',
+    key: 'durationInvalid',
+    message: 'duration_minutes must be an integer between 5 and 10080',
+    status: 400,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchWindows',
+    key: 'notFound',
+    message: 'Maintenance window not found',
+    status: 404,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchWindows',
+    key: 'outsideWindow',
+    message: 'Outside the maintenance window of this host',
+    status: 409,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchSchedules',
+    key: 'cronInvalid',
+    message: 'Invalid schedule: give a five-field cron expression or frequency and time',
+    status: 400,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchSchedules',
+    key: 'packagesRequired',
+    message: 'scope packages needs package_names (1-100 valid package names)',
+    status: 400,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchSchedules',
+    key: 'hookUnsupported',
+    message: "This run requires a pre-patch hook, which this host's agent cannot report",
+    status: 409,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchSchedules',
+    key: 'notFound',
+    message: 'Patch schedule not found',
+    status: 404,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchReboots',
+    key: 'exempt',
+    message: 'This host is exempt from reboots',
+    status: 409,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchReboots',
+    key: 'exemptionNotFound',
+    message: 'Reboot exemption not found',
+    status: 404,
+    source: 'implementation (test/patching/)'
+  },
+  {
+    feature: 'patchBulk',
+    key: 'selectionRequired',
+    message: 'Choose host_ids or a host_group_id (not both)',
+    status: 400,
+    source: 'implementation (test/patching/)'
+  },
+  { feature: 'patchBulk', key: 'noHosts', message: 'The selection holds no hosts', status: 400, source: 'implementation (test/patching/)' },
+  { feature: 'patchBulk', key: 'notFound', message: 'Bulk patch batch not found', status: 404, source: 'implementation (test/patching/)' }
 ]
 
 // Files that still build `{ error: '...' }` with a literal; each goes when its feature moves to the table.

@@ -109,6 +109,18 @@ export async function standInAgent(ctx: BeyondApp, host: TestHost): Promise<Stan
   }
 }
 
+export const CAPABILITIES = 'run_patch,patch_run_stop,reboot_host,pre_patch_hook'
+
+/** One held poll as our shell agent makes it, once the server holds it; `commands` resolves with what it received. */
+export async function shellAgentPoll(ctx: BeyondApp, host: TestHost) {
+  const { port } = ctx.app.server.address() as { port: number }
+  const answer = fetch(`http://127.0.0.1:${port}/api/v1/agents/poll?wait=10`, {
+    headers: { ...agentHeaders(host), 'X-PatchMon-Capabilities': CAPABILITIES }
+  }).then(async (res) => (res.status === 200 ? ((await res.json()) as { commands: Array<Record<string, unknown>> }).commands : []))
+  await until(() => ctx.app.agentConnections.capabilities(host.id).has('reboot_host'), 'poll with capabilities held')
+  return { commands: answer }
+}
+
 export async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 500; i++) {
     if (await check()) return

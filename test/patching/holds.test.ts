@@ -36,9 +36,10 @@ t.test('holds are listed, added and removed with the right permissions', async (
   const list = await ctx.api('GET', '/api/v1/patching/holds', undefined, viewer)
   t.equal(list.status, 200, 'can_view_hosts reads')
   t.same(
-    list.body.holds.map((h: { pattern: string }) => h.pattern),
-    ['linux-image-*']
+    list.body.holds.map((h: { pattern: string; held_count: number }) => [h.pattern, h.held_count]),
+    [['linux-image-*', 1]]
   )
+  t.equal(list.body.held_count, 1, 'the fleet says "1 held"')
   const summary = await ctx.api('GET', `/api/v1/patching/hosts/${host.id}/holds`, undefined, viewer)
   t.match(summary.body, { held_count: 1, held_packages: ['linux-image-amd64'], installable_count: 1 })
 

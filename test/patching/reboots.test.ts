@@ -3,22 +3,10 @@
 // an exempt host never gets a reboot frame, and a patch run asking to reboot afterwards says so.
 process.env.TZ = 'UTC'
 import t from 'tap'
-import { agentHeaders } from '../helpers/agent-fixtures.js'
 import { SCHEDULE_TIMER } from '../../src/patching/patching-beyond-plugin.js'
-import { beyondApp, pkg, reportedHost, standInAgent, until, type BeyondApp } from './beyond-helpers.js'
-import type { TestHost } from '../helpers/agent-fixtures.js'
-
-const CAPABILITIES = 'run_patch,patch_run_stop,reboot_host,pre_patch_hook'
-
-/** One held poll as our shell agent makes it, once the server holds it; `commands` resolves with what it received. */
-async function shellAgentPoll(ctx: BeyondApp, host: TestHost) {
-  const { port } = ctx.app.server.address() as { port: number }
-  const answer = fetch(`http://127.0.0.1:${port}/api/v1/agents/poll?wait=10`, {
-    headers: { ...agentHeaders(host), 'X-PatchMon-Capabilities': CAPABILITIES }
-  }).then(async (res) => (res.status === 200 ? ((await res.json()) as { commands: Array<Record<string, unknown>> }).commands : []))
-  await until(() => ctx.app.agentConnections.capabilities(host.id).has('reboot_host'), 'poll with capabilities held')
-  return { commands: answer }
-}
+import { DISPATCH_TIMER } from '../../src/patching/runs/run-dispatcher.js'
+import { agentHeaders } from '../helpers/agent-fixtures.js'
+import { beyondApp, pkg, reportedHost, shellAgentPoll, standInAgent } from './beyond-helpers.js'
 
 t.test('the reboot action reaches a capable agent as reboot_host; a stock agent gets 409', async (t) => {
   const ctx = await beyondApp(t)
@@ -76,4 +64,55 @@ t.test('an exempt host never gets a reboot frame; a run asking for one says so',
   t.equal((await ctx.api('DELETE', `/api/v1/patching/reboot-exemptions/${host.id}`)).status, 404)
   const actions = ctx.store.sqlite.prepare("select action from patch_audit where action like 'reboot_%' order by rowid").all()
   t.same(actions, [{ action: 'reboot_exempt' }, { action: 'reboot_unexempt' }])
+})
+
+t.test('reboot at window end: the schedule patches, then a reboot run goes out when the window closes', async (t) => {
+  const ctx = await beyondApp(t)
+  const host = await reportedHost(ctx, 'kiosk01', [pkg('curl')])
+  await ctx.api('POST', '/api/v1/patching/windows', {
+    name: 'night',
+    target_type: 'host',
+    target_id: host.id,
+    cron: '0 1 * * *',
+    duration_minutes: 120
+  })
+  ctx.setNow('2026-06-01T00:00:00Z')
+  await ctx.api('POST', '/api/v1/patching/schedules', {
+    name: 'n',
+    target_type: 'host',
+    target_id: host.id,
+    cron: '0 2 * * *',
+    scope: 'all',
+    reboot: 'window_end'
+  })
+
+  let poll = await shellAgentPoll(ctx, host)
+  ctx.setNow('2026-06-01T02:00:10Z')
+  await ctx.app.timers.runNow(SCHEDULE_TIMER)
+  const [frame] = await poll.commands
+  t.match(frame, { type: 'run_patch', patch_type: 'patch_all', reboot: 'never' })
+  const reboot = ctx.store.sqlite.prepare("select id, status, run_at from patch_runs where patch_type = 'reboot'").get() as {
+    id: string
+    status: string
+    run_at: string
+  }
+  t.match(reboot, { status: 'queued', run_at: '2026-06-01T03:00:00.000Z' }, 'due when the window closes')
+
+  poll = await shellAgentPoll(ctx, host)
+  const runId = frame?.patch_run_id as string
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/patching/runs/${runId}/output`,
+    headers: agentHeaders(host),
+    payload: { stage: 'started' }
+  })
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/patching/runs/${runId}/output`,
+    headers: agentHeaders(host),
+    payload: { stage: 'completed', output: 'ok' }
+  })
+  ctx.setNow('2026-06-01T03:00:00Z')
+  await ctx.app.timers.runNow(DISPATCH_TIMER)
+  t.same(await poll.commands, [{ type: 'reboot_host', patch_run_id: reboot.id, delay_seconds: 60 }])
 })

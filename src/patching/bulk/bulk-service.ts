@@ -4,7 +4,7 @@
 // are launched in order until the limit is reached. A host the launcher refuses (everything held,
 // outside its window, agent cannot patch) is skipped with the reason and frees its place at once.
 import type { FastifyInstance } from 'fastify'
-import { ApiError } from '../../http/errors.js'
+import { ApiError, COMMON } from '../../http/errors.js'
 import { newId } from '../../security/random-tokens.js'
 import { friendlyNames } from '../../hosts/host-read-queries.js'
 import { launchPatchRun, type PatchRunOptions } from '../runs/patch-run-service.js'
@@ -63,7 +63,7 @@ export class BulkBatches {
       position,
       status: known.has(hostId) ? 'pending' : 'skipped',
       patch_run_id: null,
-      reason: known.has(hostId) ? null : 'Host not found',
+      reason: known.has(hostId) ? null : COMMON.hostNotFound,
       updated_at: now
     }))
     await insertBatch(this.app.store.db, batch, items)

@@ -11,8 +11,8 @@ import { hostById } from '../../hosts/host-read-queries.js'
 import { checkedTargetName, type TargetType } from '../patch-targets.js'
 import { recordPatchingChange } from '../patching-audit.js'
 import { listHolds, type HoldRow } from './hold-queries.js'
-import { addHold, outdatedSplit, removeHold } from './hold-service.js'
-import { CreateHoldBody, HoldListQuery, HoldView, HostHoldsView, HostIdParams } from './hold-schemas.js'
+import { addHold, heldCounts, outdatedSplit, removeHold } from './hold-service.js'
+import { CreateHoldBody, HoldListQuery, HoldListView, HoldView, HostHoldsView, HostIdParams } from './hold-schemas.js'
 
 const TAGS = ['patching']
 const holdView = (row: HoldRow) => ({ ...row, target_type: row.target_type as TargetType })
@@ -32,15 +32,19 @@ export const holdRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: TAGS,
-        summary: 'List package holds',
+        summary: 'List package holds with the outdated packages each keeps back ("N held")',
         security: SECURITY.bearer,
         querystring: HoldListQuery,
-        response: { 200: Type.Object({ holds: Type.Array(HoldView) }) }
+        response: { 200: HoldListView }
       },
       ...view,
       config
     },
-    async (request) => ({ holds: (await listHolds(db, request.query)).map(holdView) })
+    async (request) => {
+      const holds = await listHolds(db, request.query)
+      const counts = await heldCounts(db, holds)
+      return { holds: holds.map((h) => ({ ...holdView(h), held_count: counts.perHold.get(h.id) ?? 0 })), held_count: counts.total }
+    }
   )
 
   app.post(

@@ -13,6 +13,13 @@ export const HoldView = Type.Object({
   created_at: Type.String()
 })
 
+export const HoldListView = Type.Object({
+  holds: Type.Array(
+    Type.Intersect([HoldView, Type.Object({ held_count: Type.Integer({ description: 'Outdated packages this hold keeps back' }) })])
+  ),
+  held_count: Type.Integer({ description: 'Outdated (host, package) pairs any listed hold keeps back' })
+})
+
 export const CreateHoldBody = Type.Object({
   target_type: TargetType,
   target_id: Type.String({ minLength: 1, maxLength: 64 }),

@@ -8,7 +8,7 @@ import { ApiError, conflict, notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { hostPackageRows } from '../../hosts/host-read-queries.js'
 import { newId } from '../../security/random-tokens.js'
-import { targetsCoveringHost, type PatchTarget } from '../patch-targets.js'
+import { hostsOfTarget, targetsCoveringHost, type PatchTarget, type TargetType } from '../patch-targets.js'
 import { deleteHold, findHold, findHoldByPattern, holdsForTargets, insertHold, type HoldRow } from './hold-queries.js'
 
 const M = ERROR_MESSAGES.patchHolds
@@ -43,6 +43,36 @@ export async function outdatedSplit(db: Kysely<DB>, hostId: string) {
   const held = outdated.filter((p) => isHeld(p.name))
   const free = outdated.filter((p) => !isHeld(p.name))
   return { holds, held, free }
+}
+
+/**
+ * The fleet's "N held": for each hold, the outdated packages it keeps back on the hosts it covers, and
+ * the total of distinct (host, package) pairs kept back by any hold.
+ */
+export async function heldCounts(db: Kysely<DB>, holds: HoldRow[]): Promise<{ perHold: Map<string, number>; total: number }> {
+  const outdatedByHost = new Map<string, string[]>()
+  const outdatedOf = async (hostId: string) => {
+    let names = outdatedByHost.get(hostId)
+    if (!names) {
+      names = (await hostPackageRows(db, hostId, true)).map((p) => p.name)
+      outdatedByHost.set(hostId, names)
+    }
+    return names
+  }
+  const perHold = new Map<string, number>()
+  const pairs = new Set<string>()
+  for (const hold of holds) {
+    const matches = globMatcher(hold.pattern)
+    let count = 0
+    for (const hostId of await hostsOfTarget(db, { target_type: hold.target_type as TargetType, target_id: hold.target_id })) {
+      for (const name of (await outdatedOf(hostId)).filter(matches)) {
+        count++
+        pairs.add(`${hostId}\u0000${name}`)
+      }
+    }
+    perHold.set(hold.id, count)
+  }
+  return { perHold, total: pairs.size }
 }
 
 export async function addHold(

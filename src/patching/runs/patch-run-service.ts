@@ -24,6 +24,8 @@ export interface PatchRunOptions {
   reboot?: 'never' | 'after' | 'if_required'
   /** Recorded; the caller turns it into a package list. */
   securityOnly?: boolean
+  /** The run fails unless the agent reports a pre-patch hook that exited 0 (patching-beyond, schedules). */
+  requirePrePatchHook?: boolean
   /** Set by the reboot-exemption preparer when it turned `reboot` to never (shown in the run detail). */
   rebootSkipped?: string
 }

@@ -44,7 +44,7 @@ export function stalledMessage(minutes: number): string {
 /** The frame the agent gets (facts §4; `reboot` and `reboot_host` are our extensions, ignored by stock agents). */
 export function frameOf(run: PatchRunRow): { type: string; [key: string]: unknown } {
   if (run.patch_type === 'reboot') return { type: 'reboot_host', patch_run_id: run.id, delay_seconds: REBOOT_DELAY_SECONDS }
-  const options = parseJson<{ reboot?: string }>(run.options)
+  const options = parseJson<{ reboot?: string; requirePrePatchHook?: boolean }>(run.options)
   const names = parseJson<string[]>(run.package_names)
   return {
     type: 'run_patch',
@@ -52,7 +52,8 @@ export function frameOf(run: PatchRunRow): { type: string; [key: string]: unknow
     patch_type: run.patch_type,
     dry_run: run.dry_run === 1,
     ...(run.patch_type === 'patch_package' && names ? { package_names: names } : {}),
-    ...(options?.reboot ? { reboot: options.reboot } : {})
+    ...(options?.reboot ? { reboot: options.reboot } : {}),
+    ...(options?.requirePrePatchHook ? { require_pre_patch_hook: true } : {})
   }
 }
 

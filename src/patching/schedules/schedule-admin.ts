@@ -19,6 +19,7 @@ export function scheduleView(row: ScheduleRow) {
     target_type: row.target_type as 'host' | 'host_group',
     timezone: serverTimeZone(),
     package_names: JSON.parse(row.package_names) as string[],
+    require_pre_patch_hook: row.require_pre_patch_hook === 1,
     enabled: row.enabled === 1
   }
 }
@@ -41,6 +42,7 @@ async function columns(app: FastifyInstance, input: CreateScheduleInput) {
     package_names: JSON.stringify(input.scope === 'packages' ? names : []),
     reboot: input.reboot ?? 'never',
     notice_minutes: input.notice_minutes ?? 0,
+    require_pre_patch_hook: input.require_pre_patch_hook ? (1 as const) : (0 as const),
     enabled: enabled ? (1 as const) : (0 as const),
     next_run_at: enabled ? (nextAfter(cron, app.patchRuns.now())?.toISOString() ?? null) : null,
     notice_sent_for: null
@@ -78,6 +80,7 @@ export async function changeSchedule(
     package_names: view.package_names,
     reboot: view.reboot,
     notice_minutes: view.notice_minutes,
+    require_pre_patch_hook: view.require_pre_patch_hook,
     enabled: view.enabled,
     ...timing,
     ...changes

@@ -21,6 +21,9 @@ export const CreateScheduleBody = Type.Object({
   notice_minutes: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 10_080, description: 'Send patch_window_upcoming this many minutes before' })
   ),
+  require_pre_patch_hook: Type.Optional(
+    Type.Boolean({ description: "Runs fail unless the agent reports the host's pre-patch hook (/etc/patchmon/pre-patch) exited 0" })
+  ),
   enabled: Type.Optional(Type.Boolean())
 })
 export type CreateScheduleInput = Static<typeof CreateScheduleBody>
@@ -37,6 +40,7 @@ export const ScheduleView = Type.Object({
   package_names: Type.Array(Type.String()),
   reboot: Reboot,
   notice_minutes: Type.Integer(),
+  require_pre_patch_hook: Type.Boolean(),
   enabled: Type.Boolean(),
   next_run_at: nullableString,
   last_run_at: nullableString,

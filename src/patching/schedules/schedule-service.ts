@@ -102,7 +102,11 @@ async function runFor(app: FastifyInstance, row: ScheduleRow, hostId: string): P
     hostId,
     triggeredBy: { userId: null, source: 'schedule' as const },
     scheduleId: row.id,
-    options: { reboot: reboot === 'window_end' ? ('never' as const) : reboot, securityOnly: scope === 'security' }
+    options: {
+      reboot: reboot === 'window_end' ? ('never' as const) : reboot,
+      securityOnly: scope === 'security',
+      ...(row.require_pre_patch_hook === 1 ? { requirePrePatchHook: true } : {})
+    }
   }
   if (scope === 'all') return { ...base, patchType: 'patch_all' }
   if (scope === 'packages') return { ...base, patchType: 'patch_package', packageNames: JSON.parse(row.package_names) as string[] }

@@ -13,7 +13,7 @@ import type {
 } from '../../patching/runs/run-schemas.js'
 import type { StreamFrame as LiveFrame } from '../../patching/runs/run-stream-hub.js'
 import type { CreateScheduleBody, ScheduleView } from '../../patching/schedules/schedule-schemas.js'
-import type { CreateHoldBody, HoldView, HostHoldsView } from '../../patching/holds/hold-schemas.js'
+import type { CreateHoldBody, HoldListView, HostHoldsView } from '../../patching/holds/hold-schemas.js'
 import type { CronOrPickerInput } from '../../patching/patch-cron.js'
 import type { TargetType } from '../../patching/patch-targets.js'
 
@@ -27,7 +27,7 @@ export type TriggerReply = Static<typeof TriggerReplySchema>
 export type ApproveReply = Static<typeof ApproveReplySchema>
 export type Schedule = Static<typeof ScheduleView>
 export type ScheduleBody = Static<typeof CreateScheduleBody>
-export type Hold = Static<typeof HoldView>
+export type HoldList = Static<typeof HoldListView>
 export type HoldBody = Static<typeof CreateHoldBody>
 export type HostHolds = Static<typeof HostHoldsView>
 

@@ -15,7 +15,11 @@ export interface When {
 
 export const DEFAULT_WHEN: When = { mode: 'picker', frequency: 'weekly', days: [0], dayOfMonth: '1', time: '03:00', cron: '' }
 
-/** The request fields for either form (`cron`, or `frequency` + `time` + `days`/`day_of_month`). */
+/**
+ * The request fields for either form (`cron`, or `frequency` + `time` + `days`/`day_of_month`:
+ * the server's CronOrPicker). Untyped because that schema's `frequency` is built from an array
+ * (Type.Union over FREQUENCIES.map), which TypeBox cannot turn into a static type.
+ */
 export function whenBody(w: When): Record<string, unknown> {
   if (w.mode === 'cron') return { cron: w.cron.trim() }
   return {

@@ -7,10 +7,10 @@ import { EmptyState, ErrorNote, Loaded } from '../components/feedback'
 import { Field, formatDate } from '../components/controls'
 import { TargetPicker, useTargets, type TargetType } from '../components/target-picker'
 import { useSession } from '../session'
-import type { Hold, HoldBody, RebootExemption } from '../patching-types'
+import type { HoldBody, HoldList, RebootExemption } from '../patching-types'
 
 export function PatchHolds() {
-  const holds = useApi<{ holds: Hold[] }>('/api/v1/patching/holds')
+  const holds = useApi<HoldList>('/api/v1/patching/holds')
   const exemptions = useApi<{ exemptions: RebootExemption[] }>('/api/v1/patching/reboot-exemptions')
   const targets = useTargets()
   const canManage = useSession().can('can_manage_patching')
@@ -72,41 +72,50 @@ export function PatchHolds() {
                 Hold a package to keep runs from upgrading it, for example a kernel or a database server.
               </EmptyState>
             ) : (
-              <div class="table-wrap">
-                <table class="table" aria-label="Held packages">
-                  <thead>
-                    <tr>
-                      <th scope="col">Package</th>
-                      <th scope="col">On</th>
-                      <th scope="col">Reason</th>
-                      <th scope="col">Since</th>
-                      {canManage && <th scope="col">Action</th>}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.holds.map((h) => (
+              <>
+                <p>
+                  {data.held_count} outdated {data.held_count === 1 ? 'package is' : 'packages are'} held back across the fleet.
+                </p>
+                <div class="table-wrap">
+                  <table class="table" aria-label="Held packages">
+                    <thead>
                       <tr>
-                        <td class="mono">{h.pattern}</td>
-                        <td>{targets.nameOf(h.target_type, h.target_id)}</td>
-                        <td>{h.reason || '—'}</td>
-                        <td>{formatDate(h.created_at)}</td>
-                        {canManage && (
-                          <td>
-                            <button
-                              type="button"
-                              class="button button-small"
-                              aria-label={`Release ${h.pattern}`}
-                              onClick={() => void act(() => del(`/api/v1/patching/holds/${h.id}`))}
-                            >
-                              Release
-                            </button>
-                          </td>
-                        )}
+                        <th scope="col">Package</th>
+                        <th scope="col">On</th>
+                        <th scope="col" class="num">
+                          Keeps back
+                        </th>
+                        <th scope="col">Reason</th>
+                        <th scope="col">Since</th>
+                        {canManage && <th scope="col">Action</th>}
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                    </thead>
+                    <tbody>
+                      {data.holds.map((h) => (
+                        <tr>
+                          <td class="mono">{h.pattern}</td>
+                          <td>{targets.nameOf(h.target_type, h.target_id)}</td>
+                          <td class="num">{h.held_count}</td>
+                          <td>{h.reason || '—'}</td>
+                          <td>{formatDate(h.created_at)}</td>
+                          {canManage && (
+                            <td>
+                              <button
+                                type="button"
+                                class="button button-small"
+                                aria-label={`Release ${h.pattern}`}
+                                onClick={() => void act(() => del(`/api/v1/patching/holds/${h.id}`))}
+                              >
+                                Release
+                              </button>
+                            </td>
+                          )}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </>
             )
           }
         </Loaded>

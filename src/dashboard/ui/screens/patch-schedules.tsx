@@ -64,6 +64,7 @@ export function PatchSchedules() {
                       <span class="mono">{s.cron}</span> ({s.timezone}) · {SCOPE_TEXT[s.scope]}
                       {s.scope === 'packages' ? `: ${s.package_names.join(', ')}` : ''} · {REBOOT_TEXT[s.reboot]}
                       {s.notice_minutes ? ` · notice ${s.notice_minutes} min before` : ''}
+                      {s.require_pre_patch_hook ? ' · pre-patch hook must pass' : ''}
                     </div>
                     <div class="small">
                       Next {formatDate(s.next_run_at)}
@@ -122,6 +123,7 @@ function ScheduleForm({ targets, onClose }: { targets: Targets; onClose: (saved:
   const [names, setNames] = useState('')
   const [reboot, setReboot] = useState<Schedule['reboot']>('never')
   const [notice, setNotice] = useState('30')
+  const [requireHook, setRequireHook] = useState(false)
   const [error, setError] = useState<Error | undefined>()
   const save = async (e: Event) => {
     e.preventDefault()
@@ -133,7 +135,8 @@ function ScheduleForm({ targets, onClose }: { targets: Targets; onClose: (saved:
       scope,
       ...(scope === 'packages' ? { package_names: names.split(/[\s,]+/).filter(Boolean) } : {}),
       reboot,
-      notice_minutes: Number(notice) || 0
+      notice_minutes: Number(notice) || 0,
+      ...(requireHook ? { require_pre_patch_hook: true } : {})
     } as ScheduleBody
     try {
       await post('/api/v1/patching/schedules', body)
@@ -174,6 +177,10 @@ function ScheduleForm({ targets, onClose }: { targets: Targets; onClose: (saved:
         <Field label="Notice before (minutes)" hint="Sends “patch window upcoming” through your alert routes; 0 sends none.">
           <input type="number" min={0} max={10080} value={notice} onInput={(e) => setNotice(e.currentTarget.value)} />
         </Field>
+        <label class="check">
+          <input type="checkbox" checked={requireHook} onChange={(e) => setRequireHook(e.currentTarget.checked)} />
+          Require the host's pre-patch hook (/etc/patchmon/pre-patch, e.g. a backup) to pass; hosts without it are not patched
+        </label>
         <Notice kind="info">Holds apply to scheduled runs too, and a maintenance window keeps them inside its hours.</Notice>
         <div class="actions">
           <button type="button" class="button" onClick={() => onClose(false)}>

@@ -50,7 +50,8 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     t.equal(frame.dry_run, false, 'not a dry run')
 
     await page.getByRole('heading', { level: 1, name: 'Patch run on web01' }).waitFor()
-    t.equal(await agent.report(runId, { stage: 'started' }), 200)
+    // As our shell agent does: the pre-patch hook's result with `started`, reboot_required at the end.
+    t.equal(await agent.report(runId, { stage: 'started', pre_patch_hook: { exit_code: 0, output: 'snapshot taken' } }), 200)
     await statusBadge('running').waitFor()
     t.pass('the page shows running as soon as the agent says started')
     const lines = Array.from({ length: 80 }, (_, i) => `Unpacking ${picked[i % 2]} (line ${i + 1}) ...\n`)
@@ -77,8 +78,11 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     t.pass('Follow output jumps back to the end')
 
     const full = lines.join('') + 'Setting up after scrolling up ...\n--- Patch run completed at 2026-12-07T12:00:00Z ---\n'
-    t.equal(await agent.report(runId, { stage: 'completed', output: full }), 200)
+    t.equal(await agent.report(runId, { stage: 'completed', output: full, reboot_required: true }), 200)
     await statusBadge('completed').waitFor()
+    const facts = page.locator('dl.facts')
+    await facts.getByText('yes, the host needs a reboot').waitFor()
+    t.match(await facts.innerText(), /Pre-patch hook\s+exit 0\s+snapshot taken/, 'the hook result is shown')
     t.equal(await page.getByRole('button', { name: 'Stop' }).count(), 0, 'no Stop button once the run is done')
     await output.getByText('--- Patch run completed at').waitFor()
     t.notOk(await page.getByRole('button', { name: 'Follow output' }).isVisible(), 'nothing to follow after the end')
@@ -154,11 +158,49 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     t.pass('the dry run now reads approved')
   })
 
+  await t.test('a run delayed by a policy says when it is due and is listed as scheduled', async (t) => {
+    const other = await createHostViaApi(ctx.app, ctx.adminToken, 'app03')
+    t.equal((await postReport(ctx, other, agentReport(packages, { agentVersion: '2.1.3' }))).statusCode, 200)
+    const admin = bearer(ctx.adminToken)
+    const policy = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/patching/policies',
+      headers: admin,
+      payload: { name: 'Office hours', patch_delay_type: 'delayed', delay_minutes: 90 }
+    })
+    t.equal(policy.statusCode, 201, policy.body)
+    const policyId = (policy.json() as { id: string }).id
+    const assigned = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/patching/policies/${policyId}/assignments`,
+      headers: admin,
+      payload: { target_type: 'host', target_id: other.id }
+    })
+    t.equal(assigned.statusCode, 201, assigned.body)
+    await page.goto(`${base}/hosts/${other.id}`)
+    await page.getByRole('button', { name: 'Patch…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Patch app03' })
+    await dialog.getByRole('status').filter({ hasText: 'Policy Office hours delays this run until' }).waitFor()
+    t.ok(await dialog.getByLabel(/^Run now instead of at/).isVisible(), 'offers to run now instead')
+    await dialog.getByRole('button', { name: 'Start patching' }).click()
+    const runId = await runIdFromUrl()
+    await statusBadge('queued').waitFor()
+    t.match(await page.locator('dl.facts').innerText(), /Due\s+\S/, 'the run page says when it is due')
+    await page.goto(`${base}/patching?tab=scheduled`)
+    const row = page.getByRole('table', { name: 'Scheduled runs' }).getByRole('row').filter({ hasText: 'app03' })
+    await row.waitFor()
+    t.equal(await row.getByRole('link', { name: 'app03' }).getAttribute('href'), `/patching/runs/${runId}`, 'listed with a link to the run')
+    await page.getByRole('tab', { name: 'Active' }).click()
+    const active = page.getByRole('table', { name: 'Active runs' })
+    await active.getByRole('row').filter({ hasText: 'web01' }).first().waitFor()
+    t.equal(await active.getByRole('row').filter({ hasText: 'app03' }).count(), 0, 'not among the active runs')
+  })
+
   await t.test('History filters by status and host', async (t) => {
     await page.goto(`${base}/patching?tab=history`)
     const table = page.getByRole('table', { name: 'Patch run history' })
     await table.waitFor()
-    t.equal(await table.getByRole('row').count(), 1 + 4, 'four runs so far (header + rows)')
+    t.equal(await table.getByRole('row').count(), 1 + 5, 'five runs so far (header + rows)')
     await page.getByLabel('Status').selectOption('cancelled')
     await page.waitForURL(/status=cancelled/)
     await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1)

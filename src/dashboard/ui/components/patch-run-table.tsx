@@ -44,8 +44,8 @@ export function PatchRunTable({
                   {hostName(run)}
                 </Link>
               </td>
-              <td title={formatDate(when === 'scheduled' ? run.scheduled_at : run.created_at)}>
-                {when === 'scheduled' ? formatDate(run.scheduled_at) : timeAgo(run.created_at)}
+              <td title={formatDate(when === 'scheduled' ? run.run_at : run.created_at)}>
+                {when === 'scheduled' ? formatDate(run.run_at) : timeAgo(run.created_at)}
               </td>
               <td>
                 {runWhat(run)}

@@ -108,6 +108,8 @@ export function PatchRun({ params }: { params: Record<string, string> }) {
 function RunFacts({ run }: { run: PatchRunDetail }) {
   const names = runPackages(run)
   const affected = run.packages_affected ?? []
+  // Due later than asked for: a policy, a schedule or a maintenance window delayed it.
+  const delayed = Date.parse(run.run_at) - Date.parse(run.created_at) > 1000
   return (
     <dl class="facts panel">
       <dt>Packages</dt>
@@ -117,10 +119,10 @@ function RunFacts({ run }: { run: PatchRunDetail }) {
         {formatDate(run.created_at)}
         {run.triggered_by_username ? ` by ${run.triggered_by_username}` : ''}
       </dd>
-      {run.scheduled_at && (
+      {delayed && (
         <>
           <dt>Due</dt>
-          <dd>{formatDate(run.scheduled_at)}</dd>
+          <dd>{formatDate(run.run_at)}</dd>
         </>
       )}
       {run.approved_by_username && (

@@ -10,7 +10,9 @@ import { PatchRunTable } from '../components/patch-run-table'
 import { navigate, updateQuery, useLocation } from '../router'
 import { useSession } from '../session'
 import { APPROVABLE } from '../patch-run-text'
-import type { ApproveReply, PatchRun, PatchingDashboard } from '../patching-types'
+import type { ApproveReply, PatchRun, PatchingDashboard, Schedule } from '../patching-types'
+import { formatDate } from '../components/controls'
+import { useTargets } from '../components/target-picker'
 import { PatchHistory } from './patching-history'
 import { PatchSchedules } from './patch-schedules'
 import { PatchWindows } from './patch-windows'
@@ -103,9 +105,9 @@ function Stat({ label, value, bad }: { label: string; value: number; bad?: boole
   )
 }
 
-/** A queued run with a due time still ahead is "scheduled"; once due it is simply queued. */
+/** A queued run whose due time is still ahead (a policy, a schedule or a window delayed it) is "scheduled". */
 function isScheduled(run: PatchRun, now: number): boolean {
-  return run.status === 'queued' && !!run.scheduled_at && new Date(run.scheduled_at).getTime() > now
+  return run.status === 'queued' && !!run.run_at && new Date(run.run_at).getTime() > now
 }
 
 function ActiveLists({ tab, runs, onChanged }: { tab: RunTab; runs: PatchRun[]; onChanged: () => void }) {
@@ -145,11 +147,46 @@ function ActiveLists({ tab, runs, onChanged }: { tab: RunTab; runs: PatchRun[]; 
   }
   if (tab === 'scheduled') {
     const due = runs.filter((r) => isScheduled(r, now))
-    if (due.length === 0) return <EmptyState title="No runs scheduled">Runs delayed by a policy wait here until their time.</EmptyState>
-    return <PatchRunTable runs={due} label="Scheduled runs" when="scheduled" />
+    return (
+      <>
+        {due.length === 0 ? (
+          <EmptyState title="No runs scheduled">
+            Runs delayed by a policy or held for a maintenance window wait here until their time.
+          </EmptyState>
+        ) : (
+          <PatchRunTable runs={due} label="Scheduled runs" when="scheduled" />
+        )}
+        <UpcomingSchedules />
+      </>
+    )
   }
   const current = runs.filter((r) => (r.status === 'running' || r.status === 'queued') && !isScheduled(r, now))
   if (current.length === 0)
     return <EmptyState title="No run in progress">Start one with Patch… on a host's page; it shows here while it runs.</EmptyState>
   return <PatchRunTable runs={current} label="Active runs" />
+}
+
+/** What the recurring schedules start next (their runs appear above once launched). */
+function UpcomingSchedules() {
+  const schedules = useApi<{ schedules: Schedule[] }>('/api/v1/patching/schedules')
+  const targets = useTargets()
+  const next = (schedules.data?.schedules ?? [])
+    .filter((s) => s.enabled && s.next_run_at)
+    .sort((a, b) => String(a.next_run_at).localeCompare(String(b.next_run_at)))
+  if (next.length === 0) return null
+  return (
+    <>
+      <h2>Next from schedules</h2>
+      <ul class="rows" aria-label="Next from schedules">
+        {next.map((s) => (
+          <li class="row">
+            <span>
+              <strong>{s.name}</strong> <span class="muted">· {targets.nameOf(s.target_type, s.target_id)}</span>
+            </span>
+            <span>{formatDate(s.next_run_at)}</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  )
 }

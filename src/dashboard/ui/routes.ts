@@ -5,9 +5,7 @@ import { HostsList } from './screens/hosts-list'
 import { HostDetail } from './screens/host-detail'
 import { HostGroups } from './screens/host-groups'
 import { Packages } from './screens/packages'
-import { Patching } from './screens/patching'
-import { PatchRun } from './screens/patch-run'
-import { BulkBatchPage } from './screens/bulk-patch'
+import { lazyScreen } from './components/lazy-screen'
 import { Integrations } from './screens/integrations'
 import { AlertChannels } from './screens/alert-channels'
 import { NotificationLogs } from './screens/notification-logs'
@@ -25,6 +23,10 @@ export interface Route {
   permission?: string
 }
 
+const PATCHING = lazyScreen(() => import('./screens/patching').then((m) => m.Patching))
+const PATCH_RUN = lazyScreen(() => import('./screens/patch-run').then((m) => m.PatchRun))
+const BULK_BATCH = lazyScreen(() => import('./screens/bulk-patch').then((m) => m.BulkBatchPage))
+
 export const ROUTES: Route[] = [
   { path: '/', title: 'Overview', screen: Overview, section: 'Fleet', permission: 'can_view_dashboard' },
   { path: '/hosts', title: 'Hosts', screen: HostsList, section: 'Fleet', permission: 'can_view_hosts' },
@@ -33,9 +35,10 @@ export const ROUTES: Route[] = [
   { path: '/packages', title: 'Packages', screen: Packages, section: 'Fleet', permission: 'can_view_packages' },
   { path: '/packages/:id', title: 'Package', screen: Packages, permission: 'can_view_packages' },
   // Reading patch runs needs only can_view_hosts (as upstream); actions check can_manage_patching.
-  { path: '/patching', title: 'Patching', screen: Patching, section: 'Fleet', permission: 'can_view_hosts' },
-  { path: '/patching/runs/:id', title: 'Patch run', screen: PatchRun, permission: 'can_view_hosts' },
-  { path: '/patching/bulk/:id', title: 'Bulk patch', screen: BulkBatchPage, permission: 'can_view_hosts' },
+  // Loaded on first use: most visits never open them.
+  { path: '/patching', title: 'Patching', screen: PATCHING, section: 'Fleet', permission: 'can_view_hosts' },
+  { path: '/patching/runs/:id', title: 'Patch run', screen: PATCH_RUN, permission: 'can_view_hosts' },
+  { path: '/patching/bulk/:id', title: 'Bulk patch', screen: BULK_BATCH, permission: 'can_view_hosts' },
   {
     path: '/alerts/notification-logs',
     title: 'Notification Logs',

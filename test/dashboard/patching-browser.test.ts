@@ -214,6 +214,24 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     await s.shot('patching-history')
   })
 
+  await t.test('at phone width the Patching screen and a run page never scroll sideways', async (t) => {
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    await page.setViewportSize({ width: 390, height: 844 })
+    for (const tab of ['active', 'approvals', 'history', 'schedules', 'holds']) {
+      await page.goto(`${base}/patching?tab=${tab}`)
+      await page.getByRole('tab', { selected: true }).waitFor()
+      await page.locator('.loading').waitFor({ state: 'detached' })
+      t.equal(await overflow(), 0, `${tab} tab`)
+    }
+    const runs = await ctx.app.inject({ method: 'GET', url: '/api/v1/patching/runs?status=completed', headers: bearer(ctx.adminToken) })
+    const completed = (runs.json() as { runs: Array<{ id: string }> }).runs[0]?.id ?? ''
+    await page.goto(`${base}/patching/runs/${completed}`)
+    await statusBadge('completed').waitFor()
+    t.equal(await overflow(), 0, 'run page')
+    await s.shot('patch-run-phone')
+    await page.setViewportSize({ width: 1280, height: 860 })
+  })
+
   await t.test('a read-only user sees patch runs but no Patch…, Stop or Approve', async (t) => {
     const submitted = await ctx.app.inject({
       method: 'POST',

@@ -135,6 +135,31 @@ t.test('two runs on one host serialise: the second is sent when the first settle
 
 t.test('the stall sweep times out a silent running run (setting, floor 5); a late report still settles it', async (t) => {
   const { ctx, host, agent } = await patchingSetup(t)
+  const put = (minutes: number) =>
+    ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/settings',
+      headers: bearer(ctx.adminToken),
+      payload: { patch_run_stall_timeout_minutes: minutes }
+    })
+  const low = await put(2)
+  t.same(
+    [low.statusCode, low.json()],
+    [
+      400,
+      {
+        errors: [
+          {
+            msg: 'Patch run stall timeout must be an integer between 5 and 10080 minutes',
+            param: 'patch_run_stall_timeout_minutes',
+            location: 'body'
+          }
+        ]
+      }
+    ]
+  )
+  t.equal((await put(45)).json().patch_run_stall_timeout_minutes, 45, 'the dashboard setting is saved')
+  // A value stored below the floor (an older install, a hand edit) still counts as 5.
   await ctx.app.settings.set('patch_run_stall_timeout_minutes', 2)
   const id = ((await trigger(ctx, { host_id: host.id, patch_type: 'patch_all' })).json() as { patch_run_id: string }).patch_run_id
   await agent.waitFrame('run_patch', id)

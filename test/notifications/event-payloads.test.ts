@@ -29,7 +29,17 @@ const SAMPLES: Sample = {
   account_locked: { username: 'bob', ip: '203.0.113.7', failures: 5, lockedUntil: '2026-04-24T12:30:00.000Z' },
   user_role_changed: { userId: 'u1', username: 'alice', oldRole: 'user', newRole: 'admin' },
   host_enrolled: { hostId: 'h2', hostName: 'db01', tokenName: 'proxmox' },
-  host_deleted: { hostId: 'h3', hostName: 'old01' }
+  host_deleted: { hostId: 'h3', hostName: 'old01' },
+  patch_window_upcoming: {
+    scheduleId: 's1',
+    scheduleName: 'Nightly security',
+    targetType: 'host',
+    targetName: 'web01.example.com',
+    hostId: 'h1',
+    runAt: '2026-04-25T00:30:00.000Z',
+    minutesBefore: 30,
+    scope: 'security'
+  }
 }
 
 const EXPECTED: Record<string, { title: string; color: number; fields: string[] }> = {
@@ -49,7 +59,8 @@ const EXPECTED: Record<string, { title: string; color: number; fields: string[] 
   account_locked: { title: 'Account Locked: bob', color: 16776960, fields: ['User', 'IP address', 'Failed attempts', 'Locked until'] },
   user_role_changed: { title: 'User Role Changed: alice', color: 3447003, fields: ['User', 'Old role', 'New role'] },
   host_enrolled: { title: 'Host Enrolled: db01', color: 3447003, fields: ['Host', 'Token'] },
-  host_deleted: { title: 'Host Deleted: old01', color: 3447003, fields: ['Host'] }
+  host_deleted: { title: 'Host Deleted: old01', color: 3447003, fields: ['Host'] },
+  patch_window_upcoming: { title: 'Patching Soon: Nightly security', color: 3447003, fields: ['Host', 'Runs at', 'Updates'] }
 }
 
 t.test('every event reaches Discord, Slack, generic webhooks, ntfy, Gotify and e-mail in their formats', async (t) => {

@@ -16,6 +16,7 @@ t.test('a batch never has more than `concurrency` runs out, and ends with a summ
   }
   const held = await reportedHost(ctx, 'held01', [pkg('linux-image-amd64')])
   await ctx.api('POST', '/api/v1/patching/holds', { target_type: 'host', target_id: held.id, pattern: 'linux-image-*' })
+  const heldAgent = await standInAgent(ctx, held)
 
   const res = await ctx.api('POST', '/api/v1/patching/bulk', {
     host_ids: [...hostIds, held.id, 'no-such-host'],
@@ -74,7 +75,8 @@ t.test('a batch never has more than `concurrency` runs out, and ends with a summ
     .get(res.body.id, 'bulk') as { n: number }
   t.equal(runs.n, 5)
   t.match(ctx.store.sqlite.prepare("select action, username from patch_audit where action = 'bulk_launch'").get(), { username: 'admin' })
-  for (const a of agents) a.close()
+  t.same(heldAgent.frames, [], 'the held host got nothing')
+  for (const a of [...agents, heldAgent]) a.close()
 })
 
 t.test('a host group is a selection; bad selections and viewers are refused', async (t) => {
@@ -93,9 +95,16 @@ t.test('a host group is a selection; bad selections and viewers are refused', as
     error: 'The selection holds no hosts'
   })
 
-  // Neither host is connected: both runs are queued (dispatched in the batch's sense), default limit 5.
+  // edge01 is connected, edge02 is not: its run would wait for the agent and hold a place, so it is skipped.
+  const agent = await standInAgent(ctx, a)
   const res = await ctx.api('POST', '/api/v1/patching/bulk', { host_group_id: group, patch_type: 'patch_all' })
-  t.match(res.body, { concurrency: 5, summary: { total: 2, dispatched: 2 } })
+  t.match(res.body, { concurrency: 5, summary: { total: 2, dispatched: 1, skipped: 1 } })
+  t.match(res.body.items, [
+    { host_name: 'edge01', status: 'dispatched' },
+    { host_name: 'edge02', status: 'skipped', reason: 'Agent not connected: not patched by this batch' }
+  ])
+  await until(() => agent.frames.length === 1, 'frame to edge01')
+  agent.close()
   t.equal((await ctx.api('GET', `/api/v1/patching/bulk/${res.body.id}`, undefined, viewer)).status, 200)
   t.equal((await ctx.api('GET', '/api/v1/patching/bulk/nope')).status, 404)
 })

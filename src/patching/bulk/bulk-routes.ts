@@ -5,14 +5,12 @@ import { Type } from '@fastify/type-provider-typebox'
 import { ErrorMessageReply, IdParams } from '../../http/schema-fragments.js'
 import { SECURITY } from '../../http/openapi.js'
 import { userOf } from '../../http/session-auth.js'
-import { ApiError, COMMON, notFound } from '../../http/errors.js'
+import { notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
-import { hostIdsInGroup } from '../../hosts/host-read-queries.js'
-import { hostGroupSummary } from '../../hosts/host-queries.js'
 import { recordPatchingChange } from '../patching-audit.js'
 import { PACKAGE_NAME } from '../schedules/schedule-schemas.js'
 import { findBatch, listBatches } from './bulk-queries.js'
-import { batchView, DEFAULT_CONCURRENCY } from './bulk-service.js'
+import { batchView, DEFAULT_CONCURRENCY, selectedHosts } from './bulk-service.js'
 
 const TAGS = ['patching']
 const M = ERROR_MESSAGES.patchBulk
@@ -81,14 +79,7 @@ export const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const body = request.body
-      if ((body.host_ids === undefined) === (body.host_group_id === undefined))
-        throw new ApiError(M.selectionRequired.status, { error: M.selectionRequired.message })
-      let hostIds = body.host_ids ?? []
-      if (body.host_group_id !== undefined) {
-        if (!(await hostGroupSummary(db, body.host_group_id))) throw notFound(COMMON.hostGroupNotFound)
-        hostIds = await hostIdsInGroup(db, body.host_group_id)
-      }
-      if (hostIds.length === 0) throw new ApiError(M.noHosts.status, { error: M.noHosts.message })
+      const hostIds = await selectedHosts(db, body)
       const batch = await app.bulkBatches.create({
         hostIds,
         patchType: body.patch_type,

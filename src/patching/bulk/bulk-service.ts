@@ -2,11 +2,16 @@
 // dispatched at once. A batch advances when one of its runs settles (patch_run_* events) and on a
 // timer (statuses that raise no event, restarts): settled runs close their items, then pending items
 // are launched in order until the limit is reached. A host the launcher refuses (everything held,
-// outside its window, agent cannot patch) is skipped with the reason and frees its place at once.
+// outside its window, agent cannot patch) is skipped with the reason and frees its place at once;
+// so is a host whose agent is not connected (its run would wait for the agent and hold a place).
 import type { FastifyInstance } from 'fastify'
-import { ApiError, COMMON } from '../../http/errors.js'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../store/database-types.js'
+import { ApiError, COMMON, notFound } from '../../http/errors.js'
+import { ERROR_MESSAGES } from '../../http/error-messages.js'
+import { hostGroupSummary } from '../../hosts/host-queries.js'
 import { newId } from '../../security/random-tokens.js'
-import { friendlyNames } from '../../hosts/host-read-queries.js'
+import { friendlyNames, hostIdsInGroup } from '../../hosts/host-read-queries.js'
 import { launchPatchRun, type PatchRunOptions } from '../runs/patch-run-service.js'
 import { runById } from '../runs/run-queries.js'
 import {
@@ -22,6 +27,7 @@ import {
 } from './bulk-queries.js'
 
 export const DEFAULT_CONCURRENCY = 5
+export const AGENT_OFFLINE = 'Agent not connected: not patched by this batch'
 
 export interface BulkRequest {
   hostIds: string[]
@@ -31,6 +37,24 @@ export interface BulkRequest {
   reboot: NonNullable<PatchRunOptions['reboot']>
   concurrency: number
   userId: string
+}
+
+const M = ERROR_MESSAGES.patchBulk
+
+/** The hosts of a selection: `host_ids` or a `host_group_id`, exactly one of them, not empty. */
+export async function selectedHosts(
+  db: Kysely<DB>,
+  selection: { host_ids?: string[] | undefined; host_group_id?: string | undefined }
+): Promise<string[]> {
+  if ((selection.host_ids === undefined) === (selection.host_group_id === undefined))
+    throw new ApiError(M.selectionRequired.status, { error: M.selectionRequired.message })
+  let hostIds = selection.host_ids ?? []
+  if (selection.host_group_id !== undefined) {
+    if (!(await hostGroupSummary(db, selection.host_group_id))) throw notFound(COMMON.hostGroupNotFound)
+    hostIds = await hostIdsInGroup(db, selection.host_group_id)
+  }
+  if (hostIds.length === 0) throw new ApiError(M.noHosts.status, { error: M.noHosts.message })
+  return hostIds
 }
 
 const SUCCESS = new Set(['completed', 'validated'])
@@ -112,6 +136,10 @@ export class BulkBatches {
     }
     for (const item of items.filter((i) => i.status === 'pending')) {
       if (inFlight >= batch.concurrency) break
+      if (!this.app.agentConnections.isConnected(item.host_id)) {
+        await updateItem(db, batchId, item.host_id, { status: 'skipped', reason: AGENT_OFFLINE, updated_at: stamp() })
+        continue
+      }
       try {
         const names = JSON.parse(batch.package_names) as string[]
         const run = await launchPatchRun(this.app, {

@@ -156,6 +156,9 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     await page.getByRole('link', { name: 'the run it was approved from' }).click()
     await statusBadge('approved').waitFor()
     t.pass('the dry run now reads approved')
+    const actions = page.getByRole('table', { name: 'Actions on this run' })
+    await actions.getByText('Approved a run').waitFor()
+    t.match(await actions.innerText(), /Started a run[\s\S]*admin[\s\S]*Approved a run/, 'who started and who approved it, in order')
   })
 
   await t.test('a run delayed by a policy says when it is due and is listed as scheduled', async (t) => {
@@ -232,6 +235,29 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     await page.setViewportSize({ width: 1280, height: 860 })
   })
 
+  await t.test('the audit trail lists the stop; a run not started yet is deleted from its page', async (t) => {
+    await page.goto(`${base}/patching?tab=audit`)
+    const trail = page.getByRole('table', { name: 'Patching audit trail' })
+    const stopRow = trail.getByRole('row').filter({ hasText: 'Stopped a run' })
+    await stopRow.waitFor()
+    t.match(await stopRow.innerText(), /admin[\s\S]*web01/, 'who stopped which host')
+    const submitted = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/patching/trigger',
+      headers: bearer(ctx.adminToken),
+      payload: { host_id: host.id, patch_type: 'patch_package', package_names: [outdated[0] ?? ''], pending_approval: true }
+    })
+    const runId = (submitted.json() as { patch_run_id: string }).patch_run_id
+    await page.goto(`${base}/patching/runs/${runId}`)
+    await statusBadge('awaiting approval').waitFor()
+    await page.getByText('Nothing runs until someone approves this run.').waitFor()
+    await page.getByRole('button', { name: 'Delete' }).click()
+    await page.getByRole('dialog', { name: 'Delete run?' }).getByRole('button', { name: 'Delete' }).click()
+    await page.waitForURL(`${base}/patching`)
+    const gone = await ctx.app.inject({ method: 'GET', url: `/api/v1/patching/runs/${runId}`, headers: bearer(ctx.adminToken) })
+    t.equal(gone.statusCode, 404, 'the run is gone')
+  })
+
   await t.test('a read-only user sees patch runs but no Patch…, Stop or Approve', async (t) => {
     const submitted = await ctx.app.inject({
       method: 'POST',
@@ -256,7 +282,7 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     t.equal(await row.getByRole('button', { name: 'Approve' }).count(), 0, 'the waiting run is listed without Approve')
     await row.getByRole('link', { name: 'web01' }).click()
     await statusBadge('awaiting approval').waitFor()
-    t.equal(await page.getByRole('button', { name: /^(Approve|Stop)$/ }).count(), 0, 'its page offers no actions either')
+    t.equal(await page.getByRole('button', { name: /^(Approve|Stop|Delete)$/ }).count(), 0, 'its page offers no actions either')
     t.same(s.consoleErrors, [], 'no script errors along the way')
   })
 })

@@ -43,6 +43,8 @@ export const FILTER_STATUSES = [
 export const APPROVABLE = new Set(['pending_validation', 'validated', 'pending_approval'])
 /** Stop is offered while the agent may still be working on the run. */
 export const STOPPABLE = new Set(['queued', 'running', 'pending_validation'])
+/** Runs the agent has not started yet may be deleted (upstream's rule). */
+export const DELETABLE = new Set(['queued', 'pending_validation', 'pending_approval', 'validated', 'approved', 'scheduled'])
 export const FINISHED = new Set(['completed', 'failed', 'cancelled', 'timed_out', 'agent_disconnected', 'validated', 'approved'])
 
 type RunWhat = Pick<PatchRun, 'patch_type' | 'package_name' | 'package_names'>

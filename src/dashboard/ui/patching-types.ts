@@ -34,7 +34,7 @@ export type HostHolds = Static<typeof HostHoldsView>
 // Not exported by the server yet: the snapshot frame is built inline in run-stream-routes.ts, and
 // the reply and view schemas below are module-private in their route files (stop in run-routes.ts,
 // WindowView/CreateWindowBody/HostWindowView in window-routes.ts, ExemptionView/RebootReply in
-// reboot-routes.ts, BulkBody/BatchView in bulk-routes.ts). Each is written from the server fields
+// reboot-routes.ts, BulkBody/BatchView in bulk-routes.ts, Entry in audit-routes.ts). Each is written from the server fields
 // it mirrors, reusing the exported pieces, until those schemas are exported.
 
 /** The first frame of the run stream: the run as it is now. */
@@ -118,4 +118,24 @@ export interface BulkBatch {
     reason: string | null
     updated_at: string
   }>
+}
+
+export type { PatchAuditAction as AuditAction } from '../../patching/audit/patch-audit.js'
+/** GET /api/v1/patching/audit's entry (the Entry schema in audit-routes.ts). */
+export interface AuditEntry {
+  id: string
+  action: string
+  user_id: string | null
+  username: string | null
+  run_id: string | null
+  host_id: string | null
+  policy_id: string | null
+  details: Record<string, unknown> | null
+  created_at: string
+}
+export interface AuditPage {
+  entries: AuditEntry[]
+  total: number
+  limit: number
+  offset: number
 }

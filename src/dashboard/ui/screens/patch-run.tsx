@@ -2,7 +2,7 @@
 // the reader scrolls up), Stop while the agent may still be working, Approve for a dry run or a
 // submission awaiting approval, and what the agent reported (pre-patch hook, reboot required).
 import { useEffect, useState } from 'preact/hooks'
-import { post } from '../api'
+import { del, post } from '../api'
 import { asFailure, useApi } from '../use-api'
 import { ErrorNote, Loaded, Notice } from '../components/feedback'
 import { Badge, PageHeader, formatDate } from '../components/controls'
@@ -11,7 +11,9 @@ import { RunStatus } from '../components/patch-run-table'
 import { Link, navigate } from '../router'
 import { useSession } from '../session'
 import { useRunStream } from '../use-run-stream'
-import { APPROVABLE, FINISHED, STOPPABLE, hostName, runPackages, runWhat } from '../patch-run-text'
+import { APPROVABLE, DELETABLE, FINISHED, STOPPABLE, hostName, runPackages, runWhat } from '../patch-run-text'
+import { useConfirm } from '../components/dialogs'
+import { RunAudit } from './patch-audit'
 import type { ApproveReply, PatchRunDetail, StopReply } from '../patching-types'
 
 export function PatchRun({ params }: { params: Record<string, string> }) {
@@ -22,6 +24,7 @@ export function PatchRun({ params }: { params: Record<string, string> }) {
   const canManage = session.can('can_manage_patching')
   const [error, setError] = useState<Error | undefined>()
   const [message, setMessage] = useState<string | undefined>()
+  const [confirmDialog, ask] = useConfirm()
   // The stream says when the run settled; the detail (times, packages affected, hook result) is re-read then.
   useEffect(() => {
     if (stream.state === 'done' || (stream.stage && stream.stage !== run.data?.status)) run.reload()
@@ -45,6 +48,17 @@ export function PatchRun({ params }: { params: Record<string, string> }) {
           ? 'Stop sent: the agent interrupts the package manager and reports back.'
           : 'Cancelled: the agent was not working on this run.'
       )
+    })
+  const remove = () =>
+    act(async () => {
+      if (!(await ask('Delete run?', 'Delete this run? It has not started on the host; nothing is sent to the agent.'))) return
+      await del(`/api/v1/patching/runs/${encodeURIComponent(id)}`)
+      navigate('/patching')
+    })
+  const retry = () =>
+    act(async () => {
+      await post(`/api/v1/patching/runs/${encodeURIComponent(id)}/retry-validation`)
+      setMessage('The dry run was sent to the agent again.')
     })
   const approve = () =>
     act(async () => {
@@ -75,6 +89,16 @@ export function PatchRun({ params }: { params: Record<string, string> }) {
                   Approve
                 </button>
               )}
+              {canManage && status === 'pending_validation' && r.patch_type === 'patch_package' && (
+                <button type="button" class="button" onClick={() => void retry()}>
+                  Send dry run again
+                </button>
+              )}
+              {canManage && DELETABLE.has(status) && (
+                <button type="button" class="button button-danger" onClick={() => void remove()}>
+                  Delete
+                </button>
+              )}
             </PageHeader>
             <p class="subtitle">
               <RunStatus status={status} /> {r.dry_run ? <Badge kind="info">dry run</Badge> : null}{' '}
@@ -98,6 +122,8 @@ export function PatchRun({ params }: { params: Record<string, string> }) {
                 empty={status === 'pending_approval' ? 'Nothing runs until someone approves this run.' : undefined}
               />
             </section>
+            <RunAudit runId={r.id} key={`${r.id}-${r.status}`} />
+            {confirmDialog}
           </>
         )
       }}

@@ -1,6 +1,6 @@
 // Patching: what runs now, what is due later, what waits for approval, the history with status
 // and host filters (the run lists refresh every few seconds while the page is open), and the
-// recurring schedules, maintenance windows and holds.
+// recurring schedules, maintenance windows and holds, and the audit trail.
 import { useEffect, useState } from 'preact/hooks'
 import { post } from '../api'
 import { asFailure, useApi } from '../use-api'
@@ -17,11 +17,12 @@ import { PatchHistory } from './patching-history'
 import { PatchSchedules } from './patch-schedules'
 import { PatchWindows } from './patch-windows'
 import { PatchHolds } from './patch-holds'
+import { PatchAudit } from './patch-audit'
 import { BulkBatches, BulkPatchDialog } from './bulk-patch'
 import type { HostGroup } from '../host-types'
 
-type Tab = 'active' | 'scheduled' | 'approvals' | 'history' | 'bulk' | 'schedules' | 'holds'
-type RunTab = Exclude<Tab, 'history' | 'bulk' | 'schedules' | 'holds'>
+type Tab = 'active' | 'scheduled' | 'approvals' | 'history' | 'bulk' | 'schedules' | 'holds' | 'audit'
+type RunTab = Exclude<Tab, 'history' | 'bulk' | 'schedules' | 'holds' | 'audit'>
 const TABS: Array<[Tab, string]> = [
   ['active', 'Active'],
   ['scheduled', 'Scheduled'],
@@ -29,7 +30,8 @@ const TABS: Array<[Tab, string]> = [
   ['history', 'History'],
   ['bulk', 'Bulk'],
   ['schedules', 'Schedules and windows'],
-  ['holds', 'Holds']
+  ['holds', 'Holds'],
+  ['audit', 'Audit']
 ]
 const REFRESH_MS = 5000
 
@@ -82,6 +84,8 @@ export function Patching() {
           </>
         ) : tab === 'holds' ? (
           <PatchHolds />
+        ) : tab === 'audit' ? (
+          <PatchAudit />
         ) : (
           <Loaded resource={active} label="Loading runs…">
             {(data) => <ActiveLists tab={tab} runs={data.runs} onChanged={active.reload} />}

@@ -3,7 +3,7 @@
 // dialog and kept out of the frame the agent receives; a schedule built with the day/time picker
 // is saved as the cron it stands for, paused and deleted; a maintenance window makes the Patch
 // dialog say when it opens and the server's refusal is shown; a bulk patch of two picked hosts runs
-// one at a time and its page ends with the summary; the stall timeout is set under Server Config;
+// one at a time and its page ends with the summary; a policy is assigned and excluded; the stall timeout is set under Server Config;
 // a reboot the agent cannot take says why.
 import t from 'tap'
 import { bearer } from '../helpers/test-app.js'
@@ -161,6 +161,34 @@ t.test('patching plans in a real browser', { skip: chromiumMissing, timeout: 180
     await page.getByRole('status').filter({ hasText: '1 of 2 completed · 0 failed · 1 skipped' }).waitFor()
     t.pass('the summary counts both')
     await s.shot('patching-bulk')
+  })
+
+  await t.test('a policy is created, assigned to a group with one host excluded, and deleted', async (t) => {
+    await open('/patching?tab=policies', 'Patching')
+    await page.getByRole('button', { name: 'New policy' }).click()
+    const form = page.getByRole('dialog', { name: 'New policy' })
+    await form.getByLabel('Name').fill('Quarter hour')
+    await form.getByLabel('Delay (minutes)').fill('15')
+    await form.getByRole('button', { name: 'Save policy' }).click()
+    const row = page.getByRole('list', { name: 'Policies' }).getByRole('listitem').filter({ hasText: 'Quarter hour' })
+    await row.waitFor()
+    t.match(await row.innerText(), /runs start 15 minutes after it is asked for/, 'the delay in words')
+    await row.getByRole('button', { name: 'Hosts and groups…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Quarter hour: hosts and groups' })
+    await dialog.getByLabel('Host group').selectOption({ label: 'Databases' })
+    await dialog.getByRole('button', { name: 'Assign' }).click()
+    await dialog.getByRole('list', { name: 'Assignments' }).getByText('group Databases').waitFor()
+    await dialog.getByLabel('Host to exclude').selectOption({ label: 'db02' })
+    await dialog.getByRole('button', { name: 'Exclude' }).click()
+    await dialog.getByRole('list', { name: 'Exclusions' }).getByText('db02').waitFor()
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await row.getByText('1 assigned · 1 excluded').waitFor()
+    t.pass('assigned and excluded')
+    await s.shot('patching-policies')
+    await row.getByRole('button', { name: 'Delete policy Quarter hour' }).click()
+    await page.getByRole('dialog', { name: 'Delete policy?' }).getByRole('button', { name: 'Delete' }).click()
+    await page.getByText('No policies').waitFor()
+    t.pass('deleted')
   })
 
   await t.test('the patch run stall timeout is set under Server Config', async (t) => {

@@ -34,7 +34,8 @@ export type HostHolds = Static<typeof HostHoldsView>
 // Not exported by the server yet: the snapshot frame is built inline in run-stream-routes.ts, and
 // the reply and view schemas below are module-private in their route files (stop in run-routes.ts,
 // WindowView/CreateWindowBody/HostWindowView in window-routes.ts, ExemptionView/RebootReply in
-// reboot-routes.ts, BulkBody/BatchView in bulk-routes.ts, Entry in audit-routes.ts). Each is written from the server fields
+// reboot-routes.ts, BulkBody/BatchView in bulk-routes.ts, Entry in audit-routes.ts, Policy/Assignment/
+// Exclusion in policy-routes.ts). Each is written from the server fields
 // it mirrors, reusing the exported pieces, until those schemas are exported.
 
 /** The first frame of the run stream: the run as it is now. */
@@ -138,4 +139,26 @@ export interface AuditPage {
   total: number
   limit: number
   offset: number
+}
+
+/** A policy (Policy in policy-routes.ts) and GET /patching/policies/{id} with its targets. */
+export interface Policy {
+  id: string
+  name: string
+  description: string | null
+  patch_delay_type: string
+  delay_minutes: number | null
+  fixed_time_utc: string | null
+  timezone: string | null
+  created_at: string
+  updated_at: string
+}
+export interface PolicyDetail extends Policy {
+  assignments: Array<{ id: string; patch_policy_id: string; target_type: string; target_id: string }>
+  exclusions: Array<{
+    id: string
+    patch_policy_id: string
+    host_id: string
+    hosts: { id: string; friendly_name: string; hostname: string | null }
+  }>
 }

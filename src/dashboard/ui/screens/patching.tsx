@@ -1,6 +1,6 @@
 // Patching: what runs now, what is due later, what waits for approval, the history with status
 // and host filters (the run lists refresh every few seconds while the page is open), and the
-// recurring schedules, maintenance windows and holds, and the audit trail.
+// recurring schedules, maintenance windows and holds, the policies (start delays), and the audit trail.
 import { useEffect, useState } from 'preact/hooks'
 import { post } from '../api'
 import { asFailure, useApi } from '../use-api'
@@ -18,11 +18,12 @@ import { PatchSchedules } from './patch-schedules'
 import { PatchWindows } from './patch-windows'
 import { PatchHolds } from './patch-holds'
 import { PatchAudit } from './patch-audit'
+import { PatchPolicies } from './patch-policies'
 import { BulkBatches, BulkPatchDialog } from './bulk-patch'
 import type { HostGroup } from '../host-types'
 
-type Tab = 'active' | 'scheduled' | 'approvals' | 'history' | 'bulk' | 'schedules' | 'holds' | 'audit'
-type RunTab = Exclude<Tab, 'history' | 'bulk' | 'schedules' | 'holds' | 'audit'>
+type Tab = 'active' | 'scheduled' | 'approvals' | 'history' | 'bulk' | 'schedules' | 'holds' | 'policies' | 'audit'
+type RunTab = Exclude<Tab, 'history' | 'bulk' | 'schedules' | 'holds' | 'policies' | 'audit'>
 const TABS: Array<[Tab, string]> = [
   ['active', 'Active'],
   ['scheduled', 'Scheduled'],
@@ -31,6 +32,7 @@ const TABS: Array<[Tab, string]> = [
   ['bulk', 'Bulk'],
   ['schedules', 'Schedules and windows'],
   ['holds', 'Holds'],
+  ['policies', 'Policies'],
   ['audit', 'Audit']
 ]
 const REFRESH_MS = 5000
@@ -84,6 +86,8 @@ export function Patching() {
           </>
         ) : tab === 'holds' ? (
           <PatchHolds />
+        ) : tab === 'policies' ? (
+          <PatchPolicies />
         ) : tab === 'audit' ? (
           <PatchAudit />
         ) : (

@@ -3,8 +3,8 @@
 // dialog and kept out of the frame the agent receives; a schedule built with the day/time picker
 // is saved as the cron it stands for, paused and deleted; a maintenance window makes the Patch
 // dialog say when it opens and the server's refusal is shown; a bulk patch of two picked hosts runs
-// one at a time and its page ends with the summary; a policy is assigned and excluded; the stall timeout is set under Server Config;
-// a reboot the agent cannot take says why.
+// one at a time and its page ends with the summary; a policy is assigned and excluded; the stall
+// timeout is set under Server Config; a reboot the agent cannot take says why.
 import t from 'tap'
 import { bearer } from '../helpers/test-app.js'
 import { ensureDashboardBuilt } from '../helpers/dashboard-build.js'

@@ -36,7 +36,9 @@ async function patchingBeyond(app: FastifyInstance): Promise<void> {
     const verdict = await checkWindow(db, input.hostId, input.runAt ?? app.patchRuns.now(), mayWait)
     return verdict.kind === 'moved' ? { ...input, runAt: verdict.open.opensAt } : input
   })
-  registerPatchRunPreparer(app, (input) => withRebootExemption(db, input))
+  registerPatchRunPreparer(app, (input) =>
+    withRebootExemption(db, input, app.agentConnections.capabilities(input.hostId).has('reboot_host'))
+  )
   registerPatchRunPreparer(app, (input) => requireHookCapability(app, input))
   app.patchRuns.registerDispatchGuard((run, now) => windowClosedReason(db, run, now))
 

@@ -92,9 +92,15 @@ t.test('security scope sends only security updates; the notice goes out N minute
   ctx.setNow('2026-06-01T10:00:30Z')
   await tick(ctx)
   await until(() => agent.frames.length === 1, 'frame')
-  t.match(agent.frames[0], { type: 'run_patch', patch_type: 'patch_package', reboot: 'if_required' })
+  // A stock agent ignores the frame's reboot field: the run says so instead of promising a reboot.
+  t.match(agent.frames[0], { type: 'run_patch', patch_type: 'patch_package', reboot: 'never' })
   t.same([...(agent.frames[0]?.package_names ?? [])].sort(), ['libssl3', 'openssl'])
   t.match(runsOf(ctx, host.id)[0], { trigger_source: 'schedule', schedule_id: created.body.id })
+  t.same(JSON.parse(runsOf(ctx, host.id)[0]?.options ?? 'null'), {
+    reboot: 'never',
+    securityOnly: true,
+    rebootSkipped: "reboot skipped: this host's agent cannot reboot (no reboot_host capability)"
+  })
   agent.close()
 })
 

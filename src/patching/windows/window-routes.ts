@@ -10,13 +10,12 @@ import { COMMON, notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { hostById } from '../../hosts/host-read-queries.js'
 import { serverTimeZone } from '../../reports/schedule.js'
-import { newId } from '../../security/random-tokens.js'
-import { checkedTargetName, TargetType, type TargetType as Target } from '../patch-targets.js'
-import { cronFromInput, CronOrPicker, nextAfter } from '../patch-cron.js'
+import { TargetType, type TargetType as Target } from '../patch-targets.js'
+import { CronOrPicker, nextAfter } from '../patch-cron.js'
 import { recordPatchingChange } from '../patching-audit.js'
 import { HostIdParams } from '../holds/hold-schemas.js'
-import { deleteWindow, findWindow, insertWindow, listWindows, type WindowRow } from './window-queries.js'
-import { nextOpening, openWindowAt, windowsOfHost } from './window-service.js'
+import { deleteWindow, findWindow, listWindows, type WindowRow } from './window-queries.js'
+import { createWindow, nextOpening, openWindowAt, windowsOfHost } from './window-service.js'
 
 const TAGS = ['patching']
 const nullableString = Type.Union([Type.String(), Type.Null()])
@@ -101,28 +100,15 @@ export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request, reply) => {
-      const { name, target_type, target_id, duration_minutes } = request.body
-      const targetName = await checkedTargetName(db, { target_type, target_id })
-      const now = new Date().toISOString()
-      const row: WindowRow = {
-        id: newId(),
-        name: name.trim(),
-        target_type,
-        target_id,
-        cron: cronFromInput(request.body),
-        duration_minutes,
-        created_by_user_id: userOf(request).id,
-        created_at: now,
-        updated_at: now
-      }
-      await insertWindow(db, row)
+      const { row, targetName } = await createWindow(db, request.body, userOf(request).id)
+      const { id: window_id, name, target_type, target_id, cron, duration_minutes } = row
       await recordPatchingChange(app, request, 'window_added', {
-        window_id: row.id,
-        name: row.name,
+        window_id,
+        name,
         target_type,
         target_id,
         target_name: targetName,
-        cron: row.cron,
+        cron,
         duration_minutes
       })
       return reply.code(201).send(windowView(row))

@@ -7,9 +7,10 @@ import type { Kysely } from 'kysely'
 import type { DB, PatchRunRow } from '../../store/database-types.js'
 import { ApiError } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
-import { nextAfter } from '../patch-cron.js'
-import { targetsCoveringHost } from '../patch-targets.js'
-import { windowsForTargets, type WindowRow } from './window-queries.js'
+import { newId } from '../../security/random-tokens.js'
+import { cronFromInput, nextAfter, type CronOrPickerInput } from '../patch-cron.js'
+import { checkedTargetName, targetsCoveringHost, type PatchTarget } from '../patch-targets.js'
+import { insertWindow, windowsForTargets, type WindowRow } from './window-queries.js'
 
 const MINUTE = 60_000
 
@@ -46,6 +47,29 @@ export function nextOpening(windows: WindowRow[], at: Date, timeZone?: string): 
       best = { window: w, opensAt, closesAt: new Date(opensAt.getTime() + w.duration_minutes * MINUTE) }
   }
   return best
+}
+
+/** Checks the target and the timing, then stores the window. */
+export async function createWindow(
+  db: Kysely<DB>,
+  input: CronOrPickerInput & PatchTarget & { name: string; duration_minutes: number },
+  userId: string
+): Promise<{ row: WindowRow; targetName: string }> {
+  const targetName = await checkedTargetName(db, input)
+  const now = new Date().toISOString()
+  const row: WindowRow = {
+    id: newId(),
+    name: input.name.trim(),
+    target_type: input.target_type,
+    target_id: input.target_id,
+    cron: cronFromInput(input),
+    duration_minutes: input.duration_minutes,
+    created_by_user_id: userId,
+    created_at: now,
+    updated_at: now
+  }
+  await insertWindow(db, row)
+  return { row, targetName }
 }
 
 export async function windowsOfHost(db: Kysely<DB>, hostId: string): Promise<WindowRow[]> {

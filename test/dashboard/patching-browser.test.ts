@@ -189,6 +189,8 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     const runId = await runIdFromUrl()
     await statusBadge('queued').waitFor()
     t.match(await page.locator('dl.facts').innerText(), /Due\s+\S/, 'the run page says when it is due')
+    await page.getByText("The host's agent is not connected: the run starts when it connects.").waitFor()
+    t.pass('and that it waits for the agent')
     await page.goto(`${base}/patching?tab=scheduled`)
     const row = page.getByRole('table', { name: 'Scheduled runs' }).getByRole('row').filter({ hasText: 'app03' })
     await row.waitFor()

@@ -106,7 +106,8 @@ export function PatchRun({ params }: { params: Record<string, string> }) {
             </p>
             {message && <Notice>{message}</Notice>}
             <ErrorNote error={error} />
-            {errorMessage && <ErrorNote error={errorMessage} title="The run failed" />}
+            {errorMessage && <ErrorNote error={errorMessage} title={status === 'cancelled' ? 'Stopped' : 'The run failed'} />}
+            {(status === 'queued' || status === 'pending_validation') && <AgentWaiting hostId={r.host_id} />}
             <RunFacts run={r} />
             <section class="panel" aria-labelledby="output-heading">
               <div class="panel-head">
@@ -129,6 +130,21 @@ export function PatchRun({ params }: { params: Record<string, string> }) {
       }}
     </Loaded>
   )
+}
+
+/** The run's reboot option in words, or why it was dropped (an agent that cannot reboot). */
+function rebootText(options: PatchRunDetail['options']): string {
+  if (typeof options?.rebootSkipped === 'string') return options.rebootSkipped
+  if (options?.reboot === 'after') return 'after patching'
+  if (options?.reboot === 'if_required') return 'if the host reports a reboot is required'
+  return ''
+}
+
+/** A queued run waits for its agent: say so when the agent is not connected. */
+function AgentWaiting({ hostId }: { hostId: string }) {
+  const connection = useApi<{ connected: boolean }>(`/api/v1/hosts/${encodeURIComponent(hostId)}/connection`)
+  if (!connection.data || connection.data.connected) return null
+  return <Notice kind="warn">The host's agent is not connected: the run starts when it connects.</Notice>
 }
 
 function RunFacts({ run }: { run: PatchRunDetail }) {
@@ -165,10 +181,10 @@ function RunFacts({ run }: { run: PatchRunDetail }) {
           </dd>
         </>
       )}
-      {run.options?.reboot && run.options.reboot !== 'never' && (
+      {rebootText(run.options) && (
         <>
           <dt>Reboot</dt>
-          <dd>{run.options.reboot === 'after' ? 'after patching' : 'if the host reports a reboot is required'}</dd>
+          <dd>{rebootText(run.options)}</dd>
         </>
       )}
       {run.policy_name && (

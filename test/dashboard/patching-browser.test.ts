@@ -142,7 +142,7 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
 
     await page.getByRole('link', { name: 'Patching' }).click()
     await page.getByRole('heading', { level: 1, name: 'Patching' }).waitFor()
-    await page.getByRole('tab', { name: 'Approvals' }).click()
+    await page.getByRole('tab', { name: 'Approvals (1)', exact: true }).click()
     const row = page.getByRole('table', { name: 'Runs awaiting approval' }).getByRole('row').filter({ hasText: name })
     await row.waitFor()
     t.match(await row.innerText(), /dry run/, 'the list says it is a dry run')

@@ -73,7 +73,16 @@ export function Patching() {
           <Stat label="Failed" value={count(counts, 'failed', 'timed_out', 'agent_disconnected')} bad />
         </section>
       )}
-      <Tabs<Tab> label="Patch runs" current={tab} onChange={(k) => updateQuery({ tab: k === 'active' ? '' : k })} tabs={TABS} />
+      <Tabs<Tab>
+        label="Patch runs"
+        current={tab}
+        onChange={(k) => updateQuery({ tab: k === 'active' ? '' : k })}
+        tabs={TABS.map(([k, label]) => {
+          // Work waiting for someone shows on its tab, so it is seen from any tab.
+          const waiting = !counts ? 0 : k === 'approvals' ? count(counts, 'pending_approval', 'validated', 'pending_validation') : 0
+          return [k, waiting > 0 ? `${label} (${waiting})` : label]
+        })}
+      />
       <div role="tabpanel" class="panel">
         {tab === 'history' ? (
           <PatchHistory />

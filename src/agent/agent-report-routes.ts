@@ -11,7 +11,8 @@ import { emitCommitted } from '../events/event-outbox.js'
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
 import { hostColumnsFromFacts } from './agent-facts.js'
 import { recordPing } from '../hosts/record-ping.js'
-import { MAX_REPORT_PACKAGES, PingBody, REPORT_ERRORS, ReportBody } from './report-schema.js'
+import { MAX_REPORT_PACKAGES, PingBody, ReportBody } from './report-schema.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 
 const PingReply = Type.Object({
   message: Type.String(),
@@ -31,9 +32,8 @@ const UpdateReply = Type.Object({
 /** Upstream caps the check-in at 8 KiB; allow more so a host with many disks is never refused. */
 const PING_BODY_LIMIT = 64 * 1024
 
-const REPORT_MESSAGES = {
-  packages: 'Invalid packages array: every package needs a string name and currentVersion and a boolean needsUpdate'
-}
+const REPORT_ERRORS = ERROR_MESSAGES.agentReports
+const REPORT_MESSAGES = { packages: REPORT_ERRORS.packagesInvalid.message }
 
 function executionSeconds(value: number | string | null | undefined): number | null {
   const n = typeof value === 'string' ? Number.parseFloat(value) : value
@@ -95,8 +95,8 @@ export const agentReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const hostId = agentHostIdOf(request)
       const body = request.body
       const packages = body?.packages
-      if (!packages || packages.length === 0) throw badRequest(REPORT_ERRORS.packagesRequired)
-      if (packages.length > MAX_REPORT_PACKAGES) throw badRequest(REPORT_ERRORS.tooManyPackages)
+      if (!packages || packages.length === 0) throw badRequest(REPORT_ERRORS.packagesRequired.message)
+      if (packages.length > MAX_REPORT_PACKAGES) throw badRequest(REPORT_ERRORS.tooManyPackages.message)
       const declaredLength = Number(request.headers['content-length'])
       const outcome = await app.reportIngest.ingest({
         hostId,

@@ -5,8 +5,10 @@ import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { checkAgentCredentials } from './agent-auth.js'
 import { PING_EVERY_MS, webSocketLink } from './agent-connections.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 
 const MAX_FRAME_BYTES = 512 * 1024
+const CHANNEL_ERRORS = ERROR_MESSAGES.agentChannel
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name]
@@ -20,9 +22,10 @@ export async function agentSocketRoutes(app: FastifyInstance): Promise<void> {
   async function authenticateUpgrade(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const apiId = header(request, 'x-api-id')
     const apiKey = header(request, 'x-api-key')
-    if (!apiId || !apiKey) return void (await reply.code(401).type('text/plain; charset=utf-8').send('Missing API credentials'))
+    if (!apiId || !apiKey)
+      return void (await reply.code(401).type('text/plain; charset=utf-8').send(CHANNEL_ERRORS.socketCredentialsMissing.message))
     const hostId = apiId.length <= 128 && apiKey.length <= 256 ? await checkAgentCredentials(app, request, apiId, apiKey) : undefined
-    if (!hostId) return void (await reply.code(401).type('text/plain; charset=utf-8').send('Invalid API credentials'))
+    if (!hostId) return void (await reply.code(401).type('text/plain; charset=utf-8').send(CHANNEL_ERRORS.socketCredentialsInvalid.message))
     request.agentHostId = hostId
   }
 

@@ -4,6 +4,7 @@
 // flapping every 25 s) and a command sent in that gap waits for the next poll.
 import type { AgentConnections, AgentLink, Connection, ServerToAgentMessage } from './agent-connections.js'
 import { REPLACED_CLOSE_CODE } from './agent-connections.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 
 /** What a poll request ends with: the commands (200), nothing (204) or an error. */
 export type PollOutcome =
@@ -17,8 +18,8 @@ interface Held {
 
 /** Commands kept for an agent between polls; older ones are dropped past this. */
 const MAX_QUEUED = 32
-export const REPLACED_POLL = 'Replaced by a newer poll'
-export const SHUTTING_DOWN = 'Server is shutting down'
+export const REPLACED_POLL = ERROR_MESSAGES.agentChannel.replacedPoll.message
+export const SHUTTING_DOWN = ERROR_MESSAGES.agentChannel.shuttingDown.message
 
 export function errorBody(error: string): { error: string } {
   return { error }

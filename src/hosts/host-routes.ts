@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { badRequest, COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { emitCommitted } from '../events/event-outbox.js'
 import {
   createHost,
@@ -41,10 +42,11 @@ const Credentials = {
   api_key: Type.String({ description: 'Shown only in this response; stored as a bcrypt hash' })
 }
 
+const HOST_ERRORS = ERROR_MESSAGES.hosts
 const MESSAGES = {
-  friendly_name: 'Friendly name is required (1-255 characters)',
-  host_group_ids: 'host_group_ids must be an array of host group ids',
-  notes: 'Notes must be at most 10000 characters'
+  friendly_name: HOST_ERRORS.friendlyNameInvalid.message,
+  host_group_ids: HOST_ERRORS.hostGroupIdsInvalid.message,
+  notes: HOST_ERRORS.notesTooLong.message
 }
 
 export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {

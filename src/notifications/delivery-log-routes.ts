@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { SECURITY } from '../http/openapi.js'
 import { canonicalEventName } from './event-catalog.js'
-import { DeliveryLogQuery, DeliveryView } from './notification-schemas.js'
+import { DELIVERY_LOG_MESSAGES, DeliveryLogQuery, DeliveryView } from './notification-schemas.js'
 import { listDeliveries } from './delivery-log-store.js'
 
 export const deliveryLogRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -25,13 +25,7 @@ export const deliveryLogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: {
         rateLimit: app.rateLimitBucket('general'),
         validationShape: 'single',
-        validationMessages: {
-          limit: 'limit must be a number from 1 to 500',
-          offset: 'offset must be a number',
-          since: 'since must be an ISO-8601 date-time',
-          until: 'until must be an ISO-8601 date-time',
-          status: 'status must be one of pending, sending, sent, failed'
-        }
+        validationMessages: DELIVERY_LOG_MESSAGES
       }
     },
     async (request) => {

@@ -18,6 +18,7 @@ import {
   DESTINATION_MESSAGES,
   DestinationView,
   DeliveryView,
+  TEST_MESSAGES,
   TestBody,
   UpdateDestinationBody
 } from './notification-schemas.js'
@@ -133,7 +134,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ message: Type.String(), delivery: DeliveryView }) }
       },
       ...manage,
-      config: { ...config, validationMessages: { destination_id: 'destination_id required' } }
+      config: { ...config, validationMessages: TEST_MESSAGES }
     },
     async (request) => {
       const destination = await findDestination(db, app.secretBox, request.body.destination_id)

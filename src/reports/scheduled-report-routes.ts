@@ -4,13 +4,15 @@ import { IdParams, MessageReply } from '../http/schema-fragments.js'
 import { Type } from '@fastify/type-provider-typebox'
 import { badRequest, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { countExistingDestinations } from '../notifications/destination-store.js'
 import { newId } from '../security/random-tokens.js'
 import { CreateReportBody, REPORT_MESSAGES, ReportView, UpdateReportBody, type CreateReportInput } from './report-schemas.js'
 import { nextRunAfter, ScheduleError } from './schedule.js'
 import { reportView, runReport, scheduleOf } from './scheduled-report-service.js'
 
-const REPORT_NOT_FOUND = 'Scheduled report not found'
+const REPORT_ERRORS = ERROR_MESSAGES.scheduledReports
+const REPORT_NOT_FOUND = REPORT_ERRORS.notFound.message
 
 export const scheduledReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
@@ -21,7 +23,7 @@ export const scheduledReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** Checks the merged report and returns its columns, next run included. */
   async function columns(input: CreateReportInput) {
     const found = await countExistingDestinations(db, input.destination_ids)
-    if (found !== new Set(input.destination_ids).size) throw badRequest('Destination not found')
+    if (found !== new Set(input.destination_ids).size) throw badRequest(REPORT_ERRORS.destinationUnknown.message)
     const row = {
       frequency: input.frequency,
       days: JSON.stringify(input.frequency === 'weekly' ? [...new Set(input.days ?? [])].sort() : []),

@@ -109,7 +109,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         next.notify_allowed_targets = targets
       }
       if (body.default_user_role !== undefined && !(await rolePermissions(app.store.db, body.default_user_role))) {
-        throw invalidField('default_user_role', 'Default user role does not exist')
+        throw invalidField('default_user_role', ERROR_MESSAGES.settingsRoles.defaultUserRoleUnknown.message)
       }
       const current = await app.settings.getAll()
       const author = userOf(request)

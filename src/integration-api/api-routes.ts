@@ -6,8 +6,7 @@ import type { FastifyRequest } from 'fastify'
 import { ApiError, badRequest, notFound, COMMON } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { ERROR_MESSAGES, type ErrorEntry } from '../http/error-messages.js'
-import { emitCommitted, writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
-import { deleteHost } from '../hosts/host-service.js'
+import { deletedHostView, deleteHostThroughApi } from './host-deletion.js'
 import { integrationBasicAuth } from '../integration-tokens/basic-auth.js'
 import { requireScope } from './scope-guard.js'
 import { listHosts } from './host-list.js'
@@ -255,18 +254,10 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       // Validated here, after the scope check: without host:delete the answer is 403 whatever the id.
       if (!UUID.test(request.params.id)) throw badRequest(API_ERRORS.invalidHostId.message)
-      const events: Array<OutboxEntry<'host_deleted'>> = []
-      const host = await orFail(request, API_ERRORS.deleteFailed, () =>
-        deleteHost(db, request.params.id, async (trx, row) => {
-          events.push(await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.hostname || row.friendly_name }, new Date()))
-        })
-      )
+      const host = await orFail(request, API_ERRORS.deleteFailed, () => deleteHostThroughApi(app, request.params.id))
       if (!host) throw notFound(COMMON.hostNotFound)
-      app.credentialCache.forgetOwner(host.id)
-      const hostName = host.hostname || host.friendly_name
-      for (const event of events) emitCommitted(app.events, event)
       request.log.info({ hostId: host.id, tokenId: request.integrationCredential?.id }, 'host deleted through the Integration API')
-      return { message: 'Host deleted successfully', deleted: { id: host.id, friendly_name: host.friendly_name, hostname: hostName } }
+      return { message: 'Host deleted successfully', deleted: deletedHostView(host) }
     }
   )
 }

@@ -25,6 +25,7 @@ export const CreateReportBody = Type.Object({
 })
 export type CreateReportInput = Static<typeof CreateReportBody>
 export const UpdateReportBody = Type.Partial(CreateReportBody)
+export type UpdateReportInput = Static<typeof UpdateReportBody>
 
 export const ReportView = Type.Object({
   id: Type.String(),

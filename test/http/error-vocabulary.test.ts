@@ -8,6 +8,13 @@ import { join, relative } from 'node:path'
 import { ERROR_MESSAGES, fillMessage } from '../../src/http/error-messages.js'
 
 type Expected = { feature: string; key: string; message: string; status: number; source: string }
+const documented = (feature: string, key: string, message: string, status: number, source: string): Expected => ({
+  feature,
+  key,
+  message,
+  status,
+  source
+})
 
 // Hard-coded on purpose: changing a wire string must be a visible edit here too.
 const EXPECTED: Expected[] = [
@@ -88,383 +95,125 @@ const EXPECTED: Expected[] = [
     status: 400,
     source: 'implementation'
   },
-  // ── reshape-finish-b block: each source is the facts/spec file quoting the string, else 'implementation'
-  // (the string the dashboard or agents already receive, asserted by the feature's tests). ──
+  // ── reshape-finish-b block (one line each): source = the facts/spec file quoting the string, else
+  // 'implementation' (the string the dashboard or agents already receive, asserted by the feature's tests). ──
   // Settings role checks
-  {
-    feature: 'settingsRoles',
-    key: 'insufficientPermissions',
-    message: 'Insufficient permissions',
-    status: 403,
-    source: 'facts/notifications-and-auth.md'
-  },
-  {
-    feature: 'settingsRoles',
-    key: 'defaultUserRoleUnknown',
-    message: 'Default user role does not exist',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'settingsRoles',
-    key: 'grantBeyondAuthor',
-    message: '{what} would give new users the role "{role}", which holds permissions your role does not ({permissions})',
-    status: 403,
-    source: 'implementation'
-  },
+  documented('settingsRoles', 'insufficientPermissions', 'Insufficient permissions', 403, 'facts/notifications-and-auth.md'),
+  documented('settingsRoles', 'defaultUserRoleUnknown', 'Default user role does not exist', 400, 'implementation'),
+  documented(
+    'settingsRoles',
+    'grantBeyondAuthor',
+    '{what} would give new users the role "{role}", which holds permissions your role does not ({permissions})',
+    403,
+    'implementation'
+  ),
   // Agent reports
-  {
-    feature: 'agentReports',
-    key: 'packagesInvalid',
-    message: 'Invalid packages array: every package needs a string name and currentVersion and a boolean needsUpdate',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'agentReports',
-    key: 'packagesRequired',
-    message: 'Packages array is required',
-    status: 400,
-    source: 'facts/agent-protocol.md'
-  },
-  {
-    feature: 'agentReports',
-    key: 'tooManyPackages',
-    message: 'Packages array exceeds maximum size',
-    status: 400,
-    source: 'facts/agent-protocol.md'
-  },
+  documented(
+    'agentReports',
+    'packagesInvalid',
+    'Invalid packages array: every package needs a string name and currentVersion and a boolean needsUpdate',
+    400,
+    'implementation'
+  ),
+  documented('agentReports', 'packagesRequired', 'Packages array is required', 400, 'facts/agent-protocol.md'),
+  documented('agentReports', 'tooManyPackages', 'Packages array exceeds maximum size', 400, 'facts/agent-protocol.md'),
   // The live agent channel
-  { feature: 'agentChannel', key: 'replacedPoll', message: 'Replaced by a newer poll', status: 409, source: 'implementation' },
-  { feature: 'agentChannel', key: 'shuttingDown', message: 'Server is shutting down', status: 503, source: 'implementation' },
-  { feature: 'agentChannel', key: 'notConnected', message: 'Agent is not connected', status: 409, source: 'implementation' },
-  {
-    feature: 'agentChannel',
-    key: 'socketCredentialsMissing',
-    message: 'Missing API credentials',
-    status: 401,
-    source: 'facts/agent-protocol.md'
-  },
-  {
-    feature: 'agentChannel',
-    key: 'socketCredentialsInvalid',
-    message: 'Invalid API credentials',
-    status: 401,
-    source: 'facts/enrollment-and-scripts.md'
-  },
+  documented('agentChannel', 'replacedPoll', 'Replaced by a newer poll', 409, 'implementation'),
+  documented('agentChannel', 'shuttingDown', 'Server is shutting down', 503, 'implementation'),
+  documented('agentChannel', 'notConnected', 'Agent is not connected', 409, 'implementation'),
+  documented('agentChannel', 'socketCredentialsMissing', 'Missing API credentials', 401, 'facts/agent-protocol.md'),
+  documented('agentChannel', 'socketCredentialsInvalid', 'Invalid API credentials', 401, 'facts/enrollment-and-scripts.md'),
   // Hosts
-  {
-    feature: 'hosts',
-    key: 'friendlyNameInvalid',
-    message: 'Friendly name is required (1-255 characters)',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'hosts',
-    key: 'hostGroupIdsInvalid',
-    message: 'host_group_ids must be an array of host group ids',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'hosts', key: 'notesTooLong', message: 'Notes must be at most 10000 characters', status: 400, source: 'implementation' },
-  { feature: 'hosts', key: 'packageNotFound', message: 'Package not found', status: 404, source: 'implementation' },
+  documented('hosts', 'friendlyNameInvalid', 'Friendly name is required (1-255 characters)', 400, 'implementation'),
+  documented('hosts', 'hostGroupIdsInvalid', 'host_group_ids must be an array of host group ids', 400, 'implementation'),
+  documented('hosts', 'notesTooLong', 'Notes must be at most 10000 characters', 400, 'implementation'),
+  documented('hosts', 'packageNotFound', 'Package not found', 404, 'implementation'),
   // Integration API
-  { feature: 'integrationApi', key: 'accessDenied', message: 'Access denied', status: 403, source: 'facts/notifications-and-auth.md' },
-  {
-    feature: 'integrationApi',
-    key: 'noPermissions',
-    message: 'This API key does not have the required permissions',
-    status: 403,
-    source: 'facts/integration-api.md'
-  },
-  {
-    feature: 'integrationApi',
-    key: 'badScopes',
-    message: 'Invalid API key permissions configuration',
-    status: 403,
-    source: 'facts/integration-api.md'
-  },
-  {
-    feature: 'integrationApi',
-    key: 'noResourceAccess',
-    message: 'This API key does not have access to {resource}',
-    status: 403,
-    source: 'facts/integration-api.md'
-  },
-  {
-    feature: 'integrationApi',
-    key: 'noActionPermission',
-    message: 'This API key does not have permission to {action} {resource}',
-    status: 403,
-    source: 'facts/integration-api.md'
-  },
-  { feature: 'integrationApi', key: 'invalidHostId', message: 'Invalid host ID format', status: 400, source: 'facts/integration-api.md' },
-  { feature: 'integrationApi', key: 'hostsFailed', message: 'Failed to fetch hosts', status: 500, source: 'facts/integration-api.md' },
-  {
-    feature: 'integrationApi',
-    key: 'statsFailed',
-    message: 'Failed to fetch host statistics',
-    status: 500,
-    source: 'facts/integration-api.md'
-  },
-  { feature: 'integrationApi', key: 'infoFailed', message: 'Failed to fetch host information', status: 500, source: 'implementation' },
-  {
-    feature: 'integrationApi',
-    key: 'networkFailed',
-    message: 'Failed to fetch network information',
-    status: 500,
-    source: 'implementation'
-  },
-  { feature: 'integrationApi', key: 'systemFailed', message: 'Failed to fetch system information', status: 500, source: 'implementation' },
-  {
-    feature: 'integrationApi',
-    key: 'packagesFailed',
-    message: 'Failed to fetch packages',
-    status: 500,
-    source: 'facts/integration-api.md'
-  },
-  {
-    feature: 'integrationApi',
-    key: 'packageReportsFailed',
-    message: 'Failed to fetch package reports',
-    status: 500,
-    source: 'facts/integration-api.md'
-  },
-  { feature: 'integrationApi', key: 'agentQueueFailed', message: 'Failed to fetch agent queue', status: 500, source: 'implementation' },
-  { feature: 'integrationApi', key: 'notesFailed', message: 'Failed to fetch notes', status: 500, source: 'implementation' },
-  { feature: 'integrationApi', key: 'integrationsFailed', message: 'Failed to fetch integrations', status: 500, source: 'implementation' },
-  { feature: 'integrationApi', key: 'deleteFailed', message: 'Failed to delete host', status: 500, source: 'facts/integration-api.md' },
+  documented('integrationApi', 'accessDenied', 'Access denied', 403, 'facts/notifications-and-auth.md'),
+  documented('integrationApi', 'noPermissions', 'This API key does not have the required permissions', 403, 'facts/integration-api.md'),
+  documented('integrationApi', 'badScopes', 'Invalid API key permissions configuration', 403, 'facts/integration-api.md'),
+  documented('integrationApi', 'noResourceAccess', 'This API key does not have access to {resource}', 403, 'facts/integration-api.md'),
+  documented(
+    'integrationApi',
+    'noActionPermission',
+    'This API key does not have permission to {action} {resource}',
+    403,
+    'facts/integration-api.md'
+  ),
+  documented('integrationApi', 'invalidHostId', 'Invalid host ID format', 400, 'facts/integration-api.md'),
+  documented('integrationApi', 'hostsFailed', 'Failed to fetch hosts', 500, 'facts/integration-api.md'),
+  documented('integrationApi', 'statsFailed', 'Failed to fetch host statistics', 500, 'facts/integration-api.md'),
+  documented('integrationApi', 'infoFailed', 'Failed to fetch host information', 500, 'implementation'),
+  documented('integrationApi', 'networkFailed', 'Failed to fetch network information', 500, 'implementation'),
+  documented('integrationApi', 'systemFailed', 'Failed to fetch system information', 500, 'implementation'),
+  documented('integrationApi', 'packagesFailed', 'Failed to fetch packages', 500, 'facts/integration-api.md'),
+  documented('integrationApi', 'packageReportsFailed', 'Failed to fetch package reports', 500, 'facts/integration-api.md'),
+  documented('integrationApi', 'agentQueueFailed', 'Failed to fetch agent queue', 500, 'implementation'),
+  documented('integrationApi', 'notesFailed', 'Failed to fetch notes', 500, 'implementation'),
+  documented('integrationApi', 'integrationsFailed', 'Failed to fetch integrations', 500, 'implementation'),
+  documented('integrationApi', 'deleteFailed', 'Failed to delete host', 500, 'facts/integration-api.md'),
   // Notification destinations
-  {
-    feature: 'notificationDestinations',
-    key: 'channelType',
-    message: 'channel_type must be one of {channelTypes}',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'notificationDestinations', key: 'displayName', message: 'Display name is required', status: 400, source: 'implementation' },
-  {
-    feature: 'notificationDestinations',
-    key: 'config',
-    message: 'Webhook URL is required',
-    status: 400,
-    source: 'facts/notifications-and-auth.md'
-  },
-  { feature: 'notificationDestinations', key: 'enabled', message: 'enabled must be a boolean', status: 400, source: 'implementation' },
-  {
-    feature: 'notificationDestinations',
-    key: 'destinationId',
-    message: 'destination_id required',
-    status: 400,
-    source: 'facts/notifications-and-auth.md'
-  },
-  { feature: 'notificationDestinations', key: 'notFound', message: 'Destination not found', status: 404, source: 'implementation' },
-  { feature: 'notificationDestinations', key: 'unknown', message: 'Destination not found', status: 400, source: 'implementation' },
-  { feature: 'notificationDestinations', key: 'fieldNotString', message: '{key} must be a string', status: 400, source: 'implementation' },
-  {
-    feature: 'notificationDestinations',
-    key: 'fieldTooLong',
-    message: '{key} is too long (max {max} characters)',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'fieldNotWholeNumber',
-    message: '{key} must be a whole number from {min} to {max}',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'headersNotObject',
-    message: 'headers must be an object of header names to values',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'notificationDestinations', key: 'invalidHeader', message: 'Invalid header: {name}', status: 400, source: 'implementation' },
-  {
-    feature: 'notificationDestinations',
-    key: 'webhookUrlRequired',
-    message: 'Webhook URL is required',
-    status: 400,
-    source: 'facts/notifications-and-auth.md'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'webhookUrlInvalid',
-    message: 'Webhook URL must be a valid http(s) URL',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'emailRecipients',
-    message: 'Recipient addresses (to) are required and must be valid e-mail addresses',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'emailTlsMode',
-    message: 'tls_mode must be one of starttls, tls, none, auto',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'emailFromRequired',
-    message: 'Sender address (from) is required',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'emailFromInvalid',
-    message: 'Sender address (from) must be a valid e-mail address',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'emailHostRequired',
-    message: 'SMTP host is required',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'gotifyServerRequired',
-    message: 'Gotify server URL is required',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'gotifyServerInvalid',
-    message: 'Gotify server URL must be a valid http(s) URL',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'gotifyTokenRequired',
-    message: 'Gotify application token is required',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'ntfyTopicRequired',
-    message: 'ntfy topic is required',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationDestinations',
-    key: 'ntfyServerInvalid',
-    message: 'ntfy server URL must be a valid http(s) URL',
-    status: 400,
-    source: 'implementation'
-  },
+  documented('notificationDestinations', 'channelType', 'channel_type must be one of {channelTypes}', 400, 'implementation'),
+  documented('notificationDestinations', 'displayName', 'Display name is required', 400, 'implementation'),
+  documented('notificationDestinations', 'config', 'Webhook URL is required', 400, 'facts/notifications-and-auth.md'),
+  documented('notificationDestinations', 'enabled', 'enabled must be a boolean', 400, 'implementation'),
+  documented('notificationDestinations', 'destinationId', 'destination_id required', 400, 'facts/notifications-and-auth.md'),
+  documented('notificationDestinations', 'notFound', 'Destination not found', 404, 'implementation'),
+  documented('notificationDestinations', 'unknown', 'Destination not found', 400, 'implementation'),
+  documented('notificationDestinations', 'fieldNotString', '{key} must be a string', 400, 'implementation'),
+  documented('notificationDestinations', 'fieldTooLong', '{key} is too long (max {max} characters)', 400, 'implementation'),
+  documented('notificationDestinations', 'fieldNotWholeNumber', '{key} must be a whole number from {min} to {max}', 400, 'implementation'),
+  documented('notificationDestinations', 'headersNotObject', 'headers must be an object of header names to values', 400, 'implementation'),
+  documented('notificationDestinations', 'invalidHeader', 'Invalid header: {name}', 400, 'implementation'),
+  documented('notificationDestinations', 'webhookUrlRequired', 'Webhook URL is required', 400, 'facts/notifications-and-auth.md'),
+  documented('notificationDestinations', 'webhookUrlInvalid', 'Webhook URL must be a valid http(s) URL', 400, 'implementation'),
+  documented(
+    'notificationDestinations',
+    'emailRecipients',
+    'Recipient addresses (to) are required and must be valid e-mail addresses',
+    400,
+    'implementation'
+  ),
+  documented('notificationDestinations', 'emailTlsMode', 'tls_mode must be one of starttls, tls, none, auto', 400, 'implementation'),
+  documented('notificationDestinations', 'emailFromRequired', 'Sender address (from) is required', 400, 'implementation'),
+  documented('notificationDestinations', 'emailFromInvalid', 'Sender address (from) must be a valid e-mail address', 400, 'implementation'),
+  documented('notificationDestinations', 'emailHostRequired', 'SMTP host is required', 400, 'implementation'),
+  documented('notificationDestinations', 'gotifyServerRequired', 'Gotify server URL is required', 400, 'implementation'),
+  documented('notificationDestinations', 'gotifyServerInvalid', 'Gotify server URL must be a valid http(s) URL', 400, 'implementation'),
+  documented('notificationDestinations', 'gotifyTokenRequired', 'Gotify application token is required', 400, 'implementation'),
+  documented('notificationDestinations', 'ntfyTopicRequired', 'ntfy topic is required', 400, 'implementation'),
+  documented('notificationDestinations', 'ntfyServerInvalid', 'ntfy server URL must be a valid http(s) URL', 400, 'implementation'),
   // Notification routing rules
-  {
-    feature: 'notificationRoutes',
-    key: 'destinationId',
-    message: 'destination_id required',
-    status: 400,
-    source: 'facts/notifications-and-auth.md'
-  },
-  {
-    feature: 'notificationRoutes',
-    key: 'eventTypes',
-    message: 'event_types must be a list of event names',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationRoutes',
-    key: 'minSeverity',
-    message: 'min_severity must be one of {severities}',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'notificationRoutes',
-    key: 'hostGroupIds',
-    message: 'host_group_ids must be a list of host group ids',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'notificationRoutes', key: 'enabled', message: 'enabled must be a boolean', status: 400, source: 'implementation' },
-  { feature: 'notificationRoutes', key: 'unknownEventType', message: 'Unknown event type: {name}', status: 400, source: 'implementation' },
-  { feature: 'notificationRoutes', key: 'noEventTypes', message: 'Choose at least one event type', status: 400, source: 'implementation' },
-  { feature: 'notificationRoutes', key: 'notFound', message: 'Routing rule not found', status: 404, source: 'implementation' },
+  documented('notificationRoutes', 'destinationId', 'destination_id required', 400, 'facts/notifications-and-auth.md'),
+  documented('notificationRoutes', 'eventTypes', 'event_types must be a list of event names', 400, 'implementation'),
+  documented('notificationRoutes', 'minSeverity', 'min_severity must be one of {severities}', 400, 'implementation'),
+  documented('notificationRoutes', 'hostGroupIds', 'host_group_ids must be a list of host group ids', 400, 'implementation'),
+  documented('notificationRoutes', 'enabled', 'enabled must be a boolean', 400, 'implementation'),
+  documented('notificationRoutes', 'unknownEventType', 'Unknown event type: {name}', 400, 'implementation'),
+  documented('notificationRoutes', 'noEventTypes', 'Choose at least one event type', 400, 'implementation'),
+  documented('notificationRoutes', 'notFound', 'Routing rule not found', 404, 'implementation'),
   // Notification log
-  { feature: 'deliveryLog', key: 'limit', message: 'limit must be a number from 1 to 500', status: 400, source: 'implementation' },
-  { feature: 'deliveryLog', key: 'offset', message: 'offset must be a number', status: 400, source: 'implementation' },
-  { feature: 'deliveryLog', key: 'since', message: 'since must be an ISO-8601 date-time', status: 400, source: 'implementation' },
-  { feature: 'deliveryLog', key: 'until', message: 'until must be an ISO-8601 date-time', status: 400, source: 'implementation' },
-  {
-    feature: 'deliveryLog',
-    key: 'status',
-    message: 'status must be one of pending, sending, sent, failed',
-    status: 400,
-    source: 'implementation'
-  },
+  documented('deliveryLog', 'limit', 'limit must be a number from 1 to 500', 400, 'implementation'),
+  documented('deliveryLog', 'offset', 'offset must be a number', 400, 'implementation'),
+  documented('deliveryLog', 'since', 'since must be an ISO-8601 date-time', 400, 'implementation'),
+  documented('deliveryLog', 'until', 'until must be an ISO-8601 date-time', 400, 'implementation'),
+  documented('deliveryLog', 'status', 'status must be one of pending, sending, sent, failed', 400, 'implementation'),
   // Scheduled reports
-  { feature: 'scheduledReports', key: 'name', message: 'Report name is required', status: 400, source: 'implementation' },
-  {
-    feature: 'scheduledReports',
-    key: 'frequency',
-    message: 'frequency must be one of daily, weekdays, weekly, monthly',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'scheduledReports', key: 'days', message: 'days must be a list of 0-6 (Sunday = 0)', status: 400, source: 'implementation' },
-  {
-    feature: 'scheduledReports',
-    key: 'day_of_month',
-    message: 'day_of_month must be 1-31 or "last"',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'scheduledReports', key: 'time', message: 'time must be HH:MM (24-hour)', status: 400, source: 'implementation' },
-  {
-    feature: 'scheduledReports',
-    key: 'sections',
-    message: 'sections must list one or more of {sections}',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'scheduledReports',
-    key: 'destination_ids',
-    message: 'Choose at least one destination',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'scheduledReports', key: 'attach_csv', message: 'attach_csv must be a boolean', status: 400, source: 'implementation' },
-  { feature: 'scheduledReports', key: 'enabled', message: 'enabled must be a boolean', status: 400, source: 'implementation' },
-  { feature: 'scheduledReports', key: 'timeInvalid', message: 'time must be HH:MM (24-hour)', status: 400, source: 'implementation' },
-  {
-    feature: 'scheduledReports',
-    key: 'weeklyNeedsDays',
-    message: 'days is required for weekly reports (0-6, Sunday = 0)',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'scheduledReports',
-    key: 'monthlyNeedsDay',
-    message: 'day_of_month is required for monthly reports (1-31 or "last")',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'scheduledReports', key: 'neverRuns', message: 'schedule never runs', status: 400, source: 'implementation' },
-  { feature: 'scheduledReports', key: 'destinationUnknown', message: 'Destination not found', status: 400, source: 'implementation' },
-  { feature: 'scheduledReports', key: 'notFound', message: 'Scheduled report not found', status: 404, source: 'implementation' }
+  documented('scheduledReports', 'name', 'Report name is required', 400, 'implementation'),
+  documented('scheduledReports', 'frequency', 'frequency must be one of daily, weekdays, weekly, monthly', 400, 'implementation'),
+  documented('scheduledReports', 'days', 'days must be a list of 0-6 (Sunday = 0)', 400, 'implementation'),
+  documented('scheduledReports', 'day_of_month', 'day_of_month must be 1-31 or "last"', 400, 'implementation'),
+  documented('scheduledReports', 'time', 'time must be HH:MM (24-hour)', 400, 'implementation'),
+  documented('scheduledReports', 'sections', 'sections must list one or more of {sections}', 400, 'implementation'),
+  documented('scheduledReports', 'destination_ids', 'Choose at least one destination', 400, 'implementation'),
+  documented('scheduledReports', 'attach_csv', 'attach_csv must be a boolean', 400, 'implementation'),
+  documented('scheduledReports', 'enabled', 'enabled must be a boolean', 400, 'implementation'),
+  documented('scheduledReports', 'timeInvalid', 'time must be HH:MM (24-hour)', 400, 'implementation'),
+  documented('scheduledReports', 'weeklyNeedsDays', 'days is required for weekly reports (0-6, Sunday = 0)', 400, 'implementation'),
+  documented('scheduledReports', 'monthlyNeedsDay', 'day_of_month is required for monthly reports (1-31 or "last")', 400, 'implementation'),
+  documented('scheduledReports', 'neverRuns', 'schedule never runs', 400, 'implementation'),
+  documented('scheduledReports', 'destinationUnknown', 'Destination not found', 400, 'implementation'),
+  documented('scheduledReports', 'notFound', 'Scheduled report not found', 404, 'implementation')
   // ── end of reshape-finish-b block ──
 ]
 

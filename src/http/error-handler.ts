@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, COMMON, type ValidationIssue } from './errors.js'
 import { isDiskFullError, noteDiskFull } from '../store/disk-full.js'
+import { LaneFullError } from '../security/bcrypt-lanes.js'
+import { credentialBudgetExhausted } from './credential-budget.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -48,7 +50,9 @@ function toIssues(err: FastifyError, request: FastifyRequest): ValidationIssue[]
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((thrown: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // A full bcrypt lane outside a credential budget is answered like one: 429, Retry-After 1.
+    const err = thrown instanceof LaneFullError ? credentialBudgetExhausted(1) : thrown
     if (err instanceof ApiError) {
       return reply.code(err.statusCode).headers(err.headers).send(err.body)
     }

@@ -100,7 +100,6 @@ const NOT_YET_MOVED = [
   'enrollment/install-routes.ts',
   'homepage/homepage-routes.ts',
   'notifications/providers/slack.ts',
-  'security/bcrypt-lanes.ts',
   'users/login-lockout.ts'
 ]
 

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { badRequest, unauthorized } from '../http/errors.js'
+import { errorOf, unauthorized, validationMessagesOf } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { SECURITY } from '../http/openapi.js'
 import { SESSION_COOKIE, userOf } from '../http/session-auth.js'
 import { verifySecret } from '../security/secret-hashing.js'
@@ -36,6 +37,8 @@ declare module 'fastify' {
     setSecondFactorChallenge: (challenge: SecondFactorChallenge) => void
   }
 }
+
+const E = ERROR_MESSAGES.auth
 
 export type SecondFactorChallenge = (user: UserRow, request: FastifyRequest) => Promise<Record<string, unknown> | undefined>
 
@@ -92,7 +95,7 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
       config: {
         rateLimit: app.rateLimitBucket('auth'),
         validationShape: 'single',
-        validationMessages: { username: 'username and password required', password: 'username and password required' }
+        validationMessages: validationMessagesOf({ username: E.credentialsRequired, password: E.credentialsRequired })
       }
     },
     async (request, reply) => {
@@ -115,10 +118,10 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
             lockedUntil: admission.lockedUntil.toISOString()
           })
         }
-        throw unauthorized('Invalid credentials')
+        throw errorOf(E.invalidCredentials)
       }
       app.loginLockout.succeed(subject, request.ip)
-      if (user.is_active !== 1) throw unauthorized('Account is disabled')
+      if (user.is_active !== 1) throw errorOf(ERROR_MESSAGES.http.accountDisabled)
       const challenge = await app.secondFactorChallenge(user, request)
       if (challenge) return reply.send(challenge as never)
       const session = await app.startSession(request, reply, user)
@@ -165,7 +168,7 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MessageReply }
       },
       preHandler: app.authenticate,
-      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { new_password: 'New password must be at least 8 characters' } }
+      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: validationMessagesOf({ new_password: E.newPasswordTooShort }) }
     },
     async (request) => {
       const current = userOf(request)
@@ -173,7 +176,7 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
       if (!row) throw unauthorized()
       // A user without a password (Discord sign-up) may set one without knowing a current one.
       if (row.password_hash !== null && !(await app.judgePassword(request, row.id, request.body.current_password, row.password_hash))) {
-        throw badRequest('Current password is incorrect')
+        throw errorOf(E.currentPasswordWrong)
       }
       await changeOwnPassword(app.store.db, row.id, request.body.new_password, current.sessionId)
       return { message: 'Password changed successfully' }

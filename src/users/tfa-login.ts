@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
-import { ApiError, tooManyRequests, unauthorized } from '../http/errors.js'
+import { errorOf, tooManyRequests, validationMessagesOf, type ApiError } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import type { DB, UserRow } from '../store/database-types.js'
 import { LoginReply } from './auth-schemas.js'
 import { OpenErrorReply as ErrorReply } from '../http/schema-fragments.js'
@@ -15,25 +16,15 @@ import { VerifyTfaBody } from './tfa-schemas.js'
 import { findUserForLogin, publicUser } from './user-queries.js'
 import { replaceBackupHashesIfUnchanged, spendTotpStep } from './tfa-queries.js'
 
-export const TFA_LOGIN_MESSAGES = {
-  required: 'TFA verification required',
-  notEnabled: 'Invalid credentials or TFA not enabled',
-  ticketExpired: 'TFA session expired. Please sign in again.',
-  invalidCode: 'Invalid verification code',
-  /** The `message` beside invalidCode when the code is right but its 30 s step was already spent. */
-  reusedCode: 'This code was already used. Wait for the next code from your authenticator app and enter that one.',
-  locked: 'Too many failed TFA attempts'
-} as const
+const E = ERROR_MESSAGES.tfaLogin
+/** The reply of a right password for a user with TFA on: not an error, the next step. */
+const TFA_REQUIRED = 'TFA verification required'
 
 /** 429 of a locked TFA check, with Retry-After. */
 export function tfaLockedError(retryAfterSeconds: number): ApiError {
   const minutes = Math.ceil(retryAfterSeconds / 60)
   return tooManyRequests(
-    {
-      error: TFA_LOGIN_MESSAGES.locked,
-      message: `TFA verification is locked. Try again in ${minutes} minute(s).`,
-      remaining_seconds: retryAfterSeconds
-    },
+    errorOf(E.locked, { message: E.locked.detail(minutes), remaining_seconds: retryAfterSeconds }).body,
     retryAfterSeconds
   )
 }
@@ -50,7 +41,7 @@ export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (user.tfa_enabled !== 1) return undefined
     const tfaTicket = randomBytes(32).toString('hex')
     app.tfa.tickets.put(tfaTicket, { userId: user.id })
-    return { message: TFA_LOGIN_MESSAGES.required, requiresTfa: true, username: user.username, tfaTicket }
+    return { message: TFA_REQUIRED, requiresTfa: true, username: user.username, tfaTicket }
   })
 
   /** 'reused': a right TOTP code whose step was already spent (the user typed the same code twice). */
@@ -77,7 +68,7 @@ export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: {
         rateLimit: app.rateLimitBucket('auth'),
         validationShape: 'single',
-        validationMessages: { username: 'Username is required', token: 'Token is required', tfa_ticket: 'TFA ticket is required' }
+        validationMessages: validationMessagesOf({ username: E.usernameRequired, token: E.tokenRequired, tfa_ticket: E.ticketRequired })
       }
     },
     async (request, reply) => {
@@ -86,8 +77,8 @@ export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The ticket is checked first and refused with one message, so an unknown user and a user
       // with TFA look alike to anyone who has not passed the password step.
       const pending = app.tfa.tickets.peek(ticket)
-      if (!user || !pending || pending.userId !== user.id) throw unauthorized(TFA_LOGIN_MESSAGES.ticketExpired)
-      if (user.is_active !== 1 || user.tfa_enabled !== 1 || !user.tfa_secret) throw unauthorized(TFA_LOGIN_MESSAGES.notEnabled)
+      if (!user || !pending || pending.userId !== user.id) throw errorOf(E.ticketExpired)
+      if (user.is_active !== 1 || user.tfa_enabled !== 1 || !user.tfa_secret) throw errorOf(E.notEnabled)
       // Counted before the compare: concurrent guesses on one ticket cannot outrun the limit.
       const admission = app.tfa.lockout.admit(user.id, '')
       if (!admission.admitted) throw tfaLockedError(admission.retryAfterSeconds)
@@ -100,8 +91,8 @@ export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw tfaLockedError(Math.ceil((admission.lockedUntil.getTime() - app.tfa.now()) / 1000))
         }
         // A reused code still counts as a failure; it only says why, with the same `error`.
-        if (check === 'reused') throw new ApiError(401, { error: TFA_LOGIN_MESSAGES.invalidCode, message: TFA_LOGIN_MESSAGES.reusedCode })
-        throw unauthorized(TFA_LOGIN_MESSAGES.invalidCode)
+        if (check === 'reused') throw errorOf(E.reusedCode)
+        throw errorOf(E.invalidCode)
       }
 
       app.tfa.lockout.succeed(user.id, '')

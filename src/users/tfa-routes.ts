@@ -3,7 +3,8 @@
 // bcrypt-hashed and shown only when generated.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MessageReply as Message } from '../http/schema-fragments.js'
-import { badRequest, unauthorized } from '../http/errors.js'
+import { errorOf, unauthorized, validationMessagesOf } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
 import { hashBackupCodes, matchTotp, newBackupCodes, newTotpSecret, parseBackupHashes, totpUri } from './tfa-codes.js'
@@ -14,16 +15,7 @@ import { revokeUserSessions } from './sessions.js'
 import { tfaLockedError } from './tfa-login.js'
 import { clearTfa, spendTotpStep } from './tfa-queries.js'
 
-export const TFA_MESSAGES = {
-  alreadyEnabled: 'Two-factor authentication is already enabled for this account',
-  notEnabled: 'Two-factor authentication is not enabled for this account',
-  noSecret: 'No TFA secret found. Please start the setup process first.',
-  invalidSetupCode: 'Invalid verification code. Please try again.',
-  needsPassword: 'Set a password before enabling two-factor authentication',
-  invalidPassword: 'Invalid password',
-  invalidCode: 'Invalid verification code',
-  proofRequired: 'Password or a current authentication code is required to regenerate backup codes'
-} as const
+const E = ERROR_MESSAGES.tfa
 
 export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const general = { rateLimit: app.rateLimitBucket('general') }
@@ -49,9 +41,9 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const row = await currentRow(request)
-      if (row.tfa_enabled === 1) throw badRequest(TFA_MESSAGES.alreadyEnabled)
+      if (row.tfa_enabled === 1) throw errorOf(E.alreadyEnabled)
       // TFA guards the password login; an account without a password has nothing to guard.
-      if (row.password_hash === null) throw badRequest(TFA_MESSAGES.needsPassword)
+      if (row.password_hash === null) throw errorOf(E.needsPassword)
       const secret = newTotpSecret()
       const { default: QRCode } = await import('qrcode') // loaded on first use
       const qrCode = await QRCode.toDataURL(totpUri(secret, row.username))
@@ -71,14 +63,14 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: BackupCodesReply }
       },
       preHandler: app.authenticate,
-      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { token: 'Token must be exactly 6 digits' } }
+      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: validationMessagesOf({ token: E.tokenSixDigits }) }
     },
     async (request) => {
       const row = await currentRow(request)
-      if (row.tfa_enabled === 1) throw badRequest(TFA_MESSAGES.alreadyEnabled)
-      if (!row.tfa_secret) throw badRequest(TFA_MESSAGES.noSecret)
+      if (row.tfa_enabled === 1) throw errorOf(E.alreadyEnabled)
+      if (!row.tfa_secret) throw errorOf(E.noSecret)
       const step = matchTotp(app.secretBox.open(row.tfa_secret), request.body.token, app.tfa.now())
-      if (step === undefined) throw badRequest(TFA_MESSAGES.invalidSetupCode)
+      if (step === undefined) throw errorOf(E.invalidSetupCode)
       const backupCodes = newBackupCodes()
       // The setup code counts as spent, so it cannot also pass the next login.
       await updateUser(app.store.db, row.id, {
@@ -104,13 +96,12 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Message }
       },
       preHandler: app.authenticate,
-      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { password: 'Password is required to disable TFA' } }
+      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: validationMessagesOf({ password: E.passwordToDisable }) }
     },
     async (request) => {
       const row = await currentRow(request)
-      if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
-      if (!(await app.judgePassword(request, row.id, request.body.password, row.password_hash)))
-        throw badRequest(TFA_MESSAGES.invalidPassword)
+      if (row.tfa_enabled !== 1) throw errorOf(E.notEnabled)
+      if (!(await app.judgePassword(request, row.id, request.body.password, row.password_hash))) throw errorOf(E.invalidPassword)
       const event = await app.store.db.transaction().execute(async (trx) => {
         await clearTfa(trx, row.id)
         return writeOutbox(trx, 'user_tfa_disabled', { userId: row.id, username: row.username }, new Date())
@@ -159,15 +150,15 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const row = await currentRow(request)
-      if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
+      if (row.tfa_enabled !== 1) throw errorOf(E.notEnabled)
       const { password, token } = request.body
       // New backup codes are new second factors: a stolen session alone must not mint them.
       if (password !== undefined && password !== '') {
-        if (!(await app.judgePassword(request, row.id, password, row.password_hash))) throw badRequest(TFA_MESSAGES.invalidPassword)
+        if (!(await app.judgePassword(request, row.id, password, row.password_hash))) throw errorOf(E.invalidPassword)
       } else if (token !== undefined && token !== '') {
-        if (!(await currentCodeMatches(request, row.id, row.tfa_secret, token))) throw badRequest(TFA_MESSAGES.invalidCode)
+        if (!(await currentCodeMatches(request, row.id, row.tfa_secret, token))) throw errorOf(E.invalidCode)
       } else {
-        throw badRequest(TFA_MESSAGES.proofRequired)
+        throw errorOf(E.proofRequired)
       }
       const backupCodes = newBackupCodes()
       await updateUser(app.store.db, row.id, { tfa_backup_codes: await hashBackupCodes(backupCodes) })

@@ -9,7 +9,7 @@ import { errorOf, notFound, COMMON } from '../http/errors.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { hashSecret } from '../security/secret-hashing.js'
 import type { Permission } from './permissions.js'
-import { roleExists, rolePermissions } from './role-queries.js'
+import { ensureBuiltinRoles, roleExists, rolePermissions } from './role-queries.js'
 import { revokeUserSessions } from './sessions.js'
 import { clearTfa } from './tfa-queries.js'
 import {
@@ -167,6 +167,11 @@ export async function deleteUserAsAdmin(db: Kysely<DB>, actor: Actor, id: string
 // refusals are plain sentences for a terminal rather than HTTP errors.
 
 export class UserCommandError extends Error {}
+
+/** Before any user command: the built-in roles exist with this version's permissions. */
+export async function prepareUserCommands(db: Kysely<DB>): Promise<void> {
+  await ensureBuiltinRoles(db)
+}
 
 export async function createUserFromCli(
   db: Kysely<DB>,

@@ -5,7 +5,7 @@
 // function of it (the test renders each parameter as {0}, {1}, ...).
 
 /** How an entry travels. */
-export type ErrorBody =
+export type ErrorShape =
   /** `{ error }` */
   | 'error'
   /** `{ error, message }`: `detail` is the message line */
@@ -24,16 +24,16 @@ export type MessageText = string | ((...parts: never[]) => string)
 export type ErrorEntry = {
   readonly message: MessageText
   readonly status: number
-  readonly body: ErrorBody
+  readonly body: ErrorShape
   readonly detail?: MessageText | undefined
 }
 
 function entry<M extends MessageText, D extends MessageText | undefined = undefined>(
   message: M,
   status: number,
-  body: ErrorBody = 'error',
+  body: ErrorShape = 'error',
   detail?: D
-): { readonly message: M; readonly status: number; readonly body: ErrorBody; readonly detail: D } {
+): { readonly message: M; readonly status: number; readonly body: ErrorShape; readonly detail: D } {
   return { message, status, body, detail: detail as D }
 }
 

@@ -71,18 +71,19 @@ function rendered(text: unknown): string | undefined {
   return (text as (...p: string[]) => string)(...parts)
 }
 
-t.test('the table holds exactly the documented messages, with their status and detail line', async (t) => {
+t.test('the table holds exactly the documented messages, with their status, body shape and detail line', async (t) => {
   const actual = Object.entries(ERROR_MESSAGES).flatMap(([feature, entries]) =>
     Object.entries(entries).map(([key, e]: [string, ErrorEntry]) => {
       const detail = rendered(e.detail)
-      return { feature, key, message: rendered(e.message), status: e.status, ...(detail !== undefined ? { detail } : {}) }
+      return { feature, key, message: rendered(e.message), status: e.status, body: e.body, ...(detail !== undefined ? { detail } : {}) }
     })
   )
-  const expected = EXPECTED.map(({ feature, key, message, status, detail }) => ({
+  const expected = EXPECTED.map(({ feature, key, message, status, body, detail }) => ({
     feature,
     key,
     message,
     status,
+    body,
     ...(detail !== undefined ? { detail } : {})
   }))
   t.same(actual, expected)

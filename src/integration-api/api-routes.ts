@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { ApiError, badRequest, notFound, COMMON } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
-import { ERROR_MESSAGES, type ErrorEntry } from '../http/error-messages.js'
+import { ERROR_MESSAGES, type FixedErrorEntry } from '../http/error-messages.js'
 import { deletedHostView, deleteHostThroughApi } from './host-deletion.js'
 import { integrationBasicAuth } from '../integration-tokens/basic-auth.js'
 import { requireScope } from './scope-guard.js'
@@ -47,7 +47,7 @@ const API_ERRORS = ERROR_MESSAGES.integrationApi
 const ERRORS = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 500: ErrorBody }
 
 /** Runs a handler; an unexpected failure is logged and answered with the endpoint's documented 500. */
-async function orFail<T>(request: FastifyRequest, failure: ErrorEntry, work: () => Promise<T>): Promise<T> {
+async function orFail<T>(request: FastifyRequest, failure: FixedErrorEntry, work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (err) {

@@ -5,471 +5,23 @@
 import t from 'tap'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { ERROR_MESSAGES, fillMessage } from '../../src/http/error-messages.js'
+import { ERROR_MESSAGES, fillMessage, type ErrorEntry } from '../../src/http/error-messages.js'
+import { DOCUMENTED_ERRORS } from './documented-errors.js'
 
-type Expected = { feature: string; key: string; message: string; status: number; source: string }
-const documented = (feature: string, key: string, message: string, status: number, source: string): Expected => ({
-  feature,
-  key,
-  message,
-  status,
-  source
-})
+// The documented list (one line per message, with where each string comes from) is documented-errors.ts.
+const EXPECTED = DOCUMENTED_ERRORS
 
-// Hard-coded on purpose: changing a wire string must be a visible edit here too.
-const EXPECTED: Expected[] = [
-  // Host groups: not named in /work/shared/spec or /work/shared/facts; the strings are the ones the
-  // dashboard already receives and test/hosts/host-groups.test.ts asserts.
-  {
-    feature: 'hostGroups',
-    key: 'nameInvalid',
-    message: 'Name is required (1-100 characters)',
-    status: 400,
-    source: 'implementation (host-groups.test.ts)'
-  },
-  {
-    feature: 'hostGroups',
-    key: 'descriptionTooLong',
-    message: 'Description must be at most 1000 characters',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'hostGroups',
-    key: 'colorInvalid',
-    message: 'Color must be a hex colour like #3B82F6',
-    status: 400,
-    source: 'implementation (host-groups.test.ts)'
-  },
-  {
-    feature: 'hostGroups',
-    key: 'duplicateName',
-    message: 'A host group with this name already exists',
-    status: 409,
-    source: 'implementation (host-groups.test.ts)'
-  },
-  // Settings: not quoted in /work/shared/spec or /work/shared/facts; the per-field messages the settings API
-  // sends (test/settings/settings.test.ts).
-  {
-    feature: 'settings',
-    key: 'update_interval',
-    message: 'Update interval must be an integer between 5 and 1440 minutes',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'settings',
-    key: 'server_url',
-    message: 'Server URL must be an absolute http:// or https:// URL',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'settings',
-    key: 'ignore_ssl_self_signed',
-    message: 'ignore_ssl_self_signed must be a boolean',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'settings', key: 'signup_enabled', message: 'signup_enabled must be a boolean', status: 400, source: 'implementation' },
-  { feature: 'settings', key: 'default_user_role', message: 'Default user role is required', status: 400, source: 'implementation' },
-  { feature: 'settings', key: 'auto_update', message: 'auto_update must be a boolean', status: 400, source: 'implementation' },
-  {
-    feature: 'settings',
-    key: 'host_down_grace_minutes',
-    message: 'Host down grace period must be an integer between 0 and 10080 minutes',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'settings',
-    key: 'notify_allow_private_networks',
-    message: 'notify_allow_private_networks must be a boolean',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'settings',
-    key: 'notify_allowed_targets',
-    message: 'notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'settings',
-    key: 'patch_run_stall_timeout_minutes',
-    message: 'Patch run stall timeout must be an integer between 5 and 10080 minutes',
-    status: 400,
-    source: 'implementation (floor 5 as upstream, facts/patching.md §2.1)'
-  },
-  // Patching: upstream's strings where /work/shared/facts/patching.md §3 quotes them; the rest are ours (test/patching/).
-  { feature: 'patching', key: 'hostIdRequired', message: 'Valid host_id is required', status: 400, source: 'facts/patching.md §3' },
-  { feature: 'patching', key: 'hostNotFound', message: 'Host not found', status: 404, source: 'facts/patching.md §3' },
-  {
-    feature: 'patching',
-    key: 'patchTypeInvalid',
-    message: 'patch_type must be patch_all or patch_package',
-    status: 400,
-    source: 'facts/patching.md §3'
-  },
-  {
-    feature: 'patching',
-    key: 'dryRunPackageOnly',
-    message: 'dry_run is only supported for patch_package',
-    status: 400,
-    source: 'facts/patching.md §3'
-  },
-  {
-    feature: 'patching',
-    key: 'dryRunAndApproval',
-    message: 'dry_run and pending_approval are mutually exclusive',
-    status: 400,
-    source: 'facts/patching.md §3'
-  },
-  {
-    feature: 'patching',
-    key: 'packageNameInvalid',
-    message: 'Every package_names entry must be a valid package name',
-    status: 400,
-    source: 'facts/patching.md §3'
-  },
-  {
-    feature: 'patching',
-    key: 'tooManyPackages',
-    message: 'package_names limited to 100 packages per run',
-    status: 400,
-    source: 'facts/patching.md §3'
-  },
-  {
-    feature: 'patching',
-    key: 'packageRequired',
-    message: 'Valid package_name or non-empty package_names is required for patch_package',
-    status: 400,
-    source: 'facts/patching.md §3'
-  },
-  { feature: 'patching', key: 'agentCannotPatch', message: 'Agent cannot run patches', status: 409, source: 'implementation' },
-  { feature: 'patching', key: 'agentCannotReboot', message: 'Agent cannot reboot this host', status: 409, source: 'implementation' },
-  { feature: 'patching', key: 'runNotFound', message: 'Patch run not found', status: 404, source: 'facts/patching.md §3' },
-  { feature: 'patching', key: 'invalidRunId', message: 'Invalid patch run ID', status: 400, source: 'facts/patching.md §3' },
-  {
-    feature: 'patching',
-    key: 'notApprovable',
-    message: 'Only validated, pending_validation or pending_approval runs can be approved',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'patching',
-    key: 'alreadyApproved',
-    message: 'This run has already been approved or is no longer awaiting approval',
-    status: 409,
-    source: 'facts/patching.md §3'
-  },
-  {
-    feature: 'patching',
-    key: 'notRevalidatable',
-    message: 'Only pending_validation patch_package runs can be re-validated',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'patching', key: 'runFinished', message: 'Run already finished', status: 409, source: 'facts/patching.md §3' },
-  {
-    feature: 'patching',
-    key: 'notDeletable',
-    message: 'Only queued, pending, validated or approved runs can be deleted',
-    status: 400,
-    source: 'implementation'
-  },
-  {
-    feature: 'patching',
-    key: 'runOfOtherHost',
-    message: 'Patch run does not belong to this host',
-    status: 403,
-    source: 'facts/patching.md §3'
-  },
-  { feature: 'patching', key: 'policyNotFound', message: 'Patch policy not found', status: 404, source: 'implementation' },
-  { feature: 'patching', key: 'policyNameRequired', message: 'name is required', status: 400, source: 'facts/patching.md §3' },
-  {
-    feature: 'patching',
-    key: 'policyDelayTypeInvalid',
-    message: 'patch_delay_type must be immediate, delayed, or fixed_time',
-    status: 400,
-    source: 'facts/patching.md §3'
-  },
-  {
-    feature: 'patching',
-    key: 'policyDelayMinutesRequired',
-    message: 'delay_minutes is required for delayed policy',
-    status: 400,
-    source: 'facts/patching.md §3'
-  },
-  {
-    feature: 'patching',
-    key: 'policyFixedTimeRequired',
-    message: 'fixed_time_utc is required for fixed_time policy',
-    status: 400,
-    source: 'facts/patching.md §3'
-  },
-  {
-    feature: 'patching',
-    key: 'policyFixedTimeInvalid',
-    message: 'fixed_time_utc must be HH:MM or HH:MM:SS',
-    status: 400,
-    source: 'facts/patching.md §3'
-  },
-  {
-    feature: 'patching',
-    key: 'assignmentTargetTypeInvalid',
-    message: 'target_type must be host or host_group',
-    status: 400,
-    source: 'implementation'
-  },
-  { feature: 'patching', key: 'assignmentTargetRequired', message: 'Valid target_id is required', status: 400, source: 'implementation' },
-  { feature: 'patching', key: 'assignmentTargetNotFound', message: 'Assignment target not found', status: 404, source: 'implementation' },
-  {
-    feature: 'patching',
-    key: 'assignedToOtherPolicy',
-    message: 'This host or host group is already assigned to another patch policy',
-    status: 409,
-    source: 'implementation'
-  },
-  { feature: 'patching', key: 'assignmentNotFound', message: 'Assignment not found', status: 404, source: 'facts/patching.md §3' },
-  { feature: 'patching', key: 'exclusionNotFound', message: 'Exclusion not found', status: 404, source: 'implementation' },
-  // Patching beyond upstream (schedules, windows, holds, reboots, bulk): ours, not in spec or facts (test/patching/).
-  {
-    feature: 'patchHolds',
-    key: 'patternInvalid',
-    message: 'pattern must be a package name or a glob (letters, digits and . _ + - * ?, at most 256 characters)',
-    status: 400,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchHolds',
-    key: 'duplicate',
-    message: 'This package is already held on this target',
-    status: 409,
-    source: 'implementation (test/patching/)'
-  },
-  { feature: 'patchHolds', key: 'notFound', message: 'Hold not found', status: 404, source: 'implementation (test/patching/)' },
-  {
-    feature: 'patchHolds',
-    key: 'everythingHeld',
-    message: 'Every package this run would install is held',
-    status: 409,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchHolds',
-    key: 'nothingToPatch',
-    message: 'Nothing to patch: this host reports no outdated packages that are not held',
-    status: 409,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchWindows',
-    key: 'durationInvalid',
-    message: 'duration_minutes must be an integer between 5 and 10080',
-    status: 400,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchWindows',
-    key: 'notFound',
-    message: 'Maintenance window not found',
-    status: 404,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchWindows',
-    key: 'outsideWindow',
-    message: 'Outside the maintenance window of this host',
-    status: 409,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchSchedules',
-    key: 'cronInvalid',
-    message: 'Invalid schedule: give a five-field cron expression or frequency and time',
-    status: 400,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchSchedules',
-    key: 'packagesRequired',
-    message: 'scope packages needs package_names (1-100 valid package names)',
-    status: 400,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchSchedules',
-    key: 'hookUnsupported',
-    message: "This run requires a pre-patch hook, which this host's agent cannot report",
-    status: 409,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchSchedules',
-    key: 'notFound',
-    message: 'Patch schedule not found',
-    status: 404,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchReboots',
-    key: 'exempt',
-    message: 'This host is exempt from reboots',
-    status: 409,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchReboots',
-    key: 'exemptionNotFound',
-    message: 'Reboot exemption not found',
-    status: 404,
-    source: 'implementation (test/patching/)'
-  },
-  {
-    feature: 'patchBulk',
-    key: 'selectionRequired',
-    message: 'Choose host_ids or a host_group_id (not both)',
-    status: 400,
-    source: 'implementation (test/patching/)'
-  },
-  { feature: 'patchBulk', key: 'noHosts', message: 'The selection holds no hosts', status: 400, source: 'implementation (test/patching/)' },
-  { feature: 'patchBulk', key: 'notFound', message: 'Bulk patch batch not found', status: 404, source: 'implementation (test/patching/)' },
-  // ── reshape-finish-b block (one line each): source = the facts/spec file quoting the string, else
-  // 'implementation' (the string the dashboard or agents already receive, asserted by the feature's tests). ──
-  // Settings role checks
-  documented('settingsRoles', 'insufficientPermissions', 'Insufficient permissions', 403, 'facts/notifications-and-auth.md'),
-  documented('settingsRoles', 'defaultUserRoleUnknown', 'Default user role does not exist', 400, 'implementation'),
-  documented(
-    'settingsRoles',
-    'grantBeyondAuthor',
-    '{what} would give new users the role "{role}", which holds permissions your role does not ({permissions})',
-    403,
-    'implementation'
-  ),
-  // Agent reports
-  documented(
-    'agentReports',
-    'packagesInvalid',
-    'Invalid packages array: every package needs a string name and currentVersion and a boolean needsUpdate',
-    400,
-    'implementation'
-  ),
-  documented('agentReports', 'packagesRequired', 'Packages array is required', 400, 'facts/agent-protocol.md'),
-  documented('agentReports', 'tooManyPackages', 'Packages array exceeds maximum size', 400, 'facts/agent-protocol.md'),
-  // The live agent channel
-  documented('agentChannel', 'replacedPoll', 'Replaced by a newer poll', 409, 'implementation'),
-  documented('agentChannel', 'shuttingDown', 'Server is shutting down', 503, 'implementation'),
-  documented('agentChannel', 'notConnected', 'Agent is not connected', 409, 'implementation'),
-  documented('agentChannel', 'socketCredentialsMissing', 'Missing API credentials', 401, 'facts/agent-protocol.md'),
-  documented('agentChannel', 'socketCredentialsInvalid', 'Invalid API credentials', 401, 'facts/enrollment-and-scripts.md'),
-  // Hosts
-  documented('hosts', 'friendlyNameInvalid', 'Friendly name is required (1-255 characters)', 400, 'implementation'),
-  documented('hosts', 'hostGroupIdsInvalid', 'host_group_ids must be an array of host group ids', 400, 'implementation'),
-  documented('hosts', 'notesTooLong', 'Notes must be at most 10000 characters', 400, 'implementation'),
-  documented('hosts', 'packageNotFound', 'Package not found', 404, 'implementation'),
-  // Integration API
-  documented('integrationApi', 'accessDenied', 'Access denied', 403, 'facts/notifications-and-auth.md'),
-  documented('integrationApi', 'noPermissions', 'This API key does not have the required permissions', 403, 'facts/integration-api.md'),
-  documented('integrationApi', 'badScopes', 'Invalid API key permissions configuration', 403, 'facts/integration-api.md'),
-  documented('integrationApi', 'noResourceAccess', 'This API key does not have access to {resource}', 403, 'facts/integration-api.md'),
-  documented(
-    'integrationApi',
-    'noActionPermission',
-    'This API key does not have permission to {action} {resource}',
-    403,
-    'facts/integration-api.md'
-  ),
-  documented('integrationApi', 'invalidHostId', 'Invalid host ID format', 400, 'facts/integration-api.md'),
-  documented('integrationApi', 'hostsFailed', 'Failed to fetch hosts', 500, 'facts/integration-api.md'),
-  documented('integrationApi', 'statsFailed', 'Failed to fetch host statistics', 500, 'facts/integration-api.md'),
-  documented('integrationApi', 'infoFailed', 'Failed to fetch host information', 500, 'implementation'),
-  documented('integrationApi', 'networkFailed', 'Failed to fetch network information', 500, 'implementation'),
-  documented('integrationApi', 'systemFailed', 'Failed to fetch system information', 500, 'implementation'),
-  documented('integrationApi', 'packagesFailed', 'Failed to fetch packages', 500, 'facts/integration-api.md'),
-  documented('integrationApi', 'packageReportsFailed', 'Failed to fetch package reports', 500, 'facts/integration-api.md'),
-  documented('integrationApi', 'agentQueueFailed', 'Failed to fetch agent queue', 500, 'implementation'),
-  documented('integrationApi', 'notesFailed', 'Failed to fetch notes', 500, 'implementation'),
-  documented('integrationApi', 'integrationsFailed', 'Failed to fetch integrations', 500, 'implementation'),
-  documented('integrationApi', 'deleteFailed', 'Failed to delete host', 500, 'facts/integration-api.md'),
-  // Notification destinations
-  documented('notificationDestinations', 'channelType', 'channel_type must be one of {channelTypes}', 400, 'implementation'),
-  documented('notificationDestinations', 'displayName', 'Display name is required', 400, 'implementation'),
-  documented('notificationDestinations', 'config', 'Webhook URL is required', 400, 'facts/notifications-and-auth.md'),
-  documented('notificationDestinations', 'enabled', 'enabled must be a boolean', 400, 'implementation'),
-  documented('notificationDestinations', 'destinationId', 'destination_id required', 400, 'facts/notifications-and-auth.md'),
-  documented('notificationDestinations', 'notFound', 'Destination not found', 404, 'implementation'),
-  documented('notificationDestinations', 'unknown', 'Destination not found', 400, 'implementation'),
-  documented('notificationDestinations', 'fieldNotString', '{key} must be a string', 400, 'implementation'),
-  documented('notificationDestinations', 'fieldTooLong', '{key} is too long (max {max} characters)', 400, 'implementation'),
-  documented('notificationDestinations', 'fieldNotWholeNumber', '{key} must be a whole number from {min} to {max}', 400, 'implementation'),
-  documented('notificationDestinations', 'headersNotObject', 'headers must be an object of header names to values', 400, 'implementation'),
-  documented('notificationDestinations', 'invalidHeader', 'Invalid header: {name}', 400, 'implementation'),
-  documented('notificationDestinations', 'webhookUrlRequired', 'Webhook URL is required', 400, 'facts/notifications-and-auth.md'),
-  documented('notificationDestinations', 'webhookUrlInvalid', 'Webhook URL must be a valid http(s) URL', 400, 'implementation'),
-  documented(
-    'notificationDestinations',
-    'emailRecipients',
-    'Recipient addresses (to) are required and must be valid e-mail addresses',
-    400,
-    'implementation'
-  ),
-  documented('notificationDestinations', 'emailTlsMode', 'tls_mode must be one of starttls, tls, none, auto', 400, 'implementation'),
-  documented('notificationDestinations', 'emailFromRequired', 'Sender address (from) is required', 400, 'implementation'),
-  documented('notificationDestinations', 'emailFromInvalid', 'Sender address (from) must be a valid e-mail address', 400, 'implementation'),
-  documented('notificationDestinations', 'emailHostRequired', 'SMTP host is required', 400, 'implementation'),
-  documented('notificationDestinations', 'gotifyServerRequired', 'Gotify server URL is required', 400, 'implementation'),
-  documented('notificationDestinations', 'gotifyServerInvalid', 'Gotify server URL must be a valid http(s) URL', 400, 'implementation'),
-  documented('notificationDestinations', 'gotifyTokenRequired', 'Gotify application token is required', 400, 'implementation'),
-  documented('notificationDestinations', 'ntfyTopicRequired', 'ntfy topic is required', 400, 'implementation'),
-  documented('notificationDestinations', 'ntfyServerInvalid', 'ntfy server URL must be a valid http(s) URL', 400, 'implementation'),
-  // Notification routing rules
-  documented('notificationRoutes', 'destinationId', 'destination_id required', 400, 'facts/notifications-and-auth.md'),
-  documented('notificationRoutes', 'eventTypes', 'event_types must be a list of event names', 400, 'implementation'),
-  documented('notificationRoutes', 'minSeverity', 'min_severity must be one of {severities}', 400, 'implementation'),
-  documented('notificationRoutes', 'hostGroupIds', 'host_group_ids must be a list of host group ids', 400, 'implementation'),
-  documented('notificationRoutes', 'enabled', 'enabled must be a boolean', 400, 'implementation'),
-  documented('notificationRoutes', 'unknownEventType', 'Unknown event type: {name}', 400, 'implementation'),
-  documented('notificationRoutes', 'noEventTypes', 'Choose at least one event type', 400, 'implementation'),
-  documented('notificationRoutes', 'notFound', 'Routing rule not found', 404, 'implementation'),
-  // Notification log
-  documented('deliveryLog', 'limit', 'limit must be a number from 1 to 500', 400, 'implementation'),
-  documented('deliveryLog', 'offset', 'offset must be a number', 400, 'implementation'),
-  documented('deliveryLog', 'since', 'since must be an ISO-8601 date-time', 400, 'implementation'),
-  documented('deliveryLog', 'until', 'until must be an ISO-8601 date-time', 400, 'implementation'),
-  documented('deliveryLog', 'status', 'status must be one of pending, sending, sent, failed', 400, 'implementation'),
-  // Scheduled reports
-  documented('scheduledReports', 'name', 'Report name is required', 400, 'implementation'),
-  documented('scheduledReports', 'frequency', 'frequency must be one of daily, weekdays, weekly, monthly', 400, 'implementation'),
-  documented('scheduledReports', 'days', 'days must be a list of 0-6 (Sunday = 0)', 400, 'implementation'),
-  documented('scheduledReports', 'day_of_month', 'day_of_month must be 1-31 or "last"', 400, 'implementation'),
-  documented('scheduledReports', 'time', 'time must be HH:MM (24-hour)', 400, 'implementation'),
-  documented('scheduledReports', 'sections', 'sections must list one or more of {sections}', 400, 'implementation'),
-  documented('scheduledReports', 'destination_ids', 'Choose at least one destination', 400, 'implementation'),
-  documented('scheduledReports', 'attach_csv', 'attach_csv must be a boolean', 400, 'implementation'),
-  documented('scheduledReports', 'enabled', 'enabled must be a boolean', 400, 'implementation'),
-  documented('scheduledReports', 'timeInvalid', 'time must be HH:MM (24-hour)', 400, 'implementation'),
-  documented('scheduledReports', 'weeklyNeedsDays', 'days is required for weekly reports (0-6, Sunday = 0)', 400, 'implementation'),
-  documented('scheduledReports', 'monthlyNeedsDay', 'day_of_month is required for monthly reports (1-31 or "last")', 400, 'implementation'),
-  documented('scheduledReports', 'neverRuns', 'schedule never runs', 400, 'implementation'),
-  documented('scheduledReports', 'destinationUnknown', 'Destination not found', 400, 'implementation'),
-  documented('scheduledReports', 'notFound', 'Scheduled report not found', 404, 'implementation')
-  // ── end of reshape-finish-b block ──
-]
-
-// Files that still build `{ error: '...' }` with a literal; each goes when its feature moves to the table.
-// The test fails if one of them becomes clean (so the list only shrinks) or a new file appears.
-const NOT_YET_MOVED = [
-  'agent/agent-binary-routes.ts',
-  'enrollment/enroll-hosts.ts',
-  'enrollment/enroll-routes.ts',
-  'enrollment/enrollment-auth.ts',
-  'enrollment/install-routes.ts',
-  'homepage/homepage-routes.ts',
-  'security/bcrypt-lanes.ts',
-  'users/login-lockout.ts'
+/**
+ * Other ways of writing an error string outside the table: a literal given to an error helper, a
+ * literal validation message (validationMessages, `msg:`, invalidField's message), or a
+ * `*MESSAGES` / `*ERRORS` table holding string literals.
+ */
+const OTHER_LITERALS: RegExp[] = [
+  /\b(?:badRequest|unauthorized|forbidden|notFound|conflict)\(\s*['"`]/,
+  /\binvalidField\([^,()]+,\s*['"`]/,
+  /\bvalidationMessages:\s*\{[^}]*:\s*['"`]/,
+  /\bmsg:\s*['"`]/,
+  /[A-Z_]*(?:MESSAGES|ERRORS)\b[^=\n]*=\s*\{[^}]*?:\s*['"`]/
 ]
 
 const SRC = join(__dirname, '..', '..', 'src')
@@ -482,11 +34,28 @@ function sourceFiles(dir: string): string[] {
   })
 }
 
-t.test('the table holds exactly the documented messages, with their status', async (t) => {
+/** A message with variable parts, rendered with {0}, {1}, ... in their places. */
+function rendered(text: unknown): string | undefined {
+  if (typeof text !== 'function') return text as string | undefined
+  const parts = Array.from({ length: text.length }, (_, i) => `{${i}}`)
+  return (text as (...p: string[]) => string)(...parts)
+}
+
+t.test('the table holds exactly the documented messages, with their status, body shape and detail line', async (t) => {
   const actual = Object.entries(ERROR_MESSAGES).flatMap(([feature, entries]) =>
-    Object.entries(entries).map(([key, e]) => ({ feature, key, message: e.message, status: e.status }))
+    Object.entries(entries).map(([key, e]: [string, ErrorEntry]) => {
+      const detail = rendered(e.detail)
+      return { feature, key, message: rendered(e.message), status: e.status, body: e.body, ...(detail !== undefined ? { detail } : {}) }
+    })
   )
-  const expected = EXPECTED.map(({ feature, key, message, status }) => ({ feature, key, message, status }))
+  const expected = EXPECTED.map(({ feature, key, message, status, body, detail }) => ({
+    feature,
+    key,
+    message,
+    status,
+    body,
+    ...(detail !== undefined ? { detail } : {})
+  }))
   t.same(actual, expected)
 })
 
@@ -496,7 +65,45 @@ t.test('no file outside http/ builds an error body from a string literal', async
     .filter((rel) => !rel.startsWith('http/') && !rel.startsWith('dashboard/ui/'))
     .filter((rel) => /error: ['"`]/.test(readFileSync(join(SRC, rel), 'utf8')))
     .sort()
-  t.same(offenders, NOT_YET_MOVED, 'new literals belong in src/http/error-messages.ts; moved files leave NOT_YET_MOVED')
+  t.same(offenders, [], 'new literals belong in src/http/error-messages.ts')
+})
+
+t.test('no file outside the table writes an error string any other way', async (t) => {
+  const offenders = sourceFiles(SRC)
+    .map((path) => relative(SRC, path))
+    .filter((rel) => rel !== 'http/error-messages.ts' && !rel.startsWith('dashboard/ui/'))
+    .filter((rel) => {
+      const text = readFileSync(join(SRC, rel), 'utf8')
+      return OTHER_LITERALS.some((re) => re.test(text))
+    })
+    .sort()
+  t.same(offenders, [], 'refer to an entry of src/http/error-messages.ts instead')
+})
+
+t.test('the scanner sees each way of writing an error string', async (t) => {
+  const samples = [
+    "throw badRequest('Role not found')",
+    "throw invalidField('server_url', 'Server URL is wrong')",
+    "config: { validationMessages: { token: 'Token is required' } }",
+    "issues.push({ msg: `Unknown field: ${f}`, param: 'fields', location: 'body' })",
+    "export const TFA_MESSAGES = {\n  alreadyEnabled: 'Already on'\n}"
+  ]
+  t.same(
+    samples.filter((text) => !OTHER_LITERALS.some((re) => re.test(text))),
+    [],
+    'every sample is caught'
+  )
+  const clean = [
+    'throw errorOf(E.roleNotFound)',
+    "throw invalidField('server_url', E.server_url.message)",
+    'validationMessages: validationMessagesOf({ token: E.tokenRequired })',
+    'const ENROLL_ERROR_REPLIES = { 400: ErrorReply }'
+  ]
+  t.same(
+    clean.filter((text) => OTHER_LITERALS.some((re) => re.test(text))),
+    [],
+    'references to the table pass'
+  )
 })
 
 t.test('a templated entry renders its placeholders and keeps the rest of the text', async (t) => {

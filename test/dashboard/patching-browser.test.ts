@@ -31,6 +31,8 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
   }
   const statusBadge = (label: string) => page.locator('.subtitle .badge').filter({ hasText: new RegExp(`^${label}$`) })
   const output = page.getByLabel('Run output')
+  /** The real run created by approving the dry run (it holds the host's one run slot until it settles). */
+  let approvedId = ''
 
   await t.test('Patch selected… from the host page: the run page streams the output live and ends completed', async (t) => {
     await page.goto(`${base}/hosts/${host.id}`)
@@ -148,7 +150,7 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     t.match(await row.innerText(), /dry run/, 'the list says it is a dry run')
     await s.shot('patching-approvals')
     await row.getByRole('button', { name: 'Approve' }).click()
-    const approvedId = await runIdFromUrl()
+    approvedId = await runIdFromUrl()
     t.not(approvedId, dryId, 'approval opens the new, real run')
     const real = await agent.nextFrame('run_patch', approvedId)
     t.equal(real.dry_run, false, 'the approved run is real')
@@ -217,6 +219,24 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     await page.getByText('No run matches these filters').waitFor()
     t.ok(other.id, 'a host without runs shows none')
     await s.shot('patching-history')
+  })
+
+  await t.test("Security updates only sends the host's pending security updates as the run's package list", async (t) => {
+    // One run at a time per host: the approved run settles first.
+    t.equal(await agent.report(approvedId, { stage: 'started' }), 200)
+    t.equal(await agent.report(approvedId, { stage: 'completed', output: 'done\n' }), 200)
+    await page.goto(`${base}/hosts/${host.id}`)
+    await page.getByRole('button', { name: 'Patch…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Patch web01' })
+    await dialog.getByLabel(/^Security updates only \(3\)/).check()
+    await dialog.getByLabel(/^Dry run/).check()
+    await dialog.getByRole('button', { name: 'Start dry run' }).click()
+    const runId = await runIdFromUrl()
+    const frame = await agent.nextFrame('run_patch', runId)
+    const security = packages.filter((p) => p.isSecurityUpdate).map((p) => p.name)
+    t.equal(security.length, 3, 'the fixture has three security updates')
+    t.same([...(frame.package_names ?? [])].sort(), [...security].sort(), 'exactly the security updates')
+    t.equal(frame.dry_run, true, 'as a dry run')
   })
 
   await t.test('at phone width the Patching screen and a run page never scroll sideways', async (t) => {

@@ -10,7 +10,9 @@ import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import type { PatchRunRow } from '../../store/database-types.js'
 import { appendOutput, changeStatusUnless, runById, SETTLED_STATUSES, updateOutputOnly, type StatusChange } from './run-queries.js'
 import { packagesAffected } from './packages-affected.js'
+import { PACKAGE_NAME } from './patch-run-service.js'
 import { emitRunEvent } from './run-events.js'
+import type { AgentOutputBody as AgentOutputRequest } from './run-schemas.js'
 
 export interface AgentOutputBody {
   stage: string
@@ -20,9 +22,23 @@ export interface AgentOutputBody {
   pre_patch_hook?: { exit_code: number; output?: string }
   /** Our shell agent: whether the host needs a reboot after the run (on the terminal stage). */
   reboot_required?: boolean
+  /** Our shell agent: the packages the run touched, as its package manager named them (terminal stage). */
+  packages_affected?: string[]
 }
 
 const E = ERROR_MESSAGES.patching
+
+/** The request body as the service takes it: nulls dropped, only the fields of the right type. */
+export function agentOutputOf(body: AgentOutputRequest): AgentOutputBody {
+  return {
+    stage: body.stage,
+    ...(typeof body.output === 'string' ? { output: body.output } : {}),
+    ...(typeof body.error_message === 'string' ? { error_message: body.error_message } : {}),
+    ...(body.pre_patch_hook ? { pre_patch_hook: body.pre_patch_hook } : {}),
+    ...(typeof body.reboot_required === 'boolean' ? { reboot_required: body.reboot_required } : {}),
+    ...(Array.isArray(body.packages_affected) ? { packages_affected: body.packages_affected } : {})
+  }
+}
 const TERMINAL_STAGES: Record<string, string> = {
   completed: 'completed',
   failed: 'failed',
@@ -74,7 +90,7 @@ export async function recordAgentOutput(app: FastifyInstance, hostId: string, ru
     error_message: body.error_message ?? (status === 'completed' || status === 'validated' ? null : run.error_message),
     completed_at: nowIso,
     dispatched_at: null,
-    packages_affected: JSON.stringify(packagesAffected(text, run.dry_run === 1))
+    packages_affected: JSON.stringify(affectedPackages(body, text, run.dry_run === 1))
   }
   if (hook) change.pre_patch_hook = hook
   if (typeof body.reboot_required === 'boolean') change.reboot_required = body.reboot_required ? 1 : 0
@@ -82,6 +98,16 @@ export async function recordAgentOutput(app: FastifyInstance, hostId: string, ru
   const except = [...SETTLED_STATUSES, 'pending_approval']
   if (except.includes(run.status)) return
   await app.patchRunDispatcher.settle(run.id, notIn(except), change)
+}
+
+/**
+ * The agent's own list when it sends one of valid names (our shell agent knows what zypper, apk and
+ * pacman would do, which their output does not say in a parseable way); otherwise read from the output.
+ */
+function affectedPackages(body: AgentOutputBody, output: string, dryRun: boolean): string[] {
+  const listed = body.packages_affected
+  if (Array.isArray(listed) && listed.every((name) => PACKAGE_NAME.test(name))) return [...new Set(listed)].sort()
+  return packagesAffected(output, dryRun)
 }
 
 /** Every status except these (settle() takes the statuses it may change from). */

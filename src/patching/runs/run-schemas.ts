@@ -150,7 +150,8 @@ export const AgentOutputBody = Type.Object(
         Type.Null()
       ])
     ),
-    reboot_required: Type.Optional(Type.Union([Type.Boolean(), Type.Null()]))
+    reboot_required: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+    packages_affected: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 256 }), { maxItems: 10_000 }), Type.Null()]))
   },
   { additionalProperties: true }
 )

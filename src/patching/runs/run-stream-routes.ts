@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws'
 import { agentAuth, agentHostIdOf } from '../../agent/agent-auth.js'
 import { SECURITY } from '../../http/openapi.js'
 import { ErrorReply } from '../../http/schema-fragments.js'
-import { recordAgentOutput } from './agent-output.js'
+import { agentOutputOf, recordAgentOutput } from './agent-output.js'
 import { requireRunId } from './run-reads.js'
 import { AgentOutputBody, RunIdParams } from './run-schemas.js'
 import { checkStreamRequest, serveRunStream } from './run-stream-session.js'
@@ -33,14 +33,7 @@ export const runStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: requireAgent
     },
     async (request) => {
-      const body = request.body
-      await recordAgentOutput(app, agentHostIdOf(request), requireRunId(request.params.id), {
-        stage: body.stage,
-        ...(typeof body.output === 'string' ? { output: body.output } : {}),
-        ...(typeof body.error_message === 'string' ? { error_message: body.error_message } : {}),
-        ...(body.pre_patch_hook ? { pre_patch_hook: body.pre_patch_hook } : {}),
-        ...(typeof body.reboot_required === 'boolean' ? { reboot_required: body.reboot_required } : {})
-      })
+      await recordAgentOutput(app, agentHostIdOf(request), requireRunId(request.params.id), agentOutputOf(request.body))
       return { ok: true }
     }
   )

@@ -1,6 +1,6 @@
 // What one setting is (where it is read from, how its raw text is checked, its default and help
 // line) and the parsers that turn raw text into values. The table of settings is in src/config.ts.
-import { invalidTargets, parseTargetList } from '../notifications/target-policy.js'
+import { invalidTargets, parseTargetList } from '../security/outbound-targets.js'
 
 export class ConfigError extends Error {}
 

@@ -5,7 +5,7 @@
 // certificate against the name: undici takes the SNI server name from the original `host`.
 import { lookup } from 'node:dns/promises'
 import type buildConnector from 'undici/types/connector'
-import { decideAddress, parseTargetAddress, TargetBlockedError, type TargetPolicy } from './target-policy.js'
+import { decideAddress, parseTargetAddress, TargetBlockedError, type TargetPolicy } from '../security/outbound-targets.js'
 
 /** All addresses a name resolves to (tests pass a stub). */
 export type Resolver = (hostname: string) => Promise<string[]>

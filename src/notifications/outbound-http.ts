@@ -12,7 +12,7 @@ import type { Dispatcher, FormData } from 'undici'
 import { loadUndici } from '../http/load-undici.js'
 import { USER_AGENT } from '../version.js'
 import { guardedConnector, resolveAllowed, systemResolver, type Resolver } from './guarded-connector.js'
-import { PUBLIC_ONLY, parseTargetAddress, type TargetPolicy } from './target-policy.js'
+import { PUBLIC_ONLY, parseTargetAddress, type TargetPolicy } from '../security/outbound-targets.js'
 import { readCappedText } from './capped-body.js'
 
 export interface OutboundRequest {

@@ -16,7 +16,7 @@ export interface SettingValues {
   host_down_grace_minutes: number
   /** Days the notification log keeps finished deliveries. */
   notification_log_retention_days: number
-  /** Notifications may reach LAN addresses (homelab ntfy/Gotify); see notifications/target-policy.ts. */
+  /** Notifications may reach LAN addresses (homelab ntfy/Gotify); see security/outbound-targets.ts. */
   notify_allow_private_networks: boolean
   /** Host names, addresses and CIDR ranges notifications may reach although not public. */
   notify_allowed_targets: string[]

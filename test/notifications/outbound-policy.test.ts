@@ -7,7 +7,7 @@ import t, { type Test } from 'tap'
 import { bearer, buildTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.js'
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js'
 import { startSmtpReceiver } from './helpers/smtp-receiver.js'
-import { classifyAddress, decideAddress, PUBLIC_ONLY } from '../../src/notifications/target-policy.js'
+import { classifyAddress, decideAddress, PUBLIC_ONLY } from '../../src/security/outbound-targets.js'
 
 // Direct connections only: this file tests what the server itself connects to.
 for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete process.env[name]

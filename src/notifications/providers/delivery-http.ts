@@ -3,7 +3,7 @@
 // that never contains the destination URL (for webhooks the path is the secret).
 import type { OutboundHttp, OutboundRequest } from '../outbound-http.js'
 import type { SendResult } from './provider.js'
-import { TargetBlockedError } from '../target-policy.js'
+import { TargetBlockedError } from '../../security/outbound-targets.js'
 
 export class DeliveryError extends Error {
   constructor(

@@ -8,7 +8,7 @@ import type { Notice } from '../notice.js'
 import { noticeTitle } from '../notice.js'
 import { keptSecret, optionalInteger, optionalString, requiredString } from './config-fields.js'
 import { DeliveryError, truncate } from './delivery-http.js'
-import { TargetBlockedError } from '../target-policy.js'
+import { TargetBlockedError } from '../../security/outbound-targets.js'
 import { noticeText } from './ntfy.js'
 import type { Provider } from './provider.js'
 

@@ -8,7 +8,7 @@
 // private IPv4 ranges, IPv6 unique-local and carrier-grade NAT (Tailscale). Loopback, link-local
 // (metadata) and the other special ranges stay blocked unless allow-listed one by one.
 import ipaddr from 'ipaddr.js'
-import { parseRange, ipAllowed } from '../security/ip-allow-list.js'
+import { parseRange, ipAllowed } from './ip-allow-list.js'
 
 export interface TargetPolicy {
   /** Private IPv4 ranges, IPv6 unique-local and 100.64/10 (PATCHMON_NOTIFY_ALLOW_PRIVATE_NETWORKS). */

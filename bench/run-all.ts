@@ -8,6 +8,7 @@ import { runShellAgentBench } from './shell-agent.bench.js'
 import { runStartupBench } from './startup.bench.js'
 import { runLoadBench } from './load.bench.js'
 import { runAuthFloodBench } from './auth-flood.bench.js'
+import { runPatchingBench } from './patching.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -16,7 +17,8 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['shell-agent', runShellAgentBench],
   ['startup', runStartupBench],
   ['load', runLoadBench],
-  ['auth-flood', runAuthFloodBench]
+  ['auth-flood', runAuthFloodBench],
+  ['patching', runPatchingBench]
 ]
 
 async function main(): Promise<void> {

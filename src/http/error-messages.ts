@@ -32,7 +32,8 @@ export const ERROR_MESSAGES = {
     auto_update: entry('auto_update must be a boolean', 400, 'validation'),
     host_down_grace_minutes: entry('Host down grace period must be an integer between 0 and 10080 minutes', 400, 'validation'),
     notify_allow_private_networks: entry('notify_allow_private_networks must be a boolean', 400, 'validation'),
-    notify_allowed_targets: entry('notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)', 400, 'validation')
+    notify_allowed_targets: entry('notify_allowed_targets must list host names, addresses or CIDR ranges (at most 100)', 400, 'validation'),
+    patch_run_stall_timeout_minutes: entry('Patch run stall timeout must be an integer between 5 and 10080 minutes', 400, 'validation')
   },
   // Patching (src/patching/): upstream's strings where facts/patching.md §3 quotes them, ours otherwise.
   patching: {

@@ -11,6 +11,7 @@ import { runStreamRoutes } from './runs/run-stream-routes.js'
 import { policyRoutes } from './policies/policy-routes.js'
 import { auditRoutes } from './audit/audit-routes.js'
 import { patchingIntegrationRoutes } from './runs/integration-routes.js'
+import { deleteAssignmentsOfTarget } from './policies/policy-queries.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,12 +34,13 @@ async function patching(app: FastifyInstance): Promise<void> {
   // Runs wait in SQLite; the tick (also once at start) sends the due ones, so a restart re-arms them.
   app.timers.add({ name: DISPATCH_TIMER, everyMs: DISPATCH_EVERY_MS, runOnStart: true, run: () => dispatcher.tick() })
   const offConnect = app.agentConnections.onConnect((hostId) => void dispatcher.pump(hostId))
-  const offDisconnect = app.agentConnections.onDisconnect((hostId) => {
-    dispatcher.agentGone(hostId).catch((err: unknown) => app.log.error({ err, hostId }, 'patch run disconnect handling failed'))
-  })
+  const offDisconnect = app.agentConnections.onDisconnect((hostId) => dispatcher.agentDropped(hostId))
+  const offHostDeleted = app.events.on('host_deleted', ({ hostId }) => deleteAssignmentsOfTarget(app.store.db, 'host', hostId))
   app.addHook('onClose', async () => {
+    offHostDeleted()
     offConnect()
     offDisconnect()
+    dispatcher.stop()
   })
 
   await app.register(runRoutes)

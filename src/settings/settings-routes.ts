@@ -31,6 +31,9 @@ const SettingsView = Type.Object({
   }),
   notify_allowed_targets: Type.Array(Type.String(), {
     description: 'Non-public host names, addresses or CIDR ranges notifications may reach (added to PATCHMON_NOTIFY_ALLOWED_TARGETS)'
+  }),
+  patch_run_stall_timeout_minutes: Type.Integer({
+    description: 'Minutes without agent output before a running patch run is marked timed_out (PATCH_RUN_STALL_TIMEOUT_MIN wins when set)'
   })
 })
 
@@ -44,7 +47,8 @@ const UpdateSettingsBody = Type.Object(
     auto_update: Type.Optional(Type.Boolean()),
     host_down_grace_minutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080 })),
     notify_allow_private_networks: Type.Optional(Type.Boolean()),
-    notify_allowed_targets: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 }))
+    notify_allowed_targets: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 })),
+    patch_run_stall_timeout_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10_080 }))
   },
   { additionalProperties: false }
 )
@@ -60,7 +64,8 @@ const MESSAGES = {
   auto_update: SETTINGS_ERRORS.auto_update.message,
   host_down_grace_minutes: SETTINGS_ERRORS.host_down_grace_minutes.message,
   notify_allow_private_networks: SETTINGS_ERRORS.notify_allow_private_networks.message,
-  notify_allowed_targets: SETTINGS_ERRORS.notify_allowed_targets.message
+  notify_allowed_targets: SETTINGS_ERRORS.notify_allowed_targets.message,
+  patch_run_stall_timeout_minutes: SETTINGS_ERRORS.patch_run_stall_timeout_minutes.message
 }
 
 export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {

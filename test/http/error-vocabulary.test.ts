@@ -88,6 +88,13 @@ const EXPECTED: Expected[] = [
     status: 400,
     source: 'implementation'
   },
+  {
+    feature: 'settings',
+    key: 'patch_run_stall_timeout_minutes',
+    message: 'Patch run stall timeout must be an integer between 5 and 10080 minutes',
+    status: 400,
+    source: 'implementation (floor 5 as upstream, facts/patching.md §2.1)'
+  },
   // Patching: upstream's strings where /work/shared/facts/patching.md §3 quotes them; the rest are ours (test/patching/).
   { feature: 'patching', key: 'hostIdRequired', message: 'Valid host_id is required', status: 400, source: 'facts/patching.md §3' },
   { feature: 'patching', key: 'hostNotFound', message: 'Host not found', status: 404, source: 'facts/patching.md §3' },

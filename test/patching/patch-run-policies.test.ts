@@ -185,3 +185,46 @@ t.test('group policy with an excluded host falls back to the default', async (t)
   const bad = await ctx.app.inject({ method: 'GET', url: '/api/v1/patching/preview-run', headers: auth })
   t.same([bad.statusCode, bad.json()], [400, { error: 'Valid host_id is required' }])
 })
+
+t.test('deleting a host drops its policy assignment and its runs', async (t) => {
+  const { ctx, host, agent } = await patchingSetup(t)
+  const auth = bearer(ctx.adminToken)
+  const policy = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/patching/policies',
+      headers: auth,
+      payload: { name: 'p', patch_delay_type: 'immediate' }
+    })
+  ).json() as { id: string }
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/patching/policies/${policy.id}/assignments`,
+    headers: auth,
+    payload: { target_type: 'host', target_id: host.id }
+  })
+  const id = (
+    (await trigger(ctx, { host_id: host.id, patch_type: 'patch_package', package_name: 'kernel' })).json() as { patch_run_id: string }
+  ).patch_run_id
+  await agent.waitFrame('run_patch', id)
+  await agent.post(id, { stage: 'started' })
+  // dnf's transaction lines: name-version-release.arch, architecture stripped.
+  await agent.post(id, {
+    stage: 'completed',
+    output: '  Upgrading        : kernel-core-6.8.5-301.fc40.x86_64      1/4\n  Upgrading        : glibc-2.39-8.fc40.x86_64 2/4\n'
+  })
+  t.same((await ctx.app.inject({ method: 'GET', url: `/api/v1/patching/runs/${id}`, headers: auth })).json().packages_affected, [
+    'glibc',
+    'kernel-core'
+  ])
+  t.equal((await ctx.app.inject({ method: 'DELETE', url: `/api/v1/hosts/${host.id}`, headers: auth })).statusCode, 200)
+  const assignments = (
+    await ctx.app.inject({ method: 'GET', url: `/api/v1/patching/policies/${policy.id}/assignments`, headers: auth })
+  ).json() as unknown[]
+  t.same(assignments, [])
+  t.equal(
+    (await ctx.app.inject({ method: 'GET', url: `/api/v1/patching/runs/${id}`, headers: auth })).statusCode,
+    404,
+    'runs go with their host (cascade)'
+  )
+})

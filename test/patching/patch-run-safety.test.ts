@@ -98,11 +98,17 @@ t.test('a dispatched run the agent never acknowledges fails after 3 minutes, nam
   t.same(failed, [run.error_message])
 })
 
-t.test('agent disconnect mid-run → agent_disconnected; its late completion still settles the run', async (t) => {
+t.test('agent disconnect mid-run → agent_disconnected (after a grace period); its late completion still settles the run', async (t) => {
   const { ctx, host, agent } = await patchingSetup(t)
   const id = ((await trigger(ctx, { host_id: host.id, patch_type: 'patch_all' })).json() as { patch_run_id: string }).patch_run_id
   await agent.waitFrame('run_patch', id)
   await agent.post(id, { stage: 'started' })
+  // A reconnect within the grace period keeps the run running.
+  ctx.app.patchRunDispatcher.disconnectGraceMs = 200
+  await agent.disconnect()
+  await agent.connect()
+  await new Promise((r) => setTimeout(r, 400))
+  t.equal(await statusOf(ctx, id), 'running', 'a quick reconnect is not a disconnect')
   await agent.disconnect()
   await until(async () => (await statusOf(ctx, id)) === 'agent_disconnected', 'agent_disconnected')
   t.equal((await runOf(ctx, id)).error_message, 'Agent disconnected during patch run')
@@ -135,6 +141,31 @@ t.test('two runs on one host serialise: the second is sent when the first settle
 
 t.test('the stall sweep times out a silent running run (setting, floor 5); a late report still settles it', async (t) => {
   const { ctx, host, agent } = await patchingSetup(t)
+  const put = (minutes: number) =>
+    ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/settings',
+      headers: bearer(ctx.adminToken),
+      payload: { patch_run_stall_timeout_minutes: minutes }
+    })
+  const low = await put(2)
+  t.same(
+    [low.statusCode, low.json()],
+    [
+      400,
+      {
+        errors: [
+          {
+            msg: 'Patch run stall timeout must be an integer between 5 and 10080 minutes',
+            param: 'patch_run_stall_timeout_minutes',
+            location: 'body'
+          }
+        ]
+      }
+    ]
+  )
+  t.equal((await put(45)).json().patch_run_stall_timeout_minutes, 45, 'the dashboard setting is saved')
+  // A value stored below the floor (an older install, a hand edit) still counts as 5.
   await ctx.app.settings.set('patch_run_stall_timeout_minutes', 2)
   const id = ((await trigger(ctx, { host_id: host.id, patch_type: 'patch_all' })).json() as { patch_run_id: string }).patch_run_id
   await agent.waitFrame('run_patch', id)
@@ -191,4 +222,20 @@ t.test('a report for another host’s run is 403; an unknown run 404', async (t)
     body: { error: 'Patch run not found' }
   })
   t.same(await agent.post('bogus', { stage: 'started' }), { status: 400, body: { error: 'Invalid patch run ID' } })
+})
+
+t.test('a host whose agent is offline: the run waits (agent_connected false) and is sent when the agent connects', async (t) => {
+  const { ctx, host, agent } = await patchingSetup(t)
+  await agent.disconnect()
+  const res = (await trigger(ctx, { host_id: host.id, patch_type: 'patch_all' })).json() as {
+    patch_run_id: string
+    agent_connected: boolean
+    message: string
+  }
+  t.same([res.message, res.agent_connected], ['Patch queued', false])
+  advanceClock(ctx, 10 * 60_000)
+  await ctx.app.timers.runNow(DISPATCH_TIMER)
+  t.equal(await statusOf(ctx, res.patch_run_id), 'queued', 'an undelivered run does not time out')
+  await agent.connect()
+  await agent.waitFrame('run_patch', res.patch_run_id)
 })

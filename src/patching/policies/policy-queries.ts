@@ -136,3 +136,8 @@ export async function deleteExclusion(db: Kysely<DB>, policyId: string, hostId: 
     .executeTakeFirst()
   return result.numDeletedRows > 0n
 }
+
+/** A deleted host or group keeps no assignment behind (target_id is not a foreign key, as upstream). */
+export async function deleteAssignmentsOfTarget(db: Kysely<DB>, targetType: string, targetId: string): Promise<void> {
+  await db.deleteFrom('patch_policy_assignments').where('target_type', '=', targetType).where('target_id', '=', targetId).execute()
+}

@@ -59,6 +59,12 @@ export function frameOf(run: PatchRunRow): { type: string; [key: string]: unknow
 
 export class RunDispatcher {
   private readonly chains = new Map<string, Promise<void>>()
+  /**
+   * How long a dropped agent may take to reconnect before its running runs count as disconnected
+   * (upstream re-checks twice; a WebSocket reconnect usually takes a second or two).
+   */
+  disconnectGraceMs = 5_000
+  private readonly graceTimers = new Set<NodeJS.Timeout>()
 
   constructor(
     private readonly app: FastifyInstance,
@@ -157,7 +163,23 @@ export class RunDispatcher {
     return Math.max(STALL_FLOOR_MINUTES, Number.isFinite(minutes) ? minutes : 30)
   }
 
-  /** The agent's last link closed: its running runs become agent_disconnected (facts §7). */
+  /** The agent's last link closed: after the grace period, agentGone() settles its running runs. */
+  agentDropped(hostId: string): void {
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(timer)
+      this.agentGone(hostId).catch((err: unknown) => this.app.log.error({ err, hostId }, 'patch run disconnect handling failed'))
+    }, this.disconnectGraceMs)
+    timer.unref()
+    this.graceTimers.add(timer)
+  }
+
+  /** Stops pending grace checks (the app is closing). */
+  stop(): void {
+    for (const timer of this.graceTimers) clearTimeout(timer)
+    this.graceTimers.clear()
+  }
+
+  /** The agent's last link closed and it did not come back: its running runs become agent_disconnected (facts §7). */
   async agentGone(hostId: string): Promise<void> {
     if (this.app.agentConnections.isConnected(hostId)) return
     for (const run of await runningRunsOfHost(this.app.store.db, hostId)) {

@@ -120,7 +120,8 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         job_id: run.job_id,
         run_at: run.run_at,
         queued: !pending,
-        ...(pending ? { pending_approval: true } : {})
+        ...(pending ? { pending_approval: true } : {}),
+        agent_connected: app.agentConnections.isConnected(run.host_id)
       }
     }
   )

@@ -77,7 +77,8 @@ export const TriggerReply = Type.Object({
   job_id: Type.String(),
   run_at: Type.String(),
   queued: Type.Boolean(),
-  pending_approval: Type.Optional(Type.Boolean())
+  pending_approval: Type.Optional(Type.Boolean()),
+  agent_connected: Type.Boolean({ description: 'Ours: false = the run waits until the agent connects (it is not lost)' })
 })
 
 export const ApproveBody = Type.Union([

@@ -2,141 +2,30 @@
 // default and description. The AppConfig type, the loader, `patchmon --help` and the packaged env
 // file (packaging/env-file.ts) are all derived from that one table.
 // Precedence: CLI flag > environment variable > default. A bad value stops start-up with one
-// line that names the setting (see ConfigError and main.ts).
-import { randomBytes, createHash } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { userInfo } from 'node:os'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { invalidTargets, parseTargetList } from './notifications/target-policy.js'
+// line that names the setting (see ConfigError and main.ts). What a setting is and the value parsers
+// live in config/setting.ts; the data folder and its generated secrets in config/data-folder.ts.
+import { join, resolve } from 'node:path'
+import {
+  ConfigError,
+  count,
+  int,
+  interval,
+  LOG_LEVELS,
+  nonEmpty,
+  parseAllowedTargets,
+  parseBoolean,
+  parseDuration,
+  parseServerUrl,
+  parseTrustProxy,
+  Setting,
+  type DefaultContext,
+  type LogLevel,
+  type Source,
+  type TrustProxy
+} from './config/setting.js'
+import { absoluteFrom, defaultDataDir, ensureDataDir, generatedSecret, keyFromString } from './config/data-folder.js'
 
-export class ConfigError extends Error {}
-
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
-
-/** `false` = use the socket address; otherwise what Fastify's `trustProxy` accepts. */
-export type TrustProxy = boolean | number | string[]
-
-type Source = Record<string, string | undefined>
-
-/** What a computed default may look at: the data folder is resolved first, the rest may depend on it. */
-interface DefaultContext {
-  env: Source
-  cwd: string
-  dataDir: string
-}
-
-/** One setting: where it is read from, how it is checked, what it is when unset, and its help line. */
-class Setting<T> {
-  readonly env: string
-  readonly flag: string | undefined
-  readonly describe: string
-  /** Turns the raw text into the value, or throws an Error whose message completes "Invalid <setting>: ". */
-  readonly parse: (raw: string, cwd: string) => T
-  /** A plain value (shown in the packaged env file), or computed at load time (generated secrets, paths). */
-  readonly default: T | ((at: DefaultContext) => T)
-  /** Shown in the packaged env file instead of the default, for settings whose default is "unset". */
-  readonly example: string | undefined
-
-  constructor(spec: {
-    env: string
-    flag?: string
-    describe: string
-    parse: (raw: string, cwd: string) => T
-    default: T | ((at: DefaultContext) => T)
-    example?: string
-  }) {
-    this.env = spec.env
-    this.flag = spec.flag
-    this.describe = spec.describe
-    this.parse = spec.parse
-    this.default = spec.default
-    this.example = spec.example
-  }
-
-  defaultAt(at: DefaultContext): T {
-    return typeof this.default === 'function' ? (this.default as (at: DefaultContext) => T)(at) : this.default
-  }
-
-  /** The default as the env file writes it; empty when it is computed or unset. */
-  shownDefault(): string {
-    if (this.example !== undefined) return this.example
-    const d: unknown = this.default
-    if (typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean') return String(d)
-    if (Array.isArray(d)) return d.join(',')
-    return ''
-  }
-}
-
-const int =
-  (min: number, max: number) =>
-  (raw: string): number => {
-    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`must be an integer between ${min} and ${max}`)
-    const n = Number(raw)
-    if (n < min || n > max) throw new Error(`must be an integer between ${min} and ${max}`)
-    return n
-  }
-
-const nonEmpty = (raw: string): string => {
-  if (raw.trim() === '') throw new Error('must not be empty')
-  return raw
-}
-
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
-
-export function parseServerUrl(raw: string): string {
-  let url: URL
-  try {
-    url = new URL(raw.trim())
-  } catch {
-    throw new Error('must be an absolute http:// or https:// URL')
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must start with http:// or https://')
-  if (url.search || url.hash) throw new Error('must not contain a query string or fragment')
-  // Agents join paths by string concatenation, so a trailing slash would give them `//api/v1`.
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
-}
-
-function parseTrustProxy(raw: string): TrustProxy {
-  const v = raw.trim().toLowerCase()
-  if (['', 'false', '0', 'off', 'no'].includes(v)) return false
-  if (['true', 'on', 'yes'].includes(v)) return true
-  if (/^\d+$/.test(v)) return Number(v) // number of proxy hops to trust
-  // Comma-separated addresses/CIDRs of the proxies allowed to set X-Forwarded-For.
-  return v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-}
-
-function parseDuration(raw: string): string {
-  if (!/^\d+\s*[smhd]$/.test(raw.trim())) throw new Error('must look like 30m, 8h or 7d')
-  return raw.trim().replace(/\s+/g, '')
-}
-
-function parseBoolean(raw: string): boolean {
-  const v = raw.trim().toLowerCase()
-  if (['true', '1', 'yes', 'on'].includes(v)) return true
-  if (['false', '0', 'no', 'off'].includes(v)) return false
-  throw new Error('must be true or false')
-}
-
-function parseAllowedTargets(raw: string): string[] {
-  const entries = parseTargetList(raw)
-  const invalid = invalidTargets(entries)
-  if (invalid.length > 0) throw new Error(`not a host name, address or CIDR range: ${invalid.slice(0, 3).join(', ')}`)
-  return entries
-}
-
-const interval = int(1000, 86_400_000)
-const count = int(1, 10_000_000)
-
-/** An absolute data-folder path; relative ones are taken from the working folder. */
-const absoluteFrom = (path: string, cwd: string): string => (isAbsolute(path) ? path : resolve(cwd, path))
-
-/** systemd's StateDirectory= exports STATE_DIRECTORY; an explicit setting still wins over it. */
-function defaultDataDir(env: Source, cwd: string): string {
-  return absoluteFrom(env.STATE_DIRECTORY?.split(':')[0] ?? './data', cwd)
-}
+export { ConfigError, parseServerUrl, keyFromString, type LogLevel, type TrustProxy }
 
 /**
  * The settings. The nesting is the shape of AppConfig; the order is the order of `--help`, of the
@@ -390,25 +279,6 @@ function read<T>(spec: Setting<T>, env: Source, flags: Source, cwd: string): T |
   }
 }
 
-/** 64 hex characters are used as the raw key; anything else is stretched with SHA-256. */
-export function keyFromString(raw: string): Buffer {
-  const v = raw.trim()
-  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, 'hex')
-  return createHash('sha256').update(v, 'utf8').digest()
-}
-
-/** Reads a generated secret from the data folder, creating it (mode 0600) on first use. */
-function generatedSecret(dataDir: string, file: string): string {
-  const path = join(dataDir, file)
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim()
-  const value = randomBytes(32).toString('hex')
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, value + '\n', { mode: 0o600 })
-  renameSync(tmp, path) // atomic: two processes starting together never see a half-written key
-  chmodSync(path, 0o600)
-  return readFileSync(path, 'utf8').trim()
-}
-
 export function resolveDataDir(env: Source, flags: Source, cwd = process.cwd()): string {
   // Resolved before the other settings, whose defaults may depend on it.
   return read(SETTINGS.dataDir, env, flags, cwd) ?? defaultDataDir(env, cwd)
@@ -421,52 +291,6 @@ function dataDirSetting(env: Source, flags: Source): string {
   if (env[name]) return name
   if (env.STATE_DIRECTORY) return 'STATE_DIRECTORY (set by systemd from StateDirectory=)'
   return `${name} (unset: default ./data)`
-}
-
-/** One sentence for a file-system error on `path`, without our temp file names. */
-function fsCause(code: string | undefined, path: string): string {
-  if (code === 'EROFS') return `${path} is on a read-only file system (EROFS)`
-  if (code === 'EACCES' || code === 'EPERM') {
-    const me = userInfo()
-    return `user ${me.username} (uid ${me.uid}) may not write in ${path} (${code}); give the folder to that user or choose another`
-  }
-  if (code === 'ENOSPC') return `the disk holding ${path} is full (ENOSPC)`
-  if (code === 'ENOTDIR' || code === 'EEXIST') return `${path} is in the way and is not a folder (${code})`
-  return `${path}: ${code ?? 'error'}`
-}
-
-/** Error code of creating a file in `dir`, or undefined when that works. */
-function writeProblem(dir: string): string | undefined {
-  const probe = join(dir, `.patchmon-write-test-${process.pid}`)
-  try {
-    writeFileSync(probe, '', { flag: 'wx', mode: 0o600 })
-    rmSync(probe, { force: true })
-    return undefined
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code ?? 'error'
-  }
-}
-
-/**
- * Creates the data folder and proves it writable before anything is written there, so a refusal
- * names the setting and the real cause: Node's recursive mkdir reports ENOENT where a parent is
- * read-only, and a failed key write would otherwise show a raw "EACCES ... jwt-secret.123.tmp".
- */
-function ensureDataDir(dataDir: string, setting: string): void {
-  try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o750 })
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    let ancestor = dirname(dataDir)
-    while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor)
-    // The nearest folder that exists is where creating failed: its own error is the real cause.
-    const atAncestor = writeProblem(ancestor)
-    throw new ConfigError(
-      `Invalid ${setting}: cannot create ${dataDir}: ${atAncestor ? fsCause(atAncestor, ancestor) : fsCause(code, dataDir)}`
-    )
-  }
-  const problem = writeProblem(dataDir)
-  if (problem) throw new ConfigError(`Invalid ${setting}: cannot write in ${dataDir}: ${fsCause(problem, dataDir)}`)
 }
 
 /**

@@ -6,9 +6,8 @@ import { migrateToLatest } from './store/migrate.js'
 import { checkDatabaseIntegrity, refuseLostDatabase } from './store/start-checks.js'
 import { buildApp } from './app.js'
 import { ensureFirstAdmin } from './users/first-admin.js'
-import { ensureBuiltinRoles } from './users/role-queries.js'
 import { newPassword } from './security/random-tokens.js'
-import { createUserFromCli, resetPasswordFromCli, resetTfaFromCli, UserCommandError } from './users/user-service.js'
+import { createUserFromCli, prepareUserCommands, resetPasswordFromCli, resetTfaFromCli, UserCommandError } from './users/user-service.js'
 import { APP_VERSION, PRODUCT_NAME } from './version.js'
 import { acquireDataDirLock, refuseDatabaseInUse } from './backup/data-dir-lock.js'
 import { trackConnections } from './http/connection-drain.js'
@@ -47,7 +46,7 @@ async function withStore<T>(config: AppConfig, fn: (store: Store) => Promise<T>)
   const store = openStore(databaseFile(config.dataDir))
   try {
     await migrateToLatest(store)
-    await ensureBuiltinRoles(store.db)
+    await prepareUserCommands(store.db)
     return await fn(store)
   } finally {
     await store.close()

@@ -4,7 +4,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { tempDataDir } from './helpers/test-app.js'
+import { bearer, buildTestApp, login, tempDataDir, userWithRole } from './helpers/test-app.js'
 import { databaseFile, openStore } from '../src/store/open-database.js'
 
 const TSX = join(__dirname, '../node_modules/.bin/tsx')
@@ -51,6 +51,42 @@ t.test('migrate, admin create and admin reset-password work on a data folder', a
     ],
     'a generated password must be changed; a chosen one (reset with PATCHMON_ADMIN_PASSWORD) not'
   )
+})
+
+t.test('admin commands go through the users service: its rules hold, a reset re-opens the account and signs it out', async (t) => {
+  const ctx = await buildTestApp(t)
+  const run = (args: string[], env: Record<string, string> = {}) => cli(args, { PATCHMON_DATA_DIR: ctx.dataDir, ...env })
+
+  const unknownRole = run(['admin', 'create', 'auditor', 'no-such-role'])
+  t.equal(unknownRole.status, 1)
+  t.match(unknownRole.stderr, /^patchmon: unknown role no-such-role/)
+  const viewer = run(['admin', 'create', 'viewer1', 'readonly'], { PATCHMON_ADMIN_PASSWORD: 'viewer-password-1' })
+  t.equal(viewer.status, 0, viewer.stderr)
+  t.match(viewer.stdout, /^Created readonly viewer1 with PATCHMON_ADMIN_PASSWORD/)
+  const me = await ctx.app.inject({
+    method: 'GET',
+    url: '/api/v1/auth/me',
+    headers: bearer(await login(ctx.app, 'viewer1', 'viewer-password-1'))
+  })
+  t.equal(me.json().user.role, 'readonly', 'the CLI-created user signs in with its role')
+
+  const opsToken = await userWithRole(ctx, 'user', 'ops')
+  const opsId: string = (await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(opsToken) })).json().user.id
+  const disabled = await ctx.app.inject({
+    method: 'PUT',
+    url: `/api/v1/users/${opsId}`,
+    headers: bearer(ctx.adminToken),
+    payload: { is_active: false }
+  })
+  t.equal(disabled.statusCode, 200)
+  const reset = run(['admin', 'reset-password', 'ops'], { PATCHMON_ADMIN_PASSWORD: 'ops-new-password' })
+  t.equal(reset.status, 0, reset.stderr)
+  const newToken = await login(ctx.app, 'ops', 'ops-new-password')
+  t.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(newToken) })).statusCode, 200, 're-opened')
+
+  t.equal(run(['admin', 'reset-password', 'ops'], { PATCHMON_ADMIN_PASSWORD: 'ops-third-password' }).status, 0)
+  const after = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(newToken) })
+  t.equal(after.statusCode, 401, 'a reset ends the sessions signed in with the old password')
 })
 
 t.test('a bad setting stops start-up with one line naming it', async (t) => {

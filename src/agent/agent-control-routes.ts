@@ -5,6 +5,7 @@ import { ErrorReply } from '../http/schema-fragments.js'
 import { hostColumns } from '../hosts/host-queries.js'
 import { conflict, COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { recordAgentJob } from './agent-jobs.js'
 import type { ServerToAgentMessage } from './agent-connections.js'
 import type { FastifyInstance } from 'fastify'
@@ -13,7 +14,7 @@ import type { AgentOs } from './served-agent.js'
 const TAGS = ['Hosts']
 const HostParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 const JobReply = Type.Object({ message: Type.String(), hostId: Type.String(), jobId: Type.String() })
-const NOT_CONNECTED = 'Agent is not connected'
+const NOT_CONNECTED = ERROR_MESSAGES.agentChannel.notConnected.message
 
 const GO_ARCH: Record<string, string> = {
   x86_64: 'amd64',

@@ -8,7 +8,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { ErrorReply } from '../http/schema-fragments.js'
 import { SECURITY } from '../http/openapi.js'
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
-import { errorBody, PollChannel, SHUTTING_DOWN } from './poll-channel.js'
+import { PollChannels } from './poll-channel.js'
 
 /** Capability names are short words; anything else in the header is ignored. */
 const CAPABILITY = /^[a-z][a-z0-9_]{0,63}$/
@@ -31,14 +31,9 @@ const MAX_WAIT_SECONDS = 30
 
 export const agentPollRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const requireAgent = agentAuth(app)
-  const channels = new Map<string, PollChannel>()
-  let closing = false
-
+  const polls = new PollChannels(app.agentConnections)
   // Held polls must not keep the server from stopping: answer them before the listener closes.
-  app.addHook('preClose', async () => {
-    closing = true
-    for (const channel of [...channels.values()]) channel.shutdown()
-  })
+  app.addHook('preClose', async () => polls.shutdown())
 
   app.get(
     '/api/v1/agents/poll',
@@ -62,21 +57,9 @@ export const agentPollRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: app.rateLimitBucket('agent'), validationShape: 'single' as const }
     },
     async (request, reply) => {
-      const hostId = agentHostIdOf(request)
-      if (closing) return reply.code(503).send(errorBody(SHUTTING_DOWN))
-      let channel = channels.get(hostId)
-      if (!channel?.isOpen()) {
-        channel = new PollChannel(hostId, app.agentConnections, (closed) => {
-          if (channels.get(closed.hostId) === closed) channels.delete(closed.hostId)
-        })
-        channels.set(hostId, channel)
-      }
-      channel.capabilities = parseCapabilities(request.headers['x-patchmon-capabilities'])
-      const held = channel
-      const onHangUp = (): void => held.detach()
-      reply.raw.once('close', onHangUp)
-      const outcome = await held.attach((request.query.wait ?? POLL_WAIT_SECONDS) * 1000, () => reply.raw.destroyed)
-      reply.raw.off('close', onHangUp)
+      const waitMs = (request.query.wait ?? POLL_WAIT_SECONDS) * 1000
+      const capabilities = parseCapabilities(request.headers['x-patchmon-capabilities'])
+      const outcome = await polls.hold(agentHostIdOf(request), waitMs, reply.raw, capabilities)
       if (outcome.status === 204) return reply.code(204).send(null)
       return reply.code(outcome.status).send(outcome.body)
     }

@@ -5,13 +5,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorReply } from '../http/schema-fragments.js'
 import { Type } from '@fastify/type-provider-typebox'
-import { badRequest, COMMON, unauthorized } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
-import { emitCommitted } from '../events/event-outbox.js'
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
-import { hostColumnsFromFacts } from './agent-facts.js'
-import { recordPing } from '../hosts/record-ping.js'
-import { MAX_REPORT_PACKAGES, PingBody, REPORT_ERRORS, ReportBody } from './report-schema.js'
+import { acceptPing, acceptReport } from './agent-report-service.js'
+import { PingBody, ReportBody } from './report-schema.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 
 const PingReply = Type.Object({
   message: Type.String(),
@@ -31,14 +29,7 @@ const UpdateReply = Type.Object({
 /** Upstream caps the check-in at 8 KiB; allow more so a host with many disks is never refused. */
 const PING_BODY_LIMIT = 64 * 1024
 
-const REPORT_MESSAGES = {
-  packages: 'Invalid packages array: every package needs a string name and currentVersion and a boolean needsUpdate'
-}
-
-function executionSeconds(value: number | string | null | undefined): number | null {
-  const n = typeof value === 'string' ? Number.parseFloat(value) : value
-  return typeof n === 'number' && Number.isFinite(n) ? n : null
-}
+const REPORT_MESSAGES = { packages: ERROR_MESSAGES.agentReports.packagesInvalid.message }
 
 export const agentReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const requireAgent = agentAuth(app)
@@ -59,22 +50,7 @@ export const agentReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: requireAgent,
       config: agentConfig
     },
-    async (request) => {
-      const hostId = agentHostIdOf(request)
-      const body = request.body
-      const columns = hostColumnsFromFacts({ ...(body?.metrics ?? {}), agentVersion: body?.agentVersion ?? null })
-      const now = new Date()
-      const host = await recordPing(app.store.db, hostId, columns, now)
-      if (!host) throw unauthorized(COMMON.agentCredentialsInvalid)
-      return {
-        message: 'Ping successful',
-        timestamp: now.toISOString(),
-        friendlyName: host.friendly_name || host.hostname || host.api_id,
-        agentStartup: true,
-        // We do not collect Docker or compliance data: false keeps 2.x agents from gathering it.
-        integrations: { docker: false, compliance: false }
-      }
-    }
+    async (request) => acceptPing(app, agentHostIdOf(request), request.body)
   )
 
   app.post(
@@ -93,31 +69,10 @@ export const agentReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const hostId = agentHostIdOf(request)
-      const body = request.body
-      const packages = body?.packages
-      if (!packages || packages.length === 0) throw badRequest(REPORT_ERRORS.packagesRequired)
-      if (packages.length > MAX_REPORT_PACKAGES) throw badRequest(REPORT_ERRORS.tooManyPackages)
-      const declaredLength = Number(request.headers['content-length'])
-      const outcome = await app.reportIngest.ingest({
-        hostId,
-        packages,
-        repositories: body.repositories,
-        facts: hostColumnsFromFacts(body),
-        payloadBytes: Number.isFinite(declaredLength) && declaredLength > 0 ? declaredLength : Buffer.byteLength(JSON.stringify(body)),
-        executionTimeSeconds: executionSeconds(body.executionTime)
-      })
-      if (!outcome) throw unauthorized(COMMON.agentCredentialsInvalid)
-      if (outcome.securityEvent) emitCommitted(app.events, outcome.securityEvent)
-      request.log.info(
-        { hostId, packages: outcome.packagesProcessed, updates: outcome.updatesAvailable, security: outcome.securityUpdates },
-        'report ingested'
-      )
-      return {
-        message: 'Host updated successfully',
-        packagesProcessed: outcome.packagesProcessed,
-        updatesAvailable: outcome.updatesAvailable,
-        securityUpdates: outcome.securityUpdates
-      }
+      const reply = await acceptReport(app, hostId, request.body, Number(request.headers['content-length']))
+      const { packagesProcessed: packages, updatesAvailable: updates, securityUpdates: security } = reply
+      request.log.info({ hostId, packages, updates, security }, 'report ingested')
+      return reply
     }
   )
 

@@ -3,12 +3,24 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
 import { SECURITY } from '../http/openapi.js'
-import { storeDockerInventory } from './docker-inventory.js'
+import { storeDockerInventory, type DockerStoreResult } from './docker-inventory.js'
 import { emitCommitted } from '../events/event-outbox.js'
 
 const TAGS = ['Agent']
 const MAX_ITEMS = 10_000
 const List = Type.Optional(Type.Union([Type.Array(Type.Unknown(), { maxItems: MAX_ITEMS }), Type.Null()]))
+
+/** What the agent is told it sent: the stored counts, and how many image updates it listed. */
+function dockerReceipt(result: DockerStoreResult, updates: unknown[] | null | undefined) {
+  return {
+    message: 'Docker data collected successfully',
+    containers_received: result.containers,
+    images_received: result.images,
+    volumes_received: result.volumes,
+    networks_received: result.networks,
+    updates_found: Array.isArray(updates) ? updates.length : 0
+  }
+}
 
 export const dockerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const requireAgent = agentAuth(app)
@@ -105,18 +117,9 @@ export const dockerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: requireAgent
     },
     async (request) => {
-      const hostId = agentHostIdOf(request)
-      const body = request.body
-      const result = await storeDockerInventory(app.store.db, hostId, body, new Date())
+      const result = await storeDockerInventory(app.store.db, agentHostIdOf(request), request.body, new Date())
       for (const stop of result.stopped) emitCommitted(app.events, stop)
-      return {
-        message: 'Docker data collected successfully',
-        containers_received: result.containers,
-        images_received: result.images,
-        volumes_received: result.volumes,
-        networks_received: result.networks,
-        updates_found: Array.isArray(body.updates) ? body.updates.length : 0
-      }
+      return dockerReceipt(result, request.body.updates)
     }
   )
 }

@@ -2,8 +2,10 @@
 // hold `GET /api/v1/agents/poll` open instead. One PollChannel per host outlives the single
 // requests, so the host stays "connected" in the registry between two polls (no connect/disconnect
 // flapping every 25 s) and a command sent in that gap waits for the next poll.
+import type { ServerResponse } from 'node:http'
 import type { AgentConnections, AgentLink, Connection, ServerToAgentMessage } from './agent-connections.js'
 import { REPLACED_CLOSE_CODE } from './agent-connections.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 
 /** What a poll request ends with: the commands (200), nothing (204) or an error. */
 export type PollOutcome =
@@ -17,8 +19,8 @@ interface Held {
 
 /** Commands kept for an agent between polls; older ones are dropped past this. */
 const MAX_QUEUED = 32
-export const REPLACED_POLL = 'Replaced by a newer poll'
-export const SHUTTING_DOWN = 'Server is shutting down'
+export const REPLACED_POLL = ERROR_MESSAGES.agentChannel.replacedPoll.message
+export const SHUTTING_DOWN = ERROR_MESSAGES.agentChannel.shuttingDown.message
 
 export function errorBody(error: string): { error: string } {
   return { error }
@@ -118,5 +120,41 @@ export class PollChannel implements AgentLink {
       this.queue = []
       held.finish({ status: 200, body: { commands: commands.map((text) => JSON.parse(text) as ServerToAgentMessage) } })
     })
+  }
+}
+
+/** The poll channels of every host, and whether the server is closing (new polls get 503 then). */
+export class PollChannels {
+  private readonly channels = new Map<string, PollChannel>()
+  private closing = false
+
+  constructor(private readonly registry: AgentConnections) {}
+
+  /**
+   * Holds a poll of `hostId` (see PollChannel.attach); `response` is the raw reply, whose early
+   * close means the agent hung up. Answers 503 at once while the server shuts down.
+   */
+  async hold(hostId: string, waitMs: number, response: ServerResponse, capabilities: ReadonlySet<string>): Promise<PollOutcome> {
+    if (this.closing) return { status: 503, body: errorBody(SHUTTING_DOWN) }
+    let channel = this.channels.get(hostId)
+    if (!channel?.isOpen()) {
+      channel = new PollChannel(hostId, this.registry, (closed) => {
+        if (this.channels.get(closed.hostId) === closed) this.channels.delete(closed.hostId)
+      })
+      this.channels.set(hostId, channel)
+    }
+    channel.capabilities = capabilities
+    const held = channel
+    const onHangUp = (): void => held.detach()
+    response.once('close', onHangUp)
+    const outcome = await held.attach(waitMs, () => response.destroyed)
+    response.off('close', onHangUp)
+    return outcome
+  }
+
+  /** Answers every held poll before the listener closes, so none keeps the server from stopping. */
+  shutdown(): void {
+    this.closing = true
+    for (const channel of [...this.channels.values()]) channel.shutdown()
   }
 }

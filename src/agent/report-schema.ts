@@ -100,8 +100,3 @@ export const PingBody = Type.Union([
 export type PingBody = Static<typeof PingBody>
 
 export const MAX_REPORT_PACKAGES = 10_000
-
-export const REPORT_ERRORS = {
-  packagesRequired: 'Packages array is required',
-  tooManyPackages: 'Packages array exceeds maximum size'
-} as const

@@ -2,6 +2,7 @@
 // already linked → that user; verified e-mail matching a user → link it; otherwise create an
 // account when self-registration is on, else "User not found". One PatchMon user per Discord id.
 import type { FastifyInstance } from 'fastify'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import type { Kysely } from 'kysely'
 import type { DB, UserRow } from '../store/database-types.js'
 import {
@@ -18,17 +19,9 @@ import { roleExists } from '../users/role-queries.js'
 import { avatarUrl, type DiscordProfile } from './discord-api.js'
 
 /** The `error` query values of /login?error=..., as the login page shows them. */
-export const LOGIN_ERRORS = {
-  userNotFound: 'User not found',
-  disabled: 'Account disabled',
-  failed: 'Authentication failed',
-  invalidResponse: 'Invalid authentication response',
-  sessionExpired: 'Session expired',
-  notConfigured: 'Discord not configured',
-  boundElsewhere: 'Unable to sign in with this account'
-} as const
+const REFUSED = ERROR_MESSAGES.discordLoginRedirect
 
-export type LoginResolution = { user: UserRow } | { error: (typeof LOGIN_ERRORS)[keyof typeof LOGIN_ERRORS] }
+export type LoginResolution = { user: UserRow } | { error: string }
 
 function identityOf(profile: DiscordProfile): DiscordIdentity {
   return { id: profile.id, username: profile.username, avatar: avatarUrl(profile) }
@@ -75,7 +68,7 @@ export async function resolveLoginUser(app: FastifyInstance, profile: DiscordPro
   const db = app.store.db
   const linked = await findUserByDiscordId(db, profile.id)
   if (linked) {
-    if (linked.is_active !== 1) return { error: LOGIN_ERRORS.disabled }
+    if (linked.is_active !== 1) return { error: REFUSED.disabled.message }
     await refreshDiscordProfile(db, linked.id, identityOf(profile))
     return { user: linked }
   }
@@ -83,14 +76,14 @@ export async function resolveLoginUser(app: FastifyInstance, profile: DiscordPro
     const byEmail = await findUserByEmail(db, profile.email)
     if (byEmail) {
       // Bound to another Discord identity: never taken over.
-      if (byEmail.discord_id !== null) return { error: LOGIN_ERRORS.boundElsewhere }
-      if (byEmail.is_active !== 1) return { error: LOGIN_ERRORS.disabled }
+      if (byEmail.discord_id !== null) return { error: REFUSED.boundElsewhere.message }
+      if (byEmail.is_active !== 1) return { error: REFUSED.disabled.message }
       await bindDiscordIdentity(db, byEmail.id, identityOf(profile))
       app.log.info({ userId: byEmail.id }, 'Discord identity linked by verified e-mail')
       return { user: byEmail }
     }
   }
-  if (!(await app.settings.get('signup_enabled'))) return { error: LOGIN_ERRORS.userNotFound }
+  if (!(await app.settings.get('signup_enabled'))) return { error: REFUSED.userNotFound.message }
   const created = await createDiscordUser(app, profile)
   app.log.info({ userId: created.id, username: created.username }, 'user created through Discord sign-in')
   return { user: created }

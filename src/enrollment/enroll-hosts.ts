@@ -1,4 +1,5 @@
 // Creating hosts for an enrollment token: quota, default group, notes, the host_enrolled event.
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import type { FastifyInstance } from 'fastify'
 import { hostGroupSummary } from '../hosts/host-queries.js'
 import { createHost, type CreatedHost } from '../hosts/host-service.js'
@@ -69,7 +70,7 @@ export async function enrollBatch(app: FastifyInstance, token: TokenRow, inputs:
       outcome.created.push({ input, result: await createEnrolledHost(app, token, group, input, now) })
     } catch (err) {
       app.log.error({ err, tokenId: token.id }, 'auto-enrollment host creation failed')
-      outcome.failed.push({ input, error: 'Failed to create host' })
+      outcome.failed.push({ input, error: ERROR_MESSAGES.enrollment.hostCreateFailed.message })
     }
   }
   await releaseEnrollments(app.store.db, token.id, outcome.failed.length, now)

@@ -2,14 +2,6 @@
 import { Type } from '@fastify/type-provider-typebox'
 import { ErrorMessageReply as ErrorReply } from '../http/schema-fragments.js'
 
-export const ENROLL_MESSAGES = {
-  friendly_name: 'Friendly name is required (max 255 characters)',
-  machine_id: 'Machine ID must be between 1 and 255 characters if provided',
-  metadata: 'Metadata must be an object',
-  hosts: 'Hosts array required (max 50)',
-  eachHostName: 'Each host needs a friendly_name'
-} as const
-
 export const MAX_BULK_HOSTS = 50
 
 const NON_BLANK = '\\S'

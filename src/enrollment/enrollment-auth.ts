@@ -1,11 +1,12 @@
 // preValidation guard of the enroll routes: the documented checks run before body validation
 // (facts: enrollment §3 — a bad body is step 8, after credentials, IP and the daily cap).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { ApiError, forbidden, unauthorized } from '../http/errors.js'
+import { errorOf, type ApiError } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { judgeWithinBudget } from '../http/credential-budget.js'
 import { ipAllowed } from '../security/ip-allow-list.js'
 import type { TokenRow } from '../store/database-types.js'
-import { allowedRangesOf, checkEnrollmentToken, ENROLL_ERRORS } from './enrollment-token-check.js'
+import { allowedRangesOf, checkEnrollmentToken } from './enrollment-token-check.js'
 import { remainingToday } from '../integration-tokens/enrollment-quota.js'
 
 declare module 'fastify' {
@@ -15,6 +16,8 @@ declare module 'fastify' {
   }
 }
 
+const E = ERROR_MESSAGES.enrollment
+
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name]
   const first = Array.isArray(value) ? value[0] : value
@@ -22,7 +25,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 export function dailyCapReached(max: number): ApiError {
-  return new ApiError(429, { error: 'Rate limit exceeded', message: `Maximum ${max} hosts per day allowed for this token` })
+  return errorOf(E.dailyCapReached, { message: E.dailyCapReached.detail(max) })
 }
 
 /** Steps 1-6, plus step 7 (daily cap reached) when `checkDailyCap` is set. */
@@ -30,14 +33,14 @@ export function enrollmentGuard(app: FastifyInstance, opts: { checkDailyCap: boo
   return async function requireEnrollmentToken(request: FastifyRequest): Promise<void> {
     const key = header(request, 'x-auto-enrollment-key')
     const secret = header(request, 'x-auto-enrollment-secret')
-    if (!key || !secret) throw unauthorized(ENROLL_ERRORS.credentialsRequired)
+    if (!key || !secret) throw errorOf(E.credentialsRequired)
     const now = app.enrollmentClock.now()
     // A pair verified recently skips the failed-credential budget; every other check spends it.
     const judge = () => checkEnrollmentToken(app, key, secret, now)
     const token =
       app.credentialCache.lookup(key, secret) !== undefined ? await judge() : await judgeWithinBudget(app, request, `enroll:${key}`, judge)
-    if (!token) throw unauthorized(ENROLL_ERRORS.invalidToken)
-    if (!ipAllowed(request.ip, allowedRangesOf(token))) throw forbidden(ENROLL_ERRORS.ipNotAllowed)
+    if (!token) throw errorOf(E.invalidToken)
+    if (!ipAllowed(request.ip, allowedRangesOf(token))) throw errorOf(E.ipNotAllowed)
     if (opts.checkDailyCap && remainingToday(token, now) <= 0) throw dailyCapReached(token.max_hosts_per_day)
     // An absent body must fail validation on its fields, not on "body must be object".
     if (request.body === undefined || request.body === null) request.body = {}
@@ -46,6 +49,6 @@ export function enrollmentGuard(app: FastifyInstance, opts: { checkDailyCap: boo
 }
 
 export function enrollmentTokenOf(request: FastifyRequest): TokenRow {
-  if (!request.enrollmentToken) throw unauthorized(ENROLL_ERRORS.credentialsRequired)
+  if (!request.enrollmentToken) throw errorOf(E.credentialsRequired)
   return request.enrollmentToken
 }

@@ -6,21 +6,15 @@
 // `gethomepage` token is meant to read data; letting it create hosts widens what a leaked
 // read-only credential can do, and no documented client relies on it.
 import type { FastifyInstance } from 'fastify'
-import { ApiError, unauthorized } from '../http/errors.js'
+import { errorOf } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { verifySecret } from '../security/secret-hashing.js'
 import type { TokenRow } from '../store/database-types.js'
 import { findTokenRowByKey } from '../integration-tokens/token-queries.js'
 
 export const ENROLLING_TOKEN_TYPES = ['proxmox-lxc', 'direct-host'] as const
 
-export const ENROLL_ERRORS = {
-  credentialsRequired: 'Auto-enrollment credentials required',
-  invalidToken: 'Invalid or inactive token',
-  invalidSecret: 'Invalid token secret',
-  expired: 'Token expired',
-  ipNotAllowed: 'IP address not authorized for this token',
-  wrongType: 'This token cannot enroll hosts (only proxmox-lxc and direct-host tokens can)'
-} as const
+const E = ERROR_MESSAGES.enrollment
 
 // Keys are 44 characters and secrets 64; anything far longer is not worth a bcrypt run.
 const MAX_KEY_LENGTH = 128
@@ -28,24 +22,24 @@ const MAX_SECRET_LENGTH = 256
 
 /** The token row when key and secret are valid, the token active, unexpired and allowed to enroll. */
 export async function checkEnrollmentToken(app: FastifyInstance, key: string, secret: string, now: Date): Promise<TokenRow> {
-  if (key.length > MAX_KEY_LENGTH || secret.length > MAX_SECRET_LENGTH) throw unauthorized(ENROLL_ERRORS.invalidToken)
+  if (key.length > MAX_KEY_LENGTH || secret.length > MAX_SECRET_LENGTH) throw errorOf(E.invalidToken)
   const token = await findTokenRowByKey(app.store.db, key)
   if (!token) {
     // Burn one bcrypt compare so an unknown key takes as long as a wrong secret.
     await verifySecret(secret, null, 'machine')
-    throw unauthorized(ENROLL_ERRORS.invalidToken)
+    throw errorOf(E.invalidToken)
   }
   if (token.is_active !== 1) {
     app.credentialCache.forgetOwner(token.id)
-    throw unauthorized(ENROLL_ERRORS.invalidToken)
+    throw errorOf(E.invalidToken)
   }
   if (app.credentialCache.lookup(key, secret) !== token.id) {
-    if (!(await verifySecret(secret, token.token_secret_hash, 'machine'))) throw unauthorized(ENROLL_ERRORS.invalidSecret)
+    if (!(await verifySecret(secret, token.token_secret_hash, 'machine'))) throw errorOf(E.invalidSecret)
     app.credentialCache.remember(key, secret, token.id)
   }
-  if (token.expires_at !== null && Date.parse(token.expires_at) <= now.getTime()) throw unauthorized(ENROLL_ERRORS.expired)
+  if (token.expires_at !== null && Date.parse(token.expires_at) <= now.getTime()) throw errorOf(E.expired)
   if (!(ENROLLING_TOKEN_TYPES as readonly string[]).includes(token.integration_type)) {
-    throw new ApiError(403, { error: ENROLL_ERRORS.wrongType })
+    throw errorOf(E.wrongType)
   }
   return token
 }

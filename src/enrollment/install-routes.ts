@@ -6,7 +6,8 @@ import { ErrorMessageReply as ErrorReply } from '../http/schema-fragments.js'
 import { hostColumns } from '../hosts/host-queries.js'
 import type { FastifyRequest } from 'fastify'
 import { agentAuth, agentHostIdOf } from '../agent/agent-auth.js'
-import { ApiError, COMMON, notFound, unauthorized } from '../http/errors.js'
+import { ApiError, COMMON, errorOf, unauthorized } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { SECURITY } from '../http/openapi.js'
 import { effectiveServerUrl } from '../settings/effective-server-url.js'
 import { injectConfig, renderConfigBlock, SCRIPT_ASSETS } from './served-scripts.js'
@@ -21,8 +22,7 @@ const InstallQuery = Type.Object({
 
 const ExchangeReply = Type.Object({ apiId: Type.String(), apiKey: Type.String() })
 
-const BOOTSTRAP_REQUIRED = 'Bootstrap token required'
-const BOOTSTRAP_INVALID = 'Invalid or expired bootstrap token'
+const E = ERROR_MESSAGES.enrollmentScripts
 
 function apiKeyHeader(request: FastifyRequest): string {
   const value = request.headers['x-api-key']
@@ -49,7 +49,7 @@ export const installRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const script = app.scriptReader(SCRIPT_ASSETS.install)
-      if (!script) throw notFound('Agent install script not found')
+      if (!script) throw errorOf(E.installScriptNotFound)
       const host = await hostColumns(app.store.db, agentHostIdOf(request), ['api_id', 'os_type'])
       if (!host) throw new Error('agent host vanished')
       const insecure = await app.settings.get('ignore_ssl_self_signed')
@@ -80,13 +80,13 @@ export const installRoutes: FastifyPluginAsyncTypebox = async (app) => {
             .code(err.statusCode as 401)
             .headers(err.headers)
             .send(err.body as { error: string })
-        if (err.statusCode === 429) return reply.code(429).send({ error: 'Too many requests', message: COMMON.tooManyRequests })
-        return reply.code(400).send({ error: BOOTSTRAP_REQUIRED })
+        if (err.statusCode === 429) return reply.code(429).send(errorOf(ERROR_MESSAGES.common.tooManyRequests).body as { error: string })
+        return reply.code(400).send({ error: E.bootstrapRequired.message })
       }
     },
     async (request) => {
       const credentials = app.bootstrapTokens.exchange(request.body.token)
-      if (!credentials) throw unauthorized(BOOTSTRAP_INVALID)
+      if (!credentials) throw errorOf(E.bootstrapInvalid)
       return credentials
     }
   )
@@ -104,7 +104,7 @@ export const installRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_request, reply) => {
       const script = app.scriptReader(SCRIPT_ASSETS.remove)
-      if (!script) throw notFound('Removal script not found')
+      if (!script) throw errorOf(E.removalScriptNotFound)
       const insecure = await app.settings.get('ignore_ssl_self_signed')
       const block = renderConfigBlock([{ name: 'CURL_FLAGS', value: insecure ? '-sk' : '-s' }], app.enrollmentClock.now())
       return sendScript(reply, 'patchmon_remove.sh', injectConfig(script.toString('utf8'), block))

@@ -4,13 +4,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorMessageReply as ErrorBody } from '../http/schema-fragments.js'
 import { Type } from '@fastify/type-provider-typebox'
-import { ApiError } from '../http/errors.js'
+import { errorOf } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { SECURITY } from '../http/openapi.js'
 import { integrationBasicAuth, integrationCredentialOf } from '../integration-tokens/basic-auth.js'
 import { homepageStats } from './homepage-stats.js'
 
 const Int = Type.Integer()
-const ERRORS = { 401: ErrorBody, 403: ErrorBody, 429: ErrorBody, 500: ErrorBody }
+const ERROR_REPLIES = { 401: ErrorBody, 403: ErrorBody, 429: ErrorBody, 500: ErrorBody }
 
 const StatsResponse = Type.Object({
   total_hosts: Type.Integer({ description: 'Active hosts' }),
@@ -41,7 +42,11 @@ export const homepageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/gethomepage/stats',
     {
-      schema: { ...common, summary: 'Fleet statistics for the gethomepage customapi widget', response: { 200: StatsResponse, ...ERRORS } },
+      schema: {
+        ...common,
+        summary: 'Fleet statistics for the gethomepage customapi widget',
+        response: { 200: StatsResponse, ...ERROR_REPLIES }
+      },
       preHandler: auth,
       config
     },
@@ -50,7 +55,7 @@ export const homepageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return await homepageStats(app.store.db, await app.settings.get('update_interval'))
       } catch (err) {
         request.log.error({ err }, 'gethomepage statistics failed')
-        throw new ApiError(500, { error: 'Failed to fetch statistics' })
+        throw errorOf(ERROR_MESSAGES.homepage.statsFailed)
       }
     }
   )
@@ -63,7 +68,7 @@ export const homepageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Liveness probe naming the credential used',
         response: {
           200: Type.Object({ status: Type.Literal('ok'), timestamp: Type.String({ format: 'date-time' }), api_key: Type.String() }),
-          ...ERRORS
+          ...ERROR_REPLIES
         }
       },
       preHandler: auth,

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { notFound } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { SECURITY } from '../http/openapi.js'
 import { Pagination } from './host-schemas.js'
 import { ErrorReply, IdParams } from '../http/schema-fragments.js'
@@ -93,7 +94,7 @@ export const fleetPackageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const limit = request.query.limit ?? 50
       const offset = request.query.offset ?? 0
       const page = await packageHostsPage(db, request.params.id, { updatesOnly: request.query.updates_only, limit, offset })
-      if (!page) throw notFound('Package not found')
+      if (!page) throw notFound(ERROR_MESSAGES.hosts.packageNotFound.message)
       return { ...page, limit, offset }
     }
   )

@@ -3,9 +3,10 @@
 import { ERROR_MESSAGES } from '../http/error-messages.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
-import { COMMON, conflict, notFound } from '../http/errors.js'
+import { COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
-import { deleteGroup, DuplicateGroupNameError, groupView, insertGroup, listGroupViews, updateGroup } from './host-group-queries.js'
+import { deleteGroup, listGroupViews } from './host-group-queries.js'
+import { changeGroup, createGroup } from './host-group-service.js'
 import { ErrorReply, IdParams, MessageReply } from '../http/schema-fragments.js'
 
 const COLOR = Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' })
@@ -46,8 +47,6 @@ const MESSAGES = {
   color: GROUP_ERRORS.colorInvalid.message
 }
 
-const DUPLICATE_NAME = GROUP_ERRORS.duplicateName.message
-
 export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
   const config = { rateLimit: app.rateLimitBucket('general'), validationMessages: MESSAGES }
@@ -80,16 +79,7 @@ export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requirePermission('can_manage_hosts'),
       config
     },
-    async (request, reply) => {
-      const { name, description, color } = request.body
-      try {
-        const id = await insertGroup(db, { name: name.trim(), description: description ?? null, color: color?.toUpperCase() })
-        return reply.code(201).send({ ...(await groupView(db, id))!, host_count: 0 })
-      } catch (err) {
-        if (err instanceof DuplicateGroupNameError) throw conflict(DUPLICATE_NAME)
-        throw err
-      }
-    }
+    async (request, reply) => reply.code(201).send(await createGroup(db, request.body))
   )
 
   app.put(
@@ -106,23 +96,7 @@ export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requirePermission('can_manage_hosts'),
       config
     },
-    async (request) => {
-      const { name, description, color } = request.body
-      const changes = {
-        ...(name !== undefined ? { name: name.trim() } : {}),
-        ...(description !== undefined ? { description } : {}),
-        ...(color !== undefined ? { color: color.toUpperCase() } : {})
-      }
-      try {
-        if (!(await updateGroup(db, request.params.id, changes))) throw notFound(COMMON.hostGroupNotFound)
-      } catch (err) {
-        if (err instanceof DuplicateGroupNameError) throw conflict(DUPLICATE_NAME)
-        throw err
-      }
-      const view = await groupView(db, request.params.id)
-      if (!view) throw notFound(COMMON.hostGroupNotFound)
-      return view
-    }
+    async (request) => changeGroup(db, request.params.id, request.body)
   )
 
   app.delete(

@@ -3,17 +3,11 @@
 // Reads need can_view_hosts; changes need can_manage_hosts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
-import { badRequest, COMMON, notFound } from '../http/errors.js'
+import { COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { emitCommitted } from '../events/event-outbox.js'
-import {
-  createHost,
-  deleteHostWithEvent,
-  regenerateHostCredentials,
-  setHostGroups,
-  UnknownHostGroupError,
-  updateHost
-} from './host-service.js'
+import { addHost, deleteHostWithEvent, regenerateHostCredentials, setHostGroups, updateHost, withKnownGroups } from './host-service.js'
 import { hostDetail, listHosts, type StatusClock } from './host-queries.js'
 import { BadRequestReply, HostDetail, HostListQuery, HostSummary } from './host-schemas.js'
 import { ErrorReply, IdParams, MessageReply } from '../http/schema-fragments.js'
@@ -41,10 +35,11 @@ const Credentials = {
   api_key: Type.String({ description: 'Shown only in this response; stored as a bcrypt hash' })
 }
 
+const HOST_ERRORS = ERROR_MESSAGES.hosts
 const MESSAGES = {
-  friendly_name: 'Friendly name is required (1-255 characters)',
-  host_group_ids: 'host_group_ids must be an array of host group ids',
-  notes: 'Notes must be at most 10000 characters'
+  friendly_name: HOST_ERRORS.friendlyNameInvalid.message,
+  host_group_ids: HOST_ERRORS.hostGroupIdsInvalid.message,
+  notes: HOST_ERRORS.notesTooLong.message
 }
 
 export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -104,22 +99,9 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request, reply) => {
-      const groupIds = request.body.host_group_ids ?? []
-      try {
-        const { host, apiKey } = await createHost(db, { friendlyName: request.body.friendly_name.trim(), hostGroupIds: groupIds })
-        request.log.info({ hostId: host.id }, 'host created')
-        return reply.code(201).send({
-          message: 'Host created successfully',
-          id: host.id,
-          friendly_name: host.friendly_name,
-          api_id: host.api_id,
-          api_key: apiKey,
-          host_groups: [...new Set(groupIds)]
-        })
-      } catch (err) {
-        if (err instanceof UnknownHostGroupError) throw badRequest(COMMON.hostGroupNotFound)
-        throw err
-      }
+      const created = await addHost(db, request.body.friendly_name, request.body.host_group_ids ?? [])
+      request.log.info({ hostId: created.id }, 'host created')
+      return reply.code(201).send({ message: 'Host created successfully', ...created })
     }
   )
 
@@ -180,12 +162,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const hostId = request.params.id
-      try {
-        if (!(await setHostGroups(db, hostId, request.body.host_group_ids))) throw notFound(COMMON.hostNotFound)
-      } catch (err) {
-        if (err instanceof UnknownHostGroupError) throw badRequest(COMMON.hostGroupNotFound)
-        throw err
-      }
+      if (!(await withKnownGroups(() => setHostGroups(db, hostId, request.body.host_group_ids)))) throw notFound(COMMON.hostNotFound)
       return detailOr404(hostId)
     }
   )

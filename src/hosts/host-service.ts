@@ -5,6 +5,7 @@ import type { DB, HostRow } from '../store/database-types.js'
 import { newId } from '../security/random-tokens.js'
 import { newHostCredentials } from './host-credentials.js'
 import { writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
+import { badRequest, COMMON } from '../http/errors.js'
 
 export interface CreateHostInput {
   friendlyName: string
@@ -24,6 +25,28 @@ export interface CreatedHost {
 export class UnknownHostGroupError extends Error {
   constructor(readonly groupId: string) {
     super(`host group ${groupId} not found`)
+  }
+}
+
+/** Runs `work`; a group that does not exist becomes the dashboard's 400 "Host group not found". */
+export async function withKnownGroups<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err) {
+    if (err instanceof UnknownHostGroupError) throw badRequest(COMMON.hostGroupNotFound)
+    throw err
+  }
+}
+
+/** The dashboard's "add host": the name trimmed, the groups checked; the key is shown once. */
+export async function addHost(db: Kysely<DB>, friendlyName: string, groupIds: string[]) {
+  const { host, apiKey } = await withKnownGroups(() => createHost(db, { friendlyName: friendlyName.trim(), hostGroupIds: groupIds }))
+  return {
+    id: host.id,
+    friendly_name: host.friendly_name,
+    api_id: host.api_id,
+    api_key: apiKey,
+    host_groups: [...new Set(groupIds)]
   }
 }
 
@@ -171,11 +194,13 @@ export async function regenerateHostCredentials(db: Kysely<DB>, hostId: string):
 /** Deletes a host with its host_deleted outbox row in the same transaction; the caller emits the entry after commit. */
 export async function deleteHostWithEvent(
   db: Kysely<DB>,
-  hostId: string
+  hostId: string,
+  /** The name the event carries: the dashboard's friendly name unless a caller names hosts otherwise. */
+  nameOf: (host: HostRow) => string = (host) => host.friendly_name
 ): Promise<{ host: HostRow; event: OutboxEntry<'host_deleted'> } | undefined> {
   let event: OutboxEntry<'host_deleted'> | undefined
   const host = await deleteHost(db, hostId, async (trx, row) => {
-    event = await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.friendly_name }, new Date())
+    event = await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: nameOf(row) }, new Date())
   })
   return host && event ? { host, event } : undefined
 }

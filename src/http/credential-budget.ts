@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { LaneFullError } from '../security/bcrypt-lanes.js'
 import type { FailureBudget } from '../security/failure-budget.js'
-import { COMMON, tooManyRequests, type ApiError } from './errors.js'
+import { errorOf, tooManyRequests, type ApiError } from './errors.js'
+import { ERROR_MESSAGES } from './error-messages.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,7 +17,7 @@ declare module 'fastify' {
 }
 
 export const credentialBudgetExhausted = (retryAfterSeconds: number): ApiError =>
-  tooManyRequests({ error: 'Too many requests', message: COMMON.tooManyRequests }, retryAfterSeconds)
+  tooManyRequests(errorOf(ERROR_MESSAGES.common.tooManyRequests).body, retryAfterSeconds)
 
 /**
  * Runs `judge` within the budget of `request.ip` and `keyId`. `judge` returns a value for a right

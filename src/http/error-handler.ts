@@ -1,6 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError, COMMON, type ValidationIssue } from './errors.js'
+import { ApiError, COMMON, errorOf, type ValidationIssue } from './errors.js'
+import { ERROR_MESSAGES } from './error-messages.js'
 import { isDiskFullError, noteDiskFull } from '../store/disk-full.js'
+import { LaneFullError } from '../security/bcrypt-lanes.js'
+import { credentialBudgetExhausted } from './credential-budget.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -13,6 +16,8 @@ declare module 'fastify' {
     validationMessages?: Record<string, string>
   }
 }
+
+const HTTP = ERROR_MESSAGES.http
 
 type AjvIssue = NonNullable<FastifyError['validation']>[number]
 
@@ -48,7 +53,9 @@ function toIssues(err: FastifyError, request: FastifyRequest): ValidationIssue[]
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((thrown: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // A full bcrypt lane outside a credential budget is answered like one: 429, Retry-After 1.
+    const err = thrown instanceof LaneFullError ? credentialBudgetExhausted(1) : thrown
     if (err instanceof ApiError) {
       return reply.code(err.statusCode).headers(err.headers).send(err.body)
     }
@@ -61,7 +68,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     const status = err.statusCode ?? 500
     if (status === 429) {
-      return reply.code(429).send({ error: 'Too many requests', message: COMMON.tooManyRequests })
+      return reply.code(429).send(errorOf(ERROR_MESSAGES.common.tooManyRequests).body)
     }
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (body too large, bad content type, malformed JSON, ...):
@@ -73,31 +80,31 @@ export function registerErrorHandler(app: FastifyInstance): void {
       // Not a bug to hunt in the code but an operator's task: say so, to the client and in the log.
       noteDiskFull(request.server.store)
       request.log.error({ code: (err as { code?: string }).code }, 'disk full: a write was refused; free space in the data folder')
-      return reply.code(507).send({ error: COMMON.diskFull, message: COMMON.diskFullDetail })
+      return reply.code(507).send(errorOf(ERROR_MESSAGES.common.diskFull).body)
     }
     request.log.error({ err }, 'unhandled error')
-    return reply.code(500).send({ error: COMMON.internal })
+    return reply.code(500).send({ error: ERROR_MESSAGES.common.internal.message })
   })
 
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .code(404)
-      .send({ error: 'Not found', message: `Route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)} not found` })
+    const notFound = HTTP.routeNotFound
+    const path = (request.url.split('?')[0] ?? '').slice(0, 200)
+    reply.code(notFound.status).send({ error: notFound.message, message: notFound.detail(request.method, path) })
   })
 }
 
 function clientErrorText(err: FastifyError): string {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'Request body too large'
+      return HTTP.bodyTooLarge.message
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'Unsupported content type'
+      return HTTP.unsupportedMediaType.message
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return 'Invalid content length'
+      return HTTP.invalidContentLength.message
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return COMMON.invalidBody
     default:
-      return err.statusCode === 400 ? 'Bad request' : 'Request rejected'
+      return err.statusCode === 400 ? HTTP.badRequest.message : HTTP.rejected.message
   }
 }

@@ -1,18 +1,47 @@
 // The one table of error messages we raise on purpose, grouped by feature. Each entry is the exact wire
 // string (byte-identical to what clients already see), the status it goes out with and the body shape.
 // Feature files refer to these entries instead of writing the strings inline, so a message is declared
-// once and test/http/error-vocabulary.test.ts can list every one. Features not moved here yet still keep
-// their own tables (see that test's NOT_YET_MOVED list).
+// once and test/http/error-vocabulary.test.ts can list every one. A message with a variable part is a
+// function of it (the test renders each parameter as {0}, {1}, ...).
 
-/** One documented error: the string, the status it is sent with, and the body that carries it. */
+/** How an entry travels. */
+export type ErrorShape =
+  /** `{ error }` */
+  | 'error'
+  /** `{ error, message }`: `detail` is the message line */
+  | 'error+message'
+  /** a validation message: 400 `{ errors: [{ msg, param, location }] }`, or `{ error }` on 'single' routes */
+  | 'validation'
+  /** the `error` query value of a redirect to the dashboard (`/login?error=...`), status 302 */
+  | 'redirect'
+  /** the `error` of one failed item inside a 201 bulk reply */
+  | 'item'
+  /** the `message` beside a generic `error` in an `{ error, message }` body (the entry is the message) */
+  | 'detail'
+  /** a plain-text body (the agent WebSocket upgrade refusals) */
+  | 'text'
+
+/** A message: fixed, or built from its variable parts. */
+export type MessageText = string | ((...parts: never[]) => string)
+
+/** One documented error: the string, the status it is sent with, the body that carries it, its detail line. */
 export type ErrorEntry = {
-  readonly message: string
+  readonly message: MessageText
   readonly status: number
-  /** `error` = `{ error }`; `validation` = a validation message (400 `{ error }` via validationMessages). */
-  readonly body: 'error' | 'validation'
+  readonly body: ErrorShape
+  readonly detail?: MessageText | undefined
 }
 
-const entry = (message: string, status: number, body: ErrorEntry['body'] = 'error'): ErrorEntry => ({ message, status, body })
+function entry<M extends MessageText, D extends MessageText | undefined = undefined>(
+  message: M,
+  status: number,
+  body: ErrorShape = 'error',
+  detail?: D
+): { readonly message: M; readonly status: number; readonly body: ErrorShape; readonly detail: D } {
+  return { message, status, body, detail: detail as D }
+}
+
+const TOO_MANY_REQUESTS_DETAIL = 'Too many requests. Try again later.'
 
 export const ERROR_MESSAGES = {
   // Host groups (src/hosts/host-group-routes.ts): create and update of /api/v1/host-groups.
@@ -21,6 +50,209 @@ export const ERROR_MESSAGES = {
     descriptionTooLong: entry('Description must be at most 1000 characters', 400, 'validation'),
     colorInvalid: entry('Color must be a hex colour like #3B82F6', 400, 'validation'),
     duplicateName: entry('A host group with this name already exists', 409)
+  },
+  // Shared by several features (src/http/errors.ts keeps the COMMON names for them).
+  common: {
+    unauthorized: entry('Unauthorized', 401),
+    insufficientPermissions: entry('Insufficient permissions', 403),
+    invalidBody: entry('Invalid request body', 400),
+    agentCredentialsRequired: entry('API credentials required', 401),
+    agentCredentialsInvalid: entry('Invalid API credentials', 401),
+    hostNotFound: entry('Host not found', 404),
+    hostGroupNotFound: entry('Host group not found', 404),
+    userNotFound: entry('User not found', 404),
+    internal: entry('Internal server error', 500),
+    diskFull: entry(
+      'Insufficient storage',
+      507,
+      'error+message',
+      'The server cannot save this change: the disk holding its database is full. Try again once the operator has freed space.'
+    ),
+    tooManyRequests: entry('Too many requests', 429, 'error+message', TOO_MANY_REQUESTS_DETAIL)
+  },
+  // The HTTP layer (src/http/error-handler.ts, session-auth.ts): unknown routes, Fastify's own client
+  // errors, session checks.
+  http: {
+    routeNotFound: entry('Not found', 404, 'error+message', (method: string, path: string) => `Route ${method} ${path} not found`),
+    bodyTooLarge: entry('Request body too large', 413),
+    unsupportedMediaType: entry('Unsupported content type', 415),
+    invalidContentLength: entry('Invalid content length', 400),
+    badRequest: entry('Bad request', 400),
+    /** Any other 4xx Fastify raises itself, sent with that status. */
+    rejected: entry('Request rejected', 400),
+    sessionExpired: entry('Session expired', 401),
+    invalidToken: entry('Invalid token', 401),
+    accountDisabled: entry('Account is disabled', 401),
+    accessDenied: entry('Access denied', 403),
+    crossSite: entry(
+      'Cross-site request refused',
+      403,
+      'error+message',
+      'Changes signed in by cookie must come from the PatchMon dashboard itself (Origin or Sec-Fetch-Site did not match this server)'
+    )
+  },
+  // Sign-in and the signed-in user's password (src/users/auth-routes.ts, login-lockout.ts).
+  auth: {
+    credentialsRequired: entry('username and password required', 400, 'validation'),
+    invalidCredentials: entry('Invalid credentials', 401),
+    loginLocked: entry('Too many failed login attempts', 429, 'error+message', 'Too many failed login attempts. Try again later.'),
+    newPasswordTooShort: entry('New password must be at least 8 characters', 400, 'validation'),
+    currentPasswordWrong: entry('Current password is incorrect', 400)
+  },
+  // User management (src/users/user-routes.ts, user-service.ts).
+  users: {
+    username: entry('Username is required (letters, digits, . _ @ -; max 64 characters)', 400, 'validation'),
+    email: entry('Email must be a valid address', 400, 'validation'),
+    password: entry('Password must be at least 8 characters', 400, 'validation'),
+    role: entry('Role is required', 400, 'validation'),
+    is_active: entry('is_active must be a boolean', 400, 'validation'),
+    superadminOnly: entry('Insufficient permissions', 403, 'error+message', 'Only a superadmin can manage superadmin accounts'),
+    roleNotFound: entry('Role not found', 400),
+    nameTaken: entry('Username or email already exists', 409),
+    lastSuperadmin: entry('Cannot remove the last active superadmin', 400),
+    cannotDisableSelf: entry('You cannot disable your own account', 400),
+    cannotDeleteSelf: entry('You cannot delete your own account', 400)
+  },
+  // Two-factor authentication of the signed-in user (src/users/tfa-routes.ts).
+  tfa: {
+    alreadyEnabled: entry('Two-factor authentication is already enabled for this account', 400),
+    notEnabled: entry('Two-factor authentication is not enabled for this account', 400),
+    noSecret: entry('No TFA secret found. Please start the setup process first.', 400),
+    invalidSetupCode: entry('Invalid verification code. Please try again.', 400),
+    needsPassword: entry('Set a password before enabling two-factor authentication', 400),
+    invalidPassword: entry('Invalid password', 400),
+    invalidCode: entry('Invalid verification code', 400),
+    proofRequired: entry('Password or a current authentication code is required to regenerate backup codes', 400),
+    tokenSixDigits: entry('Token must be exactly 6 digits', 400, 'validation'),
+    passwordToDisable: entry('Password is required to disable TFA', 400, 'validation')
+  },
+  // The second login step (src/users/tfa-login.ts, POST /auth/verify-tfa).
+  tfaLogin: {
+    notEnabled: entry('Invalid credentials or TFA not enabled', 401),
+    ticketExpired: entry('TFA session expired. Please sign in again.', 401),
+    invalidCode: entry('Invalid verification code', 401),
+    /** A right TOTP code whose 30 s step was already spent: same `error`, this `message`. */
+    reusedCode: entry(
+      'Invalid verification code',
+      401,
+      'error+message',
+      'This code was already used. Wait for the next code from your authenticator app and enter that one.'
+    ),
+    locked: entry(
+      'Too many failed TFA attempts',
+      429,
+      'error+message',
+      (minutes: number) => `TFA verification is locked. Try again in ${minutes} minute(s).`
+    ),
+    usernameRequired: entry('Username is required', 400, 'validation'),
+    tokenRequired: entry('Token is required', 400, 'validation'),
+    ticketRequired: entry('TFA ticket is required', 400, 'validation')
+  },
+  // Discord sign-in and account linking (src/discord-login/discord-login-routes.ts).
+  discordLogin: {
+    notEnabled: entry('Discord authentication is not enabled', 400),
+    notConfigured: entry('Discord is not fully configured. Please set Client ID and Client Secret in Settings > Discord Auth.', 400),
+    noneLinked: entry('No Discord account linked', 400),
+    onlyLoginMethod: entry('Cannot unlink Discord. You must have a password or another login method configured first.', 400)
+  },
+  // The `error` query values of /login?error=... after the Discord callback (src/discord-login/discord-accounts.ts).
+  discordLoginRedirect: {
+    userNotFound: entry('User not found', 302, 'redirect'),
+    disabled: entry('Account disabled', 302, 'redirect'),
+    failed: entry('Authentication failed', 302, 'redirect'),
+    invalidResponse: entry('Invalid authentication response', 302, 'redirect'),
+    sessionExpired: entry('Session expired', 302, 'redirect'),
+    notConfigured: entry('Discord not configured', 302, 'redirect'),
+    boundElsewhere: entry('Unable to sign in with this account', 302, 'redirect')
+  },
+  // Discord OAuth2 settings (src/discord-login/discord-settings-routes.ts).
+  discordSettings: {
+    invalidRedirectUri: entry('Redirect URI must be an absolute http:// or https:// URL without a query string', 400),
+    invalidClientId: entry('Client ID must not contain spaces', 400)
+  },
+  // Enrollment with an auto-enrollment token (src/enrollment/).
+  enrollment: {
+    credentialsRequired: entry('Auto-enrollment credentials required', 401),
+    invalidToken: entry('Invalid or inactive token', 401),
+    invalidSecret: entry('Invalid token secret', 401),
+    expired: entry('Token expired', 401),
+    ipNotAllowed: entry('IP address not authorized for this token', 403),
+    wrongType: entry('This token cannot enroll hosts (only proxmox-lxc and direct-host tokens can)', 403),
+    dailyCapReached: entry(
+      'Rate limit exceeded',
+      429,
+      'error+message',
+      (max: number) => `Maximum ${max} hosts per day allowed for this token`
+    ),
+    bulkQuotaShort: entry(
+      'Rate limit exceeded',
+      429,
+      'error+message',
+      (remaining: number) => `Only ${remaining} hosts remaining in daily quota`
+    ),
+    enrollFailed: entry('Failed to enroll host', 500),
+    hostCreateFailed: entry('Failed to create host', 201, 'item'),
+    friendly_name: entry('Friendly name is required (max 255 characters)', 400, 'validation'),
+    machine_id: entry('Machine ID must be between 1 and 255 characters if provided', 400, 'validation'),
+    metadata: entry('Metadata must be an object', 400, 'validation'),
+    hosts: entry('Hosts array required (max 50)', 400, 'validation'),
+    eachHostName: entry('Each host needs a friendly_name', 400, 'validation')
+  },
+  // Served enrollment, install and removal scripts (src/enrollment/script-routes.ts, install-routes.ts).
+  enrollmentScripts: {
+    keyAndSecretRequired: entry('Token key and secret required as query parameters', 401),
+    typeRequired: entry('Script type required as query parameter (e.g., ?type=proxmox-lxc or ?type=direct-host)', 400),
+    invalidType: entry((type: string, supported: string) => `Invalid script type: ${type}. Supported types: ${supported}`, 400),
+    scriptNotFound: entry((type: string) => `Enrollment script not found: ${type}`, 404),
+    installScriptNotFound: entry('Agent install script not found', 404),
+    removalScriptNotFound: entry('Removal script not found', 404),
+    bootstrapRequired: entry('Bootstrap token required', 400),
+    bootstrapInvalid: entry('Invalid or expired bootstrap token', 401)
+  },
+  // Integration tokens, the admin API (src/integration-tokens/token-routes.ts, token-service.ts).
+  integrationTokens: {
+    tokenNameRequired: entry('Token name is required (max 255 characters)', 400, 'validation'),
+    tokenNameLength: entry('Token name must be between 1 and 255 characters', 400, 'validation'),
+    maxHostsPerDay: entry('Max hosts per day must be between 1 and 1000', 400, 'validation'),
+    allowedIpRanges: entry('Allowed IP ranges must be an array', 400, 'validation'),
+    invalidDate: entry('Invalid date format', 400, 'validation'),
+    isActive: entry('is_active must be a boolean', 400, 'validation'),
+    defaultHostGroup: entry('Default host group must be a UUID or null', 400, 'validation'),
+    metadata: entry('Metadata must be an object', 400, 'validation'),
+    integrationType: entry('Integration type must be one of: proxmox-lxc, direct-host, api, gethomepage', 400, 'validation'),
+    scopesObject: entry('Scopes must be an object', 400, 'validation'),
+    scopesRequired: entry('At least one scope is required for API integration tokens', 400, 'validation'),
+    actionsStrings: entry('All actions in scopes must be strings', 400, 'validation'),
+    scopesOnlyForApi: entry('Scopes can only be updated for API integration tokens', 400),
+    tokenNotFound: entry('Token not found', 404),
+    widgetOnlyGethomepage: entry('Widget configuration is only available for gethomepage integration tokens', 400),
+    unknownWidgetField: entry((field: string) => `Unknown gethomepage field: ${field}`, 400, 'validation'),
+    secretMismatch: entry('Token secret does not match this token', 400)
+  },
+  // Basic auth of the Integration API and gethomepage (src/integration-tokens/basic-auth.ts).
+  basicAuth: {
+    header: entry('Missing or invalid authorization header', 401),
+    format: entry('Invalid credentials format', 401),
+    unknownKey: entry('Invalid API key', 401),
+    disabled: entry('API key is disabled', 401),
+    expired: entry('API key has expired', 401),
+    wrongType: entry('Invalid API key type', 401),
+    wrongSecret: entry('Invalid API secret', 401),
+    ipNotAllowed: entry('IP address not allowed', 403),
+    failed: entry('Authentication failed', 500)
+  },
+  // gethomepage widget (src/homepage/homepage-routes.ts).
+  homepage: {
+    statsFailed: entry('Failed to fetch statistics', 500)
+  },
+  // Agent binary downloads and version checks (src/agent/agent-binary-routes.ts).
+  agentBinary: {
+    invalidOs: entry('Invalid os. Must be one of: linux, freebsd, windows', 400),
+    notServed: entry(
+      (os: string, arch: string, file: string) =>
+        `Agent binary not found for ${os}/${arch}. Ensure ${file} exists in the agent binaries directory.`,
+      404
+    )
   },
   // Settings (src/settings/settings-routes.ts): PUT /api/v1/settings, one message per field (400).
   settings: {
@@ -99,5 +331,135 @@ export const ERROR_MESSAGES = {
     selectionRequired: entry('Choose host_ids or a host_group_id (not both)', 400),
     noHosts: entry('The selection holds no hosts', 400),
     notFound: entry('Bulk patch batch not found', 404)
+  },
+  // ── reshape-finish-b block: agent, hosts, Integration API, notifications, reports, settings ──────────
+  // Messages with {placeholders} are templates: fillMessage(entry, values) renders the wire string.
+  // Settings (src/settings): the role checks of PUT /api/v1/settings and the Discord sign-up settings.
+  settingsRoles: {
+    insufficientPermissions: entry('Insufficient permissions', 403),
+    defaultUserRoleUnknown: entry('Default user role does not exist', 400, 'validation'),
+    grantBeyondAuthor: entry(
+      '{what} would give new users the role "{role}", which holds permissions your role does not ({permissions})',
+      403,
+      'detail'
+    )
+  },
+  // Agent reports (src/agent/agent-report-routes.ts): POST /api/v1/hosts/update.
+  agentReports: {
+    packagesInvalid: entry(
+      'Invalid packages array: every package needs a string name and currentVersion and a boolean needsUpdate',
+      400,
+      'validation'
+    ),
+    packagesRequired: entry('Packages array is required', 400),
+    tooManyPackages: entry('Packages array exceeds maximum size', 400)
+  },
+  // The live agent channel (src/agent): long-poll, WebSocket upgrade and dashboard pushes.
+  agentChannel: {
+    replacedPoll: entry('Replaced by a newer poll', 409),
+    shuttingDown: entry('Server is shutting down', 503),
+    notConnected: entry('Agent is not connected', 409),
+    socketCredentialsMissing: entry('Missing API credentials', 401, 'text'),
+    socketCredentialsInvalid: entry('Invalid API credentials', 401, 'text')
+  },
+  // Hosts (src/hosts): the dashboard's host management and package pages.
+  hosts: {
+    friendlyNameInvalid: entry('Friendly name is required (1-255 characters)', 400, 'validation'),
+    hostGroupIdsInvalid: entry('host_group_ids must be an array of host group ids', 400, 'validation'),
+    notesTooLong: entry('Notes must be at most 10000 characters', 400, 'validation'),
+    packageNotFound: entry('Package not found', 404)
+  },
+  // Integration API (src/integration-api): scope refusals and each endpoint's documented failure.
+  integrationApi: {
+    accessDenied: entry('Access denied', 403),
+    noPermissions: entry('This API key does not have the required permissions', 403, 'detail'),
+    badScopes: entry('Invalid API key permissions configuration', 403, 'detail'),
+    noResourceAccess: entry('This API key does not have access to {resource}', 403, 'detail'),
+    noActionPermission: entry('This API key does not have permission to {action} {resource}', 403, 'detail'),
+    invalidHostId: entry('Invalid host ID format', 400),
+    hostsFailed: entry('Failed to fetch hosts', 500),
+    statsFailed: entry('Failed to fetch host statistics', 500),
+    infoFailed: entry('Failed to fetch host information', 500),
+    networkFailed: entry('Failed to fetch network information', 500),
+    systemFailed: entry('Failed to fetch system information', 500),
+    packagesFailed: entry('Failed to fetch packages', 500),
+    packageReportsFailed: entry('Failed to fetch package reports', 500),
+    agentQueueFailed: entry('Failed to fetch agent queue', 500),
+    notesFailed: entry('Failed to fetch notes', 500),
+    integrationsFailed: entry('Failed to fetch integrations', 500),
+    deleteFailed: entry('Failed to delete host', 500)
+  },
+  // Notification destinations (src/notifications): the body checks and a destination's config.
+  notificationDestinations: {
+    channelType: entry('channel_type must be one of {channelTypes}', 400, 'validation'),
+    displayName: entry('Display name is required', 400, 'validation'),
+    config: entry('Webhook URL is required', 400, 'validation'),
+    enabled: entry('enabled must be a boolean', 400, 'validation'),
+    destinationId: entry('destination_id required', 400, 'validation'),
+    notFound: entry('Destination not found', 404),
+    unknown: entry('Destination not found', 400),
+    fieldNotString: entry('{key} must be a string', 400),
+    fieldTooLong: entry('{key} is too long (max {max} characters)', 400),
+    fieldNotWholeNumber: entry('{key} must be a whole number from {min} to {max}', 400),
+    headersNotObject: entry('headers must be an object of header names to values', 400),
+    invalidHeader: entry('Invalid header: {name}', 400),
+    webhookUrlRequired: entry('Webhook URL is required', 400),
+    webhookUrlInvalid: entry('Webhook URL must be a valid http(s) URL', 400),
+    emailRecipients: entry('Recipient addresses (to) are required and must be valid e-mail addresses', 400),
+    emailTlsMode: entry('tls_mode must be one of starttls, tls, none, auto', 400),
+    emailFromRequired: entry('Sender address (from) is required', 400),
+    emailFromInvalid: entry('Sender address (from) must be a valid e-mail address', 400),
+    emailHostRequired: entry('SMTP host is required', 400),
+    gotifyServerRequired: entry('Gotify server URL is required', 400),
+    gotifyServerInvalid: entry('Gotify server URL must be a valid http(s) URL', 400),
+    gotifyTokenRequired: entry('Gotify application token is required', 400),
+    ntfyTopicRequired: entry('ntfy topic is required', 400),
+    ntfyServerInvalid: entry('ntfy server URL must be a valid http(s) URL', 400)
+  },
+  // Notification routing rules (src/notifications/route-rule-*.ts).
+  notificationRoutes: {
+    destinationId: entry('destination_id required', 400, 'validation'),
+    eventTypes: entry('event_types must be a list of event names', 400, 'validation'),
+    minSeverity: entry('min_severity must be one of {severities}', 400, 'validation'),
+    hostGroupIds: entry('host_group_ids must be a list of host group ids', 400, 'validation'),
+    enabled: entry('enabled must be a boolean', 400, 'validation'),
+    unknownEventType: entry('Unknown event type: {name}', 400),
+    noEventTypes: entry('Choose at least one event type', 400),
+    notFound: entry('Routing rule not found', 404)
+  },
+  // The notification log (src/notifications/delivery-log-routes.ts): its query string.
+  deliveryLog: {
+    limit: entry('limit must be a number from 1 to 500', 400, 'validation'),
+    offset: entry('offset must be a number', 400, 'validation'),
+    since: entry('since must be an ISO-8601 date-time', 400, 'validation'),
+    until: entry('until must be an ISO-8601 date-time', 400, 'validation'),
+    status: entry('status must be one of pending, sending, sent, failed', 400, 'validation')
+  },
+  // Scheduled reports (src/reports): the body checks, the schedule rules and the lookups.
+  scheduledReports: {
+    name: entry('Report name is required', 400, 'validation'),
+    frequency: entry('frequency must be one of daily, weekdays, weekly, monthly', 400, 'validation'),
+    days: entry('days must be a list of 0-6 (Sunday = 0)', 400, 'validation'),
+    day_of_month: entry('day_of_month must be 1-31 or "last"', 400, 'validation'),
+    time: entry('time must be HH:MM (24-hour)', 400, 'validation'),
+    sections: entry('sections must list one or more of {sections}', 400, 'validation'),
+    destination_ids: entry('Choose at least one destination', 400, 'validation'),
+    attach_csv: entry('attach_csv must be a boolean', 400, 'validation'),
+    enabled: entry('enabled must be a boolean', 400, 'validation'),
+    timeInvalid: entry('time must be HH:MM (24-hour)', 400),
+    weeklyNeedsDays: entry('days is required for weekly reports (0-6, Sunday = 0)', 400),
+    monthlyNeedsDay: entry('day_of_month is required for monthly reports (1-31 or "last")', 400),
+    neverRuns: entry('schedule never runs', 400),
+    destinationUnknown: entry('Destination not found', 400),
+    notFound: entry('Scheduled report not found', 404)
   }
+  // ── end of reshape-finish-b block ──
 } as const
+
+/** An entry whose message is fixed text (possibly with {name} placeholders for fillMessage). */
+export type FixedErrorEntry = ErrorEntry & { readonly message: string }
+
+/** Renders a templated entry: each {name} is replaced by values[name] (other text is kept as is). */
+export function fillMessage(entry: FixedErrorEntry, values: Readonly<Record<string, string | number>>): string {
+  return entry.message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole))
+}

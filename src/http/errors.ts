@@ -3,7 +3,9 @@
 //   {error}                       most errors
 //   {error, message}              errors with a detail line (scopes, rate limits, enroll caps)
 //   {errors: [{msg, param, location}]}   validation errors of the admin APIs
-// The error handler (error-handler.ts) renders them; anything else becomes a generic 500.
+// The error handler (error-handler.ts) renders them; anything else becomes a generic 500. The strings
+// themselves live in one table, error-messages.ts; errorOf() turns an entry of it into an ApiError.
+import { ERROR_MESSAGES } from './error-messages.js'
 
 export interface ValidationIssue {
   msg: string
@@ -28,8 +30,10 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (error: string, message?: string) => new ApiError(400, message ? { error, message } : { error })
-export const unauthorized = (error = 'Unauthorized') => new ApiError(401, { error })
-export const forbidden = (error = 'Insufficient permissions', message?: string) =>
+const SHARED = ERROR_MESSAGES.common
+
+export const unauthorized = (error: string = SHARED.unauthorized.message) => new ApiError(401, { error })
+export const forbidden = (error: string = SHARED.insufficientPermissions.message, message?: string) =>
   new ApiError(403, message ? { error, message } : { error })
 export const notFound = (error: string) => new ApiError(404, { error })
 export const conflict = (error: string) => new ApiError(409, { error })
@@ -41,16 +45,33 @@ export const validationFailed = (issues: ValidationIssue[]) => new ApiError(400,
 export const invalidField = (param: string, msg: string, location: ValidationIssue['location'] = 'body') =>
   validationFailed([{ msg, param, location }])
 
-/** Errors used by more than one feature, with the exact wording clients match on. */
+/** An entry of the table whose `error` is fixed (its detail line may still be built by the caller). */
+export type FixedErrorEntry = { readonly message: string; readonly status: number; readonly detail?: unknown }
+
+/**
+ * The ApiError of a table entry: `{ error }`, plus its fixed detail line as `message` when it has one.
+ * `extra` adds or replaces fields (a built detail line, `remaining_seconds`, ...), in that order.
+ */
+export function errorOf(entry: FixedErrorEntry, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): ApiError {
+  const detail = typeof entry.detail === 'string' ? { message: entry.detail } : {}
+  return new ApiError(entry.status, { error: entry.message, ...detail, ...extra }, headers)
+}
+
+/** Route config `validationMessages` from table entries: field name -> its documented message. */
+export function validationMessagesOf(entries: Record<string, { readonly message: string }>): Record<string, string> {
+  return Object.fromEntries(Object.entries(entries).map(([field, e]) => [field, e.message]))
+}
+
+/** Errors used by more than one feature, with the exact wording clients match on (from the table). */
 export const COMMON = {
-  invalidBody: 'Invalid request body',
-  agentCredentialsRequired: 'API credentials required',
-  agentCredentialsInvalid: 'Invalid API credentials',
-  hostNotFound: 'Host not found',
-  hostGroupNotFound: 'Host group not found',
-  userNotFound: 'User not found',
-  internal: 'Internal server error',
-  diskFull: 'Insufficient storage',
-  diskFullDetail: 'The server cannot save this change: the disk holding its database is full. Try again once the operator has freed space.',
-  tooManyRequests: 'Too many requests. Try again later.'
+  invalidBody: SHARED.invalidBody.message,
+  agentCredentialsRequired: SHARED.agentCredentialsRequired.message,
+  agentCredentialsInvalid: SHARED.agentCredentialsInvalid.message,
+  hostNotFound: SHARED.hostNotFound.message,
+  hostGroupNotFound: SHARED.hostGroupNotFound.message,
+  userNotFound: SHARED.userNotFound.message,
+  internal: SHARED.internal.message,
+  diskFull: SHARED.diskFull.message,
+  diskFullDetail: SHARED.diskFull.detail,
+  tooManyRequests: SHARED.tooManyRequests.detail
 } as const

@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { RateLimitBucket } from '../config.js'
-import { COMMON } from './errors.js'
+import { ERROR_MESSAGES } from './error-messages.js'
 import { BucketStore } from './bucket-store.js'
 import { FailureBudget } from '../security/failure-budget.js'
 import './credential-budget.js'
@@ -33,8 +33,8 @@ async function rateLimits(app: FastifyInstance): Promise<void> {
     // Over-limit replies use our vocabulary, with Retry-After set by the plugin.
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
-      error: 'Too many requests',
-      message: COMMON.tooManyRequests,
+      error: ERROR_MESSAGES.common.tooManyRequests.message,
+      message: ERROR_MESSAGES.common.tooManyRequests.detail,
       retryAfter: Math.ceil(context.ttl / 1000)
     })
   })

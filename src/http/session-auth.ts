@@ -6,11 +6,14 @@ import cookie from '@fastify/cookie'
 import jwt from '@fastify/jwt'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
-import { forbidden, unauthorized } from './errors.js'
+import { errorOf, forbidden, unauthorized } from './errors.js'
+import { ERROR_MESSAGES } from './error-messages.js'
 import { authenticateBeforeValidation, authGuard } from './auth-first.js'
 import { crossSiteRefusal } from './same-origin.js'
 
 export const SESSION_COOKIE = 'token'
+
+const HTTP = ERROR_MESSAGES.http
 
 export interface SessionClaims {
   sub: string
@@ -93,26 +96,24 @@ async function sessionAuthPlugin(app: FastifyInstance, opts: SessionAuthOptions)
     const refusal = crossSiteRefusal(request, app.config.serverUrl, SESSION_COOKIE)
     if (refusal) {
       request.log.info({ method: request.method, reason: refusal }, 'cross-site request refused')
-      throw forbidden(
-        'Cross-site request refused',
-        'Changes signed in by cookie must come from the PatchMon dashboard itself (Origin or Sec-Fetch-Site did not match this server)'
-      )
+      throw errorOf(HTTP.crossSite)
     }
     let claims: SessionClaims
     try {
       claims = await request.jwtVerify<SessionClaims>()
     } catch (err) {
       const code = (err as { code?: string }).code
-      if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') throw unauthorized('Session expired')
+      if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') throw unauthorized(HTTP.sessionExpired.message)
       if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER' || code === 'FST_JWT_NO_AUTHORIZATION_IN_COOKIE') throw unauthorized()
-      throw unauthorized('Invalid token')
+      throw unauthorized(HTTP.invalidToken.message)
     }
-    if (claims.typ !== 'access' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') throw unauthorized('Invalid token')
+    if (claims.typ !== 'access' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string')
+      throw unauthorized(HTTP.invalidToken.message)
     const row = await opts.findSessionUser(claims.sid, claims.sub)
-    if (!row) throw unauthorized('Session expired')
-    if (row.is_active !== 1) throw unauthorized('Account is disabled')
+    if (!row) throw unauthorized(HTTP.sessionExpired.message)
+    if (row.is_active !== 1) throw unauthorized(HTTP.accountDisabled.message)
     const permissions = row.permissions
-    if (!permissions) throw forbidden('Access denied')
+    if (!permissions) throw forbidden(HTTP.accessDenied.message)
     return {
       id: row.id,
       username: row.username,
@@ -137,7 +138,7 @@ async function sessionAuthPlugin(app: FastifyInstance, opts: SessionAuthOptions)
   app.decorate('requirePermission', (...required: PermissionName[]) => {
     const guard: preHandlerAsyncHookHandler = authGuard(async function requirePermission(request: FastifyRequest, _reply: FastifyReply) {
       const user = request.currentUser ?? (request.currentUser = await loadUser(request))
-      for (const permission of required) if (!user.permissions.has(permission)) throw forbidden('Insufficient permissions')
+      for (const permission of required) if (!user.permissions.has(permission)) throw forbidden()
     })
     return guard
   })

@@ -5,8 +5,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { ApiError, badRequest, notFound, COMMON } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
-import { emitCommitted, writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
-import { deleteHost } from '../hosts/host-service.js'
+import { ERROR_MESSAGES, type FixedErrorEntry } from '../http/error-messages.js'
+import { deletedHostView, deleteHostThroughApi } from './host-deletion.js'
 import { integrationBasicAuth } from '../integration-tokens/basic-auth.js'
 import { requireScope } from './scope-guard.js'
 import { listHosts } from './host-list.js'
@@ -43,16 +43,17 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const TAGS = ['integration api']
+const API_ERRORS = ERROR_MESSAGES.integrationApi
 const ERRORS = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 500: ErrorBody }
 
 /** Runs a handler; an unexpected failure is logged and answered with the endpoint's documented 500. */
-async function orFail<T>(request: FastifyRequest, failure: string, work: () => Promise<T>): Promise<T> {
+async function orFail<T>(request: FastifyRequest, failure: FixedErrorEntry, work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (err) {
     if (err instanceof ApiError) throw err
-    request.log.error({ err }, failure)
-    throw new ApiError(500, { error: failure })
+    request.log.error({ err }, failure.message)
+    throw new ApiError(failure.status, { error: failure.message })
   }
 }
 
@@ -85,7 +86,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request) =>
-      orFail(request, 'Failed to fetch hosts', async () =>
+      orFail(request, API_ERRORS.hostsFailed, async () =>
         listHosts(db, {
           hostgroup: request.query.hostgroup,
           include: request.query.include,
@@ -106,7 +107,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: canGet,
       config
     },
-    async (request) => found(await orFail(request, 'Failed to fetch host statistics', () => hostStats(db, request.params.id)))
+    async (request) => found(await orFail(request, API_ERRORS.statsFailed, () => hostStats(db, request.params.id)))
   )
 
   app.get(
@@ -121,7 +122,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: canGet,
       config
     },
-    async (request) => found(await orFail(request, 'Failed to fetch host information', () => hostInfo(db, request.params.id)))
+    async (request) => found(await orFail(request, API_ERRORS.infoFailed, () => hostInfo(db, request.params.id)))
   )
 
   app.get(
@@ -136,7 +137,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: canGet,
       config
     },
-    async (request) => found(await orFail(request, 'Failed to fetch network information', () => hostNetwork(db, request.params.id)))
+    async (request) => found(await orFail(request, API_ERRORS.networkFailed, () => hostNetwork(db, request.params.id)))
   )
 
   app.get(
@@ -151,7 +152,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: canGet,
       config
     },
-    async (request) => found(await orFail(request, 'Failed to fetch system information', () => hostSystem(db, request.params.id)))
+    async (request) => found(await orFail(request, API_ERRORS.systemFailed, () => hostSystem(db, request.params.id)))
   )
 
   app.get(
@@ -169,7 +170,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) =>
       found(
-        await orFail(request, 'Failed to fetch packages', () => hostPackages(db, request.params.id, request.query.updates_only === 'true'))
+        await orFail(request, API_ERRORS.packagesFailed, () => hostPackages(db, request.params.id, request.query.updates_only === 'true'))
       )
   )
 
@@ -188,7 +189,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) =>
       found(
-        await orFail(request, 'Failed to fetch package reports', () =>
+        await orFail(request, API_ERRORS.packageReportsFailed, () =>
           hostPackageReports(db, request.params.id, historyLimit(request.query.limit))
         )
       )
@@ -209,7 +210,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) =>
       found(
-        await orFail(request, 'Failed to fetch agent queue', () => hostAgentQueue(db, request.params.id, historyLimit(request.query.limit)))
+        await orFail(request, API_ERRORS.agentQueueFailed, () => hostAgentQueue(db, request.params.id, historyLimit(request.query.limit)))
       )
   )
 
@@ -220,7 +221,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: canGet,
       config
     },
-    async (request) => found(await orFail(request, 'Failed to fetch notes', () => hostNotes(db, request.params.id)))
+    async (request) => found(await orFail(request, API_ERRORS.notesFailed, () => hostNotes(db, request.params.id)))
   )
 
   app.get(
@@ -235,7 +236,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: canGet,
       config
     },
-    async (request) => found(await orFail(request, 'Failed to fetch integrations', () => hostIntegrations(db, request.params.id)))
+    async (request) => found(await orFail(request, API_ERRORS.integrationsFailed, () => hostIntegrations(db, request.params.id)))
   )
 
   app.delete(
@@ -252,19 +253,11 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       // Validated here, after the scope check: without host:delete the answer is 403 whatever the id.
-      if (!UUID.test(request.params.id)) throw badRequest('Invalid host ID format')
-      const events: Array<OutboxEntry<'host_deleted'>> = []
-      const host = await orFail(request, 'Failed to delete host', () =>
-        deleteHost(db, request.params.id, async (trx, row) => {
-          events.push(await writeOutbox(trx, 'host_deleted', { hostId: row.id, hostName: row.hostname || row.friendly_name }, new Date()))
-        })
-      )
+      if (!UUID.test(request.params.id)) throw badRequest(API_ERRORS.invalidHostId.message)
+      const host = await orFail(request, API_ERRORS.deleteFailed, () => deleteHostThroughApi(app, request.params.id))
       if (!host) throw notFound(COMMON.hostNotFound)
-      app.credentialCache.forgetOwner(host.id)
-      const hostName = host.hostname || host.friendly_name
-      for (const event of events) emitCommitted(app.events, event)
       request.log.info({ hostId: host.id, tokenId: request.integrationCredential?.id }, 'host deleted through the Integration API')
-      return { message: 'Host deleted successfully', deleted: { id: host.id, friendly_name: host.friendly_name, hostname: hostName } }
+      return { message: 'Host deleted successfully', deleted: deletedHostView(host) }
     }
   )
 }

@@ -3,10 +3,11 @@
 // delete scope answers 403, not 400). Scopes are explicit: `get` does not imply `delete`.
 import type { FastifyRequest } from 'fastify'
 import { ApiError, unauthorized } from '../http/errors.js'
+import { ERROR_MESSAGES, fillMessage } from '../http/error-messages.js'
 
-const ACCESS_DENIED = 'Access denied'
+const SCOPE_ERRORS = ERROR_MESSAGES.integrationApi
 
-const denied = (message: string) => new ApiError(403, { error: ACCESS_DENIED, message })
+const denied = (message: string) => new ApiError(403, { error: SCOPE_ERRORS.accessDenied.message, message })
 
 function isScopeMap(value: unknown): value is Record<string, string[]> {
   return (
@@ -26,11 +27,11 @@ export function requireScope(resource: string, action: string) {
     if (!credential) throw unauthorized()
     const scopes = credential.scopes
     if (scopes === null || (scopes !== undefined && Object.keys(scopes).length === 0)) {
-      throw denied('This API key does not have the required permissions')
+      throw denied(SCOPE_ERRORS.noPermissions.message)
     }
-    if (!isScopeMap(scopes)) throw denied('Invalid API key permissions configuration')
+    if (!isScopeMap(scopes)) throw denied(SCOPE_ERRORS.badScopes.message)
     const actions = scopes[resource]
-    if (!actions) throw denied(`This API key does not have access to ${resource}`)
-    if (!actions.some((a) => a.trim() === action)) throw denied(`This API key does not have permission to ${action} ${resource}`)
+    if (!actions) throw denied(fillMessage(SCOPE_ERRORS.noResourceAccess, { resource }))
+    if (!actions.some((a) => a.trim() === action)) throw denied(fillMessage(SCOPE_ERRORS.noActionPermission, { action, resource }))
   }
 }

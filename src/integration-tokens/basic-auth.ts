@@ -3,7 +3,8 @@
 // first failure answers with its exact string (facts: integration-api §2):
 //   header -> format -> key exists -> active -> not expired -> type -> secret -> IP -> last_used_at
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { ApiError, forbidden, unauthorized } from '../http/errors.js'
+import { ApiError, errorOf, unauthorized } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { judgeWithinBudget } from '../http/credential-budget.js'
 import { authGuard } from '../http/auth-first.js'
 import type { IntegrationType } from './token-rules.js'
@@ -16,17 +17,7 @@ import {
   type IntegrationCredential
 } from './token-verification.js'
 
-export const BASIC_AUTH_ERRORS = {
-  header: 'Missing or invalid authorization header',
-  format: 'Invalid credentials format',
-  unknownKey: 'Invalid API key',
-  disabled: 'API key is disabled',
-  expired: 'API key has expired',
-  wrongType: 'Invalid API key type',
-  wrongSecret: 'Invalid API secret',
-  ipNotAllowed: 'IP address not allowed',
-  failed: 'Authentication failed'
-} as const
+const E = ERROR_MESSAGES.basicAuth
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,25 +37,25 @@ export function decodeBasic(header: string | undefined): { key: string; secret: 
 
 async function authenticate(app: FastifyInstance, request: FastifyRequest, type: IntegrationType): Promise<IntegrationCredential> {
   const parts = decodeBasic(request.headers.authorization)
-  if (parts === 'no-header') throw unauthorized(BASIC_AUTH_ERRORS.header)
-  if (parts === 'bad-format') throw unauthorized(BASIC_AUTH_ERRORS.format)
+  if (parts === 'no-header') throw errorOf(E.header)
+  if (parts === 'bad-format') throw errorOf(E.format)
   const judge = async (): Promise<IntegrationCredential> => {
     const credential = await findCredentialByKey(app.store.db, parts.key)
-    if (!credential) throw unauthorized(BASIC_AUTH_ERRORS.unknownKey)
-    if (!credential.isActive) throw unauthorized(BASIC_AUTH_ERRORS.disabled)
-    if (credentialExpired(credential)) throw unauthorized(BASIC_AUTH_ERRORS.expired)
-    if (credential.integrationType !== type) throw unauthorized(BASIC_AUTH_ERRORS.wrongType)
-    if (!(await credentialSecretMatches(app.credentialCache, credential, parts.secret))) throw unauthorized(BASIC_AUTH_ERRORS.wrongSecret)
+    if (!credential) throw errorOf(E.unknownKey)
+    if (!credential.isActive) throw errorOf(E.disabled)
+    if (credentialExpired(credential)) throw errorOf(E.expired)
+    if (credential.integrationType !== type) throw errorOf(E.wrongType)
+    if (!(await credentialSecretMatches(app.credentialCache, credential, parts.secret))) throw errorOf(E.wrongSecret)
     return credential
   }
   // A pair verified recently skips the failed-credential budget (clients behind one NAT address
   // keep working while a neighbour guesses); the steps above still run on every request.
   const recentlyVerified = app.credentialCache.lookup(parts.key, parts.secret) !== undefined
   const credential = recentlyVerified ? await judge() : await judgeWithinBudget(app, request, `api:${parts.key}`, judge)
-  if (!credential) throw unauthorized(BASIC_AUTH_ERRORS.wrongSecret)
+  if (!credential) throw errorOf(E.wrongSecret)
   if (!credentialAllowsIp(credential, request.ip)) {
     request.log.info({ tokenId: credential.id, ip: request.ip }, 'integration credential used from an address outside its allow-list')
-    throw forbidden(BASIC_AUTH_ERRORS.ipNotAllowed)
+    throw errorOf(E.ipNotAllowed)
   }
   // Written before the scope check and the handler: a refused scope still counts as use.
   await recordCredentialUse(app.store.db, credential.id)
@@ -80,7 +71,7 @@ export function integrationBasicAuth(app: FastifyInstance, type: IntegrationType
     } catch (err) {
       if (err instanceof ApiError) throw err
       request.log.error({ err }, 'integration authentication failed unexpectedly')
-      throw new ApiError(500, { error: BASIC_AUTH_ERRORS.failed })
+      throw errorOf(E.failed)
     }
   })
 }

@@ -4,27 +4,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { notFound } from '../http/errors.js'
+import { errorOf } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
 import { effectiveServerUrl } from '../settings/effective-server-url.js'
 import type { TokenRow } from '../store/database-types.js'
 import {
-  CREATE_MESSAGES,
+  CREATE_FIELD_MESSAGES,
   CreateTokenBody,
   CreateTokenResponse,
   HomepageConfigBody,
   HomepageConfigResponse,
   TokenParams,
   TokenView,
-  UPDATE_MESSAGES,
+  UPDATE_FIELD_MESSAGES,
   UpdateTokenBody
 } from './token-schemas.js'
 import { findTokenRow } from './token-queries.js'
-import { MESSAGES } from './token-rules.js'
 import { createToken, deleteToken, homepageConfig, listTokenViews, tokenView, updateToken } from './token-service.js'
 
 const TAGS = ['auto-enrollment tokens']
+const TOKEN_NOT_FOUND = ERROR_MESSAGES.integrationTokens.tokenNotFound
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,7 +35,7 @@ declare module 'fastify' {
 }
 
 function tokenRowOf(request: FastifyRequest): TokenRow {
-  if (!request.tokenRow) throw notFound(MESSAGES.tokenNotFound)
+  if (!request.tokenRow) throw errorOf(TOKEN_NOT_FOUND)
   return request.tokenRow
 }
 
@@ -47,7 +48,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function tokenExists(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const { tokenId } = request.params as { tokenId: string }
     const row = await findTokenRow(db, tokenId)
-    if (!row) throw notFound(MESSAGES.tokenNotFound)
+    if (!row) throw errorOf(TOKEN_NOT_FOUND)
     request.tokenRow = row
   }
 
@@ -62,7 +63,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: CreateTokenResponse }
       },
       preHandler: guard,
-      config: { ...general, validationMessages: CREATE_MESSAGES }
+      config: { ...general, validationMessages: CREATE_FIELD_MESSAGES }
     },
     async (request, reply) => {
       const response = await createToken(db, userOf(request).id, request.body, () => effectiveServerUrl(app, request))
@@ -98,7 +99,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const view = await tokenView(db, request.params.tokenId)
-      if (!view) throw notFound(MESSAGES.tokenNotFound)
+      if (!view) throw errorOf(TOKEN_NOT_FOUND)
       return view
     }
   )
@@ -116,7 +117,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       onRequest: guard,
       preValidation: tokenExists,
-      config: { ...general, validationMessages: UPDATE_MESSAGES }
+      config: { ...general, validationMessages: UPDATE_FIELD_MESSAGES }
     },
     async (request) => {
       const current = tokenRowOf(request)
@@ -143,7 +144,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const row = await findTokenRow(db, request.params.tokenId)
-      if (!row) throw notFound(MESSAGES.tokenNotFound)
+      if (!row) throw errorOf(TOKEN_NOT_FOUND)
       await deleteToken(db, app.credentialCache, row)
       request.log.info({ tokenId: row.id }, 'integration credential deleted')
       return { message: 'Auto-enrollment token deleted successfully', deleted_token: { id: row.id, token_name: row.token_name } }

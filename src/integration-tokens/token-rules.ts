@@ -2,6 +2,7 @@
 // enrollment-and-scripts §2, integration-api §3). Pure functions: routes collect their issues and
 // answer 400 {errors:[{msg,param,location}]}.
 import type { ValidationIssue } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { invalidRanges } from '../security/ip-allow-list.js'
 
 export const INTEGRATION_TYPES = ['proxmox-lxc', 'direct-host', 'api', 'gethomepage'] as const
@@ -19,22 +20,7 @@ const ACTION_ALIASES: Record<string, string> = { read: 'get' }
 
 export type Scopes = Record<string, string[]>
 
-export const MESSAGES = {
-  tokenNameRequired: 'Token name is required (max 255 characters)',
-  tokenNameLength: 'Token name must be between 1 and 255 characters',
-  maxHostsPerDay: 'Max hosts per day must be between 1 and 1000',
-  allowedIpRanges: 'Allowed IP ranges must be an array',
-  invalidDate: 'Invalid date format',
-  isActive: 'is_active must be a boolean',
-  defaultHostGroup: 'Default host group must be a UUID or null',
-  metadata: 'Metadata must be an object',
-  integrationType: `Integration type must be one of: ${INTEGRATION_TYPES.join(', ')}`,
-  scopesObject: 'Scopes must be an object',
-  scopesRequired: 'At least one scope is required for API integration tokens',
-  actionsStrings: 'All actions in scopes must be strings',
-  scopesOnlyForApi: 'Scopes can only be updated for API integration tokens',
-  tokenNotFound: 'Token not found'
-} as const
+const E = ERROR_MESSAGES.integrationTokens
 
 const issue = (param: string, msg: string): ValidationIssue => ({ msg, param, location: 'body' })
 
@@ -49,12 +35,12 @@ export function integrationTypeOf(metadata: Record<string, unknown> | undefined)
  * Returns the issue instead when the shape or vocabulary is wrong or nothing is granted.
  */
 export function normaliseScopes(raw: unknown): { scopes: Scopes } | { issue: ValidationIssue } {
-  if (raw === undefined || raw === null) return { issue: issue('scopes', MESSAGES.scopesRequired) }
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { issue: issue('scopes', MESSAGES.scopesObject) }
+  if (raw === undefined || raw === null) return { issue: issue('scopes', E.scopesRequired.message) }
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { issue: issue('scopes', E.scopesObject.message) }
   const scopes: Scopes = {}
   for (const [resource, actions] of Object.entries(raw as Record<string, unknown>)) {
     if (!Array.isArray(actions)) return { issue: issue('scopes', `Scopes for resource "${resource}" must be an array of actions`) }
-    if (!actions.every((a) => typeof a === 'string')) return { issue: issue('scopes', MESSAGES.actionsStrings) }
+    if (!actions.every((a) => typeof a === 'string')) return { issue: issue('scopes', E.actionsStrings.message) }
     if (!(SCOPE_RESOURCES as readonly string[]).includes(resource)) {
       return { issue: issue('scopes', `Unknown scope resource "${resource}" (known: ${SCOPE_RESOURCES.join(', ')})`) }
     }
@@ -69,7 +55,7 @@ export function normaliseScopes(raw: unknown): { scopes: Scopes } | { issue: Val
     }
     if (normalised.length > 0) scopes[resource] = normalised
   }
-  if (Object.keys(scopes).length === 0) return { issue: issue('scopes', MESSAGES.scopesRequired) }
+  if (Object.keys(scopes).length === 0) return { issue: issue('scopes', E.scopesRequired.message) }
   return { scopes }
 }
 

@@ -1,7 +1,8 @@
 // Request and response schemas of the credential administration API (declared once: validation,
 // serialisation — the secret hash has no field here, so it can never be sent — and OpenAPI).
 import { Type, type Static } from '@fastify/type-provider-typebox'
-import { MESSAGES } from './token-rules.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
+import { validationMessagesOf } from '../http/errors.js'
 
 const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
 
@@ -85,19 +86,20 @@ export const UpdateTokenBody = Type.Object({
 })
 export type UpdateTokenBody = Static<typeof UpdateTokenBody>
 
-export const CREATE_MESSAGES: Record<string, string> = {
-  token_name: MESSAGES.tokenNameRequired,
-  max_hosts_per_day: MESSAGES.maxHostsPerDay,
-  allowed_ip_ranges: MESSAGES.allowedIpRanges,
-  expires_at: MESSAGES.invalidDate,
-  default_host_group_id: MESSAGES.defaultHostGroup,
-  metadata: MESSAGES.metadata
-}
+const E = ERROR_MESSAGES.integrationTokens
 
-export const UPDATE_MESSAGES: Record<string, string> = {
-  ...CREATE_MESSAGES,
-  token_name: MESSAGES.tokenNameLength,
-  is_active: MESSAGES.isActive
+export const CREATE_FIELD_MESSAGES = validationMessagesOf({
+  token_name: E.tokenNameRequired,
+  max_hosts_per_day: E.maxHostsPerDay,
+  allowed_ip_ranges: E.allowedIpRanges,
+  expires_at: E.invalidDate,
+  default_host_group_id: E.defaultHostGroup,
+  metadata: E.metadata
+})
+
+export const UPDATE_FIELD_MESSAGES = {
+  ...CREATE_FIELD_MESSAGES,
+  ...validationMessagesOf({ token_name: E.tokenNameLength, is_active: E.isActive })
 }
 
 export const TokenParams = Type.Object({ tokenId: Type.String({ maxLength: 64 }) })

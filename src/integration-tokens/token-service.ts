@@ -3,7 +3,8 @@
 // cached verifications dropped on every change, and the gethomepage widget snippet.
 import type { Static } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
-import { ApiError, badRequest, notFound, validationFailed, COMMON, type ValidationIssue } from '../http/errors.js'
+import { ApiError, badRequest, errorOf, validationFailed, COMMON, type ValidationIssue } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { hostGroupNamesByIds, hostGroupSummary } from '../hosts/host-queries.js'
 import { newId, newTokenKey, newTokenSecret } from '../security/random-tokens.js'
 import { hashSecret } from '../security/secret-hashing.js'
@@ -22,9 +23,11 @@ import {
   updateTokenRow,
   type TokenChanges
 } from './token-queries.js'
-import { MESSAGES, integrationTypeOf, ipRangeIssues, normaliseScopes, parseExpiry, type Scopes } from './token-rules.js'
+import { integrationTypeOf, ipRangeIssues, normaliseScopes, parseExpiry, type Scopes } from './token-rules.js'
 import type { CreateTokenBody, CreateTokenResponse, TokenView, UpdateTokenBody } from './token-schemas.js'
 import { credentialSecretMatches } from './token-verification.js'
+
+const E = ERROR_MESSAGES.integrationTokens
 
 type CreateResponse = Static<typeof CreateTokenResponse>
 /** The server URL the widget points at; asked only when a snippet is rendered. */
@@ -91,14 +94,14 @@ export async function createToken(
 ): Promise<CreateResponse> {
   const issues: ValidationIssue[] = []
   const tokenName = body.token_name.trim()
-  if (tokenName === '') issues.push({ msg: MESSAGES.tokenNameRequired, param: 'token_name', location: 'body' })
+  if (tokenName === '') issues.push({ msg: E.tokenNameRequired.message, param: 'token_name', location: 'body' })
   const metadata = body.metadata ?? {}
   const integrationType = integrationTypeOf(metadata)
-  if (!integrationType) issues.push({ msg: MESSAGES.integrationType, param: 'metadata', location: 'body' })
+  if (!integrationType) issues.push({ msg: E.integrationType.message, param: 'metadata', location: 'body' })
   const ranges = (body.allowed_ip_ranges ?? []).map((r) => r.trim())
   issues.push(...ipRangeIssues(ranges))
   const expiresAt = body.expires_at === undefined ? null : parseExpiry(body.expires_at)
-  if (expiresAt === undefined) issues.push({ msg: MESSAGES.invalidDate, param: 'expires_at', location: 'body' })
+  if (expiresAt === undefined) issues.push({ msg: E.invalidDate.message, param: 'expires_at', location: 'body' })
   let scopes: Scopes | null = null
   if (integrationType === 'api') {
     const checked = normaliseScopes(body.scopes)
@@ -167,7 +170,7 @@ export async function updateToken(
   const changes: TokenChanges = {}
   if (body.token_name !== undefined) {
     const name = body.token_name.trim()
-    if (name === '') issues.push({ msg: MESSAGES.tokenNameLength, param: 'token_name', location: 'body' })
+    if (name === '') issues.push({ msg: E.tokenNameLength.message, param: 'token_name', location: 'body' })
     changes.token_name = name
   }
   if (body.is_active !== undefined) changes.is_active = body.is_active ? 1 : 0
@@ -179,11 +182,11 @@ export async function updateToken(
   }
   if (body.expires_at !== undefined) {
     const expiresAt = parseExpiry(body.expires_at)
-    if (expiresAt === undefined) issues.push({ msg: MESSAGES.invalidDate, param: 'expires_at', location: 'body' })
+    if (expiresAt === undefined) issues.push({ msg: E.invalidDate.message, param: 'expires_at', location: 'body' })
     else changes.expires_at = expiresAt
   }
   if (body.scopes !== undefined) {
-    if (current.integration_type !== 'api') throw badRequest(MESSAGES.scopesOnlyForApi)
+    if (current.integration_type !== 'api') throw errorOf(E.scopesOnlyForApi)
     const checked = normaliseScopes(body.scopes)
     if ('issue' in checked) issues.push(checked.issue)
     else changes.scopes = JSON.stringify(checked.scopes)
@@ -196,7 +199,7 @@ export async function updateToken(
   // Any change (disable, new IP list, new scopes, ...) must be seen by the very next request.
   cache.forgetOwner(current.id)
   const view = await tokenView(db, current.id)
-  if (!view) throw notFound(MESSAGES.tokenNotFound)
+  if (!view) throw errorOf(E.tokenNotFound)
   return view
 }
 
@@ -212,20 +215,20 @@ export async function homepageConfig(
   input: { token_secret?: string | undefined; fields?: string[] | undefined } | undefined,
   serverUrl: ServerUrl
 ) {
-  if (row.integration_type !== 'gethomepage') throw badRequest('Widget configuration is only available for gethomepage integration tokens')
+  if (row.integration_type !== 'gethomepage') throw errorOf(E.widgetOnlyGethomepage)
   const secret = input?.token_secret
   const fields = input?.fields
   if (fields) {
     const unknown = fields.filter((f) => !(f in HOMEPAGE_FIELD_LABELS))
     if (unknown.length > 0)
       throw new ApiError(400, {
-        errors: unknown.map((f) => ({ msg: `Unknown gethomepage field: ${f}`, param: 'fields', location: 'body' as const }))
+        errors: unknown.map((f) => ({ msg: E.unknownWidgetField.message(f), param: 'fields', location: 'body' as const }))
       })
   }
   let credentials: string | undefined
   if (secret !== undefined && secret !== '') {
     const matches = await credentialSecretMatches(cache, { id: row.id, tokenKey: row.token_key, secretHash: row.token_secret_hash }, secret)
-    if (!matches) throw badRequest('Token secret does not match this token')
+    if (!matches) throw errorOf(E.secretMismatch)
     credentials = basicCredentials(row.token_key, secret)
   }
   const config = await homepageWidgetYaml({

@@ -3,9 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { SECURITY } from '../http/openapi.js'
-import { canonicalEventName } from './event-catalog.js'
-import { DeliveryLogQuery, DeliveryView } from './notification-schemas.js'
-import { listDeliveries } from './delivery-log-store.js'
+import { DELIVERY_LOG_MESSAGES, DeliveryLogQuery, DeliveryView } from './notification-schemas.js'
+import { deliveryLogPage } from './delivery-log-store.js'
 
 export const deliveryLogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
@@ -25,28 +24,9 @@ export const deliveryLogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: {
         rateLimit: app.rateLimitBucket('general'),
         validationShape: 'single',
-        validationMessages: {
-          limit: 'limit must be a number from 1 to 500',
-          offset: 'offset must be a number',
-          since: 'since must be an ISO-8601 date-time',
-          until: 'until must be an ISO-8601 date-time',
-          status: 'status must be one of pending, sending, sent, failed'
-        }
+        validationMessages: DELIVERY_LOG_MESSAGES
       }
     },
-    async (request) => {
-      const q = request.query
-      const limit = Math.min(500, Math.max(1, Number(q.limit ?? 50)))
-      const offset = Number(q.offset ?? 0)
-      const eventType = q.event_type ? (canonicalEventName(q.event_type) ?? q.event_type) : undefined
-      const filter = {
-        destinationId: q.destination_id,
-        eventType,
-        status: q.status,
-        since: q.since ? new Date(q.since).toISOString() : undefined,
-        until: q.until ? new Date(q.until).toISOString() : undefined
-      }
-      return { ...(await listDeliveries(db, filter, limit, offset)), limit, offset }
-    }
+    async (request) => deliveryLogPage(db, request.query)
   )
 }

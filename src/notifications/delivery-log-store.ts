@@ -1,6 +1,7 @@
 // The notification log as the API reads it: filtered, newest first, paged, never the payload.
 import type { Kysely } from 'kysely'
 import type { DB, DeliveryRow } from '../store/database-types.js'
+import { canonicalEventName } from './event-catalog.js'
 
 export interface DeliveryFilter {
   destinationId?: string | undefined
@@ -30,4 +31,29 @@ export async function listDeliveries(db: Kysely<DB>, filter: DeliveryFilter, lim
   const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute()
   return { deliveries: rows.map(deliveryView), total: Number(total.n) }
+}
+
+/** The log's query string as sent (digits and ISO dates as text). */
+export interface DeliveryLogQuery {
+  destination_id?: string | undefined
+  event_type?: string | undefined
+  status?: string | undefined
+  since?: string | undefined
+  until?: string | undefined
+  limit?: string | undefined
+  offset?: string | undefined
+}
+
+/** One page of the log: limit 1-500 (default 50), upstream event names read as the spec's. */
+export async function deliveryLogPage(db: Kysely<DB>, q: DeliveryLogQuery) {
+  const limit = Math.min(500, Math.max(1, Number(q.limit ?? 50)))
+  const offset = Number(q.offset ?? 0)
+  const filter = {
+    destinationId: q.destination_id,
+    eventType: q.event_type ? (canonicalEventName(q.event_type) ?? q.event_type) : undefined,
+    status: q.status,
+    since: q.since ? new Date(q.since).toISOString() : undefined,
+    until: q.until ? new Date(q.until).toISOString() : undefined
+  }
+  return { ...(await listDeliveries(db, filter, limit, offset)), limit, offset }
 }

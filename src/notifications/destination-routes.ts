@@ -3,28 +3,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
-import { alertNotice, TEST_EVENT } from './event-catalog.js'
-import {
-  DESTINATION_NOT_FOUND,
-  deleteDestination,
-  findDestination,
-  insertDestination,
-  listDestinations,
-  publicDestination,
-  updateDestination
-} from './destination-store.js'
+import { DESTINATION_NOT_FOUND, deleteDestination, listDestinations, publicDestination } from './destination-store.js'
+import { changeDestination, createDestination, sendTestNotification } from './destination-service.js'
 import {
   CreateDestinationBody,
   DESTINATION_MESSAGES,
   DestinationView,
   DeliveryView,
+  TEST_MESSAGES,
   TestBody,
   UpdateDestinationBody
 } from './notification-schemas.js'
 import { IdParams, MessageReply as Message } from '../http/schema-fragments.js'
-import { providerFor } from './providers/index.js'
-import { findDeliveryView } from './delivery-log-store.js'
-import { publicServerUrl } from './public-server-url.js'
 
 const TAGS = ['notifications']
 
@@ -62,16 +52,9 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request, reply) => {
-      const body = request.body
-      const parsed = providerFor(body.channel_type).parseConfig(body.config)
-      const created = await insertDestination(db, app.secretBox, {
-        channelType: body.channel_type,
-        displayName: body.display_name.trim(),
-        config: parsed,
-        enabled: body.enabled !== false
-      })
-      request.log.info({ destinationId: created.id, channelType: body.channel_type }, 'notification destination created')
-      return reply.code(201).send(publicDestination(created))
+      const created = await createDestination(app, request.body)
+      request.log.info({ destinationId: created.id, channelType: created.channel_type }, 'notification destination created')
+      return reply.code(201).send(created)
     }
   )
 
@@ -89,18 +72,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...manage,
       config
     },
-    async (request) => {
-      const current = await findDestination(db, app.secretBox, request.params.id)
-      if (!current) throw notFound(DESTINATION_NOT_FOUND)
-      const body = request.body
-      const nextConfig = body.config ? providerFor(current.channelType).parseConfig(body.config, current.config) : current.config
-      const updated = await updateDestination(db, app.secretBox, current.id, {
-        ...(body.display_name !== undefined ? { displayName: body.display_name.trim() } : {}),
-        ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
-        ...(body.config ? { config: nextConfig } : {})
-      })
-      return publicDestination(updated)
-    }
+    async (request) => changeDestination(app, request.params.id, request.body)
   )
 
   app.delete(
@@ -133,21 +105,8 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ message: Type.String(), delivery: DeliveryView }) }
       },
       ...manage,
-      config: { ...config, validationMessages: { destination_id: 'destination_id required' } }
+      config: { ...config, validationMessages: TEST_MESSAGES }
     },
-    async (request) => {
-      const destination = await findDestination(db, app.secretBox, request.body.destination_id)
-      if (!destination) throw notFound(DESTINATION_NOT_FOUND)
-      const svc = app.notifications
-      const notice = alertNotice('test', TEST_EVENT, svc.now(), await publicServerUrl(app))
-      const [deliveryId] = await svc.sendTo([destination.id], { eventType: 'test', notice })
-      await svc.waitForAttempt(deliveryId!, svc.http.timeoutMs + 1_000)
-      const delivery = await findDeliveryView(db, deliveryId!)
-      const message =
-        delivery.status === 'sent'
-          ? 'Test notification sent'
-          : `Test notification not delivered yet: ${delivery.error_message ?? delivery.status}`
-      return { message, delivery }
-    }
+    async (request) => sendTestNotification(app, request.body.destination_id)
   )
 }

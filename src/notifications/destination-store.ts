@@ -6,8 +6,9 @@ import type { SecretBox } from '../security/secret-box.js'
 import { isChannelType, providerFor, type ChannelType } from './providers/index.js'
 import type { ProviderConfig } from './providers/provider.js'
 import { newId } from '../security/random-tokens.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 
-export const DESTINATION_NOT_FOUND = 'Destination not found'
+export const DESTINATION_NOT_FOUND = ERROR_MESSAGES.notificationDestinations.notFound.message
 
 export interface Destination {
   id: string

@@ -3,6 +3,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import { CHANNEL_TYPES } from './providers/index.js'
 import { SEVERITIES } from './notice.js'
+import { ERROR_MESSAGES, fillMessage } from '../http/error-messages.js'
 
 const ConfigInput = Type.Record(Type.String(), Type.Unknown(), {
   description:
@@ -40,11 +41,12 @@ export const DestinationView = Type.Object({
   updated_at: Type.String()
 })
 
+const DESTINATION_ERRORS = ERROR_MESSAGES.notificationDestinations
 export const DESTINATION_MESSAGES = {
-  channel_type: `channel_type must be one of ${CHANNEL_TYPES.join(', ')}`,
-  display_name: 'Display name is required',
-  config: 'Webhook URL is required',
-  enabled: 'enabled must be a boolean'
+  channel_type: fillMessage(DESTINATION_ERRORS.channelType, { channelTypes: CHANNEL_TYPES.join(', ') }),
+  display_name: DESTINATION_ERRORS.displayName.message,
+  config: DESTINATION_ERRORS.config.message,
+  enabled: DESTINATION_ERRORS.enabled.message
 }
 
 const SeverityName = Type.Union(SEVERITIES.map((s) => Type.Literal(s)))
@@ -77,12 +79,24 @@ export const RouteView = Type.Object({
   updated_at: Type.String()
 })
 
+const ROUTE_ERRORS = ERROR_MESSAGES.notificationRoutes
 export const ROUTE_MESSAGES = {
-  destination_id: 'destination_id required',
-  event_types: 'event_types must be a list of event names',
-  min_severity: `min_severity must be one of ${SEVERITIES.join(', ')}`,
-  host_group_ids: 'host_group_ids must be a list of host group ids',
-  enabled: 'enabled must be a boolean'
+  destination_id: ROUTE_ERRORS.destinationId.message,
+  event_types: ROUTE_ERRORS.eventTypes.message,
+  min_severity: fillMessage(ROUTE_ERRORS.minSeverity, { severities: SEVERITIES.join(', ') }),
+  host_group_ids: ROUTE_ERRORS.hostGroupIds.message,
+  enabled: ROUTE_ERRORS.enabled.message
+}
+
+export const TEST_MESSAGES = { destination_id: DESTINATION_ERRORS.destinationId.message }
+
+const LOG_ERRORS = ERROR_MESSAGES.deliveryLog
+export const DELIVERY_LOG_MESSAGES = {
+  limit: LOG_ERRORS.limit.message,
+  offset: LOG_ERRORS.offset.message,
+  since: LOG_ERRORS.since.message,
+  until: LOG_ERRORS.until.message,
+  status: LOG_ERRORS.status.message
 }
 
 export const DeliveryView = Type.Object({

@@ -3,14 +3,15 @@
 import type { Static } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import { badRequest, COMMON, notFound } from '../http/errors.js'
+import { ERROR_MESSAGES, fillMessage } from '../http/error-messages.js'
 import { hostGroupSummary } from '../hosts/host-queries.js'
 import { newId } from '../security/random-tokens.js'
 import type { DB } from '../store/database-types.js'
 import { canonicalEventName } from './event-catalog.js'
-import { DESTINATION_NOT_FOUND } from './destination-store.js'
 import type { CreateRouteInput, RouteView, UpdateRouteBody } from './notification-schemas.js'
 
-const ROUTE_NOT_FOUND = 'Routing rule not found'
+const ROUTE_ERRORS = ERROR_MESSAGES.notificationRoutes
+const ROUTE_NOT_FOUND = ROUTE_ERRORS.notFound.message
 
 type RuleView = Static<typeof RouteView>
 
@@ -18,17 +19,17 @@ function canonicalEvents(names: string[]): string[] {
   const out = new Set<string>()
   for (const name of names) {
     const canonical = canonicalEventName(name.trim())
-    if (!canonical) throw badRequest(`Unknown event type: ${name.slice(0, 64)}`)
+    if (!canonical) throw badRequest(fillMessage(ROUTE_ERRORS.unknownEventType, { name: name.slice(0, 64) }))
     out.add(canonical)
   }
-  if (out.size === 0) throw badRequest('Choose at least one event type')
+  if (out.size === 0) throw badRequest(ROUTE_ERRORS.noEventTypes.message)
   return [...out]
 }
 
 async function assertReferences(db: Kysely<DB>, destinationId: string | undefined, groupIds: string[] | undefined): Promise<void> {
   if (destinationId !== undefined) {
     const found = await db.selectFrom('notification_destinations').select('id').where('id', '=', destinationId).executeTakeFirst()
-    if (!found) throw badRequest(DESTINATION_NOT_FOUND)
+    if (!found) throw badRequest(ERROR_MESSAGES.notificationDestinations.unknown.message)
   }
   if (groupIds && groupIds.length > 0) {
     // At most 100 ids (the schema's limit), checked through the hosts feature that owns the groups.

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import { FREQUENCIES, TIME_PATTERN } from './schedule.js'
 import { REPORT_SECTIONS } from './report-data.js'
+import { ERROR_MESSAGES, fillMessage } from '../http/error-messages.js'
 
 const Lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
 
@@ -24,6 +25,7 @@ export const CreateReportBody = Type.Object({
 })
 export type CreateReportInput = Static<typeof CreateReportBody>
 export const UpdateReportBody = Type.Partial(CreateReportBody)
+export type UpdateReportInput = Static<typeof UpdateReportBody>
 
 export const ReportView = Type.Object({
   id: Type.String(),
@@ -43,14 +45,15 @@ export const ReportView = Type.Object({
   updated_at: Type.String()
 })
 
+const REPORT_ERRORS = ERROR_MESSAGES.scheduledReports
 export const REPORT_MESSAGES = {
-  name: 'Report name is required',
-  frequency: 'frequency must be one of daily, weekdays, weekly, monthly',
-  days: 'days must be a list of 0-6 (Sunday = 0)',
-  day_of_month: 'day_of_month must be 1-31 or "last"',
-  time: 'time must be HH:MM (24-hour)',
-  sections: `sections must list one or more of ${REPORT_SECTIONS.join(', ')}`,
-  destination_ids: 'Choose at least one destination',
-  attach_csv: 'attach_csv must be a boolean',
-  enabled: 'enabled must be a boolean'
+  name: REPORT_ERRORS.name.message,
+  frequency: REPORT_ERRORS.frequency.message,
+  days: REPORT_ERRORS.days.message,
+  day_of_month: REPORT_ERRORS.day_of_month.message,
+  time: REPORT_ERRORS.time.message,
+  sections: fillMessage(REPORT_ERRORS.sections, { sections: REPORT_SECTIONS.join(', ') }),
+  destination_ids: REPORT_ERRORS.destination_ids.message,
+  attach_csv: REPORT_ERRORS.attach_csv.message,
+  enabled: REPORT_ERRORS.enabled.message
 }

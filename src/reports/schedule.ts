@@ -4,6 +4,9 @@
 // spring-forward day runs at the first valid minute after it, a repeated autumn hour runs once.
 // Monthly on day 29-31 skips months that lack the day; "last" means the last day of every month.
 import { Cron } from 'croner'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
+
+const SCHEDULE_ERRORS = ERROR_MESSAGES.scheduledReports
 
 export const FREQUENCIES = ['daily', 'weekdays', 'weekly', 'monthly'] as const
 export type Frequency = (typeof FREQUENCIES)[number]
@@ -30,7 +33,7 @@ export function serverTimeZone(): string {
 
 export function cronPattern(schedule: ReportSchedule): string {
   const match = new RegExp(TIME_PATTERN).exec(schedule.time)
-  if (!match) throw new ScheduleError('time must be HH:MM (24-hour)')
+  if (!match) throw new ScheduleError(SCHEDULE_ERRORS.timeInvalid.message)
   const [hour, minute] = schedule.time.split(':').map(Number)
   const at = `${minute} ${hour}`
   switch (schedule.frequency) {
@@ -41,14 +44,14 @@ export function cronPattern(schedule: ReportSchedule): string {
     case 'weekly': {
       const days = [...new Set(schedule.days ?? [])].sort()
       if (days.length === 0 || days.some((d) => !Number.isInteger(d) || d < 0 || d > 6))
-        throw new ScheduleError('days is required for weekly reports (0-6, Sunday = 0)')
+        throw new ScheduleError(SCHEDULE_ERRORS.weeklyNeedsDays.message)
       return `${at} * * ${days.join(',')}`
     }
     case 'monthly': {
       const day = schedule.dayOfMonth
       if (day === 'last') return `${at} L * *`
       if (typeof day !== 'number' || !Number.isInteger(day) || day < 1 || day > 31)
-        throw new ScheduleError('day_of_month is required for monthly reports (1-31 or "last")')
+        throw new ScheduleError(SCHEDULE_ERRORS.monthlyNeedsDay.message)
       return `${at} ${day} * *`
     }
   }
@@ -59,6 +62,6 @@ export function nextRunAfter(schedule: ReportSchedule, after: Date, timeZone = s
   const cron = new Cron(cronPattern(schedule), { timezone: timeZone, paused: true })
   const next = cron.nextRun(after)
   cron.stop()
-  if (!next) throw new ScheduleError('schedule never runs')
+  if (!next) throw new ScheduleError(SCHEDULE_ERRORS.neverRuns.message)
   return next
 }

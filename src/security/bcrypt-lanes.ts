@@ -4,15 +4,16 @@
 // run in a lane of at most half the CPUs with a bounded queue. Interactive work (logins, TFA,
 // password changes) is never queued behind them, and has priority: while one runs, the machine
 // lane starts no new compare, so a login competes with at most the compares already running.
+// security/ sits below http/: the lane says "full" with its own error, and http/ decides what a
+// client sees (credential-budget.ts and the error handler answer 429 with Retry-After).
 import { availableParallelism } from 'node:os'
-import { ApiError, COMMON } from '../http/errors.js'
 
 export type BcryptLane = 'interactive' | 'machine'
 
-/** The machine lane's queue is full: answered as 429, like an exhausted rate limit. */
-export class LaneFullError extends ApiError {
+/** The machine lane's queue is full: http/ answers it as 429, like an exhausted rate limit. */
+export class LaneFullError extends Error {
   constructor() {
-    super(429, { error: 'Too many requests', message: COMMON.tooManyRequests }, { 'retry-after': '1' })
+    super('bcrypt machine lane full')
     this.name = 'LaneFullError'
   }
 }

@@ -4,6 +4,7 @@
 // sign-up a superadmin, which they are refused doing directly.
 import type { FastifyInstance } from 'fastify'
 import { forbidden } from '../http/errors.js'
+import { ERROR_MESSAGES, fillMessage } from '../http/error-messages.js'
 import type { CurrentUser } from '../http/session-auth.js'
 import { rolePermissions } from '../users/role-queries.js'
 
@@ -13,9 +14,10 @@ export async function assertGrantWithinAuthor(app: FastifyInstance, author: Curr
   if (!permissions) return
   const beyond = permissions.filter((p) => !author.permissions.has(p))
   if (beyond.length === 0) return
+  const errors = ERROR_MESSAGES.settingsRoles
   throw forbidden(
-    'Insufficient permissions',
-    `${what} would give new users the role "${role}", which holds permissions your role does not (${beyond.join(', ')})`
+    errors.insufficientPermissions.message,
+    fillMessage(errors.grantBeyondAuthor, { what, role, permissions: beyond.join(', ') })
   )
 }
 

@@ -5,15 +5,9 @@
 import { ERROR_MESSAGES } from '../http/error-messages.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
-import { parseServerUrl } from '../config.js'
-import { invalidField } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
-import { assertGrantWithinAuthor } from './grant-limits.js'
-import { rolePermissions } from '../users/role-queries.js'
-import { effectiveServerUrl } from './effective-server-url.js'
-import type { SettingValues } from './settings-store.js'
-import { invalidTargets } from '../notifications/target-policy.js'
+import { changeSettings, settingsView } from './settings-service.js'
 
 const SettingsView = Type.Object({
   update_interval: Type.Integer({ description: 'Minutes between agent reports' }),
@@ -78,7 +72,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.authenticate,
       config: general
     },
-    async (request) => ({ ...(await app.settings.getAll()), effective_server_url: await effectiveServerUrl(app, request) })
+    async (request) => settingsView(app, request)
   )
 
   app.put(
@@ -95,42 +89,9 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { ...general, validationMessages: MESSAGES }
     },
     async (request) => {
-      const body = request.body
-      const next: Partial<SettingValues> = { ...body }
-      if (typeof body.server_url === 'string') {
-        const trimmed = body.server_url.trim()
-        if (trimmed === '') next.server_url = null
-        else {
-          try {
-            next.server_url = parseServerUrl(trimmed)
-          } catch {
-            throw invalidField('server_url', MESSAGES.server_url)
-          }
-        }
-      }
-      if (body.notify_allowed_targets !== undefined) {
-        const targets = body.notify_allowed_targets.map((entry) => entry.trim()).filter(Boolean)
-        if (invalidTargets(targets).length > 0) throw invalidField('notify_allowed_targets', MESSAGES.notify_allowed_targets)
-        next.notify_allowed_targets = targets
-      }
-      if (body.default_user_role !== undefined && !(await rolePermissions(app.store.db, body.default_user_role))) {
-        throw invalidField('default_user_role', 'Default user role does not exist')
-      }
-      const current = await app.settings.getAll()
-      const author = userOf(request)
-      if (body.default_user_role !== undefined && body.default_user_role !== current.default_user_role) {
-        await assertGrantWithinAuthor(app, author, body.default_user_role, 'This default role')
-      }
-      if (body.signup_enabled === true && !current.signup_enabled) {
-        await assertGrantWithinAuthor(app, author, next.default_user_role ?? current.default_user_role, 'Enabling sign-up')
-      }
-      const changed = (Object.keys(next) as (keyof SettingValues)[]).filter((key) => next[key] !== current[key])
-      await app.settings.setMany(Object.fromEntries(changed.map((key) => [key, next[key]])))
-      if (changed.length > 0) {
-        request.log.info({ keys: changed }, 'settings changed')
-        app.events.emit('settings_changed', { keys: changed })
-      }
-      return { ...(await app.settings.getAll()), effective_server_url: await effectiveServerUrl(app, request) }
+      const changed = await changeSettings(app, userOf(request), request.body)
+      if (changed.length > 0) request.log.info({ keys: changed }, 'settings changed')
+      return settingsView(app, request)
     }
   )
 }

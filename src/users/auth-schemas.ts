@@ -33,6 +33,14 @@ export const LoginReply = Type.Object({
   user: UserView
 })
 
+/** The reply of a right password for a user with TFA on: the second step, with its ticket. */
+export const SecondFactorRequiredReply = Type.Object({
+  message: Type.String(),
+  requiresTfa: Type.Boolean(),
+  username: Type.String(),
+  tfaTicket: Type.Optional(Type.String())
+})
+
 export const ChangePasswordBody = Type.Object({
   current_password: Type.String({ maxLength: 1024 }),
   new_password: Type.String({ minLength: 8, maxLength: 1024 })

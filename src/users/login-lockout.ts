@@ -3,7 +3,8 @@
 // when it succeeds, so concurrent guesses cannot all pass the check before any failure is
 // recorded: at most N are ever judged. Kept in memory (one process); a restart forgets lockouts,
 // which only ever favours a legitimate user.
-import { ApiError } from '../http/errors.js'
+import { errorOf, type ApiError } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 
 export type Admission =
   | { admitted: false; retryAfterSeconds: number }
@@ -59,15 +60,7 @@ export class LoginLockout {
 
 /** The documented 429 of a locked login (facts C3), with Retry-After. */
 export function loginLockedError(retryAfterSeconds: number): ApiError {
-  return new ApiError(
-    429,
-    {
-      error: 'Too many failed login attempts',
-      message: 'Too many failed login attempts. Try again later.',
-      remaining_seconds: retryAfterSeconds
-    },
-    { 'retry-after': String(retryAfterSeconds) }
-  )
+  return errorOf(ERROR_MESSAGES.auth.loginLocked, { remaining_seconds: retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) })
 }
 
 /** The lockout subject of an account: the same counter whatever name or e-mail was typed. */

@@ -1,41 +1,40 @@
-// The second step of a password login for users with TOTP on. POST /auth/login answers
-// "TFA verification required" with a short-lived single-use ticket; POST /auth/verify-tfa
-// takes that ticket plus a TOTP or backup code and issues the session. Failures count towards
-// a per-user lockout (5 → 30 minutes), so six digits cannot be brute-forced.
+// The second step of a password login for users with TOTP on (the route is tfa-login-routes.ts).
+// POST /auth/login answers "TFA verification required" with a short-lived single-use ticket;
+// POST /auth/verify-tfa takes that ticket plus a TOTP or backup code and issues the session.
+// Failures count towards a per-user lockout (5 → 30 minutes), so six digits cannot be brute-forced.
 import { randomBytes } from 'node:crypto'
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Static } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
-import { ApiError, tooManyRequests, unauthorized } from '../http/errors.js'
+import { errorOf, tooManyRequests, type ApiError } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import type { DB, UserRow } from '../store/database-types.js'
-import { LoginReply } from './auth-schemas.js'
-import { OpenErrorReply as ErrorReply } from '../http/schema-fragments.js'
-import { rolePermissions } from './role-queries.js'
+import type { LoginReply, SecondFactorRequiredReply } from './auth-schemas.js'
+import { signedIn } from './auth-service.js'
 import { looksLikeTotp, matchBackupCode, matchTotp, parseBackupHashes } from './tfa-codes.js'
-import { VerifyTfaBody } from './tfa-schemas.js'
-import { findUserForLogin, publicUser } from './user-queries.js'
+import type { VerifyTfaBody } from './tfa-schemas.js'
+import { findUserForLogin } from './user-queries.js'
 import { replaceBackupHashesIfUnchanged, spendTotpStep } from './tfa-queries.js'
 
-export const TFA_LOGIN_MESSAGES = {
-  required: 'TFA verification required',
-  notEnabled: 'Invalid credentials or TFA not enabled',
-  ticketExpired: 'TFA session expired. Please sign in again.',
-  invalidCode: 'Invalid verification code',
-  /** The `message` beside invalidCode when the code is right but its 30 s step was already spent. */
-  reusedCode: 'This code was already used. Wait for the next code from your authenticator app and enter that one.',
-  locked: 'Too many failed TFA attempts'
-} as const
+const E = ERROR_MESSAGES.tfaLogin
+/** The reply of a right password for a user with TFA on: not an error, the next step. */
+const TFA_REQUIRED = 'TFA verification required'
 
 /** 429 of a locked TFA check, with Retry-After. */
 export function tfaLockedError(retryAfterSeconds: number): ApiError {
   const minutes = Math.ceil(retryAfterSeconds / 60)
   return tooManyRequests(
-    {
-      error: TFA_LOGIN_MESSAGES.locked,
-      message: `TFA verification is locked. Try again in ${minutes} minute(s).`,
-      remaining_seconds: retryAfterSeconds
-    },
+    errorOf(E.locked, { message: E.locked.detail(minutes), remaining_seconds: retryAfterSeconds }).body,
     retryAfterSeconds
   )
+}
+
+/** The login's second-factor hook: a ticket for the code step when the user has TFA on. */
+export async function tfaChallenge(app: FastifyInstance, user: UserRow): Promise<Static<typeof SecondFactorRequiredReply> | undefined> {
+  if (user.tfa_enabled !== 1) return undefined
+  const tfaTicket = randomBytes(32).toString('hex')
+  app.tfa.tickets.put(tfaTicket, { userId: user.id })
+  return { message: TFA_REQUIRED, requiresTfa: true, username: user.username, tfaTicket }
 }
 
 /** Removes one backup code; compare-and-set on the stored list, so two requests cannot spend it twice. */
@@ -45,70 +44,47 @@ async function spendBackupCode(db: Kysely<DB>, user: UserRow, index: number): Pr
   return replaceBackupHashesIfUnchanged(db, user, JSON.stringify(hashes))
 }
 
-export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.setSecondFactorChallenge(async (user) => {
-    if (user.tfa_enabled !== 1) return undefined
-    const tfaTicket = randomBytes(32).toString('hex')
-    app.tfa.tickets.put(tfaTicket, { userId: user.id })
-    return { message: TFA_LOGIN_MESSAGES.required, requiresTfa: true, username: user.username, tfaTicket }
-  })
+/** 'reused': a right TOTP code whose step was already spent (the user typed the same code twice). */
+async function secondFactorCheck(app: FastifyInstance, user: UserRow, token: string): Promise<'ok' | 'reused' | 'wrong'> {
+  const code = token.replace(/\s/g, '')
+  if (looksLikeTotp(code)) {
+    const step = matchTotp(app.secretBox.open(user.tfa_secret ?? ''), code, app.tfa.now())
+    if (step === undefined) return 'wrong'
+    return (await spendTotpStep(app.store.db, user.id, step)) ? 'ok' : 'reused'
+  }
+  const index = await matchBackupCode(parseBackupHashes(user.tfa_backup_codes), code)
+  return index >= 0 && (await spendBackupCode(app.store.db, user, index)) ? 'ok' : 'wrong'
+}
 
-  /** 'reused': a right TOTP code whose step was already spent (the user typed the same code twice). */
-  async function secondFactorCheck(user: UserRow, token: string): Promise<'ok' | 'reused' | 'wrong'> {
-    const code = token.replace(/\s/g, '')
-    if (looksLikeTotp(code)) {
-      const step = matchTotp(app.secretBox.open(user.tfa_secret ?? ''), code, app.tfa.now())
-      if (step === undefined) return 'wrong'
-      return (await spendTotpStep(app.store.db, user.id, step)) ? 'ok' : 'reused'
+/** POST /auth/verify-tfa: the ticket and a code for the user it was issued to; a session when right. */
+export async function verifyTfaLogin(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { username, token, tfa_ticket: ticket }: Static<typeof VerifyTfaBody>
+): Promise<Static<typeof LoginReply>> {
+  const user = await findUserForLogin(app.store.db, username)
+  // The ticket is checked first and refused with one message, so an unknown user and a user
+  // with TFA look alike to anyone who has not passed the password step.
+  const pending = app.tfa.tickets.peek(ticket)
+  if (!user || !pending || pending.userId !== user.id) throw errorOf(E.ticketExpired)
+  if (user.is_active !== 1 || user.tfa_enabled !== 1 || !user.tfa_secret) throw errorOf(E.notEnabled)
+  // Counted before the compare: concurrent guesses on one ticket cannot outrun the limit.
+  const admission = app.tfa.lockout.admit(user.id, '')
+  if (!admission.admitted) throw tfaLockedError(admission.retryAfterSeconds)
+
+  const check = await secondFactorCheck(app, user, token)
+  if (check !== 'ok') {
+    if (admission.lockedUntil) {
+      request.log.warn({ userId: user.id, ip: request.ip }, 'TFA verification locked after failed codes')
+      app.tfa.tickets.delete(ticket)
+      throw tfaLockedError(Math.ceil((admission.lockedUntil.getTime() - app.tfa.now()) / 1000))
     }
-    const index = await matchBackupCode(parseBackupHashes(user.tfa_backup_codes), code)
-    return index >= 0 && (await spendBackupCode(app.store.db, user, index)) ? 'ok' : 'wrong'
+    // A reused code still counts as a failure; it only says why, with the same `error`.
+    throw errorOf(check === 'reused' ? E.reusedCode : E.invalidCode)
   }
 
-  app.post(
-    '/api/v1/auth/verify-tfa',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'Second login step: a TOTP or backup code plus the ticket from /auth/login',
-        body: VerifyTfaBody,
-        response: { 200: LoginReply, 401: ErrorReply, 429: ErrorReply }
-      },
-      config: {
-        rateLimit: app.rateLimitBucket('auth'),
-        validationShape: 'single',
-        validationMessages: { username: 'Username is required', token: 'Token is required', tfa_ticket: 'TFA ticket is required' }
-      }
-    },
-    async (request, reply) => {
-      const { username, token, tfa_ticket: ticket } = request.body
-      const user = await findUserForLogin(app.store.db, username)
-      // The ticket is checked first and refused with one message, so an unknown user and a user
-      // with TFA look alike to anyone who has not passed the password step.
-      const pending = app.tfa.tickets.peek(ticket)
-      if (!user || !pending || pending.userId !== user.id) throw unauthorized(TFA_LOGIN_MESSAGES.ticketExpired)
-      if (user.is_active !== 1 || user.tfa_enabled !== 1 || !user.tfa_secret) throw unauthorized(TFA_LOGIN_MESSAGES.notEnabled)
-      // Counted before the compare: concurrent guesses on one ticket cannot outrun the limit.
-      const admission = app.tfa.lockout.admit(user.id, '')
-      if (!admission.admitted) throw tfaLockedError(admission.retryAfterSeconds)
-
-      const check = await secondFactorCheck(user, token)
-      if (check !== 'ok') {
-        if (admission.lockedUntil) {
-          request.log.warn({ userId: user.id, ip: request.ip }, 'TFA verification locked after failed codes')
-          app.tfa.tickets.delete(ticket)
-          throw tfaLockedError(Math.ceil((admission.lockedUntil.getTime() - app.tfa.now()) / 1000))
-        }
-        // A reused code still counts as a failure; it only says why, with the same `error`.
-        if (check === 'reused') throw new ApiError(401, { error: TFA_LOGIN_MESSAGES.invalidCode, message: TFA_LOGIN_MESSAGES.reusedCode })
-        throw unauthorized(TFA_LOGIN_MESSAGES.invalidCode)
-      }
-
-      app.tfa.lockout.succeed(user.id, '')
-      app.tfa.tickets.delete(ticket)
-      const session = await app.startSession(request, reply, user)
-      const permissions = (await rolePermissions(app.store.db, user.role)) ?? []
-      return { message: 'Login successful', token: session.token, expires_at: session.expires_at, user: publicUser(user, permissions) }
-    }
-  )
+  app.tfa.lockout.succeed(user.id, '')
+  app.tfa.tickets.delete(ticket)
+  return signedIn(app, request, reply, user)
 }

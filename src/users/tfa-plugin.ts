@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { ExpiringStore } from '../security/expiring-store.js'
 import { LoginLockout } from './login-lockout.js'
-import { tfaLoginRoutes } from './tfa-login.js'
+import { tfaLoginRoutes } from './tfa-login-routes.js'
 import { tfaRoutes } from './tfa-routes.js'
 
 const MAX_TFA_ATTEMPTS = 5

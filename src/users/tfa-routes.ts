@@ -1,39 +1,18 @@
 // Two-factor authentication management for the signed-in user: /api/v1/tfa/setup, verify-setup,
-// disable, status, regenerate-backup-codes. The TOTP secret is sealed at rest; backup codes are
-// bcrypt-hashed and shown only when generated.
+// disable, status, regenerate-backup-codes. The rules are in tfa-service.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MessageReply as Message } from '../http/schema-fragments.js'
-import { badRequest, unauthorized } from '../http/errors.js'
+import { validationMessagesOf } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { SECURITY } from '../http/openapi.js'
-import { userOf } from '../http/session-auth.js'
-import { hashBackupCodes, matchTotp, newBackupCodes, newTotpSecret, parseBackupHashes, totpUri } from './tfa-codes.js'
-import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
-import { findUserById, updateUser } from './user-queries.js'
 import { BackupCodesReply, PasswordBody, RegenerateBody, TfaSetupReply, TfaStatusReply, TokenBody } from './tfa-schemas.js'
-import { revokeUserSessions } from './sessions.js'
-import { tfaLockedError } from './tfa-login.js'
-import { clearTfa, spendTotpStep } from './tfa-queries.js'
+import { confirmTfaSetup, disableTfa, regenerateBackupCodes, startTfaSetup, tfaStatus } from './tfa-service.js'
 
-export const TFA_MESSAGES = {
-  alreadyEnabled: 'Two-factor authentication is already enabled for this account',
-  notEnabled: 'Two-factor authentication is not enabled for this account',
-  noSecret: 'No TFA secret found. Please start the setup process first.',
-  invalidSetupCode: 'Invalid verification code. Please try again.',
-  needsPassword: 'Set a password before enabling two-factor authentication',
-  invalidPassword: 'Invalid password',
-  invalidCode: 'Invalid verification code',
-  proofRequired: 'Password or a current authentication code is required to regenerate backup codes'
-} as const
+const E = ERROR_MESSAGES.tfa
 
 export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const general = { rateLimit: app.rateLimitBucket('general') }
   const tags = ['tfa']
-
-  async function currentRow(request: Parameters<typeof userOf>[0]) {
-    const row = await findUserById(app.store.db, userOf(request).id)
-    if (!row) throw unauthorized()
-    return row
-  }
 
   app.get(
     '/api/v1/tfa/setup',
@@ -47,17 +26,7 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.authenticate,
       config: general
     },
-    async (request) => {
-      const row = await currentRow(request)
-      if (row.tfa_enabled === 1) throw badRequest(TFA_MESSAGES.alreadyEnabled)
-      // TFA guards the password login; an account without a password has nothing to guard.
-      if (row.password_hash === null) throw badRequest(TFA_MESSAGES.needsPassword)
-      const secret = newTotpSecret()
-      const { default: QRCode } = await import('qrcode') // loaded on first use
-      const qrCode = await QRCode.toDataURL(totpUri(secret, row.username))
-      await updateUser(app.store.db, row.id, { tfa_secret: app.secretBox.seal(secret), tfa_last_used_step: null })
-      return { secret, qrCode, manualEntryKey: secret }
-    }
+    async (request) => startTfaSetup(app, request)
   )
 
   app.post(
@@ -71,26 +40,12 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: BackupCodesReply }
       },
       preHandler: app.authenticate,
-      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { token: 'Token must be exactly 6 digits' } }
+      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: validationMessagesOf({ token: E.tokenSixDigits }) }
     },
-    async (request) => {
-      const row = await currentRow(request)
-      if (row.tfa_enabled === 1) throw badRequest(TFA_MESSAGES.alreadyEnabled)
-      if (!row.tfa_secret) throw badRequest(TFA_MESSAGES.noSecret)
-      const step = matchTotp(app.secretBox.open(row.tfa_secret), request.body.token, app.tfa.now())
-      if (step === undefined) throw badRequest(TFA_MESSAGES.invalidSetupCode)
-      const backupCodes = newBackupCodes()
-      // The setup code counts as spent, so it cannot also pass the next login.
-      await updateUser(app.store.db, row.id, {
-        tfa_enabled: 1,
-        tfa_backup_codes: await hashBackupCodes(backupCodes),
-        tfa_last_used_step: step
-      })
-      // As after a password change: a session stolen before TFA was on must not outlive it.
-      await revokeUserSessions(app.store.db, row.id, userOf(request).sessionId)
-      request.log.info({ userId: row.id }, 'two-factor authentication enabled')
-      return { message: 'Two-factor authentication has been enabled successfully', backupCodes }
-    }
+    async (request) => ({
+      message: 'Two-factor authentication has been enabled successfully',
+      backupCodes: await confirmTfaSetup(app, request, request.body.token)
+    })
   )
 
   app.post(
@@ -104,19 +59,10 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Message }
       },
       preHandler: app.authenticate,
-      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: { password: 'Password is required to disable TFA' } }
+      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: validationMessagesOf({ password: E.passwordToDisable }) }
     },
     async (request) => {
-      const row = await currentRow(request)
-      if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
-      if (!(await app.judgePassword(request, row.id, request.body.password, row.password_hash)))
-        throw badRequest(TFA_MESSAGES.invalidPassword)
-      const event = await app.store.db.transaction().execute(async (trx) => {
-        await clearTfa(trx, row.id)
-        return writeOutbox(trx, 'user_tfa_disabled', { userId: row.id, username: row.username }, new Date())
-      })
-      request.log.info({ userId: row.id }, 'two-factor authentication disabled')
-      emitCommitted(app.events, event)
+      await disableTfa(app, request, request.body.password)
       return { message: 'Two-factor authentication has been disabled successfully' }
     }
   )
@@ -133,11 +79,7 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.authenticate,
       config: general
     },
-    async (request) => {
-      const row = await currentRow(request)
-      const remaining = row.tfa_enabled === 1 ? parseBackupHashes(row.tfa_backup_codes).length : 0
-      return { enabled: row.tfa_enabled === 1, hasBackupCodes: remaining > 0, backupCodesRemaining: remaining }
-    }
+    async (request) => tfaStatus(app, request)
   )
 
   app.post(
@@ -157,37 +99,9 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       config: { rateLimit: app.rateLimitBucket('auth') }
     },
-    async (request) => {
-      const row = await currentRow(request)
-      if (row.tfa_enabled !== 1) throw badRequest(TFA_MESSAGES.notEnabled)
-      const { password, token } = request.body
-      // New backup codes are new second factors: a stolen session alone must not mint them.
-      if (password !== undefined && password !== '') {
-        if (!(await app.judgePassword(request, row.id, password, row.password_hash))) throw badRequest(TFA_MESSAGES.invalidPassword)
-      } else if (token !== undefined && token !== '') {
-        if (!(await currentCodeMatches(request, row.id, row.tfa_secret, token))) throw badRequest(TFA_MESSAGES.invalidCode)
-      } else {
-        throw badRequest(TFA_MESSAGES.proofRequired)
-      }
-      const backupCodes = newBackupCodes()
-      await updateUser(app.store.db, row.id, { tfa_backup_codes: await hashBackupCodes(backupCodes) })
-      return { message: 'Backup codes have been regenerated successfully', backupCodes }
-    }
+    async (request) => ({
+      message: 'Backup codes have been regenerated successfully',
+      backupCodes: await regenerateBackupCodes(app, request, request.body)
+    })
   )
-
-  /** A current TOTP code, spent once, counted against the user's TFA lockout. */
-  async function currentCodeMatches(
-    request: Parameters<typeof userOf>[0],
-    userId: string,
-    sealed: string | null,
-    token: string
-  ): Promise<boolean> {
-    const admission = app.tfa.lockout.admit(userId, '')
-    if (!admission.admitted) throw tfaLockedError(admission.retryAfterSeconds)
-    const step = sealed ? matchTotp(app.secretBox.open(sealed), token.replace(/\s/g, ''), app.tfa.now()) : undefined
-    const ok = step !== undefined && (await spendTotpStep(app.store.db, userId, step))
-    if (ok) app.tfa.lockout.succeed(userId, '')
-    else if (admission.lockedUntil) request.log.warn({ userId, ip: request.ip }, 'TFA locked after failed codes')
-    return ok
-  }
 }

@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParams, MessageReply } from '../http/schema-fragments.js'
 import { Type } from '@fastify/type-provider-typebox'
 import { SECURITY } from '../http/openapi.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
+import { validationMessagesOf } from '../http/errors.js'
 import { userOf } from '../http/session-auth.js'
 import { listRoles } from './role-queries.js'
 import { listUsers, publicUser } from './user-queries.js'
@@ -29,13 +31,14 @@ const UpdateUserBody = Type.Object({
   last_name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()]))
 })
 
-const MESSAGES = {
-  username: 'Username is required (letters, digits, . _ @ -; max 64 characters)',
-  email: 'Email must be a valid address',
-  password: 'Password must be at least 8 characters',
-  role: 'Role is required',
-  is_active: 'is_active must be a boolean'
-}
+const U = ERROR_MESSAGES.users
+const FIELD_MESSAGES = validationMessagesOf({
+  username: U.username,
+  email: U.email,
+  password: U.password,
+  role: U.role,
+  is_active: U.is_active
+})
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
@@ -84,7 +87,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Type.Object({ message: Type.String(), user: UserView }) }
       },
       preHandler: app.requirePermission('can_manage_users'),
-      config: { ...general, validationMessages: MESSAGES }
+      config: { ...general, validationMessages: FIELD_MESSAGES }
     },
     async (request, reply) => {
       const row = await createUser(db, userOf(request), request.body)
@@ -103,7 +106,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ message: Type.String(), user: UserView }) }
       },
       preHandler: app.requirePermission('can_manage_users'),
-      config: { ...general, validationMessages: MESSAGES }
+      config: { ...general, validationMessages: FIELD_MESSAGES }
     },
     async (request) => {
       const updated = await updateUserAsAdmin(db, app.events, userOf(request), request.params.id, request.body)
@@ -122,7 +125,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MessageReply }
       },
       preHandler: app.requirePermission('can_manage_users'),
-      config: { ...general, validationMessages: { new_password: 'Password must be at least 8 characters' } }
+      config: { ...general, validationMessages: validationMessagesOf({ new_password: U.password }) }
     },
     async (request) => {
       await resetPasswordAsAdmin(db, userOf(request), request.params.id, request.body.new_password)

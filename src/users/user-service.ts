@@ -5,10 +5,11 @@ import type { Kysely } from 'kysely'
 import type { DB, UserRow } from '../store/database-types.js'
 import type { AppEvents } from '../events/app-events.js'
 import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
-import { badRequest, conflict, forbidden, notFound, COMMON } from '../http/errors.js'
+import { errorOf, notFound, COMMON } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { hashSecret } from '../security/secret-hashing.js'
 import type { Permission } from './permissions.js'
-import { roleExists, rolePermissions } from './role-queries.js'
+import { ensureBuiltinRoles, roleExists, rolePermissions } from './role-queries.js'
 import { revokeUserSessions } from './sessions.js'
 import { clearTfa } from './tfa-queries.js'
 import {
@@ -45,17 +46,16 @@ export interface UpdateUserInput {
   last_name?: string | null
 }
 
-const NAME_TAKEN = 'Username or email already exists'
-const LAST_SUPERADMIN = 'Cannot remove the last active superadmin'
+const E = ERROR_MESSAGES.users
 
 function requireSuperuserRights(actor: Actor, targetRole: string): void {
   if (targetRole === 'superadmin' && !actor.permissions.has('can_manage_superusers')) {
-    throw forbidden('Insufficient permissions', 'Only a superadmin can manage superadmin accounts')
+    throw errorOf(E.superadminOnly)
   }
 }
 
 async function assertRoleExists(db: Kysely<DB>, role: string): Promise<void> {
-  if (!(await rolePermissions(db, role))) throw badRequest('Role not found')
+  if (!(await rolePermissions(db, role))) throw errorOf(E.roleNotFound)
 }
 
 async function existingUser(db: Kysely<DB>, id: string): Promise<UserRow> {
@@ -68,7 +68,7 @@ export async function createUser(db: Kysely<DB>, actor: Actor, input: CreateUser
   await assertRoleExists(db, input.role)
   requireSuperuserRights(actor, input.role)
   const email = input.email?.trim() || null
-  if (await loginNameTaken(db, input.username, email)) throw conflict(NAME_TAKEN)
+  if (await loginNameTaken(db, input.username, email)) throw errorOf(E.nameTaken)
   return insertUser(db, {
     username: input.username,
     email,
@@ -96,10 +96,10 @@ export async function updateUserAsAdmin(
     target.role === 'superadmin' &&
     target.is_active === 1 &&
     ((input.role !== undefined && input.role !== 'superadmin') || input.is_active === false)
-  if (losesSuperadmin && (await countActiveSuperadmins(db)) <= 1) throw badRequest(LAST_SUPERADMIN)
-  if (target.id === actor.id && input.is_active === false) throw badRequest('You cannot disable your own account')
+  if (losesSuperadmin && (await countActiveSuperadmins(db)) <= 1) throw errorOf(E.lastSuperadmin)
+  if (target.id === actor.id && input.is_active === false) throw errorOf(E.cannotDisableSelf)
   const email = input.email === undefined ? undefined : input.email?.trim() || null
-  if (email && (await loginNameTaken(db, null, email, target.id))) throw conflict(NAME_TAKEN)
+  if (email && (await loginNameTaken(db, null, email, target.id))) throw errorOf(E.nameTaken)
   const now = new Date()
   const roleChange =
     input.role !== undefined && input.role !== target.role
@@ -157,9 +157,9 @@ export async function resetPasswordAsAdmin(db: Kysely<DB>, actor: Actor, id: str
 
 export async function deleteUserAsAdmin(db: Kysely<DB>, actor: Actor, id: string): Promise<void> {
   const target = await existingUser(db, id)
-  if (target.id === actor.id) throw badRequest('You cannot delete your own account')
+  if (target.id === actor.id) throw errorOf(E.cannotDeleteSelf)
   requireSuperuserRights(actor, target.role)
-  if (target.role === 'superadmin' && target.is_active === 1 && (await countActiveSuperadmins(db)) <= 1) throw badRequest(LAST_SUPERADMIN)
+  if (target.role === 'superadmin' && target.is_active === 1 && (await countActiveSuperadmins(db)) <= 1) throw errorOf(E.lastSuperadmin)
   await deleteUser(db, target.id)
 }
 
@@ -167,6 +167,11 @@ export async function deleteUserAsAdmin(db: Kysely<DB>, actor: Actor, id: string
 // refusals are plain sentences for a terminal rather than HTTP errors.
 
 export class UserCommandError extends Error {}
+
+/** Before any user command: the built-in roles exist with this version's permissions. */
+export async function prepareUserCommands(db: Kysely<DB>): Promise<void> {
+  await ensureBuiltinRoles(db)
+}
 
 export async function createUserFromCli(
   db: Kysely<DB>,

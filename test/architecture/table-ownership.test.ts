@@ -154,7 +154,8 @@ const THIN_ROUTE_FOLDERS = [
   'discord-login',
   'integration-tokens',
   'notifications',
-  'settings'
+  'settings',
+  'reports'
 ]
 
 t.test('route files of the reshaped features hold no queries: they call services and query modules', async (t) => {

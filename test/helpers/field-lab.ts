@@ -5,26 +5,15 @@
 // No machined or D-Bus on the host: we never register the machine, we enter it with nsenter on the
 // container's PID 1 (the "leader"), and we stop it with `systemctl poweroff` inside.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import {
-  chmodSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  symlinkSync
-} from 'node:fs'
+import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { createConnection, createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { Test } from 'tap'
 
-export const ROOTFS_TARBALL = process.env.PATCHMON_FIELD_LAB_TARBALL ?? '/var/cache/patchmon-field-lab/trixie-minbase.tar'
-const SUITE = 'trixie'
-const INCLUDED_PACKAGES = 'systemd,systemd-sysv,dbus,curl,ca-certificates,adduser'
+import { ensureRootfsTarball, ROOTFS_TARBALL, runToEnd } from './field-lab-rootfs.js'
+
+export { ensureRootfsTarball, hostDebianMirror, ROOTFS_TARBALL } from './field-lab-rootfs.js'
 const LAB_PATH = 'PATH=/usr/sbin:/usr/bin:/sbin:/bin'
 /** Where exposeHostPort puts its unix sockets, as seen from inside the lab. */
 const EXPOSE_DIR_IN_LAB = '/var/lib/field-lab-expose'
@@ -125,70 +114,6 @@ function probe(): string | undefined {
     rmSync(tree, { recursive: true, force: true })
   }
   return undefined
-}
-
-/** The Debian mirror the host's apt already uses (debootstrap needs one; deb.debian.org otherwise). */
-export function hostDebianMirror(): string {
-  const candidates: string[] = []
-  const partsDir = '/etc/apt/sources.list.d'
-  if (existsSync(partsDir)) {
-    for (const name of readdirSync(partsDir)
-      .filter((n) => n.endsWith('.sources'))
-      .sort()) {
-      for (const m of readFileSync(join(partsDir, name), 'utf8').matchAll(/^URIs:\s*(.+)$/gm))
-        candidates.push(...(m[1] ?? '').trim().split(/\s+/))
-    }
-  }
-  if (existsSync('/etc/apt/sources.list')) {
-    for (const m of readFileSync('/etc/apt/sources.list', 'utf8').matchAll(/^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/gm)) candidates.push(m[1] ?? '')
-  }
-  // The security archive has no full suite to bootstrap from.
-  return candidates.find((uri) => /^https?:\/\//.test(uri) && !/security/.test(uri)) ?? 'http://deb.debian.org/debian'
-}
-
-function runToEnd(command: string, args: string[], timeoutMs: number): Promise<ExecResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString()
-    })
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
-
-/**
- * The path of the trixie minbase rootfs tarball, building it with debootstrap when it is not cached.
- * Written to a temporary name and renamed, so a killed build never leaves a half tarball in the cache.
- */
-export async function ensureRootfsTarball(): Promise<string> {
-  if (existsSync(ROOTFS_TARBALL)) return ROOTFS_TARBALL
-  mkdirSync(dirname(ROOTFS_TARBALL), { recursive: true })
-  const build = mkdtempSync(join(dirname(ROOTFS_TARBALL), `${SUITE}-build-`))
-  const partial = `${ROOTFS_TARBALL}.partial-${process.pid}`
-  try {
-    const boot = await runToEnd(
-      'debootstrap',
-      ['--variant=minbase', `--include=${INCLUDED_PACKAGES}`, SUITE, build, hostDebianMirror()],
-      20 * 60_000
-    )
-    if (boot.code !== 0) throw new Error(`debootstrap ${SUITE} failed (exit ${boot.code}):\n${(boot.stdout + boot.stderr).slice(-4000)}`)
-    const tar = await runToEnd('tar', ['-C', build, '--numeric-owner', '-cf', partial, '.'], 10 * 60_000)
-    if (tar.code !== 0) throw new Error(`tar of the ${SUITE} rootfs failed: ${tar.stderr}`)
-    renameSync(partial, ROOTFS_TARBALL)
-    return ROOTFS_TARBALL
-  } finally {
-    rmSync(partial, { force: true })
-    rmSync(build, { recursive: true, force: true })
-  }
 }
 
 function childSystemd(nspawnPid: number): number | undefined {

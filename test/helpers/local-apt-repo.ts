@@ -16,6 +16,8 @@ export interface DebSpec {
   version: string
   arch: 'amd64' | 'i386' | 'all'
   multiArch?: 'same' | 'foreign'
+  /** Body of a `postinst` maintainer script (run by dpkg when the package is configured). */
+  postinst?: string
 }
 
 /** Builds `<name>_<version>_<arch>.deb` in outDir (no files, only a control file) and returns its path. */
@@ -36,6 +38,7 @@ export function buildDeb(outDir: string, spec: DebSpec): string {
       ''
     ].join('\n')
     writeFileSync(join(work, 'DEBIAN/control'), control)
+    if (spec.postinst) writeFileSync(join(work, 'DEBIAN/postinst'), `#!/bin/sh\n${spec.postinst}\n`, { mode: 0o755 })
     mkdirSync(outDir, { recursive: true })
     const file = join(outDir, `${spec.name}_${spec.version.replace(/^\d+:/, '')}_${spec.arch}.deb`)
     execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', work, file], { stdio: 'pipe' })

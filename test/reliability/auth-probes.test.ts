@@ -4,114 +4,36 @@
 // Every probe must get exactly its documented status and body, and none may succeed. Positive
 // controls prove the same credentials work where they belong, so a refusal is not an accident.
 import t from 'tap'
-import { createHmac } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { InjectOptions } from 'fastify'
-import { bearer, buildTestApp, login, userWithRole, type TestApp } from '../helpers/test-app.js'
-import { agentHeaders, agentReport, createHostViaApi, debianPackages, type TestHost } from '../helpers/agent-fixtures.js'
+import { bearer, buildTestApp, login, userWithRole } from '../helpers/test-app.js'
+import { agentHeaders, createHostViaApi, type TestHost } from '../helpers/agent-fixtures.js'
 import { BUILTIN_ROLES, type Permission } from '../../src/users/permissions.js'
-import { basicAuth, judge, reportProbes, runProbes, type Expected, type Probe, type ProbeOutcome } from './probe-table.js'
-
-const UNLIMITED = {
-  CREDENTIAL_FAILURE_LIMIT_MAX: '1000000',
-  RATE_LIMIT_MAX: '1000000',
-  AUTH_RATE_LIMIT_MAX: '1000000',
-  AGENT_RATE_LIMIT_MAX: '1000000',
-  GETHOMEPAGE_RATE_LIMIT_MAX: '1000000'
-}
-const API = '/api/v1/api/hosts'
-const HOMEPAGE = '/api/v1/gethomepage/stats'
-const PING = '/api/v1/hosts/ping'
-const UPDATE = '/api/v1/hosts/update'
-const ENROLL = '/api/v1/auto-enrollment/enroll'
-const OUTSIDE = '203.0.113.0/24'
-
-type CredentialType = 'api' | 'gethomepage' | 'proxmox-lxc' | 'direct-host'
-interface Credential {
-  id: string
-  key: string
-  secret: string
-}
-
-const err = (status: number, error: string): Expected => ({ status, body: { error } })
-const E = {
-  noBasic: err(401, 'Missing or invalid authorization header'),
-  unknownKey: err(401, 'Invalid API key'),
-  wrongType: err(401, 'Invalid API key type'),
-  disabled: err(401, 'API key is disabled'),
-  expired: err(401, 'API key has expired'),
-  ipBasic: err(403, 'IP address not allowed'),
-  agentInvalid: err(401, 'Invalid API credentials'),
-  agentRequired: err(401, 'API credentials required'),
-  enrollInvalid: err(401, 'Invalid or inactive token'),
-  enrollExpired: err(401, 'Token expired'),
-  enrollWrongType: err(403, 'This token cannot enroll hosts (only proxmox-lxc and direct-host tokens can)'),
-  enrollIp: err(403, 'IP address not authorized for this token'),
-  sessionExpired: err(401, 'Session expired'),
-  invalidToken: err(401, 'Invalid token'),
-  noPermission: err(403, 'Insufficient permissions')
-}
-
-async function credential(ctx: TestApp, type: CredentialType, extra: Record<string, unknown> = {}): Promise<Credential> {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/v1/auto-enrollment/tokens',
-    headers: bearer(ctx.adminToken),
-    payload: {
-      token_name: `probe ${type}`,
-      metadata: { integration_type: type },
-      ...(type === 'api' ? { scopes: { host: ['get'] } } : {}),
-      ...extra
-    }
-  })
-  if (res.statusCode !== 201) throw new Error(`creating a ${type} credential failed: ${res.statusCode} ${res.body}`)
-  const token = (res.json() as { token: { id: string; token_key: string; token_secret: string } }).token
-  return { id: token.id, key: token.token_key, secret: token.token_secret }
-}
-
-async function admin(
-  ctx: TestApp,
-  method: 'PATCH' | 'DELETE' | 'POST' | 'PUT',
-  url: string,
-  payload?: Record<string, unknown>
-): Promise<void> {
-  const res = await ctx.app.inject({ method, url, headers: bearer(ctx.adminToken), ...(payload ? { payload } : {}) })
-  if (res.statusCode >= 300) throw new Error(`${method} ${url} failed: ${res.statusCode} ${res.body}`)
-}
-
-const basic = (c: Credential) => ({ authorization: basicAuth(c.key, c.secret) })
-const asAgent = (c: Credential) => agentHeaders({ apiId: c.key, apiKey: c.secret })
-const asEnrollment = (key: string, secret: string) => ({ 'x-auto-enrollment-key': key, 'x-auto-enrollment-secret': secret })
-const report = JSON.stringify(agentReport(debianPackages(5)))
-
-const get = (name: string, url: string, headers: Record<string, string>, expect: Expected, remoteAddress = '127.0.0.1'): Probe => ({
-  name,
-  request: { method: 'GET', url, headers, remoteAddress },
-  expect
-})
-const post = (
-  name: string,
-  url: string,
-  headers: Record<string, string>,
-  payload: string | Record<string, unknown>,
-  expect: Expected,
-  remoteAddress = '127.0.0.1'
-): Probe => ({
-  name,
-  request: { method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload, remoteAddress },
-  expect
-})
-const enroll = (name: string, headers: Record<string, string>, expect: Expected, remoteAddress = '127.0.0.1') =>
-  post(name, ENROLL, headers, { friendly_name: 'probe-enrolled' }, expect, remoteAddress)
-
-/** An HS256 session token signed with the server's key, for claims no login would issue. */
-function signJwt(secret: string, claims: Record<string, unknown>): string {
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`
-}
-const claimsOf = (token: string) =>
-  JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>
+import { judge, reportProbes, runProbes, type Expected, type Probe, type ProbeOutcome } from './probe-table.js'
+import {
+  admin,
+  API,
+  asAgent,
+  asEnrollment,
+  basic,
+  claimsOf,
+  credential,
+  E,
+  ENROLL,
+  enroll,
+  err,
+  get,
+  HOMEPAGE,
+  OUTSIDE,
+  PING,
+  post,
+  report,
+  signJwt,
+  UNLIMITED,
+  UPDATE,
+  type CredentialType,
+  type Credential
+} from './auth-probe-fixtures.js'
 
 const totals = { probes: 0, succeeded: 0, mismatched: 0 }
 const count = (outcomes: ProbeOutcome[]) => {

@@ -74,8 +74,8 @@ t.test('Proxmox script served by the real server enrolls containers whose agents
       h.agent_version
     ]),
     [
-      ['cache', 'active', 'Alpine Linux', 13, 4, 0, 3, '1.0.0'],
-      ['webserver', 'active', 'Debian GNU/Linux', 12, 4, 2, 4, '1.0.0']
+      ['cache', 'active', 'Alpine Linux', 13, 4, 0, 3, '1.1.0'],
+      ['webserver', 'active', 'Debian GNU/Linux', 12, 4, 2, 4, '1.1.0']
     ]
   )
 

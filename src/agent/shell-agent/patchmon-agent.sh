@@ -6,7 +6,7 @@
 # Test hooks: PATCHMON_ROOT prefixes every file path the agent reads or writes (like a chroot);
 # PATCHMON_SKIP_REFRESH=true skips package index refreshes; PATCHMON_AGENT_MAX_CYCLES bounds `serve`
 # (timer reports); PATCHMON_LIVE_CHANNEL=false keeps `serve` from holding the live-channel poll.
-AGENT_VERSION="1.0.0"
+AGENT_VERSION="1.1.0"
 
 set -u
 LC_ALL=C
@@ -624,6 +624,422 @@ fetch_update_interval() {
   printf '%s' "$minutes"
 }
 
+# --- Patching -------------------------------------------------------------------------------------
+# Patch runs arrive on the live channel as the stock agent's frames (run_patch, patch_run_stop) plus
+# our reboot_host. Each run is its own background process that POSTs its stages to
+# /patching/runs/{id}/output like the Go agent: `started`, `progress` chunks about every half
+# second, then `completed`, `dry_run_completed`, `failed` or `cancelled` with the whole output. The
+# package manager runs in its own process group, so a stop (a file the poller drops in the run's
+# folder) can SIGINT all of it and SIGKILL what is left after the grace period.
+
+PATCH_CAPABILITIES="run_patch,patch_run_stop,reboot_host,pre_patch_hook"
+RUNS_DIR="$ROOT/run/patchmon-agent/runs"
+PRE_PATCH_HOOK="$ROOT/etc/patchmon/pre-patch"
+PATCH_TIME_LIMIT=${PATCHMON_PATCH_TIMEOUT_SECONDS:-1800}
+PATCH_GRACE=${PATCHMON_PATCH_GRACE_SECONDS:-30}
+# The whole output goes with the terminal stage; past this only its tail (the server keeps a tail too).
+PATCH_OUTPUT_MAX=524288
+
+# The commands in one JSON reply of the live channel, one line each, fields separated by \037:
+# type, patch_run_id, patch_type, dry_run, package names (package_name and package_names,
+# space-separated), reboot, delay_seconds. Strings stay JSON-escaped: the callers validate them.
+# shellcheck disable=SC2016 # awk code, not shell
+AWK_COMMANDS='
+function field(v) { gsub(/[\037\n]/, "_", v); return v }
+function value(v) {
+  if (depth == 3 && incmds) f[key[3]] = v
+  else if (depth == 4 && incmds && key[3] == "package_names" && kind[4] == "[") f["names"] = f["names"] " " v
+}
+{ buf = buf $0 "\n" }
+END {
+  n = length(buf); i = 1; depth = 0
+  while (i <= n) {
+    c = substr(buf, i, 1)
+    if (c == "\"") {
+      s = ""; i++
+      while (i <= n) {
+        c = substr(buf, i, 1)
+        if (c == "\\") { s = s substr(buf, i, 2); i += 2; continue }
+        if (c == "\"") break
+        s = s c; i++
+      }
+      i++; j = i
+      while (substr(buf, j, 1) ~ /[ \t\r\n]/) j++
+      if (substr(buf, j, 1) == ":") { key[depth] = s; i = j + 1 } else value(s)
+      continue
+    }
+    if (c == "{" || c == "[") {
+      depth++; kind[depth] = c; key[depth] = ""
+      incmds = (kind[1] == "{" && key[1] == "commands" && kind[2] == "[")
+      if (depth == 3 && incmds) split("", f)
+      i++; continue
+    }
+    if (c == "}" || c == "]") {
+      if (depth == 3 && incmds && c == "}")
+        printf "%s\037%s\037%s\037%s\037%s\037%s\037%s\n", field(f["type"]), field(f["patch_run_id"]), field(f["patch_type"]),
+          field(f["dry_run"]), field(f["package_name"] f["names"]), field(f["reboot"]), field(f["delay_seconds"])
+      depth--; i++; continue
+    }
+    if (c ~ /[-0-9a-z]/) {
+      tok = ""
+      while (i <= n && substr(buf, i, 1) ~ /[-+.0-9a-zA-Z]/) { tok = tok substr(buf, i, 1); i++ }
+      value(tok); continue
+    }
+    i++
+  }
+}'
+
+# The exact contents of a file as a JSON string (trailing newlines kept).
+jfile() {
+  { cat "$1"; printf x; } | awk "$AWK_JSON"'
+    function esc(s,   q) { q = js(s); return substr(q, 2, length(q) - 2) }
+    NR > 1 { printf "%s%s", (NR > 2 ? "\\n" : ""), esc(prev) }
+    { prev = $0 }
+    END { printf "%s", (NR > 1 ? "\\n" : ""); sub(/x$/, "", prev); printf "%s\"", esc(prev) }
+    BEGIN { printf "\"" }'
+}
+
+# The agent regex for package names (facts §4): ^[a-zA-Z0-9][a-zA-Z0-9._+-]*$, 1..256 characters.
+valid_package_name() {
+  case "$1" in ''|[!a-zA-Z0-9]*|*[!a-zA-Z0-9._+-]*) return 1 ;; esac
+  [ "${#1}" -le 256 ]
+}
+
+# Signals that a background job ignores (SIGINT, SIGQUIT) set back to default where the system can,
+# so the package manager hears the stop's SIGINT; without it the SIGKILL after the grace period ends it.
+signal_reset() {
+  if env --default-signal=INT,QUIT true >/dev/null 2>&1; then echo "env --default-signal=INT,QUIT"
+  elif command -v perl >/dev/null 2>&1; then echo "perl -e \$SIG{INT}=\$SIG{QUIT}=q(DEFAULT);exec(@ARGV)or(die)"
+  fi
+}
+
+# True while the process runs (a zombie waiting to be reaped has finished).
+pid_running() {
+  [ -r "/proc/$1/stat" ] || return 1
+  awk '{ sub(/^.*\) /, ""); exit ($1 == "Z") ? 1 : 0 }' "/proc/$1/stat" 2>/dev/null
+}
+
+file_size() { wc -c < "$1" | tr -d ' '; }
+
+# post_stage STAGE [OUTPUT_FILE] [ERROR] [EXTRA_JSON]: one POST to the run's output endpoint.
+post_stage() {
+  {
+    printf '{"stage":"%s"' "$1"
+    if [ -n "${2:-}" ]; then printf ',"output":'; jfile "$2"; fi
+    if [ -n "${3:-}" ]; then printf ',"error_message":%s' "$(jstr "$3")"; fi
+    printf '%s}' "${4:-}"
+  } > "$TMP_DIR/stage.json"
+  api_call POST "/patching/runs/$RUN_ID/output" "$TMP_DIR/stage.json"
+  [ "$HTTP_CODE" = 200 ] && return 0
+  warn "patch run $RUN_ID: $1 not accepted (HTTP $HTTP_CODE)"
+  return 1
+}
+
+# New output since the last call, as one progress POST (at most 64 KiB; the rest goes next time).
+stream_progress() {
+  size=$(file_size "$RUN_OUT")
+  [ "$size" -gt "$RUN_SENT" ] || return 0
+  count=$((size - RUN_SENT)); [ "$count" -gt 65536 ] && count=65536
+  tail -c +"$((RUN_SENT + 1))" "$RUN_OUT" | head -c "$count" > "$TMP_DIR/chunk"
+  RUN_SENT=$((RUN_SENT + count))
+  post_stage progress "$TMP_DIR/chunk" || true
+}
+
+stop_reason() {
+  if [ -e "$RUN_DIR/stop" ]; then echo stopped
+  elif [ "$(uptime_whole)" -ge "$RUN_DEADLINE" ]; then echo timeout
+  elif ! kill -0 "$MAIN_PID" 2>/dev/null; then echo agent_stopped
+  fi
+}
+
+# run_step CMD...: appends `$ CMD` and its output to the run output while streaming it; sets STEP_RC.
+# Fails (STOP_REASON set) when the run is stopped, times out or the agent goes away meanwhile.
+run_step() {
+  STOP_REASON=$(stop_reason)
+  [ -z "$STOP_REASON" ] || return 1
+  printf '$ %s\n' "$*" >> "$RUN_OUT"
+  # shellcheck disable=SC2086 # $SIGNAL_RESET is a command prefix: word splitting intended
+  setsid $SIGNAL_RESET "$@" >> "$RUN_OUT" 2>&1 < /dev/null &
+  step_pid=$!
+  interrupted=""
+  while pid_running "$step_pid"; do
+    stream_progress
+    if [ -z "$interrupted" ]; then
+      STOP_REASON=$(stop_reason)
+      if [ -n "$STOP_REASON" ]; then
+        kill -s INT -- "-$step_pid" 2>/dev/null || kill -s INT "$step_pid" 2>/dev/null
+        interrupted=$(uptime_whole)
+      fi
+    elif [ "$(uptime_whole)" -ge $((interrupted + PATCH_GRACE)) ]; then
+      kill -s KILL -- "-$step_pid" 2>/dev/null || kill -s KILL "$step_pid" 2>/dev/null
+    fi
+    sleep 0.5 2>/dev/null || sleep 1
+  done
+  wait "$step_pid"
+  STEP_RC=$?
+  stream_progress
+  [ -z "$interrupted" ]
+}
+
+# The package manager's refresh and action commands for this run (facts §6, plus zypper and apk).
+# Sets PATCH_REFRESH and PATCH_ACTION (command lines; package names were validated, so splitting is safe).
+patch_commands() {
+  pm=$1 dry=$2 names=$3
+  confopts="-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
+  case "$pm:$dry:${names:+named}" in
+    apt:false:) PATCH_ACTION="apt-get $confopts --with-new-pkgs upgrade -y" ;;
+    apt:true:) PATCH_ACTION="apt-get -s --with-new-pkgs upgrade" ;;
+    apt:false:named) PATCH_ACTION="apt-get $confopts --only-upgrade install -y $names" ;;
+    apt:true:named) PATCH_ACTION="apt-get -s --only-upgrade install $names" ;;
+    dnf:false:*|yum:false:*) PATCH_ACTION="$pm upgrade -y $names" ;;
+    dnf:true:*|yum:true:*) PATCH_ACTION="$pm upgrade --assumeno $names" ;;
+    zypper:false:*) PATCH_ACTION="zypper --non-interactive update --auto-agree-with-licenses $names" ;;
+    zypper:true:*) PATCH_ACTION="zypper --non-interactive update --dry-run $names" ;;
+    apk:false:) PATCH_ACTION="apk upgrade" ;;
+    apk:true:) PATCH_ACTION="apk upgrade -s" ;;
+    apk:false:named) PATCH_ACTION="apk add -u $names" ;;
+    apk:true:named) PATCH_ACTION="apk add -u -s $names" ;;
+    pacman:false:) PATCH_ACTION="pacman -Syu --noconfirm" ;;
+    pacman:true:) PATCH_ACTION="pacman -Sup --print-format %n" ;;
+    pacman:false:named) PATCH_ACTION="pacman -S --noconfirm $names" ;;
+    pacman:true:named) PATCH_ACTION="pacman -Sp --print-format %n $names" ;;
+  esac
+  case "$pm" in
+    apt) PATCH_REFRESH="apt-get update -qq" ;; dnf|yum) PATCH_REFRESH="$pm makecache -q -y" ;;
+    zypper) PATCH_REFRESH="zypper --non-interactive refresh" ;; apk) PATCH_REFRESH="apk update" ;;
+    pacman) PATCH_REFRESH="pacman -Sy --noconfirm" ;;
+  esac
+  PATCH_ACTION=${PATCH_ACTION% }
+}
+
+# Names of the packages a step's output says were (or, in a dry run, would be) upgraded, one a line.
+affected_packages() {
+  native=$(dpkg --print-architecture 2>/dev/null) || native=""
+  awk -v pm="$1" -v dry="$2" -v native=":${native:-none}" "$AWK_NEVRA"'
+    function bare(n) { return (length(n) > length(native) && substr(n, length(n) - length(native) + 1) == native) ? substr(n, 1, length(n) - length(native)) : n }
+    pm == "apt" && dry == "true" && /^Inst / { print bare($2) }
+    pm == "apt" && dry == "false" && /^Unpacking / { print bare($2) }
+    pm ~ /^(dnf|yum)$/ && dry == "true" {
+      if (/^[A-Z]/) { sect = ($0 ~ /^Upgrading:/) }
+      else if (sect && wrapped != "") { print wrapped "." $1; wrapped = "" }
+      else if (sect && NF == 1) wrapped = $1
+      else if (sect && NF >= 5) print $1 "." $2
+    }
+    pm ~ /^(dnf|yum)$/ && dry == "false" && /^ *(Upgrading|Updating) *: / { n = nevra_name($3); if (n != "") print n }
+    pm == "zypper" {
+      if (/^The following .*going to be upgraded:/) { sect = 1; next }
+      if (sect && NF == 0) sect = 0
+      if (sect) for (i = 1; i <= NF; i++) print $i
+    }
+    pm == "apk" && / Upgrading / { for (i = 1; i < NF; i++) if ($i == "Upgrading") { print $(i + 1); break } }
+    pm == "pacman" && dry == "true" && NF == 1 && $1 !~ /^(::|warning|error)/ { print $1 }
+    pm == "pacman" && dry == "false" && /upgrading [^ ]+\.\.\./ { for (i = 1; i < NF; i++) if ($i == "upgrading") { n = $(i + 1); sub(/\.\.\.$/, "", n); print n; break } }
+  ' "$3" | awk '!seen[$0]++'
+}
+
+json_name_array() { awk "$AWK_JSON"'NF { printf "%s%s", (count++ ? "," : ""), js($0) } BEGIN { printf "[" } END { printf "]" }' "$1"; }
+
+# Only the names that are installed (apk and pacman would install the others).
+installed_only() {
+  kept=""
+  for name in $2; do
+    case "$1" in
+      apk) apk info -e "$name" >/dev/null 2>&1 ;;
+      pacman) pacman -Q "$name" >/dev/null 2>&1 ;;
+      *) true ;;
+    esac && kept="$kept $name"
+  done
+  printf '%s' "${kept# }"
+}
+
+# Schedules a reboot in about $1 seconds; prints what it ran. A sandboxed test (PATCHMON_ROOT) never
+# reaches the real machine's commands.
+schedule_reboot() {
+  minutes=$((($1 + 59) / 60))
+  for cmd in shutdown systemctl reboot; do
+    path=$(command -v "$cmd" 2>/dev/null) || continue
+    if [ -n "$ROOT" ]; then case "$path" in /sbin/*|/bin/*|/usr/sbin/*|/usr/bin/*) continue ;; esac; fi
+    case "$cmd" in
+      shutdown) shutdown -r "+$minutes" "PatchMon: reboot requested" >/dev/null 2>&1 || continue
+        echo "shutdown -r +$minutes" ;;
+      *) (sleep "$1"; "$cmd" reboot 2>/dev/null || "$cmd") >/dev/null 2>&1 < /dev/null &
+        echo "$cmd reboot after $1 s" ;;
+    esac
+    return 0
+  done
+  return 1
+}
+
+# Output of the run so far, capped to its tail, in $TMP_DIR/full.
+full_output() {
+  if [ "$(file_size "$RUN_OUT")" -le "$PATCH_OUTPUT_MAX" ]; then cp "$RUN_OUT" "$TMP_DIR/full"; return; fi
+  { printf '[... earlier output truncated ...]\n'; tail -c "$PATCH_OUTPUT_MAX" "$RUN_OUT"; } > "$TMP_DIR/full"
+}
+
+# Terminal POST, retried (3 tries, 2 s apart) like the Go agent's client.
+finish_run() {
+  stage=$1 error=${2:-} extra=${3:-}
+  stream_progress
+  full_output
+  for try in 1 2 3; do
+    post_stage "$stage" "$TMP_DIR/full" "$error" "$extra" && break
+    case "$HTTP_CODE" in 400|401|403|404) break ;; esac
+    [ "$try" = 3 ] || sleep 2
+  done
+  say "Patch run $RUN_ID: $stage${error:+ ($error)}"
+}
+
+limit_text() { if [ $(($1 % 60)) = 0 ]; then echo "$(($1 / 60))-minute"; else echo "$1-second"; fi; }
+
+# One run, in its own process: patch_run_job ID TYPE DRY_RUN NAMES REBOOT.
+patch_run_job() {
+  RUN_ID=$1 ptype=${2:-patch_all} dry=${3:-false} names=$4 reboot=${5:-never}
+  RUN_DIR="$RUNS_DIR/$RUN_ID"
+  TMP_DIR="" POLL_PID="" PAUSE_PID=""
+  make_tmp
+  trap 'cleanup; rm -rf "$RUN_DIR"' EXIT
+  trap 'exit 143' TERM
+  RUN_OUT="$TMP_DIR/run.out" RUN_SENT=0
+  : > "$RUN_OUT"
+  [ "$dry" = true ] || dry=false
+  for name in $names; do
+    valid_package_name "$name" || { finish_run failed "invalid package name: $name"; return; }
+  done
+  case "$ptype" in
+    patch_all) names="" ;;
+    patch_package) [ -n "$names" ] || { finish_run failed "patch_package needs at least one package name"; return; } ;;
+    *) finish_run failed "unknown patch_type: $ptype"; return ;;
+  esac
+  pm=$(detect_package_manager)
+  case "$pm" in apt|dnf|yum|zypper|apk|pacman) ;; *)
+    finish_run failed "no supported package manager found (apt, dnf, yum, zypper, apk or pacman required)"; return ;;
+  esac
+  post_stage started || case "$HTTP_CODE" in 403|404) return ;; esac
+  say "Patch run $RUN_ID started: $ptype${names:+ ($names)} with $pm, dry run $dry"
+  RUN_DEADLINE=$(($(uptime_whole) + PATCH_TIME_LIMIT))
+  SIGNAL_RESET=$(signal_reset)
+  hook_json="" ran=false STOP_REASON=""
+  if [ "$dry" = false ] && [ -x "$PRE_PATCH_HOOK" ]; then
+    before=$(file_size "$RUN_OUT")
+    # What the hook may want to know (e.g. to name its backup).
+    export PATCHMON_PATCH_RUN_ID="$RUN_ID" PATCHMON_PATCH_TYPE="$ptype" PATCHMON_PACKAGES="$names"
+    if run_step "$PRE_PATCH_HOOK"; then
+      tail -c +"$((before + 1))" "$RUN_OUT" | sed '1d' | tail -c 65536 > "$TMP_DIR/hook.out"
+      hook_json=",\"pre_patch_hook\":{\"exit_code\":$STEP_RC,\"output\":$(jfile "$TMP_DIR/hook.out")}"
+      if [ "$STEP_RC" != 0 ]; then
+        printf -- '--- Patch run failed at %s ---\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$RUN_OUT"
+        finish_run failed "pre-patch hook exited $STEP_RC" "$hook_json"; return
+      fi
+    fi
+  fi
+  [ "$ptype" = patch_package ] && case "$pm" in apk|pacman)
+    names=$(installed_only "$pm" "$names")
+    [ -n "$names" ] || { finish_run failed "none of the packages is installed"; return; } ;;
+  esac
+  patch_commands "$pm" "$dry" "$names"
+  error=""
+  export DEBIAN_FRONTEND=noninteractive LC_MESSAGES=C
+  if [ -z "$STOP_REASON" ]; then
+    # shellcheck disable=SC2086 # command lines of validated words
+    if run_step $PATCH_REFRESH && [ "$STEP_RC" != 0 ]; then error="$PATCH_REFRESH failed: exit status $STEP_RC"; fi
+  fi
+  if [ -z "$error" ] && [ -z "$STOP_REASON" ]; then
+    action_from=$(file_size "$RUN_OUT")
+    ran=true
+    # shellcheck disable=SC2086 # command lines of validated words
+    run_step $PATCH_ACTION
+    tail -c +"$((action_from + 1))" "$RUN_OUT" > "$TMP_DIR/action.out"
+    ok=false
+    case "$pm:$dry:$STEP_RC" in
+      *:0) ok=true ;;
+      dnf:true:1|yum:true:1) grep -q '^Error' "$TMP_DIR/action.out" || ok=true ;;
+      zypper:false:102|zypper:false:103) ok=true ;;
+    esac
+    if [ -z "$STOP_REASON" ] && [ "$ok" = false ]; then error="$PATCH_ACTION failed: exit status $STEP_RC"; fi
+  fi
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  reboot_json=""
+  if [ "$dry" = false ]; then reboot_status; reboot_json=",\"reboot_required\":$NEEDS_REBOOT"; fi
+  case "$STOP_REASON" in
+    stopped)
+      printf -- '--- Patch run stopped by user at %s ---\n' "$now" >> "$RUN_OUT"
+      finish_run cancelled "stopped by user" "$hook_json$reboot_json" ;;
+    timeout)
+      printf -- '--- Patch run failed at %s ---\n' "$now" >> "$RUN_OUT"
+      finish_run failed "patch run exceeded the $(limit_text "$PATCH_TIME_LIMIT") limit" "$hook_json$reboot_json" ;;
+    agent_stopped)
+      printf -- '--- Patch run failed at %s ---\n' "$now" >> "$RUN_OUT"
+      finish_run failed "the agent stopped during the patch run" "$hook_json$reboot_json"; return ;;
+    *)
+      if [ -n "$error" ]; then
+        printf -- '--- Patch run failed at %s ---\n' "$now" >> "$RUN_OUT"
+        finish_run failed "$error" "$hook_json$reboot_json"
+      else
+        affected_packages "$pm" "$dry" "$TMP_DIR/action.out" > "$TMP_DIR/affected"
+        affected=",\"packages_affected\":$(json_name_array "$TMP_DIR/affected")"
+        if [ "$dry" = true ]; then
+          printf -- '--- Dry run completed at %s ---\n' "$now" >> "$RUN_OUT"
+          finish_run dry_run_completed "" "$affected"
+        else
+          do_reboot=false
+          case "$reboot" in after) do_reboot=true ;; if_required) do_reboot=$NEEDS_REBOOT ;; esac
+          case "$reboot:$do_reboot" in
+            *:true) printf 'Rebooting in 60 s (reboot option: %s)\n' "$reboot" >> "$RUN_OUT" ;;
+            if_required:false) printf 'No reboot required (reboot option: if_required)\n' >> "$RUN_OUT" ;;
+          esac
+          printf -- '--- Patch run completed at %s ---\n' "$now" >> "$RUN_OUT"
+          finish_run completed "" "$affected$hook_json$reboot_json"
+        fi
+      fi ;;
+  esac
+  if [ "$ran" = true ] && [ "$dry" = false ]; then cmd_report || warn "the report after patch run $RUN_ID failed"; fi
+  if [ "${do_reboot:-false}" = true ]; then schedule_reboot 60 >/dev/null || warn "patch run $RUN_ID: no way to reboot found"; fi
+}
+
+# reboot_host: started, the reboot scheduled, completed (or failed when nothing can reboot).
+reboot_job() {
+  RUN_ID=$1 delay=${2:-60}
+  RUN_DIR="$RUNS_DIR/$RUN_ID"
+  TMP_DIR="" POLL_PID="" PAUSE_PID=""
+  make_tmp
+  trap 'cleanup; rm -rf "$RUN_DIR"' EXIT
+  trap 'exit 143' TERM
+  RUN_OUT="$TMP_DIR/run.out" RUN_SENT=0
+  case "$delay" in ''|*[!0-9]*) delay=60 ;; esac
+  post_stage started || case "$HTTP_CODE" in 403|404) return ;; esac
+  if how=$(schedule_reboot "$delay"); then
+    printf 'reboot scheduled in %s s\n$ %s\n' "$delay" "$how" > "$RUN_OUT"
+    finish_run completed
+  else
+    printf 'no shutdown, systemctl or reboot command found\n' > "$RUN_OUT"
+    finish_run failed "no way to reboot this host was found"
+  fi
+}
+
+# Starts a run from the live channel unless the same run is already going (a repeated frame).
+start_patch_run() {
+  kind=$1 id=$2; shift 2
+  case "$id" in ''|*[!A-Za-z0-9-]*) warn "$kind frame with an invalid patch_run_id ignored"; return 0 ;; esac
+  mkdir -p "$RUNS_DIR" || return 0
+  if ! mkdir "$RUNS_DIR/$id" 2>/dev/null; then
+    pid=$(cat "$RUNS_DIR/$id/pid" 2>/dev/null) || pid=""
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then say "Patch run $id is already running"; return 0; fi
+  fi
+  case "$kind" in
+    run_patch) patch_run_job "$id" "$@" ;;
+    reboot_host) reboot_job "$id" "$5" ;;
+  esac < /dev/null &
+  echo "$!" > "$RUNS_DIR/$id/pid"
+}
+
+# True while a patch run of this agent is going (its own report follows it).
+patch_run_active() {
+  for pidfile in "$RUNS_DIR"/*/pid; do
+    [ -r "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && return 0
+  done
+  return 1
+}
+
 # --- Live channel ---------------------------------------------------------------------------------
 # `serve` holds GET /api/v1/agents/poll open in a background process (plain curl, no WebSocket
 # needed: bookworm's and RHEL 9's curl cannot speak it). The server answers at once with
@@ -644,7 +1060,7 @@ pause() {
 }
 
 poll_loop() {
-  main_pid=$1
+  main_pid=$1 MAIN_PID=$1
   # The poller has its own temporary files: the serving process may be sending a report.
   TMP_DIR="" POLL_PID="" PAUSE_PID="" CURL_PID=""
   make_tmp
@@ -657,6 +1073,7 @@ poll_loop() {
   while kill -0 "$main_pid" 2>/dev/null; do
     : > "$TMP_DIR/poll"
     curl -sS $insecure --max-time 45 -K "$TMP_DIR/curl.conf" -H "Accept: application/json" \
+      -H "X-PatchMon-Capabilities: $PATCH_CAPABILITIES" \
       -o "$TMP_DIR/poll" -w '%{http_code}' "$SERVER/api/$API_VERSION/agents/poll" > "$TMP_DIR/poll.code" 2>/dev/null &
     CURL_PID=$!
     wait "$CURL_PID" 2>/dev/null
@@ -665,13 +1082,15 @@ poll_loop() {
     case "$code" in
       200)
         backoff=1
-        types=$(grep -o '"type" *: *"[^"]*"' "$TMP_DIR/poll" | sed 's/.*: *"//; s/"$//')
-        for type in $types; do
+        awk "$AWK_COMMANDS" "$TMP_DIR/poll" > "$TMP_DIR/commands"
+        while IFS=$(printf '\037') read -r type id ptype dry names reboot delay; do
           case "$type" in
             report_now) kill -USR2 "$main_pid" 2>/dev/null ;;
             update_agent|update_notification) kill -USR1 "$main_pid" 2>/dev/null ;;
+            run_patch|reboot_host) start_patch_run "$type" "$id" "$ptype" "$dry" "$names" "$reboot" "$delay" ;;
+            patch_run_stop) case "$id" in ''|*[!A-Za-z0-9-]*) ;; *) [ -d "$RUNS_DIR/$id" ] && : > "$RUNS_DIR/$id/stop" ;; esac ;;
           esac
-        done ;;
+        done < "$TMP_DIR/commands" ;;
       204) backoff=1 ;;
       404) warn "the server offers no live channel (HTTP 404); trying again in 10 minutes"; pause 600 ;;
       401|403) warn "live channel refused (HTTP $code); trying again in 5 minutes"; pause 300 ;;
@@ -692,6 +1111,7 @@ start_live_channel() {
 # Sends a report; after a successful one, updates when the server offers a newer agent (like the Go
 # agent) and continues as the new version.
 report_and_update() {
+  if patch_run_active; then say "Timer report skipped: a patch run is going and reports when it ends"; return 0; fi
   if cmd_report; then
     UPDATED=false
     cmd_update_agent >/dev/null || true

@@ -5,6 +5,7 @@ import { HostsList } from './screens/hosts-list'
 import { HostDetail } from './screens/host-detail'
 import { HostGroups } from './screens/host-groups'
 import { Packages } from './screens/packages'
+import { lazyScreen } from './components/lazy-screen'
 import { Integrations } from './screens/integrations'
 import { AlertChannels } from './screens/alert-channels'
 import { NotificationLogs } from './screens/notification-logs'
@@ -22,6 +23,10 @@ export interface Route {
   permission?: string
 }
 
+const PATCHING = lazyScreen(() => import('./screens/patching').then((m) => m.Patching))
+const PATCH_RUN = lazyScreen(() => import('./screens/patch-run').then((m) => m.PatchRun))
+const BULK_BATCH = lazyScreen(() => import('./screens/bulk-patch').then((m) => m.BulkBatchPage))
+
 export const ROUTES: Route[] = [
   { path: '/', title: 'Overview', screen: Overview, section: 'Fleet', permission: 'can_view_dashboard' },
   { path: '/hosts', title: 'Hosts', screen: HostsList, section: 'Fleet', permission: 'can_view_hosts' },
@@ -29,6 +34,11 @@ export const ROUTES: Route[] = [
   { path: '/host-groups', title: 'Host groups', screen: HostGroups, section: 'Fleet', permission: 'can_view_hosts' },
   { path: '/packages', title: 'Packages', screen: Packages, section: 'Fleet', permission: 'can_view_packages' },
   { path: '/packages/:id', title: 'Package', screen: Packages, permission: 'can_view_packages' },
+  // Reading patch runs needs only can_view_hosts (as upstream); actions check can_manage_patching.
+  // Loaded on first use: most visits never open them.
+  { path: '/patching', title: 'Patching', screen: PATCHING, section: 'Fleet', permission: 'can_view_hosts' },
+  { path: '/patching/runs/:id', title: 'Patch run', screen: PATCH_RUN, permission: 'can_view_hosts' },
+  { path: '/patching/bulk/:id', title: 'Bulk patch', screen: BULK_BATCH, permission: 'can_view_hosts' },
   {
     path: '/alerts/notification-logs',
     title: 'Notification Logs',

@@ -1,12 +1,15 @@
 // Reading destination configs from request bodies: every failure is a 400 with a sentence users
 // can act on (the spec's "Webhook URL is required" among them).
 import { badRequest } from '../../http/errors.js'
+import { ERROR_MESSAGES, fillMessage } from '../../http/error-messages.js'
+
+const CONFIG_ERRORS = ERROR_MESSAGES.notificationDestinations
 
 export function optionalString(input: Record<string, unknown>, key: string, max = 2048): string | undefined {
   const value = input[key]
   if (value === undefined || value === null || value === '') return undefined
-  if (typeof value !== 'string') throw badRequest(`${key} must be a string`)
-  if (value.length > max) throw badRequest(`${key} is too long (max ${max} characters)`)
+  if (typeof value !== 'string') throw badRequest(fillMessage(CONFIG_ERRORS.fieldNotString, { key }))
+  if (value.length > max) throw badRequest(fillMessage(CONFIG_ERRORS.fieldTooLong, { key, max }))
   return value.trim()
 }
 
@@ -31,7 +34,7 @@ export function optionalInteger(input: Record<string, unknown>, key: string, min
   const value = input[key]
   if (value === undefined || value === null || value === '') return undefined
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw badRequest(`${key} must be a whole number from ${min} to ${max}`)
+    throw badRequest(fillMessage(CONFIG_ERRORS.fieldNotWholeNumber, { key, min, max }))
   }
   return value
 }

@@ -3,6 +3,7 @@
 // (upgrade when offered). SMTP reply codes 4xx are retried, 5xx are final. The SMTP host is
 // under the same outbound policy as webhooks (a local relay needs the allow-list).
 import { badRequest } from '../../http/errors.js'
+import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import type { Notice } from '../notice.js'
 import { noticeTitle } from '../notice.js'
 import { keptSecret, optionalInteger, optionalString, requiredString } from './config-fields.js'
@@ -22,14 +23,14 @@ export interface EmailConfig extends Record<string, unknown> {
   tls_mode: 'starttls' | 'tls' | 'none' | 'auto'
 }
 
+const CONFIG_ERRORS = ERROR_MESSAGES.notificationDestinations
 const TLS_MODES = ['starttls', 'tls', 'none', 'auto'] as const
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/
 
 function addresses(value: unknown): string[] {
   const list = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : []
   const out = list.map((v) => (typeof v === 'string' ? v.trim() : '')).filter(Boolean)
-  if (out.length === 0 || out.length > 50 || !out.every((a) => ADDRESS.test(a)))
-    throw badRequest('Recipient addresses (to) are required and must be valid e-mail addresses')
+  if (out.length === 0 || out.length > 50 || !out.every((a) => ADDRESS.test(a))) throw badRequest(CONFIG_ERRORS.emailRecipients.message)
   return out
 }
 
@@ -41,14 +42,14 @@ export const emailProvider: Provider<EmailConfig> = {
   name: 'email',
   parseConfig(input, previous) {
     const tls = (optionalString(input, 'tls_mode') ?? previous?.tls_mode ?? 'starttls') as EmailConfig['tls_mode']
-    if (!TLS_MODES.includes(tls)) throw badRequest('tls_mode must be one of starttls, tls, none, auto')
-    const from = 'from' in input || !previous ? requiredString(input, 'from', 'Sender address (from) is required', 320) : previous.from
-    if (!ADDRESS.test(from)) throw badRequest('Sender address (from) must be a valid e-mail address')
+    if (!TLS_MODES.includes(tls)) throw badRequest(CONFIG_ERRORS.emailTlsMode.message)
+    const from = 'from' in input || !previous ? requiredString(input, 'from', CONFIG_ERRORS.emailFromRequired.message, 320) : previous.from
+    if (!ADDRESS.test(from)) throw badRequest(CONFIG_ERRORS.emailFromInvalid.message)
     const username = 'username' in input ? optionalString(input, 'username', 320) : previous?.username
     const password = keptSecret(input, 'password', previous?.password)
     const fromName = 'from_name' in input ? optionalString(input, 'from_name', 200) : previous?.from_name
     return {
-      host: 'host' in input || !previous ? requiredString(input, 'host', 'SMTP host is required', 255) : previous.host,
+      host: 'host' in input || !previous ? requiredString(input, 'host', CONFIG_ERRORS.emailHostRequired.message, 255) : previous.host,
       port: optionalInteger(input, 'port', 1, 65535) ?? previous?.port ?? (tls === 'tls' ? 465 : 587),
       from,
       to: 'to' in input || !previous ? addresses(input.to) : previous.to,

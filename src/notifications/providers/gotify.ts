@@ -2,6 +2,7 @@
 import { noticeSeverity, noticeTitle } from '../notice.js'
 import { httpUrl, keptSecret, optionalInteger, requiredString } from './config-fields.js'
 import { badRequest } from '../../http/errors.js'
+import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { postOrThrow, truncate } from './delivery-http.js'
 import { noticeText } from './ntfy.js'
 import type { Provider } from './provider.js'
@@ -12,18 +13,21 @@ export interface GotifyConfig extends Record<string, unknown> {
   priority?: number
 }
 
+const CONFIG_ERRORS = ERROR_MESSAGES.notificationDestinations
 const PRIORITY: Record<string, number> = { critical: 10, error: 8, warning: 5, informational: 2 }
 
 export const gotifyProvider: Provider<GotifyConfig> = {
   name: 'gotify',
   parseConfig(input, previous) {
     const server =
-      'server_url' in input || !previous ? requiredString(input, 'server_url', 'Gotify server URL is required') : previous.server_url
+      'server_url' in input || !previous
+        ? requiredString(input, 'server_url', CONFIG_ERRORS.gotifyServerRequired.message)
+        : previous.server_url
     const token = keptSecret(input, 'app_token', previous?.app_token)
-    if (!token) throw badRequest('Gotify application token is required')
+    if (!token) throw badRequest(CONFIG_ERRORS.gotifyTokenRequired.message)
     const priority = 'priority' in input ? optionalInteger(input, 'priority', 0, 10) : previous?.priority
     return {
-      server_url: httpUrl(server, 'Gotify server URL must be a valid http(s) URL').replace(/\/+$/, ''),
+      server_url: httpUrl(server, CONFIG_ERRORS.gotifyServerInvalid.message).replace(/\/+$/, ''),
       app_token: token,
       ...(priority !== undefined ? { priority } : {})
     }

@@ -4,6 +4,7 @@ import type { Notice } from '../notice.js'
 import { noticeSeverity, noticeTitle } from '../notice.js'
 import { httpUrl, keptSecret, maskUrl, optionalInteger, optionalString, requiredString } from './config-fields.js'
 import { postOrThrow, truncate } from './delivery-http.js'
+import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import type { Provider } from './provider.js'
 
 export interface NtfyConfig extends Record<string, unknown> {
@@ -15,6 +16,7 @@ export interface NtfyConfig extends Record<string, unknown> {
   priority?: number
 }
 
+const CONFIG_ERRORS = ERROR_MESSAGES.notificationDestinations
 const PRIORITY: Record<string, number> = { critical: 5, error: 4, warning: 3, informational: 2 }
 // ntfy turns messages over 4096 bytes into attachments; stay under it.
 const MESSAGE_LIMIT = 3900
@@ -28,13 +30,14 @@ export const ntfyProvider: Provider<NtfyConfig> = {
   name: 'ntfy',
   parseConfig(input, previous) {
     const server = optionalString(input, 'server_url') ?? previous?.server_url ?? 'https://ntfy.sh'
-    const topic = 'topic' in input || !previous ? requiredString(input, 'topic', 'ntfy topic is required', 256) : previous.topic
+    const topic =
+      'topic' in input || !previous ? requiredString(input, 'topic', CONFIG_ERRORS.ntfyTopicRequired.message, 256) : previous.topic
     const priority = 'priority' in input ? optionalInteger(input, 'priority', 1, 5) : previous?.priority
     const token = keptSecret(input, 'token', previous?.token)
     const username = 'username' in input ? optionalString(input, 'username', 256) : previous?.username
     const password = keptSecret(input, 'password', previous?.password)
     return {
-      server_url: httpUrl(server, 'ntfy server URL must be a valid http(s) URL').replace(/\/+$/, ''),
+      server_url: httpUrl(server, CONFIG_ERRORS.ntfyServerInvalid.message).replace(/\/+$/, ''),
       topic,
       ...(token ? { token } : {}),
       ...(username ? { username } : {}),

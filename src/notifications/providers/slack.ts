@@ -6,7 +6,11 @@ import type { Provider } from './provider.js'
 import { describeWebhookConfig, parseWebhookConfig, type WebhookConfig } from './webhook-config.js'
 
 const TEXT_LIMIT = 12_000
-const EMOJI: Record<string, string> = { critical: '🔴', error: '🟠', warning: '🟡' }
+const EMOJI = new Map([
+  ['critical', '🔴'],
+  ['error', '🟠'],
+  ['warning', '🟡']
+])
 
 export function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -16,7 +20,7 @@ export function slackText(notice: Notice): string {
   if (notice.kind === 'report') return `*${slackEscape(notice.subject)}*\n\n${slackEscape(notice.text)}`
   const lines = notice.fields.map((f) => `*${slackEscape(f.name)}:* ${slackEscape(f.value)}`)
   const link = notice.link ? `\n<${notice.link}|View in PatchMon>` : ''
-  return `${EMOJI[notice.severity] ?? '🟢'} *${slackEscape(notice.title)}*\n\n${slackEscape(notice.message)}\n\n${lines.join('\n')}${link}`
+  return `${EMOJI.get(notice.severity) ?? '🟢'} *${slackEscape(notice.title)}*\n\n${slackEscape(notice.message)}\n\n${lines.join('\n')}${link}`
 }
 
 export const slackProvider: Provider<WebhookConfig> = {

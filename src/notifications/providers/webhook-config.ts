@@ -1,6 +1,7 @@
 // The "Webhook" channel: a URL (sealed at rest), optional custom headers and an optional signing
 // secret. Which format is sent is decided from the URL alone (spec troubleshooting section).
 import { badRequest } from '../../http/errors.js'
+import { ERROR_MESSAGES, fillMessage } from '../../http/error-messages.js'
 import { httpUrl, keptSecret, maskUrl, requiredString } from './config-fields.js'
 
 export interface WebhookConfig extends Record<string, unknown> {
@@ -34,15 +35,17 @@ export function detectWebhookFormat(url: string): WebhookFormat {
   return 'generic'
 }
 
+const CONFIG_ERRORS = ERROR_MESSAGES.notificationDestinations
+
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/
 
 function parseHeaders(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {}
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('headers must be an object of header names to values')
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(CONFIG_ERRORS.headersNotObject.message)
   const out: Record<string, string> = {}
   for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
     if (!HEADER_NAME.test(name) || typeof v !== 'string' || v.length > 4096 || /[\r\n]/.test(v)) {
-      throw badRequest(`Invalid header: ${name.slice(0, 100)}`)
+      throw badRequest(fillMessage(CONFIG_ERRORS.invalidHeader, { name: name.slice(0, 100) }))
     }
     out[name] = v
   }
@@ -52,7 +55,7 @@ function parseHeaders(value: unknown): Record<string, string> {
 export function parseWebhookConfig(input: Record<string, unknown>, previous?: WebhookConfig): WebhookConfig {
   const url =
     'url' in input || !previous
-      ? httpUrl(requiredString(input, 'url', 'Webhook URL is required', 2048), 'Webhook URL must be a valid http(s) URL')
+      ? httpUrl(requiredString(input, 'url', CONFIG_ERRORS.webhookUrlRequired.message, 2048), CONFIG_ERRORS.webhookUrlInvalid.message)
       : previous.url
   const headers = 'headers' in input || !previous ? parseHeaders(input.headers) : previous.headers
   const signing = keptSecret(input, 'signing_secret', previous?.signing_secret)

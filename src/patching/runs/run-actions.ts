@@ -10,6 +10,8 @@ import { changeStatus, deleteRun, requeueValidation, runById } from './run-queri
 import { emitRunEvent, publishDone } from './run-events.js'
 import type { PatchRunOptions, PatchType } from './patch-run-service.js'
 import { parseJson } from './run-view.js'
+import { launchFromTrigger } from './run-reads.js'
+import type { TriggerBody } from './run-schemas.js'
 
 const E = ERROR_MESSAGES.patching
 const err = (e: { message: string; status: number }) => new ApiError(e.status, { error: e.message })
@@ -29,6 +31,21 @@ export function launchMessage(run: { status: string; dry_run: boolean; scheduled
   if (run.status === 'pending_approval') return 'Submitted for approval'
   if (run.dry_run) return 'Dry run queued'
   return run.scheduled_at ? `Patch scheduled for ${run.scheduled_at}` : 'Patch queued'
+}
+
+/** POST /patching/trigger: launches the run and answers as upstream, plus whether the agent is connected. */
+export async function triggerRun(app: FastifyInstance, body: TriggerBody, userId: string) {
+  const run = await app.patchRuns.launch(launchFromTrigger(body, userId))
+  const pending = run.status === 'pending_approval'
+  return {
+    message: launchMessage(run),
+    patch_run_id: run.id,
+    job_id: run.job_id,
+    run_at: run.run_at,
+    queued: !pending,
+    ...(pending ? { pending_approval: true } : {}),
+    agent_connected: app.agentConnections.isConnected(run.host_id)
+  }
 }
 
 export async function approveRun(app: FastifyInstance, id: string, userId: string, scheduleOverride: 'immediate' | undefined) {

@@ -18,8 +18,8 @@ import {
   TriggerReply,
   PatchRun
 } from './run-schemas.js'
-import { activeRunList, launchFromTrigger, patchingDashboard, previewRun, requireRunId, runDetail, runList } from './run-reads.js'
-import { approveRun, deletePatchRun, launchMessage, retryValidation, stopRun } from './run-actions.js'
+import { activeRunList, patchingDashboard, previewRun, requireRunId, runDetail, runList } from './run-reads.js'
+import { approveRun, deletePatchRun, retryValidation, stopRun, triggerRun } from './run-actions.js'
 
 const TAGS = ['Patching']
 const errors = { 400: ErrorMessageReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorMessageReply }
@@ -111,19 +111,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: manage,
       config
     },
-    async (request) => {
-      const run = await app.patchRuns.launch(launchFromTrigger(request.body, userOf(request).id))
-      const pending = run.status === 'pending_approval'
-      return {
-        message: launchMessage(run),
-        patch_run_id: run.id,
-        job_id: run.job_id,
-        run_at: run.run_at,
-        queued: !pending,
-        ...(pending ? { pending_approval: true } : {}),
-        agent_connected: app.agentConnections.isConnected(run.host_id)
-      }
-    }
+    async (request) => triggerRun(app, request.body, userOf(request).id)
   )
 
   app.post(

@@ -31,6 +31,16 @@ export interface FakeHost {
   pings: number
 }
 
+/** One stage an agent POSTed for a patch run (the JSON body as sent). */
+export interface PatchStage {
+  stage: string
+  output?: string
+  error_message?: string
+  packages_affected?: string[]
+  reboot_required?: boolean
+  pre_patch_hook?: { exit_code: number; output: string }
+}
+
 export interface FakePatchMon {
   url: string
   tokenKey: string
@@ -52,6 +62,10 @@ export interface FakePatchMon {
   commands: Record<string, unknown>[]
   /** Forces every poll reply to this status (a server that is down or restarting). */
   pollStatus?: number
+  /** Bodies POSTed to /api/v1/patching/runs/{id}/output, by run id, in arrival order. */
+  patchStages: Map<string, PatchStage[]>
+  /** Forces the patch output endpoint's reply status (a run the server does not know: 404). */
+  patchOutputStatus?: number
   /** Extra config the install script gets in its header (like the server's settings). */
   installExtra: Record<string, string>
   requestsTo(path: string): RecordedRequest[]
@@ -74,6 +88,7 @@ export async function startFakePatchMon(t: Test): Promise<FakePatchMon> {
     updateInterval: 60,
     installExtra: {},
     commands: [],
+    patchStages: new Map(),
     requestsTo(path) {
       return this.requests.filter((r) => r.path === path)
     }
@@ -176,7 +191,7 @@ export async function startFakePatchMon(t: Test): Promise<FakePatchMon> {
       const newer = state.newerAgent
       return json(res, 200, {
         currentVersion: parsed.searchParams.get('currentVersion'),
-        latestVersion: newer?.version ?? '1.0.0',
+        latestVersion: newer?.version ?? '1.1.0',
         hasUpdate: Boolean(newer) && parsed.searchParams.get('currentVersion') !== newer?.version,
         agentType: 'go',
         hash: newer?.hash ?? ''
@@ -200,6 +215,14 @@ export async function startFakePatchMon(t: Test): Promise<FakePatchMon> {
       }
       if (state.commands.length > 0) return answer()
       return void setTimeout(answer, 300)
+    }
+    const output = /^POST \/api\/v1\/patching\/runs\/([^/]+)\/output$/.exec(route)
+    if (output?.[1]) {
+      if (state.patchOutputStatus) return json(res, state.patchOutputStatus, { error: 'Patch run not found' })
+      const stages = state.patchStages.get(output[1]) ?? []
+      stages.push(JSON.parse(body) as PatchStage)
+      state.patchStages.set(output[1], stages)
+      return json(res, 200, { ok: true })
     }
     if (route === 'POST /api/v1/hosts/update') {
       const report = JSON.parse(body) as { packages: { needsUpdate: boolean; isSecurityUpdate: boolean }[] }

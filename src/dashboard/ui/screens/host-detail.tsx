@@ -1,5 +1,5 @@
 // One host: system facts, packages (security/outdated filters), repositories, report history,
-// and the actions: report now, edit groups, rotate credentials, delete.
+// its patch runs, and the actions: patch, report now, edit groups, rotate credentials, delete.
 import type { Static } from 'typebox'
 import type { HostDetail as HostDetailSchema } from '../../../hosts/host-schemas.js'
 import { useState } from 'preact/hooks'
@@ -10,18 +10,21 @@ import { Badge, PageHeader, Tabs, formatDate, timeAgo } from '../components/cont
 import { useConfirm, Modal } from '../components/dialogs'
 import { CopyBlock } from '../components/copy'
 import { navigate, Link } from '../router'
+import type { RebootReply } from '../patching-types'
 import { useSession } from '../session'
 import { useServerAddress } from '../server-url'
 import { installOneLiner, osLabel } from '../host-types'
 import { HostPackages, HostRepositories, HostReports } from './host-tabs'
 import { HostGroupsEditor } from './host-groups-editor'
 import { HostEditDialog } from './host-edit'
+import { PatchDialog } from './patch-dialog'
+import { HostPatchRuns } from './host-patch-runs'
 import { formatGiB, formatUptime } from '../human-format'
 import { LoopbackWarning } from '../components/loopback-warning'
 
 /** GET /api/v1/hosts/:id: the server's HostDetail, imported as a type only. */
 type HostDetailData = Static<typeof HostDetailSchema>
-type Tab = 'system' | 'packages' | 'repositories' | 'reports'
+type Tab = 'system' | 'packages' | 'repositories' | 'reports' | 'patching'
 
 export function HostDetail({ params }: { params: Record<string, string> }) {
   const id = params.id ?? ''
@@ -29,6 +32,9 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
   const connection = useApi<{ connected: boolean; connectedAt: string | null }>(`/api/v1/hosts/${encodeURIComponent(id)}/connection`)
   const session = useSession()
   const canManage = session.can('can_manage_hosts')
+  const canPatch = session.can('can_manage_patching')
+  /** The Patch dialog is open with these picked package names (empty: opened from the header). */
+  const [patching, setPatching] = useState<string[] | null>(null)
   const [tab, setTab] = useState<Tab>('system')
   const [confirmDialog, ask] = useConfirm()
   const [message, setMessage] = useState<string | undefined>()
@@ -62,6 +68,12 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
         )
       }
     })
+  const reboot = (name: string) =>
+    run(async () => {
+      if (!(await ask('Reboot host?', `Reboot ${name} now? Services on it stop for the duration of the restart.`, 'Reboot'))) return
+      const reply = await post<RebootReply>('/api/v1/patching/reboots', { host_id: id })
+      navigate(`/patching/runs/${reply.patch_run_id}`)
+    })
   const reportNow = () => pushToAgent('report-now', 'Asked the agent to report now. Reload in a moment to see the new figures.')
   const updateAgent = () => pushToAgent('update-agent', 'Asked the agent to update itself.')
   const rotate = (name: string) =>
@@ -82,6 +94,16 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
       {(h) => (
         <>
           <PageHeader title={h.friendly_name}>
+            {canPatch && (
+              <>
+                <button type="button" class="button button-primary" onClick={() => setPatching([])}>
+                  Patch…
+                </button>
+                <button type="button" class="button" onClick={() => void reboot(h.friendly_name)}>
+                  Reboot
+                </button>
+              </>
+            )}
             {canManage && (
               <>
                 <button type="button" class="button" onClick={() => void reportNow()}>
@@ -135,6 +157,15 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
               }}
             />
           )}
+          {patching && (
+            <PatchDialog
+              hostId={id}
+              hostName={h.friendly_name}
+              counts={{ outdated: h.outdated_packages, security: h.security_updates }}
+              selected={patching}
+              onClose={() => setPatching(null)}
+            />
+          )}
           {editingGroups && (
             <HostGroupsEditor
               hostId={id}
@@ -167,16 +198,22 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
               ['system', 'System'],
               ['packages', 'Packages'],
               ['repositories', 'Repositories'],
-              ['reports', 'Report history']
+              ['reports', 'Report history'],
+              ['patching', 'Patch runs']
             ]}
           />
           <div role="tabpanel" class="panel">
             {tab === 'system' && <SystemFacts host={h} />}
             {tab === 'packages' && (
-              <HostPackages hostId={id} counts={{ total: h.total_packages, outdated: h.outdated_packages, security: h.security_updates }} />
+              <HostPackages
+                hostId={id}
+                counts={{ total: h.total_packages, outdated: h.outdated_packages, security: h.security_updates }}
+                {...(canPatch ? { onPatch: setPatching } : {})}
+              />
             )}
             {tab === 'repositories' && <HostRepositories hostId={id} />}
             {tab === 'reports' && <HostReports hostId={id} />}
+            {tab === 'patching' && <HostPatchRuns hostId={id} />}
           </div>
           {confirmDialog}
         </>

@@ -1,4 +1,5 @@
-// The host page's tabs: packages with outdated/security filters, repositories, report history.
+// The host page's tabs: packages with outdated/security filters (and, for people who may patch,
+// boxes to pick packages for "Patch selected…"), repositories, report history.
 import type { Static } from 'typebox'
 import { useState } from 'preact/hooks'
 import type { HostPackage as HostPackageSchema, HostRepository, ReportHistoryItem } from '../../../hosts/host-schemas.js'
@@ -16,7 +17,24 @@ type PackageFilter = 'all' | 'outdated' | 'security'
 const PAGE = 100
 
 /** Counts for the filter labels come from the host itself, so they show before a list loads. */
-export function HostPackages({ hostId, counts }: { hostId: string; counts: { total?: number; outdated?: number; security?: number } }) {
+export function HostPackages({
+  hostId,
+  counts,
+  onPatch
+}: {
+  hostId: string
+  counts: { total?: number; outdated?: number; security?: number }
+  /** Given when the user may patch: outdated rows get a box, and the picked names go to the Patch dialog. */
+  onPatch?: (names: string[]) => void
+}) {
+  // Picked names survive paging and filtering, so a selection can span pages.
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set())
+  const toggle = (name: string, on: boolean) => {
+    const next = new Set(picked)
+    if (on) next.add(name)
+    else next.delete(name)
+    setPicked(next)
+  }
   const [filter, setFilter] = useState<PackageFilter>(counts.outdated === 0 ? 'all' : 'outdated')
   const [search, setSearch] = useState('')
   const [applied, setApplied] = useState('')
@@ -62,6 +80,11 @@ export function HostPackages({ hostId, counts }: { hostId: string; counts: { tot
             Filter
           </button>
         </form>
+        {onPatch && (
+          <button type="button" class="button" disabled={picked.size === 0} onClick={() => onPatch([...picked])}>
+            Patch selected ({picked.size})…
+          </button>
+        )}
       </div>
       <Loaded resource={packages} label="Loading packages…">
         {(data) =>
@@ -85,6 +108,11 @@ export function HostPackages({ hostId, counts }: { hostId: string; counts: { tot
                 <table class="table">
                   <thead>
                     <tr>
+                      {onPatch && (
+                        <th scope="col">
+                          <span class="offscreen">Pick</span>
+                        </th>
+                      )}
                       <th scope="col">Package</th>
                       <th scope="col">Installed</th>
                       <th scope="col">Available</th>
@@ -94,6 +122,18 @@ export function HostPackages({ hostId, counts }: { hostId: string; counts: { tot
                   <tbody>
                     {data.packages.map((p) => (
                       <tr>
+                        {onPatch && (
+                          <td>
+                            {p.needs_update && (
+                              <input
+                                type="checkbox"
+                                aria-label={`Pick ${p.name}`}
+                                checked={picked.has(p.name)}
+                                onChange={(e) => toggle(p.name, e.currentTarget.checked)}
+                              />
+                            )}
+                          </td>
+                        )}
                         <td>
                           <Link href={`/packages/${p.id}`}>{p.name}</Link>
                           {p.description && <div class="muted small">{p.description}</div>}
@@ -107,6 +147,16 @@ export function HostPackages({ hostId, counts }: { hostId: string; counts: { tot
                             <Badge kind="warn">update</Badge>
                           ) : (
                             <Badge kind="ok">current</Badge>
+                          )}
+                          {onPatch && p.needs_update && (
+                            <button
+                              type="button"
+                              class="button button-small row-patch"
+                              aria-label={`Patch ${p.name}…`}
+                              onClick={() => onPatch([p.name])}
+                            >
+                              Patch…
+                            </button>
                           )}
                         </td>
                       </tr>

@@ -1,5 +1,6 @@
 // Hosts: search, group and status filters, sortable counts, server-side pagination (10k hosts
-// stay fast because only one page is fetched), and "Add host" with the one-time credentials.
+// stay fast because only one page is fetched), "Add host" with the one-time credentials, and (for
+// people who may patch) boxes to pick hosts for a bulk patch.
 import { useState } from 'preact/hooks'
 import { query } from '../api'
 import { useApi } from '../use-api'
@@ -9,6 +10,7 @@ import { Link, navigate, updateQuery, useLocation } from '../router'
 import { useSession } from '../session'
 import { osLabel, type HostGroup, type HostSummary } from '../host-types'
 import { AddHostDialog } from './add-host'
+import { BulkPatchDialog } from './bulk-patch'
 
 const PAGE = 50
 /** Columns in display order; those with a sort key can be sorted by the server. */
@@ -27,6 +29,16 @@ export function HostsList() {
   const { query: q } = useLocation()
   const session = useSession()
   const [adding, setAdding] = useState(false)
+  const canPatch = session.can('can_manage_patching')
+  // Picked hosts survive paging, sorting and filtering, so a selection can span pages.
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set())
+  const [bulk, setBulk] = useState(false)
+  const pick = (hostId: string, on: boolean) => {
+    const next = new Set(picked)
+    if (on) next.add(hostId)
+    else next.delete(hostId)
+    setPicked(next)
+  }
   const search = q.get('search') ?? ''
   const group = q.get('group') ?? ''
   const status = q.get('status') ?? ''
@@ -46,6 +58,11 @@ export function HostsList() {
   return (
     <>
       <PageHeader title="Hosts">
+        {canPatch && !hosts.error?.notAvailable && (
+          <button type="button" class="button" disabled={picked.size === 0} onClick={() => setBulk(true)}>
+            Patch selected hosts ({picked.size})…
+          </button>
+        )}
         {session.can('can_manage_hosts') && !hosts.error?.notAvailable && (
           <button type="button" class="button button-primary" onClick={() => setAdding(true)}>
             Add host
@@ -107,6 +124,11 @@ export function HostsList() {
                 <table class="table">
                   <thead>
                     <tr>
+                      {canPatch && (
+                        <th scope="col">
+                          <span class="offscreen">Pick</span>
+                        </th>
+                      )}
                       {COLUMNS.map(([label, field]) =>
                         field ? (
                           <th scope="col" aria-sort={sort === field ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
@@ -124,6 +146,16 @@ export function HostsList() {
                   <tbody>
                     {data.hosts.map((h) => (
                       <tr>
+                        {canPatch && (
+                          <td>
+                            <input
+                              type="checkbox"
+                              aria-label={`Pick ${h.friendly_name}`}
+                              checked={picked.has(h.id)}
+                              onChange={(e) => pick(h.id, e.currentTarget.checked)}
+                            />
+                          </td>
+                        )}
                         {/* Names can be 255 characters: cut to the column with an ellipsis, in full as a tooltip. */}
                         <td class="cell-name">
                           <Link href={`/hosts/${h.id}`} class="truncate" title={h.friendly_name}>
@@ -167,6 +199,7 @@ export function HostsList() {
           )
         }
       </Loaded>
+      {bulk && <BulkPatchDialog hostIds={[...picked]} groups={groups.data ?? []} onClose={() => setBulk(false)} />}
       {adding && (
         <AddHostDialog
           groups={groups.data ?? []}

@@ -1,6 +1,7 @@
 // Settings → Server Config: the public Server URL (scripts, widget YAML, Discord callback all use
 // it), the agents' update interval, self-signed TLS, agent auto-update, the host-down grace and
-// which non-public addresses notifications may reach (the outbound policy).
+// which non-public addresses notifications may reach (the outbound policy), and how long a patch
+// run may stay silent before it is marked timed out.
 import { useEffect, useState } from 'preact/hooks'
 import { put } from '../api'
 import { asFailure, useApi } from '../use-api'
@@ -15,6 +16,7 @@ interface ServerSettingsData {
   host_down_grace_minutes: number
   notify_allow_private_networks: boolean
   notify_allowed_targets: string[]
+  patch_run_stall_timeout_minutes: number
 }
 
 export function ServerSettings() {
@@ -26,7 +28,8 @@ export function ServerSettings() {
     auto_update: false,
     host_down_grace_minutes: '5',
     notify_allow_private_networks: false,
-    notify_allowed_targets: ''
+    notify_allowed_targets: '',
+    patch_run_stall_timeout_minutes: '30'
   })
   const [saved, setSaved] = useState(false)
   const [error, setError] = useState<Error | string | undefined>()
@@ -40,7 +43,8 @@ export function ServerSettings() {
       auto_update: s.auto_update,
       host_down_grace_minutes: String(s.host_down_grace_minutes),
       notify_allow_private_networks: s.notify_allow_private_networks,
-      notify_allowed_targets: s.notify_allowed_targets.join(', ')
+      notify_allowed_targets: s.notify_allowed_targets.join(', '),
+      patch_run_stall_timeout_minutes: String(s.patch_run_stall_timeout_minutes)
     })
   }, [settings.data])
   const set = (k: keyof typeof form, v: string | boolean) => setForm({ ...form, [k]: v })
@@ -59,7 +63,8 @@ export function ServerSettings() {
         auto_update: form.auto_update,
         host_down_grace_minutes: Number(form.host_down_grace_minutes),
         notify_allow_private_networks: form.notify_allow_private_networks,
-        notify_allowed_targets: form.notify_allowed_targets.split(/[\s,]+/).filter(Boolean)
+        notify_allowed_targets: form.notify_allowed_targets.split(/[\s,]+/).filter(Boolean),
+        patch_run_stall_timeout_minutes: Number(form.patch_run_stall_timeout_minutes)
       })
       setSaved(true)
       settings.reload()
@@ -114,6 +119,20 @@ export function ServerSettings() {
                 max={1440}
                 value={form.host_down_grace_minutes}
                 onInput={(e) => set('host_down_grace_minutes', e.currentTarget.value)}
+                required
+              />
+            </Field>
+            <Field
+              label="Patch run stall timeout (minutes)"
+              hint="A running patch run with no output from its agent for this long is marked timed out. The PATCH_RUN_STALL_TIMEOUT_MIN environment variable wins when set."
+            >
+              <input
+                name="patch_run_stall_timeout_minutes"
+                type="number"
+                min={5}
+                max={10080}
+                value={form.patch_run_stall_timeout_minutes}
+                onInput={(e) => set('patch_run_stall_timeout_minutes', e.currentTarget.value)}
                 required
               />
             </Field>

@@ -4,27 +4,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { ErrorMessageReply, IdParams } from '../../http/schema-fragments.js'
 import { SECURITY } from '../../http/openapi.js'
-import { userOf } from '../../http/session-auth.js'
 import { notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
-import { recordPatchingChange } from '../patching-audit.js'
-import { PACKAGE_NAME } from '../schedules/schedule-schemas.js'
 import { findBatch, listBatches } from './bulk-queries.js'
-import { batchView, DEFAULT_CONCURRENCY, selectedHosts } from './bulk-service.js'
+import { batchView, launchBulk } from './bulk-service.js'
+import { BulkBody } from './bulk-schemas.js'
 
 const TAGS = ['patching']
 const M = ERROR_MESSAGES.patchBulk
 const nullableString = Type.Union([Type.String(), Type.Null()])
-
-const BulkBody = Type.Object({
-  host_ids: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 1000 })),
-  host_group_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  patch_type: Type.Union([Type.Literal('patch_all'), Type.Literal('patch_package')]),
-  package_names: Type.Optional(Type.Array(PACKAGE_NAME, { maxItems: 100 })),
-  dry_run: Type.Optional(Type.Boolean()),
-  reboot: Type.Optional(Type.Union([Type.Literal('never'), Type.Literal('after'), Type.Literal('if_required')])),
-  concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Hosts patched at once (default 5)' }))
-})
 
 const Counts = Type.Object({
   total: Type.Integer(),
@@ -78,24 +66,7 @@ export const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request, reply) => {
-      const body = request.body
-      const hostIds = await selectedHosts(db, body)
-      const batch = await app.bulkBatches.create({
-        hostIds,
-        patchType: body.patch_type,
-        packageNames: body.package_names ?? [],
-        dryRun: body.dry_run ?? false,
-        reboot: body.reboot ?? 'never',
-        concurrency: body.concurrency ?? DEFAULT_CONCURRENCY,
-        userId: userOf(request).id
-      })
-      await recordPatchingChange(app, request, 'bulk_launch', {
-        bulk_id: batch.id,
-        hosts: hostIds.length,
-        host_group_id: body.host_group_id ?? null,
-        patch_type: body.patch_type,
-        concurrency: batch.concurrency
-      })
+      const batch = await launchBulk(app, request, request.body)
       return reply.code(202).send(await batchView(app, (await findBatch(db, batch.id)) ?? batch))
     }
   )

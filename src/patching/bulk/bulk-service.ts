@@ -4,7 +4,11 @@
 // are launched in order until the limit is reached. A host the launcher refuses (everything held,
 // outside its window, agent cannot patch) is skipped with the reason and frees its place at once;
 // so is a host whose agent is not connected (its run would wait for the agent and hold a place).
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Static } from '@fastify/type-provider-typebox'
+import { userOf } from '../../http/session-auth.js'
+import { recordPatchingChange } from '../patching-audit.js'
+import type { BulkBody } from './bulk-schemas.js'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../store/database-types.js'
 import { ApiError, COMMON, notFound } from '../../http/errors.js'
@@ -55,6 +59,23 @@ export async function selectedHosts(
   }
   if (hostIds.length === 0) throw new ApiError(M.noHosts.status, { error: M.noHosts.message })
   return hostIds
+}
+
+/** POST /bulk: the selection, the batch (its first runs launched) and the audit entry. */
+export async function launchBulk(app: FastifyInstance, request: FastifyRequest, body: Static<typeof BulkBody>): Promise<BatchRow> {
+  const hostIds = await selectedHosts(app.store.db, body)
+  const batch = await app.bulkBatches.create({
+    hostIds,
+    patchType: body.patch_type,
+    packageNames: body.package_names ?? [],
+    dryRun: body.dry_run ?? false,
+    reboot: body.reboot ?? 'never',
+    concurrency: body.concurrency ?? DEFAULT_CONCURRENCY,
+    userId: userOf(request).id
+  })
+  const audit = { bulk_id: batch.id, hosts: hostIds.length, host_group_id: body.host_group_id ?? null, patch_type: body.patch_type }
+  await recordPatchingChange(app, request, 'bulk_launch', { ...audit, concurrency: batch.concurrency })
+  return batch
 }
 
 const SUCCESS = new Set(['completed', 'validated'])

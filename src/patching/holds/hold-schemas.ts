@@ -15,7 +15,7 @@ export const HoldView = Type.Object({
 
 export const HoldListView = Type.Object({
   holds: Type.Array(
-    Type.Intersect([HoldView, Type.Object({ held_count: Type.Integer({ description: 'Outdated packages this hold keeps back' }) })])
+    Type.Object({ ...HoldView.properties, held_count: Type.Integer({ description: 'Outdated packages this hold keeps back' }) })
   ),
   held_count: Type.Integer({ description: 'Outdated (host, package) pairs any listed hold keeps back' })
 })

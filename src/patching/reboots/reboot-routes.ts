@@ -6,13 +6,13 @@ import { Type } from '@fastify/type-provider-typebox'
 import { ErrorMessageReply } from '../../http/schema-fragments.js'
 import { SECURITY } from '../../http/openapi.js'
 import { userOf } from '../../http/session-auth.js'
-import { COMMON, notFound } from '../../http/errors.js'
+import { notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
-import { hostById } from '../../hosts/host-read-queries.js'
 import { recordPatchingChange } from '../patching-audit.js'
 import { HostIdParams } from '../holds/hold-schemas.js'
 import { launchPatchRun } from '../runs/patch-run-service.js'
-import { deleteExemption, listExemptions, upsertExemption } from './exemption-queries.js'
+import { deleteExemption, listExemptions } from './exemption-queries.js'
+import { exemptHost } from './reboot-service.js'
 
 const TAGS = ['patching']
 const nullableString = Type.Union([Type.String(), Type.Null()])
@@ -90,17 +90,7 @@ export const rebootRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request) => {
-      const { hostId } = request.params
-      if (!(await hostById(db, hostId))) throw notFound(COMMON.hostNotFound)
-      const row = {
-        host_id: hostId,
-        reason: request.body.reason ?? null,
-        created_by_user_id: userOf(request).id,
-        created_at: app.patchRuns.now().toISOString()
-      }
-      await upsertExemption(db, row)
-      await recordPatchingChange(app, request, 'reboot_exempt', { host_id: hostId, reason: row.reason })
-      return row
+      return exemptHost(app, request, request.params.hostId, request.body.reason ?? null)
     }
   )
 

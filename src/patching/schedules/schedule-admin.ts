@@ -88,3 +88,9 @@ export async function changeSchedule(
   await updateSchedule(app.store.db, current.id, { ...(await columns(app, merged)), updated_at: app.patchRuns.now().toISOString() })
   return (await findSchedule(app.store.db, current.id)) as ScheduleRow
 }
+
+/** What the audit trail keeps of a new schedule. */
+export function auditOfSchedule(row: ScheduleRow) {
+  const { id: schedule_id, name, target_type, target_id, cron, scope, reboot } = row
+  return { schedule_id, name, target_type, target_id, cron, scope, reboot }
+}

@@ -10,7 +10,7 @@ import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { recordPatchingChange } from '../patching-audit.js'
 import { CreateScheduleBody, ScheduleView, UpdateScheduleBody } from './schedule-schemas.js'
 import { deleteSchedule, findSchedule, listSchedules } from './schedule-queries.js'
-import { createSchedule, changeSchedule, scheduleView } from './schedule-admin.js'
+import { auditOfSchedule, createSchedule, changeSchedule, scheduleView } from './schedule-admin.js'
 
 const TAGS = ['patching']
 const M = ERROR_MESSAGES.patchSchedules
@@ -72,15 +72,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const row = await createSchedule(app, request.body, userOf(request).id)
-      await recordPatchingChange(app, request, 'schedule_create', {
-        schedule_id: row.id,
-        name: row.name,
-        target_type: row.target_type,
-        target_id: row.target_id,
-        cron: row.cron,
-        scope: row.scope,
-        reboot: row.reboot
-      })
+      await recordPatchingChange(app, request, 'schedule_create', auditOfSchedule(row))
       return reply.code(201).send(scheduleView(row))
     }
   )

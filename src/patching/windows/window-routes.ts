@@ -6,16 +6,15 @@ import { Type } from '@fastify/type-provider-typebox'
 import { ErrorMessageReply, IdParams } from '../../http/schema-fragments.js'
 import { SECURITY } from '../../http/openapi.js'
 import { userOf } from '../../http/session-auth.js'
-import { COMMON, notFound } from '../../http/errors.js'
+import { notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
-import { hostById } from '../../hosts/host-read-queries.js'
 import { serverTimeZone } from '../../reports/schedule.js'
 import { TargetType, type TargetType as Target } from '../patch-targets.js'
 import { CronOrPicker, nextAfter } from '../patch-cron.js'
 import { recordPatchingChange } from '../patching-audit.js'
 import { HostIdParams } from '../holds/hold-schemas.js'
 import { deleteWindow, findWindow, listWindows, type WindowRow } from './window-queries.js'
-import { createWindow, nextOpening, openWindowAt, windowsOfHost } from './window-service.js'
+import { createWindow, hostWindowState } from './window-service.js'
 
 const TAGS = ['patching']
 const nullableString = Type.Union([Type.String(), Type.Null()])
@@ -102,15 +101,8 @@ export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { row, targetName } = await createWindow(db, request.body, userOf(request).id)
       const { id: window_id, name, target_type, target_id, cron, duration_minutes } = row
-      await recordPatchingChange(app, request, 'window_added', {
-        window_id,
-        name,
-        target_type,
-        target_id,
-        target_name: targetName,
-        cron,
-        duration_minutes
-      })
+      const audit = { window_id, name, target_type, target_id, target_name: targetName, cron, duration_minutes }
+      await recordPatchingChange(app, request, 'window_added', audit)
       return reply.code(201).send(windowView(row))
     }
   )
@@ -155,20 +147,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request) => {
-      const { hostId } = request.params
-      if (!(await hostById(db, hostId))) throw notFound(COMMON.hostNotFound)
-      const windows = await windowsOfHost(db, hostId)
-      const now = app.patchRuns.now()
-      const shape = (o: ReturnType<typeof openWindowAt>) =>
-        o && { window_id: o.window.id, name: o.window.name, opens_at: o.opensAt.toISOString(), closes_at: o.closesAt.toISOString() }
-      const current = openWindowAt(windows, now)
-      return {
-        host_id: hostId,
-        has_windows: windows.length > 0,
-        open_now: current !== null,
-        current: shape(current),
-        next: shape(nextOpening(windows, now))
-      }
+      return hostWindowState(db, request.params.hostId, app.patchRuns.now())
     }
   )
 }

@@ -5,7 +5,8 @@
 // run is moved to the next opening instead.
 import type { Kysely } from 'kysely'
 import type { DB, PatchRunRow } from '../../store/database-types.js'
-import { ApiError } from '../../http/errors.js'
+import { ApiError, COMMON, notFound } from '../../http/errors.js'
+import { hostById } from '../../hosts/host-read-queries.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { newId } from '../../security/random-tokens.js'
 import { cronFromInput, nextAfter, type CronOrPickerInput } from '../patch-cron.js'
@@ -109,4 +110,20 @@ export async function windowClosedReason(db: Kysely<DB>, run: PatchRunRow, now: 
   if (due)
     return `Not started: the maintenance window "${due.window.name}" closed at ${due.closesAt.toISOString()} before the run could start`
   return 'Not started: outside every maintenance window of this host'
+}
+
+/** GET /hosts/:hostId/window: is the host inside a window now, and when does the next one open. */
+export async function hostWindowState(db: Kysely<DB>, hostId: string, now: Date) {
+  if (!(await hostById(db, hostId))) throw notFound(COMMON.hostNotFound)
+  const windows = await windowsOfHost(db, hostId)
+  const shape = (o: OpenWindow | null) =>
+    o && { window_id: o.window.id, name: o.window.name, opens_at: o.opensAt.toISOString(), closes_at: o.closesAt.toISOString() }
+  const current = openWindowAt(windows, now)
+  return {
+    host_id: hostId,
+    has_windows: windows.length > 0,
+    open_now: current !== null,
+    current: shape(current),
+    next: shape(nextOpening(windows, now))
+  }
 }

@@ -40,15 +40,74 @@ export const SWAGGER_UI_CSP = [
   "frame-ancestors 'none'"
 ].join('; ')
 
+/**
+ * Swagger UI 5.33+ virtualizes its operations list once tags plus operations reach 150 (ours
+ * passed that when the patching routes landed): only the rows near the viewport are in the page
+ * (three tag sections on load), so the browser's find-in-page misses the rest
+ * (swagger-api/swagger-ui#11056). There is no option to turn it off, so this plugin replaces the
+ * `operations` component with the plain list Swagger UI itself renders below that threshold: every
+ * tag section and operation, built from its own OperationTag and OperationContainer components.
+ * A few hundred operations render quickly; deep links still scroll through the layout plugin.
+ */
+const FULL_OPERATIONS_LIST_PLUGIN = `function fullOperationsList(system) {
+  var h = system.React.createElement
+  function Operations(props) {
+    var specSelectors = props.specSelectors
+    var getComponent = props.getComponent
+    var tagged = specSelectors.taggedOperations()
+    var methods = specSelectors.validOperationMethods()
+    if (tagged.size === 0) return h('h3', null, ' No operations defined in spec!')
+    var OperationTag = getComponent('OperationTag')
+    var OperationContainer = getComponent('OperationContainer', true)
+    return h(
+      'div',
+      null,
+      tagged
+        .map(function (tagObj, tag) {
+          var ops = tagObj
+            .get('operations')
+            .map(function (op) {
+              var path = op.get('path')
+              var method = op.get('method')
+              if (methods.indexOf(method) === -1) return null
+              return h(OperationContainer, { key: path + '-' + method, specPath: op.get('specPath'), op: op, path: path, method: method, tag: tag })
+            })
+            .toArray()
+          return h(
+            OperationTag,
+            {
+              key: 'operation-' + tag,
+              tagObj: tagObj,
+              tag: tag,
+              oas3Selectors: props.oas3Selectors,
+              layoutSelectors: props.layoutSelectors,
+              layoutActions: props.layoutActions,
+              getConfigs: props.getConfigs,
+              getComponent: getComponent,
+              specUrl: specSelectors.url()
+            },
+            h('div', { className: 'operation-tag-content' }, ops)
+          )
+        })
+        .valueSeq()
+        .toArray()
+    )
+  }
+  return { components: { operations: Operations } }
+}`
+
 /** Our start-up script: no validator badge (it would call validator.swagger.io), no top bar. */
 function initializerScript(specUrl: string): string {
-  return `window.addEventListener('load', function () {
+  return `${FULL_OPERATIONS_LIST_PLUGIN}
+
+window.addEventListener('load', function () {
   window.ui = SwaggerUIBundle({
     url: ${JSON.stringify(specUrl)},
     dom_id: '#swagger-ui',
     deepLinking: true,
     validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis],
+    plugins: [fullOperationsList],
     layout: 'BaseLayout'
   })
 })

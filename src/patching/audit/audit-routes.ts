@@ -25,7 +25,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/patching/audit',
     {
       schema: {
-        tags: ['Patching'],
+        tags: ['patching'],
         summary: 'Patching audit trail, newest first',
         security: SECURITY.bearer,
         querystring: Type.Object({

@@ -45,7 +45,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const view = app.requirePermission('can_view_hosts')
   const manage = app.requirePermission('can_manage_patching')
   const config = { rateLimit: app.rateLimitBucket('general'), validationShape: 'single' as const }
-  const base = { tags: ['Patching'], security: SECURITY.bearer }
+  const base = { tags: ['patching'], security: SECURITY.bearer }
   const url = '/api/v1/patching/policies'
 
   app.get(

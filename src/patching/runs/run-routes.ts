@@ -21,7 +21,7 @@ import {
 import { activeRunList, patchingDashboard, previewRun, requireRunId, runDetail, runList } from './run-reads.js'
 import { approveRun, deletePatchRun, retryValidation, stopRun, triggerRun } from './run-actions.js'
 
-const TAGS = ['Patching']
+const TAGS = ['patching']
 const errors = { 400: ErrorMessageReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorMessageReply }
 
 export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {

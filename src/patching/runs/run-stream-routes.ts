@@ -42,7 +42,7 @@ export const runStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/patching/runs/:id/stream',
     {
       websocket: true,
-      schema: { tags: ['Patching'], summary: 'Live output of a run (WebSocket upgrade)', params: RunIdParams, hide: true },
+      schema: { tags: ['patching'], summary: 'Live output of a run (WebSocket upgrade)', params: RunIdParams, hide: true },
       config: { rateLimit: app.rateLimitBucket('general') },
       preHandler: [view, async (request) => checkStreamRequest(app, request)]
     },

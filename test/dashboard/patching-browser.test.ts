@@ -245,7 +245,8 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     for (const tab of ['active', 'approvals', 'history', 'schedules', 'holds']) {
       await page.goto(`${base}/patching?tab=${tab}`)
       await page.getByRole('tab', { selected: true }).waitFor()
-      await page.locator('.loading').waitFor({ state: 'detached' })
+      // A tab may load several lists at once (schedules and windows): wait until none is loading.
+      await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0)
       t.equal(await overflow(), 0, `${tab} tab`)
     }
     const runs = await ctx.app.inject({ method: 'GET', url: '/api/v1/patching/runs?status=completed', headers: bearer(ctx.adminToken) })

@@ -6,14 +6,18 @@ import { Cron } from 'croner'
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import { ApiError } from '../http/errors.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
-import { cronPattern, FREQUENCIES, ScheduleError, serverTimeZone, TIME_PATTERN } from '../reports/schedule.js'
+import { cronPattern, ScheduleError, serverTimeZone, TIME_PATTERN, type Frequency } from '../reports/schedule.js'
 
-const Lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
+/** FREQUENCIES spelled out as literals, so the static type is the union (a mapped array is not). */
+const FrequencySchema = Type.Union([Type.Literal('daily'), Type.Literal('weekdays'), Type.Literal('weekly'), Type.Literal('monthly')])
+// Checked both ways, so the literals and reports/schedule.ts FREQUENCIES cannot drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const _frequenciesMatch: Same<Frequency, Static<typeof FrequencySchema>> = true
 
 /** Either `cron` or the picker (`frequency`, `days`, `day_of_month`, `time`). */
 export const CronOrPicker = {
   cron: Type.Optional(Type.String({ minLength: 9, maxLength: 100, description: 'Five-field cron expression, server time zone' })),
-  frequency: Type.Optional(Lit(FREQUENCIES)),
+  frequency: Type.Optional(FrequencySchema),
   days: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { maxItems: 7, description: 'weekly: Sunday = 0' })),
   day_of_month: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 31 }), Type.Literal('last')])),
   time: Type.Optional(Type.String({ pattern: TIME_PATTERN, description: 'HH:MM in the server time zone' }))

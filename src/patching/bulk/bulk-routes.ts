@@ -1,50 +1,16 @@
 // /api/v1/patching/bulk: patch a selection of hosts or a host group with a concurrency limit, and
 // follow the batch (progress and a summary of completed, failed and skipped hosts with reasons).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@fastify/type-provider-typebox'
 import { ErrorMessageReply, IdParams } from '../../http/schema-fragments.js'
 import { SECURITY } from '../../http/openapi.js'
 import { notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { findBatch, listBatches } from './bulk-queries.js'
 import { batchView, launchBulk } from './bulk-service.js'
-import { BulkBody } from './bulk-schemas.js'
+import { BatchListView, BatchView, BulkBody } from './bulk-schemas.js'
 
 const TAGS = ['patching']
 const M = ERROR_MESSAGES.patchBulk
-const nullableString = Type.Union([Type.String(), Type.Null()])
-
-const Counts = Type.Object({
-  total: Type.Integer(),
-  pending: Type.Integer(),
-  dispatched: Type.Integer(),
-  completed: Type.Integer(),
-  failed: Type.Integer(),
-  skipped: Type.Integer()
-})
-const BatchView = Type.Object({
-  id: Type.String(),
-  status: Type.String({ description: 'running | finished' }),
-  patch_type: Type.String(),
-  package_names: Type.Array(Type.String()),
-  dry_run: Type.Boolean(),
-  reboot: Type.String(),
-  concurrency: Type.Integer(),
-  created_by_user_id: nullableString,
-  created_at: Type.String(),
-  finished_at: nullableString,
-  summary: Counts,
-  items: Type.Array(
-    Type.Object({
-      host_id: Type.String(),
-      host_name: nullableString,
-      status: Type.String(),
-      patch_run_id: nullableString,
-      reason: nullableString,
-      updated_at: Type.String()
-    })
-  )
-})
 
 export const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
@@ -78,7 +44,7 @@ export const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         summary: 'Recent bulk patch batches',
         security: SECURITY.bearer,
-        response: { 200: Type.Object({ batches: Type.Array(BatchView) }) }
+        response: { 200: BatchListView }
       },
       ...view,
       config

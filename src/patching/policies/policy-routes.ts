@@ -6,38 +6,8 @@ import { userOf } from '../../http/session-auth.js'
 import { SECURITY } from '../../http/openapi.js'
 import { ErrorMessageReply, ErrorReply } from '../../http/schema-fragments.js'
 import * as policies from './policy-service.js'
+import { Assignment, Exclusion, Policy, PolicyBody, PolicyDetailView, PolicyListView } from './policy-schemas.js'
 
-const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()])
-const stamps = { created_at: Type.String(), updated_at: Type.String() }
-const Policy = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  description: Nullable(Type.String()),
-  patch_delay_type: Type.String(),
-  delay_minutes: Nullable(Type.Integer()),
-  fixed_time_utc: Nullable(Type.String()),
-  timezone: Nullable(Type.String()),
-  ...stamps
-})
-const Assignment = Type.Object({
-  id: Type.String(),
-  patch_policy_id: Type.String(),
-  target_type: Type.String(),
-  target_id: Type.String(),
-  ...stamps
-})
-const Exclusion = Type.Object({ id: Type.String(), patch_policy_id: Type.String(), host_id: Type.String(), ...stamps })
-const PolicyBody = Type.Object(
-  {
-    name: Type.Optional(Type.Unknown()),
-    description: Type.Optional(Type.Unknown()),
-    patch_delay_type: Type.Optional(Type.Unknown()),
-    delay_minutes: Type.Optional(Type.Unknown()),
-    fixed_time_utc: Type.Optional(Type.Unknown()),
-    timezone: Type.Optional(Type.Unknown())
-  },
-  { additionalProperties: true }
-)
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 const errors = { 400: ErrorMessageReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorMessageReply }
 
@@ -55,9 +25,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...base,
         summary: 'Patch policies (timing templates)',
         response: {
-          200: Type.Array(
-            Type.Object({ ...Policy.properties, _count: Type.Object({ assignments: Type.Integer(), exclusions: Type.Integer() }) })
-          ),
+          200: PolicyListView,
           ...errors
         }
       },
@@ -81,16 +49,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'A policy with its assignments and exclusions',
         params: IdParams,
         response: {
-          200: Type.Object({
-            ...Policy.properties,
-            assignments: Type.Array(Assignment),
-            exclusions: Type.Array(
-              Type.Object({
-                ...Exclusion.properties,
-                hosts: Type.Object({ id: Type.String(), friendly_name: Type.String(), hostname: Nullable(Type.String()) })
-              })
-            )
-          }),
+          200: PolicyDetailView,
           ...errors
         }
       },

@@ -13,21 +13,9 @@ import { HostIdParams } from '../holds/hold-schemas.js'
 import { launchPatchRun } from '../runs/patch-run-service.js'
 import { deleteExemption, listExemptions } from './exemption-queries.js'
 import { exemptHost } from './reboot-service.js'
+import { ExemptionListView, ExemptionView, RebootBody, RebootReply } from './reboot-schemas.js'
 
 const TAGS = ['patching']
-const nullableString = Type.Union([Type.String(), Type.Null()])
-
-const ExemptionView = Type.Object({
-  host_id: Type.String(),
-  reason: nullableString,
-  created_by_user_id: nullableString,
-  created_at: Type.String()
-})
-const RebootBody = Type.Object({
-  host_id: Type.String({ minLength: 1, maxLength: 64 }),
-  run_at: Type.Optional(Type.String({ format: 'date-time', description: 'Reboot later (default: now); maintenance windows apply' }))
-})
-const RebootReply = Type.Object({ message: Type.String(), patch_run_id: Type.String(), run_at: nullableString })
 
 export const rebootRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
@@ -67,7 +55,7 @@ export const rebootRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         summary: 'Hosts exempt from reboots',
         security: SECURITY.bearer,
-        response: { 200: Type.Object({ exemptions: Type.Array(ExemptionView) }) }
+        response: { 200: ExemptionListView }
       },
       ...view,
       config

@@ -16,7 +16,8 @@ import {
   RunListReply,
   TriggerBody,
   TriggerReply,
-  PatchRun
+  PatchRun,
+  StopReply
 } from './run-schemas.js'
 import { activeRunList, patchingDashboard, previewRun, requireRunId, runDetail, runList } from './run-reads.js'
 import { approveRun, deletePatchRun, retryValidation, stopRun, triggerRun } from './run-actions.js'
@@ -158,7 +159,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...base,
         summary: 'Stop a run: cancelled at once, the agent is told if it may be running it',
         params: RunIdParams,
-        response: { 200: Type.Object({ ok: Type.Boolean(), cancelled_via: Type.String() }), ...errors }
+        response: { 200: StopReply, ...errors }
       },
       preHandler: manage,
       config

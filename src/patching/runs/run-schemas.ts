@@ -156,3 +156,16 @@ export const AgentOutputBody = Type.Object(
   { additionalProperties: true }
 )
 export type AgentOutputBody = Static<typeof AgentOutputBody>
+
+/** POST .../runs/{id}/stop. */
+export const StopReply = Type.Object({ ok: Type.Boolean(), cancelled_via: Type.String() })
+
+/** The first frame of GET .../runs/{id}/stream: the run as it is now (the hub's frames follow). */
+export const SnapshotFrame = Type.Object({
+  type: Type.Literal('snapshot'),
+  patch_run_id: Type.String(),
+  stage: Type.String({ description: "The run's status" }),
+  shell_output: Type.String(),
+  error_message: Type.String({ description: '"" when none' })
+})
+export type SnapshotFrame = Static<typeof SnapshotFrame>

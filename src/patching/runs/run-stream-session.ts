@@ -7,6 +7,7 @@ import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { runById } from './run-queries.js'
 import { requireRunId } from './run-reads.js'
 import type { StreamFrame } from './run-stream-hub.js'
+import type { SnapshotFrame } from './run-schemas.js'
 
 const STREAM_PING_MS = 30_000
 /** Browsers only ever send pings; a bigger message closes the stream (upstream's 1 KiB read limit). */
@@ -62,13 +63,14 @@ export async function serveRunStream(app: FastifyInstance, socket: WebSocket, ru
   socket.on('error', () => socket.terminate())
   const run = await runById(app.store.db, runId)
   if (!run) return void socket.close(1000, 'gone')
-  send({
+  const snapshot: SnapshotFrame = {
     type: 'snapshot',
     patch_run_id: run.id,
     stage: run.status,
     shell_output: run.shell_output,
     error_message: run.error_message ?? ''
-  })
+  }
+  send(snapshot)
   if (STREAM_DONE_STATUSES.has(run.status)) {
     send({ type: 'done', patch_run_id: run.id, stage: run.status, ...(run.error_message ? { error_message: run.error_message } : {}) })
     return void socket.close(1000, 'done')

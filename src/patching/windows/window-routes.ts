@@ -9,50 +9,15 @@ import { userOf } from '../../http/session-auth.js'
 import { notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { serverTimeZone } from '../../reports/schedule.js'
-import { TargetType, type TargetType as Target } from '../patch-targets.js'
-import { CronOrPicker, nextAfter } from '../patch-cron.js'
+import type { TargetType as Target } from '../patch-targets.js'
+import { nextAfter } from '../patch-cron.js'
 import { recordPatchingChange } from '../patching-audit.js'
 import { HostIdParams } from '../holds/hold-schemas.js'
 import { deleteWindow, findWindow, listWindows, type WindowRow } from './window-queries.js'
 import { createWindow, hostWindowState } from './window-service.js'
+import { CreateWindowBody, HostWindowView, WindowListView, WindowView } from './window-schemas.js'
 
 const TAGS = ['patching']
-const nullableString = Type.Union([Type.String(), Type.Null()])
-
-const WindowView = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  target_type: TargetType,
-  target_id: Type.String(),
-  cron: Type.String(),
-  duration_minutes: Type.Integer(),
-  timezone: Type.String(),
-  next_opening_at: nullableString,
-  created_at: Type.String(),
-  updated_at: Type.String()
-})
-
-const CreateWindowBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
-  target_type: TargetType,
-  target_id: Type.String({ minLength: 1, maxLength: 64 }),
-  ...CronOrPicker,
-  duration_minutes: Type.Integer({ minimum: 5, maximum: 10_080 })
-})
-
-const HostWindowView = Type.Object({
-  host_id: Type.String(),
-  has_windows: Type.Boolean(),
-  open_now: Type.Boolean(),
-  current: Type.Union([
-    Type.Object({ window_id: Type.String(), name: Type.String(), opens_at: Type.String(), closes_at: Type.String() }),
-    Type.Null()
-  ]),
-  next: Type.Union([
-    Type.Object({ window_id: Type.String(), name: Type.String(), opens_at: Type.String(), closes_at: Type.String() }),
-    Type.Null()
-  ])
-})
 
 export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
@@ -77,7 +42,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         summary: 'List maintenance windows',
         security: SECURITY.bearer,
-        response: { 200: Type.Object({ windows: Type.Array(WindowView) }) }
+        response: { 200: WindowListView }
       },
       ...view,
       config

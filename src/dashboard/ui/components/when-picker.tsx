@@ -3,10 +3,11 @@
 // server's time zone) or a five-field cron expression for anything else.
 import { Field } from './controls'
 import { DAY_NAMES } from '../report-schedule'
+import type { CronOrPickerInput } from '../patching-types'
 
 export interface When {
   mode: 'picker' | 'cron'
-  frequency: 'daily' | 'weekdays' | 'weekly' | 'monthly'
+  frequency: NonNullable<CronOrPickerInput['frequency']>
   days: number[]
   dayOfMonth: string
   time: string
@@ -15,12 +16,8 @@ export interface When {
 
 export const DEFAULT_WHEN: When = { mode: 'picker', frequency: 'weekly', days: [0], dayOfMonth: '1', time: '03:00', cron: '' }
 
-/**
- * The request fields for either form (`cron`, or `frequency` + `time` + `days`/`day_of_month`:
- * the server's CronOrPicker). Untyped because that schema's `frequency` is built from an array
- * (Type.Union over FREQUENCIES.map), which TypeBox cannot turn into a static type.
- */
-export function whenBody(w: When): Record<string, unknown> {
+/** The request fields for either form: `cron`, or `frequency` + `time` + `days`/`day_of_month` (the server's CronOrPicker). */
+export function whenBody(w: When): CronOrPickerInput {
   if (w.mode === 'cron') return { cron: w.cron.trim() }
   return {
     frequency: w.frequency,

@@ -10,7 +10,7 @@ import { Modal } from '../components/dialogs'
 import { RunStatus } from '../components/patch-run-table'
 import { Link, navigate } from '../router'
 import type { HostGroup } from '../host-types'
-import type { BulkBatch, BulkBody } from '../patching-types'
+import type { BulkBatch, BulkBatchList, BulkBody } from '../patching-types'
 
 const REFRESH_MS = 2000
 
@@ -160,7 +160,7 @@ export function BulkBatchPage({ params }: { params: Record<string, string> }) {
 }
 
 export function BulkBatches() {
-  const batches = useApi<{ batches: BulkBatch[] }>('/api/v1/patching/bulk')
+  const batches = useApi<BulkBatchList>('/api/v1/patching/bulk')
   return (
     <Loaded resource={batches} label="Loading batches…">
       {(data) =>

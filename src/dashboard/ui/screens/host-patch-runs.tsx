@@ -7,7 +7,7 @@ import { EmptyState, ErrorNote, Loaded } from '../components/feedback'
 import { PatchRunTable } from '../components/patch-run-table'
 import { Link } from '../router'
 import { useSession } from '../session'
-import type { HostHolds, PatchRunsPage, RebootExemption } from '../patching-types'
+import type { HostHolds, PatchRunsPage, RebootExemptionList } from '../patching-types'
 
 export function HostPatchRuns({ hostId }: { hostId: string }) {
   const runs = useApi<PatchRunsPage>(`/api/v1/patching/runs${query({ host_id: hostId, limit: 50 })}`)
@@ -34,7 +34,7 @@ export function HostPatchRuns({ hostId }: { hostId: string }) {
 
 function HostPatchSettings({ hostId }: { hostId: string }) {
   const holds = useApi<HostHolds>(`/api/v1/patching/hosts/${encodeURIComponent(hostId)}/holds`)
-  const exemptions = useApi<{ exemptions: RebootExemption[] }>('/api/v1/patching/reboot-exemptions')
+  const exemptions = useApi<RebootExemptionList>('/api/v1/patching/reboot-exemptions')
   const canManage = useSession().can('can_manage_patching')
   const [error, setError] = useState<Error | undefined>()
   const exempt = exemptions.data?.exemptions.some((x) => x.host_id === hostId)

@@ -7,11 +7,11 @@ import { EmptyState, ErrorNote, Loaded } from '../components/feedback'
 import { Field, formatDate } from '../components/controls'
 import { TargetPicker, useTargets, type TargetType } from '../components/target-picker'
 import { useSession } from '../session'
-import type { HoldBody, HoldList, RebootExemption } from '../patching-types'
+import type { HoldBody, HoldList, RebootExemptionList } from '../patching-types'
 
 export function PatchHolds() {
   const holds = useApi<HoldList>('/api/v1/patching/holds')
-  const exemptions = useApi<{ exemptions: RebootExemption[] }>('/api/v1/patching/reboot-exemptions')
+  const exemptions = useApi<RebootExemptionList>('/api/v1/patching/reboot-exemptions')
   const targets = useTargets()
   const canManage = useSession().can('can_manage_patching')
   const [target, setTarget] = useState<{ type: TargetType; id: string }>({ type: 'host_group', id: '' })

@@ -9,7 +9,7 @@ import { Field } from '../components/controls'
 import { Modal, useConfirm } from '../components/dialogs'
 import { TargetPicker, useTargets, type TargetType, type Targets } from '../components/target-picker'
 import { useSession } from '../session'
-import type { Policy, PolicyDetail } from '../patching-types'
+import type { Policy, PolicyDetail, PolicyListItem } from '../patching-types'
 
 function timing(p: Policy): string {
   if (p.patch_delay_type === 'delayed') return `${p.delay_minutes ?? 0} minutes after it is asked for`
@@ -18,7 +18,7 @@ function timing(p: Policy): string {
 }
 
 export function PatchPolicies() {
-  const policies = useApi<Array<Policy & { _count: { assignments: number; exclusions: number } }>>('/api/v1/patching/policies')
+  const policies = useApi<PolicyListItem[]>('/api/v1/patching/policies')
   const targets = useTargets()
   const canManage = useSession().can('can_manage_patching')
   const [adding, setAdding] = useState(false)

@@ -127,7 +127,7 @@ function ScheduleForm({ targets, onClose }: { targets: Targets; onClose: (saved:
   const [error, setError] = useState<Error | undefined>()
   const save = async (e: Event) => {
     e.preventDefault()
-    const body = {
+    const body: ScheduleBody = {
       name: name.trim(),
       target_type: target.type,
       target_id: target.id,
@@ -137,7 +137,7 @@ function ScheduleForm({ targets, onClose }: { targets: Targets; onClose: (saved:
       reboot,
       notice_minutes: Number(notice) || 0,
       ...(requireHook ? { require_pre_patch_hook: true } : {})
-    } as ScheduleBody
+    }
     try {
       await post('/api/v1/patching/schedules', body)
       onClose(true)

@@ -10,7 +10,7 @@ import { Modal, useConfirm } from '../components/dialogs'
 import { DEFAULT_WHEN, WhenPicker, whenBody, whenIsComplete, type When } from '../components/when-picker'
 import { TargetPicker, useTargets, type TargetType, type Targets } from '../components/target-picker'
 import { useSession } from '../session'
-import type { MaintenanceWindow, WindowBody } from '../patching-types'
+import type { MaintenanceWindow, WindowBody, WindowList } from '../patching-types'
 
 export function duration(minutes: number): string {
   const h = Math.floor(minutes / 60)
@@ -19,7 +19,7 @@ export function duration(minutes: number): string {
 }
 
 export function PatchWindows() {
-  const windows = useApi<{ windows: MaintenanceWindow[] }>('/api/v1/patching/windows')
+  const windows = useApi<WindowList>('/api/v1/patching/windows')
   const targets = useTargets()
   const canManage = useSession().can('can_manage_patching')
   const [adding, setAdding] = useState(false)
@@ -109,13 +109,13 @@ function WindowForm({ targets, onClose }: { targets: Targets; onClose: (saved: b
   const [error, setError] = useState<Error | undefined>()
   const save = async (e: Event) => {
     e.preventDefault()
-    const body = {
+    const body: WindowBody = {
       name: name.trim(),
       target_type: target.type,
       target_id: target.id,
       ...whenBody(when),
       duration_minutes: Number(minutes)
-    } as WindowBody
+    }
     try {
       await post('/api/v1/patching/windows', body)
       onClose(true)

@@ -263,6 +263,8 @@ t.test('patching in a real browser', { skip: chromiumMissing, timeout: 180_000 }
     const trail = page.getByRole('table', { name: 'Patching audit trail' })
     const stopRow = trail.getByRole('row').filter({ hasText: 'Stopped a run' })
     await stopRow.waitFor()
+    // Host names show once the host list has loaded ("…" until then).
+    await page.waitForFunction(() => !Array.from(document.querySelectorAll('td')).some((cell) => cell.textContent?.includes('…')))
     t.match(await stopRow.innerText(), /admin[\s\S]*web01/, 'who stopped which host')
     const submitted = await ctx.app.inject({
       method: 'POST',

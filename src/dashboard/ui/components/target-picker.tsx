@@ -1,5 +1,5 @@
 // What a schedule, window or hold applies to: one host or one host group, picked from the lists;
-// and the name a saved target shows with (a deleted host or group reads as such).
+// and the name a saved target shows with (a deleted host or group reads as such, one not loaded yet as "…").
 import { Field } from './controls'
 import type { HostGroup, HostSummary } from '../host-types'
 import { useApi } from '../use-api'
@@ -18,10 +18,15 @@ export function useTargets(): Targets {
   const list = { hosts: hosts.data?.hosts ?? [], groups: groups.data ?? [] }
   return {
     ...list,
+    // Until its list has loaded a target is not yet known, not deleted: it reads as "…" meanwhile.
     nameOf: (type, id) =>
       type === 'host'
-        ? (list.hosts.find((h) => h.id === id)?.friendly_name ?? 'a deleted host')
-        : `group ${list.groups.find((g) => g.id === id)?.name ?? '(deleted)'}`
+        ? hosts.data === undefined
+          ? '…'
+          : (list.hosts.find((h) => h.id === id)?.friendly_name ?? 'a deleted host')
+        : groups.data === undefined
+          ? 'group …'
+          : `group ${list.groups.find((g) => g.id === id)?.name ?? '(deleted)'}`
   }
 }
 

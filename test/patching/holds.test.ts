@@ -92,3 +92,28 @@ t.test('a package list loses its held names; nothing left is a 409 naming them',
   t.same(agent.frames[0]?.package_names, ['nginx'])
   agent.close()
 })
+
+t.test('a full upgrade past the 100-name frame limit becomes consecutive runs, sent one after another', async (t) => {
+  const ctx = await beyondApp(t)
+  const names = Array.from({ length: 131 }, (_, i) => `lib${String(i).padStart(3, '0')}`)
+  const host = await reportedHost(ctx, 'big01', [...names.map((n) => pkg(n)), pkg('linux-image-amd64')])
+  await ctx.api('POST', '/api/v1/patching/holds', { target_type: 'host', target_id: host.id, pattern: 'linux-image-*' })
+  const agent = await standInAgent(ctx, host)
+
+  const trigger = await ctx.api('POST', '/api/v1/patching/trigger', { host_id: host.id, patch_type: 'patch_all' })
+  t.equal(trigger.status, 200, trigger.body?.error)
+  await until(() => agent.frames.length === 1, 'first frame')
+  const first = agent.frames[0] as { patch_run_id: string; package_names: string[] }
+  t.equal(first.patch_run_id, trigger.body.patch_run_id, 'the reply names the first run')
+  t.equal(first.package_names.length, 100)
+  const runs = ctx.store.sqlite.prepare('select status from patch_runs where host_id = ? order by rowid').all(host.id)
+  t.same(runs, [{ status: 'queued' }, { status: 'queued' }], 'the rest waits its turn')
+
+  t.equal(await agent.stage(first.patch_run_id, 'started'), 200)
+  t.equal(await agent.stage(first.patch_run_id, 'completed'), 200)
+  await until(() => agent.frames.length === 2, 'second frame')
+  const second = agent.frames[1] as { package_names: string[] }
+  t.equal(second.package_names.length, 31)
+  t.same([...first.package_names, ...second.package_names].sort(), names, 'every outdated package once, the held kernel in none')
+  agent.close()
+})

@@ -83,6 +83,30 @@ export function validateLaunch(input: LaunchPatchRun): void {
   }
 }
 
+/**
+ * A full upgrade that a preparer turned into a package list (holds: the outdated packages minus the
+ * held ones) may name more packages than one frame carries. It becomes consecutive runs of at most
+ * MAX_PACKAGES_PER_RUN names, which the per-host queue sends one after another; only the last keeps
+ * the reboot option, so the host reboots once, after everything is installed.
+ */
+export function splitFullUpgrade(original: LaunchPatchRun, prepared: LaunchPatchRun): LaunchPatchRun[] {
+  const names = prepared.packageNames ?? []
+  const split =
+    original.patchType === 'patch_all' &&
+    prepared.patchType === 'patch_package' &&
+    !prepared.dryRun &&
+    !prepared.pendingApproval &&
+    names.length > MAX_PACKAGES_PER_RUN
+  if (!split) return [prepared]
+  const parts: LaunchPatchRun[] = []
+  for (let i = 0; i < names.length; i += MAX_PACKAGES_PER_RUN) {
+    const last = i + MAX_PACKAGES_PER_RUN >= names.length
+    const options = last || !prepared.options ? prepared.options : { ...prepared.options, reboot: 'never' as const }
+    parts.push({ ...prepared, packageNames: names.slice(i, i + MAX_PACKAGES_PER_RUN), ...(options ? { options } : {}) })
+  }
+  return parts
+}
+
 /** Why this host's agent cannot take the run, or undefined when it can. */
 export function agentRefusal(
   host: Pick<HostRow, 'agent_version'>,
@@ -144,13 +168,21 @@ export class PatchRuns {
   }
 
   async launch(original: LaunchPatchRun): Promise<PatchRunView> {
-    const db = this.app.store.db
     let input = original
     for (const preparer of this.preparers) {
       const out = await preparer(input)
       if (out instanceof ApiError) throw out
       input = out
     }
+    const [first, ...rest] = splitFullUpgrade(original, input)
+    const view = await this.create(first as LaunchPatchRun)
+    for (const part of rest) await this.create(part)
+    return view
+  }
+
+  /** Validates one prepared run, refuses what its agent cannot take, stores it and sends it when due. */
+  private async create(input: LaunchPatchRun): Promise<PatchRunView> {
+    const db = this.app.store.db
     validateLaunch(input)
     const host = await hostById(db, input.hostId)
     if (!host) throw fail(E.hostNotFound)

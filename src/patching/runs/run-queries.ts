@@ -37,17 +37,21 @@ export async function hostHasRunInFlight(db: Kysely<DB>, hostId: string): Promis
 
 /** The host's next due, not yet dispatched run (oldest due first). */
 export async function nextDueRun(db: Kysely<DB>, hostId: string, nowIso: string): Promise<PatchRunRow | undefined> {
-  return db
-    .selectFrom('patch_runs')
-    .selectAll()
-    .where('host_id', '=', hostId)
-    .where('status', 'in', WAITING_STATUSES)
-    .where('dispatched_at', 'is', null)
-    .where('run_at', '<=', nowIso)
-    .orderBy('run_at')
-    .orderBy('created_at')
-    .limit(1)
-    .executeTakeFirst()
+  return (
+    db
+      .selectFrom('patch_runs')
+      .selectAll()
+      .where('host_id', '=', hostId)
+      .where('status', 'in', WAITING_STATUSES)
+      .where('dispatched_at', 'is', null)
+      .where('run_at', '<=', nowIso)
+      .orderBy('run_at')
+      .orderBy('created_at')
+      // Runs created in the same millisecond (a split full upgrade) go in the order they were stored.
+      .orderBy(sql`rowid`)
+      .limit(1)
+      .executeTakeFirst()
+  )
 }
 
 /** Hosts that have a due run waiting for dispatch. */

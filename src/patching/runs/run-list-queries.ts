@@ -4,18 +4,6 @@
 import type { Kysely } from 'kysely'
 import type { DB, PatchRunRow } from '../../store/database-types.js'
 
-export const SUMMARY_STATUSES = [
-  'queued',
-  'running',
-  'completed',
-  'failed',
-  'cancelled',
-  'timed_out',
-  'agent_disconnected',
-  'pending_validation',
-  'pending_approval',
-  'validated'
-] as const
 export const ACTIVE_STATUSES = ['queued', 'running', 'pending_validation', 'pending_approval', 'validated'] as const
 const DRY_RUN_VISIBLE = ['pending_validation', 'pending_approval', 'validated']
 export const SORT_COLUMNS = ['created_at', 'started_at', 'completed_at', 'status'] as const

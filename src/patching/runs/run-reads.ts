@@ -7,10 +7,10 @@ import { hostById, hostRefs } from '../../hosts/host-read-queries.js'
 import { userNamesByIds } from '../../users/user-queries.js'
 import { runTiming, serverTimeZone } from '../policies/run-timing.js'
 import { runById } from './run-queries.js'
-import { activeRuns, recentRuns, runsPage, SORT_COLUMNS, statusCounts, SUMMARY_STATUSES } from './run-list-queries.js'
+import { activeRuns, recentRuns, runsPage, SORT_COLUMNS, statusCounts } from './run-list-queries.js'
 import { parseJson } from './run-view.js'
 import type { LaunchPatchRun } from './patch-run-service.js'
-import type { PatchRunDetail, RunListQuery, TriggerBody } from './run-schemas.js'
+import { SUMMARY_STATUSES, type PatchRunDetail, type RunListQuery, type TriggerBody } from './run-schemas.js'
 
 const E = ERROR_MESSAGES.patching
 const err = (e: { message: string; status: number }) => new ApiError(e.status, { error: e.message })

@@ -93,21 +93,21 @@ export const ApproveReply = Type.Object({
   run_at: Type.String()
 })
 
-const summaryFields = Object.fromEntries(
-  [
-    'total_runs',
-    'queued',
-    'running',
-    'completed',
-    'failed',
-    'cancelled',
-    'timed_out',
-    'agent_disconnected',
-    'pending_validation',
-    'pending_approval',
-    'validated'
-  ].map((k) => [k, Type.Integer()])
-)
+/** The statuses the patching dashboard counts (upstream's summary fields, facts §2.2). */
+export const SUMMARY_STATUSES = [
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'timed_out',
+  'agent_disconnected',
+  'pending_validation',
+  'pending_approval',
+  'validated'
+] as const
+
+const summaryFields = Object.fromEntries(['total_runs', ...SUMMARY_STATUSES].map((k) => [k, Type.Integer()]))
 export const DashboardReply = Type.Object({
   summary: Type.Object(summaryFields),
   recent_runs: Type.Array(PatchRun),

@@ -6,15 +6,14 @@ import { Type } from '@fastify/type-provider-typebox'
 import { ErrorMessageReply, IdParams } from '../../http/schema-fragments.js'
 import { SECURITY } from '../../http/openapi.js'
 import { userOf } from '../../http/session-auth.js'
-import { notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { serverTimeZone } from '../../reports/schedule.js'
 import type { TargetType as Target } from '../patch-targets.js'
 import { nextAfter } from '../patch-cron.js'
 import { recordPatchingChange } from '../patching-audit.js'
 import { HostIdParams } from '../holds/hold-schemas.js'
-import { deleteWindow, findWindow, listWindows, type WindowRow } from './window-queries.js'
-import { createWindow, hostWindowState } from './window-service.js'
+import { listWindows, type WindowRow } from './window-queries.js'
+import { createWindow, hostWindowState, removeWindow } from './window-service.js'
 import { CreateWindowBody, HostWindowView, WindowListView, WindowView } from './window-schemas.js'
 
 const TAGS = ['patching']
@@ -86,8 +85,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request, reply) => {
-      const row = await findWindow(db, request.params.id)
-      if (!row || !(await deleteWindow(db, row.id))) throw notFound(ERROR_MESSAGES.patchWindows.notFound.message)
+      const row = await removeWindow(db, request.params.id)
       await recordPatchingChange(app, request, 'window_removed', {
         window_id: row.id,
         name: row.name,

@@ -11,7 +11,7 @@ import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { newId } from '../../security/random-tokens.js'
 import { cronFromInput, nextAfter, type CronOrPickerInput } from '../patch-cron.js'
 import { checkedTargetName, targetsCoveringHost, type PatchTarget } from '../patch-targets.js'
-import { insertWindow, windowsForTargets, type WindowRow } from './window-queries.js'
+import { deleteWindow, findWindow, insertWindow, windowsForTargets, type WindowRow } from './window-queries.js'
 
 const MINUTE = 60_000
 
@@ -126,4 +126,11 @@ export async function hostWindowState(db: Kysely<DB>, hostId: string, now: Date)
     current: shape(current),
     next: shape(nextOpening(windows, now))
   }
+}
+
+/** Deletes a window and returns what it was (for the audit record); 404 when there is none. */
+export async function removeWindow(db: Kysely<DB>, id: string): Promise<WindowRow> {
+  const row = await findWindow(db, id)
+  if (!row || !(await deleteWindow(db, row.id))) throw notFound(ERROR_MESSAGES.patchWindows.notFound.message)
+  return row
 }

@@ -24,8 +24,9 @@ function failures(text: string): string[] {
     if (!/^\s*not ok\b/.test(line)) return
     const block = [line]
     for (let next = index + 1; next < lines.length && block.length < MAX_LINES_PER_FAILURE; next++) {
-      if (/^\s*(not )?ok\b/.test(lines[next])) break
-      block.push(lines[next])
+      const following = lines[next] ?? ''
+      if (/^\s*(not )?ok\b/.test(following)) break
+      block.push(following)
     }
     found.push(block.join('\n'))
   })

@@ -1,0 +1,5 @@
+// Shard 3 of the hostile-input suite (test/hostile/hostile-run.ts deals the operations).
+import t from 'tap'
+import { runHostileShard } from './hostile-run.js'
+
+t.test('every route survives generated hostile input (shard 3)', (t) => runHostileShard(t, 2))

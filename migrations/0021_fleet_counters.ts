@@ -41,18 +41,26 @@ export async function up(db: AnyDb): Promise<void> {
   )
   // The package view's order: most hosts needing a security update, then an update, then by name.
   await sql`CREATE INDEX packages_fleet_order ON packages (hosts_needing_security_update DESC, hosts_needing_update DESC, name)`.execute(db)
-  await sql
-    .raw(
-      `CREATE TRIGGER host_packages_count_insert AFTER INSERT ON host_packages BEGIN
-    UPDATE packages SET ${packageDelta('NEW', '+')} WHERE id = NEW.package_id; END`
-    )
-    .execute(db)
-  await sql
-    .raw(
-      `CREATE TRIGGER host_packages_count_delete AFTER DELETE ON host_packages BEGIN
-    UPDATE packages SET ${packageDelta('OLD', '-')} WHERE id = OLD.package_id; END`
-    )
-    .execute(db)
+  // Most rows need no update: their triggers touch host_count only, which is in no index, so the
+  // packages_fleet_order index entry is rewritten only when an update count really moves.
+  for (const [event, r, sign] of [
+    ['INSERT', 'NEW', '+'],
+    ['DELETE', 'OLD', '-']
+  ] as const) {
+    const name = `host_packages_count_${event.toLowerCase()}`
+    await sql
+      .raw(
+        `CREATE TRIGGER ${name} AFTER ${event} ON host_packages WHEN ${r}.needs_update = 0 BEGIN
+      UPDATE packages SET host_count = host_count ${sign} 1 WHERE id = ${r}.package_id; END`
+      )
+      .execute(db)
+    await sql
+      .raw(
+        `CREATE TRIGGER ${name}_needing_update AFTER ${event} ON host_packages WHEN ${r}.needs_update <> 0 BEGIN
+      UPDATE packages SET ${packageDelta(r, sign)} WHERE id = ${r}.package_id; END`
+      )
+      .execute(db)
+  }
   await sql
     .raw(
       `CREATE TRIGGER host_packages_count_update AFTER UPDATE OF package_id, needs_update, is_security_update ON host_packages

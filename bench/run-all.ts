@@ -9,6 +9,8 @@ import { runStartupBench } from './startup.bench.js'
 import { runLoadBench } from './load.bench.js'
 import { runAuthFloodBench } from './auth-flood.bench.js'
 import { runPatchingBench } from './patching.bench.js'
+import { runReadsBench } from './reads.bench.js'
+import { runFleetScaleBench } from './fleet-scale.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -18,7 +20,9 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['startup', runStartupBench],
   ['load', runLoadBench],
   ['auth-flood', runAuthFloodBench],
-  ['patching', runPatchingBench]
+  ['patching', runPatchingBench],
+  ['reads', runReadsBench],
+  ['fleet-scale', runFleetScaleBench]
 ]
 
 async function main(): Promise<void> {

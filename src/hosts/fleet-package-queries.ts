@@ -11,41 +11,38 @@ export interface FleetPackageFilter {
   offset: number
 }
 
-/** Packages with their host counts, most hosts needing a security update first. */
+/**
+ * Packages with their host counts, most hosts needing a security update first. The counts are the
+ * maintained per-package counters (migration 0021: triggers on host_packages keep them exact), so
+ * a page reads packages only, walking the packages_fleet_order index. With an update filter the
+ * counts are of the matching host rows only, as an aggregate over the filtered rows would give:
+ * updates only: host_count = hosts needing an update; security only: every count = hosts needing
+ * a security update.
+ */
 export async function fleetPackagesPage(db: Kysely<DB>, filter: FleetPackageFilter) {
   const { search, updatesOnly, securityOnly, limit, offset } = filter
-  const base = () => {
-    let q = db.selectFrom('packages as p').innerJoin('host_packages as hp', 'hp.package_id', 'p.id')
-    if (search && search.trim() !== '') q = q.where((eb) => containsText(eb.ref('p.name'), search.trim()))
-    if (updatesOnly || securityOnly) q = q.where('hp.needs_update', '=', 1)
-    if (securityOnly) q = q.where('hp.is_security_update', '=', 1)
-    return q
-  }
-  // With an update filter the counts are of the matching rows only; the per-package totals below
-  // therefore come from one grouped pass over the filtered rows.
-  const rows = await base()
-    .select(['p.id', 'p.name', 'p.description', 'p.category'])
-    .select((eb) => [
-      eb.fn.count<number>('hp.host_id').as('host_count'),
-      eb.fn.sum<number>('hp.needs_update').as('hosts_needing_update'),
-      eb.fn.sum<number>(eb('hp.needs_update', '*', eb.ref('hp.is_security_update'))).as('hosts_needing_security_update')
-    ])
-    .groupBy('p.id')
+  const counted = securityOnly ? 'hosts_needing_security_update' : updatesOnly ? 'hosts_needing_update' : 'host_count'
+  let base = db.selectFrom('packages').where(counted, '>', 0)
+  if (search && search.trim() !== '') base = base.where((eb) => containsText(eb.ref('packages.name'), search.trim()))
+  const rows = await base
+    .select(['id', 'name', 'description', 'category', 'hosts_needing_security_update'])
+    .select((eb) => [eb.ref(counted).as('host_count'), eb.ref(securityOnly ? counted : 'hosts_needing_update').as('hosts_needing_update')])
     .orderBy('hosts_needing_security_update', 'desc')
-    .orderBy('hosts_needing_update', 'desc')
-    .orderBy('p.name')
+    .orderBy(securityOnly ? 'hosts_needing_security_update' : 'hosts_needing_update', 'desc')
+    .orderBy('name')
     .limit(limit)
     .offset(offset)
     .execute()
-  const count = await base()
-    .select((eb) => eb.fn.count<number>('p.id').distinct().as('n'))
-    .executeTakeFirstOrThrow()
+  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   return {
     packages: rows.map((r) => ({
-      ...r,
-      host_count: Number(r.host_count),
-      hosts_needing_update: Number(r.hosts_needing_update ?? 0),
-      hosts_needing_security_update: Number(r.hosts_needing_security_update ?? 0)
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      category: r.category,
+      host_count: r.host_count,
+      hosts_needing_update: r.hosts_needing_update,
+      hosts_needing_security_update: r.hosts_needing_security_update
     })),
     total: Number(count.n)
   }

@@ -3,42 +3,45 @@
 // on hosts or indexed columns, and every status comes from host-status.ts.
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
-import { hostStatusSql, REPORTED_STATUSES, type HostStatus } from './host-status.js'
+import { hostStatusSql, inactiveCutoff, REPORTED_STATUSES, type HostStatus } from './host-status.js'
 
 export type StatusCounts = Record<HostStatus, number>
 
-/** Hosts by status as people see it (host-status.ts): one grouped query. */
+/**
+ * Hosts by status as people see it (host-status.ts's rule: pending without a first report,
+ * inactive once last_update is older than the cutoff, active otherwise), as index range counts
+ * rather than a pass over every host: pending = stored 'pending' (hosts_status) + reported hosts
+ * without a last_update, inactive = reported hosts older than the cutoff (both on
+ * hosts_last_update_status), active = the maintained host count minus both.
+ */
 export async function hostCountsByStatus(db: Kysely<DB>, updateIntervalMinutes: number, nowMs = Date.now()): Promise<StatusCounts> {
-  const rows = await db
-    .selectFrom('hosts')
-    .select((eb) => [hostStatusSql(updateIntervalMinutes, nowMs).as('state'), eb.fn.countAll<number>().as('n')])
-    .groupBy('state')
-    .execute()
-  const counts: StatusCounts = { pending: 0, active: 0, inactive: 0 }
-  for (const row of rows) counts[row.state] = Number(row.n)
-  return counts
+  const cutoff = inactiveCutoff(updateIntervalMinutes, nowMs)
+  const hostCount = db.selectFrom('hosts').select((eb) => eb.fn.countAll<number>().as('n'))
+  const row = await db
+    .selectFrom('fleet_host_totals')
+    .select([
+      'hosts',
+      hostCount.where('status', '=', 'pending').as('pending_stored'),
+      hostCount.where('last_update', 'is', null).where('status', '!=', 'pending').as('never_updated'),
+      hostCount.where('last_update', '<', cutoff).where('status', '!=', 'pending').as('inactive')
+    ])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow()
+  const pending = Number(row.pending_stored) + Number(row.never_updated)
+  const inactive = Number(row.inactive)
+  return { pending, active: row.hosts - pending - inactive, inactive }
 }
 
-/** The overview's update figures over every host (pending ones included). */
+/** The overview's update figures over every host (pending ones included): the maintained totals (migration 0021). */
 export async function fleetUpdateTotals(db: Kysely<DB>) {
-  const row = await db
-    .selectFrom('hosts')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('total'),
-      eb.fn.sum<number>(eb.case().when('outdated_packages', '>', 0).then(1).else(0).end()).as('needing_updates'),
-      eb.fn.sum<number>(eb.case().when('security_updates', '>', 0).then(1).else(0).end()).as('with_security'),
-      eb.fn.sum<number>('outdated_packages').as('outdated'),
-      eb.fn.sum<number>('security_updates').as('security'),
-      eb.fn.sum<number>(eb.case().when('needs_reboot', '=', 1).then(1).else(0).end()).as('reboot')
-    ])
-    .executeTakeFirstOrThrow()
+  const row = await db.selectFrom('fleet_host_totals').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()
   return {
-    total: Number(row.total),
-    needing_updates: Number(row.needing_updates ?? 0),
-    with_security: Number(row.with_security ?? 0),
-    outdated: Number(row.outdated ?? 0),
-    security: Number(row.security ?? 0),
-    reboot: Number(row.reboot ?? 0)
+    total: row.hosts,
+    needing_updates: row.hosts_needing_updates,
+    with_security: row.hosts_with_security,
+    outdated: row.outdated_packages,
+    security: row.security_updates,
+    reboot: row.hosts_needing_reboot
   }
 }
 

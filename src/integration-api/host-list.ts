@@ -90,19 +90,18 @@ export async function listHosts(db: Kysely<DB>, options: HostListOptions): Promi
 
   const now = options.now ?? Date.now()
   const intervalMs = options.updateIntervalMinutes * 60_000
+  // One object literal per host, fields in the documented order (10,000 hosts: no spread copies).
   const hosts = rows.map((r): HostListItem => {
-    const item: HostListItem = {
+    // Never empty: the Ansible plugin keys hosts by this field and fails on a nameless host.
+    const hostname = r.hostname || r.friendly_name
+    const hostGroups = groupsByHost.get(r.id) ?? []
+    if (!withStats) return { id: r.id, friendly_name: r.friendly_name, hostname, ip: r.ip ?? '', host_groups: hostGroups }
+    return {
       id: r.id,
       friendly_name: r.friendly_name,
-      // Never empty: the Ansible plugin keys hosts by this field and fails on a nameless host.
-      hostname: r.hostname || r.friendly_name,
+      hostname,
       ip: r.ip ?? '',
-      host_groups: groupsByHost.get(r.id) ?? []
-    }
-    if (!withStats) return item
-    const reporting = reportingState(r.last_update, intervalMs, now)
-    return {
-      ...item,
+      host_groups: hostGroups,
       os_type: r.os_type ?? '',
       os_version: r.os_version ?? '',
       last_update: r.last_update,
@@ -112,7 +111,7 @@ export async function listHosts(db: Kysely<DB>, options: HostListOptions): Promi
       security_updates_count: r.security_updates,
       total_packages: r.total_packages,
       effective_status: hostStatusFromLastReport(r.status, r.last_update, options.updateIntervalMinutes, now),
-      reporting_state: reporting,
+      reporting_state: reportingState(r.last_update, intervalMs, now),
       update_state: r.security_updates > 0 ? 'security_required' : r.outdated_packages > 0 ? 'updates_pending' : 'up_to_date'
     }
   })

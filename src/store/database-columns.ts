@@ -5,6 +5,7 @@
 import type { DB } from './database-types.js'
 import type { ColumnsOf } from './column-kinds.js'
 import { PATCHING_COLUMNS } from './patching-columns.js'
+import { FLEET_COUNTER_COLUMNS, PACKAGE_COUNTER_COLUMNS } from './fleet-counters-table-types.js'
 
 export type { ColumnKind } from './column-kinds.js'
 
@@ -205,7 +206,8 @@ export const DATABASE_COLUMNS = {
     name: 'required',
     description: 'nullable',
     category: 'nullable',
-    created_at: 'required'
+    created_at: 'required',
+    ...PACKAGE_COUNTER_COLUMNS
   },
   report_history: {
     id: 'required',
@@ -292,5 +294,6 @@ export const DATABASE_COLUMNS = {
     tfa_last_used_step: 'nullable',
     must_change_password: 'defaulted'
   },
-  ...PATCHING_COLUMNS
+  ...PATCHING_COLUMNS,
+  ...FLEET_COUNTER_COLUMNS
 } satisfies SchemaDescription

@@ -4,6 +4,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { Flag } from './flag.js'
 import type { PatchingTables } from './patching-table-types.js'
+import type { FleetCounterTables, PackageCounterColumns } from './fleet-counters-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
@@ -115,7 +116,7 @@ export interface HostGroupMembershipsTable {
   created_at: string
 }
 
-export interface PackagesTable {
+export interface PackagesTable extends PackageCounterColumns {
   id: string
   name: string
   description: string | null
@@ -305,7 +306,7 @@ export interface DiscordLoginSettingsTable {
 }
 
 /** Every table; patching's are declared in patching-table-types.ts. */
-export interface DB extends PatchingTables {
+export interface DB extends PatchingTables, FleetCounterTables {
   roles: RolesTable
   users: UsersTable
   user_sessions: UserSessionsTable

@@ -20,6 +20,7 @@ const OWNERS: Record<string, string> = {
   repositories: 'hosts',
   host_repositories: 'hosts',
   report_history: 'hosts',
+  fleet_host_totals: 'hosts',
   agent_jobs: 'agent',
   docker_containers: 'agent',
   docker_images: 'agent',

@@ -89,6 +89,22 @@ export function parseServerUrl(raw: string): string {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
 }
 
+/**
+ * An OpenID issuer URL, kept exactly as written (trimmed): discovery compares it with the issuer the
+ * provider announces, and some providers' issuers end in "/" (Authentik) while others do not.
+ */
+export function parseIssuerUrl(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw.trim())
+  } catch {
+    throw new Error('must be an absolute http:// or https:// URL')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must start with http:// or https://')
+  if (url.search || url.hash) throw new Error('must not contain a query string or fragment')
+  return raw.trim()
+}
+
 export function parseTrustProxy(raw: string): TrustProxy {
   const v = raw.trim().toLowerCase()
   if (['', 'false', '0', 'off', 'no'].includes(v)) return false

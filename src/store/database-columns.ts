@@ -5,6 +5,7 @@
 import type { DB } from './database-types.js'
 import type { ColumnsOf } from './column-kinds.js'
 import { PATCHING_COLUMNS } from './patching-columns.js'
+import { OIDC_COLUMNS, USERS_OIDC_COLUMNS } from './oidc-columns.js'
 
 export type { ColumnKind } from './column-kinds.js'
 
@@ -290,7 +291,9 @@ export const DATABASE_COLUMNS = {
     created_at: 'required',
     updated_at: 'required',
     tfa_last_used_step: 'nullable',
-    must_change_password: 'defaulted'
+    must_change_password: 'defaulted',
+    ...USERS_OIDC_COLUMNS
   },
-  ...PATCHING_COLUMNS
+  ...PATCHING_COLUMNS,
+  ...OIDC_COLUMNS
 } satisfies SchemaDescription

@@ -24,6 +24,7 @@ import {
   type Source,
   type TrustProxy
 } from './config/setting.js'
+import { parseRoleMapping } from './oidc/role-mapping.js'
 import { absoluteFrom, defaultDataDir, ensureDataDir, generatedSecret, keyFromString } from './config/data-folder.js'
 
 export { ConfigError, parseIssuerUrl, parseServerUrl, keyFromString, type LogLevel, type TrustProxy }
@@ -232,7 +233,7 @@ const SETTINGS = {
     autoCreateUsers: optional('OIDC_AUTO_CREATE_USERS', 'true: create an account at the first sign-in', parseBoolean),
     defaultRole: optional('OIDC_DEFAULT_ROLE', 'role of created accounts when no mapping applies', nonEmpty),
     groupClaim: optional('OIDC_GROUP_CLAIM', 'claim holding the groups to map to roles (e.g. groups)', nonEmpty),
-    roleMapping: optional('OIDC_ROLE_MAPPING', 'group=role pairs, comma-separated, first match wins', nonEmpty),
+    roleMapping: optional('OIDC_ROLE_MAPPING', 'group=role pairs, comma-separated, first match wins', parseRoleMapping),
     linkByEmail: optional('OIDC_LINK_BY_EMAIL', 'true: a verified e-mail links an existing account', parseBoolean),
     disableLocalAuth: optional('OIDC_DISABLE_LOCAL_AUTH', 'true: OIDC only, the password form is hidden and refused', parseBoolean),
     endSession: optional('OIDC_END_SESSION', "true: signing out also ends the provider's session", parseBoolean)

@@ -16,6 +16,7 @@ import {
   parseBoolean,
   parseDuration,
   parseIssuerUrl,
+  parseRoleMapping,
   parseServerUrl,
   parseTrustProxy,
   Setting,
@@ -24,7 +25,6 @@ import {
   type Source,
   type TrustProxy
 } from './config/setting.js'
-import { parseRoleMapping } from './oidc/role-mapping.js'
 import { absoluteFrom, defaultDataDir, ensureDataDir, generatedSecret, keyFromString } from './config/data-folder.js'
 
 export { ConfigError, parseIssuerUrl, parseServerUrl, keyFromString, type LogLevel, type TrustProxy }

@@ -138,3 +138,22 @@ export function parseAllowedTargets(raw: string): string[] {
 
 export const interval = int(1000, 86_400_000)
 export const count = int(1, 10_000_000)
+
+/** One row of the OIDC group → role mapping (src/oidc/role-mapping.ts applies it). */
+export interface RoleMappingEntry {
+  claim: string
+  role: string
+}
+
+/** OIDC_ROLE_MAPPING: `group=role` pairs separated by commas (a group name may itself hold "="). */
+export function parseRoleMapping(text: string): RoleMappingEntry[] {
+  return text
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const at = pair.lastIndexOf('=')
+      if (at <= 0 || at === pair.length - 1) throw new Error(`"${pair}" is not group=role`)
+      return { claim: pair.slice(0, at).trim(), role: pair.slice(at + 1).trim() }
+    })
+}

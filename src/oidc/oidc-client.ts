@@ -86,7 +86,11 @@ export function newSecrets(): Promise<{ state: string; nonce: string; verifier: 
 function classify(client: typeof import('openid-client'), err: unknown): OidcError {
   const detail = describe(err)
   if (err instanceof client.AuthorizationResponseError) return new OidcError('provider_refused', detail)
-  if (err instanceof client.ResponseBodyError) return new OidcError(err.error === 'invalid_client' ? 'bad_client' : 'failed', detail)
+  // invalid_client comes in the body, or as a 401 with a WWW-Authenticate challenge (client_secret_basic).
+  if (err instanceof client.ResponseBodyError) {
+    return new OidcError(err.error === 'invalid_client' || err.status === 401 ? 'bad_client' : 'failed', detail)
+  }
+  if (err instanceof client.WWWAuthenticateChallengeError) return new OidcError(err.status === 401 ? 'bad_client' : 'failed', detail)
   if (err instanceof client.ClientError) {
     if (err.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') return new OidcError('token_expired', detail)
     if (err.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || err.code === 'OAUTH_RESPONSE_IS_NOT_JSON') return new OidcError('failed', detail)

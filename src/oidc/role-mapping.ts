@@ -2,10 +2,9 @@
 // so an admin orders it from the most to the least privileged. The claim may be a dotted path
 // (Keycloak puts realm roles in `realm_access.roles`) holding a string array or a single string.
 
-export interface RoleMappingEntry {
-  claim: string
-  role: string
-}
+import type { RoleMappingEntry } from '../config/setting.js'
+
+export type { RoleMappingEntry }
 
 /** The values of the group claim, or undefined when the claims do not carry it. */
 export function groupsOf(claims: Record<string, unknown>, claimName: string): string[] | undefined {
@@ -21,17 +20,4 @@ export function groupsOf(claims: Record<string, unknown>, claimName: string): st
 
 export function mappedRole(groups: readonly string[], mapping: readonly RoleMappingEntry[]): string | undefined {
   return mapping.find((entry) => groups.includes(entry.claim))?.role
-}
-
-/** OIDC_ROLE_MAPPING: `group=role` pairs separated by commas (a group name may itself hold "="). */
-export function parseRoleMapping(text: string): RoleMappingEntry[] {
-  return text
-    .split(',')
-    .map((pair) => pair.trim())
-    .filter((pair) => pair !== '')
-    .map((pair) => {
-      const at = pair.lastIndexOf('=')
-      if (at <= 0 || at === pair.length - 1) throw new Error(`"${pair}" is not group=role`)
-      return { claim: pair.slice(0, at).trim(), role: pair.slice(at + 1).trim() }
-    })
 }

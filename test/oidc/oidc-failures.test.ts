@@ -38,7 +38,11 @@ t.test('a state that is not the cookie, a missing cookie and a replayed state ar
   t.equal(loginError(await callback(ctx, back, undefined)), mismatch, 'no cookie (another browser)')
   const ok = await callback(ctx, back, a.stateCookie)
   t.equal(ok.headers.location, '/', 'the right cookie signs in')
-  t.match(ok.cookies.find((c) => c.name === 'oidc_state'), { value: '', path: '/api/v1/auth/oidc' }, 'state cookie cleared')
+  t.match(
+    ok.cookies.find((c) => c.name === 'oidc_state'),
+    { value: '', path: '/api/v1/auth/oidc' },
+    'state cookie cleared'
+  )
   t.equal(
     loginError(await callback(ctx, back, a.stateCookie)),
     'The sign-in took longer than 10 minutes or was already used: start it again',
@@ -49,7 +53,10 @@ t.test('a state that is not the cookie, a missing cookie and a replayed state ar
   const lateBack = await authorizeAtProvider(late.authorizeUrl, 'sub-1')
   const realNow = ctx.app.oidcPendingSignIns.now
   ctx.app.oidcPendingSignIns.now = () => realNow() + 11 * 60_000
-  t.equal(loginError(await callback(ctx, lateBack, late.stateCookie)), 'The sign-in took longer than 10 minutes or was already used: start it again')
+  t.equal(
+    loginError(await callback(ctx, lateBack, late.stateCookie)),
+    'The sign-in took longer than 10 minutes or was already used: start it again'
+  )
 })
 
 t.test('a wrong client secret is named as such at the callback', async (t) => {
@@ -93,12 +100,21 @@ t.test('the provider refusing (error=access_denied) and sign-in when disabled or
   const provider = await startProvider(t)
   const ctx = await buildTestApp(t)
   t.equal(loginError(await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/login' })), 'Single sign-on is not enabled')
-  await ctx.app.inject({ method: 'PUT', url: '/api/v1/auth/oidc/settings', headers: bearer(ctx.adminToken), payload: { oidc_enabled: true } })
+  await ctx.app.inject({
+    method: 'PUT',
+    url: '/api/v1/auth/oidc/settings',
+    headers: bearer(ctx.adminToken),
+    payload: { oidc_enabled: true }
+  })
   t.match(loginError(await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/login' })), /^Single sign-on is not fully configured/)
   await configureOidc(ctx, provider)
   const start = await startSignIn(ctx)
   const state = new URL(start.authorizeUrl).searchParams.get('state') ?? ''
-  const refused = await callback(ctx, new URL(`http://localhost/api/v1/auth/oidc/callback?error=access_denied&state=${state}`), start.stateCookie)
+  const refused = await callback(
+    ctx,
+    new URL(`http://localhost/api/v1/auth/oidc/callback?error=access_denied&state=${state}`),
+    start.stateCookie
+  )
   t.equal(loginError(refused), 'The identity provider refused the sign-in')
 })
 

@@ -158,11 +158,12 @@ export async function endSession(app: FastifyInstance, request: FastifyRequest, 
   const idToken = request.cookies[ID_TOKEN_COOKIE]
   reply.clearCookie(ID_TOKEN_COOKIE, await cookieOptions(app, request))
   const ready = await usable(app)
-  if ('error' in ready || !ready.settings.endSession) return '/login'
+  // Only a browser that signed in through the provider (it holds the ID token) is sent to its logout.
+  if (!idToken || 'error' in ready || !ready.settings.endSession) return '/login'
   try {
     const session = await discoverProvider(ready.settings, ready.secret)
     const postLogoutRedirectUri = `${await effectiveServerUrl(app, request)}/login`
-    return (await endSessionUrl(session, { postLogoutRedirectUri, ...(idToken ? { idToken } : {}) })) ?? '/login'
+    return (await endSessionUrl(session, { postLogoutRedirectUri, idToken })) ?? '/login'
   } catch (err) {
     failed(request, err, 'logout')
     return '/login'

@@ -90,3 +90,30 @@ t.test('auto-created accounts: an unverified or taken e-mail is not copied; name
     { username: 'linus2', email: null, role: 'readonly' }
   ])
 })
+
+t.test('an OIDC link counts as a way in: a passwordless user may unlink Discord', async (t) => {
+  const provider = await startProvider(t)
+  const ctx = await buildTestApp(t)
+  await configureOidc(ctx, provider, { oidc_auto_create_users: true })
+  await provider.setAccounts({ d: { email: 'd@example.com', email_verified: true, preferred_username: 'dana' } })
+  const token = sessionCookie(await signInWithOidc(ctx, 'd'))
+  // As if Discord had been linked from the profile (the Discord flow has its own tests).
+  await ctx.store.db
+    .updateTable('users')
+    .set({ discord_id: '123456789012345678', discord_username: 'dana' })
+    .where('username', '=', 'dana')
+    .execute()
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/discord/unlink',
+    cookies: { token: token ?? '' },
+    headers: { origin: 'http://localhost' }
+  })
+  t.equal(res.statusCode, 200, res.body)
+  const row = await ctx.store.db
+    .selectFrom('users')
+    .select(['discord_id', 'password_hash'])
+    .where('username', '=', 'dana')
+    .executeTakeFirstOrThrow()
+  t.same(row, { discord_id: null, password_hash: null })
+})

@@ -91,7 +91,7 @@ t.test('an issuer URL that is not an OpenID provider is reported the same way', 
   const ctx = await buildTestApp(t)
   const server = ctx.app.server.listening ? undefined : await ctx.app.listen({ port: 0, host: '127.0.0.1' })
   t.ok(server)
-  await configureOidc(ctx, { issuer: `${server}/not-a-provider` } as never)
+  await configureOidc(ctx, { issuer: `${server}/not-a-provider` })
   const start = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/login' })
   t.match(loginError(start), /^The identity provider could not be reached or did not answer as an OpenID provider/)
 })

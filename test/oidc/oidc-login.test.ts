@@ -122,3 +122,29 @@ t.test('an ID token signed 3 hours in the past (provider clock behind) is refuse
   t.notOk(sessionCookie(res))
   t.equal((await ctx.store.db.selectFrom('users').select('id').where('oidc_sub', '=', 'late-sub').execute()).length, 0, 'no account')
 })
+
+t.test("end-session logout: the browser that signed in through the provider is sent to the provider's logout", async (t) => {
+  const provider = await startProvider(t)
+  const ctx = await buildTestApp(t)
+  await configureOidc(ctx, provider, { oidc_auto_create_users: true, oidc_end_session: true })
+  await provider.setAccounts({ 'out-sub': { email: 'out@example.com', email_verified: true } })
+  const res = await signInWithOidc(ctx, 'out-sub')
+  const idToken = res.cookies.find((c) => c.name === 'oidc_id_token')
+  t.match(idToken, { httpOnly: true, path: '/api/v1/auth/oidc' }, 'the ID token kept for the logout hint')
+  t.match((await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/config' })).json(), { endSession: true })
+
+  const out = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/logout', cookies: { oidc_id_token: idToken?.value ?? '' } })
+  t.equal(out.statusCode, 302)
+  const target = new URL(String(out.headers.location))
+  t.equal(`${target.origin}${target.pathname}`, `${provider.issuer}/session/end`)
+  t.equal(target.searchParams.get('id_token_hint'), idToken?.value)
+  t.equal(target.searchParams.get('post_logout_redirect_uri'), 'http://localhost:80/login')
+  t.match(
+    out.cookies.find((c) => c.name === 'oidc_id_token'),
+    { value: '' },
+    'cleared'
+  )
+
+  const passwordUser = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/logout' })
+  t.equal(passwordUser.headers.location, '/login', 'a browser without the ID token just goes to the login page')
+})

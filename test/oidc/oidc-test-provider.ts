@@ -73,7 +73,7 @@ export async function startProvider(
 /** PUT /api/v1/auth/oidc/settings as the admin: enabled, pointed at the provider, plus `extra`. */
 export async function configureOidc(
   ctx: TestApp,
-  provider: TestProvider,
+  provider: Pick<TestProvider, 'issuer'>,
   extra: Record<string, unknown> = {}
 ): Promise<LightMyRequestResponse> {
   const res = await ctx.app.inject({

@@ -107,4 +107,5 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => server.close(() => process.exit(0)))
 }
 
-void main()
+// Only ever started by oidc-test-provider.ts (a test runner given the folder just finds no tests here).
+if (process.env.OIDC_TEST_PROVIDER) void main()

@@ -11,6 +11,7 @@ import * as m0009 from './0009_host_repository_attributes.js'
 import * as m0012 from './0012_must_change_password.js'
 import * as m0013 from './0013_patching_runs.js'
 import * as m0014 from './0014_patching_schedules.js'
+import * as m0017 from './0017_oidc.js'
 import * as m0021 from './0021_fleet_counters.js'
 
 export const migrations: Record<string, Migration> = {
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0012_must_change_password': m0012,
   '0013_patching_runs': m0013,
   '0014_patching_schedules': m0014,
+  '0017_oidc': m0017,
   '0021_fleet_counters': m0021
 }

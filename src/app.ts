@@ -20,6 +20,7 @@ import { healthRoutes } from './http/health-routes.js'
 import users from './users/users-plugin.js'
 import { findSessionUser } from './users/sessions.js'
 import discordLogin from './discord-login/discord-login-plugin.js'
+import oidc from './oidc/oidc-plugin.js'
 import { tokenRoutes } from './integration-tokens/token-routes.js'
 import { integrationApiRoutes } from './integration-api/api-routes.js'
 import { homepageRoutes } from './homepage/homepage-routes.js'
@@ -79,6 +80,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes)
   await app.register(users)
   await app.register(discordLogin)
+  await app.register(oidc)
   await app.register(homepageRoutes)
   await app.register(tokenRoutes)
   await app.register(integrationApiRoutes)

@@ -15,6 +15,8 @@ import {
   parseAllowedTargets,
   parseBoolean,
   parseDuration,
+  parseIssuerUrl,
+  parseRoleMapping,
   parseServerUrl,
   parseTrustProxy,
   Setting,
@@ -25,7 +27,7 @@ import {
 } from './config/setting.js'
 import { absoluteFrom, defaultDataDir, ensureDataDir, generatedSecret, keyFromString } from './config/data-folder.js'
 
-export { ConfigError, parseServerUrl, keyFromString, type LogLevel, type TrustProxy }
+export { ConfigError, parseIssuerUrl, parseServerUrl, keyFromString, type LogLevel, type TrustProxy }
 
 /**
  * The settings. The nesting is the shape of AppConfig; the order is the order of `--help`, of the
@@ -216,6 +218,26 @@ const SETTINGS = {
     parse: parseAllowedTargets,
     default: []
   }),
+  /**
+   * OpenID Connect sign-in from the environment (upstream's OIDC_* names). Each one set here wins over
+   * the dashboard's value and is shown there as "set by the environment"; unset ones are the dashboard's.
+   */
+  oidc: {
+    enabled: optional('OIDC_ENABLED', 'true: offer OpenID Connect sign-in', parseBoolean),
+    issuerUrl: optional('OIDC_ISSUER_URL', 'issuer URL of the OpenID provider (discovery is read from it)', parseIssuerUrl),
+    clientId: optional('OIDC_CLIENT_ID', 'client id registered at the provider', nonEmpty),
+    clientSecret: optional('OIDC_CLIENT_SECRET', 'client secret registered at the provider', nonEmpty),
+    redirectUri: optional('OIDC_REDIRECT_URI', 'callback URL override (default <server URL>/api/v1/auth/oidc/callback)', parseServerUrl),
+    scopes: optional('OIDC_SCOPES', 'scopes asked for (default "openid email profile")', nonEmpty),
+    buttonText: optional('OIDC_BUTTON_TEXT', 'label of the sign-in button', nonEmpty),
+    autoCreateUsers: optional('OIDC_AUTO_CREATE_USERS', 'true: create an account at the first sign-in', parseBoolean),
+    defaultRole: optional('OIDC_DEFAULT_ROLE', 'role of created accounts when no mapping applies', nonEmpty),
+    groupClaim: optional('OIDC_GROUP_CLAIM', 'claim holding the groups to map to roles (e.g. groups)', nonEmpty),
+    roleMapping: optional('OIDC_ROLE_MAPPING', 'group=role pairs, comma-separated, first match wins', parseRoleMapping),
+    linkByEmail: optional('OIDC_LINK_BY_EMAIL', 'true: a verified e-mail links an existing account', parseBoolean),
+    disableLocalAuth: optional('OIDC_DISABLE_LOCAL_AUTH', 'true: OIDC only, the password form is hidden and refused', parseBoolean),
+    endSession: optional('OIDC_END_SESSION', "true: signing out also ends the provider's session", parseBoolean)
+  },
   /** Folder of operator-supplied upstream agent binaries (`patchmon-agent-<os>-<arch>[.exe]`). */
   agentBinariesDir: new Setting({
     env: 'AGENT_BINARIES_DIR',
@@ -223,6 +245,11 @@ const SETTINGS = {
     parse: (r: string) => resolve(nonEmpty(r)),
     default: (at: DefaultContext) => join(at.dataDir, 'agents')
   })
+}
+
+/** A setting with no default: undefined when neither the flag nor the environment sets it. */
+function optional<T>(env: string, describe: string, parse: (raw: string) => T): Setting<T | undefined> {
+  return new Setting<T | undefined>({ env, describe, parse, default: undefined })
 }
 
 /** A group of settings: the nesting of AppConfig. */

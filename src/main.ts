@@ -6,6 +6,7 @@ import { migrateToLatest } from './store/migrate.js'
 import { checkDatabaseIntegrity, refuseLostDatabase } from './store/start-checks.js'
 import { buildApp } from './app.js'
 import { ensureFirstAdmin } from './users/first-admin.js'
+import { turnOffOidcOnlyMode } from './oidc/oidc-settings-queries.js'
 import { newPassword } from './security/random-tokens.js'
 import { createUserFromCli, prepareUserCommands, resetPasswordFromCli, resetTfaFromCli, UserCommandError } from './users/user-service.js'
 import { APP_VERSION, PRODUCT_NAME } from './version.js'
@@ -25,6 +26,7 @@ Commands:
   admin create <username> [role]     create a user; the password comes from PATCHMON_ADMIN_PASSWORD or is generated and printed
   admin reset-password <username>    set a new password (PATCHMON_ADMIN_PASSWORD or generated) and sign the user out everywhere
   admin reset-tfa <username>         turn two-factor authentication off (lost phone and backup codes)
+  admin allow-password-login         break-glass: turn OIDC-only mode off so password sign-in works again
   backup <file>                      write a consistent copy of the database (and the data folder's keys) while the server runs
   restore <file>                     replace the database with a backup; the server must be stopped; the previous one is kept
   version                            print the version
@@ -184,7 +186,17 @@ async function adminCommand(config: AppConfig, args: string[]): Promise<void> {
     })
     return
   }
-  throw new CliError('usage: patchmon admin create|reset-password|reset-tfa <username>')
+  if (action === 'allow-password-login') {
+    await withStore(config, async (store) => {
+      const wasOn = await turnOffOidcOnlyMode(store.db)
+      console.log(wasOn ? 'OIDC-only mode turned off: password sign-in works again' : 'OIDC-only mode was not on in the dashboard settings')
+      if (config.oidc.disableLocalAuth) {
+        console.log('OIDC_DISABLE_LOCAL_AUTH=true in the environment still turns it on: remove it and restart the server')
+      }
+    })
+    return
+  }
+  throw new CliError('usage: patchmon admin create|reset-password|reset-tfa <username> | admin allow-password-login')
 }
 
 export async function runCli(argv: string[]): Promise<void> {

@@ -89,6 +89,22 @@ export function parseServerUrl(raw: string): string {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
 }
 
+/**
+ * An OpenID issuer URL, kept exactly as written (trimmed): discovery compares it with the issuer the
+ * provider announces, and some providers' issuers end in "/" (Authentik) while others do not.
+ */
+export function parseIssuerUrl(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw.trim())
+  } catch {
+    throw new Error('must be an absolute http:// or https:// URL')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must start with http:// or https://')
+  if (url.search || url.hash) throw new Error('must not contain a query string or fragment')
+  return raw.trim()
+}
+
 export function parseTrustProxy(raw: string): TrustProxy {
   const v = raw.trim().toLowerCase()
   if (['', 'false', '0', 'off', 'no'].includes(v)) return false
@@ -122,3 +138,22 @@ export function parseAllowedTargets(raw: string): string[] {
 
 export const interval = int(1000, 86_400_000)
 export const count = int(1, 10_000_000)
+
+/** One row of the OIDC group → role mapping (src/oidc/role-mapping.ts applies it). */
+export interface RoleMappingEntry {
+  claim: string
+  role: string
+}
+
+/** OIDC_ROLE_MAPPING: `group=role` pairs separated by commas (a group name may itself hold "="). */
+export function parseRoleMapping(text: string): RoleMappingEntry[] {
+  return text
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const at = pair.lastIndexOf('=')
+      if (at <= 0 || at === pair.length - 1) throw new Error(`"${pair}" is not group=role`)
+      return { claim: pair.slice(0, at).trim(), role: pair.slice(at + 1).trim() }
+    })
+}

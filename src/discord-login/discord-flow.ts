@@ -60,8 +60,8 @@ export async function unlinkDiscord(app: FastifyInstance, userId: string): Promi
   const row = await findUserById(app.store.db, userId)
   if (!row) throw unauthorized()
   if (row.discord_id === null) throw errorOf(E.noneLinked)
-  // Discord is the only way in without a password: unlinking would lock the user out.
-  if (row.password_hash === null) throw errorOf(E.onlyLoginMethod)
+  // Discord is the only way in without a password or an OIDC link: unlinking would lock the user out.
+  if (row.password_hash === null && row.oidc_sub === null) throw errorOf(E.onlyLoginMethod)
   await clearDiscordIdentity(app.store.db, row.id)
 }
 

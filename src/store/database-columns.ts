@@ -6,6 +6,7 @@ import type { DB } from './database-types.js'
 import type { ColumnsOf } from './column-kinds.js'
 import { PATCHING_COLUMNS } from './patching-columns.js'
 import { FLEET_COUNTER_COLUMNS, PACKAGE_COUNTER_COLUMNS } from './fleet-counters-table-types.js'
+import { OIDC_COLUMNS, USERS_OIDC_COLUMNS } from './oidc-columns.js'
 
 export type { ColumnKind } from './column-kinds.js'
 
@@ -292,8 +293,10 @@ export const DATABASE_COLUMNS = {
     created_at: 'required',
     updated_at: 'required',
     tfa_last_used_step: 'nullable',
-    must_change_password: 'defaulted'
+    must_change_password: 'defaulted',
+    ...USERS_OIDC_COLUMNS
   },
   ...PATCHING_COLUMNS,
-  ...FLEET_COUNTER_COLUMNS
+  ...FLEET_COUNTER_COLUMNS,
+  ...OIDC_COLUMNS
 } satisfies SchemaDescription

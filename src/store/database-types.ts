@@ -5,6 +5,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { Flag } from './flag.js'
 import type { PatchingTables } from './patching-table-types.js'
 import type { FleetCounterTables, PackageCounterColumns } from './fleet-counters-table-types.js'
+import type { OidcTables, UsersOidcColumns } from './oidc-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
@@ -18,7 +19,7 @@ export interface RolesTable {
   updated_at: string
 }
 
-export interface UsersTable {
+export interface UsersTable extends UsersOidcColumns {
   id: string
   username: string
   email: string | null
@@ -306,7 +307,7 @@ export interface DiscordLoginSettingsTable {
 }
 
 /** Every table; patching's are declared in patching-table-types.ts. */
-export interface DB extends PatchingTables, FleetCounterTables {
+export interface DB extends PatchingTables, FleetCounterTables, OidcTables {
   roles: RolesTable
   users: UsersTable
   user_sessions: UserSessionsTable

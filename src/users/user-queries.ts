@@ -55,6 +55,8 @@ export async function insertUser(db: Kysely<DB>, input: NewUserInput): Promise<U
     discord_username: null,
     discord_avatar: null,
     discord_linked_at: null,
+    oidc_provider: null,
+    oidc_sub: null,
     tfa_last_used_step: null,
     must_change_password: input.mustChangePassword ? 1 : 0,
     created_at: now,

@@ -31,6 +31,23 @@ t.test('the env file shows every default that is a plain value, and using it cha
     'PATCHMON_ADMIN_PASSWORD',
     'PATCHMON_METRICS_TOKEN',
     'PATCHMON_NOTIFY_ALLOWED_TARGETS',
+    // OpenID Connect: unset means "the dashboard's value" (src/oidc/oidc-settings.ts).
+    ...[
+      'ENABLED',
+      'ISSUER_URL',
+      'CLIENT_ID',
+      'CLIENT_SECRET',
+      'REDIRECT_URI',
+      'SCOPES',
+      'BUTTON_TEXT',
+      'AUTO_CREATE_USERS',
+      'DEFAULT_ROLE',
+      'GROUP_CLAIM',
+      'ROLE_MAPPING',
+      'LINK_BY_EMAIL',
+      'DISABLE_LOCAL_AUTH',
+      'END_SESSION'
+    ].map((name) => `OIDC_${name}`),
     'AGENT_BINARIES_DIR'
   ])
   const dir = tempDataDir()

@@ -283,6 +283,28 @@ scheduledReports.monthlyNeedsDay | 400 | error | day_of_month is required for mo
 scheduledReports.neverRuns | 400 | error | schedule never runs |  | implementation
 scheduledReports.destinationUnknown | 400 | error | Destination not found |  | implementation
 scheduledReports.notFound | 404 | error | Scheduled report not found |  | implementation
+oidcLoginRedirect.notEnabled | 302 | redirect | Single sign-on is not enabled |  | implementation (test/oidc)
+oidcLoginRedirect.notConfigured | 302 | redirect | Single sign-on is not fully configured: set the issuer URL, client ID and client secret in Settings > OpenID Connect |  | implementation (test/oidc)
+oidcLoginRedirect.issuerUnreachable | 302 | redirect | The identity provider could not be reached or did not answer as an OpenID provider: check the issuer URL and that this server can reach it |  | implementation (test/oidc)
+oidcLoginRedirect.badClientSecret | 302 | redirect | The identity provider refused the client ID or client secret: check them in Settings > OpenID Connect |  | implementation (test/oidc)
+oidcLoginRedirect.stateMismatch | 302 | redirect | This sign-in answer does not belong to this browser: start the sign-in again from the login page |  | implementation (test/oidc)
+oidcLoginRedirect.sessionExpired | 302 | redirect | The sign-in took longer than 10 minutes or was already used: start it again |  | implementation (test/oidc)
+oidcLoginRedirect.tokenExpired | 302 | redirect | The identity token is expired or not yet valid: check that the clocks of this server and of the identity provider agree |  | implementation (test/oidc)
+oidcLoginRedirect.invalidToken | 302 | redirect | The identity provider sent an identity token that failed validation |  | implementation (test/oidc)
+oidcLoginRedirect.providerRefused | 302 | redirect | The identity provider refused the sign-in |  | implementation (test/oidc)
+oidcLoginRedirect.missingClaim | 302 | redirect | The identity provider did not send the "{claim}" claim: add it to the scopes or claims of the PatchMon client at the provider |  | implementation (test/oidc)
+oidcLoginRedirect.noMappedRole | 302 | redirect | None of your groups is mapped to a PatchMon role: ask an administrator to add your group to the role mapping |  | implementation (test/oidc)
+oidcLoginRedirect.autoCreateOff | 302 | redirect | No PatchMon account is linked to this identity and accounts are not created automatically: ask an administrator |  | implementation (test/oidc)
+oidcLoginRedirect.disabled | 302 | redirect | Account disabled |  | implementation (test/oidc)
+oidcLoginRedirect.boundElsewhere | 302 | redirect | The account with this e-mail address is linked to another identity of this provider |  | implementation (test/oidc)
+oidcLoginRedirect.failed | 302 | redirect | Single sign-on failed: the server log names the reason |  | implementation (test/oidc)
+oidcLogin.passwordLoginOff | 403 | error | Password sign-in is turned off: sign in with single sign-on |  | implementation (test/oidc)
+oidcSettings.invalidIssuer | 400 | error | Issuer URL must be an absolute http:// or https:// URL without a query string |  | implementation (test/oidc)
+oidcSettings.invalidRedirectUri | 400 | error | Redirect URI must be an absolute http:// or https:// URL without a query string |  | implementation (test/oidc)
+oidcSettings.scopesWithoutOpenid | 400 | error | Scopes must include openid |  | implementation (test/oidc)
+oidcSettings.unknownRole | 400 | error | Role "{role}" does not exist |  | implementation (test/oidc)
+oidcSettings.setByEnvironment | 409 | error | {field} is set by the environment ({env}) and cannot be changed here |  | implementation (test/oidc)
+oidcSettings.oidcOnlyNeedsSignIn | 400 | error | OIDC-only mode needs OpenID Connect sign-in enabled and fully configured first |  | implementation (test/oidc)
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { buildAll, type BuildResult } from '../../packaging/build.js'
 import { cleanEnv, login, runSync, startServer } from './run-binary.js'
 import { agentReport, debianPackages } from '../helpers/agent-fixtures.js'
+import { authorizeAtProvider, CLIENT_ID, CLIENT_SECRET, startProvider } from '../oidc/oidc-test-provider.js'
 
 const PASSWORD = 'first-admin-password'
 // Inside the project (build/ is ignored by git): the plain bundle reads its assets from the tree.
@@ -193,6 +194,33 @@ t.test('the plain bundle runs with node and loads its addons from dist/native', 
   t.notOk(existsSync(join(cwd, 'data/native')), 'nothing extracted: the addons sit beside the bundle')
   server.child.kill('SIGTERM')
   t.equal(await server.exited, 0)
+})
+
+t.test('the executable signs in with OpenID Connect (openid-client, ESM-only, is bundled), configured by OIDC_* variables', async (t) => {
+  const serverUrl = 'http://patchmon.test'
+  const provider = await startProvider(t, { redirectUris: [`${serverUrl}/api/v1/auth/oidc/callback`] })
+  await provider.setAccounts({ 'sea-sub': { email: 'sea@example.com', email_verified: true, preferred_username: 'sea' } })
+  const env = cleanEnv({
+    PATCHMON_ADMIN_PASSWORD: PASSWORD,
+    PATCHMON_SERVER_URL: serverUrl,
+    OIDC_ENABLED: 'true',
+    OIDC_ISSUER_URL: provider.issuer,
+    OIDC_CLIENT_ID: CLIENT_ID,
+    OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    OIDC_AUTO_CREATE_USERS: 'true'
+  })
+  const server = await startServer(built.executable, [], emptyDir('oidc'), env)
+  t.teardown(() => server.child.kill('SIGKILL'))
+  const base = `http://127.0.0.1:${server.port}`
+  const start = await fetch(`${base}/api/v1/auth/oidc/login`, { redirect: 'manual' })
+  t.equal(start.status, 302)
+  const state = /oidc_state=([^;]+)/.exec(start.headers.getSetCookie().join('\n'))?.[1] ?? ''
+  const back = await authorizeAtProvider(start.headers.get('location') ?? '', 'sea-sub')
+  const done = await fetch(`${base}${back.pathname}${back.search}`, { redirect: 'manual', headers: { cookie: `oidc_state=${state}` } })
+  t.equal(done.headers.get('location'), '/', server.output())
+  const token = /(?:^|\n)token=([^;]+)/.exec(done.headers.getSetCookie().join('\n'))?.[1]
+  const me = await fetch(`${base}/api/v1/auth/me`, { headers: { cookie: `token=${token ?? ''}` } })
+  t.match(await me.json(), { user: { username: 'sea' } })
 })
 
 t.test('once idle, the executable and the bundle hand memory back to the system through malloc_trim', async (t) => {

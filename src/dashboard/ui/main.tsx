@@ -40,6 +40,13 @@ function App() {
       refresh,
       signOut: async () => {
         await post('/api/v1/auth/logout').catch(() => undefined)
+        // End the OpenID provider's session too when the admin turned that on (the server decides
+        // whether this browser signed in through it, and answers with a redirect either way).
+        const oidc = await get<{ endSession: boolean }>('/api/v1/auth/oidc/config').catch(() => ({ endSession: false }))
+        if (oidc.endSession) {
+          location.assign('/api/v1/auth/oidc/logout')
+          return
+        }
         setAuth({ state: 'signed-out' })
         navigate('/login', true)
       }

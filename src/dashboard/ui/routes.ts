@@ -13,6 +13,7 @@ import { Users } from './screens/users'
 import { Profile } from './screens/profile'
 import { ServerSettings } from './screens/server-settings'
 import { DiscordSettings } from './screens/discord-settings'
+import { OidcSettings } from './screens/oidc-settings'
 
 export interface Route {
   path: string
@@ -63,5 +64,6 @@ export const ROUTES: Route[] = [
     section: 'Settings',
     permission: 'can_manage_settings'
   },
+  { path: '/settings/oidc', title: 'OpenID Connect', screen: OidcSettings, section: 'Settings', permission: 'can_manage_settings' },
   { path: '/settings/profile', title: 'Profile', screen: Profile }
 ]

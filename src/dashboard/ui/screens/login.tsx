@@ -1,9 +1,11 @@
-// Sign-in: password, then the TFA code when the account has one; "Login with Discord" when an
-// admin enabled it; on a fresh install a hint that the first password was printed at start-up.
+// Sign-in: password, then the TFA code when the account has one; the SSO (OpenID Connect) and
+// "Login with Discord" buttons when an admin enabled them (OIDC-only mode hides the password form);
+// on a fresh install a hint that the first password was printed at start-up.
 import type { Static } from 'typebox'
 import type { LoginReply as LoginReplySchema } from '../../../users/auth-schemas.js'
 import type { TfaRequiredReply } from '../../../users/tfa-schemas.js'
 import type { DiscordPublicConfig } from '../../../discord-login/discord-schemas.js'
+import type { OidcPublicConfig } from '../../../oidc/oidc-schemas.js'
 import { useEffect, useState } from 'preact/hooks'
 import { ApiFailure, get, post } from '../api'
 import { ErrorNote } from '../components/feedback'
@@ -18,6 +20,7 @@ interface TfaStep {
 /** POST /api/v1/auth/login answers with a session, or asks for the second factor: the server's schemas. */
 type LoginReply = Static<typeof LoginReplySchema> | Static<typeof TfaRequiredReply>
 type DiscordButton = Static<typeof DiscordPublicConfig>
+type OidcButton = Static<typeof OidcPublicConfig>
 
 export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void }) {
   const [username, setUsername] = useState('')
@@ -27,10 +30,12 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>(new URLSearchParams(location.search).get('error') ?? undefined)
   const [discord, setDiscord] = useState<DiscordButton | null>(null)
+  const [oidc, setOidc] = useState<OidcButton | null>(null)
   const [firstStart, setFirstStart] = useState(false)
 
   useEffect(() => {
     get<DiscordButton>('/api/v1/auth/discord/config').then(setDiscord, () => setDiscord(null))
+    get<OidcButton>('/api/v1/auth/oidc/config').then(setOidc, () => setOidc(null))
     get<{ first_start: boolean }>('/api/v1/dashboard/first-start').then(
       (r) => setFirstStart(r.first_start),
       () => setFirstStart(false)
@@ -113,7 +118,7 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
               Back to sign in
             </button>
           </form>
-        ) : (
+        ) : oidc?.oidcOnly ? null : (
           <form onSubmit={submitPassword}>
             <Field label="Username or e-mail">
               <input
@@ -139,6 +144,11 @@ export function Login({ onSignedIn }: { onSignedIn: (user: SessionUser) => void 
               {busy ? 'Signing in…' : 'Sign in'}
             </button>
           </form>
+        )}
+        {!tfa && oidc?.enabled && (
+          <a class="button button-primary button-block" href="/api/v1/auth/oidc/login">
+            {oidc.buttonText || 'Sign in with SSO'}
+          </a>
         )}
         {!tfa && discord?.enabled && (
           <a class="button button-discord button-block" href="/api/v1/auth/discord/login">

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 import { buildAll } from '../../packaging/build.js'
 import { buildContainerImage, DATA_VOLUME, IMAGE_UID, type ImageResult } from '../../packaging/container-image.js'
 import { agentReport, debianPackages } from '../helpers/agent-fixtures.js'
@@ -86,6 +87,19 @@ t.test('the archive is an OCI image layout whose every blob matches its digest',
 
   const again = await buildContainerImage(dist)
   t.equal(again.manifestDigest, image.manifestDigest, 'the same inputs give the same image digest')
+})
+
+t.test('packaging/compose.yaml runs this image with the volume, the port and the same health check', async (t) => {
+  const compose = parse(readFileSync(join(__dirname, '../../packaging/compose.yaml'), 'utf8')) as {
+    services: Record<string, { image: string; volumes: string[]; ports: string[]; healthcheck: { test: string[] } }>
+    volumes: Record<string, unknown>
+  }
+  const service = compose.services.patchmon!
+  t.equal(service.image, image.reference)
+  t.same(service.volumes, [`patchmon-data:${DATA_VOLUME}`])
+  t.ok('patchmon-data' in compose.volumes)
+  t.same(service.ports, ['3000:3000'])
+  t.same(service.healthcheck.test, ['CMD', '/usr/bin/patchmon', 'health'])
 })
 
 /** The runtime flags this machine needs, or why podman cannot run containers here. */

@@ -11,6 +11,7 @@ import { runAuthFloodBench } from './auth-flood.bench.js'
 import { runPatchingBench } from './patching.bench.js'
 import { runReadsBench } from './reads.bench.js'
 import { runFleetScaleBench } from './fleet-scale.bench.js'
+import { runReachBench } from './reach.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -22,7 +23,8 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['auth-flood', runAuthFloodBench],
   ['patching', runPatchingBench],
   ['reads', runReadsBench],
-  ['fleet-scale', runFleetScaleBench]
+  ['fleet-scale', runFleetScaleBench],
+  ['reach', runReachBench]
 ]
 
 async function main(): Promise<void> {

@@ -1,6 +1,8 @@
 // npm run build: dist/app.cjs (the plain bundle, with its addons in dist/native/) and
 // dist/patchmon (the single executable: the pinned Node binary, stripped, plus a SEA blob holding
-// the bundle, the native addons and every runtime asset). `--out DIR` builds elsewhere (tests).
+// the bundle, the native addons and every runtime asset). `--out DIR` builds elsewhere (tests);
+// `--arch arm64` cross-builds the linux-arm64 executable (packaging/target.ts), by default into
+// dist/linux-arm64/.
 import { execFileSync } from 'node:child_process'
 import {
   chmodSync,
@@ -20,6 +22,8 @@ import { join, resolve } from 'node:path'
 import { bundleApp } from './bundle.js'
 import { collectAssets } from './sea-assets.js'
 import { mallocTrimAddon } from './native-build.js'
+import { pinnedNodeBinary } from './node-binary.js'
+import { assertElfFor, distDirFor, targetFromArgv, TARGETS, type Target } from './target.js'
 import { addonHash } from '../src/native/load-addon.js'
 
 const ROOT = join(__dirname, '..')
@@ -37,27 +41,39 @@ export interface BuildResult {
   bundle: string
   executable: string
   assetCount: number
+  target: Target
 }
 
 /**
  * A stripped copy of the pinned node binary, cached by size and mtime: debug symbols are about
  * 10 MB, and stripping must happen before the blob is added (stripping after breaks the binary).
  */
-function strippedNode(): string {
-  const source = realpathSync(PINNED_NODE)
+function strippedNode(target: Target): string {
+  const source = realpathSync(target.arch === 'x64' ? PINNED_NODE : pinnedNodeBinary(target))
   const { size, mtimeMs } = statSync(source)
-  const dir = join(ROOT, 'build/sea')
-  const target = join(dir, `node-${size}-${Math.trunc(mtimeMs)}`)
-  if (existsSync(target)) return target
+  const dir = join(ROOT, target.arch === 'x64' ? 'build/sea' : `build/sea-${target.arch}`)
+  const stripped = join(dir, `node-${size}-${Math.trunc(mtimeMs)}`)
+  if (existsSync(stripped)) return stripped
   mkdirSync(dir, { recursive: true })
-  const tmp = `${target}.${process.pid}.tmp`
+  const tmp = `${stripped}.${process.pid}.tmp`
   copyFileSync(source, tmp)
-  execFileSync('strip', [tmp])
-  renameSync(tmp, target) // atomic: parallel builds share the cache safely
-  return target
+  execFileSync(target.strip, [tmp])
+  renameSync(tmp, stripped) // atomic: parallel builds share the cache safely
+  return stripped
 }
 
-export async function buildAll(outDir: string): Promise<BuildResult> {
+/**
+ * The prebuilt addons sea-config.json names (linux-x64) for the target: better-sqlite3 and bcrypt
+ * ship every platform's prebuild in their npm packages, under the same layout with the platform
+ * in the path.
+ */
+function prebuiltAddon(target: Target, file: string): string {
+  const path = join(ROOT, target.arch === 'x64' ? file : file.replace('linux-x64', `linux-${target.nodeArch}`))
+  assertElfFor(target, path)
+  return path
+}
+
+export async function buildAll(outDir: string, target: Target = TARGETS.x64): Promise<BuildResult> {
   mkdirSync(join(outDir, 'native'), { recursive: true })
   const bundle = join(outDir, 'app.cjs')
   await bundleApp(bundle)
@@ -65,8 +81,8 @@ export async function buildAll(outDir: string): Promise<BuildResult> {
   const base = JSON.parse(readFileSync(join(ROOT, 'sea-config.json'), 'utf8')) as SeaConfig
   // sea-config.json lists the prebuilt addons from npm; ours is compiled here (packaging/native-build.ts).
   const nativeAssets: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(base.assets).map(([key, file]) => [key, join(ROOT, file)])),
-    'native/malloc_trim.node': mallocTrimAddon()
+    ...Object.fromEntries(Object.entries(base.assets).map(([key, file]) => [key, prebuiltAddon(target, file)])),
+    'native/malloc_trim.node': mallocTrimAddon(target)
   }
   // The plain bundle loads its addons from dist/native/<name>.node (src/native/load-addon.ts).
   for (const [key, file] of Object.entries(nativeAssets)) copyFileSync(file, join(outDir, key))
@@ -82,31 +98,36 @@ export async function buildAll(outDir: string): Promise<BuildResult> {
   const config: SeaConfig = {
     ...base,
     main: bundle,
-    executable: strippedNode(),
+    executable: strippedNode(target),
     output: `${executable}.tmp`,
     assets: { ...collectAssets(ROOT), ...nativeAssets, 'native/hashes.json': hashesFile }
   }
   const configFile = join(outDir, 'sea-config.json')
   writeFileSync(configFile, JSON.stringify(config, null, 2) + '\n')
-  execFileSync(PINNED_NODE, ['--build-sea', configFile], { stdio: ['ignore', 'ignore', 'inherit'] })
+  // The target's own node writes the blob (under qemu when cross-building): the V8 code cache in it
+  // is only accepted by the Node build that made it.
+  const [builder, ...builderArgs] = target.arch === 'x64' ? [PINNED_NODE] : [...target.runner, pinnedNodeBinary(target)]
+  execFileSync(builder ?? PINNED_NODE, [...builderArgs, '--build-sea', configFile], { stdio: ['ignore', 'ignore', 'inherit'] })
   chmodSync(config.output, 0o755)
   renameSync(config.output, executable)
 
   // Smoke test from an empty folder: the binary starts and knows its version.
   const empty = mkdtempSync(join(tmpdir(), 'patchmon-build-'))
   try {
-    execFileSync(executable, ['--version'], { cwd: empty, env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'ignore', 'inherit'] })
+    const [command, ...args] = [...target.runner, executable, '--version']
+    execFileSync(command ?? executable, args, { cwd: empty, env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'ignore', 'inherit'] })
   } finally {
     rmSync(empty, { recursive: true, force: true })
   }
-  return { bundle, executable, assetCount: Object.keys(config.assets).length }
+  return { bundle, executable, assetCount: Object.keys(config.assets).length, target }
 }
 
 if (require.main === module) {
   const at = process.argv.indexOf('--out')
-  const outDir = resolve((at > 0 ? process.argv[at + 1] : undefined) ?? join(ROOT, 'dist'))
+  const target = targetFromArgv(process.argv)
+  const outDir = resolve((at > 0 ? process.argv[at + 1] : undefined) ?? distDirFor(target))
   const started = Date.now()
-  buildAll(outDir).then(
+  buildAll(outDir, target).then(
     (r) => {
       const mb = (f: string) => `${(statSync(f).size / 1e6).toFixed(1)} MB`
       console.log(

@@ -1,5 +1,7 @@
 // npm run package: dist/patchmon_<version>_amd64.deb and dist/patchmon-<version>.x86_64.rpm around
-// the single executable built by `npm run build`. `--dist DIR` reads and writes another folder
+// the single executable built by `npm run build`; with `--arch arm64` (npm run package:arm64)
+// dist/linux-arm64/patchmon_<version>_arm64.deb and patchmon-<version>.aarch64.rpm around the
+// executable cross-built there. `--dist DIR` reads and writes another folder
 // (tests); `--fast` compresses with gzip -1 instead of xz -6 (same contents, much faster);
 // `--package-version V` stamps another package version (tests build an upgrade from the same binary).
 import { execFileSync } from 'node:child_process'
@@ -19,6 +21,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { renderEnvFile } from './env-file.js'
 import { debianShlibsDepends, elfNeeds, rpmElfRequires } from './shared-libraries.js'
+import { assertElfFor, distDirFor, targetFromArgv, TARGETS, type Target } from './target.js'
 
 const ROOT = join(__dirname, '..')
 const HERE = join(ROOT, 'packaging')
@@ -31,6 +34,8 @@ export interface PackageResult {
 export interface PackageOptions {
   /** Package version (default: package.json's); the executable inside is the same either way. */
   version?: string
+  /** The architecture of the executable in distDir (default x64); checked against the file. */
+  target?: Target
 }
 
 function packageJsonVersion(): string {
@@ -54,7 +59,7 @@ function put(file: string, content: string | Buffer, mode: number): void {
   chmodSync(file, mode)
 }
 
-function buildDeb(distDir: string, stage: string, fast: boolean, version: string): string {
+function buildDeb(distDir: string, stage: string, fast: boolean, version: string, target: Target): string {
   const root = join(stage, 'deb')
   const binary = join(distDir, 'patchmon')
   mkdirSync(join(root, 'usr/bin'), { recursive: true })
@@ -72,11 +77,11 @@ function buildDeb(distDir: string, stage: string, fast: boolean, version: string
     [
       'Package: patchmon',
       `Version: ${version}`,
-      'Architecture: amd64',
+      `Architecture: ${target.debArch}`,
       'Maintainer: PatchMon appliance maintainers <patchmon@localhost>',
       'Section: admin',
       'Priority: optional',
-      `Depends: adduser, ${debianShlibsDepends(elfFiles(distDir))}`,
+      `Depends: adduser, ${debianShlibsDepends(elfFiles(distDir), target)}`,
       `Installed-Size: ${installedKb}`,
       'Description: self-hosted Linux patch monitoring server in one process',
       ' One executable with SQLite inside: hosts report their packages with the PatchMon',
@@ -88,13 +93,13 @@ function buildDeb(distDir: string, stage: string, fast: boolean, version: string
   )
   put(join(root, 'DEBIAN/conffiles'), '/etc/patchmon/patchmon.env\n', 0o644)
   for (const script of ['postinst', 'prerm', 'postrm']) put(join(root, 'DEBIAN', script), readFileSync(join(HERE, 'deb', script)), 0o755)
-  const out = join(distDir, `patchmon_${version}_amd64.deb`)
+  const out = join(distDir, `patchmon_${version}_${target.debArch}.deb`)
   const compression = fast ? ['-Zgzip', '-z1'] : ['-Zxz', '-z6']
   execFileSync('dpkg-deb', ['--root-owner-group', ...compression, '--build', root, out], { stdio: ['ignore', 'ignore', 'inherit'] })
   return out
 }
 
-function buildRpm(distDir: string, stage: string, fast: boolean, version: string): string {
+function buildRpm(distDir: string, stage: string, fast: boolean, version: string, target: Target): string {
   const top = join(stage, 'rpm')
   const sources = join(top, 'SOURCES')
   mkdirSync(sources, { recursive: true })
@@ -128,22 +133,24 @@ function buildRpm(distDir: string, stage: string, fast: boolean, version: string
       '--define',
       `_binary_payload ${fast ? 'w1.gzdio' : 'w6.xzdio'}`,
       '--target',
-      'x86_64',
+      target.rpmArch,
       specFile
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] }
   )
-  const out = join(distDir, `patchmon-${version}.x86_64.rpm`)
-  copyFileSync(join(top, 'RPMS/x86_64', `patchmon-${version}-1.x86_64.rpm`), out)
+  const out = join(distDir, `patchmon-${version}.${target.rpmArch}.rpm`)
+  copyFileSync(join(top, 'RPMS', target.rpmArch, `patchmon-${version}-1.${target.rpmArch}.rpm`), out)
   return out
 }
 
 export function buildPackages(distDir: string, fast = false, options: PackageOptions = {}): PackageResult {
   const version = options.version ?? packageJsonVersion()
+  const target = options.target ?? TARGETS.x64
   if (!existsSync(join(distDir, 'patchmon'))) throw new Error(`${join(distDir, 'patchmon')} is missing: run npm run build first`)
+  assertElfFor(target, join(distDir, 'patchmon'))
   const stage = mkdtempSync(join(tmpdir(), 'patchmon-package-'))
   try {
-    return { deb: buildDeb(distDir, stage, fast, version), rpm: buildRpm(distDir, stage, fast, version) }
+    return { deb: buildDeb(distDir, stage, fast, version, target), rpm: buildRpm(distDir, stage, fast, version, target) }
   } finally {
     rmSync(stage, { recursive: true, force: true })
   }
@@ -151,11 +158,13 @@ export function buildPackages(distDir: string, fast = false, options: PackageOpt
 
 if (require.main === module) {
   const at = process.argv.indexOf('--dist')
-  const distDir = resolve((at > 0 ? process.argv[at + 1] : undefined) ?? join(ROOT, 'dist'))
   const versionAt = process.argv.indexOf('--package-version')
   const started = Date.now()
   try {
-    const r = buildPackages(distDir, process.argv.includes('--fast'), versionAt > 0 ? { version: process.argv[versionAt + 1] } : {})
+    const target = targetFromArgv(process.argv)
+    const distDir = resolve((at > 0 ? process.argv[at + 1] : undefined) ?? distDirFor(target))
+    const version = versionAt > 0 ? process.argv[versionAt + 1] : undefined
+    const r = buildPackages(distDir, process.argv.includes('--fast'), { target, ...(version ? { version } : {}) })
     const mb = (f: string) => `${(statSync(f).size / 1e6).toFixed(1)} MB`
     console.log(`built ${r.deb} (${mb(r.deb)}) and ${r.rpm} (${mb(r.rpm)}) in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   } catch (err) {

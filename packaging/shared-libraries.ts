@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
+import { TARGETS, type Target } from './target.js'
 
 export interface ElfNeeds {
   /** DT_NEEDED sonames, e.g. libatomic.so.1. */
@@ -47,13 +48,15 @@ export function elfNeeds(files: string[]): ElfNeeds {
  * The Debian Depends for these ELF files, computed by dpkg-shlibdeps from the build machine's
  * libraries and their symbols files (package names and the lowest versions that have every
  * symbol used), e.g. `libatomic1 (>= 4.8), libc6 (>= 2.34), libgcc-s1 (>= 4.2), libstdc++6 (>= 11)`.
+ * For another architecture it reads that architecture's libraries and symbols files, installed
+ * with Debian multiarch (`dpkg --add-architecture arm64; apt-get install libc6:arm64 ...`).
  */
-export function debianShlibsDepends(files: string[]): string {
+export function debianShlibsDepends(files: string[], target: Target = TARGETS.x64): string {
   // dpkg-shlibdeps wants a source tree: debian/control naming the package, the files inside it.
   const tree = mkdtempSync(join(tmpdir(), 'patchmon-shlibdeps-'))
   try {
     mkdirSync(join(tree, 'debian'))
-    writeFileSync(join(tree, 'debian/control'), 'Source: patchmon\n\nPackage: patchmon\nArchitecture: amd64\n')
+    writeFileSync(join(tree, 'debian/control'), `Source: patchmon\n\nPackage: patchmon\nArchitecture: ${target.debArch}\n`)
     const copies = files.map((file, i) => {
       const copy = join(tree, `${i}-${basename(file)}`)
       copyFileSync(file, copy)
@@ -62,6 +65,7 @@ export function debianShlibsDepends(files: string[]): string {
     // Warnings are about the N-API symbols the addons take from the executable itself: expected.
     const out = execFileSync('dpkg-shlibdeps', ['-O', '--warnings=0', ...copies.map((c) => `-e${c}`)], {
       cwd: tree,
+      env: { ...process.env, DEB_HOST_ARCH: target.debArch, DEB_HOST_MULTIARCH: target.multiarch },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe']
     })

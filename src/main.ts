@@ -15,6 +15,7 @@ import { trackConnections } from './http/connection-drain.js'
 import { descriptorLimits, openDescriptors, watchDescriptors } from './http/descriptor-watch.js'
 import { backupDatabase } from './backup/backup-database.js'
 import { restoreDatabase } from './backup/restore-database.js'
+import { probeHealth } from './health-probe.js'
 
 const HELP = `${PRODUCT_NAME} ${APP_VERSION}
 
@@ -29,6 +30,7 @@ Commands:
   admin allow-password-login         break-glass: turn OIDC-only mode off so password sign-in works again
   backup <file>                      write a consistent copy of the database (and the data folder's keys) while the server runs
   restore <file>                     replace the database with a backup; the server must be stopped; the previous one is kept
+  health                             ask the server on this machine for GET /health (PORT, HOST); exit 0 when healthy
   version                            print the version
 
 Settings (environment variable, flag, meaning):
@@ -220,6 +222,13 @@ export async function runCli(argv: string[]): Promise<void> {
     return
   }
   const command = positional[0] ?? 'serve'
+  if (command === 'health') {
+    // Before loadConfig(): a probe reads PORT and HOST only, and must never create a data folder.
+    const probe = await probeHealth(process.env, parseFlags(argv))
+    if (!probe.healthy) throw new CliError(probe.line)
+    console.log(probe.line)
+    return
+  }
   // Before loadConfig(), which generates missing keys: their presence tells a lost database from a first start.
   if (command === 'serve' || command === 'migrate' || command === 'admin') refuseLostDatabase(resolveDataDir(process.env, parseFlags(argv)))
   const config = loadConfig(process.env, argv)

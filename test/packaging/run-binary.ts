@@ -35,7 +35,13 @@ export interface Server {
   exited: Promise<number | null>
 }
 
-export async function startServer(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<Server> {
+export async function startServer(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  opts: { timeoutMs?: number } = {}
+): Promise<Server> {
   const port = await freePort()
   const child = spawn(command, args, { cwd, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
@@ -43,8 +49,10 @@ export async function startServer(command: string, args: string[], cwd: string, 
   child.stderr?.on('data', (b: Buffer) => (output += b.toString('utf8')))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const started = Date.now()
-  // Up to 60 s: a loaded CI machine can be slow to start a 120 MB executable.
-  for (let i = 0; i < 600; i++) {
+  // Up to 60 s by default: a loaded CI machine can be slow to start a 120 MB executable (and an
+  // emulated one, under qemu-user, slower still: its tests pass a longer timeout).
+  const deadline = started + (opts.timeoutMs ?? 60_000)
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`)
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`)

@@ -216,6 +216,12 @@ const SETTINGS = {
     parse: parseAllowedTargets,
     default: []
   }),
+  upgradeSnapshots: new Setting({
+    env: 'PATCHMON_UPGRADE_SNAPSHOTS',
+    describe: 'pre-upgrade snapshots kept in <data dir>/backups (taken before migrations run; 0 = none)',
+    parse: int(0, 100),
+    default: 3
+  }),
   /** Folder of operator-supplied upstream agent binaries (`patchmon-agent-<os>-<arch>[.exe]`). */
   agentBinariesDir: new Setting({
     env: 'AGENT_BINARIES_DIR',

@@ -14,6 +14,8 @@ import { trackConnections } from './http/connection-drain.js'
 import { descriptorLimits, openDescriptors, watchDescriptors } from './http/descriptor-watch.js'
 import { backupDatabase } from './backup/backup-database.js'
 import { restoreDatabase } from './backup/restore-database.js'
+import { recordServingVersion, snapshotBeforeUpgrade } from './backup/upgrade-snapshot.js'
+import { rollbackToSnapshot } from './backup/rollback.js'
 
 const HELP = `${PRODUCT_NAME} ${APP_VERSION}
 
@@ -27,6 +29,7 @@ Commands:
   admin reset-tfa <username>         turn two-factor authentication off (lost phone and backup codes)
   backup <file>                      write a consistent copy of the database (and the data folder's keys) while the server runs
   restore <file>                     replace the database with a backup; the server must be stopped; the previous one is kept
+  rollback [--force]                 after a bad upgrade: put back the newest pre-upgrade snapshot (without --force: only show what would be lost)
   version                            print the version
 
 Settings (environment variable, flag, meaning):
@@ -43,9 +46,11 @@ const SHUTDOWN_GRACE_MS = 1_000
 
 async function withStore<T>(config: AppConfig, fn: (store: Store) => Promise<T>): Promise<T> {
   checkDatabaseIntegrity(databaseFile(config.dataDir))
+  await snapshotBeforeUpgrade(config.dataDir, config.upgradeSnapshots, (line) => console.log(line))
   const store = openStore(databaseFile(config.dataDir))
   try {
     await migrateToLatest(store)
+    recordServingVersion(store.sqlite)
     await prepareUserCommands(store.db)
     return await fn(store)
   } finally {
@@ -66,15 +71,19 @@ async function serve(config: AppConfig): Promise<void> {
   // Held while serving, so `patchmon restore` refuses to swap the database under a live server.
   const lock = acquireDataDirLock(config.dataDir, 'serve')
   let integrity: ReturnType<typeof checkDatabaseIntegrity>
+  let snapshot: Awaited<ReturnType<typeof snapshotBeforeUpgrade>>
   try {
     refuseDatabaseInUse(config.dataDir, 'serve')
     integrity = checkDatabaseIntegrity(databaseFile(config.dataDir))
+    // Before any migration touches the file: the way back from a bad upgrade (`patchmon rollback`).
+    snapshot = await snapshotBeforeUpgrade(config.dataDir, config.upgradeSnapshots, () => undefined)
   } catch (err) {
     lock.release()
     throw err
   }
   const store = openStore(databaseFile(config.dataDir))
   const migrations = await migrateToLatest(store)
+  recordServingVersion(store.sqlite)
   // On a first start the admin's bcrypt hash runs on libuv's thread pool while the app is built.
   const firstAdmin = ensureFirstAdmin(store.db, config.adminPassword)
   const app = await buildApp({ config, store, ...(await prettyLogStream()) })
@@ -85,6 +94,18 @@ async function serve(config: AppConfig): Promise<void> {
     )
   } else if (!integrity.skipped) {
     app.log.info({ file: integrity.file, bytes: integrity.bytes, ms: integrity.ms }, 'database integrity check passed')
+  }
+  if (snapshot) {
+    app.log.info(
+      {
+        snapshot: snapshot.file,
+        fromVersion: snapshot.fromVersion,
+        bytes: snapshot.bytes,
+        pending: snapshot.pending,
+        pruned: snapshot.removed
+      },
+      'pre-upgrade snapshot written (patchmon rollback puts it back)'
+    )
   }
   for (const r of migrations.results ?? []) app.log.info({ migration: r.migrationName, status: r.status }, 'migration applied')
   const admin = await firstAdmin
@@ -196,6 +217,7 @@ export async function runCli(argv: string[]): Promise<void> {
         (argv[i - 1] ?? '').startsWith('--') &&
         !(argv[i - 1] ?? '').includes('=') &&
         (argv[i - 1] ?? '') !== '--help' &&
+        (argv[i - 1] ?? '') !== '--force' &&
         (argv[i - 1] ?? '') !== '--version'
       )
   )
@@ -234,6 +256,12 @@ export async function runCli(argv: string[]): Promise<void> {
       const report = (line: string) => console.log(line)
       if (command === 'backup') await backupDatabase(config.dataDir, file, report)
       else await restoreDatabase(config.dataDir, file, report)
+      return
+    }
+    case 'rollback': {
+      const result = await rollbackToSnapshot(config.dataDir, argv.includes('--force'), (line) => console.log(line))
+      if (!result.restored)
+        throw new CliError('nothing changed: stop the server, then run `patchmon rollback --force` to restore this snapshot')
       return
     }
     case 'admin':

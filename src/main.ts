@@ -16,6 +16,8 @@ import { backupDatabase } from './backup/backup-database.js'
 import { restoreDatabase } from './backup/restore-database.js'
 import { recordServingVersion, snapshotBeforeUpgrade } from './backup/upgrade-snapshot.js'
 import { rollbackToSnapshot } from './backup/rollback.js'
+import { proxmoxCollectCommand } from './proxmox/collect-command.js'
+import { CollectConfigError } from './proxmox/collect-config.js'
 
 const HELP = `${PRODUCT_NAME} ${APP_VERSION}
 
@@ -29,6 +31,8 @@ Commands:
   admin reset-tfa <username>         turn two-factor authentication off (lost phone and backup codes)
   backup <file>                      write a consistent copy of the database (and the data folder's keys) while the server runs
   restore <file>                     replace the database with a backup; the server must be stopped; the previous one is kept
+  proxmox-collect [--config FILE] [--exclude LIST] [--dry-run]
+                                     on a Proxmox host: report every running LXC container's packages without an agent (docs/proxmox.md)
   rollback [--force]                 after a bad upgrade: put back the newest pre-upgrade snapshot (without --force: only show what would be lost)
   version                            print the version
 
@@ -230,6 +234,11 @@ export async function runCli(argv: string[]): Promise<void> {
     return
   }
   const command = positional[0] ?? 'serve'
+  if (command === 'proxmox-collect') {
+    // Runs on the Proxmox host with its own settings file: no data folder is read or created.
+    if (!(await proxmoxCollectCommand(process.env, argv))) process.exitCode = 1
+    return
+  }
   // Before loadConfig(), which generates missing keys: their presence tells a lost database from a first start.
   if (command === 'serve' || command === 'migrate' || command === 'admin') refuseLostDatabase(resolveDataDir(process.env, parseFlags(argv)))
   const config = loadConfig(process.env, argv)
@@ -273,7 +282,7 @@ export async function runCli(argv: string[]): Promise<void> {
 
 if (require.main === module) {
   runCli(process.argv.slice(2)).catch((err: unknown) => {
-    if (err instanceof ConfigError || err instanceof CliError) {
+    if (err instanceof ConfigError || err instanceof CliError || err instanceof CollectConfigError) {
       console.error(`patchmon: ${err.message}`)
     } else {
       console.error(`patchmon: ${err instanceof Error ? err.message : String(err)}`)

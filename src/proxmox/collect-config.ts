@@ -55,7 +55,8 @@ function flagValues(argv: string[], flag: string): string[] {
   return out
 }
 
-export function loadCollectConfig(env: NodeJS.ProcessEnv, argv: string[]): CollectConfig {
+/** `defaults` fill what neither the environment nor the file sets (the server job's own URL). */
+export function loadCollectConfig(env: NodeJS.ProcessEnv, argv: string[], defaults: Record<string, string> = {}): CollectConfig {
   const flags = parseFlags(argv)
   const given = flags['--config']
   const configFile = given ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
@@ -67,7 +68,7 @@ export function loadCollectConfig(env: NodeJS.ProcessEnv, argv: string[]): Colle
     if (file.AUTO_ENROLLMENT_SECRET && (statSync(configFile).mode & 0o077) !== 0)
       warnings.push(`${configFile} holds the enrollment secret but others can read it: chmod 600 ${configFile}`)
   }
-  const value = (key: string) => (env[key] !== undefined && env[key] !== '' ? env[key] : file[key])
+  const value = (key: string) => (env[key] !== undefined && env[key] !== '' ? env[key] : (file[key] ?? defaults[key]))
   const serverUrl = (value('PATCHMON_URL') ?? '').replace(/\/+$/, '')
   const missing = ['PATCHMON_URL', 'AUTO_ENROLLMENT_KEY', 'AUTO_ENROLLMENT_SECRET'].filter((k) => !value(k))
   if (missing.length > 0)

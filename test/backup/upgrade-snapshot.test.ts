@@ -206,6 +206,9 @@ t.test('a first start takes no snapshot; a database from a newer version is refu
   const fresh = cli(['migrate'], { PATCHMON_DATA_DIR: dir })
   t.equal(fresh.status, 0, fresh.stderr)
   t.same(snapshots(dir), [])
+  const nothing = cli(['rollback', '--force'], { PATCHMON_DATA_DIR: dir })
+  t.equal(nothing.status, 1)
+  t.match(nothing.stderr, /no pre-upgrade snapshot in .*backups: nothing to roll back to/)
 
   const w = new Database(databaseFile(dir))
   w.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run('9999_from_the_future', new Date().toISOString())

@@ -18,7 +18,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { renderEnvFile } from './env-file.js'
 import { debianShlibsDepends, elfNeeds, rpmElfRequires } from './shared-libraries.js'
 import { assertElfFor, distDirFor, targetFromArgv, TARGETS, type Target } from './target.js'
@@ -69,6 +69,7 @@ function buildDeb(distDir: string, stage: string, fast: boolean, version: string
   put(join(root, 'usr/lib/sysusers.d/patchmon.conf'), readFileSync(join(HERE, 'systemd/patchmon.sysusers')), 0o644)
   put(join(root, 'etc/patchmon/patchmon.env'), renderEnvFile(), 0o600)
   put(join(root, 'usr/share/doc/patchmon/README.md'), readFileSync(join(ROOT, 'README.md')), 0o644)
+  for (const f of PROXMOX_COLLECT_FILES) put(join(root, f.dest), readFileSync(join(ROOT, f.src)), 0o644)
   put(join(root, 'usr/share/doc/patchmon/copyright'), 'PatchMon appliance\nLicense: MIT\n', 0o644)
   chmodSync(join(root, 'etc/patchmon'), 0o750)
   const installedKb = Math.ceil(statSync(binary).size / 1024) + 64
@@ -99,6 +100,18 @@ function buildDeb(distDir: string, stage: string, fast: boolean, version: string
   return out
 }
 
+/**
+ * Agentless Proxmox collection (docs/proxmox.md): a oneshot unit and its hourly timer, shipped
+ * disabled (they only run on a configured Proxmox host), the settings example and the docs.
+ */
+const PROXMOX_COLLECT_FILES = [
+  { src: 'packaging/systemd/patchmon-proxmox-collect.service', dest: 'usr/lib/systemd/system/patchmon-proxmox-collect.service' },
+  { src: 'packaging/systemd/patchmon-proxmox-collect.timer', dest: 'usr/lib/systemd/system/patchmon-proxmox-collect.timer' },
+  { src: 'packaging/proxmox-collect.conf.example', dest: 'usr/share/doc/patchmon/proxmox-collect.conf.example' },
+  { src: 'docs/proxmox.md', dest: 'usr/share/doc/patchmon/proxmox.md' },
+  { src: 'docs/upgrades.md', dest: 'usr/share/doc/patchmon/upgrades.md' }
+]
+
 function buildRpm(distDir: string, stage: string, fast: boolean, version: string, target: Target): string {
   const top = join(stage, 'rpm')
   const sources = join(top, 'SOURCES')
@@ -107,6 +120,7 @@ function buildRpm(distDir: string, stage: string, fast: boolean, version: string
   copyFileSync(join(HERE, 'systemd/patchmon.service'), join(sources, 'patchmon.service'))
   copyFileSync(join(HERE, 'systemd/patchmon.sysusers'), join(sources, 'patchmon.sysusers'))
   copyFileSync(join(ROOT, 'README.md'), join(sources, 'README.md'))
+  for (const f of PROXMOX_COLLECT_FILES) copyFileSync(join(ROOT, f.src), join(sources, basename(f.dest)))
   writeFileSync(join(sources, 'patchmon.env'), renderEnvFile())
   const scriptlet = (name: string) => readFileSync(join(HERE, 'rpm', `${name}.sh`), 'utf8').trimEnd()
   const spec = readFileSync(join(HERE, 'rpm/patchmon.spec.in'), 'utf8')
@@ -121,6 +135,7 @@ function buildRpm(distDir: string, stage: string, fast: boolean, version: string
     .replace('@POST@', scriptlet('post'))
     .replace('@PREUN@', scriptlet('preun'))
     .replace('@POSTUN@', scriptlet('postun'))
+    .replace('@POSTTRANS@', scriptlet('posttrans'))
   const specFile = join(top, 'patchmon.spec')
   writeFileSync(specFile, spec)
   execFileSync(

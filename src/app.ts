@@ -32,6 +32,7 @@ import notifications from './notifications/notifications-plugin.js'
 import reports from './reports/reports-plugin.js'
 import patching from './patching/patching-plugin.js'
 import patchingBeyond from './patching/patching-beyond-plugin.js'
+import proxmoxCollect from './proxmox/proxmox-plugin.js'
 import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
@@ -92,6 +93,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(reports)
   await app.register(patching)
   await app.register(patchingBeyond)
+  await app.register(proxmoxCollect)
   // The dashboard answers every other HTML GET with its index page, so it stays last.
   await app.register(dashboardRoutes)
 

@@ -238,6 +238,33 @@ const SETTINGS = {
     disableLocalAuth: optional('OIDC_DISABLE_LOCAL_AUTH', 'true: OIDC only, the password form is hidden and refused', parseBoolean),
     endSession: optional('OIDC_END_SESSION', "true: signing out also ends the provider's session", parseBoolean)
   },
+  upgradeSnapshots: new Setting({
+    env: 'PATCHMON_UPGRADE_SNAPSHOTS',
+    describe: 'pre-upgrade snapshots kept in <data dir>/backups (taken before migrations run; 0 = none)',
+    parse: int(0, 100),
+    default: 3
+  }),
+  /** Agentless Proxmox collection as a server job, when the server runs on the Proxmox host (docs/proxmox.md). */
+  proxmoxCollect: {
+    enabled: new Setting({
+      env: 'PATCHMON_PROXMOX_COLLECT',
+      describe: 'true: run `proxmox-collect` as a server job (the server must run on the Proxmox host, as root)',
+      parse: parseBoolean,
+      default: false
+    }),
+    everyMinutes: new Setting({
+      env: 'PATCHMON_PROXMOX_COLLECT_MINUTES',
+      describe: 'minutes between server-job collections',
+      parse: int(5, 10_080),
+      default: 60
+    }),
+    configFile: new Setting({
+      env: 'PATCHMON_PROXMOX_COLLECT_CONFIG',
+      describe: 'settings file of the server job (token, exclusions; PATCHMON_URL defaults to this server)',
+      parse: (r: string) => resolve(nonEmpty(r)),
+      default: '/etc/patchmon/proxmox-collect.conf'
+    })
+  },
   /** Folder of operator-supplied upstream agent binaries (`patchmon-agent-<os>-<arch>[.exe]`). */
   agentBinariesDir: new Setting({
     env: 'AGENT_BINARIES_DIR',

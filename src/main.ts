@@ -16,6 +16,10 @@ import { descriptorLimits, openDescriptors, watchDescriptors } from './http/desc
 import { backupDatabase } from './backup/backup-database.js'
 import { restoreDatabase } from './backup/restore-database.js'
 import { probeHealth } from './health-probe.js'
+import { recordServingVersion, snapshotBeforeUpgrade } from './backup/upgrade-snapshot.js'
+import { rollbackToSnapshot } from './backup/rollback.js'
+import { proxmoxCollectCommand } from './proxmox/collect-command.js'
+import { CollectConfigError } from './proxmox/collect-config.js'
 
 const HELP = `${PRODUCT_NAME} ${APP_VERSION}
 
@@ -31,6 +35,9 @@ Commands:
   backup <file>                      write a consistent copy of the database (and the data folder's keys) while the server runs
   restore <file>                     replace the database with a backup; the server must be stopped; the previous one is kept
   health                             ask the server on this machine for GET /health (PORT, HOST); exit 0 when healthy
+  proxmox-collect [--config FILE] [--exclude LIST] [--dry-run]
+                                     on a Proxmox host: report every running LXC container's packages without an agent (docs/proxmox.md)
+  rollback [--force]                 after a bad upgrade: put back the newest pre-upgrade snapshot (without --force: only show what would be lost)
   version                            print the version
 
 Settings (environment variable, flag, meaning):
@@ -47,9 +54,11 @@ const SHUTDOWN_GRACE_MS = 1_000
 
 async function withStore<T>(config: AppConfig, fn: (store: Store) => Promise<T>): Promise<T> {
   checkDatabaseIntegrity(databaseFile(config.dataDir))
+  await snapshotBeforeUpgrade(config.dataDir, config.upgradeSnapshots, (line) => console.log(line))
   const store = openStore(databaseFile(config.dataDir))
   try {
     await migrateToLatest(store)
+    recordServingVersion(store.sqlite)
     await prepareUserCommands(store.db)
     return await fn(store)
   } finally {
@@ -70,15 +79,19 @@ async function serve(config: AppConfig): Promise<void> {
   // Held while serving, so `patchmon restore` refuses to swap the database under a live server.
   const lock = acquireDataDirLock(config.dataDir, 'serve')
   let integrity: ReturnType<typeof checkDatabaseIntegrity>
+  let snapshot: Awaited<ReturnType<typeof snapshotBeforeUpgrade>>
   try {
     refuseDatabaseInUse(config.dataDir, 'serve')
     integrity = checkDatabaseIntegrity(databaseFile(config.dataDir))
+    // Before any migration touches the file: the way back from a bad upgrade (`patchmon rollback`).
+    snapshot = await snapshotBeforeUpgrade(config.dataDir, config.upgradeSnapshots, () => undefined)
   } catch (err) {
     lock.release()
     throw err
   }
   const store = openStore(databaseFile(config.dataDir))
   const migrations = await migrateToLatest(store)
+  recordServingVersion(store.sqlite)
   // On a first start the admin's bcrypt hash runs on libuv's thread pool while the app is built.
   const firstAdmin = ensureFirstAdmin(store.db, config.adminPassword)
   const app = await buildApp({ config, store, ...(await prettyLogStream()) })
@@ -89,6 +102,18 @@ async function serve(config: AppConfig): Promise<void> {
     )
   } else if (!integrity.skipped) {
     app.log.info({ file: integrity.file, bytes: integrity.bytes, ms: integrity.ms }, 'database integrity check passed')
+  }
+  if (snapshot) {
+    app.log.info(
+      {
+        snapshot: snapshot.file,
+        fromVersion: snapshot.fromVersion,
+        bytes: snapshot.bytes,
+        pending: snapshot.pending,
+        pruned: snapshot.removed
+      },
+      'pre-upgrade snapshot written (patchmon rollback puts it back)'
+    )
   }
   for (const r of migrations.results ?? []) app.log.info({ migration: r.migrationName, status: r.status }, 'migration applied')
   const admin = await firstAdmin
@@ -210,6 +235,7 @@ export async function runCli(argv: string[]): Promise<void> {
         (argv[i - 1] ?? '').startsWith('--') &&
         !(argv[i - 1] ?? '').includes('=') &&
         (argv[i - 1] ?? '') !== '--help' &&
+        (argv[i - 1] ?? '') !== '--force' &&
         (argv[i - 1] ?? '') !== '--version'
       )
   )
@@ -227,6 +253,11 @@ export async function runCli(argv: string[]): Promise<void> {
     const probe = await probeHealth(process.env, parseFlags(argv))
     if (!probe.healthy) throw new CliError(probe.line)
     console.log(probe.line)
+    return
+  }
+  if (command === 'proxmox-collect') {
+    // Runs on the Proxmox host with its own settings file: no data folder is read or created.
+    if (!(await proxmoxCollectCommand(process.env, argv))) process.exitCode = 1
     return
   }
   // Before loadConfig(), which generates missing keys: their presence tells a lost database from a first start.
@@ -257,6 +288,12 @@ export async function runCli(argv: string[]): Promise<void> {
       else await restoreDatabase(config.dataDir, file, report)
       return
     }
+    case 'rollback': {
+      const result = await rollbackToSnapshot(config.dataDir, argv.includes('--force'), (line) => console.log(line))
+      if (!result.restored)
+        throw new CliError('nothing changed: stop the server, then run `patchmon rollback --force` to restore this snapshot')
+      return
+    }
     case 'admin':
       return adminCommand(config, positional.slice(1))
     default:
@@ -266,7 +303,7 @@ export async function runCli(argv: string[]): Promise<void> {
 
 if (require.main === module) {
   runCli(process.argv.slice(2)).catch((err: unknown) => {
-    if (err instanceof ConfigError || err instanceof CliError) {
+    if (err instanceof ConfigError || err instanceof CliError || err instanceof CollectConfigError) {
       console.error(`patchmon: ${err.message}`)
     } else {
       console.error(`patchmon: ${err instanceof Error ? err.message : String(err)}`)

@@ -65,12 +65,19 @@ function writeAtomically(file: string, value: string): void {
   renameSync(tmp, file)
 }
 
+export interface RestoreOptions {
+  /** false: leave the schema as the file has it (`patchmon rollback`, for the previous version to run). */
+  migrate?: boolean
+}
+
 export async function restoreDatabase(
   dataDir: string,
   source: string,
   progress: (line: string) => void,
-  now = new Date()
+  now = new Date(),
+  options: RestoreOptions = {}
 ): Promise<RestoreResult> {
+  const migrate = options.migrate ?? true
   const file = resolve(source)
   if (!existsSync(file)) throw new BackupFileError(`${file} does not exist`)
   assertReadable(file)
@@ -88,7 +95,7 @@ export async function restoreDatabase(
       facts = inspectBackup(backup)
       keys = loadKeys(backup)
       progress(
-        `  integrity ok; ${facts.migrations.length} migrations (${facts.pending.length} to apply after restore), ${facts.users} users, ${facts.hosts} hosts`
+        `  integrity ok; ${facts.migrations.length} migrations (${migrate ? facts.pending.length : 0} to apply after restore), ${facts.users} users, ${facts.hosts} hosts`
       )
       // Copy through the backup API too: it also picks up a -wal beside a copied live database.
       rmSync(incoming, { force: true })
@@ -130,6 +137,10 @@ export async function restoreDatabase(
     restored.exec(`DROP TABLE IF EXISTS ${KEYS_TABLE}`)
     restored.close()
 
+    if (!migrate) {
+      progress(`schema left at ${facts.migrations.at(-1) ?? 'no migrations'}: start the version that made this file`)
+      return { ...facts, previous }
+    }
     const store = openStore(target)
     try {
       const result = await migrateToLatest(store)

@@ -37,6 +37,8 @@ t.test('the .deb holds the executable unchanged, the unit, the env file as a con
   t.match(listing, /-rw-r--r-- root\/root .* \.\/usr\/lib\/systemd\/system\/patchmon\.service\n/)
   t.match(listing, /-rw------- root\/root .* \.\/etc\/patchmon\/patchmon\.env\n/)
   t.match(listing, /-rw-r--r-- root\/root .* \.\/usr\/lib\/sysusers\.d\/patchmon\.conf\n/)
+  for (const unit of ['patchmon-proxmox-collect.service', 'patchmon-proxmox-collect.timer'])
+    t.match(listing, new RegExp(`-rw-r--r-- root/root .* \\./usr/lib/systemd/system/${unit.replace('.', '\\.')}\n`), `ships ${unit}`)
   const info = run('dpkg-deb', ['-I', packages.deb])
   t.match(info, /Package: patchmon\n/)
   t.match(info, /Architecture: amd64\n/)
@@ -119,7 +121,9 @@ t.test('the .rpm holds the same files, a noreplace config file and guarded scrip
   for (const name of ['postinstall', 'preuninstall', 'postuninstall']) {
     t.match(scripts, new RegExp(`${name} scriptlet[^]*?\\[ -d /run/systemd/system \\]`), `${name} only calls systemctl where systemd runs`)
   }
-  for (const name of ['pre', 'post', 'preun', 'postun']) {
+  t.match(scripts, /posttrans scriptlet[^]*pre-upgrade snapshot/, 'the upgrade says where the snapshot is')
+  t.match(perms, /-rw-r--r-- root \/usr\/lib\/systemd\/system\/patchmon-proxmox-collect\.timer/)
+  for (const name of ['pre', 'post', 'preun', 'postun', 'posttrans']) {
     const check = spawnSync('shellcheck', ['-s', 'sh', join(__dirname, '../../packaging/rpm', `${name}.sh`)], { encoding: 'utf8' })
     t.equal(check.status, 0, `shellcheck %${name}: ${check.stdout}`)
   }

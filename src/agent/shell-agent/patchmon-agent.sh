@@ -1184,6 +1184,8 @@ PatchMon Agent v$AGENT_VERSION (shell)
 Usage: patchmon-agent [--config FILE] <command>
   ping            check credentials and connectivity
   report [--json] collect and send a full report (--json prints it instead)
+  collect         print a full report without sending it; needs no configuration (the agentless
+                  "patchmon proxmox-collect" pipes this script into each container)
   serve           report every update interval and hold the live channel (run by the service)
   check-version   ask the server for the latest agent version
   update-agent [--force]
@@ -1203,6 +1205,7 @@ main() {
     --version|-v|version) say "patchmon-agent version $AGENT_VERSION" ;;
     ping) cmd_ping ;;
     report) shift; cmd_report "$@" ;;
+    collect) build_report; cat "$TMP_DIR/report.json"; echo ;;
     serve) cmd_serve ;;
     check-version) cmd_check_version ;;
     update-agent) shift; cmd_update_agent "$@" ;;

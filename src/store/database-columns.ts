@@ -5,6 +5,7 @@
 import type { DB } from './database-types.js'
 import type { ColumnsOf } from './column-kinds.js'
 import { PATCHING_COLUMNS } from './patching-columns.js'
+import { AUDIT_COLUMNS } from './audit-table-types.js'
 
 export type { ColumnKind } from './column-kinds.js'
 
@@ -267,7 +268,8 @@ export const DATABASE_COLUMNS = {
     expires_at: 'required',
     revoked_at: 'nullable',
     ip: 'nullable',
-    user_agent: 'nullable'
+    user_agent: 'nullable',
+    last_seen_at: 'nullable'
   },
   users: {
     id: 'required',
@@ -292,5 +294,6 @@ export const DATABASE_COLUMNS = {
     tfa_last_used_step: 'nullable',
     must_change_password: 'defaulted'
   },
-  ...PATCHING_COLUMNS
+  ...PATCHING_COLUMNS,
+  ...AUDIT_COLUMNS
 } satisfies SchemaDescription

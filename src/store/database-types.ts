@@ -4,9 +4,11 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { Flag } from './flag.js'
 import type { PatchingTables } from './patching-table-types.js'
+import type { AuditTables } from './audit-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
+export type * from './audit-table-types.js'
 
 export interface RolesTable {
   name: string
@@ -51,6 +53,8 @@ export interface UserSessionsTable {
   revoked_at: string | null
   ip: string | null
   user_agent: string | null
+  /** Last request seen on this session (0019), written at most once a minute. */
+  last_seen_at: string | null
 }
 
 export interface SettingsTable {
@@ -304,8 +308,8 @@ export interface DiscordLoginSettingsTable {
   updated_at: string
 }
 
-/** Every table; patching's are declared in patching-table-types.ts. */
-export interface DB extends PatchingTables {
+/** Every table; patching's are declared in patching-table-types.ts, the audit log's in audit-table-types.ts. */
+export interface DB extends PatchingTables, AuditTables {
   roles: RolesTable
   users: UsersTable
   user_sessions: UserSessionsTable

@@ -283,6 +283,9 @@ scheduledReports.monthlyNeedsDay | 400 | error | day_of_month is required for mo
 scheduledReports.neverRuns | 400 | error | schedule never runs |  | implementation
 scheduledReports.destinationUnknown | 400 | error | Destination not found |  | implementation
 scheduledReports.notFound | 404 | error | Scheduled report not found |  | implementation
+audit.invalidDate | 400 | validation | from and to must be ISO-8601 dates (YYYY-MM-DD or a date-time) |  | implementation (audit-log.test.ts)
+audit.audit_log_retention_days | 400 | validation | Audit log retention must be an integer between 1 and 3650 days |  | implementation (audit-log.test.ts)
+sessions.notFound | 404 | error | Session not found |  | implementation (sessions.test.ts)
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

@@ -111,7 +111,7 @@ export function installAuditHooks(app: FastifyInstance, labels: Map<string, Audi
       let target = state.target ?? null
       if (!target && declaration.target) {
         const id = paramOf(request, idParam) ?? (status < 300 ? createdIdOf(reply, payload) : undefined)
-        const label = state.targetLabel ?? (id && status < 300 ? await labelOf(declaration.target, id) : undefined)
+        const label = state.targetLabel ?? (id ? await labelOf(declaration.target, id) : undefined)
         target = { type: declaration.target, id: id ?? null, label: label ?? null }
       }
       const fields = fieldNames(request.body)

@@ -4,7 +4,6 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SECURITY } from '../http/openapi.js'
-import { ErrorReply } from '../http/schema-fragments.js'
 import { recordedActions } from './audit-queries.js'
 import { AuditActionsReply, AuditFilterQuery, AuditListQuery, AuditListReply } from './audit-schemas.js'
 import { auditCsv, auditList } from './audit-service.js'
@@ -21,7 +20,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'Audit log entries, newest first, filtered and paged',
         querystring: AuditListQuery,
-        response: { 200: AuditListReply, 400: ErrorReply }
+        response: { 200: AuditListReply }
       },
       preHandler,
       config

@@ -9,7 +9,7 @@ import { AuditListQuery, AuditListReply } from '../audit/audit-schemas.js'
 import { auditList } from '../audit/audit-service.js'
 import { requireScope } from './scope-guard.js'
 
-const errors = { 400: ErrorMessageReply, 401: ErrorMessageReply, 403: ErrorMessageReply }
+const errors = { 401: ErrorMessageReply, 403: ErrorMessageReply }
 
 export const auditApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

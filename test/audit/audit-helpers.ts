@@ -10,6 +10,6 @@ export async function auditEntries(ctx: TestApp, query: Record<string, string> =
   return (res.json() as { entries: AuditEntryView[] }).entries
 }
 
-export async function lastEntry(ctx: TestApp, action: string): Promise<AuditEntryView | undefined> {
-  return (await auditEntries(ctx, { action }))[0]
+export async function lastEntry(ctx: TestApp, action: string, token = ctx.adminToken): Promise<AuditEntryView | undefined> {
+  return (await auditEntries(ctx, { action }, token))[0]
 }

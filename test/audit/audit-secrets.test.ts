@@ -10,8 +10,12 @@ t.test('audit_log holds none of the secrets that passed through audited routes',
   const ctx = await buildTestApp(t)
   const auth = bearer(ctx.adminToken)
   const secrets: string[] = [ADMIN_PASSWORD]
-  const inject = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET', url: string, payload?: object, headers = auth) =>
-    ctx.app.inject({ method, url, headers, ...(payload ? { payload } : {}) })
+  const inject = (
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET',
+    url: string,
+    payload?: object,
+    headers: Record<string, string> = auth
+  ) => ctx.app.inject({ method, url, headers, ...(payload ? { payload } : {}) })
 
   // Passwords: a wrong sign-in, a new user, an admin reset, the user's own change.
   secrets.push('Wrong-Password-7781', 'Dana-Initial-Pass-1', 'Dana-Reset-Pass-2', 'Dana-Own-Pass-3')

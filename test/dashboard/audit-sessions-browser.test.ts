@@ -116,6 +116,26 @@ t.test('sessions and the audit log in a real browser', { skip: chromiumMissing, 
     t.same(s.consoleErrors, [], 'no script errors')
   })
 
+  await t.test('integrations: an API credential that may only read the audit log', async (t) => {
+    await open('/settings/integrations', 'Integrations')
+    await page.getByRole('tab', { name: 'Auto-Enrollment & API' }).click()
+    await page.getByRole('button', { name: 'New Token' }).click()
+    await page.getByLabel('Usage type').selectOption('api')
+    await page.getByLabel('Token name').fill('SIEM')
+    await page.getByLabel(/^host:get/).uncheck()
+    await page.getByLabel(/^audit:get/).check()
+    await page.getByRole('button', { name: 'Create Token' }).click()
+    await page.getByText('Granted scopes').waitFor()
+    t.match(await page.getByText('Granted scopes').textContent(), 'audit:get')
+    const row = await ctx.store.db
+      .selectFrom('auto_enrollment_tokens')
+      .select('scopes')
+      .where('token_name', '=', 'SIEM')
+      .executeTakeFirstOrThrow()
+    t.same(JSON.parse(row.scopes ?? 'null'), { audit: ['get'] })
+    await page.getByRole('button', { name: 'I saved the secret' }).click()
+  })
+
   async function cookieToken(): Promise<string> {
     return (await s.context.cookies()).find((c) => c.name === 'token')?.value ?? ''
   }

@@ -5,6 +5,7 @@
 import t from 'tap'
 import { Secret, TOTP } from 'otpauth'
 import { ADMIN_PASSWORD, bearer, buildTestApp } from '../helpers/test-app.js'
+import { lastEntry } from './audit-helpers.js'
 
 t.test('audit_log holds none of the secrets that passed through audited routes', async (t) => {
   const ctx = await buildTestApp(t)
@@ -49,6 +50,8 @@ t.test('audit_log holds none of the secrets that passed through audited routes',
     (await inject('POST', '/api/v1/auth/verify-tfa', { username: 'admin', token: wrongCode, tfa_ticket: ticket }, {})).statusCode,
     401
   )
+  const tfaFailure = await lastEntry(ctx, 'signin.failure')
+  t.match(tfaFailure, { actor_label: 'admin', reason: 'invalid_code', details: { method: 'tfa' } }, 'a wrong TFA code is a failed sign-in')
   t.equal((await inject('POST', '/api/v1/tfa/disable', { password: ADMIN_PASSWORD })).statusCode, 200)
 
   // Credentials: enrollment and API token secrets, a host's key, its rotated key.

@@ -28,6 +28,13 @@ type Entry = Static<typeof AuditEntry>
 
 const OUTCOME_KIND: Record<string, string> = { success: 'ok', failure: 'warn', denied: 'bad' }
 
+/** The target's label, else its id; a session reads as its first 8 characters (the full id is the tooltip). */
+function targetText(e: Entry): string {
+  if (e.target_label) return e.target_label
+  if (!e.target_id) return ''
+  return e.target_type === 'session' ? `${e.target_id.slice(0, 8)}…` : e.target_id
+}
+
 function detailText(details: Entry['details']): string {
   if (!details) return ''
   return Object.entries(details)
@@ -147,10 +154,10 @@ export function AuditLog() {
                           <code>{e.action}</code>
                           <div class="muted small break">{detailText(e.details)}</div>
                         </td>
-                        <td>
+                        <td title={e.target_id ?? undefined}>
                           {e.target_type ? (
                             <>
-                              <span class="muted small">{e.target_type.replace(/_/g, ' ')}</span> {e.target_label ?? e.target_id ?? ''}
+                              <span class="muted small">{e.target_type.replace(/_/g, ' ')}</span> {targetText(e)}
                             </>
                           ) : (
                             '—'

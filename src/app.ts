@@ -11,6 +11,7 @@ import rateLimits from './http/rate-limits.js'
 import openapi from './http/openapi.js'
 import metrics from './metrics/metrics-plugin.js'
 import idleMemoryRelease from './jobs/idle-memory-release.js'
+import audit from './audit/audit-plugin.js'
 import { registerErrorHandler } from './http/error-handler.js'
 import { createValidatorCompiler } from './http/validator-compiler.js'
 import { LazyCompiles, lazySerializerBuilder } from './http/lazy-compile.js'
@@ -23,6 +24,7 @@ import discordLogin from './discord-login/discord-login-plugin.js'
 import oidc from './oidc/oidc-plugin.js'
 import { tokenRoutes } from './integration-tokens/token-routes.js'
 import { integrationApiRoutes } from './integration-api/api-routes.js'
+import { auditApiRoutes } from './integration-api/audit-api-routes.js'
 import { homepageRoutes } from './homepage/homepage-routes.js'
 import hostsFeature from './hosts/hosts-plugin.js'
 import { settingsRoutes } from './settings/settings-routes.js'
@@ -76,6 +78,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(openapi)
   await app.register(metrics)
   await app.register(idleMemoryRelease)
+  // Before every feature: its onRoute hook gives each mutating route its audit entry.
+  await app.register(audit)
 
   // Features, one plugin each, in the order of the spec's chapters.
   await app.register(healthRoutes)
@@ -85,6 +89,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(homepageRoutes)
   await app.register(tokenRoutes)
   await app.register(integrationApiRoutes)
+  await app.register(auditApiRoutes)
   await app.register(settingsRoutes)
   await app.register(hostsFeature)
   await app.register(enrollment)

@@ -89,7 +89,7 @@ export const agentControlRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: HostParams,
         response: { 202: JobReply, 404: ErrorReply, 409: ErrorReply }
       },
-      config: { rateLimit: app.rateLimitBucket('general') },
+      config: { audit: { action: 'host.report_now', target: 'host' }, rateLimit: app.rateLimitBucket('general') },
       preHandler: app.requirePermission('can_manage_hosts')
     },
     async (request, reply) => {
@@ -110,7 +110,7 @@ export const agentControlRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: HostParams,
         response: { 202: JobReply, 404: ErrorReply, 409: ErrorReply }
       },
-      config: { rateLimit: app.rateLimitBucket('general') },
+      config: { audit: { action: 'host.agent_update', target: 'host' }, rateLimit: app.rateLimitBucket('general') },
       preHandler: app.requirePermission('can_manage_hosts')
     },
     async (request, reply) => {

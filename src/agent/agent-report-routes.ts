@@ -48,7 +48,7 @@ export const agentReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PingReply, ...errors }
       },
       onRequest: requireAgent,
-      config: agentConfig
+      config: { ...agentConfig, audit: { notAudited: 'agent traffic (reports, pings, run output): kept in report history and patch runs' } }
     },
     async (request) => acceptPing(app, agentHostIdOf(request), request.body)
   )
@@ -65,7 +65,11 @@ export const agentReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: UpdateReply, ...errors }
       },
       onRequest: requireAgent,
-      config: { ...agentConfig, validationMessages: REPORT_MESSAGES }
+      config: {
+        audit: { notAudited: 'agent traffic (reports, pings, run output): kept in report history and patch runs' },
+        ...agentConfig,
+        validationMessages: REPORT_MESSAGES
+      }
     },
     async (request) => {
       const hostId = agentHostIdOf(request)

@@ -71,7 +71,10 @@ export const dockerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }),
         response: { 200: Type.Object({ success: Type.Boolean(), message: Type.String() }) }
       },
-      config: agentConfig,
+      config: {
+        ...agentConfig,
+        audit: { notAudited: 'agent traffic (reports, pings, run output): kept in report history and patch runs' }
+      },
       // Agents send Content-Type: application/json on every call, sometimes with no body at all.
       preValidation: [
         requireAgent,
@@ -112,7 +115,10 @@ export const dockerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       },
       bodyLimit: app.config.agentUpdateBodyLimit,
-      config: agentConfig,
+      config: {
+        ...agentConfig,
+        audit: { notAudited: 'agent traffic (reports, pings, run output): kept in report history and patch runs' }
+      },
       // Credentials are checked before the body, as on every agent route.
       preValidation: requireAgent
     },

@@ -14,6 +14,8 @@ import { authorizeUrl, DiscordApiError, exchangeCode, fetchProfile, newPkce, typ
 import { linkToUser, resolveLoginUser } from './discord-accounts.js'
 import { isFullyConfigured, loadDiscordSettings, openClientSecret, redirectUriFor, type DiscordSettings } from './discord-settings.js'
 import { STATE_TTL_MS, type OAuthState } from './oauth-states.js'
+import { recordSignIn } from '../users/auth-service.js'
+import { recordAudit } from '../audit/record-audit.js'
 
 export const STATE_COOKIE = 'discord_state'
 const COOKIE_PATH = '/api/v1/auth/discord'
@@ -97,6 +99,24 @@ export interface CallbackInput {
   error?: string | undefined
 }
 
+/** A refusal message as the audit log's reason code ("Account disabled" -> account_disabled). */
+const reasonCode = (message: string) =>
+  message
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '_')
+    .replace(/^_|_$/g, '')
+
+/** The outcome of linking a Discord identity from the profile, in the audit log. */
+async function recordDiscordLink(app: FastifyInstance, request: FastifyRequest, userId: string | undefined, result: string): Promise<void> {
+  await recordAudit(app, request, {
+    action: 'discord.link',
+    outcome: result === 'linked' ? 'success' : 'failure',
+    reason: result === 'linked' ? null : result,
+    actor: { type: 'user', id: userId ?? null, label: null },
+    target: userId ? { type: 'user', id: userId } : null
+  })
+}
+
 /** Finishes the flow Discord sent back: signs in (session cookie set) or links; returns where to redirect. */
 export async function finishAuthorization(
   app: FastifyInstance,
@@ -109,8 +129,11 @@ export async function finishAuthorization(
   if (!state || !cookieState || !safeEqual(state, cookieState)) return loginRedirect(REFUSED.invalidResponse.message)
   const pending = app.discordOAuthStates.take(state)
   if (!pending) return loginRedirect(REFUSED.sessionExpired.message)
-  const fail = (loginError: { message: string }, linkError: string) =>
-    pending.mode === 'link' ? profileRedirect(false, linkError) : loginRedirect(loginError.message)
+  const fail = async (loginError: { message: string }, linkError: string) => {
+    if (pending.mode === 'link') return profileRedirect(false, linkError)
+    await recordSignIn(app, request, undefined, 'discord', 'failure', linkError)
+    return loginRedirect(loginError.message)
+  }
   if (error) return fail(REFUSED.failed, 'authentication_failed')
   if (!code) return fail(REFUSED.invalidResponse, 'invalid_response')
 
@@ -121,14 +144,16 @@ export async function finishAuthorization(
   if (pending.mode === 'link') {
     const result = pending.userId ? await linkToUser(app, pending.userId, profile) : 'user_gone'
     if (result === 'linked') request.log.info({ userId: pending.userId }, 'Discord identity linked from the profile')
+    await recordDiscordLink(app, request, pending.userId, result)
     return result === 'linked' ? profileRedirect(true) : profileRedirect(false, result)
   }
   const resolved = await resolveLoginUser(app, profile)
   if ('error' in resolved) {
     request.log.info({ reason: resolved.error }, 'Discord sign-in refused')
+    await recordSignIn(app, request, undefined, 'discord', 'failure', reasonCode(resolved.error))
     return loginRedirect(resolved.error)
   }
-  await app.startSession(request, reply, resolved.user)
+  await app.startSession(request, reply, resolved.user, 'discord')
   request.log.info({ userId: resolved.user.id }, 'signed in with Discord')
   return '/?discord=success'
 }

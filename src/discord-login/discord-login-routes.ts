@@ -21,7 +21,7 @@ export const discordLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { tags, summary: 'Start linking Discord to the signed-in user', security: SECURITY.bearer, response: { 200: LinkReply } },
       preHandler: app.authenticate,
-      config: { rateLimit: app.rateLimitBucket('general') }
+      config: { audit: { action: 'discord.link_start' }, rateLimit: app.rateLimitBucket('general') }
     },
     async (request, reply) => ({ url: await beginAuthorization(app, request, reply, 'link', userOf(request).id) })
   )
@@ -36,7 +36,7 @@ export const discordLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MessageReply }
       },
       preHandler: app.authenticate,
-      config: { rateLimit: app.rateLimitBucket('general') }
+      config: { audit: { action: 'discord.unlink' }, rateLimit: app.rateLimitBucket('general') }
     },
     async (request) => {
       await unlinkDiscord(app, userOf(request).id)

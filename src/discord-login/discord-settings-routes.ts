@@ -47,7 +47,11 @@ export const discordSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DiscordSettingsSaved }
       },
       preHandler: app.requirePermission('can_manage_settings'),
-      config: { rateLimit: app.rateLimitBucket('general'), validationShape: 'single' }
+      config: {
+        audit: { action: 'discord_settings.update', target: 'discord_settings' },
+        rateLimit: app.rateLimitBucket('general'),
+        validationShape: 'single'
+      }
     },
     async (request) => ({ message: 'Discord settings updated successfully', ...(await updateDiscordSettings(app, request, request.body)) })
   )

@@ -25,6 +25,7 @@ export const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: EnrollReply, ...ENROLL_ERROR_REPLIES }
       },
       config: {
+        audit: { action: 'host.enroll', target: 'host' },
         rateLimit: app.rateLimitBucket('auth'),
         validationMessages: validationMessagesOf({
           friendly_name: E.friendly_name,
@@ -50,7 +51,11 @@ export const enrollRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: BulkEnrollBody,
         response: { 201: BulkEnrollReply, ...ENROLL_ERROR_REPLIES }
       },
-      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: validationMessagesOf({ hosts: E.hosts }) },
+      config: {
+        audit: { action: 'host.enroll_bulk' },
+        rateLimit: app.rateLimitBucket('auth'),
+        validationMessages: validationMessagesOf({ hosts: E.hosts })
+      },
       preValidation: enrollmentGuard(app, { checkDailyCap: false })
     },
     async (request, reply) => reply.code(201).send(await enrollMany(app, enrollmentTokenOf(request), request.body.hosts))

@@ -72,7 +72,7 @@ export const installRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }),
         response: { 200: ExchangeReply, 400: ErrorReply, 401: ErrorReply, 429: ErrorReply }
       },
-      config: { rateLimit: app.rateLimitBucket('auth') },
+      config: { audit: { action: 'host.bootstrap_exchange' }, rateLimit: app.rateLimitBucket('auth') },
       // Whatever is wrong with the body (absent, malformed JSON, no token) gets the one documented reply.
       errorHandler: (err, _request, reply) => {
         if (err instanceof ApiError && err.statusCode !== 400)

@@ -77,7 +77,7 @@ export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: HostGroupView, 409: ErrorReply }
       },
       preHandler: app.requirePermission('can_manage_hosts'),
-      config
+      config: { ...config, audit: { action: 'host_group.create', target: 'host_group' } }
     },
     async (request, reply) => reply.code(201).send(await createGroup(db, request.body))
   )
@@ -94,7 +94,7 @@ export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: HostGroupView, 404: ErrorReply, 409: ErrorReply }
       },
       preHandler: app.requirePermission('can_manage_hosts'),
-      config
+      config: { ...config, audit: { action: 'host_group.update', target: 'host_group' } }
     },
     async (request) => changeGroup(db, request.params.id, request.body)
   )
@@ -110,7 +110,7 @@ export const hostGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MessageReply, 404: ErrorReply }
       },
       preHandler: app.requirePermission('can_manage_hosts'),
-      config
+      config: { ...config, audit: { action: 'host_group.delete', target: 'host_group' } }
     },
     async (request) => {
       if (!(await deleteGroup(db, request.params.id))) throw notFound(COMMON.hostGroupNotFound)

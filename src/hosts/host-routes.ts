@@ -96,7 +96,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'host.create', target: 'host' } }
     },
     async (request, reply) => {
       const created = await addHost(db, request.body.friendly_name, request.body.host_group_ids ?? [])
@@ -133,7 +133,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: HostDetail, 404: ErrorReply }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'host.update', target: 'host' } }
     },
     async (request) => {
       const { friendly_name: friendlyName, notes } = request.body
@@ -158,7 +158,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: HostDetail, 400: BadRequestReply, 404: ErrorReply }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'host.groups_update', target: 'host' } }
     },
     async (request) => {
       const hostId = request.params.id
@@ -178,7 +178,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ message: Type.String(), id: Type.String(), ...Credentials }), 404: ErrorReply }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'host.credentials_rotate', target: 'host' } }
     },
     async (request) => {
       const hostId = request.params.id
@@ -202,7 +202,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MessageReply, 404: ErrorReply }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'host.delete', target: 'host' } }
     },
     async (request) => {
       const deleted = await deleteHostWithEvent(db, request.params.id)

@@ -10,6 +10,8 @@ import { hostRoutes } from './host-routes.js'
 import { hostDetailRoutes } from './host-detail-routes.js'
 import { fleetPackageRoutes } from './fleet-package-routes.js'
 import { fleetOverviewRoutes } from './fleet-overview-routes.js'
+import { hostById } from './host-read-queries.js'
+import { groupView } from './host-group-queries.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,6 +22,9 @@ declare module 'fastify' {
 
 async function hostsPlugin(app: FastifyInstance): Promise<void> {
   app.decorate('reportIngest', new ReportIngest(app.store.db, app.store.sqlite))
+  // The audit log keeps a host's or group's name beside its id (read before a delete).
+  app.auditLabels.set('host', async (id) => (await hostById(app.store.db, id))?.friendly_name)
+  app.auditLabels.set('host_group', async (id) => (await groupView(app.store.db, id))?.name)
   app.timers.add({
     name: RETENTION_TIMER,
     everyMs: RETENTION_EVERY_MS,
@@ -35,4 +40,4 @@ async function hostsPlugin(app: FastifyInstance): Promise<void> {
   await app.register(fleetOverviewRoutes)
 }
 
-export default fp(hostsPlugin, { name: 'hosts', dependencies: ['app-context', 'session-auth', 'rate-limits'] })
+export default fp(hostsPlugin, { name: 'hosts', dependencies: ['app-context', 'session-auth', 'rate-limits', 'audit'] })

@@ -3,11 +3,13 @@
 // Feature files refer to these entries instead of writing the strings inline, so a message is declared
 // once and test/http/error-vocabulary.test.ts can list every one. A message with a variable part is a
 // function of it (the test renders each parameter as {0}, {1}, ...). The entries of patching and of the
-// fleet features live in error-messages-patching.ts and error-messages-fleet.ts; this object joins them.
+// fleet features live in error-messages-patching.ts and error-messages-fleet.ts, those of the audit log and
+// sessions in error-messages-audit.ts; this object joins them.
 import { entry, type ErrorEntry } from './error-entry.js'
 import { FLEET_ERROR_MESSAGES } from './error-messages-fleet.js'
 import { PATCHING_ERROR_MESSAGES } from './error-messages-patching.js'
 import { OIDC_ERROR_MESSAGES } from './error-messages-oidc.js'
+import { AUDIT_ERROR_MESSAGES } from './error-messages-audit.js'
 
 export type { ErrorEntry, ErrorShape, MessageText } from './error-entry.js'
 
@@ -239,7 +241,8 @@ export const ERROR_MESSAGES = {
   },
   ...PATCHING_ERROR_MESSAGES,
   ...FLEET_ERROR_MESSAGES,
-  ...OIDC_ERROR_MESSAGES
+  ...OIDC_ERROR_MESSAGES,
+  ...AUDIT_ERROR_MESSAGES
 } as const
 
 /** An entry whose message is fixed text (possibly with {name} placeholders for fillMessage). */

@@ -249,7 +249,7 @@ export const integrationApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DeleteHostResponse, 400: ErrorBody, ...ERRORS }
       },
       preHandler: [auth, requireScope('host', 'delete')],
-      config
+      config: { ...config, audit: { action: 'host.delete', target: 'host' } }
     },
     async (request) => {
       // Validated here, after the scope check: without host:delete the answer is 403 whatever the id.

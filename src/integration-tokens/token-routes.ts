@@ -43,6 +43,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.store.db
   const guard = app.requirePermission('can_manage_settings')
   const general = { rateLimit: app.rateLimitBucket('general') }
+  app.auditLabels.set('token', async (id) => (await findTokenRow(db, id))?.token_name)
 
   /** 404 comes before body validation (upstream order), so it runs as preValidation. */
   async function tokenExists(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
@@ -63,7 +64,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: CreateTokenResponse }
       },
       preHandler: guard,
-      config: { ...general, validationMessages: CREATE_FIELD_MESSAGES }
+      config: { audit: { action: 'token.create', target: 'token' }, ...general, validationMessages: CREATE_FIELD_MESSAGES }
     },
     async (request, reply) => {
       const response = await createToken(db, userOf(request).id, request.body, () => effectiveServerUrl(app, request))
@@ -117,7 +118,11 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       onRequest: guard,
       preValidation: tokenExists,
-      config: { ...general, validationMessages: UPDATE_FIELD_MESSAGES }
+      config: {
+        audit: { action: 'token.update', target: 'token', idParam: 'tokenId' },
+        ...general,
+        validationMessages: UPDATE_FIELD_MESSAGES
+      }
     },
     async (request) => {
       const current = tokenRowOf(request)
@@ -140,7 +145,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       },
       preHandler: guard,
-      config: general
+      config: { ...general, audit: { action: 'token.delete', target: 'token', idParam: 'tokenId' } }
     },
     async (request) => {
       const row = await findTokenRow(db, request.params.tokenId)
@@ -171,7 +176,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       onRequest: guard,
       preValidation: tokenExists,
-      config: general
+      config: { ...general, audit: { notAudited: 'renders a widget snippet from the token; changes nothing' } }
     },
     async (request) => homepageConfig(app.credentialCache, tokenRowOf(request), request.body, () => effectiveServerUrl(app, request))
   )

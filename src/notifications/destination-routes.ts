@@ -49,7 +49,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: DestinationView }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'destination.create', target: 'destination' } }
     },
     async (request, reply) => {
       const created = await createDestination(app, request.body)
@@ -70,7 +70,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DestinationView }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'destination.update', target: 'destination' } }
     },
     async (request) => changeDestination(app, request.params.id, request.body)
   )
@@ -86,7 +86,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Message }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'destination.delete', target: 'destination' } }
     },
     async (request) => {
       if (!(await deleteDestination(db, request.params.id))) throw notFound(DESTINATION_NOT_FOUND)
@@ -105,7 +105,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ message: Type.String(), delivery: DeliveryView }) }
       },
       ...manage,
-      config: { ...config, validationMessages: TEST_MESSAGES }
+      config: { audit: { action: 'destination.test' }, ...config, validationMessages: TEST_MESSAGES }
     },
     async (request) => sendTestNotification(app, request.body.destination_id)
   )

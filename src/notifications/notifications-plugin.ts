@@ -10,6 +10,7 @@ import { routeEvent, routeOutboxLeftovers, ROUTED_EVENTS } from './event-routing
 import { destinationRoutes } from './destination-routes.js'
 import { routeRuleRoutes } from './route-rule-routes.js'
 import { deliveryLogRoutes } from './delivery-log-routes.js'
+import { findDestination } from './destination-store.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,6 +39,7 @@ export async function pruneDeliveryLog(app: FastifyInstance): Promise<number> {
 async function notificationsPlugin(app: FastifyInstance): Promise<void> {
   const service = new NotificationService(app.store.db, app.secretBox, app.log)
   app.decorate('notifications', service)
+  app.auditLabels.set('destination', async (id) => (await findDestination(app.store.db, app.secretBox, id))?.displayName)
   // Environment and dashboard setting both widen the policy; read per request, so a saved setting applies at once.
   service.http.policy = async () => ({
     allowPrivateNetworks: app.config.notifyAllowPrivateNetworks || (await app.settings.get('notify_allow_private_networks')) === true,
@@ -90,4 +92,4 @@ async function notificationsPlugin(app: FastifyInstance): Promise<void> {
   await app.register(deliveryLogRoutes)
 }
 
-export default fp(notificationsPlugin, { name: 'notifications', dependencies: ['app-context', 'session-auth'] })
+export default fp(notificationsPlugin, { name: 'notifications', dependencies: ['app-context', 'session-auth', 'audit'] })

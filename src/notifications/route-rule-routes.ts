@@ -34,7 +34,7 @@ export const routeRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: RouteView }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'notification_route.create', target: 'notification_route' } }
     },
     async (request, reply) => reply.code(201).send(await createRule(db, request.body))
   )
@@ -51,7 +51,7 @@ export const routeRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RouteView }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'notification_route.update', target: 'notification_route' } }
     },
     async (request) => updateRule(db, request.params.id, request.body)
   )
@@ -61,7 +61,7 @@ export const routeRuleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { tags: TAGS, summary: 'Delete a routing rule', security: SECURITY.bearer, params: IdParams, response: { 200: Message } },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'notification_route.delete', target: 'notification_route' } }
     },
     async (request) => {
       await deleteRule(db, request.params.id)

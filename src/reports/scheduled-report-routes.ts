@@ -32,7 +32,7 @@ export const scheduledReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: ReportView }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'scheduled_report.create', target: 'scheduled_report' } }
     },
     async (request, reply) => reply.code(201).send(await createReport(app, request.body))
   )
@@ -49,7 +49,7 @@ export const scheduledReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ReportView }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'scheduled_report.update', target: 'scheduled_report' } }
     },
     async (request) => changeReport(app, request.params.id, request.body)
   )
@@ -65,7 +65,7 @@ export const scheduledReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'scheduled_report.delete', target: 'scheduled_report' } }
     },
     async (request) => {
       await deleteReport(app, request.params.id)
@@ -84,7 +84,7 @@ export const scheduledReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: Type.Object({ message: Type.String(), delivery_ids: Type.Array(Type.String()) }) }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'scheduled_report.run_now', target: 'scheduled_report' } }
     },
     async (request, reply) => {
       const ids = await runReport(app, await loadReport(app, request.params.id))

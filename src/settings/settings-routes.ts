@@ -8,6 +8,7 @@ import { Type } from '@fastify/type-provider-typebox'
 import { SECURITY } from '../http/openapi.js'
 import { userOf } from '../http/session-auth.js'
 import { changeSettings, settingsView } from './settings-service.js'
+import { auditDetail } from '../audit/audit-hooks.js'
 
 const SettingsView = Type.Object({
   update_interval: Type.Integer({ description: 'Minutes between agent reports' }),
@@ -28,7 +29,8 @@ const SettingsView = Type.Object({
   }),
   patch_run_stall_timeout_minutes: Type.Integer({
     description: 'Minutes without agent output before a running patch run is marked timed_out (PATCH_RUN_STALL_TIMEOUT_MIN wins when set)'
-  })
+  }),
+  audit_log_retention_days: Type.Integer({ description: 'Days the audit log keeps its entries' })
 })
 
 const UpdateSettingsBody = Type.Object(
@@ -42,7 +44,8 @@ const UpdateSettingsBody = Type.Object(
     host_down_grace_minutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080 })),
     notify_allow_private_networks: Type.Optional(Type.Boolean()),
     notify_allowed_targets: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 })),
-    patch_run_stall_timeout_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10_080 }))
+    patch_run_stall_timeout_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10_080 })),
+    audit_log_retention_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 }))
   },
   { additionalProperties: false }
 )
@@ -59,7 +62,8 @@ const MESSAGES = {
   host_down_grace_minutes: SETTINGS_ERRORS.host_down_grace_minutes.message,
   notify_allow_private_networks: SETTINGS_ERRORS.notify_allow_private_networks.message,
   notify_allowed_targets: SETTINGS_ERRORS.notify_allowed_targets.message,
-  patch_run_stall_timeout_minutes: SETTINGS_ERRORS.patch_run_stall_timeout_minutes.message
+  patch_run_stall_timeout_minutes: SETTINGS_ERRORS.patch_run_stall_timeout_minutes.message,
+  audit_log_retention_days: ERROR_MESSAGES.audit.audit_log_retention_days.message
 }
 
 export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -86,11 +90,12 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SettingsView }
       },
       preHandler: app.requirePermission('can_manage_settings'),
-      config: { ...general, validationMessages: MESSAGES }
+      config: { ...general, validationMessages: MESSAGES, audit: { action: 'settings.update', target: 'settings' } }
     },
     async (request) => {
       const changed = await changeSettings(app, userOf(request), request.body)
       if (changed.length > 0) request.log.info({ keys: changed }, 'settings changed')
+      auditDetail(request, { changed })
       return settingsView(app, request)
     }
   )

@@ -22,6 +22,8 @@ export interface SettingValues {
   notify_allowed_targets: string[]
   /** Minutes without agent output before a running patch run is marked timed_out (floor 5). */
   patch_run_stall_timeout_minutes: number
+  /** Days the audit log keeps its entries (src/audit/, pruned by a timer). */
+  audit_log_retention_days: number
 }
 
 export const SETTING_DEFAULTS: SettingValues = {
@@ -35,7 +37,8 @@ export const SETTING_DEFAULTS: SettingValues = {
   notification_log_retention_days: 30,
   notify_allow_private_networks: false,
   notify_allowed_targets: [],
-  patch_run_stall_timeout_minutes: 30
+  patch_run_stall_timeout_minutes: 30,
+  audit_log_retention_days: 365
 }
 
 export class SettingsStore {

@@ -7,6 +7,7 @@ import type { ColumnsOf } from './column-kinds.js'
 import { PATCHING_COLUMNS } from './patching-columns.js'
 import { FLEET_COUNTER_COLUMNS, PACKAGE_COUNTER_COLUMNS } from './fleet-counters-table-types.js'
 import { OIDC_COLUMNS, USERS_OIDC_COLUMNS } from './oidc-columns.js'
+import { AUDIT_COLUMNS } from './audit-table-types.js'
 
 export type { ColumnKind } from './column-kinds.js'
 
@@ -270,7 +271,8 @@ export const DATABASE_COLUMNS = {
     expires_at: 'required',
     revoked_at: 'nullable',
     ip: 'nullable',
-    user_agent: 'nullable'
+    user_agent: 'nullable',
+    last_seen_at: 'nullable'
   },
   users: {
     id: 'required',
@@ -298,5 +300,6 @@ export const DATABASE_COLUMNS = {
   },
   ...PATCHING_COLUMNS,
   ...FLEET_COUNTER_COLUMNS,
-  ...OIDC_COLUMNS
+  ...OIDC_COLUMNS,
+  ...AUDIT_COLUMNS
 } satisfies SchemaDescription

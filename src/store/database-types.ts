@@ -6,9 +6,11 @@ import type { Flag } from './flag.js'
 import type { PatchingTables } from './patching-table-types.js'
 import type { FleetCounterTables, PackageCounterColumns } from './fleet-counters-table-types.js'
 import type { OidcTables, UsersOidcColumns } from './oidc-table-types.js'
+import type { AuditTables } from './audit-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
+export type * from './audit-table-types.js'
 
 export interface RolesTable {
   name: string
@@ -53,6 +55,8 @@ export interface UserSessionsTable {
   revoked_at: string | null
   ip: string | null
   user_agent: string | null
+  /** Last request seen on this session (0019), written at most once a minute. */
+  last_seen_at: string | null
 }
 
 export interface SettingsTable {
@@ -306,8 +310,8 @@ export interface DiscordLoginSettingsTable {
   updated_at: string
 }
 
-/** Every table; patching's are declared in patching-table-types.ts. */
-export interface DB extends PatchingTables, FleetCounterTables, OidcTables {
+/** Every table; most features declare theirs in <feature>-table-types.ts. */
+export interface DB extends PatchingTables, FleetCounterTables, OidcTables, AuditTables {
   roles: RolesTable
   users: UsersTable
   user_sessions: UserSessionsTable

@@ -10,7 +10,7 @@ import { SESSION_COOKIE, userOf } from '../http/session-auth.js'
 import type { UserRow } from '../store/database-types.js'
 import { LoginLockout } from './login-lockout.js'
 import { durationToMs, revokeSession } from './sessions.js'
-import { changePassword, currentUserView, issueSession, judgeAccountPassword, passwordLogin } from './auth-service.js'
+import { changePassword, currentUserView, issueSession, judgeAccountPassword, passwordLogin, type SignInMethod } from './auth-service.js'
 import { ChangePasswordBody, LoginBody, LoginReply, SecondFactorRequiredReply, UserView } from './auth-schemas.js'
 import { MessageReply, OpenErrorReply as ErrorReply } from '../http/schema-fragments.js'
 
@@ -22,8 +22,16 @@ declare module 'fastify' {
      * lockout budget as the login: 429 while locked, false when wrong.
      */
     judgePassword: (request: FastifyRequest, userId: string, password: string, hash: string | null) => Promise<boolean>
-    /** Issues a session + JWT for a user who has proven who they are (password, TFA, Discord). */
-    startSession: (request: FastifyRequest, reply: FastifyReply, user: UserRow) => Promise<{ token: string; expires_at: string }>
+    /**
+     * Issues a session + JWT for a user who has proven who they are (password, TFA, Discord, OIDC);
+     * the audit log records the sign-in with its method.
+     */
+    startSession: (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      user: UserRow,
+      method: SignInMethod
+    ) => Promise<{ token: string; expires_at: string }>
     /**
      * Called after a correct password, before a session is issued. The TFA feature installs its
      * own with setSecondFactorChallenge to answer "TFA required" instead; returning undefined
@@ -56,13 +64,14 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
     secondFactor = challenge
   })
 
-  app.decorate('startSession', (request: FastifyRequest, reply: FastifyReply, user: UserRow) =>
+  app.decorate('startSession', (request: FastifyRequest, reply: FastifyReply, user: UserRow, method: SignInMethod) =>
     issueSession(
       app,
       lifetimeMs,
       (token, secure, maxAge) => reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge }),
       request,
-      user
+      user,
+      method
     )
   )
 
@@ -80,6 +89,7 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
         }
       },
       config: {
+        audit: { notAudited: 'the sign-in service records each outcome (signin.success, signin.failure)' },
         rateLimit: app.rateLimitBucket('auth'),
         validationShape: 'single',
         validationMessages: validationMessagesOf({ username: E.credentialsRequired, password: E.credentialsRequired })
@@ -92,7 +102,8 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/auth/logout',
     {
       schema: { tags: ['auth'], security: SECURITY.bearer, response: { 200: MessageReply } },
-      preHandler: app.authenticate
+      preHandler: app.authenticate,
+      config: { audit: { action: 'auth.logout' } }
     },
     async (request, reply) => {
       await revokeSession(app.store.db, userOf(request).sessionId)
@@ -121,7 +132,11 @@ const authRoutesPlugin: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MessageReply }
       },
       preHandler: app.authenticate,
-      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: validationMessagesOf({ new_password: E.newPasswordTooShort }) }
+      config: {
+        audit: { action: 'auth.password_change' },
+        rateLimit: app.rateLimitBucket('auth'),
+        validationMessages: validationMessagesOf({ new_password: E.newPasswordTooShort })
+      }
     },
     async (request) => {
       await changePassword(app, request, request.body)

@@ -16,8 +16,36 @@ import { rolePermissions } from './role-queries.js'
 import { createSession } from './sessions.js'
 import { findUserById, findUserForLogin, publicUser, recordLogin } from './user-queries.js'
 import { changeOwnPassword } from './user-service.js'
+import { recordAudit, userActor } from '../audit/record-audit.js'
 
 const E = ERROR_MESSAGES.auth
+
+/** How a person proved who they are; the audit log keeps it with each sign-in. */
+export type SignInMethod = 'password' | 'tfa' | 'discord' | 'oidc'
+
+/**
+ * One sign-in outcome in the audit log: signin.success or signin.failure with a reason code
+ * (unknown_user, wrong_password, locked, disabled, invalid_code, ...). An unknown name is not
+ * kept: people type passwords into the name field.
+ */
+export async function recordSignIn(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  user: Pick<UserRow, 'id' | 'username'> | undefined,
+  method: SignInMethod,
+  outcome: 'success' | 'failure',
+  reason: string | null,
+  sessionId?: string
+): Promise<void> {
+  await recordAudit(app, request, {
+    action: outcome === 'success' ? 'signin.success' : 'signin.failure',
+    outcome,
+    reason,
+    actor: user ? userActor(user) : { type: 'anonymous', id: null, label: null },
+    target: sessionId ? { type: 'session', id: sessionId } : null,
+    details: { method }
+  })
+}
 
 /** A session for a user who proved who they are: the JWT in the reply body and in the HttpOnly cookie. */
 export async function issueSession(
@@ -25,11 +53,13 @@ export async function issueSession(
   lifetimeMs: number,
   setCookie: (token: string, secure: boolean, maxAgeSeconds: number) => void,
   request: FastifyRequest,
-  user: UserRow
+  user: UserRow,
+  method: SignInMethod
 ): Promise<{ token: string; expires_at: string }> {
   const session = await createSession(app.store.db, user.id, lifetimeMs, request.ip, request.headers['user-agent'])
   const token = app.jwt.sign({ sub: user.id, sid: session.id, typ: 'access' })
   await recordLogin(app.store.db, user.id, session.created_at)
+  await recordSignIn(app, request, user, method, 'success', null, session.id)
   const secure = (app.config.serverUrl ?? '').startsWith('https://') || request.protocol === 'https'
   setCookie(token, secure, Math.floor(lifetimeMs / 1000))
   return { token, expires_at: session.expires_at }
@@ -57,9 +87,10 @@ export async function signedIn(
   app: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
-  user: UserRow
+  user: UserRow,
+  method: SignInMethod = 'password'
 ): Promise<Static<typeof LoginReply>> {
-  const session = await app.startSession(request, reply, user)
+  const session = await app.startSession(request, reply, user, method)
   const permissions = (await rolePermissions(app.store.db, user.role)) ?? []
   return { message: 'Login successful', token: session.token, expires_at: session.expires_at, user: publicUser(user, permissions) }
 }
@@ -76,9 +107,13 @@ export async function passwordLogin(
   // gets its own (it can never sign in, but guessing it is still counted).
   const subject = user ? accountSubject(user.id) : `name:${username}`
   const admission = app.loginLockout.admit(subject, request.ip)
-  if (!admission.admitted) throw loginLockedError(admission.retryAfterSeconds)
+  if (!admission.admitted) {
+    await recordSignIn(app, request, user, 'password', 'failure', 'locked')
+    throw loginLockedError(admission.retryAfterSeconds)
+  }
   const ok = await verifySecret(password, user?.password_hash ?? null)
   if (!user || !ok) {
+    await recordSignIn(app, request, user, 'password', 'failure', user ? 'wrong_password' : 'unknown_user')
     if (admission.lockedUntil) {
       const name = user?.username ?? username
       request.log.warn({ username: name, ip: request.ip }, 'account locked after failed logins')
@@ -92,7 +127,10 @@ export async function passwordLogin(
     throw errorOf(E.invalidCredentials)
   }
   app.loginLockout.succeed(subject, request.ip)
-  if (user.is_active !== 1) throw errorOf(ERROR_MESSAGES.http.accountDisabled)
+  if (user.is_active !== 1) {
+    await recordSignIn(app, request, user, 'password', 'failure', 'disabled')
+    throw errorOf(ERROR_MESSAGES.http.accountDisabled)
+  }
   return (await app.secondFactorChallenge(user, request)) ?? signedIn(app, request, reply, user)
 }
 

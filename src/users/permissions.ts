@@ -13,7 +13,9 @@ export const PERMISSIONS = [
   'can_manage_settings',
   'can_manage_notifications',
   'can_view_notification_logs',
-  'can_manage_patching'
+  'can_manage_patching',
+  /** Read the audit log and export it (issue 18). */
+  'can_view_audit_log'
 ] as const
 
 export type Permission = (typeof PERMISSIONS)[number]

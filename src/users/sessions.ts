@@ -28,12 +28,16 @@ export async function createSession(db: Kysely<DB>, userId: string, lifetimeMs: 
   return session
 }
 
+/** last_seen_at is written at most this often per session: a read per request, a write per minute. */
+export const LAST_SEEN_EVERY_MS = 60_000
+
 /** The user behind a live session, or undefined when the session is revoked or expired. */
 async function activeSessionUser(db: Kysely<DB>, sessionId: string, userId: string) {
   return db
     .selectFrom('user_sessions')
     .innerJoin('users', 'users.id', 'user_sessions.user_id')
     .select(['users.id', 'users.username', 'users.email', 'users.role', 'users.first_name', 'users.last_name', 'users.is_active'])
+    .select(['user_sessions.created_at as session_created_at', 'user_sessions.last_seen_at'])
     .where('user_sessions.id', '=', sessionId)
     .where('user_sessions.user_id', '=', userId)
     .where('user_sessions.revoked_at', 'is', null)
@@ -45,14 +49,17 @@ export async function revokeSession(db: Kysely<DB>, sessionId: string): Promise<
   await db.updateTable('user_sessions').set({ revoked_at: new Date().toISOString() }).where('id', '=', sessionId).execute()
 }
 
-export async function revokeUserSessions(db: Kysely<DB>, userId: string, exceptSessionId?: string): Promise<void> {
+/** Ends every live session of a user (but `exceptSessionId`); returns how many ended. */
+export async function revokeUserSessions(db: Kysely<DB>, userId: string, exceptSessionId?: string): Promise<number> {
   let q = db
     .updateTable('user_sessions')
     .set({ revoked_at: new Date().toISOString() })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date().toISOString())
   if (exceptSessionId) q = q.where('id', '!=', exceptSessionId)
-  await q.execute()
+  const result = await q.executeTakeFirst()
+  return Number(result.numUpdatedRows)
 }
 
 export async function pruneExpiredSessions(db: Kysely<DB>): Promise<number> {
@@ -63,8 +70,42 @@ export async function pruneExpiredSessions(db: Kysely<DB>): Promise<number> {
 
 /** The session guards' lookup (passed to http/session-auth.ts): the user and its role's permissions. */
 export async function findSessionUser(db: Kysely<DB>, sessionId: string, userId: string): Promise<SessionUser | undefined> {
-  const row = await activeSessionUser(db, sessionId, userId)
-  if (!row) return undefined
+  const found = await activeSessionUser(db, sessionId, userId)
+  if (!found) return undefined
+  const { session_created_at: createdAt, last_seen_at: lastSeenAt, ...row } = found
+  await touchSession(db, sessionId, lastSeenAt ?? createdAt)
   // A disabled user is refused before its role matters, so its permissions are not looked up.
   return { ...row, permissions: row.is_active === 1 ? await rolePermissions(db, row.role) : undefined }
+}
+
+/** Moves last_seen_at to now when it is older than LAST_SEEN_EVERY_MS (the only write on the request path). */
+async function touchSession(db: Kysely<DB>, sessionId: string, lastSeen: string, now = new Date()): Promise<void> {
+  if (now.getTime() - Date.parse(lastSeen) < LAST_SEEN_EVERY_MS) return
+  await db.updateTable('user_sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', sessionId).execute()
+}
+
+/** A user's live sessions, most recently used first. */
+export async function liveSessionsOf(db: Kysely<DB>, userId: string) {
+  return db
+    .selectFrom('user_sessions')
+    .select(['id', 'created_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date().toISOString())
+    .orderBy((eb) => eb.fn.coalesce('last_seen_at', 'created_at'), 'desc')
+    .orderBy('id')
+    .execute()
+}
+
+/** Ends one live session of a user; false when it is not theirs, already ended or expired. */
+export async function revokeSessionOf(db: Kysely<DB>, userId: string, sessionId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('user_sessions')
+    .set({ revoked_at: new Date().toISOString() })
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date().toISOString())
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
 }

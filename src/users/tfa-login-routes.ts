@@ -23,6 +23,7 @@ export const tfaLoginRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: LoginReply, 401: ErrorReply, 429: ErrorReply }
       },
       config: {
+        audit: { notAudited: 'the TFA sign-in step records its outcome (signin.success, signin.failure)' },
         rateLimit: app.rateLimitBucket('auth'),
         validationShape: 'single',
         validationMessages: validationMessagesOf({ username: E.usernameRequired, token: E.tokenRequired, tfa_ticket: E.ticketRequired })

@@ -10,7 +10,7 @@ import { errorOf, tooManyRequests, type ApiError } from '../http/errors.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
 import type { DB, UserRow } from '../store/database-types.js'
 import type { LoginReply, SecondFactorRequiredReply } from './auth-schemas.js'
-import { signedIn } from './auth-service.js'
+import { recordSignIn, signedIn } from './auth-service.js'
 import { looksLikeTotp, matchBackupCode, matchTotp, parseBackupHashes } from './tfa-codes.js'
 import type { VerifyTfaBody } from './tfa-schemas.js'
 import { findUserForLogin } from './user-queries.js'
@@ -71,10 +71,14 @@ export async function verifyTfaLogin(
   if (user.is_active !== 1 || user.tfa_enabled !== 1 || !user.tfa_secret) throw errorOf(E.notEnabled)
   // Counted before the compare: concurrent guesses on one ticket cannot outrun the limit.
   const admission = app.tfa.lockout.admit(user.id, '')
-  if (!admission.admitted) throw tfaLockedError(admission.retryAfterSeconds)
+  if (!admission.admitted) {
+    await recordSignIn(app, request, user, 'tfa', 'failure', 'locked')
+    throw tfaLockedError(admission.retryAfterSeconds)
+  }
 
   const check = await secondFactorCheck(app, user, token)
   if (check !== 'ok') {
+    await recordSignIn(app, request, user, 'tfa', 'failure', check === 'reused' ? 'reused_code' : 'invalid_code')
     if (admission.lockedUntil) {
       request.log.warn({ userId: user.id, ip: request.ip }, 'TFA verification locked after failed codes')
       app.tfa.tickets.delete(ticket)
@@ -86,5 +90,5 @@ export async function verifyTfaLogin(
 
   app.tfa.lockout.succeed(user.id, '')
   app.tfa.tickets.delete(ticket)
-  return signedIn(app, request, reply, user)
+  return signedIn(app, request, reply, user, 'tfa')
 }

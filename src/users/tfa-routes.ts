@@ -40,7 +40,11 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: BackupCodesReply }
       },
       preHandler: app.authenticate,
-      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: validationMessagesOf({ token: E.tokenSixDigits }) }
+      config: {
+        audit: { action: 'tfa.enable' },
+        rateLimit: app.rateLimitBucket('auth'),
+        validationMessages: validationMessagesOf({ token: E.tokenSixDigits })
+      }
     },
     async (request) => ({
       message: 'Two-factor authentication has been enabled successfully',
@@ -59,7 +63,11 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Message }
       },
       preHandler: app.authenticate,
-      config: { rateLimit: app.rateLimitBucket('auth'), validationMessages: validationMessagesOf({ password: E.passwordToDisable }) }
+      config: {
+        audit: { action: 'tfa.disable' },
+        rateLimit: app.rateLimitBucket('auth'),
+        validationMessages: validationMessagesOf({ password: E.passwordToDisable })
+      }
     },
     async (request) => {
       await disableTfa(app, request, request.body.password)
@@ -97,7 +105,7 @@ export const tfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: async (request) => {
         if (request.body === undefined || request.body === null) request.body = {}
       },
-      config: { rateLimit: app.rateLimitBucket('auth') }
+      config: { audit: { action: 'tfa.backup_codes_regenerate' }, rateLimit: app.rateLimitBucket('auth') }
     },
     async (request) => ({
       message: 'Backup codes have been regenerated successfully',

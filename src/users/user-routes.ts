@@ -10,6 +10,7 @@ import { listRoles } from './role-queries.js'
 import { listUsers, publicUser } from './user-queries.js'
 import { createUser, deleteUserAsAdmin, resetPasswordAsAdmin, updateUserAsAdmin } from './user-service.js'
 import { UserView } from './auth-schemas.js'
+import { auditDetail } from '../audit/audit-hooks.js'
 
 const USERNAME = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' })
 const EMAIL = Type.String({ maxLength: 255, format: 'email' })
@@ -87,10 +88,11 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Type.Object({ message: Type.String(), user: UserView }) }
       },
       preHandler: app.requirePermission('can_manage_users'),
-      config: { ...general, validationMessages: FIELD_MESSAGES }
+      config: { audit: { action: 'user.create', target: 'user' }, ...general, validationMessages: FIELD_MESSAGES }
     },
     async (request, reply) => {
       const row = await createUser(db, userOf(request), request.body)
+      auditDetail(request, { role: row.role })
       return reply.code(201).send({ message: 'User created successfully', user: publicUser(row) })
     }
   )
@@ -106,10 +108,11 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ message: Type.String(), user: UserView }) }
       },
       preHandler: app.requirePermission('can_manage_users'),
-      config: { ...general, validationMessages: FIELD_MESSAGES }
+      config: { audit: { action: 'user.update', target: 'user' }, ...general, validationMessages: FIELD_MESSAGES }
     },
     async (request) => {
       const updated = await updateUserAsAdmin(db, app.events, userOf(request), request.params.id, request.body)
+      auditDetail(request, { role: updated.role, is_active: updated.is_active === 1 })
       return { message: 'User updated successfully', user: publicUser(updated) }
     }
   )
@@ -125,7 +128,11 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MessageReply }
       },
       preHandler: app.requirePermission('can_manage_users'),
-      config: { ...general, validationMessages: validationMessagesOf({ new_password: U.password }) }
+      config: {
+        audit: { action: 'user.password_reset', target: 'user' },
+        ...general,
+        validationMessages: validationMessagesOf({ new_password: U.password })
+      }
     },
     async (request) => {
       await resetPasswordAsAdmin(db, userOf(request), request.params.id, request.body.new_password)
@@ -138,7 +145,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { tags: ['users'], security: SECURITY.bearer, params: IdParams, response: { 200: MessageReply } },
       preHandler: app.requirePermission('can_manage_users'),
-      config: general
+      config: { ...general, audit: { action: 'user.delete', target: 'user' } }
     },
     async (request) => {
       await deleteUserAsAdmin(db, userOf(request), request.params.id)

@@ -48,7 +48,7 @@ export interface UpdateUserInput {
 
 const E = ERROR_MESSAGES.users
 
-function requireSuperuserRights(actor: Actor, targetRole: string): void {
+export function requireSuperuserRights(actor: Actor, targetRole: string): void {
   if (targetRole === 'superadmin' && !actor.permissions.has('can_manage_superusers')) {
     throw errorOf(E.superadminOnly)
   }
@@ -58,7 +58,7 @@ async function assertRoleExists(db: Kysely<DB>, role: string): Promise<void> {
   if (!(await rolePermissions(db, role))) throw errorOf(E.roleNotFound)
 }
 
-async function existingUser(db: Kysely<DB>, id: string): Promise<UserRow> {
+export async function existingUser(db: Kysely<DB>, id: string): Promise<UserRow> {
   const target = await findUserById(db, id)
   if (!target) throw notFound(COMMON.userNotFound)
   return target

@@ -50,6 +50,7 @@ const OWNERS: Record<string, string> = {
   patch_policy_assignments: 'patching',
   patch_policy_exclusions: 'patching',
   patch_audit: 'patching',
+  audit_log: 'audit',
   kysely_migration: 'store',
   kysely_migration_lock: 'store'
 }

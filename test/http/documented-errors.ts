@@ -304,7 +304,10 @@ oidcSettings.invalidRedirectUri | 400 | error | Redirect URI must be an absolute
 oidcSettings.scopesWithoutOpenid | 400 | error | Scopes must include openid |  | implementation (test/oidc)
 oidcSettings.unknownRole | 400 | error | Role "{role}" does not exist |  | implementation (test/oidc)
 oidcSettings.setByEnvironment | 409 | error | {field} is set by the environment ({env}) and cannot be changed here |  | implementation (test/oidc)
-oidcSettings.oidcOnlyNeedsSignIn | 400 | error | OIDC-only mode needs OpenID Connect sign-in enabled and fully configured first |  | implementation (test/oidc)
+oidcSettings.oidcOnlyNeedsSignIn | 400 | error | OIDC-only mode needs OpenID Connect sign-in enabled and fully configured first |  | implementation (test/oidc),
+audit.invalidDate | 400 | validation | from and to must be ISO-8601 dates (YYYY-MM-DD or a date-time) |  | implementation (audit-log.test.ts)
+audit.audit_log_retention_days | 400 | validation | Audit log retention must be an integer between 1 and 3650 days |  | implementation (audit-log.test.ts)
+sessions.notFound | 404 | error | Session not found |  | implementation (sessions.test.ts)
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

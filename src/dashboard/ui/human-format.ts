@@ -37,7 +37,8 @@ const PERMISSION_LABELS: Record<string, string> = {
   can_manage_settings: 'Manage settings',
   can_manage_notifications: 'Manage alert channels',
   can_view_notification_logs: 'View notification logs',
-  can_manage_patching: 'Run and approve patches'
+  can_manage_patching: 'Run and approve patches',
+  can_view_audit_log: 'View the audit log'
 }
 
 /** `can_manage_hosts` → `Manage hosts`; a key not in the list still reads as words. */

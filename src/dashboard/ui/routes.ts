@@ -14,6 +14,8 @@ import { Profile } from './screens/profile'
 import { ServerSettings } from './screens/server-settings'
 import { DiscordSettings } from './screens/discord-settings'
 import { OidcSettings } from './screens/oidc-settings'
+import { AuditLog } from './screens/audit-log'
+import { UserSessions } from './screens/user-sessions'
 
 export interface Route {
   path: string
@@ -56,6 +58,8 @@ export const ROUTES: Route[] = [
   },
   { path: '/settings/integrations', title: 'Integrations', screen: Integrations, section: 'Settings', permission: 'can_manage_settings' },
   { path: '/settings/users', title: 'Users', screen: Users, section: 'Settings', permission: 'can_view_users' },
+  { path: '/settings/users/:id/sessions', title: 'User sessions', screen: UserSessions, permission: 'can_manage_users' },
+  { path: '/settings/audit-log', title: 'Audit Log', screen: AuditLog, section: 'Settings', permission: 'can_view_audit_log' },
   { path: '/settings/server', title: 'Server Config', screen: ServerSettings, section: 'Settings', permission: 'can_manage_settings' },
   {
     path: '/settings/discord-auth',

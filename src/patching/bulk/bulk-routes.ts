@@ -29,7 +29,7 @@ export const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: BatchView, 400: ErrorMessageReply, 404: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'patch_bulk.launch', target: 'patch_bulk' } }
     },
     async (request, reply) => {
       const batch = await launchBulk(app, request, request.body)

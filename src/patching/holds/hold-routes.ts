@@ -58,7 +58,7 @@ export const holdRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: HoldView, 404: ErrorMessageReply, 409: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'patch_hold.create', target: 'patch_hold' } }
     },
     async (request, reply) => {
       const { reason, pattern, ...target } = request.body
@@ -80,7 +80,7 @@ export const holdRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 204: Type.Null(), 404: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'patch_hold.delete', target: 'patch_hold' } }
     },
     async (request, reply) => {
       const hold = await removeHold(db, request.params.id)

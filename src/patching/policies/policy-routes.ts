@@ -37,7 +37,11 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     url,
-    { schema: { ...base, summary: 'Create a policy', body: PolicyBody, response: { 201: Policy, ...errors } }, preHandler: manage, config },
+    {
+      schema: { ...base, summary: 'Create a policy', body: PolicyBody, response: { 201: Policy, ...errors } },
+      preHandler: manage,
+      config: { ...config, audit: { action: 'patch_policy.create', target: 'patch_policy' } }
+    },
     async (request, reply) => reply.code(201).send(await policies.createPolicy(app, request.body, userOf(request).id))
   )
 
@@ -64,7 +68,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { ...base, summary: 'Replace a policy', params: IdParams, body: PolicyBody, response: { 200: Policy, ...errors } },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'patch_policy.update', target: 'patch_policy' } }
     },
     async (request) => policies.updatePolicy(app, request.params.id, request.body, userOf(request).id)
   )
@@ -74,7 +78,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { ...base, summary: 'Delete a policy', params: IdParams, response: { 204: Type.Null(), ...errors } },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'patch_policy.delete', target: 'patch_policy' } }
     },
     async (request, reply) => {
       await policies.removePolicy(app, request.params.id, userOf(request).id)
@@ -106,7 +110,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Assignment, 201: Assignment, ...errors }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'patch_policy.assign', target: 'patch_policy' } }
     },
     async (request, reply) => {
       const { created, assignment } = await policies.assign(app, request.params.id, request.body, userOf(request).id)
@@ -124,7 +128,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 204: Type.Null(), ...errors }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'patch_policy.unassign', target: 'patch_policy' } }
     },
     async (request, reply) => {
       await policies.unassign(app, request.params.id, request.params.assignmentId, userOf(request).id)
@@ -143,7 +147,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Exclusion, 201: Exclusion, ...errors }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'patch_policy.exclude', target: 'patch_policy' } }
     },
     async (request, reply) => {
       const { created, exclusion } = await policies.exclude(app, request.params.id, request.body, userOf(request).id)
@@ -161,7 +165,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 204: Type.Null(), ...errors }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'patch_policy.unexclude', target: 'patch_policy' } }
     },
     async (request, reply) => {
       await policies.unexclude(app, request.params.id, request.params.hostId, userOf(request).id)

@@ -34,7 +34,7 @@ export const rebootRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RebootReply, 404: ErrorMessageReply, 409: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'host.reboot' } }
     },
     async (request) => {
       const { host_id, run_at } = request.body
@@ -75,7 +75,7 @@ export const rebootRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ExemptionView, 404: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'host.reboot_exempt', target: 'host', idParam: 'hostId' } }
     },
     async (request) => {
       return exemptHost(app, request, request.params.hostId, request.body.reason ?? null)
@@ -93,7 +93,7 @@ export const rebootRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 204: Type.Null(), 404: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'host.reboot_unexempt', target: 'host', idParam: 'hostId' } }
     },
     async (request, reply) => {
       if (!(await deleteExemption(db, request.params.hostId))) throw notFound(ERROR_MESSAGES.patchReboots.exemptionNotFound.message)

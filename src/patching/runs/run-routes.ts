@@ -110,7 +110,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TriggerReply, ...errors }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'patch_run.trigger', target: 'patch_run' } }
     },
     async (request) => triggerRun(app, request.body, userOf(request).id)
   )
@@ -129,7 +129,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: async (request) => {
         request.body ??= null
       },
-      config
+      config: { ...config, audit: { action: 'patch_run.approve', target: 'patch_run' } }
     },
     async (request) => {
       const override = request.body?.schedule_override === 'immediate' ? 'immediate' : undefined
@@ -147,7 +147,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ message: Type.String(), patch_run_id: Type.String() }), ...errors }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'patch_run.retry_validation', target: 'patch_run' } }
     },
     async (request) => retryValidation(app, requireRunId(request.params.id), userOf(request).id)
   )
@@ -162,7 +162,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: StopReply, ...errors }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'patch_run.stop', target: 'patch_run' } }
     },
     async (request) => stopRun(app, requireRunId(request.params.id), userOf(request).id)
   )
@@ -172,7 +172,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { ...base, summary: 'Delete a run that has not started', params: RunIdParams, response: { 200: MessageReply, ...errors } },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'patch_run.delete', target: 'patch_run' } }
     },
     async (request) => deletePatchRun(app, requireRunId(request.params.id), userOf(request).id)
   )

@@ -29,7 +29,11 @@ export const runStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: AgentOutputBody,
         response: { 200: Type.Object({ ok: Type.Boolean() }), 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply }
       },
-      config: { rateLimit: app.rateLimitBucket('agent'), validationShape: 'single' as const },
+      config: {
+        audit: { notAudited: 'agent traffic (reports, pings, run output): kept in report history and patch runs' },
+        rateLimit: app.rateLimitBucket('agent'),
+        validationShape: 'single' as const
+      },
       preValidation: requireAgent
     },
     async (request) => {

@@ -68,7 +68,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: ScheduleView, 400: ErrorMessageReply, 404: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'patch_schedule.create', target: 'patch_schedule' } }
     },
     async (request, reply) => {
       const row = await createSchedule(app, request.body, userOf(request).id)
@@ -89,7 +89,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ScheduleView, 400: ErrorMessageReply, 404: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'patch_schedule.update', target: 'patch_schedule' } }
     },
     async (request) => {
       const row = await changeSchedule(app, await load(request.params.id), request.body)
@@ -113,7 +113,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 204: Type.Null(), 404: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'patch_schedule.delete', target: 'patch_schedule' } }
     },
     async (request, reply) => {
       const row = await load(request.params.id)

@@ -60,7 +60,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: WindowView, 400: ErrorMessageReply, 404: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'patch_window.create', target: 'patch_window' } }
     },
     async (request, reply) => {
       const { row, targetName } = await createWindow(db, request.body, userOf(request).id)
@@ -82,7 +82,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 204: Type.Null(), 404: ErrorMessageReply }
       },
       ...manage,
-      config
+      config: { ...config, audit: { action: 'patch_window.delete', target: 'patch_window' } }
     },
     async (request, reply) => {
       const row = await removeWindow(db, request.params.id)

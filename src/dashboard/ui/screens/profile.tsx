@@ -8,6 +8,7 @@ import { useConfirm } from '../components/dialogs'
 import { useLocation } from '../router'
 import { useSession } from '../session'
 import { TwoFactor } from './two-factor'
+import { SessionList } from '../components/session-list'
 
 export function Profile() {
   const session = useSession()
@@ -24,6 +25,10 @@ export function Profile() {
       <ChangePassword hasPassword={u.has_password} />
       <TwoFactor />
       <LinkedAccounts />
+      <section class="panel">
+        <h2>Sessions and devices</h2>
+        <SessionList />
+      </section>
     </>
   )
 }

@@ -17,6 +17,7 @@ interface ServerSettingsData {
   notify_allow_private_networks: boolean
   notify_allowed_targets: string[]
   patch_run_stall_timeout_minutes: number
+  audit_log_retention_days: number
 }
 
 export function ServerSettings() {
@@ -29,7 +30,8 @@ export function ServerSettings() {
     host_down_grace_minutes: '5',
     notify_allow_private_networks: false,
     notify_allowed_targets: '',
-    patch_run_stall_timeout_minutes: '30'
+    patch_run_stall_timeout_minutes: '30',
+    audit_log_retention_days: '365'
   })
   const [saved, setSaved] = useState(false)
   const [error, setError] = useState<Error | string | undefined>()
@@ -44,7 +46,8 @@ export function ServerSettings() {
       host_down_grace_minutes: String(s.host_down_grace_minutes),
       notify_allow_private_networks: s.notify_allow_private_networks,
       notify_allowed_targets: s.notify_allowed_targets.join(', '),
-      patch_run_stall_timeout_minutes: String(s.patch_run_stall_timeout_minutes)
+      patch_run_stall_timeout_minutes: String(s.patch_run_stall_timeout_minutes),
+      audit_log_retention_days: String(s.audit_log_retention_days)
     })
   }, [settings.data])
   const set = (k: keyof typeof form, v: string | boolean) => setForm({ ...form, [k]: v })
@@ -64,7 +67,8 @@ export function ServerSettings() {
         host_down_grace_minutes: Number(form.host_down_grace_minutes),
         notify_allow_private_networks: form.notify_allow_private_networks,
         notify_allowed_targets: form.notify_allowed_targets.split(/[\s,]+/).filter(Boolean),
-        patch_run_stall_timeout_minutes: Number(form.patch_run_stall_timeout_minutes)
+        patch_run_stall_timeout_minutes: Number(form.patch_run_stall_timeout_minutes),
+        audit_log_retention_days: Number(form.audit_log_retention_days)
       })
       setSaved(true)
       settings.reload()
@@ -133,6 +137,17 @@ export function ServerSettings() {
                 max={10080}
                 value={form.patch_run_stall_timeout_minutes}
                 onInput={(e) => set('patch_run_stall_timeout_minutes', e.currentTarget.value)}
+                required
+              />
+            </Field>
+            <Field label="Audit log retention (days)" hint="Audit log entries older than this are removed (checked every 6 hours).">
+              <input
+                name="audit_log_retention_days"
+                type="number"
+                min={1}
+                max={3650}
+                value={form.audit_log_retention_days}
+                onInput={(e) => set('audit_log_retention_days', e.currentTarget.value)}
                 required
               />
             </Field>

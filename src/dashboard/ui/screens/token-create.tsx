@@ -22,10 +22,22 @@ import { scopeText, type CreatedToken } from '../token-types'
 import type { ServerAddress } from '../server-url'
 import { LoopbackWarning } from '../components/loopback-warning'
 
+/** `resource:action` keys the checkboxes offer; the body groups them into `{ resource: [actions] }`. */
 const SCOPE_CHOICES: Array<[string, string]> = [
-  ['get', 'host:get — read hosts, packages, stats'],
-  ['delete', 'host:delete — delete hosts']
+  ['host:get', 'host:get — read hosts, packages, stats'],
+  ['host:delete', 'host:delete — delete hosts'],
+  ['patching:get', 'patching:get — read patch runs'],
+  ['audit:get', 'audit:get — read the audit log']
 ]
+
+function scopeMap(keys: string[]): Record<string, string[]> {
+  const map: Record<string, string[]> = {}
+  for (const key of keys) {
+    const [resource = '', action = ''] = key.split(':')
+    ;(map[resource] ??= []).push(action)
+  }
+  return map
+}
 
 export function TokenCreateDialog({
   fixedType,
@@ -39,7 +51,7 @@ export function TokenCreateDialog({
   const groups = useApi<HostGroup[]>('/api/v1/host-groups')
   const [type, setType] = useState<IntegrationType>(fixedType ?? 'proxmox-lxc')
   const [name, setName] = useState('')
-  const [scopes, setScopes] = useState<string[]>(['get'])
+  const [scopes, setScopes] = useState<string[]>(['host:get'])
   const [maxPerDay, setMaxPerDay] = useState('100')
   const [groupId, setGroupId] = useState('')
   const [ipRanges, setIpRanges] = useState('')
@@ -64,7 +76,7 @@ export function TokenCreateDialog({
     }
     if (enrollment) body.max_hosts_per_day = Number(maxPerDay)
     if (type !== 'gethomepage' && groupId) body.default_host_group_id = groupId
-    if (type === 'api') body.scopes = { host: scopes }
+    if (type === 'api') body.scopes = scopeMap(scopes)
     try {
       setCreated({ reply: await post<CreatedToken>('/api/v1/auto-enrollment/tokens', body), type })
     } catch (err) {
@@ -107,7 +119,7 @@ export function TokenCreateDialog({
               <label class="check">
                 <input
                   type="checkbox"
-                  name={`scope-${action}`}
+                  name={`scope-${action.replace(':', '-')}`}
                   checked={scopes.includes(action)}
                   onChange={(e) => setScopes(e.currentTarget.checked ? [...scopes, action] : scopes.filter((s) => s !== action))}
                 />

@@ -10,6 +10,7 @@ import { useSession, type SessionUser } from '../session'
 import { RegistrationSettings } from './registration-settings'
 import type { Role } from '../role-types'
 import { permissionLabel } from '../human-format'
+import { Link } from '../router'
 
 /** GET /api/v1/users returns the same UserView as /auth/me. */
 type UserRow = SessionUser
@@ -89,6 +90,9 @@ export function Users() {
                         <button type="button" class="button button-small" onClick={() => setResetting(u)}>
                           Reset password
                         </button>
+                        <Link class="button button-small" href={`/settings/users/${u.id}/sessions`}>
+                          Sessions
+                        </Link>
                         {u.id !== session.user.id && (
                           <button type="button" class="button button-small button-danger" onClick={() => void remove(u)}>
                             Delete

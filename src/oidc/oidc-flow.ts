@@ -8,6 +8,7 @@ import { safeEqual } from '../security/secret-hashing.js'
 import { ExpiringStore } from '../security/expiring-store.js'
 import { effectiveServerUrl } from '../settings/effective-server-url.js'
 import { durationToMs } from '../users/sessions.js'
+import { recordSignIn } from '../users/auth-service.js'
 import { resolveOidcUser } from './oidc-accounts.js'
 import {
   authorizationUrl,
@@ -138,14 +139,17 @@ export async function finishSignIn(
   try {
     signedIn = await claimsOf(ready.settings, pending, query, state, ready.secret)
   } catch (err) {
-    return failed(request, err, 'callback')
+    const page = failed(request, err, 'callback')
+    await recordSignIn(app, request, undefined, 'oidc', 'failure', err instanceof OidcError ? err.reason : 'error')
+    return page
   }
   const resolved = await resolveOidcUser(app, ready.settings, signedIn.issuer, signedIn.claims)
   if ('error' in resolved) {
     request.log.info({ reason: resolved.reason }, 'OIDC sign-in refused')
+    await recordSignIn(app, request, undefined, 'oidc', 'failure', resolved.reason)
     return loginRedirect(resolved.error)
   }
-  await app.startSession(request, reply, resolved.user)
+  await app.startSession(request, reply, resolved.user, 'oidc')
   if (ready.settings.endSession && signedIn.idToken) {
     reply.setCookie(ID_TOKEN_COOKIE, signedIn.idToken, { ...options, maxAge: Math.floor(durationToMs(app.config.jwtExpiresIn) / 1000) })
   }

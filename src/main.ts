@@ -14,6 +14,7 @@ import { trackConnections } from './http/connection-drain.js'
 import { descriptorLimits, openDescriptors, watchDescriptors } from './http/descriptor-watch.js'
 import { backupDatabase } from './backup/backup-database.js'
 import { restoreDatabase } from './backup/restore-database.js'
+import { importUpstreamCommand } from './import-upstream/import-command.js'
 
 const HELP = `${PRODUCT_NAME} ${APP_VERSION}
 
@@ -27,6 +28,9 @@ Commands:
   admin reset-tfa <username>         turn two-factor authentication off (lost phone and backup codes)
   backup <file>                      write a consistent copy of the database (and the data folder's keys) while the server runs
   restore <file>                     replace the database with a backup; the server must be stopped; the previous one is kept
+  import-upstream --database-url postgresql://USER:PASSWORD@HOST/DB [--env-file upstream.env] [--dry-run] [--merge]
+                                     move hosts, users, credentials and alert set-up from an upstream PatchMon (server stopped);
+                                     see docs/moving-from-patchmon.md
   version                            print the version
 
 Settings (environment variable, flag, meaning):
@@ -209,7 +213,11 @@ export async function runCli(argv: string[]): Promise<void> {
   }
   const command = positional[0] ?? 'serve'
   // Before loadConfig(), which generates missing keys: their presence tells a lost database from a first start.
-  if (command === 'serve' || command === 'migrate' || command === 'admin') refuseLostDatabase(resolveDataDir(process.env, parseFlags(argv)))
+  if (command === 'serve' || command === 'migrate' || command === 'admin' || command === 'import-upstream') {
+    refuseLostDatabase(resolveDataDir(process.env, parseFlags(argv)))
+  }
+  // A dry run resolves the data folder only: loading the config would create it and its keys.
+  if (command === 'import-upstream') return importUpstreamCommand(argv, (line) => console.log(line))
   const config = loadConfig(process.env, argv)
   switch (command) {
     case 'serve':

@@ -26,6 +26,7 @@ import { HostWriter, writeGroups } from './write-hosts.js'
 import { writeTokens, writeUsers } from './write-accounts.js'
 import { writeDestinations, writePolicies, writeRoutes, writeSettings } from './write-alerts.js'
 import { BUILTIN_ROLES } from '../users/permissions.js'
+import { ensureBuiltinRoles } from '../users/role-queries.js'
 
 export interface ImportOptions {
   dataDir: string
@@ -86,6 +87,8 @@ async function workingCopy(dataDir: string, file: string): Promise<Store> {
   }
   const store = openStore(file)
   await migrateToLatest(store)
+  // Users name their role: the built-in roles must exist before the first one is written.
+  await ensureBuiltinRoles(store.db)
   return store
 }
 

@@ -78,7 +78,9 @@ async function importInto(ctx: ImportContext, conn: UpstreamConnection, merge: b
 async function workingCopy(dataDir: string, file: string): Promise<Store> {
   const current = databaseFile(dataDir)
   if (existsSync(current)) {
-    const source = new Database(current, { readonly: true, fileMustExist: true })
+    // Not readonly: a read-only connection cannot remove the -wal/-shm files it creates on close,
+    // which would leave traces of a dry run. This one writes nothing and tidies up after itself.
+    const source = new Database(current, { fileMustExist: true })
     try {
       await source.backup(file)
     } finally {

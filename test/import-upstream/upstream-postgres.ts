@@ -8,7 +8,6 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import type { Test } from 'tap'
 
 export const PG_PASSWORD = 'upstream-db-password-7c1e'
 
@@ -56,7 +55,8 @@ function run(bin: string, args: string[], asNobody: boolean): void {
   if (res.status !== 0) throw new Error(`${args[0]} failed (${res.status}): ${res.stderr || res.stdout}`)
 }
 
-export async function startUpstreamPostgres(t: Test): Promise<UpstreamPostgres> {
+/** `owner.teardown` stops the cluster and removes its folder (a tap Test, or the benchmark's own list). */
+export async function startUpstreamPostgres(t: { teardown(fn: () => void): void }): Promise<UpstreamPostgres> {
   const bin = postgresBin() as string
   const asNobody = process.getuid?.() === 0
   const dir = mkdtempSync(join(tmpdir(), 'patchmon-upstream-pg-'))

@@ -3,6 +3,7 @@
 // our database that replaces the real one in one rename when everything went in, so a failure half
 // way leaves the data folder as it was; a dry run does the same work on a copy and throws it away.
 import Database from 'better-sqlite3'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,7 +11,6 @@ import { acquireDataDirLock, refuseDatabaseInUse } from '../backup/data-dir-lock
 import { swapInDatabase } from '../backup/restore-database.js'
 import { countHosts } from '../hosts/host-import.js'
 import { createSecretBox } from '../security/secret-box.js'
-import { randomBytes } from 'node:crypto'
 import { fillMessage } from '../http/error-messages.js'
 import { databaseFile, openStore, type Store } from '../store/open-database.js'
 import { migrateToLatest } from '../store/migrate.js'

@@ -5,6 +5,7 @@ import { providerFor, isChannelType, type ChannelType } from '../notifications/p
 import type { ProviderConfig } from '../notifications/providers/provider.js'
 import { canonicalEventName } from '../notifications/event-catalog.js'
 import { SEVERITIES } from '../notifications/notice.js'
+import type { Severity } from '../events/app-events.js'
 import { ApiError } from '../http/errors.js'
 import type { SettingValues } from '../settings/settings-store.js'
 import { BUILTIN_ROLES } from '../users/permissions.js'
@@ -69,7 +70,7 @@ export function mapDestination(d: UpstreamDestination, keys: UpstreamKeys | unde
 export interface MappedRoute {
   destinationUpstreamId: string
   eventTypes: string[]
-  minSeverity: string
+  minSeverity: Severity
   hostGroupUpstreamIds: string[]
   enabled: boolean
   notes: string[]
@@ -92,7 +93,7 @@ export function mapRoute(r: UpstreamRoute, describe: string): MappedRoute | { sk
     if (enabled) notes.push(`${describe}: limited to single hosts or match rules, which rules here cannot express; imported disabled`)
     enabled = false
   }
-  const severity = r.min_severity && (SEVERITIES as string[]).includes(r.min_severity) ? r.min_severity : 'informational'
+  const severity = SEVERITIES.find((known) => known === r.min_severity) ?? 'informational'
   return {
     destinationUpstreamId: r.destination_id,
     eventTypes: events,

@@ -72,6 +72,7 @@ export function mapHost(
   // (which would send "security updates available" for every imported host).
   const outdated = packages.filter((p) => p.needs_update).length
   const security = packages.filter((p) => p.needs_update && p.is_security_update).length
+  // Typed through the cast: `copied` holds exactly COPIED_HOST_COLUMNS, converted by column().
   const row = {
     ...copied,
     id: host.id,

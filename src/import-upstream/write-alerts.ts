@@ -52,7 +52,7 @@ export async function writeRoutes(ctx: ImportContext, routes: UpstreamRoute[], d
     await createRule(ctx.store.db, {
       destination_id: destinationId,
       event_types: mapped.eventTypes,
-      min_severity: mapped.minSeverity as never, // checked against SEVERITIES by mapRoute
+      min_severity: mapped.minSeverity,
       host_group_ids: groups,
       enabled: mapped.enabled
     })

@@ -2,7 +2,7 @@
 // folder needs --merge (which skips what is already here), a running server blocks it, and an
 // unreachable, foreign or half-migrated database or a bad env file stops it with a clear message.
 // Also the 1.4.x variant (plain-text and cost-12 host keys, 16-byte-IV Discord secret).
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -32,7 +32,7 @@ function snapshot(dir: string): Record<string, string> {
 const keyOf = (dataDir: string) => loadConfig({ PATCHMON_DATA_DIR: dataDir }).secretEncryptionKey
 
 /** A data folder of an appliance that ran once (its admin exists), optionally with one host. */
-async function usedDataDir(t: Parameters<Parameters<typeof t.test>[1]>[0], withHost: boolean): Promise<string> {
+async function usedDataDir(t: Test, withHost: boolean): Promise<string> {
   const dataDir = tempDataDir()
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const ctx = await buildTestApp(t, { dataDir, keepDataDir: true })

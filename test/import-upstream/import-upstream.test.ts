@@ -5,7 +5,9 @@ import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { AddressInfo } from 'node:net'
 import { TOTP, Secret } from 'otpauth'
+import WebSocket from 'ws'
 import { bearer, buildTestApp, tempDataDir } from '../helpers/test-app.js'
 import { agentHeaders } from '../helpers/agent-fixtures.js'
 import { basic } from '../integration-api/fleet-fixture.js'
@@ -93,6 +95,17 @@ t.test('an upstream 2.x fleet moves over and every old credential keeps working'
     })
   })
   t.equal(report.statusCode, 200, report.body)
+
+  // The live channel: the upstream agent's WebSocket, same headers, same old key.
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = ctx.app.server.address() as AddressInfo
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/agents/ws`, { headers: agentHeaders(secrets.web) })
+  const opened = await new Promise<boolean>((resolve) => {
+    socket.once('open', () => resolve(true))
+    socket.once('error', () => resolve(false))
+  })
+  t.equal(opened, true, 'the agent WebSocket connects with the old credentials')
+  socket.close()
 
   // Integration credentials answer the same Basic auth; scopes come along.
   const hosts = await ctx.app.inject({ method: 'GET', url: '/api/v1/api/hosts', headers: basic(secrets.api.key, secrets.api.secret) })

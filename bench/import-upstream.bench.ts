@@ -5,7 +5,7 @@
 // and writes nothing. Sizes: BENCH_IMPORT_HOSTS, BENCH_IMPORT_PACKAGES (bounded to 5,000 × 5,000).
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import bcrypt from 'bcrypt'
 import { startUpstreamPostgres, postgresUnavailable } from '../test/import-upstream/upstream-postgres.js'
@@ -17,6 +17,8 @@ const bounded = (name: string, fallback: number) => Math.min(5000, Math.max(1, N
 
 interface ChildFigures {
   ms: number
+  /** CPU time (user + system) of the import process: steadier than wall time on a shared machine. */
+  cpuMs: number
   maxRssMb: number
   hosts: number
   packages: number
@@ -29,6 +31,7 @@ async function child(url: string, dataDir: string, dryRun: boolean): Promise<voi
   const summary = await importUpstream({ dataDir, databaseUrl: url, dryRun, merge: false, secretKey })
   const figures: ChildFigures = {
     ms: Math.round(performance.now() - started),
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     hosts: summary.counts.get('hosts') ?? 0,
     packages: summary.counts.get('installed packages') ?? 0

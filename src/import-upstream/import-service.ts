@@ -21,7 +21,8 @@ import { openUpstream, type UpstreamConnection } from './upstream-connection.js'
 import { loadUpstreamKeys } from './upstream-secrets.js'
 import { readGroups, readHostBatches } from './read-hosts.js'
 import { readCustomRoleNames, readSettings, readTokens, readUsers } from './read-accounts.js'
-import { countPatchRuns, readDestinations, readPolicies, readRoutes, readScheduledReportNames } from './read-alerts.js'
+import { countPatchRuns, readDestinations, readPolicies, readRoutes, readScheduledReports } from './read-alerts.js'
+import { writeScheduledReports } from './write-reports.js'
 import { HostWriter, writeGroups } from './write-hosts.js'
 import { writeTokens, writeUsers } from './write-accounts.js'
 import { writeDestinations, writePolicies, writeRoutes, writeSettings } from './write-alerts.js'
@@ -64,11 +65,7 @@ async function importInto(ctx: ImportContext, conn: UpstreamConnection, merge: b
   await writeRoutes(ctx, await readRoutes(conn), new Map(destinations.map((d) => [d.id, d.display_name])))
   await writeSettings(ctx, await readSettings(conn))
   await writePolicies(ctx, await readPolicies(conn))
-  for (const name of await readScheduledReportNames(conn)) {
-    ctx.summary.note(
-      `scheduled report "${name}": not carried over (upstream schedules are cron expressions over its own report definitions); recreate it under Reports`
-    )
-  }
+  await writeScheduledReports(ctx, await readScheduledReports(conn))
   const runs = await countPatchRuns(conn)
   if (runs > 0) ctx.summary.note(`${runs} patch runs: history, not carried over (upstream keeps it)`)
   for (const what of NOT_IMPORTED) ctx.summary.note(`not imported: ${what}`)

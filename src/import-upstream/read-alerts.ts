@@ -49,10 +49,20 @@ export async function readRoutes(conn: UpstreamConnection): Promise<UpstreamRout
   )
 }
 
-export async function readScheduledReportNames(conn: UpstreamConnection): Promise<string[]> {
+export interface UpstreamScheduledReport {
+  name: string
+  cron_expr: string
+  enabled: boolean | null
+  destination_ids: unknown
+  timezone: string | null
+}
+
+export async function readScheduledReports(conn: UpstreamConnection): Promise<UpstreamScheduledReport[]> {
   if (!conn.has('scheduled_reports')) return []
-  const rows = await conn.query<{ name: string }>('SELECT name FROM public.scheduled_reports ORDER BY name')
-  return rows.map((r) => r.name)
+  const timezone = conn.has('scheduled_reports', 'timezone') ? 'timezone' : 'NULL AS timezone'
+  return conn.query<UpstreamScheduledReport & Record<string, unknown>>(
+    `SELECT name, cron_expr, enabled, destination_ids, ${timezone} FROM public.scheduled_reports ORDER BY name`
+  )
 }
 
 export async function countPatchRuns(conn: UpstreamConnection): Promise<number> {

@@ -45,7 +45,7 @@ t.test('an upstream 2.x fleet moves over and every old credential keeps working'
   t.match(out, /bob <bob@example.com>: signed in only through OIDC/)
   t.match(out, /notification destination "In-app alerts": upstream's in-app alerts have no counterpart here/)
   t.match(out, /limited to single hosts or match rules.*imported disabled/)
-  t.match(out, /scheduled report "Weekly summary": not carried over/)
+  t.match(out, /scheduled report "Weekly summary": schedule kept \(0 8 \* \* \*, in this server's time zone\)/)
   t.match(out, /1 patch runs: history, not carried over/)
   for (const secret of [
     PG_PASSWORD,
@@ -185,5 +185,9 @@ t.test('an upstream 2.x fleet moves over and every old credential keeps working'
   t.equal(settings.update_interval, 30)
   t.equal(settings.server_url, 'https://patchmon.example.net')
   const policies = (await ctx.app.inject({ method: 'GET', url: '/api/v1/patching/policies', headers: admin })).json()
+  const reports = (await ctx.app.inject({ method: 'GET', url: '/api/v1/notifications/scheduled-reports', headers: admin })).json()
+  const weekly = (Array.isArray(reports) ? reports : reports.data).find((r: { name: string }) => r.name === 'Weekly summary')
+  t.match(weekly, { frequency: 'daily', time: '08:00', enabled: true }, 'the upstream cron became a daily report at 08:00')
+  t.same(weekly.destination_ids, [list[0].id], 'sent to the imported webhook')
   t.match(JSON.stringify(policies), /Nightly/)
 })

@@ -99,10 +99,15 @@ export async function runImportUpstreamBench(): Promise<void> {
     const dry = runChild(url, dataDir, true)
     const real = runChild(url, dataDir, false)
     const rows = dry.packages
-    console.log(`dry run (read + map, baseline): ${dry.ms} ms, peak RSS ${dry.maxRssMb} MB, ${rows} installed packages`)
-    console.log(`import: ${real.ms} ms, peak RSS ${real.maxRssMb} MB, ${real.hosts} hosts, ${real.packages} installed packages`)
     console.log(
-      `import / dry run: ${(real.ms / Math.max(1, dry.ms)).toFixed(2)}× time, ${Math.round((real.packages / real.ms) * 1000)} packages/s`
+      `dry run (read + map, baseline): ${dry.ms} ms wall, ${dry.cpuMs} ms CPU, peak RSS ${dry.maxRssMb} MB, ${rows} installed packages`
+    )
+    console.log(
+      `import: ${real.ms} ms wall, ${real.cpuMs} ms CPU, peak RSS ${real.maxRssMb} MB, ${real.hosts} hosts, ${real.packages} installed packages`
+    )
+    console.log(
+      `import / dry run: ${(real.ms / Math.max(1, dry.ms)).toFixed(2)}× wall, ${(real.cpuMs / Math.max(1, dry.cpuMs)).toFixed(2)}× CPU; ` +
+        `${Math.round((real.packages / real.ms) * 1000)} packages/s wall (load average ${loadavg()[0]?.toFixed(1)})`
     )
   } finally {
     for (const fn of cleanups.reverse()) fn()

@@ -12,6 +12,9 @@ import { acquireDataDirLock } from '../../src/backup/data-dir-lock.js'
 import { importUpstream } from '../../src/import-upstream/import-service.js'
 import { loadDiscordSettings, openClientSecret } from '../../src/discord-login/discord-settings.js'
 import { loadConfig } from '../../src/config.js'
+import { databaseFile, openStore } from '../../src/store/open-database.js'
+import { migrateToLatest } from '../../src/store/migrate.js'
+import { ensureFirstAdmin } from '../../src/users/first-admin.js'
 import { PG_PASSWORD, postgresUnavailable, startUpstreamPostgres, type UpstreamPostgres } from './upstream-postgres.js'
 import { ENV_FILE_TEXT, seedUpstream, type SeededSecrets } from './upstream-seed.js'
 import { upstreamDdl } from './upstream-schema.js'
@@ -74,6 +77,21 @@ t.test('import refusals and merges', { skip: postgresUnavailable() ?? false }, a
     const list = (await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts', headers: bearer(ctx.adminToken) })).json()
     const names = (Array.isArray(list) ? list : (list.hosts ?? list.data)).map((h: { friendly_name: string }) => h.friendly_name).sort()
     t.same(names, ['already-here', 'db-1', 'web-1'])
+  })
+
+  t.test("the first-start administrator (generated password, never signed in) gives way to upstream's admin", async (t) => {
+    const dataDir = tempDataDir()
+    t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+    const store = openStore(databaseFile(dataDir))
+    await migrateToLatest(store)
+    t.ok((await ensureFirstAdmin(store.db, undefined)).generatedPassword, 'the appliance made its admin at first start')
+    await store.close()
+    const summary = await importUpstream({ dataDir, databaseUrl: url, dryRun: false, merge: false, secretKey: keyOf(dataDir) })
+    t.match(summary.notes.join('\n'), /user admin: replaces the administrator this appliance made at its first start \(never signed in\)/)
+    // buildTestApp signs in as admin with upstream's password (ADMIN_PASSWORD in the seed).
+    const ctx = await buildTestApp(t, { dataDir, keepDataDir: true })
+    const me = (await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(ctx.adminToken) })).json()
+    t.match(me.user, { username: 'admin', role: 'superadmin' })
   })
 
   t.test('a running server on the data folder blocks the import', async (t) => {

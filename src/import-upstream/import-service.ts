@@ -56,7 +56,7 @@ async function importInto(ctx: ImportContext, conn: UpstreamConnection, merge: b
   const hosts = new HostWriter(ctx)
   for await (const batch of readHostBatches(conn, batchSize)) await hosts.write(batch)
   for (const role of await readCustomRoleNames(conn, Object.keys(BUILTIN_ROLES))) {
-    ctx.summary.note(`custom role "${role}" is not carried over; its users get "readonly"`)
+    ctx.summary.note(`custom role "${role}" is not carried over; its users get "readonly" (create the role here and reassign them)`)
   }
   await writeUsers(ctx, await readUsers(conn))
   await writeTokens(ctx, await readTokens(conn))
@@ -67,7 +67,7 @@ async function importInto(ctx: ImportContext, conn: UpstreamConnection, merge: b
   await writePolicies(ctx, await readPolicies(conn))
   await writeScheduledReports(ctx, await readScheduledReports(conn))
   const runs = await countPatchRuns(conn)
-  if (runs > 0) ctx.summary.note(`${runs} patch runs: history, not carried over (upstream keeps it)`)
+  if (runs > 0) ctx.summary.note(`patch run history (${runs} runs): not carried over (upstream keeps it)`)
   for (const what of NOT_IMPORTED) ctx.summary.note(`not imported: ${what}`)
 }
 

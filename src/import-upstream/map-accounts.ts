@@ -31,7 +31,7 @@ export function mapRole(role: string): { role: string; note?: string } {
   if (role in BUILTIN_ROLES) return { role }
   return {
     role: 'readonly',
-    note: `custom role "${role}" is not carried over: its users get "readonly"; create the role here and reassign them`
+    note: `given "readonly" for upstream's custom role "${role}"`
   }
 }
 

@@ -18,7 +18,7 @@ import { ensureFirstAdmin } from '../../src/users/first-admin.js'
 import { PG_PASSWORD, postgresUnavailable, startUpstreamPostgres, type UpstreamPostgres } from './upstream-postgres.js'
 import { ENV_FILE_TEXT, seedUpstream, type SeededSecrets } from './upstream-seed.js'
 import { upstreamDdl } from './upstream-schema.js'
-import { runImportCli } from './import-upstream.test.js'
+import { runImportCli } from './import-cli.js'
 
 /** Every file of a folder with its content hash: equal before and after means nothing changed. */
 function snapshot(dir: string): Record<string, string> {

@@ -3,6 +3,7 @@
 // proves every old credential still works: agent ping/report, Basic auth, enrollment, login + TFA.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
+import { runImportCli } from './import-cli.js'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -13,17 +14,6 @@ import { agentHeaders } from '../helpers/agent-fixtures.js'
 import { basic } from '../integration-api/fleet-fixture.js'
 import { PG_PASSWORD, postgresUnavailable, startUpstreamPostgres } from './upstream-postgres.js'
 import { AI_ENCRYPTION_KEY, ENV_FILE_TEXT, IDS, seedUpstream } from './upstream-seed.js'
-
-const TSX = join(__dirname, '../../node_modules/.bin/tsx')
-const MAIN = join(__dirname, '../../src/main.ts')
-
-export function runImportCli(args: string[]) {
-  return spawnSync(TSX, [MAIN, 'import-upstream', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-    encoding: 'utf8',
-    timeout: 180_000
-  })
-}
 
 t.test('an upstream 2.x fleet moves over and every old credential keeps working', { skip: postgresUnavailable() ?? false }, async (t) => {
   const pg = await startUpstreamPostgres(t)
@@ -42,11 +32,12 @@ t.test('an upstream 2.x fleet moves over and every old credential keeps working'
   t.match(out, /\s3\s+installed packages/)
   t.match(out, /\s3\s+users\n/)
   t.match(out, /custom role "auditor" is not carried over/)
+  t.match(out, /user bob: given "readonly" for upstream's custom role "auditor"/)
   t.match(out, /bob <bob@example.com>: signed in only through OIDC/)
   t.match(out, /notification destination "In-app alerts": upstream's in-app alerts have no counterpart here/)
   t.match(out, /limited to single hosts or match rules.*imported disabled/)
   t.match(out, /scheduled report "Weekly summary": schedule kept \(0 8 \* \* \*, in this server's time zone\)/)
-  t.match(out, /1 patch runs: history, not carried over/)
+  t.match(out, /patch run history \(1 runs\): not carried over/)
   for (const secret of [
     PG_PASSWORD,
     AI_ENCRYPTION_KEY,

@@ -12,6 +12,7 @@ import { runPatchingBench } from './patching.bench.js'
 import { runReadsBench } from './reads.bench.js'
 import { runFleetScaleBench } from './fleet-scale.bench.js'
 import { runReachBench } from './reach.bench.js'
+import { runImportUpstreamBench } from './import-upstream.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -24,7 +25,8 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['patching', runPatchingBench],
   ['reads', runReadsBench],
   ['fleet-scale', runFleetScaleBench],
-  ['reach', runReachBench]
+  ['reach', runReachBench],
+  ['import-upstream', runImportUpstreamBench]
 ]
 
 async function main(): Promise<void> {

@@ -20,6 +20,7 @@ import { recordServingVersion, snapshotBeforeUpgrade } from './backup/upgrade-sn
 import { rollbackToSnapshot } from './backup/rollback.js'
 import { proxmoxCollectCommand } from './proxmox/collect-command.js'
 import { CollectConfigError } from './proxmox/collect-config.js'
+import { importUpstreamCommand } from './import-upstream/import-command.js'
 
 const HELP = `${PRODUCT_NAME} ${APP_VERSION}
 
@@ -37,7 +38,10 @@ Commands:
   health                             ask the server on this machine for GET /health (PORT, HOST); exit 0 when healthy
   proxmox-collect [--config FILE] [--exclude LIST] [--dry-run]
                                      on a Proxmox host: report every running LXC container's packages without an agent (docs/proxmox.md)
-  rollback [--force]                 after a bad upgrade: put back the newest pre-upgrade snapshot (without --force: only show what would be lost)
+  rollback [--force]                 after a bad upgrade: put back the newest pre-upgrade snapshot (without --force: only show what would be lost),
+  import-upstream --database-url postgresql://USER:PASSWORD@HOST/DB [--env-file upstream.env] [--dry-run] [--merge]
+                                     move hosts, users, credentials and alert set-up from an upstream PatchMon (server stopped);
+                                     see docs/moving-from-patchmon.md
   version                            print the version
 
 Settings (environment variable, flag, meaning):
@@ -261,7 +265,11 @@ export async function runCli(argv: string[]): Promise<void> {
     return
   }
   // Before loadConfig(), which generates missing keys: their presence tells a lost database from a first start.
-  if (command === 'serve' || command === 'migrate' || command === 'admin') refuseLostDatabase(resolveDataDir(process.env, parseFlags(argv)))
+  if (command === 'serve' || command === 'migrate' || command === 'admin' || command === 'import-upstream') {
+    refuseLostDatabase(resolveDataDir(process.env, parseFlags(argv)))
+  }
+  // A dry run resolves the data folder only: loading the config would create it and its keys.
+  if (command === 'import-upstream') return importUpstreamCommand(argv, (line) => console.log(line))
   const config = loadConfig(process.env, argv)
   switch (command) {
     case 'serve':

@@ -47,8 +47,8 @@ function ownLikeDataDir(dataDir: string, file: string): void {
 }
 
 /** Keeps `file` under a second name while it stays in place (a hard link; a copy where links are not supported). */
-function keepAside(file: string, stamp: string): string {
-  const kept = `${file}.before-restore-${stamp}`
+function keepAside(file: string, stamp: string, command = 'restore'): string {
+  const kept = `${file}.before-${command}-${stamp}`
   rmSync(kept, { force: true }) // left by an earlier restore that was cut short in the same second
   try {
     linkSync(file, kept)
@@ -56,6 +56,37 @@ function keepAside(file: string, stamp: string): string {
     copyFileSync(file, kept)
   }
   return kept
+}
+
+/** Folds a database's WAL into its file and leaves WAL mode, so the file is complete on its own. */
+function foldWal(file: string): void {
+  const db = new Database(file)
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  db.pragma('journal_mode = DELETE')
+  db.close()
+}
+
+/**
+ * Puts the complete database `incoming` (written by this process, closed) in place of the data
+ * folder's database in one rename; the one it replaces is kept beside it as
+ * patchmon.db.before-<command>-<time>. Used by restore and import-upstream; the caller holds the
+ * data-folder lock. Returns where the previous database was kept, if there was one.
+ */
+export function swapInDatabase(dataDir: string, incoming: string, command: string, now = new Date()): string | undefined {
+  const target = databaseFile(dataDir)
+  foldWal(incoming)
+  chmodSync(incoming, 0o600)
+  ownLikeDataDir(dataDir, incoming)
+  let previous: string | undefined
+  if (existsSync(target)) {
+    // No -wal or -shm of the old database may be left beside the new one.
+    foldWal(target)
+    previous = keepAside(target, timestamp(now), command)
+  }
+  rmSync(`${target}-wal`, { force: true })
+  rmSync(`${target}-shm`, { force: true })
+  renameSync(incoming, target) // atomic: the old database until here, the new one after
+  return previous
 }
 
 /** Replaces `file` with `value` in one rename, so a kill leaves the old or the new content. */
@@ -104,24 +135,9 @@ export async function restoreDatabase(
       backup.close()
     }
 
-    chmodSync(incoming, 0o600)
-    ownLikeDataDir(dataDir, incoming)
-
     const stamp = timestamp(now)
-    let previous: string | undefined
-    if (existsSync(target)) {
-      // Fold the old WAL into the file and leave WAL mode, so the file is complete on its own and
-      // no -wal or -shm of the old database is left beside the new one.
-      const old = new Database(target)
-      old.pragma('wal_checkpoint(TRUNCATE)')
-      old.pragma('journal_mode = DELETE')
-      old.close()
-      previous = keepAside(target, stamp)
-      progress(`kept the previous database as ${previous}`)
-    }
-    rmSync(`${target}-wal`, { force: true })
-    rmSync(`${target}-shm`, { force: true })
-    renameSync(incoming, target) // atomic: the old database until here, the new one after
+    const previous = swapInDatabase(dataDir, incoming, 'restore', now)
+    if (previous) progress(`kept the previous database as ${previous}`)
     progress(`restored the database into ${target}`)
 
     for (const [name, value] of Object.entries(keys)) {

@@ -2,7 +2,9 @@
 // client secret sealed with the secret box and only ever reported as set / not set.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { effectiveServerUrl } from '../settings/effective-server-url.js'
-import { SecretBoxError } from '../security/secret-box.js'
+import type { Kysely } from 'kysely'
+import { SecretBoxError, type SecretBox } from '../security/secret-box.js'
+import type { DB } from '../store/database-types.js'
 
 export const DEFAULT_BUTTON_TEXT = 'Login with Discord'
 export const CALLBACK_PATH = '/api/v1/auth/discord/callback'
@@ -88,4 +90,31 @@ export async function derivedCallbackUrl(app: FastifyInstance, request: FastifyR
 /** The redirect URI sent to Discord: the override when set, else the derived callback. */
 export async function redirectUriFor(app: FastifyInstance, request: FastifyRequest, settings: DiscordSettings): Promise<string> {
   return settings.redirectUri ?? (await derivedCallbackUrl(app, request))
+}
+
+/** `patchmon import-upstream`: the Discord application as it was upstream (no app is running then). */
+export async function importDiscordSettings(
+  db: Kysely<DB>,
+  box: SecretBox,
+  settings: {
+    enabled: boolean
+    clientId: string | null
+    clientSecret: string | null
+    redirectUri: string | null
+    buttonText: string | null
+  }
+): Promise<void> {
+  const row = {
+    enabled: settings.enabled ? 1 : 0,
+    client_id: settings.clientId,
+    client_secret: settings.clientSecret ? box.seal(settings.clientSecret) : null,
+    redirect_uri: settings.redirectUri,
+    button_text: settings.buttonText ?? DEFAULT_BUTTON_TEXT,
+    updated_at: new Date().toISOString()
+  }
+  await db
+    .insertInto('discord_login_settings')
+    .values({ id: ROW_ID, ...row })
+    .onConflict((oc) => oc.column('id').doUpdateSet(row))
+    .execute()
 }

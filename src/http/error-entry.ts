@@ -17,6 +17,8 @@ export type ErrorShape =
   | 'detail'
   /** a plain-text body (the agent WebSocket upgrade refusals) */
   | 'text'
+  /** a line the command line prints before exiting; `status` is the exit code */
+  | 'cli'
 
 /** A message: fixed, or built from its variable parts. */
 export type MessageText = string | ((...parts: never[]) => string)

@@ -10,6 +10,7 @@ import { FLEET_ERROR_MESSAGES } from './error-messages-fleet.js'
 import { PATCHING_ERROR_MESSAGES } from './error-messages-patching.js'
 import { OIDC_ERROR_MESSAGES } from './error-messages-oidc.js'
 import { AUDIT_ERROR_MESSAGES } from './error-messages-audit.js'
+import { IMPORT_ERROR_MESSAGES } from './error-messages-import.js'
 
 export type { ErrorEntry, ErrorShape, MessageText } from './error-entry.js'
 
@@ -242,7 +243,8 @@ export const ERROR_MESSAGES = {
   ...PATCHING_ERROR_MESSAGES,
   ...FLEET_ERROR_MESSAGES,
   ...OIDC_ERROR_MESSAGES,
-  ...AUDIT_ERROR_MESSAGES
+  ...AUDIT_ERROR_MESSAGES,
+  ...IMPORT_ERROR_MESSAGES
 } as const
 
 /** An entry whose message is fixed text (possibly with {name} placeholders for fillMessage). */

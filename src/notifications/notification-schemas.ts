@@ -3,6 +3,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import { CHANNEL_TYPES } from './providers/index.js'
 import { SEVERITIES } from './notice.js'
+import type { Severity } from '../events/app-events.js'
 import { ERROR_MESSAGES, fillMessage } from '../http/error-messages.js'
 
 const ConfigInput = Type.Record(Type.String(), Type.Unknown(), {
@@ -49,7 +50,8 @@ export const DESTINATION_MESSAGES = {
   enabled: DESTINATION_ERRORS.enabled.message
 }
 
-const SeverityName = Type.Union(SEVERITIES.map((s) => Type.Literal(s)))
+// Unsafe<Severity>: the same schema, typed as the union (a mapped array of literals loses it).
+const SeverityName = Type.Unsafe<Severity>(Type.Union(SEVERITIES.map((s) => Type.Literal(s))))
 
 export const CreateRouteBody = Type.Object({
   destination_id: Type.String({ minLength: 1, maxLength: 64 }),

@@ -27,7 +27,7 @@ function dummyHashValue(): string {
 export async function verifySecret(secret: string, hash: string | null, lane: BcryptLane = 'interactive'): Promise<boolean> {
   const compare = async (): Promise<boolean> => {
     try {
-      const ok = await bcrypt.compare(secret, hash ?? dummyHashValue())
+      const ok = await bcrypt.compare(secret, hash === null ? dummyHashValue() : comparableHash(hash))
       return hash !== null && ok
     } catch {
       return false
@@ -37,6 +37,14 @@ export async function verifySecret(secret: string, hash: string | null, lane: Bc
 }
 
 export { LaneFullError }
+
+/**
+ * `$2y$` (PHP's name, found in hashes imported from upstream PatchMon) is the same algorithm as
+ * `$2b$`, but the bcrypt addon only reads `$2a$`/`$2b$`: compare it under the `$2b$` prefix.
+ */
+function comparableHash(hash: string): string {
+  return hash.startsWith('$2y$') ? `$2b$${hash.slice(4)}` : hash
+}
 
 /** Equal-time string comparison for values that are not bcrypt hashes. */
 export function safeEqual(a: string, b: string): boolean {

@@ -307,7 +307,15 @@ oidcSettings.setByEnvironment | 409 | error | {field} is set by the environment 
 oidcSettings.oidcOnlyNeedsSignIn | 400 | error | OIDC-only mode needs OpenID Connect sign-in enabled and fully configured first |  | implementation (test/oidc),
 audit.invalidDate | 400 | validation | from and to must be ISO-8601 dates (YYYY-MM-DD or a date-time) |  | implementation (audit-log.test.ts)
 audit.audit_log_retention_days | 400 | validation | Audit log retention must be an integer between 1 and 3650 days |  | implementation (audit-log.test.ts)
-sessions.notFound | 404 | error | Session not found |  | implementation (sessions.test.ts)
+sessions.notFound | 404 | error | Session not found |  | implementation (sessions.test.ts),
+importUpstream.usage | 1 | cli | usage: patchmon import-upstream --database-url postgresql://USER:PASSWORD@HOST:5432/DB [--env-file upstream.env] [--dry-run] [--merge] |  | implementation (import-upstream tests)
+importUpstream.unreachable | 1 | cli | cannot connect to the upstream database {where}: {reason} |  | implementation (import-upstream tests)
+importUpstream.notUpstream | 1 | cli | {where} is not an upstream PatchMon database: it has no {table} table |  | implementation (import-upstream tests)
+importUpstream.unsupportedVersion | 1 | cli | the upstream database {where} has a schema this importer does not read ({reason}) |  | implementation (import-upstream tests)
+importUpstream.envFileUnreadable | 1 | cli | cannot read the env file {file}: {reason} |  | implementation (import-upstream tests)
+importUpstream.envFileNoKey | 1 | cli | the env file {file} sets none of AI_ENCRYPTION_KEY, SESSION_SECRET or DATABASE_URL, so it cannot open upstream secrets |  | implementation
+importUpstream.wrongKey | 1 | cli | the upstream key from {file} does not open {what}: is it the .env of this upstream server? Run again without --env-file to import those secrets as "to be re-entered" |  | implementation (import-upstream tests)
+importUpstream.dataFolderHasHosts | 1 | cli | {dir} already holds {count} hosts. An import is meant for a new appliance: adding a second fleet to a used one is a merge, which keeps what is there and skips upstream hosts, users, groups and tokens whose names or keys it already has. Run again with --merge to do that, or use an empty --data-dir. |  | implementation (import-upstream tests)
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

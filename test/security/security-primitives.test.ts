@@ -4,7 +4,8 @@ import { createSecretBox } from '../../src/security/secret-box.js'
 import { invalidRanges, ipAllowed } from '../../src/security/ip-allow-list.js'
 import { VerifiedCredentialsCache } from '../../src/security/verified-credentials-cache.js'
 import { newHostApiId, newHostApiKey, newPassword, newTokenKey, newTokenSecret } from '../../src/security/random-tokens.js'
-import { safeEqual } from '../../src/security/secret-hashing.js'
+import { safeEqual, verifySecret } from '../../src/security/secret-hashing.js'
+import bcrypt from 'bcrypt'
 
 t.test('secret box seals with AES-256-GCM and refuses tampered values or another key', async (t) => {
   const box = createSecretBox(randomBytes(32))
@@ -61,4 +62,13 @@ t.test('generated credentials have the documented formats', async (t) => {
   t.ok(safeEqual('abc', 'abc'))
   t.notOk(safeEqual('abc', 'abd'))
   t.notOk(safeEqual('abc', 'abcd'))
+})
+
+t.test('bcrypt hashes verify under every prefix upstream PatchMon writes ($2a$, $2b$, $2y$)', async (t) => {
+  const hash = bcrypt.hashSync('old-secret', 4)
+  for (const prefix of ['$2a$', '$2b$', '$2y$']) {
+    t.equal(await verifySecret('old-secret', prefix + hash.slice(4)), true, `${prefix} accepts the right secret`)
+    t.equal(await verifySecret('other-secret', prefix + hash.slice(4)), false, `${prefix} refuses a wrong one`)
+  }
+  t.equal(await verifySecret('old-secret', '$2x$' + hash.slice(4)), false, 'an unknown variant is refused, not thrown')
 })

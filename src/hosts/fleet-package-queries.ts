@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import { containsText } from './text-search.js'
+import { inHostScope } from './host-scope.js'
 
 export interface FleetPackageFilter {
   search?: string | undefined
@@ -15,7 +16,7 @@ export interface FleetPackageFilter {
 export async function fleetPackagesPage(db: Kysely<DB>, filter: FleetPackageFilter) {
   const { search, updatesOnly, securityOnly, limit, offset } = filter
   const base = () => {
-    let q = db.selectFrom('packages as p').innerJoin('host_packages as hp', 'hp.package_id', 'p.id')
+    let q = db.selectFrom('packages as p').innerJoin('host_packages as hp', 'hp.package_id', 'p.id').where(inHostScope('hp.host_id'))
     if (search && search.trim() !== '') q = q.where((eb) => containsText(eb.ref('p.name'), search.trim()))
     if (updatesOnly || securityOnly) q = q.where('hp.needs_update', '=', 1)
     if (securityOnly) q = q.where('hp.is_security_update', '=', 1)
@@ -66,6 +67,7 @@ export async function packageHostsPage(
   if (!pkg) return undefined
   const base = () => {
     let q = db.selectFrom('host_packages as hp').innerJoin('hosts as h', 'h.id', 'hp.host_id').where('hp.package_id', '=', pkg.id)
+    q = q.where(inHostScope('hp.host_id'))
     if (filter.updatesOnly) q = q.where('hp.needs_update', '=', 1)
     return q
   }

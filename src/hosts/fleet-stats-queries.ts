@@ -4,6 +4,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import { hostStatusSql, REPORTED_STATUSES, type HostStatus } from './host-status.js'
+import { inHostScope } from './host-scope.js'
 
 export type StatusCounts = Record<HostStatus, number>
 
@@ -12,6 +13,7 @@ export async function hostCountsByStatus(db: Kysely<DB>, updateIntervalMinutes: 
   const rows = await db
     .selectFrom('hosts')
     .select((eb) => [hostStatusSql(updateIntervalMinutes, nowMs).as('state'), eb.fn.countAll<number>().as('n')])
+    .where(inHostScope('hosts.id'))
     .groupBy('state')
     .execute()
   const counts: StatusCounts = { pending: 0, active: 0, inactive: 0 }
@@ -31,6 +33,7 @@ export async function fleetUpdateTotals(db: Kysely<DB>) {
       eb.fn.sum<number>('security_updates').as('security'),
       eb.fn.sum<number>(eb.case().when('needs_reboot', '=', 1).then(1).else(0).end()).as('reboot')
     ])
+    .where(inHostScope('hosts.id'))
     .executeTakeFirstOrThrow()
   return {
     total: Number(row.total),
@@ -52,6 +55,7 @@ export async function osVersionCounts(db: Kysely<DB>) {
       eb.fn.countAll<number>().as('count')
     ])
     .where('os_type', 'is not', null)
+    .where(inHostScope('hosts.id'))
     .groupBy(['os_type', 'os_version'])
     .orderBy('count', 'desc')
     .orderBy('os_type')
@@ -74,6 +78,7 @@ export async function recentReports(db: Kysely<DB>, limit: number) {
       'r.security_updates',
       'r.created_at'
     ])
+    .where(inHostScope('r.host_id'))
     .orderBy('r.created_at', 'desc')
     .limit(limit)
     .execute()

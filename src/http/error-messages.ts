@@ -7,6 +7,7 @@
 import { entry, type ErrorEntry } from './error-entry.js'
 import { FLEET_ERROR_MESSAGES } from './error-messages-fleet.js'
 import { PATCHING_ERROR_MESSAGES } from './error-messages-patching.js'
+import { ACCESS_ERROR_MESSAGES } from './error-messages-access.js'
 
 export type { ErrorEntry, ErrorShape, MessageText } from './error-entry.js'
 
@@ -237,7 +238,8 @@ export const ERROR_MESSAGES = {
     patch_run_stall_timeout_minutes: entry('Patch run stall timeout must be an integer between 5 and 10080 minutes', 400, 'validation')
   },
   ...PATCHING_ERROR_MESSAGES,
-  ...FLEET_ERROR_MESSAGES
+  ...FLEET_ERROR_MESSAGES,
+  ...ACCESS_ERROR_MESSAGES
 } as const
 
 /** An entry whose message is fixed text (possibly with {name} placeholders for fillMessage). */

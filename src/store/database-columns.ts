@@ -237,7 +237,9 @@ export const DATABASE_COLUMNS = {
     is_builtin: 'defaulted',
     permissions: 'required',
     created_at: 'required',
-    updated_at: 'required'
+    updated_at: 'required',
+    created_by_user_id: 'nullable',
+    host_scoped: 'defaulted'
   },
   scheduled_reports: {
     id: 'required',
@@ -290,7 +292,10 @@ export const DATABASE_COLUMNS = {
     created_at: 'required',
     updated_at: 'required',
     tfa_last_used_step: 'nullable',
-    must_change_password: 'defaulted'
+    must_change_password: 'defaulted',
+    host_scoped: 'defaulted'
   },
+  user_host_groups: { user_id: 'required', host_group_id: 'required' },
+  role_host_groups: { role_name: 'required', host_group_id: 'required' },
   ...PATCHING_COLUMNS
 } satisfies SchemaDescription

@@ -4,6 +4,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { Flag } from './flag.js'
 import type { PatchingTables } from './patching-table-types.js'
+import type { AccessTables, HostScopedFlag } from './access-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
@@ -15,6 +16,8 @@ export interface RolesTable {
   permissions: string
   created_at: string
   updated_at: string
+  created_by_user_id: string | null
+  host_scoped: HostScopedFlag
 }
 
 export interface UsersTable {
@@ -39,6 +42,7 @@ export interface UsersTable {
   tfa_last_used_step: number | null
   /** 1 while the password is the one the server generated (0012); a password change clears it. */
   must_change_password: Generated<Flag>
+  host_scoped: HostScopedFlag
   created_at: string
   updated_at: string
 }
@@ -305,7 +309,7 @@ export interface DiscordLoginSettingsTable {
 }
 
 /** Every table; patching's are declared in patching-table-types.ts. */
-export interface DB extends PatchingTables {
+export interface DB extends PatchingTables, AccessTables {
   roles: RolesTable
   users: UsersTable
   user_sessions: UserSessionsTable

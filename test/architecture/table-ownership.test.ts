@@ -29,6 +29,8 @@ const OWNERS: Record<string, string> = {
   users: 'users',
   roles: 'users',
   user_sessions: 'users',
+  user_host_groups: 'users',
+  role_host_groups: 'users',
   discord_login_settings: 'discord-login',
   notification_destinations: 'notifications',
   notification_routes: 'notifications',

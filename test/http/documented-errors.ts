@@ -283,6 +283,18 @@ scheduledReports.monthlyNeedsDay | 400 | error | day_of_month is required for mo
 scheduledReports.neverRuns | 400 | error | schedule never runs |  | implementation
 scheduledReports.destinationUnknown | 400 | error | Destination not found |  | implementation
 scheduledReports.notFound | 404 | error | Scheduled report not found |  | implementation
+access.roleName | 400 | validation | Role name is required (letters, digits, _ and -; max 64 characters) |  | implementation (access/roles.test.ts)
+access.permissions | 400 | validation | permissions must be a list of known permission names |  | implementation
+access.hostGroupIds | 400 | validation | host_group_ids must be null (every host) or a list of host group ids |  | implementation
+access.roleNotFound | 404 | error | Role not found |  | implementation (access/roles.test.ts)
+access.roleExists | 409 | error | A role with this name already exists |  | implementation (access/roles.test.ts)
+access.builtinRoleImmutable | 400 | error | Cannot modify built-in role permissions |  | facts/notifications-and-auth.md
+access.roleInUse | 409 | error+message | Role is in use | Give its {count} user(s) another role before deleting it | implementation (access/roles.test.ts)
+access.grantBeyondAuthor | 403 | error+message | Insufficient permissions | This grants permissions your role does not hold ({permissions}) | implementation (access/roles.test.ts)
+access.scopeBeyondAuthor | 403 | error+message | Insufficient permissions | This grants access to hosts outside your own host groups | implementation (access/roles.test.ts)
+access.scopedCannotCreateGroups | 403 | error+message | Insufficient permissions | A user limited to host groups cannot create host groups | implementation
+access.scopedCannotCreateTokens | 403 | error+message | Insufficient permissions | A user limited to host groups cannot create integration or enrollment tokens | implementation
+access.scopedHostNeedsGroup | 400 | error | Choose one of your host groups for the new host |  | implementation
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

@@ -6,7 +6,7 @@ import type { DB, HostGroupRow, HostRow } from '../store/database-types.js'
 import { hostStatusFromLastReport, hostStatusSql, type HostStatus } from './host-status.js'
 import { containsText } from './text-search.js'
 import type { HostDetail, HostGroupRef, HostListQuery, HostSummary } from './host-schemas.js'
-import { inHostScope } from './host-scope.js'
+import { groupInScope, inHostScope } from './host-scope.js'
 
 const SORT_COLUMNS = {
   name: 'hosts.friendly_name',
@@ -213,7 +213,14 @@ export async function hostColumns<K extends keyof HostRow & string>(
 
 /** Name, id and colour of one host group, or null. */
 export async function hostGroupSummary(db: Kysely<DB>, id: string): Promise<Pick<HostGroupRow, 'id' | 'name' | 'color'> | null> {
-  return (await db.selectFrom('host_groups').select(['id', 'name', 'color']).where('id', '=', id).executeTakeFirst()) ?? null
+  return (
+    (await db
+      .selectFrom('host_groups')
+      .select(['id', 'name', 'color'])
+      .where('id', '=', id)
+      .where(groupInScope('host_groups.id'))
+      .executeTakeFirst()) ?? null
+  )
 }
 
 /** Name, id and colour of each listed host group that exists, by id: one query for a whole list. */

@@ -5,8 +5,9 @@ import type { DB, HostRow } from '../store/database-types.js'
 import { newId } from '../security/random-tokens.js'
 import { newHostCredentials } from './host-credentials.js'
 import { writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
-import { badRequest, COMMON } from '../http/errors.js'
-import { groupInScope, inHostScope } from './host-scope.js'
+import { badRequest, COMMON, errorOf } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
+import { groupInScope, inHostScope, isHostScoped } from './host-scope.js'
 
 export interface CreateHostInput {
   friendlyName: string
@@ -41,6 +42,8 @@ export async function withKnownGroups<T>(work: () => Promise<T>): Promise<T> {
 
 /** The dashboard's "add host": the name trimmed, the groups checked; the key is shown once. */
 export async function addHost(db: Kysely<DB>, friendlyName: string, groupIds: string[]) {
+  // A limited user's new host goes into one of their groups, or they could not see it afterwards.
+  if (isHostScoped() && groupIds.length === 0) throw errorOf(ERROR_MESSAGES.access.scopedHostNeedsGroup)
   const { host, apiKey } = await withKnownGroups(() => createHost(db, { friendlyName: friendlyName.trim(), hostGroupIds: groupIds }))
   return {
     id: host.id,

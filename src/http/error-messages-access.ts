@@ -30,6 +30,12 @@ export const ACCESS_ERROR_MESSAGES = {
       'error+message',
       'A user limited to host groups cannot create integration or enrollment tokens'
     ),
+    policyBeyondScope: entry(
+      'Insufficient permissions',
+      403,
+      'error+message',
+      'This policy also applies to hosts outside your host groups'
+    ),
     scopedHostNeedsGroup: entry('Choose one of your host groups for the new host', 400)
   }
 }

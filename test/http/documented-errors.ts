@@ -294,6 +294,7 @@ access.grantBeyondAuthor | 403 | error+message | Insufficient permissions | This
 access.scopeBeyondAuthor | 403 | error+message | Insufficient permissions | This grants access to hosts outside your own host groups | implementation (access/roles.test.ts)
 access.scopedCannotCreateGroups | 403 | error+message | Insufficient permissions | A user limited to host groups cannot create host groups | implementation
 access.scopedCannotCreateTokens | 403 | error+message | Insufficient permissions | A user limited to host groups cannot create integration or enrollment tokens | implementation
+access.policyBeyondScope | 403 | error+message | Insufficient permissions | This policy also applies to hosts outside your host groups | implementation
 access.scopedHostNeedsGroup | 400 | error | Choose one of your host groups for the new host |  | implementation
 `
 

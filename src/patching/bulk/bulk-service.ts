@@ -22,6 +22,7 @@ import {
   batchIdsOfRun,
   batchItems,
   findBatch,
+  visibleBatchItems,
   finishBatch,
   insertBatch,
   runningBatchIds,
@@ -186,7 +187,7 @@ export class BulkBatches {
 }
 
 export async function batchView(app: FastifyInstance, batch: BatchRow) {
-  const items = await batchItems(app.store.db, batch.id)
+  const items = await visibleBatchItems(app.store.db, batch.id)
   const names = await friendlyNames(
     app.store.db,
     items.map((i) => i.host_id)

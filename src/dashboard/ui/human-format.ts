@@ -40,6 +40,9 @@ const PERMISSION_LABELS: Record<string, string> = {
   can_manage_patching: 'Run and approve patches'
 }
 
+/** Every permission a role can hold, in the order the role form lists them. */
+export const PERMISSION_KEYS = Object.keys(PERMISSION_LABELS)
+
 /** `can_manage_hosts` → `Manage hosts`; a key not in the list still reads as words. */
 export function permissionLabel(key: string): string {
   const known = PERMISSION_LABELS[key]

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import { containsText } from './text-search.js'
+import { inHostScope, isHostScoped } from './host-scope.js'
 
 export interface FleetPackageFilter {
   search?: string | undefined
@@ -21,6 +22,7 @@ export interface FleetPackageFilter {
  */
 export async function fleetPackagesPage(db: Kysely<DB>, filter: FleetPackageFilter) {
   const { search, updatesOnly, securityOnly, limit, offset } = filter
+  if (isHostScoped()) return scopedFleetPackagesPage(db, filter)
   const counted = securityOnly ? 'hosts_needing_security_update' : updatesOnly ? 'hosts_needing_update' : 'host_count'
   let base = db.selectFrom('packages').where(counted, '>', 0)
   if (search && search.trim() !== '') base = base.where((eb) => containsText(eb.ref('packages.name'), search.trim()))
@@ -48,6 +50,49 @@ export async function fleetPackagesPage(db: Kysely<DB>, filter: FleetPackageFilt
   }
 }
 
+/**
+ * The same page for a user limited to some host groups (access-control.md): the maintained
+ * counters are fleet-wide, so the counts come from one grouped pass over the visible hosts' rows.
+ */
+async function scopedFleetPackagesPage(db: Kysely<DB>, filter: FleetPackageFilter) {
+  const { search, updatesOnly, securityOnly, limit, offset } = filter
+  const base = () => {
+    let q = db.selectFrom('packages as p').innerJoin('host_packages as hp', 'hp.package_id', 'p.id').where(inHostScope('hp.host_id'))
+    if (search && search.trim() !== '') q = q.where((eb) => containsText(eb.ref('p.name'), search.trim()))
+    if (updatesOnly || securityOnly) q = q.where('hp.needs_update', '=', 1)
+    if (securityOnly) q = q.where('hp.is_security_update', '=', 1)
+    return q
+  }
+  // With an update filter the counts are of the matching rows only; the per-package totals below
+  // therefore come from one grouped pass over the filtered rows.
+  const rows = await base()
+    .select(['p.id', 'p.name', 'p.description', 'p.category'])
+    .select((eb) => [
+      eb.fn.count<number>('hp.host_id').as('host_count'),
+      eb.fn.sum<number>('hp.needs_update').as('hosts_needing_update'),
+      eb.fn.sum<number>(eb('hp.needs_update', '*', eb.ref('hp.is_security_update'))).as('hosts_needing_security_update')
+    ])
+    .groupBy('p.id')
+    .orderBy('hosts_needing_security_update', 'desc')
+    .orderBy('hosts_needing_update', 'desc')
+    .orderBy('p.name')
+    .limit(limit)
+    .offset(offset)
+    .execute()
+  const count = await base()
+    .select((eb) => eb.fn.count<number>('p.id').distinct().as('n'))
+    .executeTakeFirstOrThrow()
+  return {
+    packages: rows.map((r) => ({
+      ...r,
+      host_count: Number(r.host_count),
+      hosts_needing_update: Number(r.hosts_needing_update ?? 0),
+      hosts_needing_security_update: Number(r.hosts_needing_security_update ?? 0)
+    })),
+    total: Number(count.n)
+  }
+}
+
 /** One package and the hosts that have it, those needing an update first; undefined for an unknown package. */
 export async function packageHostsPage(
   db: Kysely<DB>,
@@ -63,6 +108,7 @@ export async function packageHostsPage(
   if (!pkg) return undefined
   const base = () => {
     let q = db.selectFrom('host_packages as hp').innerJoin('hosts as h', 'h.id', 'hp.host_id').where('hp.package_id', '=', pkg.id)
+    q = q.where(inHostScope('hp.host_id'))
     if (filter.updatesOnly) q = q.where('hp.needs_update', '=', 1)
     return q
   }

@@ -4,6 +4,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import { hostStatusSql, inactiveCutoff, REPORTED_STATUSES, type HostStatus } from './host-status.js'
+import { inHostScope, isHostScoped } from './host-scope.js'
 
 export type StatusCounts = Record<HostStatus, number>
 
@@ -15,6 +16,7 @@ export type StatusCounts = Record<HostStatus, number>
  * hosts_last_update_status), active = the maintained host count minus both.
  */
 export async function hostCountsByStatus(db: Kysely<DB>, updateIntervalMinutes: number, nowMs = Date.now()): Promise<StatusCounts> {
+  if (isHostScoped()) return scopedHostCountsByStatus(db, updateIntervalMinutes, nowMs)
   const cutoff = inactiveCutoff(updateIntervalMinutes, nowMs)
   const hostCount = db.selectFrom('hosts').select((eb) => eb.fn.countAll<number>().as('n'))
   const row = await db
@@ -32,8 +34,48 @@ export async function hostCountsByStatus(db: Kysely<DB>, updateIntervalMinutes: 
   return { pending, active: row.hosts - pending - inactive, inactive }
 }
 
+/**
+ * A user limited to some host groups (access-control.md) gets counts over their hosts only: the
+ * maintained counters are fleet-wide, so these aggregate over the visible hosts instead.
+ */
+async function scopedHostCountsByStatus(db: Kysely<DB>, updateIntervalMinutes: number, nowMs: number): Promise<StatusCounts> {
+  const rows = await db
+    .selectFrom('hosts')
+    .select((eb) => [hostStatusSql(updateIntervalMinutes, nowMs).as('state'), eb.fn.countAll<number>().as('n')])
+    .where(inHostScope('hosts.id'))
+    .groupBy('state')
+    .execute()
+  const counts: StatusCounts = { pending: 0, active: 0, inactive: 0 }
+  for (const row of rows) counts[row.state] = Number(row.n)
+  return counts
+}
+
+async function scopedFleetUpdateTotals(db: Kysely<DB>) {
+  const row = await db
+    .selectFrom('hosts')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('total'),
+      eb.fn.sum<number>(eb.case().when('outdated_packages', '>', 0).then(1).else(0).end()).as('needing_updates'),
+      eb.fn.sum<number>(eb.case().when('security_updates', '>', 0).then(1).else(0).end()).as('with_security'),
+      eb.fn.sum<number>('outdated_packages').as('outdated'),
+      eb.fn.sum<number>('security_updates').as('security'),
+      eb.fn.sum<number>(eb.case().when('needs_reboot', '=', 1).then(1).else(0).end()).as('reboot')
+    ])
+    .where(inHostScope('hosts.id'))
+    .executeTakeFirstOrThrow()
+  return {
+    total: Number(row.total),
+    needing_updates: Number(row.needing_updates ?? 0),
+    with_security: Number(row.with_security ?? 0),
+    outdated: Number(row.outdated ?? 0),
+    security: Number(row.security ?? 0),
+    reboot: Number(row.reboot ?? 0)
+  }
+}
+
 /** The overview's update figures over every host (pending ones included): the maintained totals (migration 0021). */
 export async function fleetUpdateTotals(db: Kysely<DB>) {
+  if (isHostScoped()) return scopedFleetUpdateTotals(db)
   const row = await db.selectFrom('fleet_host_totals').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()
   return {
     total: row.hosts,
@@ -55,6 +97,7 @@ export async function osVersionCounts(db: Kysely<DB>) {
       eb.fn.countAll<number>().as('count')
     ])
     .where('os_type', 'is not', null)
+    .where(inHostScope('hosts.id'))
     .groupBy(['os_type', 'os_version'])
     .orderBy('count', 'desc')
     .orderBy('os_type')
@@ -77,6 +120,7 @@ export async function recentReports(db: Kysely<DB>, limit: number) {
       'r.security_updates',
       'r.created_at'
     ])
+    .where(inHostScope('r.host_id'))
     .orderBy('r.created_at', 'desc')
     .limit(limit)
     .execute()

@@ -1,9 +1,11 @@
 // What a host reported, for the dashboard's host page: its packages (filters, paging), its
-// repositories and its report history. Each returns undefined for an unknown host.
+// repositories and its report history. Each returns undefined for an unknown host or one outside
+// the user's host scope (hostExists).
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import { HOST_PACKAGE_COLUMNS } from './host-read-queries.js'
 import { containsText } from './text-search.js'
+import { inHostScope } from './host-scope.js'
 
 export interface PackageFilter {
   updatesOnly?: boolean | undefined
@@ -14,7 +16,7 @@ export interface PackageFilter {
 }
 
 async function hostExists(db: Kysely<DB>, id: string): Promise<boolean> {
-  return (await db.selectFrom('hosts').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+  return (await db.selectFrom('hosts').select('id').where('id', '=', id).where(inHostScope('hosts.id')).executeTakeFirst()) !== undefined
 }
 
 /** Security updates first, then other updates, then by name; with the filtered total. */

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
 import { newId } from '../security/random-tokens.js'
+import { groupInScope, inHostScope } from './host-scope.js'
 
 export class DuplicateGroupNameError extends Error {
   constructor() {
@@ -25,9 +26,11 @@ export async function groupView(db: Kysely<DB>, id: string) {
         .selectFrom('host_group_memberships as m')
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('m.host_group_id', '=', 'g.id')
+        .where(inHostScope('m.host_id'))
         .as('host_count')
     )
     .where('g.id', '=', id)
+    .where(groupInScope('g.id'))
     .executeTakeFirst()
   return row && { ...row, host_count: Number(row.host_count) }
 }
@@ -39,6 +42,7 @@ export async function listGroupViews(db: Kysely<DB>) {
     .leftJoin('host_group_memberships as m', 'm.host_group_id', 'g.id')
     .selectAll('g')
     .select((eb) => eb.fn.count<number>('m.host_id').as('host_count'))
+    .where(groupInScope('g.id'))
     .groupBy('g.id')
     .orderBy('g.name')
     .execute()
@@ -81,6 +85,7 @@ export async function updateGroup(
       .updateTable('host_groups')
       .set({ ...changes, updated_at: new Date().toISOString() })
       .where('id', '=', id)
+      .where(groupInScope('host_groups.id'))
       .executeTakeFirst()
     return Number(result.numUpdatedRows) > 0
   } catch (err) {
@@ -90,6 +95,6 @@ export async function updateGroup(
 
 /** Deletes a group (memberships cascade, hosts stay); false when there is none. */
 export async function deleteGroup(db: Kysely<DB>, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('host_groups').where('id', '=', id).executeTakeFirst()
+  const result = await db.deleteFrom('host_groups').where('id', '=', id).where(groupInScope('host_groups.id')).executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }

@@ -2,9 +2,10 @@
 // and a missing group 404. The routes only parse and reply; SQL stays in host-group-queries.ts.
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
-import { COMMON, conflict, notFound } from '../http/errors.js'
+import { COMMON, conflict, errorOf, notFound } from '../http/errors.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { DuplicateGroupNameError, groupView, insertGroup, updateGroup } from './host-group-queries.js'
+import { isHostScoped } from './host-scope.js'
 
 export interface GroupInput {
   name?: string | undefined
@@ -23,6 +24,8 @@ async function unlessDuplicate<T>(work: () => Promise<T>): Promise<T> {
 
 /** Creates a group and returns its view (no hosts yet). */
 export async function createGroup(db: Kysely<DB>, input: GroupInput & { name: string }) {
+  // A new group is outside every existing limit, so a limited user would create what they cannot see.
+  if (isHostScoped()) throw errorOf(ERROR_MESSAGES.access.scopedCannotCreateGroups)
   const { name, description, color } = input
   const id = await unlessDuplicate(() =>
     insertGroup(db, { name: name.trim(), description: description ?? null, color: color?.toUpperCase() })

@@ -6,6 +6,7 @@ import type { DB, HostGroupRow, HostRow } from '../store/database-types.js'
 import { hostStatusFromLastReport, hostStatusSql, type HostStatus } from './host-status.js'
 import { containsText } from './text-search.js'
 import type { HostDetail, HostGroupRef, HostListQuery, HostSummary } from './host-schemas.js'
+import { groupInScope, inHostScope } from './host-scope.js'
 
 const SORT_COLUMNS = {
   name: 'hosts.friendly_name',
@@ -24,7 +25,7 @@ function whereStatus<O>(query: SelectQueryBuilder<DB, 'hosts', O>, status: HostS
 }
 
 function filtered(db: Kysely<DB>, query: HostListQuery, clock: StatusClock) {
-  let q = db.selectFrom('hosts')
+  let q = db.selectFrom('hosts').where(inHostScope('hosts.id'))
   if (query.search && query.search.trim() !== '') {
     const needle = query.search.trim()
     q = q.where((eb) =>
@@ -171,7 +172,7 @@ function parseJson(text: string | null): unknown {
 }
 
 export async function hostDetail(db: Kysely<DB>, hostId: string, clock: StatusClock): Promise<HostDetail | undefined> {
-  const row = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst()
+  const row = await db.selectFrom('hosts').selectAll().where('id', '=', hostId).where(inHostScope('hosts.id')).executeTakeFirst()
   if (!row) return undefined
   const groups = await groupsOfHosts(db, [row.id])
   return {
@@ -206,13 +207,20 @@ export async function hostColumns<K extends keyof HostRow & string>(
   id: string,
   columns: readonly K[]
 ): Promise<Pick<HostRow, K> | undefined> {
-  const row = await db.selectFrom('hosts').select(columns).where('id', '=', id).executeTakeFirst()
+  const row = await db.selectFrom('hosts').select(columns).where('id', '=', id).where(inHostScope('hosts.id')).executeTakeFirst()
   return row as Pick<HostRow, K> | undefined
 }
 
 /** Name, id and colour of one host group, or null. */
 export async function hostGroupSummary(db: Kysely<DB>, id: string): Promise<Pick<HostGroupRow, 'id' | 'name' | 'color'> | null> {
-  return (await db.selectFrom('host_groups').select(['id', 'name', 'color']).where('id', '=', id).executeTakeFirst()) ?? null
+  return (
+    (await db
+      .selectFrom('host_groups')
+      .select(['id', 'name', 'color'])
+      .where('id', '=', id)
+      .where(groupInScope('host_groups.id'))
+      .executeTakeFirst()) ?? null
+  )
 }
 
 /** Name, id and colour of each listed host group that exists, by id: one query for a whole list. */

@@ -2,6 +2,7 @@
 // scheduled reports. They return rows; the callers shape their own replies.
 import type { Kysely, Selectable } from 'kysely'
 import type { DB, HostRow, ReportHistoryTable } from '../store/database-types.js'
+import { inHostScope } from './host-scope.js'
 
 export interface GroupRef {
   id: string
@@ -9,7 +10,7 @@ export interface GroupRef {
 }
 
 export async function hostById(db: Kysely<DB>, id: string): Promise<HostRow | undefined> {
-  return db.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirst()
+  return db.selectFrom('hosts').selectAll().where('id', '=', id).where(inHostScope('hosts.id')).executeTakeFirst()
 }
 
 /** A host's groups by name. */
@@ -43,6 +44,7 @@ export async function hostPackageRows(db: Kysely<DB>, hostId: string, updatesOnl
     .innerJoin('packages as p', 'p.id', 'hp.package_id')
     .select(HOST_PACKAGE_COLUMNS)
     .where('hp.host_id', '=', hostId)
+    .where(inHostScope('hp.host_id'))
     .orderBy('hp.is_security_update', 'desc')
     .orderBy('hp.needs_update', 'desc')
     .orderBy('p.name')
@@ -56,6 +58,7 @@ export async function hostReportHistory(db: Kysely<DB>, hostId: string, limit: n
     .selectFrom('report_history')
     .selectAll()
     .where('host_id', '=', hostId)
+    .where(inHostScope('report_history.host_id'))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
@@ -90,12 +93,14 @@ export async function hostListRows(db: Kysely<DB>, groupIds: string[] | undefine
       'outdated_packages',
       'security_updates'
     ])
+    .where(inHostScope('hosts.id'))
     .orderBy('friendly_name')
     .orderBy('id')
   let groupQuery = db
     .selectFrom('host_group_memberships as m')
     .innerJoin('host_groups as g', 'g.id', 'm.host_group_id')
     .select(['m.host_id', 'g.id', 'g.name'])
+    .where(inHostScope('m.host_id'))
     .orderBy('g.name')
   if (groupIds) {
     hostQuery = hostQuery.where('id', 'in', memberOf(groupIds))
@@ -108,7 +113,7 @@ export async function hostListRows(db: Kysely<DB>, groupIds: string[] | undefine
 /** Friendly names of these hosts (unknown ids are left out). */
 export async function friendlyNames(db: Kysely<DB>, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map()
-  const rows = await db.selectFrom('hosts').select(['id', 'friendly_name']).where('id', 'in', ids).execute()
+  const rows = await db.selectFrom('hosts').select(['id', 'friendly_name']).where('id', 'in', ids).where(inHostScope('hosts.id')).execute()
   return new Map(rows.map((r) => [r.id, r.friendly_name]))
 }
 
@@ -119,7 +124,12 @@ export async function hostRefs(
 ): Promise<Map<string, Pick<HostRow, 'id' | 'friendly_name' | 'hostname' | 'last_update'>>> {
   const unique = [...new Set(ids)]
   if (unique.length === 0) return new Map()
-  const rows = await db.selectFrom('hosts').select(['id', 'friendly_name', 'hostname', 'last_update']).where('id', 'in', unique).execute()
+  const rows = await db
+    .selectFrom('hosts')
+    .select(['id', 'friendly_name', 'hostname', 'last_update'])
+    .where('id', 'in', unique)
+    .where(inHostScope('hosts.id'))
+    .execute()
   return new Map(rows.map((r) => [r.id, r]))
 }
 
@@ -129,6 +139,7 @@ export async function hostsByOutstandingUpdates(db: Kysely<DB>, top: number) {
     .selectFrom('hosts')
     .select(['friendly_name', 'outdated_packages', 'security_updates'])
     .where('outdated_packages', '>', 0)
+    .where(inHostScope('hosts.id'))
     .orderBy('outdated_packages', 'desc')
     .orderBy('security_updates', 'desc')
     .orderBy('friendly_name')
@@ -144,6 +155,7 @@ export async function topSecurityPackages(db: Kysely<DB>, top: number) {
     .select(['p.name', (eb) => eb.fn.count<number>('hp.host_id').distinct().as('hosts')])
     .where('hp.needs_update', '=', 1)
     .where('hp.is_security_update', '=', 1)
+    .where(inHostScope('hp.host_id'))
     .groupBy('p.name')
     .orderBy('hosts', 'desc')
     .orderBy('p.name')
@@ -159,6 +171,7 @@ export async function hostIdsInGroup(db: Kysely<DB>, groupId: string): Promise<s
     .innerJoin('hosts as h', 'h.id', 'm.host_id')
     .select('h.id')
     .where('m.host_group_id', '=', groupId)
+    .where(inHostScope('h.id'))
     .orderBy('h.friendly_name')
     .orderBy('h.id')
     .execute()

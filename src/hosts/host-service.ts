@@ -5,7 +5,9 @@ import type { DB, HostRow } from '../store/database-types.js'
 import { newId } from '../security/random-tokens.js'
 import { newHostCredentials } from './host-credentials.js'
 import { writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
-import { badRequest, COMMON } from '../http/errors.js'
+import { badRequest, COMMON, errorOf } from '../http/errors.js'
+import { ERROR_MESSAGES } from '../http/error-messages.js'
+import { groupInScope, inHostScope, isHostScoped } from './host-scope.js'
 
 export interface CreateHostInput {
   friendlyName: string
@@ -40,6 +42,8 @@ export async function withKnownGroups<T>(work: () => Promise<T>): Promise<T> {
 
 /** The dashboard's "add host": the name trimmed, the groups checked; the key is shown once. */
 export async function addHost(db: Kysely<DB>, friendlyName: string, groupIds: string[]) {
+  // A limited user's new host goes into one of their groups, or they could not see it afterwards.
+  if (isHostScoped() && groupIds.length === 0) throw errorOf(ERROR_MESSAGES.access.scopedHostNeedsGroup)
   const { host, apiKey } = await withKnownGroups(() => createHost(db, { friendlyName: friendlyName.trim(), hostGroupIds: groupIds }))
   return {
     id: host.id,
@@ -101,7 +105,12 @@ export async function createHost(
   const groupIds = [...new Set(input.hostGroupIds ?? [])]
   await db.transaction().execute(async (trx) => {
     if (groupIds.length > 0) {
-      const found = await trx.selectFrom('host_groups').select('id').where('id', 'in', groupIds).execute()
+      const found = await trx
+        .selectFrom('host_groups')
+        .select('id')
+        .where('id', 'in', groupIds)
+        .where(groupInScope('host_groups.id'))
+        .execute()
       const known = new Set(found.map((g) => g.id))
       const missing = groupIds.find((id) => !known.has(id))
       if (missing) throw new UnknownHostGroupError(missing)
@@ -128,7 +137,7 @@ export async function deleteHost(
   alsoInTransaction?: (trx: Transaction<DB>, host: HostRow) => Promise<void>
 ): Promise<HostRow | undefined> {
   return db.transaction().execute(async (trx) => {
-    const host = await trx.selectFrom('hosts').selectAll().where('id', '=', hostId).executeTakeFirst()
+    const host = await trx.selectFrom('hosts').selectAll().where('id', '=', hostId).where(inHostScope('hosts.id')).executeTakeFirst()
     if (!host) return undefined
     await trx.deleteFrom('hosts').where('id', '=', hostId).execute()
     await alsoInTransaction?.(trx, host)
@@ -150,6 +159,7 @@ export async function updateHost(
       updated_at: new Date().toISOString()
     })
     .where('id', '=', hostId)
+    .where(inHostScope('hosts.id'))
     .executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
 }
@@ -162,10 +172,14 @@ export async function setHostGroups(db: Kysely<DB>, hostId: string, groupIds: st
   const ids = [...new Set(groupIds)]
   const now = new Date().toISOString()
   return db.transaction().execute(async (trx) => {
-    const host = await trx.selectFrom('hosts').select('id').where('id', '=', hostId).executeTakeFirst()
+    const host = await trx.selectFrom('hosts').select('id').where('id', '=', hostId).where(inHostScope('hosts.id')).executeTakeFirst()
     if (!host) return false
     if (ids.length > 0) {
-      const known = new Set((await trx.selectFrom('host_groups').select('id').where('id', 'in', ids).execute()).map((g) => g.id))
+      const known = new Set(
+        (await trx.selectFrom('host_groups').select('id').where('id', 'in', ids).where(groupInScope('host_groups.id')).execute()).map(
+          (g) => g.id
+        )
+      )
       const missing = ids.find((id) => !known.has(id))
       if (missing !== undefined) throw new UnknownHostGroupError(missing)
     }
@@ -187,6 +201,7 @@ export async function regenerateHostCredentials(db: Kysely<DB>, hostId: string):
     .updateTable('hosts')
     .set({ api_id: creds.apiId, api_key_hash: creds.apiKeyHash, updated_at: new Date().toISOString() })
     .where('id', '=', hostId)
+    .where(inHostScope('hosts.id'))
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 0 ? undefined : { apiId: creds.apiId, apiKey: creds.apiKey }
 }

@@ -10,6 +10,7 @@ import { errorOf, forbidden, unauthorized } from './errors.js'
 import { ERROR_MESSAGES } from './error-messages.js'
 import { authenticateBeforeValidation, authGuard } from './auth-first.js'
 import { crossSiteRefusal } from './same-origin.js'
+import { registerRequestHostScope, setRequestHostScope, type HostScope } from './request-host-scope.js'
 
 export const SESSION_COOKIE = 'token'
 
@@ -40,6 +41,8 @@ export interface SessionUser {
   is_active: number
   /** undefined when the role no longer exists. */
   permissions: readonly PermissionName[] | undefined
+  /** The host groups the user (with its role) is limited to; null = every host. */
+  hostScope: HostScope
 }
 
 export interface SessionAuthOptions {
@@ -56,6 +59,7 @@ export interface CurrentUser {
   lastName: string | null
   sessionId: string
   permissions: ReadonlySet<PermissionName>
+  hostScope: HostScope
 }
 
 declare module '@fastify/jwt' {
@@ -84,6 +88,7 @@ export function userOf(request: FastifyRequest): CurrentUser {
 }
 
 async function sessionAuthPlugin(app: FastifyInstance, opts: SessionAuthOptions): Promise<void> {
+  registerRequestHostScope(app)
   await app.register(cookie)
   await app.register(jwt, {
     secret: app.config.jwtSecret,
@@ -114,6 +119,8 @@ async function sessionAuthPlugin(app: FastifyInstance, opts: SessionAuthOptions)
     if (row.is_active !== 1) throw unauthorized(HTTP.accountDisabled.message)
     const permissions = row.permissions
     if (!permissions) throw forbidden(HTTP.accessDenied.message)
+    // Computed once per request; every host query of this request reads it (hosts/host-scope.ts).
+    setRequestHostScope(request, row.hostScope)
     return {
       id: row.id,
       username: row.username,
@@ -122,7 +129,8 @@ async function sessionAuthPlugin(app: FastifyInstance, opts: SessionAuthOptions)
       firstName: row.first_name,
       lastName: row.last_name,
       sessionId: claims.sid,
-      permissions: new Set(permissions)
+      permissions: new Set(permissions),
+      hostScope: row.hostScope
     }
   }
 

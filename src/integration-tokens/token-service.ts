@@ -26,6 +26,7 @@ import {
 import { integrationTypeOf, ipRangeIssues, normaliseScopes, parseExpiry, type Scopes } from './token-rules.js'
 import type { CreateTokenBody, CreateTokenResponse, TokenView, UpdateTokenBody } from './token-schemas.js'
 import { credentialSecretMatches } from './token-verification.js'
+import { isHostScoped } from '../hosts/host-scope.js'
 
 const E = ERROR_MESSAGES.integrationTokens
 
@@ -92,6 +93,9 @@ export async function createToken(
   body: Static<typeof CreateTokenBody>,
   serverUrl: ServerUrl
 ): Promise<CreateResponse> {
+  // A token's bearer is not limited to host groups, so a limited user cannot mint one (no grant
+  // beyond its author's own reach).
+  if (isHostScoped()) throw errorOf(ERROR_MESSAGES.access.scopedCannotCreateTokens)
   const issues: ValidationIssue[] = []
   const tokenName = body.token_name.trim()
   if (tokenName === '') issues.push({ msg: E.tokenNameRequired.message, param: 'token_name', location: 'body' })

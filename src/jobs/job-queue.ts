@@ -2,6 +2,7 @@
 // Durability is the caller's business: notifications write each delivery to the database before
 // queueing it, so what is lost on a crash is only the in-memory copy, re-queued on start.
 import type { FastifyBaseLogger } from 'fastify'
+import { withHostScope } from '../http/request-host-scope.js'
 
 export interface QueuedJob {
   /** Stable key: a job already queued or running under this key is not queued twice. */
@@ -96,8 +97,8 @@ export class JobQueue {
       if (!job) break
       this.active++
       if (job.group !== undefined) this.activeByGroup.set(job.group, (this.activeByGroup.get(job.group) ?? 0) + 1)
-      void job
-        .run()
+      // Queued work is the machine's, not the request that happened to queue it: no host scope.
+      void withHostScope(null, () => job.run())
         .catch((err: unknown) => {
           this.log.error({ err, job: job.key }, 'queued job failed')
           return undefined

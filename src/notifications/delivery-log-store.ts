@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { DB, DeliveryRow } from '../store/database-types.js'
 import { canonicalEventName } from './event-catalog.js'
+import { inHostScope } from '../hosts/host-scope.js'
 
 export interface DeliveryFilter {
   destinationId?: string | undefined
@@ -22,7 +23,9 @@ export async function findDeliveryView(db: Kysely<DB>, id: string) {
 }
 
 export async function listDeliveries(db: Kysely<DB>, filter: DeliveryFilter, limit: number, offset: number) {
-  let query = db.selectFrom('notification_deliveries')
+  // A user limited to host groups sees deliveries about their hosts only (reference_id is the host's
+  // id for host events); others, whose subject may be any host or none, stay hidden from them.
+  let query = db.selectFrom('notification_deliveries').where(inHostScope('notification_deliveries.reference_id'))
   if (filter.destinationId) query = query.where('destination_id', '=', filter.destinationId)
   if (filter.eventType) query = query.where('event_type', '=', filter.eventType)
   if (filter.status) query = query.where('status', '=', filter.status)

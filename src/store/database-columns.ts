@@ -241,7 +241,9 @@ export const DATABASE_COLUMNS = {
     is_builtin: 'defaulted',
     permissions: 'required',
     created_at: 'required',
-    updated_at: 'required'
+    updated_at: 'required',
+    created_by_user_id: 'nullable',
+    host_scoped: 'defaulted'
   },
   scheduled_reports: {
     id: 'required',
@@ -296,8 +298,11 @@ export const DATABASE_COLUMNS = {
     updated_at: 'required',
     tfa_last_used_step: 'nullable',
     must_change_password: 'defaulted',
-    ...USERS_OIDC_COLUMNS
+    ...USERS_OIDC_COLUMNS,
+    host_scoped: 'defaulted'
   },
+  user_host_groups: { user_id: 'required', host_group_id: 'required' },
+  role_host_groups: { role_name: 'required', host_group_id: 'required' },
   ...PATCHING_COLUMNS,
   ...FLEET_COUNTER_COLUMNS,
   ...OIDC_COLUMNS,

@@ -7,6 +7,7 @@ import type { PatchingTables } from './patching-table-types.js'
 import type { FleetCounterTables, PackageCounterColumns } from './fleet-counters-table-types.js'
 import type { OidcTables, UsersOidcColumns } from './oidc-table-types.js'
 import type { AuditTables } from './audit-table-types.js'
+import type { AccessTables, HostScopedFlag } from './access-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
@@ -19,6 +20,8 @@ export interface RolesTable {
   permissions: string
   created_at: string
   updated_at: string
+  created_by_user_id: string | null
+  host_scoped: HostScopedFlag
 }
 
 export interface UsersTable extends UsersOidcColumns {
@@ -43,6 +46,7 @@ export interface UsersTable extends UsersOidcColumns {
   tfa_last_used_step: number | null
   /** 1 while the password is the one the server generated (0012); a password change clears it. */
   must_change_password: Generated<Flag>
+  host_scoped: HostScopedFlag
   created_at: string
   updated_at: string
 }
@@ -311,7 +315,7 @@ export interface DiscordLoginSettingsTable {
 }
 
 /** Every table; most features declare theirs in <feature>-table-types.ts. */
-export interface DB extends PatchingTables, FleetCounterTables, OidcTables, AuditTables {
+export interface DB extends PatchingTables, FleetCounterTables, OidcTables, AuditTables, AccessTables {
   roles: RolesTable
   users: UsersTable
   user_sessions: UserSessionsTable

@@ -18,7 +18,9 @@ export const UserView = Type.Object({
   discord_avatar: Type.Union([Type.String(), Type.Null()]),
   last_login_at: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String(),
-  permissions: Type.Optional(Type.Array(Type.String()))
+  permissions: Type.Optional(Type.Array(Type.String())),
+  /** The user's own host-group limit (null = none; its role may limit it too). */
+  host_group_ids: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()]))
 })
 
 export const LoginBody = Type.Object({

@@ -5,6 +5,7 @@ import type { DB } from '../store/database-types.js'
 import { newId } from '../security/random-tokens.js'
 import type { SessionUser } from '../http/session-auth.js'
 import { rolePermissions } from './role-queries.js'
+import { hostScopeOfUser } from './scope-queries.js'
 
 export function durationToMs(duration: string): number {
   const m = /^(\d+)([smhd])$/.exec(duration)
@@ -75,7 +76,8 @@ export async function findSessionUser(db: Kysely<DB>, sessionId: string, userId:
   const { session_created_at: createdAt, last_seen_at: lastSeenAt, ...row } = found
   await touchSession(db, sessionId, lastSeenAt ?? createdAt)
   // A disabled user is refused before its role matters, so its permissions are not looked up.
-  return { ...row, permissions: row.is_active === 1 ? await rolePermissions(db, row.role) : undefined }
+  if (row.is_active !== 1) return { ...row, permissions: undefined, hostScope: null }
+  return { ...row, permissions: await rolePermissions(db, row.role), hostScope: await hostScopeOfUser(db, row.id, row.role) }
 }
 
 /** Moves last_seen_at to now when it is older than LAST_SEEN_EVERY_MS (the only write on the request path). */

@@ -59,6 +59,7 @@ export async function insertUser(db: Kysely<DB>, input: NewUserInput): Promise<U
     oidc_sub: null,
     tfa_last_used_step: null,
     must_change_password: input.mustChangePassword ? 1 : 0,
+    host_scoped: 0,
     created_at: now,
     updated_at: now
   }

@@ -8,9 +8,11 @@ import { validationMessagesOf } from '../http/errors.js'
 import { userOf } from '../http/session-auth.js'
 import { listRoles } from './role-queries.js'
 import { listUsers, publicUser } from './user-queries.js'
-import { createUser, deleteUserAsAdmin, resetPasswordAsAdmin, updateUserAsAdmin } from './user-service.js'
+import { createUser, deleteUserAsAdmin, resetPasswordAsAdmin, updateUserAsAdmin, userWithScope } from './user-service.js'
 import { UserView } from './auth-schemas.js'
 import { auditDetail } from '../audit/audit-hooks.js'
+import { HOST_GROUP_IDS, RoleView } from './role-routes.js'
+import { hostGroupIdsByUser } from './scope-queries.js'
 
 const USERNAME = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' })
 const EMAIL = Type.String({ maxLength: 255, format: 'email' })
@@ -21,7 +23,8 @@ const CreateUserBody = Type.Object({
   password: Type.String({ minLength: 8, maxLength: 1024 }),
   role: Type.String({ minLength: 1, maxLength: 64 }),
   first_name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
-  last_name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()]))
+  last_name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+  host_group_ids: Type.Optional(HOST_GROUP_IDS)
 })
 
 const UpdateUserBody = Type.Object({
@@ -29,7 +32,8 @@ const UpdateUserBody = Type.Object({
   role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   is_active: Type.Optional(Type.Boolean()),
   first_name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
-  last_name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()]))
+  last_name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+  host_group_ids: Type.Optional(HOST_GROUP_IDS)
 })
 
 const U = ERROR_MESSAGES.users
@@ -38,7 +42,8 @@ const FIELD_MESSAGES = validationMessagesOf({
   email: U.email,
   password: U.password,
   role: U.role,
-  is_active: U.is_active
+  is_active: U.is_active,
+  host_group_ids: ERROR_MESSAGES.access.hostGroupIds
 })
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -51,16 +56,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['users'],
         security: SECURITY.bearer,
-        response: {
-          200: Type.Array(
-            Type.Object({
-              name: Type.String(),
-              description: Type.String(),
-              is_builtin: Type.Boolean(),
-              permissions: Type.Array(Type.String())
-            })
-          )
-        }
+        response: { 200: Type.Array(RoleView) }
       },
       preHandler: app.requirePermission('can_view_users'),
       config: general
@@ -75,7 +71,10 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requirePermission('can_view_users'),
       config: general
     },
-    async () => (await listUsers(db)).map((r) => publicUser(r))
+    async () => {
+      const groups = await hostGroupIdsByUser(db)
+      return (await listUsers(db)).map((r) => ({ ...publicUser(r), host_group_ids: r.host_scoped === 1 ? (groups.get(r.id) ?? []) : null }))
+    }
   )
 
   app.post(
@@ -93,7 +92,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const row = await createUser(db, userOf(request), request.body)
       auditDetail(request, { role: row.role })
-      return reply.code(201).send({ message: 'User created successfully', user: publicUser(row) })
+      return reply.code(201).send({ message: 'User created successfully', user: await userWithScope(db, row) })
     }
   )
 
@@ -113,7 +112,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const updated = await updateUserAsAdmin(db, app.events, userOf(request), request.params.id, request.body)
       auditDetail(request, { role: updated.role, is_active: updated.is_active === 1 })
-      return { message: 'User updated successfully', user: publicUser(updated) }
+      return { message: 'User updated successfully', user: await userWithScope(db, updated) }
     }
   )
 

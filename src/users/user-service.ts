@@ -8,7 +8,8 @@ import { emitCommitted, writeOutbox } from '../events/event-outbox.js'
 import { errorOf, notFound, COMMON } from '../http/errors.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { hashSecret } from '../security/secret-hashing.js'
-import type { Permission } from './permissions.js'
+import { assertGroupsExist, assertRoleWithinAuthor, assertScopeWithinAuthor, combinedScope, type GrantAuthor } from './grant-rules.js'
+import { setUserHostGroups, userHostGroupIds } from './scope-queries.js'
 import { ensureBuiltinRoles, roleExists, rolePermissions } from './role-queries.js'
 import { revokeUserSessions } from './sessions.js'
 import { clearTfa } from './tfa-queries.js'
@@ -19,15 +20,13 @@ import {
   findUserByUsername,
   insertUser,
   loginNameTaken,
+  publicUser,
   updateUser,
   type UserChanges
 } from './user-queries.js'
 
 /** Who is acting: enough to apply the rules (the session's user). */
-export interface Actor {
-  id: string
-  permissions: ReadonlySet<Permission>
-}
+export type Actor = GrantAuthor
 
 export interface CreateUserInput {
   username: string
@@ -36,6 +35,7 @@ export interface CreateUserInput {
   role: string
   first_name?: string | null
   last_name?: string | null
+  host_group_ids?: string[] | null
 }
 
 export interface UpdateUserInput {
@@ -44,6 +44,7 @@ export interface UpdateUserInput {
   is_active?: boolean
   first_name?: string | null
   last_name?: string | null
+  host_group_ids?: string[] | null
 }
 
 const E = ERROR_MESSAGES.users
@@ -64,12 +65,37 @@ export async function existingUser(db: Kysely<DB>, id: string): Promise<UserRow>
   return target
 }
 
+/** The user's own limit stored: its value, or the current one when the input leaves it out. */
+async function ownGroups(db: Kysely<DB>, target: UserRow | undefined, input: string[] | null | undefined): Promise<string[] | null> {
+  if (input !== undefined) return input
+  if (!target) return null
+  return target.host_scoped === 1 ? userHostGroupIds(db, target.id) : null
+}
+
+/**
+ * The grant rules for giving `role` and `groups` to a user: the actor holds the role's permissions
+ * and reaches every host the user will reach (own limit joined with the role's).
+ */
+async function assertUserGrant(db: Kysely<DB>, actor: Actor, role: string, groups: string[] | null): Promise<void> {
+  await assertRoleWithinAuthor(db, actor, role)
+  await assertGroupsExist(db, groups)
+  assertScopeWithinAuthor(actor, await combinedScope(db, groups, role))
+}
+
+/** A user as the admin screens show it: the public view and its own host-group limit. */
+export async function userWithScope(db: Kysely<DB>, row: UserRow) {
+  return { ...publicUser(row), host_group_ids: row.host_scoped === 1 ? await userHostGroupIds(db, row.id) : null }
+}
+
 export async function createUser(db: Kysely<DB>, actor: Actor, input: CreateUserInput): Promise<UserRow> {
   await assertRoleExists(db, input.role)
   requireSuperuserRights(actor, input.role)
+  // A limited actor's new user is limited to the actor's groups unless told a narrower list.
+  const groups = input.host_group_ids !== undefined ? input.host_group_ids : actor.hostScope ? [...actor.hostScope.groupIds] : null
+  await assertUserGrant(db, actor, input.role, groups)
   const email = input.email?.trim() || null
   if (await loginNameTaken(db, input.username, email)) throw errorOf(E.nameTaken)
-  return insertUser(db, {
+  const row = await insertUser(db, {
     username: input.username,
     email,
     passwordHash: await hashSecret(input.password),
@@ -77,6 +103,8 @@ export async function createUser(db: Kysely<DB>, actor: Actor, input: CreateUser
     firstName: input.first_name ?? null,
     lastName: input.last_name ?? null
   })
+  await setUserHostGroups(db, row.id, groups)
+  return (await findUserById(db, row.id)) ?? row
 }
 
 export async function updateUserAsAdmin(
@@ -92,6 +120,11 @@ export async function updateUserAsAdmin(
     await assertRoleExists(db, input.role)
     requireSuperuserRights(actor, input.role)
   }
+  // The actor must cover the user as it is and as it will be (no reach beyond their own).
+  const groupsBefore = await ownGroups(db, target, undefined)
+  await assertUserGrant(db, actor, target.role, groupsBefore)
+  const groups = await ownGroups(db, target, input.host_group_ids)
+  await assertUserGrant(db, actor, input.role ?? target.role, groups)
   const losesSuperadmin =
     target.role === 'superadmin' &&
     target.is_active === 1 &&
@@ -115,6 +148,7 @@ export async function updateUserAsAdmin(
   // The row and its role-change event commit together; listeners hear it only after the commit.
   const event = await db.transaction().execute(async (trx) => {
     await updateUser(trx, target.id, changes, now.toISOString())
+    if (input.host_group_ids !== undefined) await setUserHostGroups(trx, target.id, groups)
     return roleChange ? writeOutbox(trx, 'user_role_changed', roleChange, now) : undefined
   })
   if (input.is_active === false) await revokeUserSessions(db, target.id)
@@ -152,6 +186,7 @@ export async function changeOwnPassword(db: Kysely<DB>, userId: string, password
 export async function resetPasswordAsAdmin(db: Kysely<DB>, actor: Actor, id: string, password: string): Promise<void> {
   const target = await existingUser(db, id)
   requireSuperuserRights(actor, target.role)
+  await assertUserGrant(db, actor, target.role, await ownGroups(db, target, undefined))
   await setPassword(db, target.id, password, { mustChange: false })
 }
 
@@ -159,6 +194,7 @@ export async function deleteUserAsAdmin(db: Kysely<DB>, actor: Actor, id: string
   const target = await existingUser(db, id)
   if (target.id === actor.id) throw errorOf(E.cannotDeleteSelf)
   requireSuperuserRights(actor, target.role)
+  await assertUserGrant(db, actor, target.role, await ownGroups(db, target, undefined))
   if (target.role === 'superadmin' && target.is_active === 1 && (await countActiveSuperadmins(db)) <= 1) throw errorOf(E.lastSuperadmin)
   await deleteUser(db, target.id)
 }

@@ -1,5 +1,5 @@
 // The users feature as one plugin: sign-in and sessions (auth-routes, session-routes), user and role
-// management (user-routes) and two-factor authentication (tfa-plugin). The built-in roles are
+// management (user-routes), custom roles (role-routes) and two-factor authentication (tfa-plugin). The built-in roles are
 // refreshed first, so new permissions reach existing installs before any request is served.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
@@ -9,6 +9,7 @@ import tfa from './tfa-plugin.js'
 import { userRoutes } from './user-routes.js'
 import { sessionRoutes } from './session-routes.js'
 import { findUserById } from './user-queries.js'
+import { roleRoutes } from './role-routes.js'
 
 async function usersPlugin(app: FastifyInstance): Promise<void> {
   await ensureBuiltinRoles(app.store.db)
@@ -16,6 +17,7 @@ async function usersPlugin(app: FastifyInstance): Promise<void> {
   await app.register(authRoutes)
   await app.register(userRoutes)
   await app.register(sessionRoutes)
+  await app.register(roleRoutes)
   await app.register(tfa)
 }
 

@@ -30,6 +30,8 @@ const OWNERS: Record<string, string> = {
   users: 'users',
   roles: 'users',
   user_sessions: 'users',
+  user_host_groups: 'users',
+  role_host_groups: 'users',
   discord_login_settings: 'discord-login',
   oidc_settings: 'oidc',
   notification_destinations: 'notifications',

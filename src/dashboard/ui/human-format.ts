@@ -41,6 +41,9 @@ const PERMISSION_LABELS: Record<string, string> = {
   can_view_audit_log: 'View the audit log'
 }
 
+/** Every permission a role can hold, in the order the role form lists them. */
+export const PERMISSION_KEYS = Object.keys(PERMISSION_LABELS)
+
 /** `can_manage_hosts` → `Manage hosts`; a key not in the list still reads as words. */
 export function permissionLabel(key: string): string {
   const known = PERMISSION_LABELS[key]

@@ -5,4 +5,6 @@ export interface Role {
   description: string
   is_builtin: boolean
   permissions: string[]
+  /** null = every host; a list = only hosts in these groups. */
+  host_group_ids: string[] | null
 }

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../store/database-types.js'
 import { newId } from '../../security/random-tokens.js'
 import { userNamesByIds } from '../../users/user-queries.js'
+import { inHostScope, isHostScoped } from '../../hosts/host-scope.js'
 
 export type PatchAuditAction =
   | 'trigger'
@@ -68,7 +69,11 @@ export interface AuditFilter {
 }
 
 export async function auditPage(db: Kysely<DB>, filter: AuditFilter) {
-  let q = db.selectFrom('patch_audit')
+  // A limited user sees entries about their hosts only: entries without a host (policy edits) may
+  // name other hosts in their details.
+  let q = db
+    .selectFrom('patch_audit')
+    .where((eb) => (isHostScoped() ? eb.and([eb('host_id', 'is not', null), inHostScope('patch_audit.host_id')]) : eb.and([])))
   if (filter.runId) q = q.where('run_id', '=', filter.runId)
   if (filter.hostId) q = q.where('host_id', '=', filter.hostId)
   if (filter.action) q = q.where('action', '=', filter.action)

@@ -1,6 +1,7 @@
 // The only code that names patch_bulk_batches and patch_bulk_items.
 import type { Kysely, Selectable, Updateable } from 'kysely'
 import type { DB, PatchBulkBatchesTable, PatchBulkItemsTable } from '../../store/database-types.js'
+import { inHostScope } from '../../hosts/host-scope.js'
 
 export type BatchRow = Selectable<PatchBulkBatchesTable>
 export type ItemRow = Selectable<PatchBulkItemsTable>
@@ -16,8 +17,39 @@ export async function findBatch(db: Kysely<DB>, id: string): Promise<BatchRow | 
   return db.selectFrom('patch_bulk_batches').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function listBatches(db: Kysely<DB>, limit: number): Promise<BatchRow[]> {
-  return db.selectFrom('patch_bulk_batches').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).execute()
+/** Batches the user may see: at least one of their hosts is in them (routes; the runner uses findBatch). */
+function visibleBatches(db: Kysely<DB>) {
+  return db
+    .selectFrom('patch_bulk_batches')
+    .selectAll()
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('patch_bulk_items as i')
+          .select('i.host_id')
+          .whereRef('i.batch_id', '=', 'patch_bulk_batches.id')
+          .where(inHostScope('i.host_id'))
+      )
+    )
+}
+
+export async function findVisibleBatch(db: Kysely<DB>, id: string): Promise<BatchRow | undefined> {
+  return visibleBatches(db).where('id', '=', id).executeTakeFirst()
+}
+
+export async function listVisibleBatches(db: Kysely<DB>, limit: number): Promise<BatchRow[]> {
+  return visibleBatches(db).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute()
+}
+
+/** A batch's items on the user's hosts (the batch view; the runner reads every item with batchItems). */
+export async function visibleBatchItems(db: Kysely<DB>, batchId: string): Promise<ItemRow[]> {
+  return db
+    .selectFrom('patch_bulk_items')
+    .selectAll()
+    .where('batch_id', '=', batchId)
+    .where(inHostScope('patch_bulk_items.host_id'))
+    .orderBy('position')
+    .execute()
 }
 
 export async function runningBatchIds(db: Kysely<DB>): Promise<string[]> {

@@ -5,7 +5,7 @@ import { ErrorMessageReply, IdParams } from '../../http/schema-fragments.js'
 import { SECURITY } from '../../http/openapi.js'
 import { notFound } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
-import { findBatch, listBatches } from './bulk-queries.js'
+import { findVisibleBatch, listVisibleBatches } from './bulk-queries.js'
 import { batchView, launchBulk } from './bulk-service.js'
 import { BatchListView, BatchView, BulkBody } from './bulk-schemas.js'
 
@@ -33,7 +33,7 @@ export const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const batch = await launchBulk(app, request, request.body)
-      return reply.code(202).send(await batchView(app, (await findBatch(db, batch.id)) ?? batch))
+      return reply.code(202).send(await batchView(app, (await findVisibleBatch(db, batch.id)) ?? batch))
     }
   )
 
@@ -49,7 +49,7 @@ export const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...view,
       config
     },
-    async () => ({ batches: await Promise.all((await listBatches(db, 50)).map((b) => batchView(app, b))) })
+    async () => ({ batches: await Promise.all((await listVisibleBatches(db, 50)).map((b) => batchView(app, b))) })
   )
 
   app.get(
@@ -66,7 +66,7 @@ export const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config
     },
     async (request) => {
-      const batch = await findBatch(db, request.params.id)
+      const batch = await findVisibleBatch(db, request.params.id)
       if (!batch) throw notFound(M.notFound.message)
       return batchView(app, batch)
     }

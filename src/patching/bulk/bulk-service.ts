@@ -18,10 +18,12 @@ import { newId } from '../../security/random-tokens.js'
 import { friendlyNames, hostIdsInGroup } from '../../hosts/host-read-queries.js'
 import { launchPatchRun, type PatchRunOptions } from '../runs/patch-run-service.js'
 import { runById } from '../runs/run-queries.js'
+import { isHostScoped } from '../../hosts/host-scope.js'
 import {
   batchIdsOfRun,
   batchItems,
   findBatch,
+  visibleBatchItems,
   finishBatch,
   insertBatch,
   runningBatchIds,
@@ -56,6 +58,12 @@ export async function selectedHosts(
   if (selection.host_group_id !== undefined) {
     if (!(await hostGroupSummary(db, selection.host_group_id))) throw notFound(COMMON.hostGroupNotFound)
     hostIds = await hostIdsInGroup(db, selection.host_group_id)
+  }
+  // A limited user's list keeps their hosts only: another host is as unknown to them as a missing one,
+  // and leaves no batch item behind.
+  if (isHostScoped()) {
+    const visible = await friendlyNames(db, hostIds)
+    hostIds = hostIds.filter((id) => visible.has(id))
   }
   if (hostIds.length === 0) throw new ApiError(M.noHosts.status, { error: M.noHosts.message })
   return hostIds
@@ -186,7 +194,7 @@ export class BulkBatches {
 }
 
 export async function batchView(app: FastifyInstance, batch: BatchRow) {
-  const items = await batchItems(app.store.db, batch.id)
+  const items = await visibleBatchItems(app.store.db, batch.id)
   const names = await friendlyNames(
     app.store.db,
     items.map((i) => i.host_id)

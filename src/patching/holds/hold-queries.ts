@@ -1,12 +1,20 @@
-// The only code that names patch_holds.
+// The only code that names patch_holds. Lists, finds and deletes see the user's host scope;
+// holdsForTargets does not: a hold on any of a host's groups applies to every run on that host.
 import type { Kysely, Selectable } from 'kysely'
 import type { DB, PatchHoldsTable } from '../../store/database-types.js'
 import type { PatchTarget } from '../patch-targets.js'
+import { targetInScope } from '../../hosts/host-scope.js'
 
 export type HoldRow = Selectable<PatchHoldsTable>
 
 export async function listHolds(db: Kysely<DB>, filter: Partial<PatchTarget>): Promise<HoldRow[]> {
-  let q = db.selectFrom('patch_holds').selectAll().orderBy('target_type').orderBy('target_id').orderBy('pattern')
+  let q = db
+    .selectFrom('patch_holds')
+    .selectAll()
+    .where(targetInScope('patch_holds.target_type', 'patch_holds.target_id'))
+    .orderBy('target_type')
+    .orderBy('target_id')
+    .orderBy('pattern')
   if (filter.target_type) q = q.where('target_type', '=', filter.target_type)
   if (filter.target_id) q = q.where('target_id', '=', filter.target_id)
   return q.execute()
@@ -23,7 +31,12 @@ export async function holdsForTargets(db: Kysely<DB>, targets: PatchTarget[]): P
 }
 
 export async function findHold(db: Kysely<DB>, id: string): Promise<HoldRow | undefined> {
-  return db.selectFrom('patch_holds').selectAll().where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('patch_holds')
+    .selectAll()
+    .where('id', '=', id)
+    .where(targetInScope('patch_holds.target_type', 'patch_holds.target_id'))
+    .executeTakeFirst()
 }
 
 export async function findHoldByPattern(db: Kysely<DB>, target: PatchTarget, pattern: string): Promise<HoldRow | undefined> {
@@ -41,6 +54,10 @@ export async function insertHold(db: Kysely<DB>, row: HoldRow): Promise<void> {
 }
 
 export async function deleteHold(db: Kysely<DB>, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('patch_holds').where('id', '=', id).executeTakeFirst()
+  const result = await db
+    .deleteFrom('patch_holds')
+    .where('id', '=', id)
+    .where(targetInScope('patch_holds.target_type', 'patch_holds.target_id'))
+    .executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }

@@ -1,6 +1,7 @@
 // The only code that names patch_policies, patch_policy_assignments and patch_policy_exclusions.
 import type { Kysely } from 'kysely'
 import type { DB, PatchPolicyRow } from '../../store/database-types.js'
+import { inHostScope, isHostScoped, targetInScope } from '../../hosts/host-scope.js'
 
 export interface PolicyFields {
   name: string
@@ -39,15 +40,29 @@ export async function listPolicies(db: Kysely<DB>) {
         .selectFrom('patch_policy_assignments as a')
         .select((e) => e.fn.countAll<number>().as('n'))
         .whereRef('a.patch_policy_id', '=', 'p.id')
+        .where(targetInScope('a.target_type', 'a.target_id'))
         .as('assignments'),
       eb
         .selectFrom('patch_policy_exclusions as x')
         .select((e) => e.fn.countAll<number>().as('n'))
         .whereRef('x.patch_policy_id', '=', 'p.id')
+        .where(inHostScope('x.host_id'))
         .as('exclusions')
     ])
     .orderBy('p.name')
     .execute()
+}
+
+/** Whether a policy also governs hosts outside the user's scope (so a limited user may not change it). */
+export async function policyReachesBeyondScope(db: Kysely<DB>, id: string): Promise<boolean> {
+  if (!isHostScoped()) return false
+  const row = await db
+    .selectFrom('patch_policy_assignments as a')
+    .select('a.id')
+    .where('a.patch_policy_id', '=', id)
+    .where((eb) => eb.not(targetInScope('a.target_type', 'a.target_id')))
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 export async function policyById(db: Kysely<DB>, id: string): Promise<PatchPolicyRow | undefined> {
@@ -76,7 +91,13 @@ export async function deletePolicy(db: Kysely<DB>, id: string): Promise<boolean>
 }
 
 export async function assignmentsOf(db: Kysely<DB>, policyId: string) {
-  return db.selectFrom('patch_policy_assignments').selectAll().where('patch_policy_id', '=', policyId).orderBy('created_at').execute()
+  return db
+    .selectFrom('patch_policy_assignments')
+    .selectAll()
+    .where('patch_policy_id', '=', policyId)
+    .where(targetInScope('patch_policy_assignments.target_type', 'patch_policy_assignments.target_id'))
+    .orderBy('created_at')
+    .execute()
 }
 
 export async function assignmentOfTarget(db: Kysely<DB>, targetType: string, targetId: string) {
@@ -104,12 +125,19 @@ export async function deleteAssignment(db: Kysely<DB>, policyId: string, assignm
     .deleteFrom('patch_policy_assignments')
     .where('id', '=', assignmentId)
     .where('patch_policy_id', '=', policyId)
+    .where(targetInScope('patch_policy_assignments.target_type', 'patch_policy_assignments.target_id'))
     .executeTakeFirst()
   return result.numDeletedRows > 0n
 }
 
 export async function exclusionsOf(db: Kysely<DB>, policyId: string) {
-  return db.selectFrom('patch_policy_exclusions').selectAll().where('patch_policy_id', '=', policyId).orderBy('created_at').execute()
+  return db
+    .selectFrom('patch_policy_exclusions')
+    .selectAll()
+    .where('patch_policy_id', '=', policyId)
+    .where(inHostScope('patch_policy_exclusions.host_id'))
+    .orderBy('created_at')
+    .execute()
 }
 
 export async function exclusionOf(db: Kysely<DB>, policyId: string, hostId: string) {
@@ -133,6 +161,7 @@ export async function deleteExclusion(db: Kysely<DB>, policyId: string, hostId: 
     .deleteFrom('patch_policy_exclusions')
     .where('patch_policy_id', '=', policyId)
     .where('host_id', '=', hostId)
+    .where(inHostScope('patch_policy_exclusions.host_id'))
     .executeTakeFirst()
   return result.numDeletedRows > 0n
 }

@@ -2,7 +2,7 @@
 // messages, and assignments without upstream's unique-constraint 500 (§9 item 6): assigning a target
 // to the policy it already has answers the existing assignment; to another policy, 409 naming it.
 import type { FastifyInstance } from 'fastify'
-import { ApiError } from '../../http/errors.js'
+import { ApiError, errorOf } from '../../http/errors.js'
 import { ERROR_MESSAGES } from '../../http/error-messages.js'
 import { newId } from '../../security/random-tokens.js'
 import { hostById, hostRefs } from '../../hosts/host-read-queries.js'
@@ -92,8 +92,15 @@ export async function createPolicy(app: FastifyInstance, body: PolicyBody, userI
   return existingPolicy(app, id)
 }
 
+/** A user limited to host groups changes only policies that govern none but their hosts. */
+async function changeablePolicy(app: FastifyInstance, id: string) {
+  const policy = await existingPolicy(app, id)
+  if (await q.policyReachesBeyondScope(app.store.db, policy.id)) throw errorOf(ERROR_MESSAGES.access.policyBeyondScope)
+  return policy
+}
+
 export async function updatePolicy(app: FastifyInstance, id: string, body: PolicyBody, userId: string) {
-  await existingPolicy(app, id)
+  await changeablePolicy(app, id)
   const fields = policyFields(body)
   const now = app.patchRuns.now()
   await q.updatePolicy(app.store.db, id, fields, now.toISOString())
@@ -102,7 +109,7 @@ export async function updatePolicy(app: FastifyInstance, id: string, body: Polic
 }
 
 export async function removePolicy(app: FastifyInstance, id: string, userId: string): Promise<void> {
-  const policy = await existingPolicy(app, id)
+  const policy = await changeablePolicy(app, id)
   await q.deletePolicy(app.store.db, policy.id)
   await recordPatchAudit(
     app.store.db,

@@ -1,11 +1,17 @@
 // The only code that names patch_reboot_exemptions.
 import type { Kysely, Selectable } from 'kysely'
 import type { DB, PatchRebootExemptionsTable } from '../../store/database-types.js'
+import { inHostScope } from '../../hosts/host-scope.js'
 
 export type ExemptionRow = Selectable<PatchRebootExemptionsTable>
 
 export async function listExemptions(db: Kysely<DB>): Promise<ExemptionRow[]> {
-  return db.selectFrom('patch_reboot_exemptions').selectAll().orderBy('created_at').execute()
+  return db
+    .selectFrom('patch_reboot_exemptions')
+    .selectAll()
+    .where(inHostScope('patch_reboot_exemptions.host_id'))
+    .orderBy('created_at')
+    .execute()
 }
 
 export async function findExemption(db: Kysely<DB>, hostId: string): Promise<ExemptionRow | undefined> {
@@ -24,6 +30,10 @@ export async function upsertExemption(db: Kysely<DB>, row: ExemptionRow): Promis
 }
 
 export async function deleteExemption(db: Kysely<DB>, hostId: string): Promise<boolean> {
-  const result = await db.deleteFrom('patch_reboot_exemptions').where('host_id', '=', hostId).executeTakeFirst()
+  const result = await db
+    .deleteFrom('patch_reboot_exemptions')
+    .where('host_id', '=', hostId)
+    .where(inHostScope('patch_reboot_exemptions.host_id'))
+    .executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }

@@ -3,6 +3,7 @@
 // or approval, as upstream.
 import type { Kysely } from 'kysely'
 import type { DB, PatchRunRow } from '../../store/database-types.js'
+import { inHostScope } from '../../hosts/host-scope.js'
 
 export const ACTIVE_STATUSES = ['queued', 'running', 'pending_validation', 'pending_approval', 'validated'] as const
 const DRY_RUN_VISIBLE = ['pending_validation', 'pending_approval', 'validated']
@@ -21,7 +22,10 @@ export interface RunFilter {
 
 /** patch_runs without dry runs, except those waiting for validation or approval. */
 function countableRuns(db: Kysely<DB>) {
-  return db.selectFrom('patch_runs').where((eb) => eb.or([eb('dry_run', '=', 0), eb('status', 'in', DRY_RUN_VISIBLE)]))
+  return db
+    .selectFrom('patch_runs')
+    .where(inHostScope('patch_runs.host_id'))
+    .where((eb) => eb.or([eb('dry_run', '=', 0), eb('status', 'in', DRY_RUN_VISIBLE)]))
 }
 
 export async function statusCounts(db: Kysely<DB>): Promise<Record<string, number>> {
@@ -41,7 +45,7 @@ export async function activeRuns(db: Kysely<DB>): Promise<PatchRunRow[]> {
 }
 
 export async function runsPage(db: Kysely<DB>, filter: RunFilter): Promise<{ rows: PatchRunRow[]; total: number }> {
-  let q = db.selectFrom('patch_runs')
+  let q = db.selectFrom('patch_runs').where(inHostScope('patch_runs.host_id'))
   if (filter.hostId) q = q.where('host_id', '=', filter.hostId)
   if (filter.status === 'active') q = q.where('status', 'in', ['queued', 'running'])
   else if (filter.status) q = q.where('status', '=', filter.status)

@@ -2,6 +2,7 @@
 // status), so two writers racing (approve twice, stop vs the agent's completion) cannot both win.
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { DB, PatchRunRow, PatchRunsTable } from '../../store/database-types.js'
+import { inHostScope } from '../../hosts/host-scope.js'
 
 export type NewPatchRun = Omit<Selectable<PatchRunsTable>, 'shell_output' | 'output_truncated' | 'trigger_source' | 'dry_run'> & {
   trigger_source: string
@@ -18,7 +19,7 @@ export async function insertRun(db: Kysely<DB>, run: NewPatchRun): Promise<void>
 }
 
 export async function runById(db: Kysely<DB>, id: string): Promise<PatchRunRow | undefined> {
-  return db.selectFrom('patch_runs').selectAll().where('id', '=', id).executeTakeFirst()
+  return db.selectFrom('patch_runs').selectAll().where('id', '=', id).where(inHostScope('patch_runs.host_id')).executeTakeFirst()
 }
 
 /** True while the host has a run the agent is working on or was sent and has not acknowledged. */
@@ -140,6 +141,7 @@ export async function changeStatus(
     .updateTable('patch_runs')
     .set({ ...change, updated_at: nowIso })
     .where('id', '=', id)
+    .where(inHostScope('patch_runs.host_id'))
     .where('status', 'in', from)
     .executeTakeFirst()
   return result.numUpdatedRows > 0n
@@ -157,6 +159,7 @@ export async function changeStatusUnless(
     .updateTable('patch_runs')
     .set({ ...change, updated_at: nowIso })
     .where('id', '=', id)
+    .where(inHostScope('patch_runs.host_id'))
     .where('status', 'not in', except)
     .executeTakeFirst()
   return result.numUpdatedRows > 0n
@@ -201,7 +204,12 @@ export async function updateOutputOnly(
 }
 
 export async function deleteRun(db: Kysely<DB>, id: string, from: readonly string[]): Promise<boolean> {
-  const result = await db.deleteFrom('patch_runs').where('id', '=', id).where('status', 'in', from).executeTakeFirst()
+  const result = await db
+    .deleteFrom('patch_runs')
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .where(inHostScope('patch_runs.host_id'))
+    .executeTakeFirst()
   return result.numDeletedRows > 0n
 }
 
@@ -210,6 +218,7 @@ export async function requeueValidation(db: Kysely<DB>, id: string, nowIso: stri
     .updateTable('patch_runs')
     .set({ dispatched_at: null, run_at: nowIso, updated_at: nowIso })
     .where('id', '=', id)
+    .where(inHostScope('patch_runs.host_id'))
     .where('status', '=', 'pending_validation')
     .where('patch_type', '=', 'patch_package')
     .executeTakeFirst()

@@ -1,12 +1,19 @@
 // The only code that names patch_schedules.
 import type { Kysely, Selectable, Updateable } from 'kysely'
 import type { DB, PatchSchedulesTable } from '../../store/database-types.js'
+import { targetInScope } from '../../hosts/host-scope.js'
 
 export type ScheduleRow = Selectable<PatchSchedulesTable>
 export type ScheduleChanges = Updateable<PatchSchedulesTable>
 
 export async function listSchedules(db: Kysely<DB>): Promise<ScheduleRow[]> {
-  return db.selectFrom('patch_schedules').selectAll().orderBy('name').orderBy('id').execute()
+  return db
+    .selectFrom('patch_schedules')
+    .selectAll()
+    .where(targetInScope('patch_schedules.target_type', 'patch_schedules.target_id'))
+    .orderBy('name')
+    .orderBy('id')
+    .execute()
 }
 
 export async function enabledSchedules(db: Kysely<DB>): Promise<ScheduleRow[]> {
@@ -14,7 +21,12 @@ export async function enabledSchedules(db: Kysely<DB>): Promise<ScheduleRow[]> {
 }
 
 export async function findSchedule(db: Kysely<DB>, id: string): Promise<ScheduleRow | undefined> {
-  return db.selectFrom('patch_schedules').selectAll().where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('patch_schedules')
+    .selectAll()
+    .where('id', '=', id)
+    .where(targetInScope('patch_schedules.target_type', 'patch_schedules.target_id'))
+    .executeTakeFirst()
 }
 
 export async function insertSchedule(db: Kysely<DB>, row: ScheduleRow): Promise<void> {
@@ -22,7 +34,12 @@ export async function insertSchedule(db: Kysely<DB>, row: ScheduleRow): Promise<
 }
 
 export async function updateSchedule(db: Kysely<DB>, id: string, changes: ScheduleChanges): Promise<void> {
-  await db.updateTable('patch_schedules').set(changes).where('id', '=', id).execute()
+  await db
+    .updateTable('patch_schedules')
+    .set(changes)
+    .where('id', '=', id)
+    .where(targetInScope('patch_schedules.target_type', 'patch_schedules.target_id'))
+    .execute()
 }
 
 /** Moves a schedule to its next slot only if no other tick did it first (so a slot fires once). */
@@ -37,6 +54,10 @@ export async function claimSlot(db: Kysely<DB>, id: string, slot: string, change
 }
 
 export async function deleteSchedule(db: Kysely<DB>, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('patch_schedules').where('id', '=', id).executeTakeFirst()
+  const result = await db
+    .deleteFrom('patch_schedules')
+    .where('id', '=', id)
+    .where(targetInScope('patch_schedules.target_type', 'patch_schedules.target_id'))
+    .executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }

@@ -1,9 +1,9 @@
-// Settings → Users: accounts with their roles, user registration settings, and the roles with
-// their permissions.
+// Settings → Users: accounts with their roles and host-group limits, user registration settings,
+// and the roles with their permissions (roles-panel.tsx).
 import { useState } from 'preact/hooks'
 import { del, post, put } from '../api'
 import { asFailure, useApi } from '../use-api'
-import { EmptyState, ErrorNote, Loaded, Notice } from '../components/feedback'
+import { ErrorNote, Loaded, Notice } from '../components/feedback'
 import { Badge, Field, PageHeader, timeAgo } from '../components/controls'
 import { Modal, useConfirm } from '../components/dialogs'
 import { useSession, type SessionUser } from '../session'
@@ -11,9 +11,10 @@ import { RegistrationSettings } from './registration-settings'
 import type { Role } from '../role-types'
 import { permissionLabel } from '../human-format'
 import { Link } from '../router'
+import { HostGroupPicker, RolesPanel } from './roles-panel'
 
-/** GET /api/v1/users returns the same UserView as /auth/me. */
-type UserRow = SessionUser
+/** GET /api/v1/users returns the same UserView as /auth/me, with the user's own host-group limit. */
+type UserRow = SessionUser & { host_group_ids?: string[] | null }
 
 export function Users() {
   const users = useApi<UserRow[]>('/api/v1/users')
@@ -108,30 +109,7 @@ export function Users() {
         )}
       </Loaded>
       {session.can('can_manage_settings') && <RegistrationSettings roles={roles.data ?? []} />}
-      <section class="panel">
-        <h2>Roles</h2>
-        <Loaded resource={roles} label="Loading roles…">
-          {(list) =>
-            list.length === 0 ? (
-              <EmptyState title="No roles" />
-            ) : (
-              <dl class="roles">
-                {list.map((r) => (
-                  <>
-                    <dt>
-                      {r.name} {r.is_builtin && <Badge kind="muted">built-in</Badge>}
-                    </dt>
-                    <dd>
-                      {r.description}
-                      <div class="muted small">{r.permissions.map(permissionLabel).join(', ') || 'no permissions'}</div>
-                    </dd>
-                  </>
-                ))}
-              </dl>
-            )
-          }
-        </Loaded>
-      </section>
+      <RolesPanel roles={roles} canManage={canManage} />
       {editing && (
         <UserForm
           user={editing === 'new' ? null : editing}
@@ -158,6 +136,7 @@ function UserForm({ user, roles, onClose }: { user: UserRow | null; roles: Role[
     role: user?.role ?? 'user',
     is_active: user?.is_active ?? true
   })
+  const [groups, setGroups] = useState<string[] | null>(user?.host_group_ids ?? null)
   const [error, setError] = useState<Error | undefined>()
   const set = (k: keyof typeof form, v: string | boolean) => setForm({ ...form, [k]: v })
   const save = async (e: Event) => {
@@ -166,7 +145,9 @@ function UserForm({ user, roles, onClose }: { user: UserRow | null; roles: Role[
       email: form.email.trim() || null,
       first_name: form.first_name.trim() || null,
       last_name: form.last_name.trim() || null,
-      role: form.role
+      role: form.role,
+      // Left out on a new user while "every host" is ticked: the server then applies the author's own limit, if any.
+      ...(user || groups !== null ? { host_group_ids: groups } : {})
     }
     try {
       if (user) await put(`/api/v1/users/${user.id}`, { ...common, is_active: form.is_active })
@@ -215,6 +196,7 @@ function UserForm({ user, roles, onClose }: { user: UserRow | null; roles: Role[
             ))}
           </select>
         </Field>
+        <HostGroupPicker value={groups} onChange={setGroups} />
         {user && (
           <label class="check">
             <input type="checkbox" checked={form.is_active} onChange={(e) => set('is_active', e.currentTarget.checked)} /> Active (a

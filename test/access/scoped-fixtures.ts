@@ -1,0 +1,94 @@
+// A fleet with two host groups for the access tests: "mine" holds the scoped user's host, "theirs" a
+// foreign one. Both hosts reported packages, and each has a patch run, a hold, a window, a schedule,
+// a reboot exemption, a policy assignment and a bulk batch, so every surface has something to leak.
+import type { Test } from 'tap'
+import { bearer, login } from '../helpers/test-app.js'
+import { beyondApp, hostGroup, pkg, reportedHost, type BeyondApp } from '../patching/beyond-helpers.js'
+import { PERMISSIONS } from '../../src/users/permissions.js'
+
+export interface ScopedFleet {
+  ctx: BeyondApp
+  mine: { id: string; group: string; name: string }
+  theirs: { id: string; group: string; name: string; apiId: string }
+  /** Every id of a row that belongs to the foreign host or group, by kind. */
+  foreignIds: Record<string, string>
+  /** A user with every permission, limited to the group "mine" through its own limit. */
+  scopedToken: string
+}
+
+async function must(ctx: BeyondApp, method: 'POST' | 'PUT', url: string, payload: unknown): Promise<Record<string, unknown>> {
+  const res = await ctx.api(method, url, payload)
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body as Record<string, unknown>
+}
+
+/** Patching rows on one host (or its group); returns their ids. */
+async function patchingRows(ctx: BeyondApp, hostId: string, groupId: string, tag: string): Promise<Record<string, string>> {
+  const run = await must(ctx, 'POST', '/api/v1/patching/trigger', { host_id: hostId, patch_type: 'patch_all', pending_approval: true })
+  const hold = await must(ctx, 'POST', '/api/v1/patching/holds', { target_type: 'host', target_id: hostId, pattern: `pkg-${tag}` })
+  const groupHold = await must(ctx, 'POST', '/api/v1/patching/holds', {
+    target_type: 'host_group',
+    target_id: groupId,
+    pattern: 'kernel-*'
+  })
+  const window = await must(ctx, 'POST', '/api/v1/patching/windows', {
+    name: `window-${tag}`,
+    frequency: 'weekly',
+    days: [6],
+    time: '22:00',
+    duration_minutes: 240,
+    target_type: 'host',
+    target_id: hostId
+  })
+  const schedule = await must(ctx, 'POST', '/api/v1/patching/schedules', {
+    name: `schedule-${tag}`,
+    target_type: 'host',
+    target_id: hostId,
+    frequency: 'daily',
+    time: '02:30',
+    scope: 'all'
+  })
+  await must(ctx, 'PUT', `/api/v1/patching/reboot-exemptions/${hostId}`, { reason: `exempt-${tag}` })
+  const policy = await must(ctx, 'POST', '/api/v1/patching/policies', { name: `policy-${tag}`, patch_delay_type: 'immediate' })
+  await must(ctx, 'POST', `/api/v1/patching/policies/${String(policy.id)}/assignments`, { target_type: 'host', target_id: hostId })
+  await must(ctx, 'POST', `/api/v1/patching/policies/${String(policy.id)}/exclusions`, { host_id: hostId })
+  const bulk = await must(ctx, 'POST', '/api/v1/patching/bulk', { host_ids: [hostId], patch_type: 'patch_all', dry_run: true })
+  return {
+    run: String(run.patch_run_id),
+    hold: String(hold.id),
+    groupHold: String(groupHold.id),
+    window: String(window.id),
+    schedule: String(schedule.id),
+    policy: String(policy.id),
+    bulk: String(bulk.id)
+  }
+}
+
+export async function scopedFleet(t: Test): Promise<ScopedFleet> {
+  const ctx = await beyondApp(t)
+  ctx.setNow('2026-06-03T10:00:00Z')
+  const mineGroup = await hostGroup(ctx, 'group-mine')
+  const theirGroup = await hostGroup(ctx, 'group-theirs')
+  const mineHost = await reportedHost(ctx, 'own-host-k4', [pkg('shared-lib'), pkg('own-only-pkg', true)], [mineGroup])
+  const theirHost = await reportedHost(ctx, 'foreign-host-zq7', [pkg('shared-lib'), pkg('foreign-only-pkg', true)], [theirGroup])
+  await patchingRows(ctx, mineHost.id, mineGroup, 'mine')
+  const foreign = await patchingRows(ctx, theirHost.id, theirGroup, 'theirs')
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: bearer(ctx.adminToken),
+    payload: { username: 'scoped', password: 'scoped-password', role: 'superadmin', host_group_ids: [mineGroup] }
+  })
+  if (res.statusCode !== 201) throw new Error(`scoped user: ${res.statusCode} ${res.body}`)
+  const scopedToken = await login(ctx.app, 'scoped', 'scoped-password')
+  return {
+    ctx,
+    mine: { id: mineHost.id, group: mineGroup, name: 'own-host-k4' },
+    theirs: { id: theirHost.id, group: theirGroup, name: 'foreign-host-zq7', apiId: theirHost.apiId },
+    foreignIds: { host: theirHost.id, group: theirGroup, ...foreign },
+    scopedToken
+  }
+}
+
+/** Every permission: the walk's user may call every route, so only the scope stands in the way. */
+export const ALL_PERMISSIONS = [...PERMISSIONS]

@@ -7,6 +7,7 @@
 /** Kinds of things an entry can be about; a label lookup may be registered per kind (audit-plugin.ts). */
 export type AuditTargetType =
   | 'user'
+  | 'role'
   | 'session'
   | 'host'
   | 'host_group'
@@ -16,6 +17,7 @@ export type AuditTargetType =
   | 'scheduled_report'
   | 'settings'
   | 'discord_settings'
+  | 'oidc_settings'
   | 'patch_run'
   | 'patch_policy'
   | 'patch_schedule'

@@ -48,7 +48,11 @@ export const oidcSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: OidcSettingsSaved }
       },
       preHandler: app.requirePermission('can_manage_settings'),
-      config: { rateLimit: app.rateLimitBucket('general'), validationShape: 'single' }
+      config: {
+        rateLimit: app.rateLimitBucket('general'),
+        validationShape: 'single',
+        audit: { action: 'oidc_settings.update', target: 'oidc_settings' }
+      }
     },
     async (request) => ({ message: 'OIDC settings updated successfully', ...(await updateOidcSettings(app, request, request.body)) })
   )

@@ -48,7 +48,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: reply }
       },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'role.create', target: 'role' } }
     },
     async (request, res) => {
       const { name, ...input } = request.body
@@ -62,7 +62,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { tags: ['users'], security: SECURITY.bearer, params: RoleParams, body: Type.Object(RoleFields), response: { 200: reply } },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'role.update', target: 'role', idParam: 'name' } }
     },
     async (request) => ({
       message: 'Role updated successfully',
@@ -75,7 +75,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { tags: ['users'], security: SECURITY.bearer, params: RoleParams, response: { 200: MessageReply } },
       preHandler: manage,
-      config
+      config: { ...config, audit: { action: 'role.delete', target: 'role', idParam: 'name' } }
     },
     async (request) => {
       await removeRole(db, userOf(request), request.params.name)

@@ -11,6 +11,7 @@ import * as m0009 from './0009_host_repository_attributes.js'
 import * as m0012 from './0012_must_change_password.js'
 import * as m0013 from './0013_patching_runs.js'
 import * as m0014 from './0014_patching_schedules.js'
+import * as m0015 from './0015_host_digests.js'
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '0009_host_repository_attributes': m0009,
   '0012_must_change_password': m0012,
   '0013_patching_runs': m0013,
-  '0014_patching_schedules': m0014
+  '0014_patching_schedules': m0014,
+  '0015_host_digests': m0015
 }

@@ -63,6 +63,8 @@ export async function createHost(
     friendly_name: input.friendlyName,
     api_id: creds.apiId,
     api_key_hash: creds.apiKeyHash,
+    api_key_digest: null,
+    package_set_digest: null,
     machine_id: input.machineId ?? null,
     hostname: null,
     ip: null,
@@ -185,7 +187,7 @@ export async function regenerateHostCredentials(db: Kysely<DB>, hostId: string):
   const creds = await newHostCredentials()
   const result = await db
     .updateTable('hosts')
-    .set({ api_id: creds.apiId, api_key_hash: creds.apiKeyHash, updated_at: new Date().toISOString() })
+    .set({ api_id: creds.apiId, api_key_hash: creds.apiKeyHash, api_key_digest: null, updated_at: new Date().toISOString() })
     .where('id', '=', hostId)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 0 ? undefined : { apiId: creds.apiId, apiKey: creds.apiKey }

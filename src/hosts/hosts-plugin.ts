@@ -4,6 +4,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { ReportIngest } from './report-ingest.js'
+import { KeyDigester } from '../security/key-digest.js'
 import { pruneReportHistory, RETENTION_EVERY_MS, RETENTION_TIMER } from './report-retention.js'
 import { hostGroupRoutes } from './host-group-routes.js'
 import { hostRoutes } from './host-routes.js'
@@ -15,11 +16,14 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Applies agent reports to the database (report-ingest.ts). */
     reportIngest: ReportIngest
+    /** Keyed digests of host API keys, checked before bcrypt (host-credentials.ts). */
+    hostKeyDigester: KeyDigester
   }
 }
 
 async function hostsPlugin(app: FastifyInstance): Promise<void> {
   app.decorate('reportIngest', new ReportIngest(app.store.db, app.store.sqlite))
+  app.decorate('hostKeyDigester', new KeyDigester(app.config.secretEncryptionKey))
   app.timers.add({
     name: RETENTION_TIMER,
     everyMs: RETENTION_EVERY_MS,

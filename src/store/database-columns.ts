@@ -5,6 +5,7 @@
 import type { DB } from './database-types.js'
 import type { ColumnsOf } from './column-kinds.js'
 import { PATCHING_COLUMNS } from './patching-columns.js'
+import { HOST_DIGEST_COLUMNS } from './host-digest-table-types.js'
 
 export type { ColumnKind } from './column-kinds.js'
 
@@ -161,7 +162,8 @@ export const DATABASE_COLUMNS = {
     security_updates: 'defaulted',
     total_repos: 'defaulted',
     created_at: 'required',
-    updated_at: 'required'
+    updated_at: 'required',
+    ...HOST_DIGEST_COLUMNS
   },
   notification_deliveries: {
     id: 'required',

@@ -4,6 +4,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { Flag } from './flag.js'
 import type { PatchingTables } from './patching-table-types.js'
+import type { HostDigestColumns } from './host-digest-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
@@ -68,7 +69,7 @@ export interface HostGroupsTable {
   updated_at: string
 }
 
-export interface HostsTable {
+export interface HostsTable extends HostDigestColumns {
   id: string
   friendly_name: string
   api_id: string

@@ -9,6 +9,7 @@ import { runStartupBench } from './startup.bench.js'
 import { runLoadBench } from './load.bench.js'
 import { runAuthFloodBench } from './auth-flood.bench.js'
 import { runPatchingBench } from './patching.bench.js'
+import { runAgentFleetBench } from './agent-fleet.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -18,7 +19,8 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['startup', runStartupBench],
   ['load', runLoadBench],
   ['auth-flood', runAuthFloodBench],
-  ['patching', runPatchingBench]
+  ['patching', runPatchingBench],
+  ['agent-fleet', runAgentFleetBench]
 ]
 
 async function main(): Promise<void> {

@@ -32,11 +32,13 @@ export async function storedHostKey(db: Kysely<DB>, apiId: string): Promise<Stor
   return db.selectFrom('hosts').select(['id', 'api_key_hash', 'api_key_digest']).where('api_id', '=', apiId).executeTakeFirst()
 }
 
-const digestParts = (apiId: string, row: StoredHostKey, apiKey: string) => [apiId, row.api_key_hash, apiKey] as const
+/** The digest stored for a key: bound to the API id and the bcrypt hash, so rotation voids it. */
+export const hostKeyDigest = (digester: KeyDigester, apiId: string, apiKeyHash: string, apiKey: string): string =>
+  digester.digest(apiId, apiKeyHash, apiKey)
 
 /** The fast path: the host id when the stored digest matches this key, else undefined (go to bcrypt). */
 export function hostByKeyDigest(digester: KeyDigester, apiId: string, row: StoredHostKey | undefined, apiKey: string): string | undefined {
-  return row && digester.matches(row.api_key_digest, ...digestParts(apiId, row, apiKey)) ? row.id : undefined
+  return row && digester.matches(row.api_key_digest, apiId, row.api_key_hash, apiKey) ? row.id : undefined
 }
 
 /**
@@ -54,7 +56,7 @@ export async function verifyHostKeyWithBcrypt(
   if (!row || !ok) return undefined
   await db
     .updateTable('hosts')
-    .set({ api_key_digest: digester.digest(...digestParts(apiId, row, apiKey)) })
+    .set({ api_key_digest: hostKeyDigest(digester, apiId, row.api_key_hash, apiKey) })
     .where('id', '=', row.id)
     .where('api_key_hash', '=', row.api_key_hash)
     .execute()

@@ -2,6 +2,7 @@
 // API, so every path writes the same rows in one transaction.
 import type { Kysely, Transaction } from 'kysely'
 import type { DB, HostRow } from '../store/database-types.js'
+import type { HostDigestColumns } from '../store/host-digest-table-types.js'
 import { newId } from '../security/random-tokens.js'
 import { newHostCredentials } from './host-credentials.js'
 import { writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
@@ -58,13 +59,13 @@ export async function createHost(
 ): Promise<CreatedHost> {
   const creds = await newHostCredentials()
   const now = new Date().toISOString()
-  const host: HostRow = {
+  // The digests (migration 0015) are left to their NULL default, so this insert also works on an
+  // older schema (tests of earlier migrations create hosts with it).
+  const inserted: Omit<HostRow, keyof HostDigestColumns> = {
     id: newId(),
     friendly_name: input.friendlyName,
     api_id: creds.apiId,
     api_key_hash: creds.apiKeyHash,
-    api_key_digest: null,
-    package_set_digest: null,
     machine_id: input.machineId ?? null,
     hostname: null,
     ip: null,
@@ -100,6 +101,7 @@ export async function createHost(
     created_at: now,
     updated_at: now
   }
+  const host: HostRow = { ...inserted, api_key_digest: null, package_set_digest: null }
   const groupIds = [...new Set(input.hostGroupIds ?? [])]
   await db.transaction().execute(async (trx) => {
     if (groupIds.length > 0) {
@@ -108,7 +110,7 @@ export async function createHost(
       const missing = groupIds.find((id) => !known.has(id))
       if (missing) throw new UnknownHostGroupError(missing)
     }
-    await trx.insertInto('hosts').values(host).execute()
+    await trx.insertInto('hosts').values(inserted).execute()
     if (groupIds.length > 0) {
       await trx
         .insertInto('host_group_memberships')

@@ -47,7 +47,7 @@ const load = () =>
     .join(' ')
 
 /** Writes `count` hosts; with `digests`, as if each had already passed one bcrypt check. */
-async function seedHosts(dataDir: string, count: number, digests: boolean): Promise<Agent[]> {
+export async function seedHosts(dataDir: string, count: number, digests: boolean): Promise<Agent[]> {
   const apiKey = newHostApiKey()
   const hash = await hashSecret(apiKey)
   const digester = new KeyDigester(keyFromString(generatedSecret(dataDir, 'secret-encryption-key')))

@@ -6,7 +6,8 @@
 // server's log) and the server's RSS over time: the mean of the second half of the run after
 // warm-up against the first half's, its peak, and its RSS once the load has stopped (after
 // LOAD_IDLE_S seconds, default 15) against the targets (peak <= 150 MiB, back to <= 80 MiB).
-// PATCHMON_SERVER_BINARY=dist/patchmon runs the single executable instead of the source.
+// PATCHMON_SERVER_BINARY=dist/patchmon runs the single executable instead of the source;
+// LOAD_SERVER_NODE_OPTIONS passes V8 flags to it.
 // Before the measured window every agent pings and reports once. Exits non-zero (throws) when any request failed.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -61,7 +62,12 @@ export async function runLoadBench(): Promise<void> {
   const homepageReaders = positiveInt('LOAD_HOMEPAGE_READERS', 2)
   const idleS = positiveInt('LOAD_IDLE_S', 15)
   const dataDir = mkdtempSync(join(tmpdir(), 'patchmon-load-'))
-  const server = await startServerProcess(dataDir, { GETHOMEPAGE_RATE_LIMIT_MAX: '10000000' })
+  // LOAD_SERVER_NODE_OPTIONS tries V8 flags on the server (e.g. --max-semi-space-size=4) without a rebuild.
+  const nodeOptions = process.env.LOAD_SERVER_NODE_OPTIONS
+  const server = await startServerProcess(dataDir, {
+    GETHOMEPAGE_RATE_LIMIT_MAX: '10000000',
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {})
+  })
   const pool = new Pool(server.baseUrl, { connections: agentCount + apiReaders + homepageReaders })
   const stats: Record<Kind, KindStats> = {
     report: { latencies: [], errors: 0 },

@@ -10,6 +10,7 @@ import { runLoadBench } from './load.bench.js'
 import { runAuthFloodBench } from './auth-flood.bench.js'
 import { runPatchingBench } from './patching.bench.js'
 import { runAgentFleetBench } from './agent-fleet.bench.js'
+import { runReportMemoryBench } from './report-memory.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -20,7 +21,8 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['load', runLoadBench],
   ['auth-flood', runAuthFloodBench],
   ['patching', runPatchingBench],
-  ['agent-fleet', runAgentFleetBench]
+  ['agent-fleet', runAgentFleetBench],
+  ['report-memory', runReportMemoryBench]
 ]
 
 async function main(): Promise<void> {

@@ -74,6 +74,8 @@ export async function seedHosts(dataDir: string, count: number, digests: boolean
     }
   })()
   await store.close()
+  // Kysely closes the connection only if it ever used it; this seeding went straight to SQLite.
+  if (store.sqlite.open) store.sqlite.close()
   return agents
 }
 

@@ -122,7 +122,9 @@ async function soakPhase(server: ServerProcess, agents: Agent[], durationS: numb
   const reportsPerS = agents.length / 300
   const pingsPerS = agents.length / 150
   const body = JSON.stringify(agentReport(debianPackages(1000, { updates: 30 })))
-  const pool = new Pool(server.baseUrl, { connections: 256 })
+  // A connection per request in flight (each agent has its own): latency is the server's, not a
+  // client-side queue's.
+  const pool = new Pool(server.baseUrl, { connections: 4096 })
   const latencies: Record<'report' | 'ping', number[]> = { report: [], ping: [] }
   const statuses = new Map<string, number>()
   const inFlight = new Set<Promise<void>>()

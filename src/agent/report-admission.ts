@@ -31,8 +31,6 @@ interface Waiter {
 export class ReportAdmission {
   private running = 0
   private readonly waiting: Waiter[] = []
-  /** Reports refused since start (for logs and tests). */
-  refused = 0
 
   constructor(readonly limits: AdmissionLimits = REPORT_ADMISSION) {}
 
@@ -79,22 +77,13 @@ export class ReportAdmission {
     const admitted = await this.acquire()
     if (admitted && clientGone()) this.release()
     if (!admitted || clientGone()) {
-      this.refused++
       request.log.warn({ hostId: request.agentHostId, waiting: this.waiting.length }, 'report refused: server busy')
       throw this.busy()
     }
     state = 'held'
   }
 
-  busy(): ApiError {
+  private busy(): ApiError {
     return errorOf(ERROR_MESSAGES.agentReports.serverBusy, {}, { 'retry-after': String(this.limits.retryAfterSeconds) })
-  }
-
-  get inFlight(): number {
-    return this.running
-  }
-
-  get queued(): number {
-    return this.waiting.length
   }
 }

@@ -4,7 +4,11 @@
 // readers poll. Loopback only; it stops by itself after LOAD_DURATION_S seconds (default 30).
 // Prints reports/s, p50/p99 latency per request kind, errors (must be 0, and no SQLITE_BUSY in the
 // server's log) and the server's RSS over time: the mean of the second half of the run after
-// warm-up against the first half's. Before the measured window every agent pings and reports once. Exits non-zero (throws) when any request failed.
+// warm-up against the first half's, its peak, and its RSS once the load has stopped (after
+// LOAD_IDLE_S seconds, default 15) against the targets (peak <= 150 MiB, back to <= 80 MiB).
+// PATCHMON_SERVER_BINARY=dist/patchmon runs the single executable instead of the source;
+// LOAD_SERVER_NODE_OPTIONS passes V8 flags to it.
+// Before the measured window every agent pings and reports once. Exits non-zero (throws) when any request failed.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -56,8 +60,14 @@ export async function runLoadBench(): Promise<void> {
   const agentCount = positiveInt('LOAD_AGENTS', 200)
   const apiReaders = positiveInt('LOAD_API_READERS', 4)
   const homepageReaders = positiveInt('LOAD_HOMEPAGE_READERS', 2)
+  const idleS = positiveInt('LOAD_IDLE_S', 15)
   const dataDir = mkdtempSync(join(tmpdir(), 'patchmon-load-'))
-  const server = await startServerProcess(dataDir, { GETHOMEPAGE_RATE_LIMIT_MAX: '10000000' })
+  // LOAD_SERVER_NODE_OPTIONS tries V8 flags on the server (e.g. --max-semi-space-size=4) without a rebuild.
+  const nodeOptions = process.env.LOAD_SERVER_NODE_OPTIONS
+  const server = await startServerProcess(dataDir, {
+    GETHOMEPAGE_RATE_LIMIT_MAX: '10000000',
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {})
+  })
   const pool = new Pool(server.baseUrl, { connections: agentCount + apiReaders + homepageReaders })
   const stats: Record<Kind, KindStats> = {
     report: { latencies: [], errors: 0 },
@@ -104,6 +114,7 @@ export async function runLoadBench(): Promise<void> {
       .request({ method: 'GET', path: '/api/v1/gethomepage/stats', headers: { authorization: homepageAuth } })
       .then((r) => r.body.dump())
 
+    const idleBeforeMiB = rssMiB(server.pid) ?? NaN
     const started = Date.now()
     const deadline = started + durationS * 1000
     const request = async (kind: Kind, method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) => {
@@ -153,6 +164,9 @@ export async function runLoadBench(): Promise<void> {
     ])
     clearInterval(sampler)
     const elapsedS = (Date.now() - started) / 1000
+    // Back to idle: the same server with no traffic (its timers and GC may give memory back).
+    await sleep(idleS * 1000)
+    const idleAfterMiB = rssMiB(server.pid) ?? NaN
     await pool.close()
     await server.stop()
 
@@ -180,6 +194,10 @@ export async function runLoadBench(): Promise<void> {
     console.log(`server RSS MiB over time: ${samples.join(' ')}`)
     console.log(
       `server RSS after warm-up: first half mean ${fmt(first)} MiB, second half mean ${fmt(second)} MiB (ratio ${fmt(second / first, 3)}), peak ${fmt(Math.max(...rss.map((s) => s.mib)))} MiB`
+    )
+    const peak = Math.max(...rss.map((s) => s.mib))
+    console.log(
+      `server RSS targets: peak ${fmt(peak)} MiB (target <= 150), idle before the load ${fmt(idleBeforeMiB)} MiB, ${idleS} s after it ${fmt(idleAfterMiB)} MiB (target <= 80)${process.env.PATCHMON_SERVER_BINARY ? ' [single executable]' : ' [from source: tsx adds ~40 MiB; PATCHMON_SERVER_BINARY=dist/patchmon for the target]'}`
     )
     console.log(`server log: ${busyLines.length} SQLITE_BUSY/locked lines, ${errorLines.length} error lines`)
     const errors = Object.values(stats).reduce((a, s) => a + s.errors, 0) + busyLines.length + errorLines.length

@@ -13,6 +13,8 @@ import { runReadsBench } from './reads.bench.js'
 import { runFleetScaleBench } from './fleet-scale.bench.js'
 import { runReachBench } from './reach.bench.js'
 import { runImportUpstreamBench } from './import-upstream.bench.js'
+import { runAgentFleetBench } from './agent-fleet.bench.js'
+import { runReportMemoryBench } from './report-memory.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -26,7 +28,9 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['reads', runReadsBench],
   ['fleet-scale', runFleetScaleBench],
   ['reach', runReachBench],
-  ['import-upstream', runImportUpstreamBench]
+  ['import-upstream', runImportUpstreamBench],
+  ['agent-fleet', runAgentFleetBench],
+  ['report-memory', runReportMemoryBench]
 ]
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import * as m0009 from './0009_host_repository_attributes.js'
 import * as m0012 from './0012_must_change_password.js'
 import * as m0013 from './0013_patching_runs.js'
 import * as m0014 from './0014_patching_schedules.js'
+import * as m0015 from './0015_host_digests.js'
 import * as m0017 from './0017_oidc.js'
 import * as m0018 from './0018_access_scopes.js'
 import * as m0019 from './0019_audit_and_sessions.js'
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0012_must_change_password': m0012,
   '0013_patching_runs': m0013,
   '0014_patching_schedules': m0014,
+  '0015_host_digests': m0015,
   '0017_oidc': m0017,
   '0018_access_scopes': m0018,
   '0019_audit_and_sessions': m0019,

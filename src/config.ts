@@ -168,6 +168,18 @@ const SETTINGS = {
     parse: int(1024, 1024 * 1024 * 1024),
     default: 16 * 1024 * 1024
   }),
+  reportConcurrency: new Setting({
+    env: 'AGENT_REPORT_CONCURRENCY',
+    describe: 'agent reports read, parsed and written at once (the rest wait, unread)',
+    parse: int(1, 256),
+    default: 4
+  }),
+  reportQueueLimit: new Setting({
+    env: 'AGENT_REPORT_QUEUE_LIMIT',
+    describe: 'agent reports waiting for a slot before more are refused with 503',
+    parse: int(0, 100_000),
+    default: 512
+  }),
   reportRetentionDays: new Setting({
     env: 'AGENT_REPORTS_RETENTION_DAYS',
     describe: 'days of report history kept per host',

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { COMMON, unauthorized } from '../http/errors.js'
 import { judgeWithinBudget } from '../http/credential-budget.js'
 import { authGuard } from '../http/auth-first.js'
-import { verifyHostCredentials } from '../hosts/host-credentials.js'
+import { hostByKeyDigest, storedHostKey, verifyHostKeyWithBcrypt } from '../hosts/host-credentials.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,9 +20,10 @@ function headerValue(request: FastifyRequest, name: string): string | undefined 
 }
 
 /**
- * The host id for these credentials, or undefined. A recently verified pair is answered from the
- * cache without touching the failed-credential budget (agents behind one NAT address keep
- * working while a neighbour guesses); anything else spends it (429 once used up).
+ * The host id for these credentials, or undefined. A pair verified before is answered from the
+ * in-memory cache or the host row's key digest (host-credentials.ts) without bcrypt and without
+ * touching the failed-credential budget (agents behind one NAT address keep working while a
+ * neighbour guesses); anything else pays bcrypt and spends the budget (429 once used up).
  */
 export async function checkAgentCredentials(
   app: FastifyInstance,
@@ -32,7 +33,15 @@ export async function checkAgentCredentials(
 ): Promise<string | undefined> {
   const cached = app.credentialCache.lookup(apiId, apiKey)
   if (cached) return cached
-  return judgeWithinBudget(app, request, `agent:${apiId}`, () => verifyHostCredentials(app.store.db, app.credentialCache, apiId, apiKey))
+  const row = await storedHostKey(app.store.db, apiId)
+  const known = hostByKeyDigest(app.hostKeyDigester, apiId, row, apiKey)
+  const hostId =
+    known ??
+    (await judgeWithinBudget(app, request, `agent:${apiId}`, () =>
+      verifyHostKeyWithBcrypt(app.store.db, app.hostKeyDigester, apiId, row, apiKey)
+    ))
+  if (hostId) app.credentialCache.remember(apiId, apiKey, hostId)
+  return hostId
 }
 
 /** preHandler factory for agent routes: 401 `API credentials required` / `Invalid API credentials`. */

@@ -9,6 +9,7 @@ import { SECURITY } from '../http/openapi.js'
 import { agentAuth, agentHostIdOf } from './agent-auth.js'
 import { acceptPing, acceptReport } from './agent-report-service.js'
 import { PingBody, ReportBody } from './report-schema.js'
+import { REPORT_ADMISSION, ReportAdmission } from './report-admission.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
 
 const PingReply = Type.Object({
@@ -35,6 +36,12 @@ export const agentReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const requireAgent = agentAuth(app)
   const agentConfig = { rateLimit: app.rateLimitBucket('agent'), validationShape: 'single' as const }
   const errors = { 400: ErrorReply, 401: ErrorReply }
+  const admission = new ReportAdmission({
+    ...REPORT_ADMISSION,
+    concurrency: app.config.reportConcurrency,
+    maxWaiting: app.config.reportQueueLimit
+  })
+  const admitReport = admission.admitRequest.bind(admission)
 
   app.post(
     '/api/v1/hosts/ping',
@@ -62,9 +69,10 @@ export const agentReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Agent package report (replaces the host's package set)",
         security: SECURITY.agent,
         body: ReportBody,
-        response: { 200: UpdateReply, ...errors }
+        response: { 200: UpdateReply, ...errors, 503: ErrorReply }
       },
-      onRequest: requireAgent,
+      // Authenticated first, then admitted (report-admission.ts), both before the body is read.
+      onRequest: [requireAgent, admitReport],
       config: {
         audit: { notAudited: 'agent traffic (reports, pings, run output): kept in report history and patch runs' },
         ...agentConfig,

@@ -2,6 +2,7 @@
 // API, so every path writes the same rows in one transaction.
 import type { Kysely, Transaction } from 'kysely'
 import type { DB, HostRow } from '../store/database-types.js'
+import type { HostDigestColumns } from '../store/host-digest-table-types.js'
 import { newId } from '../security/random-tokens.js'
 import { newHostCredentials } from './host-credentials.js'
 import { writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
@@ -62,7 +63,9 @@ export async function createHost(
 ): Promise<CreatedHost> {
   const creds = await newHostCredentials()
   const now = new Date().toISOString()
-  const host: HostRow = {
+  // The digests (migration 0015) are left to their NULL default, so this insert also works on an
+  // older schema (tests of earlier migrations create hosts with it).
+  const inserted: Omit<HostRow, keyof HostDigestColumns> = {
     id: newId(),
     friendly_name: input.friendlyName,
     api_id: creds.apiId,
@@ -102,6 +105,7 @@ export async function createHost(
     created_at: now,
     updated_at: now
   }
+  const host: HostRow = { ...inserted, api_key_digest: null, package_set_digest: null }
   const groupIds = [...new Set(input.hostGroupIds ?? [])]
   await db.transaction().execute(async (trx) => {
     if (groupIds.length > 0) {
@@ -115,7 +119,7 @@ export async function createHost(
       const missing = groupIds.find((id) => !known.has(id))
       if (missing) throw new UnknownHostGroupError(missing)
     }
-    await trx.insertInto('hosts').values(host).execute()
+    await trx.insertInto('hosts').values(inserted).execute()
     if (groupIds.length > 0) {
       await trx
         .insertInto('host_group_memberships')
@@ -199,7 +203,7 @@ export async function regenerateHostCredentials(db: Kysely<DB>, hostId: string):
   const creds = await newHostCredentials()
   const result = await db
     .updateTable('hosts')
-    .set({ api_id: creds.apiId, api_key_hash: creds.apiKeyHash, updated_at: new Date().toISOString() })
+    .set({ api_id: creds.apiId, api_key_hash: creds.apiKeyHash, api_key_digest: null, updated_at: new Date().toISOString() })
     .where('id', '=', hostId)
     .where(inHostScope('hosts.id'))
     .executeTakeFirst()

@@ -29,13 +29,17 @@ export interface IngestHost {
   friendly_name: string
   security_updates: number
   total_repos: number
+  package_set_digest: string | null
 }
 
 export function ingestStatements(db: Kysely<DB>, sqlite: Database.Database) {
   return {
     host: new PreparedQuery<{ id: string }>(
       sqlite,
-      db.selectFrom('hosts').select(['friendly_name', 'security_updates', 'total_repos']).where('id', '=', param('id'))
+      db
+        .selectFrom('hosts')
+        .select(['friendly_name', 'security_updates', 'total_repos', 'package_set_digest'])
+        .where('id', '=', param('id'))
     ),
     hostPackages: new PreparedQuery<{ host_id: string }>(
       sqlite,

@@ -3,7 +3,9 @@
 // denormalised counts, last_update and status updated, and a report_history row appended.
 //
 // Write only what changed: the stored rows are compared with the report, so an unchanged
-// re-report writes the host row and one history row and nothing else.
+// re-report writes the host row and one history row and nothing else. Cheaper still, the host row
+// keeps a digest of the last package set and repositories (package-set-digest.ts): a report with
+// the same digest skips reading and comparing those rows altogether.
 //
 // Concurrency: the whole write is one synchronous better-sqlite3 transaction (BEGIN IMMEDIATE),
 // run while holding Kysely's connection lock (db.connection()), so it never interleaves with an
@@ -18,6 +20,7 @@ import { OutboxWriter, type OutboxEntry } from '../events/event-outbox.js'
 import { param, PreparedQuery, type BindValue } from '../store/prepared-query.js'
 import { PackageCatalogue } from './package-catalogue.js'
 import { REPORTS_KEPT_PER_HOST } from './report-retention.js'
+import { packageSetDigest } from './package-set-digest.js'
 import {
   ingestStatements,
   type IngestHost,
@@ -74,13 +77,31 @@ export interface IngestOutcome {
 
 const FOREIGN_KEY_FAILED = 'SQLITE_CONSTRAINT_FOREIGNKEY'
 
+/** A name listed twice counts once (the later entry wins), as the primary key demands. */
+function distinctByName(packages: IngestPackage[]): Map<string, IngestPackage> {
+  const byName = new Map<string, IngestPackage>()
+  for (const pkg of packages) byName.set(pkg.name, pkg)
+  return byName
+}
+
+function countsOf(byName: Map<string, IngestPackage>) {
+  let outdated = 0
+  const securityPackages: string[] = []
+  for (const pkg of byName.values()) {
+    if (!pkg.needsUpdate) continue
+    outdated++
+    if (pkg.isSecurityUpdate) securityPackages.push(pkg.name)
+  }
+  return { total: byName.size, outdated, securityPackages }
+}
+
 export class ReportIngest {
   private readonly statements: IngestStatements
   private readonly catalogue: PackageCatalogue
   private readonly outbox: OutboxWriter
   /** Host-column updates differ by which facts were sent: one prepared statement per column set. */
   private readonly hostUpdates = new Map<string, PreparedQuery<Record<string, BindValue>>>()
-  private readonly transaction: Database.Transaction<(report: IngestReport, now: string) => IngestOutcome | undefined>
+  private readonly transaction: Database.Transaction<(report: IngestReport, now: string, digest: string) => IngestOutcome | undefined>
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -89,26 +110,28 @@ export class ReportIngest {
     this.statements = ingestStatements(db, sqlite)
     this.catalogue = new PackageCatalogue(db, sqlite)
     this.outbox = new OutboxWriter(db, sqlite)
-    this.transaction = sqlite.transaction((report: IngestReport, now: string) => this.write(report, now))
+    this.transaction = sqlite.transaction((report: IngestReport, now: string, digest: string) => this.write(report, now, digest))
   }
 
   /** Undefined when the host no longer exists (deleted while its report was in flight). */
   async ingest(report: IngestReport, now = new Date()): Promise<IngestOutcome | undefined> {
+    // Hashed before taking the connection: the write lock is held only for the writing.
+    const digest = packageSetDigest(report.packages, report.repositories)
     return this.db.connection().execute(async () => {
       try {
-        return this.runOnce(report, now.toISOString())
+        return this.runOnce(report, now.toISOString(), digest)
       } catch (err) {
         // A cached catalogue id whose row was deleted behind our back: reload and try once more.
         if ((err as { code?: string }).code !== FOREIGN_KEY_FAILED) throw err
         this.catalogue.reset()
-        return this.runOnce(report, now.toISOString())
+        return this.runOnce(report, now.toISOString(), digest)
       }
     })
   }
 
-  private runOnce(report: IngestReport, now: string): IngestOutcome | undefined {
+  private runOnce(report: IngestReport, now: string, digest: string): IngestOutcome | undefined {
     try {
-      const outcome = this.transaction.immediate(report, now)
+      const outcome = this.transaction.immediate(report, now, digest)
       this.catalogue.commit()
       return outcome
     } catch (err) {
@@ -117,14 +140,20 @@ export class ReportIngest {
     }
   }
 
-  private write(report: IngestReport, now: string): IngestOutcome | undefined {
+  private write(report: IngestReport, now: string, digest: string): IngestOutcome | undefined {
     const s = this.statements
     const host = s.host.get<IngestHost>({ id: report.hostId })
     if (!host) return undefined
-    const counts = this.replacePackages(report.hostId, report.packages, now)
-    const totalRepos = report.repositories ? this.replaceRepositories(report.hostId, report.repositories, now) : host.total_repos
+    // Same digest: the rows already say exactly this (the digest was written with them).
+    const unchanged = host.package_set_digest === digest
+    const byName = distinctByName(report.packages)
+    const counts = countsOf(byName)
+    if (!unchanged) this.replacePackages(report.hostId, byName, now)
+    const totalRepos =
+      report.repositories && !unchanged ? this.replaceRepositories(report.hostId, report.repositories, now) : host.total_repos
     this.updateHost(report.hostId, {
       ...report.facts,
+      package_set_digest: digest,
       total_packages: counts.total,
       outdated_packages: counts.outdated,
       security_updates: counts.securityPackages.length,
@@ -171,22 +200,15 @@ export class ReportIngest {
     }
   }
 
-  private replacePackages(hostId: string, packages: IngestPackage[], now: string) {
+  private replacePackages(hostId: string, byName: Map<string, IngestPackage>, now: string): void {
     const s = this.statements
     const stored = new Map<string, StoredHostPackage>()
     for (const row of s.hostPackages.all<StoredHostPackage>({ host_id: hostId })) stored.set(row.package_id, row)
-    // A name listed twice counts once (the later entry wins), as the primary key demands.
-    const byName = new Map<string, IngestPackage>()
-    for (const pkg of packages) byName.set(pkg.name, pkg)
-    let outdated = 0
-    const securityPackages: string[] = []
     for (const pkg of byName.values()) {
       const packageId = this.catalogue.idOf(pkg, now)
       const needsUpdate = pkg.needsUpdate ? 1 : 0
       const isSecurity = pkg.isSecurityUpdate ? 1 : 0
       const available = pkg.availableVersion ?? null
-      if (needsUpdate) outdated++
-      if (needsUpdate && isSecurity) securityPackages.push(pkg.name)
       const old = stored.get(packageId)
       stored.delete(packageId)
       if (
@@ -209,7 +231,6 @@ export class ReportIngest {
     }
     // Whatever the report no longer lists was removed from the host.
     for (const packageId of stored.keys()) s.deleteHostPackage.run({ host_id: hostId, package_id: packageId })
-    return { total: byName.size, outdated, securityPackages }
   }
 
   private replaceRepositories(hostId: string, repositories: IngestRepository[], now: string): number {

@@ -23,7 +23,9 @@ export const FLEET_ERROR_MESSAGES = {
       'validation'
     ),
     packagesRequired: entry('Packages array is required', 400),
-    tooManyPackages: entry('Packages array exceeds maximum size', 400)
+    tooManyPackages: entry('Packages array exceeds maximum size', 400),
+    // Too many reports waiting to be processed (src/agent/report-admission.ts), with Retry-After.
+    serverBusy: entry('Server busy, try again later', 503)
   },
   // The live agent channel (src/agent): long-poll, WebSocket upgrade and dashboard pushes.
   agentChannel: {

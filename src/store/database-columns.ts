@@ -8,6 +8,7 @@ import { PATCHING_COLUMNS } from './patching-columns.js'
 import { FLEET_COUNTER_COLUMNS, PACKAGE_COUNTER_COLUMNS } from './fleet-counters-table-types.js'
 import { OIDC_COLUMNS, USERS_OIDC_COLUMNS } from './oidc-columns.js'
 import { AUDIT_COLUMNS } from './audit-table-types.js'
+import { HOST_DIGEST_COLUMNS } from './host-digest-table-types.js'
 
 export type { ColumnKind } from './column-kinds.js'
 
@@ -164,7 +165,8 @@ export const DATABASE_COLUMNS = {
     security_updates: 'defaulted',
     total_repos: 'defaulted',
     created_at: 'required',
-    updated_at: 'required'
+    updated_at: 'required',
+    ...HOST_DIGEST_COLUMNS
   },
   notification_deliveries: {
     id: 'required',

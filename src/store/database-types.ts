@@ -8,6 +8,7 @@ import type { FleetCounterTables, PackageCounterColumns } from './fleet-counters
 import type { OidcTables, UsersOidcColumns } from './oidc-table-types.js'
 import type { AuditTables } from './audit-table-types.js'
 import type { AccessTables, HostScopedFlag } from './access-table-types.js'
+import type { HostDigestColumns } from './host-digest-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
@@ -78,7 +79,7 @@ export interface HostGroupsTable {
   updated_at: string
 }
 
-export interface HostsTable {
+export interface HostsTable extends HostDigestColumns {
   id: string
   friendly_name: string
   api_id: string

@@ -205,6 +205,7 @@ settingsRoles.grantBeyondAuthor | 403 | detail | {what} would give new users the
 agentReports.packagesInvalid | 400 | validation | Invalid packages array: every package needs a string name and currentVersion and a boolean needsUpdate |  | implementation
 agentReports.packagesRequired | 400 | error | Packages array is required |  | facts/agent-protocol.md
 agentReports.tooManyPackages | 400 | error | Packages array exceeds maximum size |  | facts/agent-protocol.md
+agentReports.serverBusy | 503 | error | Server busy, try again later |  | implementation (report-admission.test.ts)
 agentChannel.replacedPoll | 409 | error | Replaced by a newer poll |  | implementation
 agentChannel.shuttingDown | 503 | error | Server is shutting down |  | implementation
 agentChannel.notConnected | 409 | error | Agent is not connected |  | implementation

@@ -63,7 +63,10 @@ export async function startServerProcess(
   const port = await freePort()
   const logFile = join(dataDir, logName)
   const logFd = openSync(logFile, 'a')
-  const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['src/main.ts', 'serve'], {
+  // PATCHMON_SERVER_BINARY runs a built single executable (dist/patchmon) instead of the source.
+  const binary = process.env.PATCHMON_SERVER_BINARY
+  const [command, args] = binary ? [resolve(binary), ['serve']] : [join(REPO_ROOT, 'node_modules/.bin/tsx'), ['src/main.ts', 'serve']]
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: {
       // The pinned Node (node_modules/.bin/node) runs tsx and the server, as under npm scripts.

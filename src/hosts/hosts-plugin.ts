@@ -27,8 +27,8 @@ async function hostsPlugin(app: FastifyInstance): Promise<void> {
   app.decorate('reportIngest', new ReportIngest(app.store.db, app.store.sqlite))
   // The audit log keeps a host's or group's name beside its id (read before a delete).
   app.auditLabels.set('host', async (id) => (await hostById(app.store.db, id))?.friendly_name)
-  ;(app.auditLabels.set('host_group', async (id) => (await groupView(app.store.db, id))?.name),
-    app.decorate('hostKeyDigester', new KeyDigester(app.config.secretEncryptionKey)))
+  app.auditLabels.set('host_group', async (id) => (await groupView(app.store.db, id))?.name)
+  app.decorate('hostKeyDigester', new KeyDigester(app.config.secretEncryptionKey))
   app.timers.add({
     name: RETENTION_TIMER,
     everyMs: RETENTION_EVERY_MS,

@@ -9,7 +9,6 @@ import { Modal, useConfirm } from '../components/dialogs'
 import { useSession, type SessionUser } from '../session'
 import { RegistrationSettings } from './registration-settings'
 import type { Role } from '../role-types'
-import { permissionLabel } from '../human-format'
 import { Link } from '../router'
 import { HostGroupPicker, RolesPanel } from './roles-panel'
 

@@ -1,6 +1,7 @@
-// The only code that names audit_log: append, read a filtered page, prune by age. Host-related
-// reads stay here so a later host-group scope can narrow them in one place.
+// The only code that names audit_log: append, read a filtered page, prune by age. Reads are
+// narrowed here, in one place, for a user limited to some host groups (docs/access-control.md).
 import type { Kysely } from 'kysely'
+import { currentHostScope, groupInScope, inHostScope } from '../hosts/host-scope.js'
 import type { DB } from '../store/database-types.js'
 import type { AuditLogRow } from '../store/audit-table-types.js'
 
@@ -22,8 +23,23 @@ export interface AuditFilter {
   to?: string | undefined
 }
 
+/**
+ * A user limited to some host groups sees the entries about their hosts and host groups only: other
+ * entries (patch runs, users, settings, sign-ins) can name or touch hosts beyond their groups.
+ */
+function visibleEntries(db: Kysely<DB>) {
+  const q = db.selectFrom('audit_log')
+  if (currentHostScope() === null) return q
+  return q.where((eb) =>
+    eb.or([
+      eb.and([eb('target_type', '=', 'host'), inHostScope('audit_log.target_id')]),
+      eb.and([eb('target_type', '=', 'host_group'), groupInScope('audit_log.target_id')])
+    ])
+  )
+}
+
 function filtered(db: Kysely<DB>, f: AuditFilter) {
-  let q = db.selectFrom('audit_log')
+  let q = visibleEntries(db)
   if (f.actor) {
     const actor = f.actor
     q = q.where((eb) => eb.or([eb('actor_id', '=', actor), eb('actor_label', '=', actor)]))

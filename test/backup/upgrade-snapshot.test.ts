@@ -182,7 +182,7 @@ t.test('migrate takes the snapshot too, keeps only the last N, and no snapshot w
   const dir = await databaseAt0013(t)
   const first = cli(['migrate'], { PATCHMON_DATA_DIR: dir })
   t.equal(first.status, 0, first.stderr)
-  t.match(first.stdout, /migrations pending \(0014_patching_schedules\): taking a pre-upgrade snapshot/)
+  t.match(first.stdout, /migrations pending \(0014_patching_schedules[,)][^\n]*: taking a pre-upgrade snapshot/)
   t.match(first.stdout, /backup written to .*backups\/pre-upgrade-0\.0\.9-/)
   t.equal(snapshots(dir).length, 1)
 

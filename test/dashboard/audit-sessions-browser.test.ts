@@ -61,6 +61,8 @@ t.test('sessions and the audit log in a real browser', { skip: chromiumMissing, 
     await page.getByRole('button', { name: 'Sign out all other sessions' }).click()
     await confirm('Sign out others')
     await page.getByText('Other sessions ended.').waitFor()
+    // The list reloads after the notice shows: wait for the second row to go before counting.
+    await table.locator('tbody tr').nth(1).waitFor({ state: 'detached' })
     t.equal(await table.locator('tbody tr').count(), 1, 'only this session is left')
     t.notOk(await stillSignedIn(ctx.adminToken), "the helper's session ended too")
     t.ok((await stillSignedIn(ctx.adminToken)) === false && (await page.getByText('(this session)').count()) === 1)

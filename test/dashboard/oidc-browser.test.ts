@@ -42,7 +42,7 @@ t.test('signing in with the SSO button', { skip: chromiumMissing, timeout: 120_0
   t.notOk((await page.content()).includes(CLIENT_SECRET), 'the secret is not shown back')
   await s.shot('oidc-settings')
 
-  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click()
   const button = page.getByRole('link', { name: 'Sign in with Lab SSO' })
   await button.waitFor()
   await button.click()
@@ -67,7 +67,7 @@ t.test('signing in with the SSO button', { skip: chromiumMissing, timeout: 120_0
     payload: { oidc_disable_local_auth: true }
   })
   t.equal(on.statusCode, 200)
-  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click()
   await page.getByRole('link', { name: 'Sign in with Lab SSO' }).waitFor()
   t.equal(await page.getByLabel('Password').count(), 0, 'OIDC only: no password form')
   await s.shot('login-oidc-only')

@@ -12,7 +12,10 @@ import { hostileCases, operationsOf, type HostileCase } from './hostile-requests
 
 // Columns a rejected request may legitimately touch: the spec writes last_used_at after
 // authentication and before the scope check, so a scope refusal (403) still records use.
-const VOLATILE_COLUMNS = new Set(['last_used_at'])
+// A session's last_seen_at is refreshed (at most once a minute) by any authenticated request.
+const VOLATILE_COLUMNS = new Set(['last_used_at', 'last_seen_at'])
+// The audit log records refused and failed requests on purpose (docs/audit-and-sessions.md).
+const RECORDS_REFUSALS = new Set(['audit_log'])
 
 function databaseHash(store: Store): string {
   const hash = createHash('sha256')
@@ -20,6 +23,7 @@ function databaseHash(store: Store): string {
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' ORDER BY name")
     .all() as Array<{ name: string }>
   for (const { name } of tables) {
+    if (RECORDS_REFUSALS.has(name)) continue
     const rows = store.sqlite.prepare(`SELECT * FROM "${name}" ORDER BY 1`).all() as Array<Record<string, unknown>>
     hash.update(name)
     for (const row of rows) {

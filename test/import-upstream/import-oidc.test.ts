@@ -105,5 +105,10 @@ t.test('upstream OIDC settings and links', { skip: postgresUnavailable() ?? fals
     const ctx = await buildTestApp(t, { dataDir, keepDataDir: true })
     const view = (await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/settings', headers: bearer(ctx.adminToken) })).json()
     t.match(view, { oidc_enabled: false, oidc_client_secret_set: false, oidc_issuer_url: provider.issuer, oidc_disable_local_auth: false })
+
+    // A second import (--merge) keeps the OIDC settings that are now configured here.
+    const again = await importUpstream({ dataDir, databaseUrl: url, dryRun: true, merge: true })
+    t.match(again.render(), /OIDC sign-in is already configured here \(http:\/\/127\.0\.0\.1:\d+\); kept ours/)
+    t.equal(again.counts.get('OIDC sign-in settings (off)'), undefined)
   })
 })

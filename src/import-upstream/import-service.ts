@@ -26,6 +26,7 @@ import { writeScheduledReports } from './write-reports.js'
 import { HostWriter, writeGroups } from './write-hosts.js'
 import { writeTokens, writeUsers } from './write-accounts.js'
 import { writeDestinations, writePolicies, writeRoutes, writeSettings } from './write-alerts.js'
+import { writeOidcSettings } from './write-oidc.js'
 import { BUILTIN_ROLES } from '../users/permissions.js'
 import { ensureBuiltinRoles } from '../users/role-queries.js'
 
@@ -58,12 +59,15 @@ async function importInto(ctx: ImportContext, conn: UpstreamConnection, merge: b
   for (const role of await readCustomRoleNames(conn, Object.keys(BUILTIN_ROLES))) {
     ctx.summary.note(`custom role "${role}" is not carried over; its users get "readonly" (create the role here and reassign them)`)
   }
-  await writeUsers(ctx, await readUsers(conn))
+  const settings = await readSettings(conn)
+  // Before the users: their OIDC links belong to the issuer of these settings.
+  const oidcIssuer = await writeOidcSettings(ctx, settings)
+  await writeUsers(ctx, await readUsers(conn), oidcIssuer)
   await writeTokens(ctx, await readTokens(conn))
   const destinations = await readDestinations(conn)
   await writeDestinations(ctx, destinations)
   await writeRoutes(ctx, await readRoutes(conn), new Map(destinations.map((d) => [d.id, d.display_name])))
-  await writeSettings(ctx, await readSettings(conn))
+  await writeSettings(ctx, settings)
   await writePolicies(ctx, await readPolicies(conn))
   await writeScheduledReports(ctx, await readScheduledReports(conn))
   const runs = await countPatchRuns(conn)

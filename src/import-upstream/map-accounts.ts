@@ -22,6 +22,8 @@ export interface MappedUser {
   tfaSecret?: string
   tfaBackupCodes?: string
   discord?: { id: string; username: string | null; avatar: string | null; linkedAt: string | null }
+  /** The OIDC identity (issuer of the imported settings + upstream's subject). */
+  oidc?: { provider: string; sub: string }
   notes: string[]
   tell: string[]
 }
@@ -47,7 +49,8 @@ function backupHashes(stored: string | null): string | undefined {
   return undefined
 }
 
-export function mapUser(user: UpstreamUser, keys: UpstreamKeys | undefined): MappedUser {
+/** `oidcIssuer`: the issuer upstream's OIDC links belong to, when the import knows it. */
+export function mapUser(user: UpstreamUser, keys: UpstreamKeys | undefined, oidcIssuer?: string): MappedUser {
   const who = `user ${user.username}`
   const notes: string[] = []
   const tell: string[] = []
@@ -83,8 +86,9 @@ export function mapUser(user: UpstreamUser, keys: UpstreamKeys | undefined): Map
   if (user.discord_id) {
     mapped.discord = { id: user.discord_id, username: user.discord_username, avatar: user.discord_avatar, linkedAt: user.discord_linked_at }
   }
-  if (user.oidc_sub) {
-    notes.push(`${who}: OIDC link not carried over (this appliance has no OIDC sign-in)`)
+  if (user.oidc_sub && oidcIssuer) mapped.oidc = { provider: oidcIssuer, sub: user.oidc_sub }
+  else if (user.oidc_sub) {
+    notes.push(`${who}: OIDC link not carried over (no OIDC issuer is known: none in upstream's settings or --env-file)`)
     if (!mapped.passwordHash && !mapped.discord) {
       tell.push(
         `${user.username}${user.email ? ` <${user.email}>` : ''}: signed in only through OIDC; give them a password with "patchmon admin reset-password ${user.username}"`

@@ -126,7 +126,6 @@ export function mapSettings(s: UpstreamSettings): MappedSettings {
   if (typeof s['signup_enabled'] === 'boolean') values.signup_enabled = s['signup_enabled']
   const role = s['default_user_role']
   if (typeof role === 'string' && role in BUILTIN_ROLES) values.default_user_role = role
-  if (s['oidc_enabled'] === true) notes.push('OIDC sign-in settings are not carried over (this appliance has no OIDC sign-in)')
   if (s['ai_enabled'] === true) notes.push('AI assistant settings are not carried over (no AI assistant here)')
   if (s['timezone']) notes.push(`timezone ${String(s['timezone'])} is not carried over (the appliance uses its TZ)`)
   return { values, notes }

@@ -2,6 +2,7 @@
 // Hashes are stored as upstream had them; the TOTP seed is sealed with our key.
 import { findUserByDiscordId, bindDiscordIdentity, findUserByEmail } from '../users/discord-identity-queries.js'
 import { findUserByUsername, insertUser, updateUser } from '../users/user-queries.js'
+import { bindOidcIdentity, findUserByOidcIdentity } from '../users/oidc-identity-queries.js'
 import { findTokenRowByKey, insertTokenRow } from '../integration-tokens/token-queries.js'
 import type { UserRow } from '../store/database-types.js'
 import type { ImportContext } from './import-context.js'
@@ -48,7 +49,8 @@ async function addUser(ctx: ImportContext, mapped: MappedUser, takeOver: UserRow
   return takeOver.id
 }
 
-export async function writeUsers(ctx: ImportContext, users: UpstreamUser[]): Promise<void> {
+/** `oidcIssuer`: the issuer upstream's OIDC links belong to (see map-oidc.ts), when known. */
+export async function writeUsers(ctx: ImportContext, users: UpstreamUser[], oidcIssuer?: string): Promise<void> {
   for (const user of users) {
     const clash = await clashOf(ctx, user)
     if (clash && 'reason' in clash) {
@@ -58,12 +60,17 @@ export async function writeUsers(ctx: ImportContext, users: UpstreamUser[]): Pro
     const takeOver = clash?.takeOver
     if (takeOver)
       ctx.summary.note(`user ${user.username}: replaces the administrator this appliance made at its first start (never signed in)`)
-    const mapped = mapUser(user, ctx.keys)
+    const mapped = mapUser(user, ctx.keys, oidcIssuer)
+    if (mapped.oidc && (await findUserByOidcIdentity(ctx.store.db, mapped.oidc))) {
+      ctx.summary.note(`user ${user.username}: its OIDC identity is linked to a user here; that link is kept`)
+      delete mapped.oidc
+    }
     for (const note of mapped.notes) ctx.summary.note(note)
     for (const line of mapped.tell) ctx.summary.tellUser(line)
     ctx.summary.count('users')
     if (mapped.tfaSecret) ctx.summary.count('users with two-factor authentication kept')
     if (mapped.discord) ctx.summary.count('Discord links')
+    if (mapped.oidc) ctx.summary.count('OIDC links')
     if (ctx.dryRun) {
       ctx.userIds.set(user.id, user.id)
       continue
@@ -84,6 +91,7 @@ export async function writeUsers(ctx: ImportContext, users: UpstreamUser[]): Pro
         avatar: mapped.discord.avatar
       })
     }
+    if (mapped.oidc) await bindOidcIdentity(ctx.store.db, id, mapped.oidc)
   }
 }
 

@@ -67,7 +67,12 @@ const ONLY_2X = `
 ALTER TABLE users ADD COLUMN newsletter_subscribed BOOLEAN DEFAULT false, ADD COLUMN newsletter_subscribed_at TIMESTAMP(3);
 ALTER TABLE host_packages ADD COLUMN source_repository_id TEXT REFERENCES repositories(id) ON DELETE SET NULL;
 ALTER TABLE settings ADD COLUMN oidc_enabled BOOLEAN DEFAULT false, ADD COLUMN oidc_client_secret TEXT, ADD COLUMN timezone TEXT,
-  ADD COLUMN compliance_scan_interval INTEGER;
+  ADD COLUMN compliance_scan_interval INTEGER, ADD COLUMN oidc_issuer_url TEXT, ADD COLUMN oidc_client_id TEXT,
+  ADD COLUMN oidc_redirect_uri TEXT, ADD COLUMN oidc_scopes TEXT, ADD COLUMN oidc_auto_create_users BOOLEAN DEFAULT false,
+  ADD COLUMN oidc_default_role TEXT, ADD COLUMN oidc_disable_local_auth BOOLEAN DEFAULT false, ADD COLUMN oidc_button_text TEXT,
+  ADD COLUMN oidc_sync_roles BOOLEAN DEFAULT true, ADD COLUMN oidc_superadmin_group TEXT, ADD COLUMN oidc_admin_group TEXT,
+  ADD COLUMN oidc_host_manager_group TEXT, ADD COLUMN oidc_user_group TEXT, ADD COLUMN oidc_readonly_group TEXT,
+  ADD COLUMN oidc_enforce_https BOOLEAN DEFAULT true, ADD COLUMN oidc_trust_unverified_email BOOLEAN DEFAULT false;
 CREATE TABLE notification_destinations (id TEXT PRIMARY KEY, channel_type TEXT NOT NULL, display_name TEXT NOT NULL,
   config_encrypted TEXT NOT NULL DEFAULT '', enabled BOOLEAN NOT NULL DEFAULT true,
   created_at TIMESTAMP(3) NOT NULL DEFAULT now(), updated_at TIMESTAMP(3) NOT NULL DEFAULT now());

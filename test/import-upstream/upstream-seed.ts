@@ -169,3 +169,22 @@ export async function seedUpstream(pg: UpstreamPostgres, database: string, gener
   }
   return s
 }
+
+/**
+ * Upstream 2.x OIDC sign-in settings pointed at `issuer` (its client secret AES-GCM sealed with the
+ * upstream key), admins and users mapped from groups; bob (seeded above) is linked by his subject.
+ */
+export async function seedUpstreamOidc(
+  pg: UpstreamPostgres,
+  database: string,
+  o: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; disableLocalAuth: boolean }
+): Promise<void> {
+  await pg.exec(
+    database,
+    `UPDATE settings SET oidc_enabled = true, oidc_issuer_url = $1, oidc_client_id = $2, oidc_client_secret = $3,
+       oidc_redirect_uri = $4, oidc_scopes = 'openid email profile groups', oidc_button_text = 'Sign in with Corp SSO',
+       oidc_auto_create_users = true, oidc_default_role = 'auditor', oidc_disable_local_auth = $5,
+       oidc_admin_group = 'pm-admins', oidc_user_group = 'pm-users', oidc_trust_unverified_email = true WHERE id = 'default'`,
+    [o.issuer, o.clientId, upstreamEncrypt(o.clientSecret), o.redirectUri, o.disableLocalAuth]
+  )
+}

@@ -72,9 +72,16 @@ const CSV_COLUMNS = [
 /** Spreadsheets run cells starting with = + - @ tab or CR as formulas (OWASP): such cells get a leading '. */
 const neutralised = (value: string | null): string => (value && /^[=+\-@\t\r]/.test(value) ? `'${value}` : (value ?? ''))
 
-/** The filtered log as CSV lines, header first, newest entry first, produced in batches. */
-export async function* auditCsv(app: FastifyInstance, q: AuditFilterInput): AsyncGenerator<string> {
-  const filter = auditFilterOf(q)
+/**
+ * The filtered log as CSV lines, header first, newest entry first, produced in batches. The filter is
+ * checked here, before the route starts a CSV reply: a bad date is then a plain 400, not an error
+ * raised inside a stream that has already been given the CSV content type.
+ */
+export function auditCsv(app: FastifyInstance, q: AuditFilterInput): AsyncGenerator<string> {
+  return auditCsvLines(app, auditFilterOf(q))
+}
+
+async function* auditCsvLines(app: FastifyInstance, filter: AuditFilter): AsyncGenerator<string> {
   yield stringify([[...CSV_COLUMNS]])
   for await (const rows of auditRowsInBatches(app.store.db, filter)) {
     yield stringify(rows.map((row) => CSV_COLUMNS.map((column) => neutralised(row[column]))))

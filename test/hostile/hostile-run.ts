@@ -13,7 +13,8 @@ import { hostileCases, operationsOf, type HostileCase } from './hostile-requests
 // Columns a rejected request may legitimately touch: the spec writes last_used_at after
 // authentication and before the scope check, so a scope refusal (403) still records use.
 // A session's last_seen_at is refreshed (at most once a minute) by any authenticated request.
-const VOLATILE_COLUMNS = new Set(['last_used_at', 'last_seen_at'])
+// A host's api_key_digest is stored after its first bcrypt-verified request, whatever that request's answer.
+const VOLATILE_COLUMNS = new Set(['last_used_at', 'last_seen_at', 'api_key_digest'])
 // The audit log records refused and failed requests on purpose (docs/audit-and-sessions.md).
 const RECORDS_REFUSALS = new Set(['audit_log'])
 

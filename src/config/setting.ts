@@ -76,7 +76,8 @@ export const nonEmpty = (raw: string): string => {
 
 export const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
-export function parseServerUrl(raw: string): string {
+/** An absolute http(s) URL without a query string or fragment. */
+function httpUrl(raw: string): URL {
   let url: URL
   try {
     url = new URL(raw.trim())
@@ -85,6 +86,11 @@ export function parseServerUrl(raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must start with http:// or https://')
   if (url.search || url.hash) throw new Error('must not contain a query string or fragment')
+  return url
+}
+
+export function parseServerUrl(raw: string): string {
+  const url = httpUrl(raw)
   // Agents join paths by string concatenation, so a trailing slash would give them `//api/v1`.
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
 }
@@ -94,14 +100,7 @@ export function parseServerUrl(raw: string): string {
  * provider announces, and some providers' issuers end in "/" (Authentik) while others do not.
  */
 export function parseIssuerUrl(raw: string): string {
-  let url: URL
-  try {
-    url = new URL(raw.trim())
-  } catch {
-    throw new Error('must be an absolute http:// or https:// URL')
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must start with http:// or https://')
-  if (url.search || url.hash) throw new Error('must not contain a query string or fragment')
+  httpUrl(raw)
   return raw.trim()
 }
 

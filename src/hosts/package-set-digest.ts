@@ -8,8 +8,8 @@
 // encoding is injective: no two different reports hash the same bytes, whatever they contain.
 import { createHash } from 'node:crypto'
 
-/** The fields of a reported package the ingest writes (report-ingest.ts IngestPackage). */
-interface DigestedPackage {
+/** A reported package: the fields the ingest writes (report-ingest.ts), all of which the digest covers. */
+export interface IngestPackage {
   name: string
   currentVersion: string
   availableVersion?: string | null | undefined
@@ -36,7 +36,7 @@ const text = (value: string | null | undefined): string => (value == null ? '-' 
 const flag = (value: boolean | null | undefined): string => (value == null ? '-' : value ? '1' : '0')
 
 export function packageSetDigest(
-  packages: readonly DigestedPackage[],
+  packages: readonly IngestPackage[],
   repositories: readonly DigestedRepository[] | null | undefined
 ): string {
   const hash = createHash('sha256')

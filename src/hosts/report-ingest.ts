@@ -20,7 +20,7 @@ import { OutboxWriter, type OutboxEntry } from '../events/event-outbox.js'
 import { param, PreparedQuery, type BindValue } from '../store/prepared-query.js'
 import { PackageCatalogue } from './package-catalogue.js'
 import { REPORTS_KEPT_PER_HOST } from './report-retention.js'
-import { packageSetDigest } from './package-set-digest.js'
+import { packageSetDigest, type IngestPackage } from './package-set-digest.js'
 import {
   ingestStatements,
   type IngestHost,
@@ -30,15 +30,7 @@ import {
   type StoredRepository
 } from './report-ingest-statements.js'
 
-export interface IngestPackage {
-  name: string
-  currentVersion: string
-  availableVersion?: string | null | undefined
-  needsUpdate: boolean
-  isSecurityUpdate?: boolean | null | undefined
-  description?: string | null | undefined
-  category?: string | null | undefined
-}
+export type { IngestPackage }
 
 export interface IngestRepository {
   name?: string | null | undefined

@@ -7,7 +7,8 @@ import { useEffect, useState } from 'preact/hooks'
 import { put } from '../api'
 import { asFailure, useApi } from '../use-api'
 import { ErrorNote, Loaded, Notice } from '../components/feedback'
-import { Badge, Field, PageHeader } from '../components/controls'
+import { Field, PageHeader } from '../components/controls'
+import { ClientSecretForm } from '../components/client-secret-form'
 import { CopyBlock } from '../components/copy'
 import { Link } from '../router'
 import { useServerAddress } from '../server-url'
@@ -19,7 +20,6 @@ export function DiscordSettings() {
   const settings = useApi<DiscordSettingsData>('/api/v1/auth/discord/settings')
   const serverUrl = useServerAddress().url
   const [clientId, setClientId] = useState('')
-  const [secret, setSecret] = useState('')
   const [redirect, setRedirect] = useState('')
   const [buttonText, setButtonText] = useState('Login with Discord')
   const [enabled, setEnabled] = useState(false)
@@ -110,38 +110,7 @@ export function DiscordSettings() {
                 </button>
               </div>
             </form>
-            <form
-              onSubmit={(e) => {
-                e.preventDefault()
-                void save(
-                  { discord_client_secret: secret },
-                  secret ? 'Client Secret saved (encrypted at rest).' : 'Client Secret cleared.'
-                ).then((ok) => ok && setSecret(''))
-              }}
-            >
-              <Field
-                label="Client Secret"
-                hint={
-                  <>
-                    Stored encrypted; never shown again.{' '}
-                    <Badge kind={s.discord_client_secret_set ? 'ok' : 'muted'}>{s.discord_client_secret_set ? '✓ Set' : 'Not set'}</Badge>
-                  </>
-                }
-              >
-                <input
-                  name="discord_client_secret"
-                  type="password"
-                  value={secret}
-                  onInput={(e) => setSecret(e.currentTarget.value)}
-                  autoComplete="off"
-                />
-              </Field>
-              <div class="actions">
-                <button type="submit" class="button">
-                  Save
-                </button>
-              </div>
-            </form>
+            <ClientSecretForm field="discord_client_secret" isSet={s.discord_client_secret_set} save={save} />
           </div>
         )}
       </Loaded>

@@ -8,7 +8,8 @@ import { useEffect, useState } from 'preact/hooks'
 import { put } from '../api'
 import { asFailure, useApi } from '../use-api'
 import { ErrorNote, Loaded, Notice } from '../components/feedback'
-import { Badge, Field, PageHeader } from '../components/controls'
+import { Field, PageHeader } from '../components/controls'
+import { ClientSecretForm } from '../components/client-secret-form'
 import { CopyBlock } from '../components/copy'
 import { Link } from '../router'
 import type { Role } from '../role-types'
@@ -46,7 +47,6 @@ export function OidcSettings() {
   const [form, setForm] = useState<Record<string, string | boolean>>({})
   const [mapping, setMapping] = useState<MappingRow[]>([])
   const [defaultRole, setDefaultRole] = useState('')
-  const [secret, setSecret] = useState('')
   const [message, setMessage] = useState<string | undefined>()
   const [error, setError] = useState<Error | undefined>()
   useEffect(() => {
@@ -206,39 +206,12 @@ export function OidcSettings() {
                   </button>
                 </div>
               </form>
-              <form
-                onSubmit={(e) => {
-                  e.preventDefault()
-                  void save(
-                    { oidc_client_secret: secret },
-                    secret ? 'Client Secret saved (encrypted at rest).' : 'Client Secret cleared.'
-                  ).then((ok) => ok && setSecret(''))
-                }}
-              >
-                <Field
-                  label="Client Secret"
-                  hint={
-                    <>
-                      Stored encrypted; never shown again.{' '}
-                      <Badge kind={s.oidc_client_secret_set ? 'ok' : 'muted'}>{s.oidc_client_secret_set ? '✓ Set' : 'Not set'}</Badge>
-                    </>
-                  }
-                >
-                  <input
-                    name="oidc_client_secret"
-                    type="password"
-                    value={secret}
-                    disabled={!editable('oidc_client_secret')}
-                    onInput={(e) => setSecret(e.currentTarget.value)}
-                    autoComplete="off"
-                  />
-                </Field>
-                <div class="actions">
-                  <button type="submit" class="button" disabled={!editable('oidc_client_secret')}>
-                    Save
-                  </button>
-                </div>
-              </form>
+              <ClientSecretForm
+                field="oidc_client_secret"
+                isSet={s.oidc_client_secret_set}
+                disabled={!editable('oidc_client_secret')}
+                save={save}
+              />
             </div>
           )
         }}

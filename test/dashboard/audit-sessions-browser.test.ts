@@ -101,6 +101,8 @@ t.test('sessions and the audit log in a real browser', { skip: chromiumMissing, 
     await page.getByLabel('Action').selectOption('signin.failure')
     await page.waitForURL(/action=signin.failure/)
     await log.locator('tr[data-action="signin.failure"]').first().waitFor()
+    // The URL changes before the filtered page arrives: wait for the other rows to go before counting.
+    await log.locator('tbody tr:not([data-action="signin.failure"])').first().waitFor({ state: 'detached' })
     t.equal(await log.locator('tbody tr:not([data-action="signin.failure"])').count(), 0, 'only sign-in failures')
     t.match(await log.locator('tbody tr').first().innerText(), /wrong password/)
 

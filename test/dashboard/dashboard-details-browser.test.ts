@@ -118,6 +118,8 @@ t.test('dashboard details in a real browser', { skip: chromiumMissing, timeout: 
   await t.test('field hints are descriptions, not part of the label', async (t) => {
     await open('/settings/server', 'Server Config')
     const input = page.getByLabel('Server URL', { exact: true })
+    // The heading shows before the settings arrive; waitFor also fails if the name matched two controls.
+    await input.waitFor()
     t.equal(await input.count(), 1, 'the control is named by its label alone')
     const described = await input.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent ?? '')
     t.match(described, /The address agents, scripts/, 'the hint is its description')

@@ -9,6 +9,7 @@ import { SettingsStore } from './settings/settings-store.js'
 import { VerifiedCredentialsCache } from './security/verified-credentials-cache.js'
 import { createSecretBox, type SecretBox } from './security/secret-box.js'
 import { Timers } from './jobs/timers.js'
+import { KeyDigester } from './security/key-digest.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,8 +17,10 @@ declare module 'fastify' {
     store: Store
     events: AppEvents
     settings: SettingsStore
-    /** Successful bcrypt verifications of host keys and integration secrets (see its header). */
+    /** Successful bcrypt verifications of host keys, in memory (see its header). */
     credentialCache: VerifiedCredentialsCache
+    /** Keyed digests of machine secrets (host keys, token secrets), checked before bcrypt. */
+    keyDigester: KeyDigester
     secretBox: SecretBox
     timers: Timers
   }
@@ -35,6 +38,7 @@ async function appContext(app: FastifyInstance, opts: AppContextOptions): Promis
   app.decorate('events', opts.events ?? new AppEvents())
   app.decorate('settings', new SettingsStore(opts.store.db))
   app.decorate('credentialCache', new VerifiedCredentialsCache())
+  app.decorate('keyDigester', new KeyDigester(opts.config.secretEncryptionKey))
   app.decorate('secretBox', createSecretBox(opts.config.secretEncryptionKey))
   app.decorate('timers', new Timers(app.log))
   app.events.onListenerError((err) => app.log.error({ err }, 'event listener failed'))

@@ -34,11 +34,11 @@ export async function checkAgentCredentials(
   const cached = app.credentialCache.lookup(apiId, apiKey)
   if (cached) return cached
   const row = await storedHostKey(app.store.db, apiId)
-  const known = hostByKeyDigest(app.hostKeyDigester, apiId, row, apiKey)
+  const known = hostByKeyDigest(app.keyDigester, apiId, row, apiKey)
   const hostId =
     known ??
     (await judgeWithinBudget(app, request, `agent:${apiId}`, () =>
-      verifyHostKeyWithBcrypt(app.store.db, app.hostKeyDigester, apiId, row, apiKey)
+      verifyHostKeyWithBcrypt(app.store.db, app.keyDigester, apiId, row, apiKey)
     ))
   if (hostId) app.credentialCache.remember(apiId, apiKey, hostId)
   return hostId

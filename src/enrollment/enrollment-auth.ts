@@ -8,6 +8,7 @@ import { ipAllowed } from '../security/ip-allow-list.js'
 import type { TokenRow } from '../store/database-types.js'
 import { allowedRangesOf, checkEnrollmentToken } from './enrollment-token-check.js'
 import { remainingToday } from '../integration-tokens/enrollment-quota.js'
+import { credentialVerifiedBefore } from '../integration-tokens/token-verification.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,8 +38,9 @@ export function enrollmentGuard(app: FastifyInstance, opts: { checkDailyCap: boo
     const now = app.enrollmentClock.now()
     // A pair verified recently skips the failed-credential budget; every other check spends it.
     const judge = () => checkEnrollmentToken(app, key, secret, now)
-    const token =
-      app.credentialCache.lookup(key, secret) !== undefined ? await judge() : await judgeWithinBudget(app, request, `enroll:${key}`, judge)
+    const token = (await credentialVerifiedBefore(app.store.db, app.keyDigester, key, secret))
+      ? await judge()
+      : await judgeWithinBudget(app, request, `enroll:${key}`, judge)
     if (!token) throw errorOf(E.invalidToken)
     if (!ipAllowed(request.ip, allowedRangesOf(token))) throw errorOf(E.ipNotAllowed)
     if (opts.checkDailyCap && remainingToday(token, now) <= 0) throw dailyCapReached(token.max_hosts_per_day)

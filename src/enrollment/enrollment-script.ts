@@ -7,6 +7,7 @@ import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { judgeWithinBudget } from '../http/credential-budget.js'
 import { effectiveServerUrl } from '../settings/effective-server-url.js'
 import { checkEnrollmentToken } from './enrollment-token-check.js'
+import { credentialVerifiedBefore } from '../integration-tokens/token-verification.js'
 import { injectConfig, renderConfigBlock, SCRIPT_ASSETS } from './served-scripts.js'
 
 const SCRIPT_TYPES = ['proxmox-lxc', 'direct-host'] as const
@@ -42,7 +43,7 @@ export async function enrollmentScript(
   if (!script) throw errorOf({ ...E.scriptNotFound, message: E.scriptNotFound.message(type) })
   const now = app.enrollmentClock.now()
   const judge = () => checkEnrollmentToken(app, key, secret, now)
-  if (app.credentialCache.lookup(key, secret) !== undefined) await judge()
+  if (await credentialVerifiedBefore(app.store.db, app.keyDigester, key, secret)) await judge()
   else await judgeWithinBudget(app, request, `enroll:${key}`, judge)
   const insecure = await app.settings.get('ignore_ssl_self_signed')
   const block = renderConfigBlock(

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import { errorOf } from '../http/errors.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { verifySecret } from '../security/secret-hashing.js'
+import { credentialSecretMatches } from '../integration-tokens/token-verification.js'
 import type { TokenRow } from '../store/database-types.js'
 import { findTokenRowByKey } from '../integration-tokens/token-queries.js'
 
@@ -29,14 +30,9 @@ export async function checkEnrollmentToken(app: FastifyInstance, key: string, se
     await verifySecret(secret, null, 'machine')
     throw errorOf(E.invalidToken)
   }
-  if (token.is_active !== 1) {
-    app.credentialCache.forgetOwner(token.id)
-    throw errorOf(E.invalidToken)
-  }
-  if (app.credentialCache.lookup(key, secret) !== token.id) {
-    if (!(await verifySecret(secret, token.token_secret_hash, 'machine'))) throw errorOf(E.invalidSecret)
-    app.credentialCache.remember(key, secret, token.id)
-  }
+  if (token.is_active !== 1) throw errorOf(E.invalidToken)
+  const stored = { id: token.id, tokenKey: token.token_key, secretHash: token.token_secret_hash, secretDigest: token.token_secret_digest }
+  if (!(await credentialSecretMatches(app.store.db, app.keyDigester, stored, secret))) throw errorOf(E.invalidSecret)
   if (token.expires_at !== null && Date.parse(token.expires_at) <= now.getTime()) throw errorOf(E.expired)
   if (!(ENROLLING_TOKEN_TYPES as readonly string[]).includes(token.integration_type)) {
     throw errorOf(E.wrongType)

@@ -4,7 +4,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { ReportIngest } from './report-ingest.js'
-import { KeyDigester } from '../security/key-digest.js'
 import { pruneReportHistory, RETENTION_EVERY_MS, RETENTION_TIMER } from './report-retention.js'
 import { hostGroupRoutes } from './host-group-routes.js'
 import { hostRoutes } from './host-routes.js'
@@ -18,8 +17,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Applies agent reports to the database (report-ingest.ts). */
     reportIngest: ReportIngest
-    /** Keyed digests of host API keys, checked before bcrypt (host-credentials.ts). */
-    hostKeyDigester: KeyDigester
   }
 }
 
@@ -28,7 +25,6 @@ async function hostsPlugin(app: FastifyInstance): Promise<void> {
   // The audit log keeps a host's or group's name beside its id (read before a delete).
   app.auditLabels.set('host', async (id) => (await hostById(app.store.db, id))?.friendly_name)
   app.auditLabels.set('host_group', async (id) => (await groupView(app.store.db, id))?.name)
-  app.decorate('hostKeyDigester', new KeyDigester(app.config.secretEncryptionKey))
   app.timers.add({
     name: RETENTION_TIMER,
     everyMs: RETENTION_EVERY_MS,

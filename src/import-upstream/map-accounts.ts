@@ -148,6 +148,7 @@ export function mapToken(token: UpstreamToken, now: string): MappedToken | { ski
       token_name: token.token_name,
       token_key: token.token_key,
       token_secret_hash: token.token_secret,
+      token_secret_digest: null,
       integration_type: type,
       is_active: active ? 1 : 0,
       allowed_ip_ranges: JSON.stringify(good),

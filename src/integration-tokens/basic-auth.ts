@@ -12,6 +12,7 @@ import {
   credentialAllowsIp,
   credentialExpired,
   credentialSecretMatches,
+  credentialVerifiedBefore,
   findCredentialByKey,
   recordCredentialUse,
   type IntegrationCredential
@@ -45,12 +46,12 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest, type:
     if (!credential.isActive) throw errorOf(E.disabled)
     if (credentialExpired(credential)) throw errorOf(E.expired)
     if (credential.integrationType !== type) throw errorOf(E.wrongType)
-    if (!(await credentialSecretMatches(app.credentialCache, credential, parts.secret))) throw errorOf(E.wrongSecret)
+    if (!(await credentialSecretMatches(app.store.db, app.keyDigester, credential, parts.secret))) throw errorOf(E.wrongSecret)
     return credential
   }
   // A pair verified recently skips the failed-credential budget (clients behind one NAT address
   // keep working while a neighbour guesses); the steps above still run on every request.
-  const recentlyVerified = app.credentialCache.lookup(parts.key, parts.secret) !== undefined
+  const recentlyVerified = await credentialVerifiedBefore(app.store.db, app.keyDigester, parts.key, parts.secret)
   const credential = recentlyVerified ? await judge() : await judgeWithinBudget(app, request, `api:${parts.key}`, judge)
   if (!credential) throw errorOf(E.wrongSecret)
   if (!credentialAllowsIp(credential, request.ip)) {

@@ -1,6 +1,6 @@
 // Credential administration: /api/v1/auto-enrollment/tokens (JWT + can_manage_settings) for all
 // four integration types. The secret is generated here, returned once in the 201 and stored as
-// a bcrypt hash; every change drops the credential's cached verifications.
+// a bcrypt hash.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -126,7 +126,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const current = tokenRowOf(request)
-      const token = await updateToken(db, app.credentialCache, current, request.body)
+      const token = await updateToken(db, current, request.body)
       request.log.info({ tokenId: current.id, fields: Object.keys(request.body) }, 'integration credential updated')
       return { message: 'Token updated successfully', token }
     }
@@ -150,7 +150,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const row = await findTokenRow(db, request.params.tokenId)
       if (!row) throw errorOf(TOKEN_NOT_FOUND)
-      await deleteToken(db, app.credentialCache, row)
+      await deleteToken(db, row)
       request.log.info({ tokenId: row.id }, 'integration credential deleted')
       return { message: 'Auto-enrollment token deleted successfully', deleted_token: { id: row.id, token_name: row.token_name } }
     }
@@ -178,6 +178,6 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: tokenExists,
       config: { ...general, audit: { notAudited: 'renders a widget snippet from the token; changes nothing' } }
     },
-    async (request) => homepageConfig(app.credentialCache, tokenRowOf(request), request.body, () => effectiveServerUrl(app, request))
+    async (request) => homepageConfig(db, app.keyDigester, tokenRowOf(request), request.body, () => effectiveServerUrl(app, request))
   )
 }

@@ -1,6 +1,6 @@
 // The rules of credential administration, apart from HTTP: which input is valid (all issues at
-// once, in the documented shape), the secret generated once and stored only as a bcrypt hash,
-// cached verifications dropped on every change, and the gethomepage widget snippet.
+// once, in the documented shape), the secret generated once and stored only as a bcrypt hash
+// (plus its keyed digest once verified, token-verification.ts), and the gethomepage widget snippet.
 import type { Static } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import { ApiError, badRequest, errorOf, validationFailed, COMMON, type ValidationIssue } from '../http/errors.js'
@@ -8,7 +8,7 @@ import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { hostGroupNamesByIds, hostGroupSummary } from '../hosts/host-queries.js'
 import { newId, newTokenKey, newTokenSecret } from '../security/random-tokens.js'
 import { hashSecret } from '../security/secret-hashing.js'
-import type { VerifiedCredentialsCache } from '../security/verified-credentials-cache.js'
+import type { KeyDigester } from '../security/key-digest.js'
 import type { DB, TokenRow } from '../store/database-types.js'
 import { HOMEPAGE_FIELD_LABELS, basicCredentials, homepageWidgetYaml } from './homepage-widget.js'
 import { userNamesByIds } from '../users/user-queries.js'
@@ -122,6 +122,7 @@ export async function createToken(
     token_name: tokenName,
     token_key: newTokenKey(),
     token_secret_hash: await hashSecret(secret),
+    token_secret_digest: null,
     integration_type: integrationType,
     created_by_user_id: actorId,
     is_active: 1,
@@ -164,12 +165,7 @@ export async function createToken(
   return response
 }
 
-export async function updateToken(
-  db: Kysely<DB>,
-  cache: VerifiedCredentialsCache,
-  current: TokenRow,
-  body: Static<typeof UpdateTokenBody>
-) {
+export async function updateToken(db: Kysely<DB>, current: TokenRow, body: Static<typeof UpdateTokenBody>) {
   const issues: ValidationIssue[] = []
   const changes: TokenChanges = {}
   if (body.token_name !== undefined) {
@@ -199,22 +195,22 @@ export async function updateToken(
   if (body.default_host_group_id !== undefined)
     changes.default_host_group_id = (await resolveGroup(db, body.default_host_group_id))?.id ?? null
 
+  // Nothing but the secret's verdict is remembered between requests, so any change (disable, new
+  // IP list, new scopes, ...) is seen by the very next request.
   await updateTokenRow(db, current.id, changes)
-  // Any change (disable, new IP list, new scopes, ...) must be seen by the very next request.
-  cache.forgetOwner(current.id)
   const view = await tokenView(db, current.id)
   if (!view) throw errorOf(E.tokenNotFound)
   return view
 }
 
-export async function deleteToken(db: Kysely<DB>, cache: VerifiedCredentialsCache, row: TokenRow): Promise<void> {
+export async function deleteToken(db: Kysely<DB>, row: TokenRow): Promise<void> {
   await deleteTokenRow(db, row.id)
-  cache.forgetOwner(row.id)
 }
 
 /** The services.yml entry; the secret, when given, must match the stored hash to be filled in. */
 export async function homepageConfig(
-  cache: VerifiedCredentialsCache,
+  db: Kysely<DB>,
+  digester: KeyDigester,
   row: TokenRow,
   input: { token_secret?: string | undefined; fields?: string[] | undefined } | undefined,
   serverUrl: ServerUrl
@@ -231,7 +227,12 @@ export async function homepageConfig(
   }
   let credentials: string | undefined
   if (secret !== undefined && secret !== '') {
-    const matches = await credentialSecretMatches(cache, { id: row.id, tokenKey: row.token_key, secretHash: row.token_secret_hash }, secret)
+    const matches = await credentialSecretMatches(
+      db,
+      digester,
+      { id: row.id, tokenKey: row.token_key, secretHash: row.token_secret_hash, secretDigest: row.token_secret_digest },
+      secret
+    )
     if (!matches) throw errorOf(E.secretMismatch)
     credentials = basicCredentials(row.token_key, secret)
   }

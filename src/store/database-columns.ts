@@ -31,6 +31,7 @@ export const DATABASE_COLUMNS = {
     token_name: 'required',
     token_key: 'required',
     token_secret_hash: 'required',
+    token_secret_digest: 'nullable',
     integration_type: 'required',
     created_by_user_id: 'nullable',
     is_active: 'defaulted',

@@ -185,6 +185,8 @@ export interface AutoEnrollmentTokensTable {
   token_name: string
   token_key: string
   token_secret_hash: string
+  /** Keyed digest of the secret after its first bcrypt check (migration 0028); NULL until then. */
+  token_secret_digest: string | null
   integration_type: string
   created_by_user_id: string | null
   is_active: Generated<Flag>

@@ -4,24 +4,13 @@
 import t from 'tap'
 import { bearer, buildTestApp, type TestApp } from '../helpers/test-app.js'
 import { agentHeaders, createHostViaApi, type TestHost } from '../helpers/agent-fixtures.js'
-import { machineLane, runInteractive } from '../../src/security/bcrypt-lanes.js'
+import { fillMachineLane } from '../helpers/bcrypt-lane.js'
 
 const ping = (ctx: TestApp, host: Pick<TestHost, 'apiId' | 'apiKey'>) =>
   ctx.app.inject({ method: 'POST', url: '/api/v1/hosts/ping', headers: agentHeaders(host) })
 
 const storedDigest = (ctx: TestApp, hostId: string) =>
   (ctx.store.sqlite.prepare('select api_key_digest as d from hosts where id = ?').get(hostId) as { d: string | null }).d
-
-/** Holds the bcrypt machine lane full (running and queued) until the returned function is called. */
-function fillMachineLane(): () => Promise<void> {
-  let releaseInteractive = () => {}
-  const interactive = runInteractive(() => new Promise<void>((resolve) => (releaseInteractive = resolve)))
-  const fillers = Array.from({ length: machineLane.concurrency + machineLane.maxWaiting }, () => machineLane.run(async () => {}))
-  return async () => {
-    releaseInteractive()
-    await Promise.all([interactive, ...fillers])
-  }
-}
 
 t.test('the first accepted request stores a key digest that is neither the key nor its hash', async (t) => {
   const ctx = await buildTestApp(t)

@@ -132,11 +132,10 @@ t.test('last_used_at is written on success, also when the scope check then refus
   t.equal(await lastUsed(ctx, other.id), null, 'failed authentication is not use')
 })
 
-t.test('cached verifications never outlive a change: disable, new IP list, delete take effect at once', async (t) => {
+t.test('a verified secret never outlives a change: disable, new IP list, delete take effect at once', async (t) => {
   const ctx = await buildTestApp(t)
   const cred = await apiCredential(ctx)
   t.equal((await get(ctx, basic(cred.key, cred.secret))).statusCode, 200)
-  t.ok(ctx.app.credentialCache.size >= 1, 'success cached')
   await patchToken(ctx, cred.id, { is_active: false })
   t.same((await get(ctx, basic(cred.key, cred.secret))).json(), { error: 'API key is disabled' })
   await patchToken(ctx, cred.id, { is_active: true, allowed_ip_ranges: ['10.9.9.9'] })
@@ -147,7 +146,6 @@ t.test('cached verifications never outlive a change: disable, new IP list, delet
   t.equal((await get(ctx, basic(cred.key, cred.secret))).statusCode, 200)
   await ctx.app.inject({ method: 'DELETE', url: `/api/v1/auto-enrollment/tokens/${cred.id}`, headers: bearer(ctx.adminToken) })
   t.same((await get(ctx, basic(cred.key, cred.secret))).json(), { error: 'Invalid API key' }, 'a deleted key is 401')
-  t.equal(ctx.app.credentialCache.lookup(cred.key, cred.secret), undefined, 'its cache entry is gone')
 })
 
 t.test('an unexpected failure during authentication is 500 Authentication failed without details', async (t) => {

@@ -24,6 +24,9 @@ const isLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 
 /** C isspace in the C locale: what dpkg trims after the version and refuses inside it. */
 const isSpace = (c: string): boolean => c === ' ' || (c >= '\t' && c <= '\r')
 
+/** dpkg compares bytes: a non-ASCII character counts as its UTF-8 bytes (ASCII text is already that). */
+const asBytes = (s: string): string => (/[^ -~]/.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s)
+
 /** The version split into its parts, or null where dpkg refuses it (see the top of this file). */
 export function parseDpkgVersion(text: string): DpkgVersion | null {
   // dpkg skips leading blanks (space, tab) and trailing white space; anything after inner space is an error.
@@ -53,9 +56,6 @@ export function parseDpkgVersion(text: string): DpkgVersion | null {
   if (upstream === '' || (hyphen >= 0 && revision === '')) return null
   return { epoch, upstream: asBytes(upstream), revision: asBytes(revision) }
 }
-
-/** dpkg compares bytes: a non-ASCII character counts as its UTF-8 bytes (ASCII text is already that). */
-const asBytes = (s: string): string => (/[^ -~]/.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s)
 
 /**
  * A character's weight in a non-digit run: `~` lowest, then the end of the string (0), letters by their code,

@@ -11,7 +11,7 @@
 // Before the measured window every agent pings and reports once. Exits non-zero (throws) when any request failed.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Pool } from 'undici'
 import { agentReport, debianPackages } from '../test/helpers/agent-fixtures.js'
@@ -204,7 +204,7 @@ export async function runLoadBench(): Promise<void> {
     )
     const peak = Math.max(...rss.map((s) => s.mib))
     console.log(
-      `server RSS targets: peak ${fmt(peak)} MiB (target <= 150), idle before the load ${fmt(idleBeforeMiB)} MiB, ${idleS} s after it ${fmt(idleAfterMiB)} MiB (target <= 80)${process.env.PATCHMON_SERVER_BINARY ? ' [single executable]' : ' [from source: tsx adds ~40 MiB; PATCHMON_SERVER_BINARY=dist/patchmon for the target]'}`
+      `server RSS targets: peak ${fmt(peak)} MiB (target <= 150), idle before the load ${fmt(idleBeforeMiB)} MiB, ${idleS} s after it ${fmt(idleAfterMiB)} MiB (target <= 80), load average ${fmt(loadavg()[0]!)}${process.env.PATCHMON_SERVER_BINARY ? ' [single executable]' : ' [from source: tsx adds ~40 MiB; PATCHMON_SERVER_BINARY=dist/patchmon for the target]'}`
     )
     if (idleBreakdown) console.log(`server RSS ${idleS} s after the load: ${idleBreakdown}`)
     console.log(`server log: ${busyLines.length} SQLITE_BUSY/locked lines, ${errorLines.length} error lines`)

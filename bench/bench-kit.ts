@@ -1,7 +1,7 @@
 // Small measuring kit shared by the benchmarks: a real app on a temp data folder listening on
 // 127.0.0.1, throughput with a fixed number of concurrent keep-alive clients, and latency
 // percentiles of sequential requests. Every loop is bounded by a request count.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -105,3 +105,41 @@ export async function latency(baseUrl: string, path: string, headers: Record<str
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits)
+
+/**
+ * Where a process's resident memory is, from /proc/PID/smaps: anonymous memory (V8's heap,
+ * malloc arenas, SQLite's caches) against file pages, and the mappings holding the most, so an
+ * idle figure says which part to work on. Undefined when the process is gone.
+ */
+export function residentBreakdown(pid: number): string | undefined {
+  let smaps: string
+  try {
+    smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8')
+  } catch {
+    return undefined
+  }
+  const byName = new Map<string, number>()
+  let name = ''
+  let anonKb = 0
+  let fileKb = 0
+  for (const line of smaps.split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line)
+    if (header) {
+      name = header[1] || '[anon]'
+      continue
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line)
+    if (rss) byName.set(name, (byName.get(name) ?? 0) + Number(rss[1]))
+    const anon = /^Anonymous:\s+(\d+) kB/.exec(line)
+    if (anon) anonKb += Number(anon[1])
+    // A file mapping's copied-on-write pages are anonymous memory, not file pages.
+    if (rss && name.startsWith('/')) fileKb += Number(rss[1])
+    if (anon && name.startsWith('/')) fileKb -= Number(anon[1])
+  }
+  const mib = (kb: number) => (kb / 1024).toFixed(1)
+  const top = [...byName]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([n, kb]) => `${n.split('/').pop()} ${mib(kb)}`)
+  return `anonymous ${mib(anonKb)} MiB, file pages ${mib(fileKb)} MiB; largest mappings (MiB): ${top.join(', ')}`
+}

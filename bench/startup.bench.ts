@@ -4,9 +4,11 @@
 // "Idle" means no request for IDLE_MS: long enough for the server's idle memory release
 // (src/jobs/idle-memory-release.ts) to have run, as it would on any quiet appliance.
 // The same figures for `node dist/app.cjs` (the plain bundle) are measured in the same run.
-// Targets: executable <= stripped node + 10 MB, start < 500 ms, RSS < 100 MB.
+// Targets: executable <= stripped node + 10 MB, first start <= 150 ms (issue 22, quiet machine),
+// RSS < 100 MB. The load average is printed beside the figures: on a busy machine they are not comparable.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { buildAll } from '../packaging/build.js'
 import { loadConfig } from '../src/config.js'
@@ -159,7 +161,7 @@ async function measure(rt: Runtime, work: string, seed: { dir: string; hosts: { 
   const loaded = rss(s.child.pid!)
   await stop(s)
   console.log(
-    `${rt.name.padEnd(48)} first start ${median(first).toFixed(0)} ms · restart ${median(restart).toFixed(0)} ms (median of ${TRIALS}) · ` +
+    `${rt.name.padEnd(48)} first start ${median(first).toFixed(0)} ms (target <= 150 on a quiet machine; load average ${loadavg()[0]!.toFixed(1)}) · restart ${median(restart).toFixed(0)} ms (median of ${TRIALS}) · ` +
       `RSS at first 200 ${mb(busy)}, idle ${mb(idle)} · ${HOSTS} host reports in ${ingestS.toFixed(1)} s: RSS right after ${mb(justIngested)}, idle ${mb(loaded)}`
   )
 }

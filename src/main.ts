@@ -1,11 +1,12 @@
 // The only entry point: a small CLI. `serve` (default) reads config, opens the store, runs
 // pending migrations, creates the first admin, builds the app and listens.
+import { existsSync } from 'node:fs'
 import { ConfigError, describeSettings, loadConfig, parseFlags, resolveDataDir, type AppConfig } from './config.js'
 import { databaseFile, openStore, type Store } from './store/open-database.js'
 import { migrateToLatest } from './store/migrate.js'
 import { checkDatabaseIntegrity, refuseLostDatabase } from './store/start-checks.js'
 import { buildApp } from './app.js'
-import { ensureFirstAdmin } from './users/first-admin.js'
+import { ensureFirstAdmin, startFirstAdminHash } from './users/first-admin.js'
 import { turnOffOidcOnlyMode } from './oidc/oidc-settings-queries.js'
 import { newPassword } from './security/random-tokens.js'
 import { createUserFromCli, prepareUserCommands, resetPasswordFromCli, resetTfaFromCli, UserCommandError } from './users/user-service.js'
@@ -18,9 +19,7 @@ import { restoreDatabase } from './backup/restore-database.js'
 import { probeHealth } from './health-probe.js'
 import { recordServingVersion, snapshotBeforeUpgrade } from './backup/upgrade-snapshot.js'
 import { rollbackToSnapshot } from './backup/rollback.js'
-import { proxmoxCollectCommand } from './proxmox/collect-command.js'
 import { CollectConfigError } from './proxmox/collect-config.js'
-import { importUpstreamCommand } from './import-upstream/import-command.js'
 
 const HELP = `${PRODUCT_NAME} ${APP_VERSION}
 
@@ -80,6 +79,8 @@ async function prettyLogStream(): Promise<{ logStream?: NodeJS.WritableStream }>
 }
 
 async function serve(config: AppConfig): Promise<void> {
+  // No database file yet: a first start, so the admin's password hash can start right away.
+  const earlyAdminHash = existsSync(databaseFile(config.dataDir)) ? undefined : startFirstAdminHash(config.adminPassword)
   // Held while serving, so `patchmon restore` refuses to swap the database under a live server.
   const lock = acquireDataDirLock(config.dataDir, 'serve')
   let integrity: ReturnType<typeof checkDatabaseIntegrity>
@@ -96,8 +97,8 @@ async function serve(config: AppConfig): Promise<void> {
   const store = openStore(databaseFile(config.dataDir))
   const migrations = await migrateToLatest(store)
   recordServingVersion(store.sqlite)
-  // On a first start the admin's bcrypt hash runs on libuv's thread pool while the app is built.
-  const firstAdmin = ensureFirstAdmin(store.db, config.adminPassword)
+  // On a first start the admin's bcrypt hash (started above) runs on libuv's thread pool meanwhile.
+  const firstAdmin = ensureFirstAdmin(store.db, config.adminPassword, earlyAdminHash)
   const app = await buildApp({ config, store, ...(await prettyLogStream()) })
   if (integrity.skipped && integrity.bytes > 0) {
     app.log.info(
@@ -261,6 +262,9 @@ export async function runCli(argv: string[]): Promise<void> {
   }
   if (command === 'proxmox-collect') {
     // Runs on the Proxmox host with its own settings file: no data folder is read or created.
+    // Loaded only for this command, as is import-upstream's: their HTTP and PostgreSQL clients
+    // (undici, pg) would otherwise be evaluated on every start of the server.
+    const { proxmoxCollectCommand } = await import('./proxmox/collect-command.js')
     if (!(await proxmoxCollectCommand(process.env, argv))) process.exitCode = 1
     return
   }
@@ -269,7 +273,10 @@ export async function runCli(argv: string[]): Promise<void> {
     refuseLostDatabase(resolveDataDir(process.env, parseFlags(argv)))
   }
   // A dry run resolves the data folder only: loading the config would create it and its keys.
-  if (command === 'import-upstream') return importUpstreamCommand(argv, (line) => console.log(line))
+  if (command === 'import-upstream') {
+    const { importUpstreamCommand } = await import('./import-upstream/import-command.js')
+    return importUpstreamCommand(argv, (line) => console.log(line))
+  }
   const config = loadConfig(process.env, argv)
   switch (command) {
     case 'serve':

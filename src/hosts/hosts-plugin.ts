@@ -21,7 +21,12 @@ declare module 'fastify' {
 }
 
 async function hostsPlugin(app: FastifyInstance): Promise<void> {
-  app.decorate('reportIngest', new ReportIngest(app.store.db, app.store.sqlite))
+  // Built on the first report, not at start: preparing its statements is a noticeable part of a
+  // cold start, and a server that has just started answers its health check before any report.
+  let reportIngest: ReportIngest | undefined
+  app.decorate('reportIngest', {
+    getter: () => (reportIngest ??= new ReportIngest(app.store.db, app.store.sqlite))
+  })
   // The audit log keeps a host's or group's name beside its id (read before a delete).
   app.auditLabels.set('host', async (id) => (await hostById(app.store.db, id))?.friendly_name)
   app.auditLabels.set('host_group', async (id) => (await groupView(app.store.db, id))?.name)

@@ -6,6 +6,7 @@ import { GROWTH_BYTES, IDLE_AFTER_MS, IDLE_MEMORY_TIMER, IdleMemoryRelease } fro
 import { buildTestApp } from '../helpers/test-app.js'
 import { agentReport, debianPackages } from '../helpers/agent-fixtures.js'
 import { createHost } from '../../src/hosts/host-service.js'
+import { executablePageRanges } from '../../src/native/malloc-trim.js'
 
 t.test('releases only after a quiet period, and only when the heap grew since the last release', async (t) => {
   let now = 1_000_000
@@ -59,4 +60,24 @@ t.test('after a burst of agent reports, the release shrinks the young generation
   const hosts = await ctx.app.inject({ method: 'GET', url: '/api/v1/hosts', headers: { authorization: `Bearer ${ctx.adminToken}` } })
   t.equal(hosts.statusCode, 200)
   t.equal(hosts.json<{ total: number }>().total, 20, 'every reported host is still there')
+})
+
+t.test('only private read-only mappings of the executable that hold nothing but file content are dropped', async (t) => {
+  const exe = '/opt/patchmon/patchmon'
+  const mapping = (range: string, perms: string, path: string, rssKb: number, anonymousKb: number) =>
+    `${range} ${perms} 00000000 fe:00 123    ${path}\nSize: 4 kB\nRss: ${rssKb} kB\nPss: ${rssKb} kB\nAnonymous: ${anonymousKb} kB\nVmFlags: rd mr mw me\n`
+  const smaps = [
+    mapping('00400000-0082e000', 'r--p', exe, 3128, 0), // headers: dropped
+    mapping('0082e000-03489000', 'r-xp', exe, 26540, 0), // code: dropped
+    mapping('072dc000-0735a000', 'rw-p', exe, 440, 440), // writable data: kept
+    mapping('072a7000-072dc000', 'r--p', exe, 56, 56), // relocated (copied on write): kept
+    mapping('0ef5b000-0f8a5000', 'r--p', exe, 0, 0), // nothing resident: skipped
+    mapping('7f0000000000-7f0000001000', 'r--s', exe, 4, 0), // shared: kept
+    mapping('7f0000100000-7f0000200000', 'r-xp', '/usr/lib/x86_64-linux-gnu/libc.so.6', 1500, 0), // another file: kept
+    mapping('7f0000300000-7f0000400000', 'rw-p', '', 30000, 30000) // the heap: kept
+  ].join('')
+  t.same(executablePageRanges(smaps, exe), [
+    { start: 0x400000, length: 0x82e000 - 0x400000, residentBytes: 3128 * 1024 },
+    { start: 0x82e000, length: 0x3489000 - 0x82e000, residentBytes: 26540 * 1024 }
+  ])
 })

@@ -249,6 +249,11 @@ t.test('once idle, the executable and the bundle hand memory back to the system 
         { mallocTrimmed: true, heapBeforeMb: Number, heapAfterMb: Number },
         `${name}: glibc handed memory back`
       )
+      const dropped = (JSON.parse(line ?? '{}') as { executablePagesDroppedMb?: number }).executablePagesDroppedMb
+      t.ok(dropped !== undefined && dropped > 0, `${name}: its executable's file pages left the resident set (${dropped} MB)`)
+      // Code and data dropped from the resident set come back on use: the server still answers.
+      t.equal((await fetch(`http://127.0.0.1:${server.port}/health`)).status, 200, `${name}: answers after the release`)
+      t.ok(await login(server.port, 'admin', PASSWORD), `${name}: signs in after the release`)
       server.child.kill('SIGTERM')
       t.equal(await server.exited, 0)
     })

@@ -62,8 +62,8 @@ export function AlertChannels() {
           {() =>
             list.length === 0 ? (
               <EmptyState title="No destinations yet">
-                Click <strong>Add Destination</strong> and paste a Discord, Slack or any webhook URL, or set up ntfy, Gotify or e-mail. Then
-                add a routing rule below: a destination alone receives nothing.
+                Click <strong>Add Destination</strong> and paste a Discord, Slack or any webhook URL, or set up Telegram, Pushover, Matrix,
+                Apprise, ntfy, Gotify or e-mail. Then add a routing rule below: a destination alone receives nothing.
               </EmptyState>
             ) : (
               <ul class="rows">

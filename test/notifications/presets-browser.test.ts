@@ -84,7 +84,9 @@ t.test('adding Telegram and Matrix destinations and sending a test to each', { s
 
     // A loopback homeserver's reply body is never shown (outbound policy): the status alone explains it.
     receiver.script({ status: 401, headers: { 'content-type': 'application/json' }, body: '{"errcode":"M_UNKNOWN_TOKEN"}' })
-    await sendTest('Ops Matrix', 'HTTP 401: Unauthorized — the access token was refused (logged out or revoked); create a new one')
+    const refusal = 'HTTP 401: Unauthorized — the access token was refused (logged out or revoked); create a new one'
+    await sendTest('Ops Matrix', refusal)
+    t.match(await page.getByRole('status').filter({ hasText: refusal }).getAttribute('class'), /note-warn/, 'shown as a warning')
     await s.shot('alert-channels-presets')
   })
 

@@ -37,7 +37,11 @@ const PLACEHOLDERS: Record<ChannelType, Record<string, unknown>> = {
   webhook: { url: 'https://re-enter.invalid/' },
   ntfy: { server_url: 'https://re-enter.invalid', topic: 're-enter' },
   gotify: { server_url: 'https://re-enter.invalid', token: 're-enter' },
-  email: { host: 're-enter.invalid', from: 're-enter@example.invalid', to: ['re-enter@example.invalid'] }
+  email: { host: 're-enter.invalid', from: 're-enter@example.invalid', to: ['re-enter@example.invalid'] },
+  telegram: { bot_token: '0:re-enter-re-enter-re-enter-re-enter', chat_id: '0' },
+  pushover: { app_token: 'reenterreenterreenterreenterre', user_key: 'reenterreenterreenterreenterre' },
+  matrix: { homeserver_url: 'https://re-enter.invalid', access_token: 're-enter-token', room_id: '!re-enter:re-enter.invalid' },
+  apprise: { server_url: 'https://re-enter.invalid', key: 're-enter' }
 }
 
 export function mapDestination(d: UpstreamDestination, keys: UpstreamKeys | undefined): MappedDestination | { skipped: string } {

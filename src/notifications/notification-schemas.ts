@@ -8,7 +8,7 @@ import { ERROR_MESSAGES, fillMessage } from '../http/error-messages.js'
 
 const ConfigInput = Type.Record(Type.String(), Type.Unknown(), {
   description:
-    'webhook: {url, headers?, signing_secret?}; ntfy: {server_url?, topic, token? | username?+password?, priority?}; gotify: {server_url, app_token, priority?}; email: {host, port?, username?, password?, from, from_name?, to, tls_mode?}'
+    'webhook: {url, headers?, signing_secret?}; ntfy: {server_url?, topic, token? | username?+password?, priority?}; gotify: {server_url, app_token, priority?}; email: {host, port?, username?, password?, from, from_name?, to, tls_mode?}; telegram: {bot_token, chat_id, message_thread_id?}; pushover: {app_token, user_key, device?, priority? -2..1}; matrix: {homeserver_url, access_token, room_id}; apprise: {server_url, key?+tag? | urls?}'
 })
 
 export const CreateDestinationBody = Type.Object({

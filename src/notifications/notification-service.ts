@@ -17,6 +17,7 @@ import { noticeSeverity, noticeTitle, type Notice } from './notice.js'
 import { matchingDestinations } from './routing.js'
 import { findDestination } from './destination-store.js'
 import { providerFor } from './providers/index.js'
+import { SERVICE_ENDPOINTS, type ServiceEndpoints } from './providers/provider.js'
 import { DeliveryError } from './providers/delivery-http.js'
 
 export interface DeliveryOptions {
@@ -64,6 +65,8 @@ export class NotificationService {
   readonly http: OutboundHttp
   /** Injected clock: tests move time explicitly. */
   now: () => Date = () => new Date()
+  /** Telegram's and Pushover's API addresses; tests point them at a local receiver. */
+  readonly endpoints: ServiceEndpoints = { ...SERVICE_ENDPOINTS }
   private readonly attemptWaiters = new Map<string, Array<() => void>>()
   private readonly inFlight = new Set<Promise<unknown>>()
   private readonly backoff = new Map<string, DestinationBackoff>()
@@ -229,7 +232,11 @@ export class NotificationService {
       })
     const provider = providerFor(destination.channelType, destination.config)
     try {
-      const result = await provider.send(destination.config, JSON.parse(row.payload) as Notice, { http: this.http, deliveryId })
+      const result = await provider.send(destination.config, JSON.parse(row.payload) as Notice, {
+        http: this.http,
+        deliveryId,
+        endpoints: this.endpoints
+      })
       this.backoff.delete(destination.id)
       return this.finish(deliveryId, destination.id, {
         status: 'sent',

@@ -17,6 +17,8 @@ import { readCappedText } from './capped-body.js'
 
 export interface OutboundRequest {
   url: string
+  /** POST unless said otherwise (Matrix sends events with PUT so a retry is idempotent). */
+  method?: 'POST' | 'PUT'
   headers?: Record<string, string>
   body: string | FormData
 }
@@ -75,7 +77,7 @@ export class OutboundHttp {
     const literal = parseTargetAddress(hostname) ? await resolveAllowed(hostname, await this.policy(), this.resolver) : undefined
     this.dispatcher ??= await this.defaultDispatcher()
     const res = await fetch(url, {
-      method: 'POST',
+      method: request.method ?? 'POST',
       headers: { 'user-agent': USER_AGENT, ...request.headers },
       body: request.body,
       dispatcher: this.dispatcher,

@@ -25,7 +25,13 @@ const SECRET_FIELDS = new Set([
   'tfaTicket',
   'tfa_ticket',
   'manualEntryKey',
-  'bootstrap_token'
+  'bootstrap_token',
+  // Notification destinations (Gotify, Telegram, Pushover, Matrix, Apprise API)
+  'app_token',
+  'bot_token',
+  'user_key',
+  'access_token',
+  'urls'
 ])
 
 // Responses whose whole purpose is to hand a credential over again, by design of the spec.

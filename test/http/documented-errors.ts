@@ -330,6 +330,26 @@ access.scopedCannotCreateGroups | 403 | error+message | Insufficient permissions
 access.scopedCannotCreateTokens | 403 | error+message | Insufficient permissions | A user limited to host groups cannot create integration or enrollment tokens | implementation
 access.policyBeyondScope | 403 | error+message | Insufficient permissions | This policy also applies to hosts outside your host groups | implementation
 access.scopedHostNeedsGroup | 400 | error | Choose one of your host groups for the new host |  | implementation
+notificationPresets.telegramBotTokenRequired | 400 | error | Telegram bot token is required (from @BotFather) |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.telegramBotTokenInvalid | 400 | error | Telegram bot token must look like 123456789:AAH… (digits, a colon, then the secret from @BotFather) |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.telegramChatIdRequired | 400 | error | Telegram chat id is required |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.telegramChatIdInvalid | 400 | error | Telegram chat id must be a number such as -1001234567890, or @channelname for a public channel |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.pushoverTokenRequired | 400 | error | Pushover application token is required |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.pushoverTokenInvalid | 400 | error | Pushover application token must be the 30 letters and digits shown on your application's page |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.pushoverUserRequired | 400 | error | Pushover user or group key is required |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.pushoverUserInvalid | 400 | error | Pushover user or group key must be the 30 letters and digits shown on your Pushover dashboard |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.pushoverDeviceInvalid | 400 | error | Pushover device must be device names (letters, digits, _ and -, up to 25 each) separated by commas |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.matrixHomeserverRequired | 400 | error | Matrix homeserver URL is required |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.matrixHomeserverInvalid | 400 | error | Matrix homeserver URL must be a valid http(s) URL |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.matrixTokenRequired | 400 | error | Matrix access token is required |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.matrixTokenInvalid | 400 | error | Matrix access token must be printable characters without spaces |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.matrixRoomRequired | 400 | error | Matrix room id is required |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.matrixRoomInvalid | 400 | error | Matrix room id must look like !abcdefgh:example.org (Room settings → Advanced), not a #alias |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.appriseServerRequired | 400 | error | Apprise API server URL is required |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.appriseServerInvalid | 400 | error | Apprise API server URL must be a valid http(s) URL |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.appriseTargetRequired | 400 | error | Give either a configuration key (stateful) or Apprise URLs (stateless) |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.appriseTargetBoth | 400 | error | Give a configuration key or Apprise URLs, not both |  | implementation (notifications/presets-config.test.ts)
+notificationPresets.appriseKeyInvalid | 400 | error | Apprise configuration key must be 1-128 letters, digits, _ or - |  | implementation (notifications/presets-config.test.ts)
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

@@ -158,7 +158,7 @@ t.test('destinations', async (t) => {
       headers: ctx.auth,
       payload: { channel_type: 'pigeon', display_name: 'x', config: {} }
     })
-    t.same(badType.json(), { error: 'channel_type must be one of webhook, ntfy, gotify, email' })
+    t.same(badType.json(), { error: 'channel_type must be one of webhook, ntfy, gotify, email, telegram, pushover, matrix, apprise' })
   })
 
   t.test('managing destinations needs can_manage_notifications; reading the log needs can_view_notification_logs', async (t) => {

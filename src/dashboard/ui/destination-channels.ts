@@ -2,35 +2,14 @@
 // fields of each, as the Add Destination form shows them; the body the form sends; the short
 // non-secret line a list row shows.
 import type { Destination } from './notification-types'
+import { PRESET_CHANNELS } from './destination-presets'
+import type { Channel, ConfigField } from './channel-fields'
 
-export interface ConfigField {
-  key: string
-  label: string
-  input: 'text' | 'url' | 'email' | 'number' | 'password' | 'select'
-  required?: boolean
-  /** Prefilled on a new destination (the API's own default). */
-  initial?: string
-  placeholder?: string
-  hint?: string
-  options?: Array<[string, string]>
-  min?: number
-  max?: number
-  /**
-   * The API keeps this value when an update leaves it out and never returns it: the form sends it
-   * only when typed. On edit, `true` means a value is always saved; a string names the has_* flag.
-   */
-  kept?: true | string
-}
-
-export interface Channel {
-  type: string
-  label: string
-  fields: ConfigField[]
-}
+export type { Channel, ConfigField } from './channel-fields'
 
 const PRIORITY_HINT = 'Empty: chosen from the alert severity.'
 
-export const CHANNELS: Channel[] = [
+const BUILT_IN: Channel[] = [
   {
     type: 'webhook',
     label: 'Webhook (Discord, Slack, any URL)',
@@ -115,6 +94,8 @@ export const CHANNELS: Channel[] = [
   }
 ]
 
+export const CHANNELS: Channel[] = [...BUILT_IN, ...PRESET_CHANNELS]
+
 export const channelOf = (type: string): Channel => CHANNELS.find((c) => c.type === type) ?? CHANNELS[0]!
 
 export type ConfigValues = Record<string, string>
@@ -167,6 +148,14 @@ export function destinationSummary(d: Destination): string {
       return `topic ${text('topic')} on ${text('server_url')}`
     case 'gotify':
       return text('server_url')
+    case 'telegram':
+      return `chat ${text('chat_id')}${typeof c.message_thread_id === 'number' ? `, topic ${c.message_thread_id}` : ''}`
+    case 'pushover':
+      return text('device') ? `devices ${text('device')}` : 'all devices'
+    case 'matrix':
+      return `${text('room_id')} on ${text('homeserver_url')}`
+    case 'apprise':
+      return c.mode === 'stateful' ? `key ${text('key')} on ${text('server_url')}` : `URLs on ${text('server_url')}`
     case 'email': {
       const to = Array.isArray(c.to) ? c.to.join(', ') : ''
       return `${text('host')}${typeof c.port === 'number' ? `:${c.port}` : ''} → ${to}`

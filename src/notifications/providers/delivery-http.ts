@@ -20,6 +20,15 @@ export class DeliveryError extends Error {
 export interface PostOptions {
   /** Statuses that mean "gone, do not retry" beyond the default 4xx rule (kept explicit for Discord's 404). */
   finalStatuses?: number[]
+  /** 4xx statuses still worth retrying (Apprise's 424: one of the services behind it failed). */
+  retryStatuses?: number[]
+  /**
+   * The service's own words for a failed reply, plus what to check (providers with a known error
+   * shape). The body is empty for non-public targets, so it must read well from the status alone.
+   */
+  describeReply?: (status: number, body: string) => string
+  /** Values sent in a body or header (tokens, keys) that must never appear in a failure line. */
+  secrets?: Array<string | undefined>
 }
 
 /** Cuts text to max characters, marking the cut so a reader knows something was left out. */
@@ -42,7 +51,11 @@ export function redactUrl(text: string, url: string): string {
   return out
 }
 
-/** Seconds (header or Discord's JSON retry_after, float) to milliseconds. */
+/**
+ * Milliseconds to wait: the Retry-After header (seconds or a date), else the reply's JSON:
+ * `retry_after` in seconds (Discord), `parameters.retry_after` in seconds (Telegram) or
+ * `retry_after_ms` (Matrix).
+ */
 export function retryAfterMs(headers: Headers, body: string): number | undefined {
   const header = headers.get('retry-after')
   if (header) {
@@ -52,8 +65,10 @@ export function retryAfterMs(headers: Headers, body: string): number | undefined
     if (!Number.isNaN(date)) return Math.max(0, date - Date.now())
   }
   try {
-    const json = JSON.parse(body) as { retry_after?: unknown }
+    const json = JSON.parse(body) as { retry_after?: unknown; retry_after_ms?: unknown; parameters?: { retry_after?: unknown } }
     if (typeof json.retry_after === 'number') return Math.max(0, json.retry_after * 1000)
+    if (typeof json.parameters?.retry_after === 'number') return Math.max(0, json.parameters.retry_after * 1000)
+    if (typeof json.retry_after_ms === 'number') return Math.max(0, json.retry_after_ms)
   } catch {
     // not JSON
   }
@@ -77,7 +92,14 @@ function describeNetworkError(err: unknown): string {
   return 'network error'
 }
 
-/** POSTs and returns the status on 2xx; throws DeliveryError (retryable or final) otherwise. */
+/** Cuts each secret value (of a useful length) out of a line. */
+export function redactSecrets(text: string, secrets: Array<string | undefined> = []): string {
+  let out = text
+  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]')
+  return out
+}
+
+/** POSTs (or PUTs) and returns the status on 2xx; throws DeliveryError (retryable or final) otherwise. */
 export async function postOrThrow(http: OutboundHttp, request: OutboundRequest, options: PostOptions = {}): Promise<SendResult> {
   let res
   try {
@@ -86,14 +108,17 @@ export async function postOrThrow(http: OutboundHttp, request: OutboundRequest, 
     const blocked = blockedTarget(err)
     // A blocked address stays blocked until the operator changes the policy: final, not retried.
     if (blocked) throw new DeliveryError(blocked.message, null, false)
-    throw new DeliveryError(redactUrl(describeNetworkError(err), request.url), null, true)
+    throw new DeliveryError(redactSecrets(redactUrl(describeNetworkError(err), request.url), options.secrets), null, true)
   }
   if (res.status >= 200 && res.status < 300) return { status: res.status }
   // Replies of non-public targets are never shown (res.text is empty for them): no internal
   // service's answer travels back to the test reply or the log.
-  const detail = redactUrl(res.text.replace(/\s+/g, ' ').trim(), request.url)
+  const text = options.describeReply ? options.describeReply(res.status, res.text) : res.text
+  const detail = redactSecrets(redactUrl(text.replace(/\s+/g, ' ').trim(), request.url), options.secrets)
   const line = truncate(`HTTP ${res.status}${detail ? `: ${detail}` : ''}`, 500)
   if (res.status === 429) throw new DeliveryError(line, 429, true, retryAfterMs(res.headers, res.text))
-  const final = options.finalStatuses?.includes(res.status) || (res.status >= 400 && res.status < 500 && res.status !== 408)
+  const final =
+    options.finalStatuses?.includes(res.status) ||
+    (res.status >= 400 && res.status < 500 && res.status !== 408 && !options.retryStatuses?.includes(res.status))
   throw new DeliveryError(line, res.status, !final)
 }

@@ -6,9 +6,13 @@ import { genericWebhookProvider } from './generic-webhook.js'
 import { ntfyProvider } from './ntfy.js'
 import { gotifyProvider } from './gotify.js'
 import { emailProvider } from './email.js'
+import { telegramProvider } from './telegram.js'
+import { pushoverProvider } from './pushover.js'
+import { matrixProvider } from './matrix.js'
+import { appriseProvider } from './apprise.js'
 import { detectWebhookFormat, type WebhookConfig } from './webhook-config.js'
 
-export const CHANNEL_TYPES = ['webhook', 'ntfy', 'gotify', 'email'] as const
+export const CHANNEL_TYPES = ['webhook', 'ntfy', 'gotify', 'email', 'telegram', 'pushover', 'matrix', 'apprise'] as const
 export type ChannelType = (typeof CHANNEL_TYPES)[number]
 
 // Each provider is typed by its own config; the list holds them by the common shape (the casts
@@ -16,7 +20,11 @@ export type ChannelType = (typeof CHANNEL_TYPES)[number]
 const BY_CHANNEL: Record<Exclude<ChannelType, 'webhook'>, Provider> = {
   ntfy: ntfyProvider as unknown as Provider,
   gotify: gotifyProvider as unknown as Provider,
-  email: emailProvider as unknown as Provider
+  email: emailProvider as unknown as Provider,
+  telegram: telegramProvider as unknown as Provider,
+  pushover: pushoverProvider as unknown as Provider,
+  matrix: matrixProvider as unknown as Provider,
+  apprise: appriseProvider as unknown as Provider
 }
 
 const WEBHOOK_FORMATS: Record<ReturnType<typeof detectWebhookFormat>, Provider> = {

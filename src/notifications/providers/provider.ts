@@ -5,10 +5,27 @@ import type { OutboundHttp } from '../outbound-http.js'
 
 export type ProviderConfig = Record<string, unknown>
 
+/** Where the hosted services with a fixed API address (Telegram, Pushover) are reached. */
+export interface ServiceEndpoints {
+  telegram: string
+  pushover: string
+}
+
+/**
+ * The real addresses. No setting, route or environment variable changes them: only a test, in
+ * process, points NotificationService.endpoints at its local receiver.
+ */
+export const SERVICE_ENDPOINTS: Readonly<ServiceEndpoints> = Object.freeze({
+  telegram: 'https://api.telegram.org',
+  pushover: 'https://api.pushover.net'
+})
+
 export interface SendContext {
   http: OutboundHttp
   /** The delivery row being attempted: generic webhooks send it so receivers can drop repeats. */
   deliveryId?: string
+  /** SERVICE_ENDPOINTS unless a test replaced them. */
+  endpoints?: ServiceEndpoints
 }
 
 export interface SendResult {
@@ -17,7 +34,7 @@ export interface SendResult {
 }
 
 export interface Provider<C extends ProviderConfig = ProviderConfig> {
-  /** The format name shown to users (discord, slack, webhook, ntfy, gotify, email). */
+  /** The format name shown to users (discord, slack, webhook, ntfy, gotify, email, telegram, pushover, matrix, apprise). */
   name: string
   /** Checks a create/update body's config; `previous` keeps secrets the update left out. Throws ApiError. */
   parseConfig(input: Record<string, unknown>, previous?: C): C

@@ -15,7 +15,7 @@ import { ScheduledReports } from './scheduled-reports'
 export function AlertChannels() {
   const destinations = useApi<Destination[]>('/api/v1/notifications/destinations')
   const [editing, setEditing] = useState<Destination | 'new' | null>(null)
-  const [message, setMessage] = useState<string | undefined>()
+  const [message, setMessage] = useState<{ text: string; delivered: boolean } | undefined>()
   const [error, setError] = useState<Error | undefined>()
   const [confirmDialog, ask] = useConfirm()
   const list = destinations.data ?? []
@@ -24,8 +24,12 @@ export function AlertChannels() {
     setMessage(undefined)
     setError(undefined)
     try {
-      const reply = await post<{ message?: string }>('/api/v1/notifications/test', { destination_id: d.id })
-      setMessage(reply?.message ?? `Test notification sent to ${d.display_name}.`)
+      const reply = await post<{ message?: string; delivery?: { status?: string } }>('/api/v1/notifications/test', { destination_id: d.id })
+      // Not delivered (refused, unreachable, retrying) reads as a warning: the line says what to fix.
+      setMessage({
+        text: reply?.message ?? `Test notification sent to ${d.display_name}.`,
+        delivered: !reply?.delivery?.status || reply.delivery.status === 'sent'
+      })
     } catch (err) {
       setError(asFailure(err))
     }
@@ -56,14 +60,14 @@ export function AlertChannels() {
             Add Destination
           </button>
         </div>
-        {message && <Notice>{message}</Notice>}
+        {message && <Notice kind={message.delivered ? 'ok' : 'warn'}>{message.text}</Notice>}
         <ErrorNote error={error} />
         <Loaded resource={destinations} label="Loading destinations…">
           {() =>
             list.length === 0 ? (
               <EmptyState title="No destinations yet">
-                Click <strong>Add Destination</strong> and paste a Discord, Slack or any webhook URL, or set up ntfy, Gotify or e-mail. Then
-                add a routing rule below: a destination alone receives nothing.
+                Click <strong>Add Destination</strong> and paste a Discord, Slack or any webhook URL, or set up Telegram, Pushover, Matrix,
+                Apprise, ntfy, Gotify or e-mail. Then add a routing rule below: a destination alone receives nothing.
               </EmptyState>
             ) : (
               <ul class="rows">

@@ -36,7 +36,7 @@ function ourConfigInput(channel: ChannelType, stored: Record<string, unknown>): 
 const PLACEHOLDERS: Record<ChannelType, Record<string, unknown>> = {
   webhook: { url: 'https://re-enter.invalid/' },
   ntfy: { server_url: 'https://re-enter.invalid', topic: 're-enter' },
-  gotify: { server_url: 'https://re-enter.invalid', token: 're-enter' },
+  gotify: { server_url: 'https://re-enter.invalid', app_token: 're-enter' },
   email: { host: 're-enter.invalid', from: 're-enter@example.invalid', to: ['re-enter@example.invalid'] },
   telegram: { bot_token: '0:re-enter-re-enter-re-enter-re-enter', chat_id: '0' },
   pushover: { app_token: 'reenterreenterreenterreenterre', user_key: 'reenterreenterreenterreenterre' },

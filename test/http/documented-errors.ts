@@ -330,6 +330,7 @@ access.scopedCannotCreateGroups | 403 | error+message | Insufficient permissions
 access.scopedCannotCreateTokens | 403 | error+message | Insufficient permissions | A user limited to host groups cannot create integration or enrollment tokens | implementation
 access.policyBeyondScope | 403 | error+message | Insufficient permissions | This policy also applies to hosts outside your host groups | implementation
 access.scopedHostNeedsGroup | 400 | error | Choose one of your host groups for the new host |  | implementation
+inventory.repositoryNotFound | 404 | error | Repository not found |  | implementation
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

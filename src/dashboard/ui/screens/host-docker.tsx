@@ -16,8 +16,12 @@ export function HostDocker({ hostId, canManage }: { hostId: string; canManage: b
   const events = useApi<EventsReply>(`/api/v1/docker/events${query({ host_id: hostId, limit: 50 })}`)
   const [error, setError] = useState<ApiFailure | undefined>()
   const [saved, setSaved] = useState<string | undefined>()
+  // What the user just chose, shown at once: the other loads of this tab finishing meanwhile must
+  // not put the switch back before the server has answered.
+  const [chosen, setChosen] = useState<boolean | undefined>()
 
   async function toggle(enabled: boolean) {
+    setChosen(enabled)
     setError(undefined)
     try {
       await put(`/api/v1/hosts/${path}/docker/integration`, { enabled })
@@ -28,6 +32,7 @@ export function HostDocker({ hostId, canManage }: { hostId: string; canManage: b
       )
       docker.reload()
     } catch (err) {
+      setChosen(undefined)
       setError(asFailure(err))
     }
   }
@@ -39,7 +44,7 @@ export function HostDocker({ hostId, canManage }: { hostId: string; canManage: b
           <label class="field field-inline">
             <input
               type="checkbox"
-              checked={d.integration_enabled}
+              checked={chosen ?? d.integration_enabled}
               disabled={!canManage}
               onChange={(e) => void toggle(e.currentTarget.checked)}
             />{' '}

@@ -67,7 +67,7 @@ t.test('Docker and Repositories screens in a real browser', { skip: chromiumMiss
     t.equal(await integrations(), false)
     await open(`/hosts/${alpha.id}`, 'alpha')
     await page.getByRole('tab', { name: 'Docker' }).click()
-    const toggle = page.getByRole('checkbox', { name: 'Collect Docker data' })
+    const toggle = page.getByRole('switch', { name: 'Collect Docker data' })
     await toggle.waitFor()
     t.equal(await toggle.isChecked(), false)
     await toggle.check()

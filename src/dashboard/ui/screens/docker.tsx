@@ -103,7 +103,7 @@ function Filters({ view, hosts }: { view: View; hosts: Array<{ id: string; frien
         </label>
       )}
       {view !== 'history' && (
-        <label class="field field-inline">
+        <label class="check">
           <input
             type="checkbox"
             checked={q.get('updates') === '1'}

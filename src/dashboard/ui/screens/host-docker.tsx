@@ -41,9 +41,10 @@ export function HostDocker({ hostId, canManage }: { hostId: string; canManage: b
     <Loaded resource={docker} label="Loading Docker…">
       {(d) => (
         <>
-          <label class="field field-inline">
+          <label class="check switch">
             <input
               type="checkbox"
+              role="switch"
               checked={chosen ?? d.integration_enabled}
               disabled={!canManage}
               onChange={(e) => void toggle(e.currentTarget.checked)}

@@ -38,7 +38,7 @@ function RepositoryList() {
           <span class="field-label">Search</span>
           <input name="search" type="search" defaultValue={search} placeholder="URL, suite, component or name" />
         </label>
-        <label class="field field-inline">
+        <label class="check">
           <input type="checkbox" checked={insecureOnly} onChange={(e) => updateQuery({ insecure: e.currentTarget.checked ? '1' : '' })} />{' '}
           Insecure only
         </label>

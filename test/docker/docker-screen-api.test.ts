@@ -247,3 +247,21 @@ t.test('a user limited to a host group lists and counts only their hosts', async
     false
   )
 })
+
+t.test('updates match by image id or by repository and tag, registry prefixes aside; a rebuilt tag has no new tag to show', async (t) => {
+  const ctx = await buildTestApp(t)
+  const host = await createHostViaApi(ctx.app, ctx.adminToken, 'alpha')
+  const digestOnly = { ...agentUpdate('docker.io/library/redis', '7', '7'), image_id: '' }
+  const byIdOnly = { ...agentUpdate('somewhere-else/pg', 'x', '17'), image_id: 'sha256:postgres-16' }
+  await postDocker(ctx, host, dockerPayload('alpha', [cache, db('running'), web('running')], [digestOnly, byIdOnly]))
+  const containers = (await get(ctx, '/api/v1/docker/containers')).containers as Array<Record<string, unknown>>
+  const byName = new Map(containers.map((c) => [c.name, c]))
+  t.match(
+    byName.get('cache'),
+    { update_available: true, available_tag: null },
+    'docker.io/library/redis:7 is redis:7; same tag, new digest'
+  )
+  t.match(byName.get('db'), { update_available: true, available_tag: '17' }, 'matched by image id')
+  t.match(byName.get('web'), { update_available: false })
+  t.match(await get(ctx, '/api/v1/docker/counts'), { containers_with_updates: 2, images_with_updates: 2 })
+})

@@ -31,11 +31,7 @@ t.test('Docker and Repositories screens in a real browser', { skip: chromiumMiss
     await page.getByRole('heading', { level: 1, name: title }).waitFor()
   }
   const rows = (table: string) => page.getByRole('table', { name: table }).locator('tbody tr')
-  const firstColumn = (table: string) =>
-    page.evaluate((table) => {
-      const el = [...document.querySelectorAll('table')].find((x) => x.getAttribute('aria-label') === table)
-      return el ? [...el.querySelectorAll('tbody tr')].map((r) => r.querySelector('td')?.textContent?.trim() ?? '') : []
-    }, table)
+  const firstColumn = async (table: string) => (await rows(table).locator('td:first-child').allTextContents()).map((text) => text.trim())
   /** Waits until the table shows exactly these first-column texts (the old rows go first). */
   const waitForRows = async (table: string, expected: string[]) => {
     const deadline = Date.now() + 10_000

@@ -51,7 +51,7 @@ function RepositoryList() {
           <>
             <p class="small">
               {data.counts.repositories} repositories in use; <strong>{data.counts.insecure} insecure</strong> (plain http:// or ftp://), on{' '}
-              {data.counts.hosts_with_insecure} hosts.
+              {data.counts.hosts_with_insecure} {data.counts.hosts_with_insecure === 1 ? 'host' : 'hosts'}.
             </p>
             {data.repositories.length === 0 ? (
               <EmptyState title={search || insecureOnly ? 'No repository matches' : 'No repositories reported yet'}>

@@ -1,6 +1,6 @@
 // The agent feature, one plugin: ping, report and update interval (report ingestion comes from the
 // hosts plugin), agent version and download, the live channel (WebSocket or HTTP long-poll), and
-// the 2.x integration calls (Docker inventory, integration status). The shell files come through
+// the 2.x integration calls (Docker inventory, integration status) and the Docker screen's API. The shell files come through
 // app.scriptReader, which the enrollment plugin decorates: a plugin dependency, not an import.
 import fp from 'fastify-plugin'
 import websocket from '@fastify/websocket'
@@ -13,6 +13,7 @@ import { agentSocketRoutes } from './agent-socket-routes.js'
 import { agentPollRoutes } from './agent-poll-routes.js'
 import { agentControlRoutes } from './agent-control-routes.js'
 import { dockerRoutes } from './docker-routes.js'
+import { dockerDashboardRoutes } from './docker-dashboard-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,6 +44,7 @@ async function agentFeatures(app: FastifyInstance): Promise<void> {
   await app.register(agentPollRoutes)
   await app.register(agentControlRoutes)
   await app.register(dockerRoutes)
+  await app.register(dockerDashboardRoutes)
 }
 
 export default fp(agentFeatures, { name: 'agent', dependencies: ['app-context', 'rate-limits', 'session-auth', 'hosts', 'enrollment'] })

@@ -1,67 +1,23 @@
 // Stores the Docker inventory a 2.x agent posts (containers, images, volumes, networks), replacing
-// the host's previous inventory in one transaction, and reports containers that stopped.
-// The agent's objects are kept as received in `details`; only identity, name, image and state
-// are read, accepting both snake_case field spellings seen from agents (container_id / id, ...).
+// the host's previous inventory in one transaction. In that same transaction a container that was
+// running and is now exited/dead/stopped is written twice: to the event outbox (container_stopped
+// notifications, emitted after the commit) and to docker_container_events (the history the
+// dashboard shows, docker-history.ts), so the history and the notifications never disagree.
 import type { Kysely } from 'kysely'
 import { hostColumns } from '../hosts/host-queries.js'
 import type { DB } from '../store/database-types.js'
 import { writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
-
-export interface ContainerStop {
-  container: string
-  image: string
-  oldStatus: string
-  newStatus: string
-}
-
-type Item = Record<string, unknown>
-
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined
-const asItems = (v: unknown): Item[] =>
-  Array.isArray(v) ? v.filter((x): x is Item => typeof x === 'object' && x !== null && !Array.isArray(x)) : []
+import { asItems, containerOf, dedupe, imageOf, ImageUpdates, objectOf, str } from './docker-inventory-items.js'
+import { recordContainerStops, type ContainerStop } from './docker-history.js'
 
 const STOPPED_STATES = new Set(['exited', 'dead', 'stopped'])
-
-interface ContainerRow {
-  container_id: string
-  name: string
-  image: string
-  state: string
-  status: string
-  details: string
-}
-
-function containerOf(item: Item): ContainerRow | undefined {
-  const id = str(item.container_id) ?? str(item.id)
-  if (!id) return undefined
-  const imageName = str(item.image_name) ?? str(item.image) ?? ''
-  const tag = str(item.image_tag)
-  const image = tag && imageName && !imageName.includes(':') ? `${imageName}:${tag}` : imageName
-  const status = str(item.status) ?? ''
-  // Docker's `State` is the machine word (running, exited); `Status` is prose ("Up 2 hours").
-  const state = (str(item.state) ?? (/^up\b/i.test(status) ? 'running' : (status.split(/\s/)[0] ?? ''))).toLowerCase()
-  return {
-    container_id: id.slice(0, 128),
-    name: (str(item.name) ?? id).replace(/^\//, '').slice(0, 255),
-    image: image.slice(0, 512),
-    state,
-    status: status || state,
-    details: JSON.stringify(item)
-  }
-}
-
-function objectOf(item: Item, idKeys: string[], nameOf: (i: Item) => string | undefined) {
-  const id = idKeys.map((k) => str(item[k])).find(Boolean)
-  if (!id) return undefined
-  return { object_id: id.slice(0, 255), name: (nameOf(item) ?? id).slice(0, 512), details: JSON.stringify(item) }
-}
 
 export interface DockerReport {
   containers?: unknown
   images?: unknown
   volumes?: unknown
   networks?: unknown
+  updates?: unknown
 }
 
 export interface DockerStoreResult {
@@ -75,15 +31,13 @@ export interface DockerStoreResult {
 
 export async function storeDockerInventory(db: Kysely<DB>, hostId: string, report: DockerReport, now: Date): Promise<DockerStoreResult> {
   const at = now.toISOString()
-  const containers = dedupe(asItems(report.containers).map(containerOf), (c) => c.container_id)
+  const updates = new ImageUpdates(report.updates)
+  const containers = dedupe(
+    asItems(report.containers).map((i) => containerOf(i, updates)),
+    (c) => c.container_id
+  )
   const images = dedupe(
-    asItems(report.images).map((i) =>
-      objectOf(i, ['image_id', 'id'], (x) => {
-        const repo = str(x.repository) ?? str(x.name)
-        const tag = str(x.tag)
-        return repo && tag ? `${repo}:${tag}` : repo
-      })
-    ),
+    asItems(report.images).map((i) => imageOf(i, updates)),
     (o) => o.object_id
   )
   const volumes = dedupe(
@@ -103,21 +57,27 @@ export async function storeDockerInventory(db: Kysely<DB>, hostId: string, repor
     for (const c of containers) {
       const old = before.get(c.container_id)
       if (old === 'running' && STOPPED_STATES.has(c.state))
-        stops.push({ container: c.name, image: c.image, oldStatus: old, newStatus: c.state })
+        stops.push({ containerId: c.container_id, container: c.name, image: c.image, oldStatus: old, newStatus: c.state })
     }
     if (stops.length > 0) {
       const host = await hostColumns(trx, hostId, ['friendly_name'])
-      for (const stop of stops)
+      for (const { containerId: _id, ...stop } of stops)
         stopped.push(await writeOutbox(trx, 'container_stopped', { hostId, hostName: host?.friendly_name ?? hostId, ...stop }, now))
     }
+    await recordContainerStops(trx, hostId, stops, now)
     await trx.deleteFrom('docker_containers').where('host_id', '=', hostId).execute()
     for (const c of containers)
       await trx
         .insertInto('docker_containers')
         .values({ host_id: hostId, ...c, updated_at: at })
         .execute()
+    await trx.deleteFrom('docker_images').where('host_id', '=', hostId).execute()
+    for (const image of images)
+      await trx
+        .insertInto('docker_images')
+        .values({ host_id: hostId, ...image, updated_at: at })
+        .execute()
     for (const [table, rows] of [
-      ['docker_images', images],
       ['docker_volumes', volumes],
       ['docker_networks', networks]
     ] as const) {
@@ -130,12 +90,6 @@ export async function storeDockerInventory(db: Kysely<DB>, hostId: string, repor
     }
   })
   return { containers: containers.length, images: images.length, volumes: volumes.length, networks: networks.length, stopped }
-}
-
-function dedupe<T>(items: Array<T | undefined>, keyOf: (t: T) => string): T[] {
-  const seen = new Map<string, T>()
-  for (const item of items) if (item !== undefined) seen.set(keyOf(item), item)
-  return [...seen.values()]
 }
 
 /** Counts of the host's stored Docker inventory; undefined when the host never sent any. */

@@ -5,6 +5,7 @@ import { agentAuth, agentHostIdOf } from './agent-auth.js'
 import { SECURITY } from '../http/openapi.js'
 import { storeDockerInventory, type DockerStoreResult } from './docker-inventory.js'
 import { emitCommitted } from '../events/event-outbox.js'
+import { dockerIntegrationEnabled } from './docker-integration.js'
 
 const TAGS = ['Agent']
 const MAX_ITEMS = 10_000
@@ -32,7 +33,8 @@ export const dockerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: TAGS,
         summary: 'Integrations the agent should run',
-        description: 'The agent rewrites its config to match; Docker and compliance collection stay off.',
+        description:
+          "The agent rewrites its config to match: Docker collection is on for hosts where it was turned on (the host's Docker tab), compliance stays off.",
         security: SECURITY.agent,
         response: {
           200: Type.Object({
@@ -47,9 +49,9 @@ export const dockerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: agentConfig,
       preHandler: requireAgent
     },
-    async () => ({
+    async (request) => ({
       success: true,
-      integrations: { docker: false, compliance: false },
+      integrations: { docker: await dockerIntegrationEnabled(app.store.db, agentHostIdOf(request)), compliance: false },
       compliance_mode: 'disabled',
       compliance_openscap_enabled: false,
       compliance_docker_bench_enabled: false

@@ -6,6 +6,7 @@ import type { DB } from '../store/database-types.js'
 import { HOST_PACKAGE_COLUMNS } from './host-read-queries.js'
 import { containsText } from './text-search.js'
 import { inHostScope } from './host-scope.js'
+import { isInsecureRepositoryUrl } from './repository-security.js'
 
 export interface PackageFilter {
   updatesOnly?: boolean | undefined
@@ -67,7 +68,7 @@ export async function hostRepositories(db: Kysely<DB>, hostId: string) {
     .where('hr.host_id', '=', hostId)
     .orderBy('hr.name')
     .execute()
-  return rows.map((r) => ({ ...r, is_secure: r.is_secure === 1, is_enabled: r.is_enabled === 1 }))
+  return rows.map((r) => ({ ...r, is_secure: r.is_secure === 1, insecure: isInsecureRepositoryUrl(r.url), is_enabled: r.is_enabled === 1 }))
 }
 
 /** Report history, newest first, with the total. */

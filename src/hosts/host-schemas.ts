@@ -103,7 +103,8 @@ export const HostRepository = Type.Object({
   distribution: Type.String(),
   components: Type.String(),
   repo_type: Type.String(),
-  is_secure: Type.Boolean(),
+  is_secure: Type.Boolean({ description: "the agent's own isSecure" }),
+  insecure: Type.Boolean({ description: 'fetched over plain http:// or ftp://, judged from the URL (docs/docker-and-repositories.md)' }),
   is_enabled: Type.Boolean(),
   last_checked: Type.String()
 })

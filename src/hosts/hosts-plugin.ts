@@ -9,6 +9,7 @@ import { hostGroupRoutes } from './host-group-routes.js'
 import { hostRoutes } from './host-routes.js'
 import { hostDetailRoutes } from './host-detail-routes.js'
 import { fleetPackageRoutes } from './fleet-package-routes.js'
+import { fleetRepositoryRoutes } from './fleet-repository-routes.js'
 import { fleetOverviewRoutes } from './fleet-overview-routes.js'
 import { hostById } from './host-read-queries.js'
 import { groupView } from './host-group-queries.js'
@@ -42,6 +43,7 @@ async function hostsPlugin(app: FastifyInstance): Promise<void> {
   await app.register(hostRoutes)
   await app.register(hostDetailRoutes)
   await app.register(fleetPackageRoutes)
+  await app.register(fleetRepositoryRoutes)
   await app.register(fleetOverviewRoutes)
 }
 

@@ -13,6 +13,7 @@ import { AUDIT_ERROR_MESSAGES } from './error-messages-audit.js'
 import { IMPORT_ERROR_MESSAGES } from './error-messages-import.js'
 import { ACCESS_ERROR_MESSAGES } from './error-messages-access.js'
 import { NOTIFY_ERROR_MESSAGES } from './error-messages-notify.js'
+import { INVENTORY_ERROR_MESSAGES } from './error-messages-inventory.js'
 
 export type { ErrorEntry, ErrorShape, MessageText } from './error-entry.js'
 
@@ -248,7 +249,8 @@ export const ERROR_MESSAGES = {
   ...AUDIT_ERROR_MESSAGES,
   ...IMPORT_ERROR_MESSAGES,
   ...ACCESS_ERROR_MESSAGES,
-  ...NOTIFY_ERROR_MESSAGES
+  ...NOTIFY_ERROR_MESSAGES,
+  ...INVENTORY_ERROR_MESSAGES
 } as const
 
 /** An entry whose message is fixed text (possibly with {name} placeholders for fillMessage). */

@@ -9,6 +9,7 @@ import { FLEET_COUNTER_COLUMNS, PACKAGE_COUNTER_COLUMNS } from './fleet-counters
 import { OIDC_COLUMNS, USERS_OIDC_COLUMNS } from './oidc-columns.js'
 import { AUDIT_COLUMNS } from './audit-table-types.js'
 import { HOST_DIGEST_COLUMNS } from './host-digest-table-types.js'
+import { DOCKER_COLUMNS } from './docker-table-types.js'
 
 export type { ColumnKind } from './column-kinds.js'
 
@@ -54,37 +55,6 @@ export const DATABASE_COLUMNS = {
     client_secret: 'nullable',
     redirect_uri: 'nullable',
     button_text: 'nullable',
-    updated_at: 'required'
-  },
-  docker_containers: {
-    host_id: 'required',
-    container_id: 'required',
-    name: 'required',
-    image: 'required',
-    state: 'required',
-    status: 'required',
-    details: 'required',
-    updated_at: 'required'
-  },
-  docker_images: {
-    host_id: 'required',
-    object_id: 'required',
-    name: 'required',
-    details: 'required',
-    updated_at: 'required'
-  },
-  docker_networks: {
-    host_id: 'required',
-    object_id: 'required',
-    name: 'required',
-    details: 'required',
-    updated_at: 'required'
-  },
-  docker_volumes: {
-    host_id: 'required',
-    object_id: 'required',
-    name: 'required',
-    details: 'required',
     updated_at: 'required'
   },
   event_outbox: {
@@ -309,5 +279,6 @@ export const DATABASE_COLUMNS = {
   ...PATCHING_COLUMNS,
   ...FLEET_COUNTER_COLUMNS,
   ...OIDC_COLUMNS,
-  ...AUDIT_COLUMNS
+  ...AUDIT_COLUMNS,
+  ...DOCKER_COLUMNS
 } satisfies SchemaDescription

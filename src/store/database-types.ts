@@ -9,6 +9,7 @@ import type { OidcTables, UsersOidcColumns } from './oidc-table-types.js'
 import type { AuditTables } from './audit-table-types.js'
 import type { AccessTables, HostScopedFlag } from './access-table-types.js'
 import type { HostDigestColumns } from './host-digest-table-types.js'
+import type { DockerTables } from './docker-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
@@ -215,26 +216,6 @@ export interface AgentJobsTable {
   output: string | null
 }
 
-export interface DockerContainersTable {
-  host_id: string
-  container_id: string
-  name: string
-  image: string
-  state: string
-  status: string
-  details: string
-  updated_at: string
-}
-
-/** docker_images, docker_volumes and docker_networks share this shape. */
-export interface DockerObjectsTable {
-  host_id: string
-  object_id: string
-  name: string
-  details: string
-  updated_at: string
-}
-
 export interface NotificationDestinationsTable {
   id: string
   channel_type: string
@@ -318,7 +299,7 @@ export interface DiscordLoginSettingsTable {
 }
 
 /** Every table; most features declare theirs in <feature>-table-types.ts. */
-export interface DB extends PatchingTables, FleetCounterTables, OidcTables, AuditTables, AccessTables {
+export interface DB extends PatchingTables, FleetCounterTables, OidcTables, AuditTables, AccessTables, DockerTables {
   roles: RolesTable
   users: UsersTable
   user_sessions: UserSessionsTable
@@ -333,10 +314,6 @@ export interface DB extends PatchingTables, FleetCounterTables, OidcTables, Audi
   report_history: ReportHistoryTable
   auto_enrollment_tokens: AutoEnrollmentTokensTable
   agent_jobs: AgentJobsTable
-  docker_containers: DockerContainersTable
-  docker_images: DockerObjectsTable
-  docker_volumes: DockerObjectsTable
-  docker_networks: DockerObjectsTable
   notification_destinations: NotificationDestinationsTable
   notification_routes: NotificationRoutesTable
   notification_deliveries: NotificationDeliveriesTable

@@ -1,9 +1,12 @@
 // A fleet with two host groups for the access tests: "mine" holds the scoped user's host, "theirs" a
 // foreign one. Both hosts reported packages, and each has a patch run, a hold, a window, a schedule,
-// a reboot exemption, a policy assignment and a bulk batch, so every surface has something to leak.
+// a reboot exemption, a policy assignment and a bulk batch, repositories (one its own) and a Docker
+// inventory with a stopped container, so every surface has something to leak.
 import type { Test } from 'tap'
 import { bearer, login } from '../helpers/test-app.js'
 import { beyondApp, hostGroup, pkg, reportedHost, type BeyondApp } from '../patching/beyond-helpers.js'
+import { agentReport, postReport, type TestHost } from '../helpers/agent-fixtures.js'
+import { dockerPayload, postDocker } from '../docker/docker-fixtures.js'
 import { PERMISSIONS } from '../../src/users/permissions.js'
 
 export interface ScopedFleet {
@@ -64,6 +67,30 @@ async function patchingRows(ctx: BeyondApp, hostId: string, groupId: string, tag
   }
 }
 
+/** Repositories (one only this host uses) and a Docker inventory with a container that stopped. */
+async function inventory(ctx: BeyondApp, host: TestHost, tag: string, packages: ReturnType<typeof pkg>[]): Promise<string> {
+  const own = `https://only-${tag}.example.net/debian`
+  const repositories = [
+    {
+      name: 'debian',
+      url: 'https://deb.debian.org/debian',
+      distribution: 'bookworm',
+      components: 'main',
+      repoType: 'deb',
+      isEnabled: true,
+      isSecure: true
+    },
+    { name: `only-${tag}`, url: own, distribution: 'bookworm', components: 'main', repoType: 'deb', isEnabled: true, isSecure: false }
+  ]
+  const res = await postReport(ctx, host, agentReport(packages, { agentVersion: '2.1.3', repositories }))
+  if (res.statusCode !== 200) throw new Error(`report failed: ${res.statusCode} ${res.body}`)
+  const container = { id: `c-${tag}`, name: `app-${tag}`, image: `img-${tag}`, tag: '1' }
+  await postDocker(ctx, host, dockerPayload(tag, [{ ...container, state: 'running' }]))
+  await postDocker(ctx, host, dockerPayload(tag, [{ ...container, state: 'exited' }]))
+  const repo = await ctx.store.db.selectFrom('repositories').select('id').where('url', '=', own).executeTakeFirstOrThrow()
+  return repo.id
+}
+
 export async function scopedFleet(t: Test): Promise<ScopedFleet> {
   const ctx = await beyondApp(t)
   ctx.setNow('2026-06-03T10:00:00Z')
@@ -73,6 +100,8 @@ export async function scopedFleet(t: Test): Promise<ScopedFleet> {
   const theirHost = await reportedHost(ctx, 'foreign-host-zq7', [pkg('shared-lib'), pkg('foreign-only-pkg', true)], [theirGroup])
   await patchingRows(ctx, mineHost.id, mineGroup, 'mine')
   const foreign = await patchingRows(ctx, theirHost.id, theirGroup, 'theirs')
+  await inventory(ctx, mineHost, 'mine', [pkg('shared-lib'), pkg('own-only-pkg', true)])
+  const foreignRepository = await inventory(ctx, theirHost, 'theirs', [pkg('shared-lib'), pkg('foreign-only-pkg', true)])
   const res = await ctx.app.inject({
     method: 'POST',
     url: '/api/v1/users',
@@ -85,7 +114,7 @@ export async function scopedFleet(t: Test): Promise<ScopedFleet> {
     ctx,
     mine: { id: mineHost.id, group: mineGroup, name: 'own-host-k4' },
     theirs: { id: theirHost.id, group: theirGroup, name: 'foreign-host-zq7', apiId: theirHost.apiId },
-    foreignIds: { host: theirHost.id, group: theirGroup, ...foreign },
+    foreignIds: { host: theirHost.id, group: theirGroup, ...foreign, repository: foreignRepository },
     scopedToken
   }
 }

@@ -83,7 +83,9 @@ async function foreignSnapshot(f: ScopedFleet): Promise<string> {
     assignments: await rows('select * from patch_policy_assignments where target_id = ? order by id', F),
     exclusions: await rows('select * from patch_policy_exclusions where host_id = ? order by id', F),
     policies: await rows('select * from patch_policies where id = ?', f.foreignIds.policy!),
-    bulk: await rows('select * from patch_bulk_items where host_id = ? order by batch_id', F)
+    bulk: await rows('select * from patch_bulk_items where host_id = ? order by batch_id', F),
+    docker: await rows('select * from docker_integration_hosts where host_id = ?', F),
+    containers: await rows('select container_id, state from docker_containers where host_id = ? order by container_id', F)
   })
 }
 

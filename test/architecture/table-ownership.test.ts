@@ -26,6 +26,8 @@ const OWNERS: Record<string, string> = {
   docker_images: 'agent',
   docker_networks: 'agent',
   docker_volumes: 'agent',
+  docker_container_events: 'agent',
+  docker_integration_hosts: 'agent',
   auto_enrollment_tokens: 'integration-tokens',
   users: 'users',
   roles: 'users',

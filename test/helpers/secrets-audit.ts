@@ -48,8 +48,9 @@ const INVENTORY_ROUTES = [/^\/+api\/v1\/+hosts\/+update\/?(\?|$)/]
 const MIN_SECRET_LENGTH = 12
 
 // Responses where a secret-sounding field holds no secret (the spec's gethomepage health reply
-// puts the credential's *name* in `api_key`; a host's repository list has package mirrors in `url`).
-const NOT_SECRET_RESPONSES = [/^\/api\/v1\/gethomepage\/health/, /^\/api\/v1\/hosts\/[^/]+\/repositories/]
+// puts the credential's *name* in `api_key`; a host's repository list and the fleet's repository
+// list have package mirrors in `url`).
+const NOT_SECRET_RESPONSES = [/^\/api\/v1\/gethomepage\/health/, /^\/api\/v1\/hosts\/[^/]+\/repositories/, /^\/api\/v1\/repositories/]
 
 // Secrets sit near the top of a body; hostile 5,000-level nestings must not overflow the stack.
 const MAX_DEPTH = 64

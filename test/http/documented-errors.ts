@@ -350,6 +350,7 @@ notificationPresets.appriseServerInvalid | 400 | error | Apprise API server URL 
 notificationPresets.appriseTargetRequired | 400 | error | Give either a configuration key (stateful) or Apprise URLs (stateless) |  | implementation (notifications/presets-config.test.ts)
 notificationPresets.appriseTargetBoth | 400 | error | Give a configuration key or Apprise URLs, not both |  | implementation (notifications/presets-config.test.ts)
 notificationPresets.appriseKeyInvalid | 400 | error | Apprise configuration key must be 1-128 letters, digits, _ or - |  | implementation (notifications/presets-config.test.ts)
+inventory.repositoryNotFound | 404 | error | Repository not found |  | implementation
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

@@ -19,12 +19,13 @@ import { HostGroupsEditor } from './host-groups-editor'
 import { HostEditDialog } from './host-edit'
 import { PatchDialog } from './patch-dialog'
 import { HostPatchRuns } from './host-patch-runs'
+import { HostDocker } from './host-docker'
 import { formatGiB, formatUptime } from '../human-format'
 import { LoopbackWarning } from '../components/loopback-warning'
 
 /** GET /api/v1/hosts/:id: the server's HostDetail, imported as a type only. */
 type HostDetailData = Static<typeof HostDetailSchema>
-type Tab = 'system' | 'packages' | 'repositories' | 'reports' | 'patching'
+type Tab = 'system' | 'packages' | 'repositories' | 'docker' | 'reports' | 'patching'
 
 export function HostDetail({ params }: { params: Record<string, string> }) {
   const id = params.id ?? ''
@@ -198,6 +199,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
               ['system', 'System'],
               ['packages', 'Packages'],
               ['repositories', 'Repositories'],
+              ['docker', 'Docker'],
               ['reports', 'Report history'],
               ['patching', 'Patch runs']
             ]}
@@ -212,6 +214,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
               />
             )}
             {tab === 'repositories' && <HostRepositories hostId={id} />}
+            {tab === 'docker' && <HostDocker hostId={id} canManage={canManage} />}
             {tab === 'reports' && <HostReports hostId={id} />}
             {tab === 'patching' && <HostPatchRuns hostId={id} />}
           </div>

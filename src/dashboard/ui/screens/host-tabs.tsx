@@ -182,33 +182,42 @@ export function HostRepositories({ hostId }: { hostId: string }) {
       {(data) => {
         const list = data.repositories
         if (list.length === 0) return <EmptyState title="No repositories reported yet" />
+        const insecure = list.filter((r) => r.insecure).length
         return (
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">URL</th>
-                  <th scope="col">Distribution</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((r) => (
+          <>
+            {insecure > 0 && (
+              <p class="small">
+                {insecure} of {list.length} repositories are fetched over plain http:// or ftp:// (marked insecure).{' '}
+                <Link href="/repositories?insecure=1">Insecure repositories across the fleet</Link>
+              </p>
+            )}
+            <div class="table-wrap">
+              <table class="table">
+                <thead>
                   <tr>
-                    <td>{r.name}</td>
-                    <td class="mono break">{r.url}</td>
-                    <td>{[r.distribution, r.components].filter(Boolean).join(' ') || '—'}</td>
-                    <td>
-                      {r.repo_type} {r.is_secure ? null : <Badge kind="warn">not https</Badge>}
-                    </td>
-                    <td>{r.is_enabled ? <Badge kind="ok">enabled</Badge> : <Badge kind="muted">disabled</Badge>}</td>
+                    <th scope="col">Name</th>
+                    <th scope="col">URL</th>
+                    <th scope="col">Distribution</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">State</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {list.map((r) => (
+                    <tr>
+                      <td>{r.name}</td>
+                      <td class="mono break">{r.url}</td>
+                      <td>{[r.distribution, r.components].filter(Boolean).join(' ') || '—'}</td>
+                      <td>
+                        {r.repo_type} {r.insecure ? <Badge kind="bad">insecure</Badge> : null}
+                      </td>
+                      <td>{r.is_enabled ? <Badge kind="ok">enabled</Badge> : <Badge kind="muted">disabled</Badge>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
         )
       }}
     </Loaded>

@@ -308,8 +308,6 @@ oidcSettings.setByEnvironment | 409 | error | {field} is set by the environment 
 oidcSettings.oidcOnlyNeedsSignIn | 400 | error | OIDC-only mode needs OpenID Connect sign-in enabled and fully configured first |  | implementation (test/oidc),
 audit.invalidDate | 400 | validation | from and to must be ISO-8601 dates (YYYY-MM-DD or a date-time) |  | implementation (audit-log.test.ts)
 audit.audit_log_retention_days | 400 | validation | Audit log retention must be an integer between 1 and 3650 days |  | implementation (audit-log.test.ts)
-trends.days | 400 | validation | days must be an integer between 1 and 3650 |  | implementation (trends.test.ts)
-trends.trend_retention_days | 400 | validation | Trend retention must be an integer between 30 and 3650 days |  | implementation (trends.test.ts)
 sessions.notFound | 404 | error | Session not found |  | implementation (sessions.test.ts),
 importUpstream.usage | 1 | cli | usage: patchmon import-upstream --database-url postgresql://USER:PASSWORD@HOST:5432/DB [--env-file upstream.env] [--dry-run] [--merge] |  | implementation (import-upstream tests)
 importUpstream.unreachable | 1 | cli | cannot connect to the upstream database {where}: {reason} |  | implementation (import-upstream tests)
@@ -332,6 +330,8 @@ access.scopedCannotCreateGroups | 403 | error+message | Insufficient permissions
 access.scopedCannotCreateTokens | 403 | error+message | Insufficient permissions | A user limited to host groups cannot create integration or enrollment tokens | implementation
 access.policyBeyondScope | 403 | error+message | Insufficient permissions | This policy also applies to hosts outside your host groups | implementation
 access.scopedHostNeedsGroup | 400 | error | Choose one of your host groups for the new host |  | implementation
+trends.days | 400 | validation | days must be an integer between 1 and 3650 |  | implementation (trends.test.ts)
+trends.trend_retention_days | 400 | validation | Trend retention must be an integer between 30 and 3650 days |  | implementation (trends.test.ts)
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

@@ -19,12 +19,13 @@ import { HostGroupsEditor } from './host-groups-editor'
 import { HostEditDialog } from './host-edit'
 import { PatchDialog } from './patch-dialog'
 import { HostPatchRuns } from './host-patch-runs'
+import { HostTrends } from './trend-panels'
 import { formatGiB, formatUptime } from '../human-format'
 import { LoopbackWarning } from '../components/loopback-warning'
 
 /** GET /api/v1/hosts/:id: the server's HostDetail, imported as a type only. */
 type HostDetailData = Static<typeof HostDetailSchema>
-type Tab = 'system' | 'packages' | 'repositories' | 'reports' | 'patching'
+type Tab = 'system' | 'packages' | 'repositories' | 'reports' | 'trends' | 'patching'
 
 export function HostDetail({ params }: { params: Record<string, string> }) {
   const id = params.id ?? ''
@@ -199,6 +200,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
               ['packages', 'Packages'],
               ['repositories', 'Repositories'],
               ['reports', 'Report history'],
+              ['trends', 'Trends'],
               ['patching', 'Patch runs']
             ]}
           />
@@ -213,6 +215,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
             )}
             {tab === 'repositories' && <HostRepositories hostId={id} />}
             {tab === 'reports' && <HostReports hostId={id} />}
+            {tab === 'trends' && <HostTrends hostId={id} />}
             {tab === 'patching' && <HostPatchRuns hostId={id} />}
           </div>
           {confirmDialog}

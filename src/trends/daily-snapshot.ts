@@ -15,6 +15,8 @@ import { hasFleetDay, lastPatchedByHost, pruneTrendsBefore, writeSnapshot } from
 export interface SnapshotOutcome {
   day: string
   hosts: number
+  /** Every host id seen (retention prunes their older rows). */
+  hostIds: string[]
 }
 
 export async function takeDailySnapshot(db: Kysely<DB>, now: Date, cveCountsByHost?: CveCountsSource): Promise<SnapshotOutcome> {
@@ -56,7 +58,7 @@ export async function takeDailySnapshot(db: Kysely<DB>, now: Date, cveCountsByHo
     days_since_patch: patchDaysKnown ? Math.round((patchDaysSum / patchDaysKnown) * 100) / 100 : null,
     taken_at: now.toISOString()
   })
-  return { day, hosts: hostRows.length }
+  return { day, hosts: hostRows.length, hostIds: rows.map((r) => r.id) }
 }
 
 /**
@@ -72,6 +74,6 @@ export async function dailyTrendsTick(
 ): Promise<{ snapshot?: SnapshotOutcome; pruned: number }> {
   if (await hasFleetDay(db, utcDay(now))) return { pruned: 0 }
   const snapshot = await takeDailySnapshot(db, now, cveCountsByHost)
-  const pruned = await pruneTrendsBefore(db, dayBefore(now, retentionDays))
+  const pruned = await pruneTrendsBefore(db, snapshot.hostIds, dayBefore(now, retentionDays))
   return { snapshot, pruned }
 }

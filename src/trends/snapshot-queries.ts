@@ -6,6 +6,7 @@ import type { DB, TrendFleetDaysTable, TrendHostDaysTable } from '../store/datab
 
 /** Rows per INSERT: 7 bound values each keeps a statement far below SQLite's variable limit. */
 const INSERT_CHUNK = 500
+const HOSTS_BETWEEN_YIELDS = 200
 
 export async function hasFleetDay(db: Kysely<DB>, day: string): Promise<boolean> {
   return (await db.selectFrom('trend_fleet_days').select('day').where('day', '=', day).executeTakeFirst()) !== undefined
@@ -53,15 +54,17 @@ export async function writeSnapshot(
 }
 
 /**
- * Deletes day rows before `firstKeptDay` and exposures resolved before it. One day at a time (a
- * day holds at most one row per host), so a long backlog never blocks the event loop for long.
+ * Deletes day rows before `firstKeptDay` and exposures resolved before it. Per host, on the
+ * primary key's (host_id, day) range, yielding between hosts, so a long backlog never blocks the
+ * event loop for long and no index on day is needed.
  */
-export async function pruneTrendsBefore(db: Kysely<DB>, firstKeptDay: string): Promise<number> {
-  const days = await db.selectFrom('trend_host_days').select('day').distinct().where('day', '<', firstKeptDay).execute()
+export async function pruneTrendsBefore(db: Kysely<DB>, hostIds: readonly string[], firstKeptDay: string): Promise<number> {
   let removed = 0
-  for (const { day } of days) {
-    removed += Number((await db.deleteFrom('trend_host_days').where('day', '=', day).executeTakeFirst()).numDeletedRows)
-    await new Promise((resolve) => setImmediate(resolve))
+  for (const [i, hostId] of hostIds.entries()) {
+    const result = await db.deleteFrom('trend_host_days').where('host_id', '=', hostId).where('day', '<', firstKeptDay).executeTakeFirst()
+    removed += Number(result.numDeletedRows)
+    // Let requests in every few hundred hosts (better-sqlite3 runs each delete synchronously).
+    if (i % HOSTS_BETWEEN_YIELDS === HOSTS_BETWEEN_YIELDS - 1) await new Promise((resolve) => setImmediate(resolve))
   }
   const fleet = await db.deleteFrom('trend_fleet_days').where('day', '<', firstKeptDay).executeTakeFirst()
   const exposures = await db.deleteFrom('trend_security_exposures').where('resolved_at', '<', firstKeptDay).executeTakeFirst()

@@ -52,7 +52,8 @@ async function trendsPlugin(app: FastifyInstance, opts: TrendsOptions): Promise<
     run: async () => {
       const retention = Math.max(1, Number(await app.settings.get('trend_retention_days')) || 1)
       const outcome = await dailyTrendsTick(app.store.db, trends.now(), retention, trends.cveCountsByHost)
-      if (outcome.snapshot) app.log.info({ ...outcome.snapshot, pruned: outcome.pruned }, 'trend snapshot taken')
+      if (outcome.snapshot)
+        app.log.info({ day: outcome.snapshot.day, hosts: outcome.snapshot.hosts, pruned: outcome.pruned }, 'trend snapshot taken')
     }
   })
   await app.register(trendRoutes)

@@ -1,5 +1,6 @@
 // GET /api/v1/trends/...: fleet and host figures per day, and mean time to patch per host group.
-// Reads only; a limited user gets figures over their own hosts (trend-read-queries.ts).
+// Reads only; a limited user gets figures over their own hosts (trend-read-queries.ts). The fleet
+// figures and the patch times are the overview's (can_view_dashboard), a host's are the host page's.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SECURITY } from '../http/openapi.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
@@ -50,7 +51,7 @@ export const trendRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/trends/mean-time-to-patch',
     {
       schema: { ...common, summary: 'Mean and median time to patch a security update, per host group', response: { 200: PatchTimeReply } },
-      preHandler: app.requirePermission('can_view_hosts'),
+      preHandler: app.requirePermission('can_view_dashboard'),
       config
     },
     async (request) => patchTimes(app, request.query.days ?? DEFAULT_DAYS)

@@ -2,7 +2,7 @@
 // per day across restarts, missed days absent), retention, the optional CVE source, and the
 // "time since last patch" rule fed by reports sent to the real agent endpoint.
 import t from 'tap'
-import { bearer, buildTestApp } from '../helpers/test-app.js'
+import { bearer, buildTestApp, userWithRole } from '../helpers/test-app.js'
 import { takeDailySnapshot } from '../../src/trends/daily-snapshot.js'
 import type { FleetTrendReply, HostTrendReply } from '../../src/trends/trend-schemas.js'
 import { getJson, host, report, rowCount, setClock, tick } from './trend-fixtures.js'
@@ -147,7 +147,7 @@ t.test('time since last patch: the latest report with fewer outdated packages or
   t.equal((await getJson<FleetTrendReply>(ctx, '/api/v1/trends/fleet')).body.points[0]?.days_since_patch, 2.5)
 })
 
-t.test('trend reads: unknown host 404, days validated, permissions checked', async (t) => {
+t.test('trend reads: unknown host 404, days validated, sign-in and permissions required', async (t) => {
   const ctx = await buildTestApp(t)
   t.equal((await getJson(ctx, '/api/v1/trends/hosts/no-such-host')).status, 404)
   const bad = await getJson<{ errors: { msg: string }[] }>(ctx, '/api/v1/trends/fleet?days=0')
@@ -156,4 +156,18 @@ t.test('trend reads: unknown host 404, days validated, permissions checked', asy
   t.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/trends/fleet' })).statusCode, 401)
   const fleet = await getJson<FleetTrendReply>(ctx, '/api/v1/trends/fleet')
   t.same(fleet.body.points, [], 'no snapshot yet: no points')
+
+  // A role with the overview but not the host pages: fleet trends yes, a host's trend no.
+  const role = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/roles',
+    headers: bearer(ctx.adminToken),
+    payload: { name: 'wallboard', permissions: ['can_view_dashboard'] }
+  })
+  t.equal(role.statusCode, 201)
+  const h = await host(ctx, 'alpha')
+  const wallboard = await userWithRole(ctx, 'wallboard')
+  t.equal((await getJson(ctx, '/api/v1/trends/fleet', wallboard)).status, 200)
+  t.equal((await getJson(ctx, '/api/v1/trends/mean-time-to-patch', wallboard)).status, 200)
+  t.equal((await getJson(ctx, `/api/v1/trends/hosts/${h.id}`, wallboard)).status, 403)
 })

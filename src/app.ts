@@ -35,6 +35,8 @@ import reports from './reports/reports-plugin.js'
 import patching from './patching/patching-plugin.js'
 import patchingBeyond from './patching/patching-beyond-plugin.js'
 import proxmoxCollect from './proxmox/proxmox-plugin.js'
+import trends from './trends/trends-plugin.js'
+import type { CveCountsSource } from './trends/cve-source.js'
 import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
@@ -43,6 +45,8 @@ export interface BuildAppOptions {
   events?: AppEvents
   /** Where log lines go (tests capture them to assert that no secret is ever logged). */
   logStream?: NodeJS.WritableStream
+  /** Open CVEs per host for trends and the per-host metrics; absent = those figures are left out. */
+  cveCountsByHost?: CveCountsSource
 }
 
 function trustHops(hops: number) {
@@ -76,7 +80,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // Session guards live in http/ and name no feature: the users feature supplies the lookup.
   await app.register(sessionAuth, { findSessionUser: (sessionId, userId) => findSessionUser(store.db, sessionId, userId) })
   await app.register(openapi)
-  await app.register(metrics)
+  await app.register(metrics, { cveCountsByHost: opts.cveCountsByHost })
   await app.register(idleMemoryRelease)
   // Before every feature: its onRoute hook gives each mutating route its audit entry.
   await app.register(audit)
@@ -99,6 +103,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(patching)
   await app.register(patchingBeyond)
   await app.register(proxmoxCollect)
+  await app.register(trends, { cveCountsByHost: opts.cveCountsByHost })
   // The dashboard answers every other HTML GET with its index page, so it stays last.
   await app.register(dashboardRoutes)
 

@@ -217,6 +217,13 @@ const SETTINGS = {
     // Never open by default: series name routes, host counts and process details.
     default: (at: DefaultContext) => generatedSecret(at.dataDir, 'metrics-token')
   }),
+  metricsPerHost: new Setting({
+    env: 'PATCHMON_METRICS_PER_HOST',
+    describe: 'true: /metrics adds per-host series (outdated, security, reboot, CVEs, seconds since report): 4-5 series per host',
+    parse: parseBoolean,
+    // Off: a series per host grows with the fleet, which a Prometheus owner should choose knowingly.
+    default: false
+  }),
   /** Outbound notification policy from the environment (widened further by the dashboard settings). */
   notifyAllowPrivateNetworks: new Setting({
     env: 'PATCHMON_NOTIFY_ALLOW_PRIVATE_NETWORKS',

@@ -33,7 +33,7 @@ export async function acceptPing(app: FastifyInstance, hostId: string, body: Pin
 
 /**
  * Replaces the host's package set with the report (one transaction) and emits the security event
- * after commit. `declaredLength` is the request's Content-Length, kept as the report's size.
+ * after commit (and host_report_ingested for every report). `declaredLength` is the request's Content-Length, kept as the report's size.
  */
 export async function acceptReport(app: FastifyInstance, hostId: string, body: ReportBody, declaredLength: number) {
   const packages = body?.packages
@@ -49,6 +49,11 @@ export async function acceptReport(app: FastifyInstance, hostId: string, body: R
   })
   if (!outcome) throw unauthorized(COMMON.agentCredentialsInvalid)
   if (outcome.securityEvent) emitCommitted(app.events, outcome.securityEvent)
+  app.events.emit('host_report_ingested', {
+    hostId,
+    outdatedCount: outcome.updatesAvailable,
+    securityPackages: outcome.securityPackages
+  })
   return {
     message: 'Host updated successfully',
     packagesProcessed: outcome.packagesProcessed,

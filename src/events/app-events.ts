@@ -47,6 +47,11 @@ export interface AppEventMap {
   settings_changed: { keys: string[] }
   /** Not notifiable: it tells the agent channel to drop sockets opened with the old key. */
   host_credentials_regenerated: { hostId: string }
+  /**
+   * Not notifiable: every accepted agent report, after it committed, with the figures the trends
+   * feature follows over time (src/trends/report-hook.ts).
+   */
+  host_report_ingested: { hostId: string; outdatedCount: number; securityPackages: string[] }
 }
 
 export type AppEventName = keyof AppEventMap

@@ -14,6 +14,7 @@ import { IMPORT_ERROR_MESSAGES } from './error-messages-import.js'
 import { ACCESS_ERROR_MESSAGES } from './error-messages-access.js'
 import { NOTIFY_ERROR_MESSAGES } from './error-messages-notify.js'
 import { INVENTORY_ERROR_MESSAGES } from './error-messages-inventory.js'
+import { TRENDS_ERROR_MESSAGES } from './error-messages-trends.js'
 
 export type { ErrorEntry, ErrorShape, MessageText } from './error-entry.js'
 
@@ -250,7 +251,8 @@ export const ERROR_MESSAGES = {
   ...IMPORT_ERROR_MESSAGES,
   ...ACCESS_ERROR_MESSAGES,
   ...NOTIFY_ERROR_MESSAGES,
-  ...INVENTORY_ERROR_MESSAGES
+  ...INVENTORY_ERROR_MESSAGES,
+  ...TRENDS_ERROR_MESSAGES
 } as const
 
 /** An entry whose message is fixed text (possibly with {name} placeholders for fillMessage). */

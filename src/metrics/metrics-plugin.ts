@@ -3,6 +3,7 @@
 // `app.metrics` (a per-app registry, so several apps in one test process never collide).
 // Always behind a bearer token: PATCHMON_METRICS_TOKEN, or the one generated into
 // <data dir>/metrics-token (Prometheus reads it with `authorization: credentials_file`).
+// Per-host series are opt-in (PATCHMON_METRICS_PER_HOST, host-metrics.ts).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { existsSync, statSync } from 'node:fs'
@@ -10,6 +11,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { unauthorized } from '../http/errors.js'
 import { safeEqual } from '../security/secret-hashing.js'
 import { hostCountsByStatus } from '../hosts/fleet-stats-queries.js'
+import type { CveCountsSource } from '../trends/cve-source.js'
+import { registerHostMetrics } from './host-metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,7 +22,12 @@ declare module 'fastify' {
 
 const REPORT_ROUTE = '/api/v1/hosts/update'
 
-async function metricsPlugin(app: FastifyInstance): Promise<void> {
+export interface MetricsOptions {
+  /** Open CVEs per host for the per-host series (absent: that series is omitted). */
+  cveCountsByHost?: CveCountsSource | undefined
+}
+
+async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promise<void> {
   const registry = new Registry()
   registry.setDefaultLabels({ service: 'patchmon' })
   collectDefaultMetrics({ register: registry, prefix: 'patchmon_' })
@@ -60,6 +68,8 @@ async function metricsPlugin(app: FastifyInstance): Promise<void> {
       this.set(main + (existsSync(wal) ? statSync(wal).size : 0))
     }
   })
+
+  if (app.config.metricsPerHost) registerHostMetrics(app, registry, opts.cveCountsByHost)
 
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, never the raw URL: bounded label cardinality and no ids or secrets.

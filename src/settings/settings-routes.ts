@@ -30,7 +30,8 @@ const SettingsView = Type.Object({
   patch_run_stall_timeout_minutes: Type.Integer({
     description: 'Minutes without agent output before a running patch run is marked timed_out (PATCH_RUN_STALL_TIMEOUT_MIN wins when set)'
   }),
-  audit_log_retention_days: Type.Integer({ description: 'Days the audit log keeps its entries' })
+  audit_log_retention_days: Type.Integer({ description: 'Days the audit log keeps its entries' }),
+  trend_retention_days: Type.Integer({ description: 'Days the daily trend figures are kept' })
 })
 
 const UpdateSettingsBody = Type.Object(
@@ -45,7 +46,8 @@ const UpdateSettingsBody = Type.Object(
     notify_allow_private_networks: Type.Optional(Type.Boolean()),
     notify_allowed_targets: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 })),
     patch_run_stall_timeout_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10_080 })),
-    audit_log_retention_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 }))
+    audit_log_retention_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+    trend_retention_days: Type.Optional(Type.Integer({ minimum: 30, maximum: 3650 }))
   },
   { additionalProperties: false }
 )
@@ -63,7 +65,8 @@ const MESSAGES = {
   notify_allow_private_networks: SETTINGS_ERRORS.notify_allow_private_networks.message,
   notify_allowed_targets: SETTINGS_ERRORS.notify_allowed_targets.message,
   patch_run_stall_timeout_minutes: SETTINGS_ERRORS.patch_run_stall_timeout_minutes.message,
-  audit_log_retention_days: ERROR_MESSAGES.audit.audit_log_retention_days.message
+  audit_log_retention_days: ERROR_MESSAGES.audit.audit_log_retention_days.message,
+  trend_retention_days: ERROR_MESSAGES.trends.trend_retention_days.message
 }
 
 export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -24,6 +24,8 @@ export interface SettingValues {
   patch_run_stall_timeout_minutes: number
   /** Days the audit log keeps its entries (src/audit/, pruned by a timer). */
   audit_log_retention_days: number
+  /** Days the daily trend figures are kept (src/trends/, pruned daily). */
+  trend_retention_days: number
 }
 
 export const SETTING_DEFAULTS: SettingValues = {
@@ -38,7 +40,8 @@ export const SETTING_DEFAULTS: SettingValues = {
   notify_allow_private_networks: false,
   notify_allowed_targets: [],
   patch_run_stall_timeout_minutes: 30,
-  audit_log_retention_days: 365
+  audit_log_retention_days: 365,
+  trend_retention_days: 730
 }
 
 export class SettingsStore {

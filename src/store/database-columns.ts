@@ -8,6 +8,7 @@ import { PATCHING_COLUMNS } from './patching-columns.js'
 import { FLEET_COUNTER_COLUMNS, PACKAGE_COUNTER_COLUMNS } from './fleet-counters-table-types.js'
 import { OIDC_COLUMNS, USERS_OIDC_COLUMNS } from './oidc-columns.js'
 import { AUDIT_COLUMNS } from './audit-table-types.js'
+import { TREND_COLUMNS } from './trends-table-types.js'
 import { HOST_DIGEST_COLUMNS } from './host-digest-table-types.js'
 import { DOCKER_COLUMNS } from './docker-table-types.js'
 
@@ -280,5 +281,6 @@ export const DATABASE_COLUMNS = {
   ...FLEET_COUNTER_COLUMNS,
   ...OIDC_COLUMNS,
   ...AUDIT_COLUMNS,
-  ...DOCKER_COLUMNS
+  ...DOCKER_COLUMNS,
+  ...TREND_COLUMNS
 } satisfies SchemaDescription

@@ -7,6 +7,7 @@ import type { PatchingTables } from './patching-table-types.js'
 import type { FleetCounterTables, PackageCounterColumns } from './fleet-counters-table-types.js'
 import type { OidcTables, UsersOidcColumns } from './oidc-table-types.js'
 import type { AuditTables } from './audit-table-types.js'
+import type { TrendTables } from './trends-table-types.js'
 import type { AccessTables, HostScopedFlag } from './access-table-types.js'
 import type { HostDigestColumns } from './host-digest-table-types.js'
 import type { DockerTables } from './docker-table-types.js'
@@ -14,6 +15,7 @@ import type { DockerTables } from './docker-table-types.js'
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
 export type * from './audit-table-types.js'
+export type * from './trends-table-types.js'
 
 export interface RolesTable {
   name: string
@@ -299,7 +301,7 @@ export interface DiscordLoginSettingsTable {
 }
 
 /** Every table; most features declare theirs in <feature>-table-types.ts. */
-export interface DB extends PatchingTables, FleetCounterTables, OidcTables, AuditTables, AccessTables, DockerTables {
+export interface DB extends PatchingTables, FleetCounterTables, OidcTables, AuditTables, AccessTables, DockerTables, TrendTables {
   roles: RolesTable
   users: UsersTable
   user_sessions: UserSessionsTable

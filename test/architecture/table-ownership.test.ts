@@ -55,6 +55,10 @@ const OWNERS: Record<string, string> = {
   patch_policy_exclusions: 'patching',
   patch_audit: 'patching',
   audit_log: 'audit',
+  trend_host_days: 'trends',
+  trend_fleet_days: 'trends',
+  trend_host_states: 'trends',
+  trend_security_exposures: 'trends',
   kysely_migration: 'store',
   kysely_migration_lock: 'store'
 }

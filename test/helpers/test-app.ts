@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
-import { buildApp } from '../../src/app.js'
+import { buildApp, type BuildAppOptions } from '../../src/app.js'
 import { loadConfig, type AppConfig } from '../../src/config.js'
 import { databaseFile, openStore, type Store } from '../../src/store/open-database.js'
 import { migrateToLatest } from '../../src/store/migrate.js'
@@ -34,6 +34,8 @@ export interface TestAppOptions {
   keepDataDir?: boolean
   /** Only for tests that deliberately echo secrets (none should need it). */
   skipSecretsAudit?: boolean
+  /** The "CVEs open" source given to buildApp (trends and per-host metrics). */
+  cveCountsByHost?: BuildAppOptions['cveCountsByHost']
 }
 
 export function tempDataDir(prefix = 'patchmon-test-'): string {
@@ -52,7 +54,7 @@ export async function buildTestApp(t: Test, options: TestAppOptions = {}): Promi
   const config = loadConfig({ PATCHMON_DATA_DIR: dataDir, LOG_LEVEL: 'info', PATCHMON_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env })
   const store = openStore(databaseFile(dataDir))
   await migrateToLatest(store)
-  const app = await buildApp({ config, store, logStream })
+  const app = await buildApp({ config, store, logStream, ...(options.cveCountsByHost ? { cveCountsByHost: options.cveCountsByHost } : {}) })
   await ensureFirstAdmin(store.db, config.adminPassword)
   const audit = options.skipSecretsAudit ? undefined : auditSecrets(app)
   await app.ready()

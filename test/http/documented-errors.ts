@@ -351,6 +351,8 @@ notificationPresets.appriseTargetRequired | 400 | error | Give either a configur
 notificationPresets.appriseTargetBoth | 400 | error | Give a configuration key or Apprise URLs, not both |  | implementation (notifications/presets-config.test.ts)
 notificationPresets.appriseKeyInvalid | 400 | error | Apprise configuration key must be 1-128 letters, digits, _ or - |  | implementation (notifications/presets-config.test.ts)
 inventory.repositoryNotFound | 404 | error | Repository not found |  | implementation
+trends.days | 400 | validation | days must be an integer between 1 and 3650 |  | implementation (trends.test.ts)
+trends.trend_retention_days | 400 | validation | Trend retention must be an integer between 30 and 3650 days |  | implementation (trends.test.ts)
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

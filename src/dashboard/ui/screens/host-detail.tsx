@@ -20,12 +20,13 @@ import { HostEditDialog } from './host-edit'
 import { PatchDialog } from './patch-dialog'
 import { HostPatchRuns } from './host-patch-runs'
 import { HostDocker } from './host-docker'
+import { HostTrends } from './trend-panels'
 import { formatGiB, formatUptime } from '../human-format'
 import { LoopbackWarning } from '../components/loopback-warning'
 
 /** GET /api/v1/hosts/:id: the server's HostDetail, imported as a type only. */
 type HostDetailData = Static<typeof HostDetailSchema>
-type Tab = 'system' | 'packages' | 'repositories' | 'docker' | 'reports' | 'patching'
+type Tab = 'system' | 'packages' | 'repositories' | 'docker' | 'reports' | 'trends' | 'patching'
 
 export function HostDetail({ params }: { params: Record<string, string> }) {
   const id = params.id ?? ''
@@ -201,6 +202,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
               ['repositories', 'Repositories'],
               ['docker', 'Docker'],
               ['reports', 'Report history'],
+              ['trends', 'Trends'],
               ['patching', 'Patch runs']
             ]}
           />
@@ -216,6 +218,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
             {tab === 'repositories' && <HostRepositories hostId={id} />}
             {tab === 'docker' && <HostDocker hostId={id} canManage={canManage} />}
             {tab === 'reports' && <HostReports hostId={id} />}
+            {tab === 'trends' && <HostTrends hostId={id} />}
             {tab === 'patching' && <HostPatchRuns hostId={id} />}
           </div>
           {confirmDialog}

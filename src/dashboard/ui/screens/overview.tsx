@@ -1,10 +1,11 @@
 // Fleet overview: hosts by status, outdated and security counts, OS distribution, hosts that
-// need a reboot and the latest reports.
+// need a reboot, the latest reports, and the daily trends with mean time to patch.
 import { useApi } from '../use-api'
 import { osCounts, statusCounts, upToDateHosts, type FleetStats, type NamedCount } from '../fleet-stats'
 import { EmptyState, Loaded } from '../components/feedback'
 import { Badge, PageHeader, timeAgo } from '../components/controls'
 import { Link } from '../router'
+import { FleetTrends } from './trend-panels'
 
 export function Overview() {
   const stats = useApi<FleetStats>('/api/v1/dashboard/stats')
@@ -49,6 +50,7 @@ function FleetView({ stats }: { stats: FleetStats }) {
           href="/packages?updates=security"
         />
       </section>
+      <FleetTrends />
       <div class="grid-2">
         <section class="panel">
           <h2>Hosts by status</h2>

@@ -18,6 +18,7 @@ interface ServerSettingsData {
   notify_allowed_targets: string[]
   patch_run_stall_timeout_minutes: number
   audit_log_retention_days: number
+  trend_retention_days: number
 }
 
 export function ServerSettings() {
@@ -31,7 +32,8 @@ export function ServerSettings() {
     notify_allow_private_networks: false,
     notify_allowed_targets: '',
     patch_run_stall_timeout_minutes: '30',
-    audit_log_retention_days: '365'
+    audit_log_retention_days: '365',
+    trend_retention_days: '730'
   })
   const [saved, setSaved] = useState(false)
   const [error, setError] = useState<Error | string | undefined>()
@@ -47,7 +49,8 @@ export function ServerSettings() {
       notify_allow_private_networks: s.notify_allow_private_networks,
       notify_allowed_targets: s.notify_allowed_targets.join(', '),
       patch_run_stall_timeout_minutes: String(s.patch_run_stall_timeout_minutes),
-      audit_log_retention_days: String(s.audit_log_retention_days)
+      audit_log_retention_days: String(s.audit_log_retention_days),
+      trend_retention_days: String(s.trend_retention_days)
     })
   }, [settings.data])
   const set = (k: keyof typeof form, v: string | boolean) => setForm({ ...form, [k]: v })
@@ -68,7 +71,8 @@ export function ServerSettings() {
         notify_allow_private_networks: form.notify_allow_private_networks,
         notify_allowed_targets: form.notify_allowed_targets.split(/[\s,]+/).filter(Boolean),
         patch_run_stall_timeout_minutes: Number(form.patch_run_stall_timeout_minutes),
-        audit_log_retention_days: Number(form.audit_log_retention_days)
+        audit_log_retention_days: Number(form.audit_log_retention_days),
+        trend_retention_days: Number(form.trend_retention_days)
       })
       setSaved(true)
       settings.reload()
@@ -148,6 +152,17 @@ export function ServerSettings() {
                 max={3650}
                 value={form.audit_log_retention_days}
                 onInput={(e) => set('audit_log_retention_days', e.currentTarget.value)}
+                required
+              />
+            </Field>
+            <Field label="Trend retention (days)" hint="Daily trend figures older than this are removed (after each daily snapshot).">
+              <input
+                name="trend_retention_days"
+                type="number"
+                min={30}
+                max={3650}
+                value={form.trend_retention_days}
+                onInput={(e) => set('trend_retention_days', e.currentTarget.value)}
                 required
               />
             </Field>

@@ -4,6 +4,8 @@ import type { FeedFormat, FeedReader, FeedRecord } from '../feed-advisory.js'
 import { detectFormat, type DetectedFormat } from './detect-format.js'
 import { FeedFormatError } from './feed-format-error.js'
 import { isGzip, readContentHead, readRawHead, type FeedSource } from './feed-source.js'
+import { debianTrackerRecords } from './debian-tracker-reader.js'
+import { kevCsvRecords, kevJsonRecords } from './kev-reader.js'
 import { osvArrayRecords, osvSingleRecords } from './osv-json-reader.js'
 import { osvZipRecords } from './osv-zip-reader.js'
 import { emptyStats } from './read-stats.js'
@@ -39,8 +41,12 @@ export async function openFeed(path: string, options: OpenFeedOptions = {}): Pro
         return osvSingleRecords(source, stats)
       case 'osv-array':
         return osvArrayRecords(source, stats)
-      default:
-        throw new FeedFormatError('unknownFormat', name, `${detection.format} is not read yet`)
+      case 'debian-tracker':
+        return debianTrackerRecords(source, stats)
+      case 'kev-json':
+        return kevJsonRecords(source, stats)
+      case 'kev-csv':
+        return kevCsvRecords(source, stats)
     }
   }
   return { format: FORMAT_OF[detection.format], stats, records: records() }

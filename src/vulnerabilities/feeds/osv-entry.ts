@@ -5,7 +5,7 @@
 //   id, modified (both required: an object without them is not OSV), published, withdrawn (withdrawn entries
 //   are not emitted), aliases + upstream + id -> cveIds (CVE-YYYY-N ids only, also the one inside
 //   DEBIAN-CVE-... / UBUNTU-CVE-... ids), summary (else details) -> summary, one line, at most SUMMARY_MAX
-//   characters.
+//   characters (summary-text.ts).
 //   severity[]: CVSS_V3 first, then CVSS_V4: the vector's base score (a bare number is taken as the score);
 //   the advisory's severity is the band of that score, else database_specific.severity (Red Hat, AlmaLinux,
 //   Rocky: "Important", ...), else the Ubuntu priority (severity type "Ubuntu"), else the gravest per-package
@@ -22,8 +22,7 @@ import type { AffectedRange, FeedAdvisory, FeedAffected, Severity } from '../fee
 import { cvssBaseScore } from './cvss-score.js'
 import { servedEcosystem, type ServedEcosystem } from './osv-ecosystems.js'
 import { graver, severityFromScore, severityFromWord } from './severity.js'
-
-export const SUMMARY_MAX = 500
+import { summaryLine } from './summary-text.js'
 
 /** An object that is not an OSV entry; `message` says why. */
 export class NotOsvEntry extends Error {}
@@ -54,12 +53,7 @@ function cveIdsOf(entry: Json, id: string): string[] {
   return [...ids]
 }
 
-function summaryOf(entry: Json): string | null {
-  const text = stringOr(entry.summary) ?? stringOr(entry.details)
-  if (text === null) return null
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > SUMMARY_MAX ? `${line.slice(0, SUMMARY_MAX - 1)}…` : line
-}
+const summaryOf = (entry: Json) => summaryLine(stringOr(entry.summary) ?? stringOr(entry.details))
 
 interface Scored {
   score: number | null

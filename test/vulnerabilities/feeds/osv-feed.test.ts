@@ -194,11 +194,11 @@ t.test('an OSV all.zip is read entry by entry into normalised advisories, with u
   await writeZip(path, zipEntries())
   const reader = await openFeed(path)
   t.equal(reader.format, 'osv')
-  t.same(
+  t.strictSame(
     await allRecords(reader),
     EXPECTED.map((advisory) => ({ kind: 'advisory', advisory }))
   )
-  t.same(reader.stats, { skippedCount: 0, skippedEntries: [], ignoredEcosystems: EXPECTED_IGNORED, withdrawn: 1 })
+  t.strictSame(reader.stats, { skippedCount: 0, skippedEntries: [], ignoredEcosystems: EXPECTED_IGNORED, withdrawn: 1 })
 })
 
 t.test('the same zip gzip-compressed, a JSON array, its gzip, and single entries give the same advisories', async (t) => {
@@ -214,19 +214,19 @@ t.test('the same zip gzip-compressed, a JSON array, its gzip, and single entries
   ]
   for (const file of files) {
     const reader = await openFeed(file)
-    t.same(
+    t.strictSame(
       await allRecords(reader),
       EXPECTED.map((advisory) => ({ kind: 'advisory', advisory })),
       file
     )
-    t.same(reader.stats.ignoredEcosystems, EXPECTED_IGNORED, file)
+    t.strictSame(reader.stats.ignoredEcosystems, EXPECTED_IGNORED, file)
     t.equal(reader.stats.withdrawn, 1, file)
   }
   // The name does not decide the format: a single entry saved as ".txt", another gzip-compressed.
   const single = await openFeed(writeText(join(dir, 'advisory.txt'), `\uFEFF\n  ${JSON.stringify(DEBIAN_ENTRY)}`))
-  t.same(await allRecords(single), [{ kind: 'advisory', advisory: DEBIAN }])
+  t.strictSame(await allRecords(single), [{ kind: 'advisory', advisory: DEBIAN }])
   const singleGz = await openFeed(writeGzip(join(dir, 'ubuntu'), JSON.stringify(UBUNTU_ENTRY)))
-  t.same(await allRecords(singleGz), [{ kind: 'advisory', advisory: UBUNTU }])
+  t.strictSame(await allRecords(singleGz), [{ kind: 'advisory', advisory: UBUNTU }])
 })
 
 t.test('ranges: several introduced/fixed pairs, last_affected, versions only, non-ECOSYSTEM ranges ignored', async (t) => {
@@ -255,7 +255,7 @@ t.test('ranges: several introduced/fixed pairs, last_affected, versions only, no
   if (!record || record.kind !== 'advisory') return
   t.equal(record.advisory.summary?.length, 500, 'the summary is cut to 500 characters')
   t.ok(record.advisory.summary?.endsWith('…'))
-  t.same(
+  t.strictSame(
     record.advisory.affected.map((a) => [a.release, a.ranges, a.versions]),
     [
       [

@@ -41,6 +41,19 @@ async function gunzipToTemp(source: FeedSource): Promise<{ path: string; cleanup
   return { path, cleanup }
 }
 
+/**
+ * Opens the zip's central directory and closes it again, so that a truncated or damaged archive is refused
+ * when the feed is opened rather than on the first read. Costs one read of the end record.
+ */
+export async function checkZip(source: FeedSource): Promise<void> {
+  try {
+    const zip = await yauzl.openPromise(source.path, { lazyEntries: true, autoClose: false })
+    zip.close()
+  } catch (err) {
+    throw new FeedFormatError('badZip', source.name, reasonOf(err))
+  }
+}
+
 export async function* osvZipRecords(source: FeedSource, stats: FeedReadStats): AsyncGenerator<FeedRecord> {
   const unpacked = source.gzip ? await gunzipToTemp(source) : null
   let zip: yauzl.ZipFile | undefined

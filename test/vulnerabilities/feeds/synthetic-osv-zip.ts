@@ -2,6 +2,7 @@
 // 13 with ranges, versions lists, urgencies and a paragraph of details), for the memory test and the bench.
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
+import { Readable } from 'node:stream'
 import { ZipFile } from 'yazl'
 
 const URGENCIES = ['not yet assigned', 'low', 'medium', 'high', 'unimportant']
@@ -25,9 +26,10 @@ const WORDS = [
   'input'
 ]
 
+const syntheticCveId = (index: number) => `CVE-${2000 + (index % 25)}-${String(10000 + index).padStart(5, '0')}`
+
 export function syntheticDebianEntry(index: number): object {
-  const year = 2000 + (index % 25)
-  const cve = `CVE-${year}-${String(10000 + index).padStart(5, '0')}`
+  const cve = syntheticCveId(index)
   const name = `package${index % 3000}`
   const details = Array.from({ length: 40 + (index % 120) }, (_, i) => WORDS[(index + i) % WORDS.length]).join(' ')
   const release = (major: number) => ({
@@ -52,17 +54,20 @@ export function syntheticDebianEntry(index: number): object {
   }
 }
 
-/** Writes `count` synthetic entries to `path`, feeding yazl as its output drains so this writer stays small too. */
+/**
+ * Writes `count` synthetic entries to `path`. Each entry's JSON is made only when yazl reaches it
+ * (addReadStreamLazy), so the writer holds one entry at a time too; addBuffer would deflate and hold them all.
+ */
 export async function writeSyntheticDebianZip(path: string, count: number): Promise<void> {
   const zip = new ZipFile()
   const file = createWriteStream(path)
   zip.outputStream.pipe(file)
   const closed = once(file, 'close')
   for (let index = 0; index < count; index++) {
-    const entry = syntheticDebianEntry(index) as { id: string }
-    zip.addBuffer(Buffer.from(JSON.stringify(entry, null, 2)), `${entry.id}.json`)
-    // Let the output catch up every thousand entries: yazl keeps an entry's bytes until they are written.
-    if (index % 1000 === 999) await new Promise((resolve) => setImmediate(resolve))
+    const id = `DEBIAN-${syntheticCveId(index)}`
+    zip.addReadStreamLazy(`${id}.json`, (cb) =>
+      cb(null, Readable.from([Buffer.from(JSON.stringify(syntheticDebianEntry(index), null, 2))]))
+    )
   }
   zip.end()
   await closed

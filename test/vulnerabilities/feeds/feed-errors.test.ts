@@ -55,6 +55,29 @@ t.test('inside a zip, entries that are not JSON, not OSV or not .json are skippe
   ])
 })
 
+t.test('a zip entry whose compressed data is damaged is skipped and named; the entries after it are read', async (t) => {
+  const path = join(feedFolder(t), 'all.zip')
+  await writeZip(path, [
+    ['A.json', JSON.stringify(DEBIAN_ENTRY)],
+    ['B.json', JSON.stringify(UBUNTU_ENTRY)],
+    ['C.json', JSON.stringify({ ...DEBIAN_ENTRY, id: 'DEBIAN-CVE-2024-9999' })]
+  ])
+  const bytes = readFileSync(path)
+  // B.json's local header: 30 fixed bytes, its name, its extra field, then the deflated data to spoil.
+  const header = bytes.indexOf('B.json') - 30
+  t.equal(bytes.readUInt32LE(header), 0x04034b50, 'the local file header of B.json')
+  const dataStart = header + 30 + bytes.readUInt16LE(header + 26) + bytes.readUInt16LE(header + 28)
+  bytes.fill(0xff, dataStart, dataStart + 16)
+  writeFileSync(path, bytes)
+  const reader = await openFeed(path)
+  t.strictSame(
+    (await allRecords(reader)).map((r) => (r.kind === 'advisory' ? r.advisory.id : r.kind)),
+    ['DEBIAN-CVE-2024-6387', 'DEBIAN-CVE-2024-9999']
+  )
+  t.match(reader.stats.skippedEntries, [{ entry: 'B.json', reason: /^cannot be unpacked: / }])
+  t.equal(reader.stats.skippedCount, 1)
+})
+
 t.test('an OSV array item that is not OSV is skipped by its index; a single file that is not OSV is an error', async (t) => {
   const dir = feedFolder(t)
   const array = writeText(

@@ -2,7 +2,9 @@
 // reading alone (test/vulnerabilities/feeds/feed-memory.test.ts, bench/cve-feed-read.bench.ts). Modes:
 //   feed   openFeed and count the records (what the importer does)
 //   hold   the same, but keep every record (a reader that is not bounded would behave like this)
-//   unzip  the baseline: yauzl alone, every entry inflated and dropped, no JSON parsing
+//   unzip  the baseline: yauzl alone, every entry read and inflated the way the reader does it, then dropped
+//          (no JSON parsing, no mapping)
+import { inflateRawSync } from 'node:zlib'
 import * as yauzl from 'yauzl'
 import { openFeed } from '../../../src/vulnerabilities/feeds/open-feed.js'
 
@@ -10,8 +12,10 @@ async function unzipOnly(path: string): Promise<number> {
   const zip = await yauzl.openPromise(path, { lazyEntries: true })
   let entries = 0
   for await (const entry of zip.eachEntry()) {
-    const stream = await zip.openReadStreamPromise(entry)
-    for await (const chunk of stream as AsyncIterable<Buffer>) void chunk
+    const stream = await zip.openReadStreamPromise(entry, { decodeFileData: false })
+    const chunks: Buffer[] = []
+    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk)
+    if (inflateRawSync(Buffer.concat(chunks)).length !== entry.uncompressedSize) throw new Error(`${entry.fileName} did not unpack`)
     entries++
   }
   return entries

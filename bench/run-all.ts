@@ -16,6 +16,7 @@ import { runImportUpstreamBench } from './import-upstream.bench.js'
 import { runAgentFleetBench } from './agent-fleet.bench.js'
 import { runReportMemoryBench } from './report-memory.bench.js'
 import { runTrendStorageBench } from './trend-storage.bench.js'
+import { runCveFeedReadBench } from './cve-feed-read.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -32,7 +33,8 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['import-upstream', runImportUpstreamBench],
   ['agent-fleet', runAgentFleetBench],
   ['report-memory', runReportMemoryBench],
-  ['trend-storage', runTrendStorageBench]
+  ['trend-storage', runTrendStorageBench],
+  ['cve-feed-read', runCveFeedReadBench]
 ]
 
 async function main(): Promise<void> {

@@ -353,6 +353,14 @@ notificationPresets.appriseKeyInvalid | 400 | error | Apprise configuration key 
 inventory.repositoryNotFound | 404 | error | Repository not found |  | implementation
 trends.days | 400 | validation | days must be an integer between 1 and 3650 |  | implementation (trends.test.ts)
 trends.trend_retention_days | 400 | validation | Trend retention must be an integer between 30 and 3650 days |  | implementation (trends.test.ts)
+feeds.unreadable | 400 | error | cannot read the feed file {file}: {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.unknownFormat | 400 | error | {file} is not a vulnerability feed this server reads (an OSV zip or JSON file, the Debian security tracker JSON, or the CISA KEV catalogue as JSON or CSV): {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.badGzip | 400 | error | {file} is not valid gzip data: {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.badZip | 400 | error | {file} is not a readable zip archive (truncated or damaged): {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.badJson | 400 | error | {file} is not valid JSON: {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.notOsv | 400 | error | {file}: {entry} is not an OSV entry: {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.badTracker | 400 | error | {file} does not have the shape of the Debian security tracker JSON: {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.badKev | 400 | error | {file} does not have the shape of the CISA KEV catalogue: {reason} |  | implementation (vulnerabilities/feeds tests)
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

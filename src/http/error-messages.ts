@@ -12,6 +12,7 @@ import { OIDC_ERROR_MESSAGES } from './error-messages-oidc.js'
 import { AUDIT_ERROR_MESSAGES } from './error-messages-audit.js'
 import { IMPORT_ERROR_MESSAGES } from './error-messages-import.js'
 import { ACCESS_ERROR_MESSAGES } from './error-messages-access.js'
+import { BULK_ERROR_MESSAGES } from './error-messages-bulk.js'
 
 export type { ErrorEntry, ErrorShape, MessageText } from './error-entry.js'
 
@@ -246,7 +247,8 @@ export const ERROR_MESSAGES = {
   ...OIDC_ERROR_MESSAGES,
   ...AUDIT_ERROR_MESSAGES,
   ...IMPORT_ERROR_MESSAGES,
-  ...ACCESS_ERROR_MESSAGES
+  ...ACCESS_ERROR_MESSAGES,
+  ...BULK_ERROR_MESSAGES
 } as const
 
 /** An entry whose message is fixed text (possibly with {name} placeholders for fillMessage). */

@@ -48,7 +48,7 @@ async function push(app: FastifyInstance, hostId: string, jobName: string, messa
 }
 
 /** The agent version this server serves to the host's OS and CPU ('' when none is known). */
-export async function servedAgentVersion(app: FastifyInstance, host: AgentPlatform): Promise<string> {
+async function servedAgentVersion(app: FastifyInstance, host: AgentPlatform): Promise<string> {
   const os: AgentOs = /windows/i.test(host.os_type ?? '') ? 'windows' : /freebsd/i.test(host.os_type ?? '') ? 'freebsd' : 'linux'
   const served = await app.agentCatalogue.find(os, GO_ARCH[host.architecture ?? ''] ?? 'amd64', { goOnly: false })
   return served?.version ?? ''

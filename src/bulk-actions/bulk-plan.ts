@@ -6,7 +6,6 @@ import type { FastifyInstance } from 'fastify'
 import { COMMON } from '../http/errors.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { visibleGroupIdsOfHosts } from '../hosts/host-queries.js'
-import { servedAgentVersion } from '../agent/agent-commands.js'
 import { isNewerVersion } from '../agent/version-compare.js'
 import { chosenGroups, resolveSelection, type SelectedHost } from './bulk-selection.js'
 import type { BulkAction, BulkBody, PreviewItem } from './bulk-schemas.js'
@@ -23,8 +22,6 @@ export interface Plan {
   hosts: Map<string, SelectedHost>
   /** Each host's groups as the caller sees them (group actions only). */
   currentGroups: Map<string, string[]>
-  /** The agent version served to each host (update_agent only). */
-  servedVersions: Map<string, string>
 }
 
 const apply = (host: SelectedHost, warning: string | null = null): PreviewItem => ({
@@ -61,14 +58,9 @@ function decide(app: FastifyInstance, plan: Omit<Plan, 'items'>, host: SelectedH
       const current = new Set(plan.currentGroups.get(host.id) ?? [])
       return chosen.some((g) => current.has(g)) ? apply(host) : skip(host.id, host.friendly_name, E.inNoneOfGroups.message)
     }
-    case 'report_now': {
-      const unreachable = unreachableReason(app, host)
-      return unreachable ? skip(host.id, host.friendly_name, unreachable) : apply(host)
-    }
+    case 'report_now':
     case 'update_agent': {
-      const served = plan.servedVersions.get(host.id) ?? ''
-      if (served !== '' && host.agent_version !== null && !isNewerVersion(served, host.agent_version))
-        return skip(host.id, host.friendly_name, E.agentUpToDate.message(host.agent_version))
+      // Whether an update is needed is the agent's call (it compares versions itself), as for one host.
       const unreachable = unreachableReason(app, host)
       return unreachable ? skip(host.id, host.friendly_name, unreachable) : apply(host)
     }
@@ -87,9 +79,7 @@ export async function planBatch(app: FastifyInstance, body: BulkBody): Promise<P
   const { order, hosts } = await resolveSelection(app, body)
   const grouped = body.action === 'assign_groups' || body.action === 'remove_groups'
   const currentGroups = grouped ? await visibleGroupIdsOfHosts(app.store.db, [...hosts.keys()]) : new Map<string, string[]>()
-  const servedVersions = new Map<string, string>()
-  if (body.action === 'update_agent') for (const host of hosts.values()) servedVersions.set(host.id, await servedAgentVersion(app, host))
-  const partial = { action: body.action, groups, hosts, currentGroups, servedVersions }
+  const partial = { action: body.action, groups, hosts, currentGroups }
   const items = order.map((id) => {
     const host = hosts.get(id)
     return host ? decide(app, partial, host) : skip(id, null, COMMON.hostNotFound)

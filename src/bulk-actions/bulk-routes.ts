@@ -8,7 +8,7 @@ import { forbidden } from '../http/errors.js'
 import { userOf } from '../http/session-auth.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { ErrorMessageReply } from '../http/schema-fragments.js'
-import { BadRequestReply } from '../hosts/host-schemas.js'
+import { Type } from '@fastify/type-provider-typebox'
 import { auditDetail, auditTarget } from '../audit/audit-hooks.js'
 import { planBatch } from './bulk-plan.js'
 import { describePlan, planWarnings } from './bulk-describe.js'
@@ -22,6 +22,17 @@ const MESSAGES = {
   filter: E.filter.message,
   host_group_ids: E.hostGroupIds.message
 }
+
+/** A rule of the route ({error, message?}, with the limit and the count for too large a selection) or the validation list. */
+const BulkBadRequest = Type.Union([
+  Type.Object({
+    error: Type.String(),
+    message: Type.Optional(Type.String()),
+    max: Type.Optional(Type.Integer()),
+    selected: Type.Optional(Type.Integer())
+  }),
+  Type.Object({ errors: Type.Array(Type.Object({ msg: Type.String(), param: Type.String(), location: Type.String() })) })
+])
 
 /**
  * The permission each action's single-host route checks (host-routes.ts for groups, credentials and
@@ -44,7 +55,7 @@ function checkActionPermission(request: FastifyRequest, action: BulkAction): voi
 export const bulkActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = { rateLimit: app.rateLimitBucket('general'), validationMessages: MESSAGES }
   const manage = app.requirePermission('can_manage_hosts')
-  const errors = { 400: BadRequestReply, 403: ErrorMessageReply }
+  const errors = { 400: BulkBadRequest, 403: ErrorMessageReply }
 
   app.post(
     '/api/v1/hosts/bulk/preview',

@@ -76,7 +76,14 @@ export async function runBatch(app: FastifyInstance, request: FastifyRequest, bo
   for (const item of plan.items) {
     const host = plan.hosts.get(item.host_id)
     if (item.outcome === 'skip' || !host) {
-      results.push({ host_id: item.host_id, friendly_name: item.friendly_name, status: 'skipped', reason: item.reason, warning: null, job_id: null })
+      results.push({
+        host_id: item.host_id,
+        friendly_name: item.friendly_name,
+        status: 'skipped',
+        reason: item.reason,
+        warning: null,
+        job_id: null
+      })
       continue
     }
     let outcome: Outcome
@@ -92,7 +99,11 @@ export async function runBatch(app: FastifyInstance, request: FastifyRequest, bo
       outcome: outcome.status === 'succeeded' ? 'success' : 'failure',
       reason: outcome.status === 'succeeded' ? null : 'bulk_host_failed',
       target: { type: 'host', id: host.id, label: host.friendly_name },
-      details: { batch_id: batchId, bulk_action: plan.action, ...(plan.groups.length > 0 ? { host_group_ids: plan.groups.map((g) => g.id) } : {}) }
+      details: {
+        batch_id: batchId,
+        bulk_action: plan.action,
+        ...(plan.groups.length > 0 ? { host_group_ids: plan.groups.map((g) => g.id) } : {})
+      }
     })
   }
   const count = (status: ResultItem['status']) => results.filter((r) => r.status === status).length

@@ -15,7 +15,11 @@ export const BulkBody = Type.Object(
   {
     action: Type.Union(BULK_ACTIONS.map((a) => Type.Literal(a))),
     host_ids: Type.Optional(
-      Type.Array(ID, { minItems: 1, maxItems: 10_000, description: `explicit hosts (at most ${MAX_BULK_HOSTS} after duplicates are dropped)` })
+      Type.Array(ID, {
+        minItems: 1,
+        maxItems: 10_000,
+        description: `explicit hosts (at most ${MAX_BULK_HOSTS} after duplicates are dropped)`
+      })
     ),
     filter: Type.Optional(
       Type.Object(

@@ -249,12 +249,7 @@ export async function matchingHostIds(
   clock: StatusClock,
   cap: number
 ): Promise<{ ids: string[]; total: number }> {
-  const rows = await filtered(db, filter, clock)
-    .select('hosts.id')
-    .orderBy('hosts.friendly_name')
-    .orderBy('hosts.id')
-    .limit(cap)
-    .execute()
+  const rows = await filtered(db, filter, clock).select('hosts.id').orderBy('hosts.friendly_name').orderBy('hosts.id').limit(cap).execute()
   const count = await filtered(db, filter, clock)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()

@@ -19,7 +19,8 @@ export const BULK_ERROR_MESSAGES = {
       'Too many hosts selected',
       400,
       'error+message',
-      (max: number, count: number) => `A bulk action takes at most ${max} hosts; this selection holds ${count}. Narrow the filter or split it.`
+      (max: number, count: number) =>
+        `A bulk action takes at most ${max} hosts; this selection holds ${count}. Narrow the filter or split it.`
     ),
     groupsRequired: entry('Choose the host groups: host_group_ids is required for assign_groups and remove_groups', 400),
     groupsNotAllowed: entry('host_group_ids goes only with assign_groups or remove_groups', 400),
@@ -35,7 +36,6 @@ export const BULK_ERROR_MESSAGES = {
       200,
       'item'
     ),
-    agentUpToDate: entry((version: string) => `Agent already runs ${version}, the version this server serves`, 200, 'item'),
     alreadyInGroups: entry('Already in every chosen group', 200, 'item'),
     inNoneOfGroups: entry('In none of the chosen groups', 200, 'item'),
     keyNotDelivered: entry(

@@ -342,7 +342,6 @@ hostBulk.groupsNotAllowed | 400 | error | host_group_ids goes only with assign_g
 hostBulk.agentNotConnected | 200 | item | Agent is not connected: it gets no live request until it reconnects (it still reports at its update interval) |  | implementation (test/hosts/bulk-*.test.ts)
 hostBulk.agentNeverReported | 200 | item | No agent has reported from this host yet |  | implementation (test/hosts/bulk-*.test.ts)
 hostBulk.legacyAgent | 200 | item | Agent {0} has no live channel and cannot receive requests; reinstall a current agent on this host |  | implementation (test/hosts/bulk-*.test.ts)
-hostBulk.agentUpToDate | 200 | item | Agent already runs {0}, the version this server serves |  | implementation
 hostBulk.alreadyInGroups | 200 | item | Already in every chosen group |  | implementation (test/hosts/bulk-*.test.ts)
 hostBulk.inNoneOfGroups | 200 | item | In none of the chosen groups |  | implementation (test/hosts/bulk-*.test.ts)
 hostBulk.keyNotDelivered | 200 | item | The agent cannot receive its new key: it stops reporting until the new key is installed on the host (patchmon-agent config set-api) |  | implementation (test/hosts/bulk-*.test.ts)

@@ -1,7 +1,7 @@
 // The one sentence a confirmation shows and the audit log keeps: it names the action, how many hosts
 // it touches, the first few of them and what cannot be undone ("Delete 12 hosts: web-1, web-2,
 // web-3 and 9 more; their package history is removed"). Built on the server so the API, the
-// dashboard and the audit entry say the same thing.
+// dashboard and the audit entry say the same thing. The preview reply is shaped here too.
 import type { Plan } from './bulk-plan.js'
 
 const NAMED = 3
@@ -58,4 +58,19 @@ export function planWarnings(plan: Plan): string[] {
       `each stops reporting until you install the new key on it (patchmon-agent config set-api <api_id> <api_key>). ` +
       `The new keys are shown once, after the rotation.`
   ]
+}
+
+/** The preview reply: the plan with its sentence, warnings and counts. */
+export function previewBatch(plan: Plan) {
+  const count = (outcome: string) => plan.items.filter((i) => i.outcome === outcome).length
+  return {
+    action: plan.action,
+    summary: describePlan(plan),
+    warnings: planWarnings(plan),
+    host_ids: plan.items.map((i) => i.host_id),
+    total: plan.items.length,
+    will_apply: count('apply'),
+    will_skip: count('skip'),
+    hosts: plan.items
+  }
 }

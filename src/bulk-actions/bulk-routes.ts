@@ -11,7 +11,7 @@ import { ErrorMessageReply } from '../http/schema-fragments.js'
 import { Type } from '@fastify/type-provider-typebox'
 import { auditDetail, auditTarget } from '../audit/audit-hooks.js'
 import { planBatch } from './bulk-plan.js'
-import { describePlan, planWarnings } from './bulk-describe.js'
+import { previewBatch } from './bulk-describe.js'
 import { runBatch } from './bulk-run.js'
 import { BulkBody, PreviewReply, RunReply, type BulkAction } from './bulk-schemas.js'
 
@@ -52,6 +52,18 @@ function checkActionPermission(request: FastifyRequest, action: BulkAction): voi
   if (!userOf(request).permissions.has(ACTION_PERMISSION[action])) throw forbidden()
 }
 
+/** The batch's own audit entry (written by the route hook): the batch id, its sentence and its counts. */
+function auditBatch(request: FastifyRequest, result: Awaited<ReturnType<typeof runBatch>>): void {
+  auditTarget(request, { type: 'host_bulk', id: result.id, label: result.summary })
+  auditDetail(request, {
+    bulk_action: result.action,
+    hosts: result.total,
+    succeeded: result.succeeded,
+    skipped: result.skipped,
+    failed: result.failed
+  })
+}
+
 export const bulkActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = { rateLimit: app.rateLimitBucket('general'), validationMessages: MESSAGES }
   const manage = app.requirePermission('can_manage_hosts')
@@ -72,18 +84,7 @@ export const bulkActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       checkActionPermission(request, request.body.action)
-      const plan = await planBatch(app, request.body)
-      const count = (outcome: string) => plan.items.filter((i) => i.outcome === outcome).length
-      return {
-        action: plan.action,
-        summary: describePlan(plan),
-        warnings: planWarnings(plan),
-        host_ids: plan.items.map((i) => i.host_id),
-        total: plan.items.length,
-        will_apply: count('apply'),
-        will_skip: count('skip'),
-        hosts: plan.items
-      }
+      return previewBatch(await planBatch(app, request.body))
     }
   )
 
@@ -104,14 +105,7 @@ export const bulkActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       checkActionPermission(request, request.body.action)
       const result = await runBatch(app, request, request.body)
-      auditTarget(request, { type: 'host_bulk', id: result.id, label: result.summary })
-      auditDetail(request, {
-        bulk_action: result.action,
-        hosts: result.total,
-        succeeded: result.succeeded,
-        skipped: result.skipped,
-        failed: result.failed
-      })
+      auditBatch(request, result)
       return result
     }
   )

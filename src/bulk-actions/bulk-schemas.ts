@@ -3,9 +3,6 @@
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import { HostListQuery } from '../hosts/host-schemas.js'
 
-export const BULK_ACTIONS = ['assign_groups', 'remove_groups', 'report_now', 'update_agent', 'rotate_credentials', 'delete'] as const
-export type BulkAction = (typeof BULK_ACTIONS)[number]
-
 /** The most hosts one request may act on: a batch runs inside one request (bcrypt per host for a rotation). */
 export const MAX_BULK_HOSTS = 500
 
@@ -13,7 +10,14 @@ const ID = Type.String({ maxLength: 64 })
 
 export const BulkBody = Type.Object(
   {
-    action: Type.Union(BULK_ACTIONS.map((a) => Type.Literal(a))),
+    action: Type.Union([
+      Type.Literal('assign_groups'),
+      Type.Literal('remove_groups'),
+      Type.Literal('report_now'),
+      Type.Literal('update_agent'),
+      Type.Literal('rotate_credentials'),
+      Type.Literal('delete')
+    ]),
     host_ids: Type.Optional(
       Type.Array(ID, {
         minItems: 1,
@@ -34,6 +38,7 @@ export const BulkBody = Type.Object(
   { additionalProperties: false }
 )
 export type BulkBody = Static<typeof BulkBody>
+export type BulkAction = BulkBody['action']
 
 const nullableString = Type.Union([Type.String(), Type.Null()])
 

@@ -155,11 +155,11 @@ t.test('a selection is bounded and must be well formed: clear 400s', async (t) =
   const columns = (ctx.store.sqlite.prepare('PRAGMA table_info(hosts)').all() as Array<{ name: string }>).map((c) => c.name)
   const copy = ctx.store.sqlite.prepare(
     `INSERT INTO hosts (${columns.join(',')}) SELECT ${columns
-      .map((c) => (c === 'id' || c === 'api_id' || c === 'friendly_name' ? '?' : c === 'hostname' ? 'NULL' : c))
-      .join(',')} FROM hosts WHERE id = ?`
+      .map((c) => (c === 'id' || c === 'api_id' || c === 'friendly_name' ? `@${c}` : c === 'hostname' ? 'NULL' : c))
+      .join(',')} FROM hosts WHERE id = @source`
   )
   ctx.store.sqlite.transaction(() => {
-    for (let i = 0; i < 500; i++) copy.run(`copy-${i}`, `patchmon_copy${i}`, `copy-${i}`, one.id)
+    for (let i = 0; i < 500; i++) copy.run({ id: `copy-${i}`, api_id: `patchmon_copy${i}`, friendly_name: `copy-${i}`, source: one.id })
   })()
   const byFilter = await preview(ctx, { action: 'report_now', filter: {} })
   t.equal(byFilter.status, 400)

@@ -68,7 +68,7 @@ export function BulkActionBar({
       </strong>
       <label class="field field-inline">
         <span class="field-label">Action</span>
-        <select value={action} onChange={(e) => setAction(e.currentTarget.value as BulkAction)}>
+        <select aria-label="Action" value={action} onChange={(e) => setAction(e.currentTarget.value as BulkAction)}>
           {ACTIONS.map(([value, label]) => (
             <option value={value}>{label}</option>
           ))}
@@ -78,6 +78,7 @@ export function BulkActionBar({
         <label class="field field-inline">
           <span class="field-label">Groups</span>
           <select
+            aria-label="Groups"
             multiple
             size={Math.min(4, Math.max(2, groups.length))}
             onChange={(e) => setGroupIds([...e.currentTarget.selectedOptions].map((o) => o.value))}

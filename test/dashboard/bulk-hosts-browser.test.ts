@@ -2,6 +2,7 @@
 // than one page), add them to a group after a confirmation that names them, read the summary; then
 // delete two picked hosts through the confirmation that names them and what is lost.
 import t from 'tap'
+import { readFile } from 'node:fs/promises'
 import { bearer } from '../helpers/test-app.js'
 import { ensureDashboardBuilt } from '../helpers/dashboard-build.js'
 import { chromiumMissing, startBrowserSession } from '../helpers/browser-session.js'
@@ -71,6 +72,25 @@ t.test('bulk host actions from the hosts list', { skip: chromiumMissing, timeout
     await page.getByText('No host matches these filters').waitFor()
     const left = await api('GET', '/api/v1/hosts?search=old-')
     t.equal(left.total, 0, 'both hosts are gone')
+  })
+
+  await t.test('rotating credentials offers the new keys once, as a download made in the browser', async (t) => {
+    await page.goto(`${base}/hosts?search=edge-00`)
+    await page.getByRole('link', { name: 'edge-01' }).waitFor({ state: 'detached' })
+    await page.getByLabel('Pick edge-00').check()
+    const bar = page.getByRole('region', { name: 'Bulk actions' })
+    await bar.getByLabel('Action').selectOption('rotate_credentials')
+    await bar.getByRole('button', { name: 'Review…' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByText('Issue new API credentials for 1 host: edge-00; their current keys stop working at once').waitFor()
+    await dialog.getByRole('button', { name: 'Rotate credentials (1)' }).click()
+    await dialog.getByText('are shown only now').waitFor()
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('link', { name: 'Download CSV' }).click()])
+    const csv = await readFile((await download.path())!, 'utf8')
+    const apiId = (ctx.store.sqlite.prepare('SELECT api_id FROM hosts WHERE id = ?').get(first) as { api_id: string }).api_id
+    t.match(csv, new RegExp(`^host_id,friendly_name,api_id,api_key\n${first},edge-00,${apiId},[0-9a-f]{64}\n$`), 'the new pair, once')
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click()
+    await dialog.waitFor({ state: 'detached' })
     t.same(s.consoleErrors, [], 'no script errors')
   })
 })

@@ -3,7 +3,7 @@
 // sentence, its warnings and each skipped host with the reason), and the summary afterwards (per host:
 // succeeded, skipped or failed with the reason). New credentials of a rotation are shown only in that
 // summary, with a one-time CSV/JSON download built in the browser; nothing keeps them afterwards.
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { Static } from 'typebox'
 import { post } from '../api'
 import { asFailure } from '../use-api'
@@ -207,10 +207,12 @@ function HostOutcomes({ rows }: { rows: OutcomeRow[] }) {
   )
 }
 
-/** A file the browser saves from memory: the keys never travel again. */
-function downloadLink(name: string, type: string, text: string, label: string) {
+/** A file the browser saves from memory (the keys never travel again); its URL is revoked with the summary. */
+function DownloadLink({ name, type, text, label }: { name: string; type: string; text: string; label: string }) {
+  const href = useMemo(() => URL.createObjectURL(new Blob([text], { type })), [text, type])
+  useEffect(() => () => URL.revokeObjectURL(href), [href])
   return (
-    <a class="button" download={name} href={URL.createObjectURL(new Blob([text], { type }))}>
+    <a class="button" download={name} href={href}>
       {label}
     </a>
   )
@@ -235,8 +237,18 @@ function BulkSummary({ result, onClose }: { result: RunReply; onClose: () => voi
           New credentials for {result.credentials.length} {result.credentials.length === 1 ? 'host' : 'hosts'} are shown only now: download
           them before you close this. Install each on its host with{' '}
           <code>patchmon-agent config set-api &lt;api_id&gt; &lt;api_key&gt;</code>.{' '}
-          {downloadLink('patchmon-new-credentials.csv', 'text/csv', credentialsCsv(result.credentials), 'Download CSV')}{' '}
-          {downloadLink('patchmon-new-credentials.json', 'application/json', JSON.stringify(result.credentials, null, 2), 'Download JSON')}
+          <DownloadLink
+            name="patchmon-new-credentials.csv"
+            type="text/csv"
+            text={credentialsCsv(result.credentials)}
+            label="Download CSV"
+          />{' '}
+          <DownloadLink
+            name="patchmon-new-credentials.json"
+            type="application/json"
+            text={JSON.stringify(result.credentials, null, 2)}
+            label="Download JSON"
+          />
         </Notice>
       )}
       <HostOutcomes rows={result.results} />

@@ -37,6 +37,7 @@ import patchingBeyond from './patching/patching-beyond-plugin.js'
 import proxmoxCollect from './proxmox/proxmox-plugin.js'
 import trends from './trends/trends-plugin.js'
 import type { CveCountsSource } from './trends/cve-source.js'
+import bulkActions from './bulk-actions/bulk-actions-plugin.js'
 import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
@@ -104,6 +105,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(patchingBeyond)
   await app.register(proxmoxCollect)
   await app.register(trends, { cveCountsByHost: opts.cveCountsByHost })
+  await app.register(bulkActions)
   // The dashboard answers every other HTML GET with its index page, so it stays last.
   await app.register(dashboardRoutes)
 

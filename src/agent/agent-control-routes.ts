@@ -1,31 +1,18 @@
 // Dashboard-side control of connected agents: connection state, "report now", "update agent".
-// Every push is recorded in agent_jobs (delivered or not).
+// Every push is recorded in agent_jobs (delivered or not; agent-commands.ts).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorReply } from '../http/schema-fragments.js'
 import { hostColumns } from '../hosts/host-queries.js'
 import { conflict, COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
-import { recordAgentJob } from './agent-jobs.js'
-import type { ServerToAgentMessage } from './agent-connections.js'
+import { requestAgentUpdate, requestReportNow, type AgentPush } from './agent-commands.js'
 import type { FastifyInstance } from 'fastify'
-import type { AgentOs } from './served-agent.js'
 
 const TAGS = ['Hosts']
 const HostParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 const JobReply = Type.Object({ message: Type.String(), hostId: Type.String(), jobId: Type.String() })
 const NOT_CONNECTED = ERROR_MESSAGES.agentChannel.notConnected.message
-
-const GO_ARCH: Record<string, string> = {
-  x86_64: 'amd64',
-  amd64: 'amd64',
-  aarch64: 'arm64',
-  arm64: 'arm64',
-  i386: '386',
-  i686: '386',
-  armv7l: 'arm',
-  armv6l: 'arm'
-}
 
 async function hostOrThrow(app: FastifyInstance, id: string) {
   const host = await hostColumns(app.store.db, id, ['id', 'os_type', 'architecture'])
@@ -33,20 +20,10 @@ async function hostOrThrow(app: FastifyInstance, id: string) {
   return host
 }
 
-/** Sends the messages to the host's sockets and records one job; 409 when nothing is connected. */
-async function push(app: FastifyInstance, hostId: string, jobName: string, messages: ServerToAgentMessage[]): Promise<string> {
-  const at = new Date(app.agentConnections.clock())
-  const delivered = messages.map((m) => app.agentConnections.send(hostId, m)).some((n) => n > 0)
-  const jobId = await recordAgentJob(app.store.db, {
-    hostId,
-    jobName,
-    delivered,
-    at,
-    output: { messages: messages.map((m) => m.type) },
-    ...(delivered ? {} : { error: NOT_CONNECTED })
-  })
-  if (!delivered) throw conflict(NOT_CONNECTED)
-  return jobId
+/** 409 when no open link got the request (the job is recorded as failed either way). */
+function deliveredOr409(pushed: AgentPush): string {
+  if (!pushed.delivered) throw conflict(NOT_CONNECTED)
+  return pushed.jobId
 }
 
 export const agentControlRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -94,7 +71,7 @@ export const agentControlRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const host = await hostOrThrow(app, request.params.id)
-      const jobId = await push(app, host.id, 'report_now', [{ type: 'report_now' }])
+      const jobId = deliveredOr409(await requestReportNow(app, host.id))
       return reply.code(202).send({ message: 'Report requested', hostId: host.id, jobId })
     }
   )
@@ -115,13 +92,7 @@ export const agentControlRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const host = await hostOrThrow(app, request.params.id)
-      const os: AgentOs = /windows/i.test(host.os_type ?? '') ? 'windows' : /freebsd/i.test(host.os_type ?? '') ? 'freebsd' : 'linux'
-      const served = await app.agentCatalogue.find(os, GO_ARCH[host.architecture ?? ''] ?? 'amd64', { goOnly: false })
-      const version = served?.version ?? ''
-      const jobId = await push(app, host.id, 'update_agent', [
-        { type: 'update_agent' },
-        { type: 'update_notification', version, force: true, message: `Update to PatchMon Agent v${version} requested from the dashboard` }
-      ])
+      const jobId = deliveredOr409(await requestAgentUpdate(app, host.id, host))
       return reply.code(202).send({ message: 'Agent update requested', hostId: host.id, jobId })
     }
   )

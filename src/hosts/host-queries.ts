@@ -238,3 +238,45 @@ export async function hostGroupNamesByIds(
 export async function reportedHosts(db: Kysely<DB>) {
   return db.selectFrom('hosts').select(['id', 'friendly_name', 'last_update', 'status']).where('last_update', 'is not', null).execute()
 }
+
+/** The list's filters without paging or sort: what "every host matching this filter" means. */
+export type HostFilter = Pick<HostListQuery, 'search' | 'group' | 'status'>
+
+/** Ids of the hosts matching the list's filters (in the caller's scope), name order, at most `cap`; and how many match. */
+export async function matchingHostIds(
+  db: Kysely<DB>,
+  filter: HostFilter,
+  clock: StatusClock,
+  cap: number
+): Promise<{ ids: string[]; total: number }> {
+  const rows = await filtered(db, filter, clock).select('hosts.id').orderBy('hosts.friendly_name').orderBy('hosts.id').limit(cap).execute()
+  const count = await filtered(db, filter, clock)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return { ids: rows.map((r) => r.id), total: Number(count.n) }
+}
+
+/** What bulk host actions decide on, for the listed hosts the caller may see (others are left out). */
+export async function hostsForActions(db: Kysely<DB>, ids: readonly string[]) {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('hosts')
+    .select(['id', 'friendly_name', 'agent_version', 'last_update', 'os_type', 'architecture'])
+    .where('id', 'in', [...ids])
+    .where(inHostScope('hosts.id'))
+    .execute()
+}
+
+/** Each listed host's groups that the caller may see, by host id. */
+export async function visibleGroupIdsOfHosts(db: Kysely<DB>, hostIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byHost = new Map<string, string[]>()
+  if (hostIds.length === 0) return byHost
+  const rows = await db
+    .selectFrom('host_group_memberships')
+    .select(['host_id', 'host_group_id'])
+    .where('host_id', 'in', [...hostIds])
+    .where(groupInScope('host_group_id'))
+    .execute()
+  for (const row of rows) byHost.set(row.host_id, [...(byHost.get(row.host_id) ?? []), row.host_group_id])
+  return byHost
+}

@@ -6,8 +6,8 @@ import { Type } from '@fastify/type-provider-typebox'
 import { COMMON, notFound } from '../http/errors.js'
 import { SECURITY } from '../http/openapi.js'
 import { ERROR_MESSAGES } from '../http/error-messages.js'
-import { emitCommitted } from '../events/event-outbox.js'
-import { addHost, deleteHostWithEvent, regenerateHostCredentials, setHostGroups, updateHost, withKnownGroups } from './host-service.js'
+import { addHost, setHostGroups, updateHost, withKnownGroups } from './host-service.js'
+import { removeHost, rotateHostCredentials } from './host-actions.js'
 import { hostDetail, listHosts, type StatusClock } from './host-queries.js'
 import { BadRequestReply, HostDetail, HostListQuery, HostSummary } from './host-schemas.js'
 import { ErrorReply, IdParams, MessageReply } from '../http/schema-fragments.js'
@@ -182,10 +182,8 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const hostId = request.params.id
-      const creds = await regenerateHostCredentials(db, hostId)
+      const creds = await rotateHostCredentials(app, hostId)
       if (!creds) throw notFound(COMMON.hostNotFound)
-      app.credentialCache.forgetOwner(hostId)
-      app.events.emit('host_credentials_regenerated', { hostId })
       request.log.info({ hostId }, 'host credentials regenerated')
       return { message: 'Credentials regenerated successfully', id: hostId, api_id: creds.apiId, api_key: creds.apiKey }
     }
@@ -205,11 +203,9 @@ export const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { ...config, audit: { action: 'host.delete', target: 'host' } }
     },
     async (request) => {
-      const deleted = await deleteHostWithEvent(db, request.params.id)
+      const deleted = await removeHost(app, request.params.id)
       if (!deleted) throw notFound(COMMON.hostNotFound)
-      app.credentialCache.forgetOwner(deleted.host.id)
-      request.log.info({ hostId: deleted.host.id }, 'host deleted')
-      emitCommitted(app.events, deleted.event)
+      request.log.info({ hostId: deleted.id }, 'host deleted')
       return { message: 'Host deleted successfully' }
     }
   )

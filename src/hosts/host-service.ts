@@ -169,7 +169,7 @@ export async function updateHost(
 }
 
 /**
- * Replaces a host's group memberships in one transaction: false when there is no such host,
+ * Replaces a host's group memberships (those in the caller's scope) in one transaction: false when there is no such host,
  * UnknownHostGroupError (nothing changed) when a group does not exist.
  */
 export async function setHostGroups(db: Kysely<DB>, hostId: string, groupIds: string[]): Promise<boolean> {
@@ -187,7 +187,9 @@ export async function setHostGroups(db: Kysely<DB>, hostId: string, groupIds: st
       const missing = ids.find((id) => !known.has(id))
       if (missing !== undefined) throw new UnknownHostGroupError(missing)
     }
-    await trx.deleteFrom('host_group_memberships').where('host_id', '=', hostId).execute()
+    // Only memberships the caller can see are replaced: a user limited to some groups neither sees
+    // nor removes the host's place in a group outside them.
+    await trx.deleteFrom('host_group_memberships').where('host_id', '=', hostId).where(groupInScope('host_group_id')).execute()
     if (ids.length > 0) {
       await trx
         .insertInto('host_group_memberships')

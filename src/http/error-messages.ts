@@ -17,6 +17,7 @@ import { NOTIFY_ERROR_MESSAGES } from './error-messages-notify.js'
 import { INVENTORY_ERROR_MESSAGES } from './error-messages-inventory.js'
 import { TRENDS_ERROR_MESSAGES } from './error-messages-trends.js'
 import { FEEDS_ERROR_MESSAGES } from './error-messages-feeds.js'
+import { BULK_ERROR_MESSAGES } from './error-messages-bulk.js'
 
 export type { ErrorEntry, ErrorShape, MessageText } from './error-entry.js'
 
@@ -255,7 +256,8 @@ export const ERROR_MESSAGES = {
   ...NOTIFY_ERROR_MESSAGES,
   ...INVENTORY_ERROR_MESSAGES,
   ...TRENDS_ERROR_MESSAGES,
-  ...FEEDS_ERROR_MESSAGES
+  ...FEEDS_ERROR_MESSAGES,
+  ...BULK_ERROR_MESSAGES
 } as const
 
 /** An entry whose message is fixed text (possibly with {name} placeholders for fillMessage). */

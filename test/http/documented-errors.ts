@@ -361,6 +361,22 @@ feeds.badJson | 400 | error | {file} is not valid JSON: {reason} |  | implementa
 feeds.notOsv | 400 | error | {file}: {entry} is not an OSV entry: {reason} |  | implementation (vulnerabilities/feeds tests)
 feeds.badTracker | 400 | error | {file} does not have the shape of the Debian security tracker JSON: {reason} |  | implementation (vulnerabilities/feeds tests)
 feeds.badKev | 400 | error | {file} does not have the shape of the CISA KEV catalogue: {reason} |  | implementation (vulnerabilities/feeds tests)
+hostBulk.action | 400 | validation | action must be one of assign_groups, remove_groups, report_now, update_agent, rotate_credentials, delete |  | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.hostIds | 400 | validation | host_ids must be a list of host ids |  | implementation
+hostBulk.filter | 400 | validation | filter takes the host list filters: search, group and status |  | implementation
+hostBulk.hostGroupIds | 400 | validation | host_group_ids must be a list of 1 to 100 host group ids |  | implementation
+hostBulk.selectionRequired | 400 | error | Choose hosts: send host_ids or a filter (not both) |  | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.noHosts | 400 | error | The selection holds no hosts |  | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.tooManyHosts | 400 | error+message | Too many hosts selected | A bulk action takes at most {0} hosts; this selection holds {1}. Narrow the filter or split it. | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.groupsRequired | 400 | error | Choose the host groups: host_group_ids is required for assign_groups and remove_groups |  | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.groupsNotAllowed | 400 | error | host_group_ids goes only with assign_groups or remove_groups |  | implementation
+hostBulk.agentNotConnected | 200 | item | Agent is not connected: it gets no live request until it reconnects (it still reports at its update interval) |  | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.agentNeverReported | 200 | item | No agent has reported from this host yet |  | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.legacyAgent | 200 | item | Agent {0} has no live channel and cannot receive requests; reinstall a current agent on this host |  | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.alreadyInGroups | 200 | item | Already in every chosen group |  | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.inNoneOfGroups | 200 | item | In none of the chosen groups |  | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.keyNotDelivered | 200 | item | The agent cannot receive its new key: it stops reporting until the new key is installed on the host (patchmon-agent config set-api) |  | implementation (test/hosts/bulk-*.test.ts)
+hostBulk.changeFailed | 200 | item | The change could not be saved; nothing changed on this host |  | implementation
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

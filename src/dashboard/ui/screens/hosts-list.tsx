@@ -1,6 +1,6 @@
 // Hosts: search, group and status filters, sortable counts, server-side pagination (10k hosts
-// stay fast because only one page is fetched), "Add host" with the one-time credentials, and (for
-// people who may patch) boxes to pick hosts for a bulk patch.
+// stay fast because only one page is fetched), "Add host" with the one-time credentials, and boxes
+// to pick hosts (or every host matching the filters) for a bulk patch or a bulk host action.
 import { useState } from 'preact/hooks'
 import { query } from '../api'
 import { useApi } from '../use-api'
@@ -11,6 +11,7 @@ import { useSession } from '../session'
 import { osLabel, type HostGroup, type HostSummary } from '../host-types'
 import { AddHostDialog } from './add-host'
 import { BulkPatchDialog } from './bulk-patch'
+import { BulkActionBar, type BulkSelection } from './bulk-host-actions'
 
 const PAGE = 50
 /** Columns in display order; those with a sort key can be sorted by the server. */
@@ -30,6 +31,8 @@ export function HostsList() {
   const session = useSession()
   const [adding, setAdding] = useState(false)
   const canPatch = session.can('can_manage_patching')
+  const canManage = session.can('can_manage_hosts')
+  const canPick = canPatch || canManage
   // Picked hosts survive paging, sorting and filtering, so a selection can span pages.
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set())
   const [bulk, setBulk] = useState(false)
@@ -42,6 +45,14 @@ export function HostsList() {
   const search = q.get('search') ?? ''
   const group = q.get('group') ?? ''
   const status = q.get('status') ?? ''
+  // "Every host matching this filter" holds for the filters it was chosen under, not for later ones.
+  const filterKey = JSON.stringify([search, group, status])
+  const [allMatchingFor, setAllMatchingFor] = useState<string | null>(null)
+  const allMatching = allMatchingFor === filterKey
+  const clearSelection = () => {
+    setPicked(new Set())
+    setAllMatchingFor(null)
+  }
   const sort = q.get('sort') ?? 'name'
   const order = q.get('order') ?? (sort === 'name' ? 'asc' : 'desc')
   const offset = Number(q.get('offset') ?? 0) || 0
@@ -49,6 +60,15 @@ export function HostsList() {
     `/api/v1/hosts${query({ search, group, status, sort, order, limit: PAGE, offset })}`
   )
   const groups = useApi<HostGroup[]>('/api/v1/host-groups')
+  const selection: BulkSelection = allMatching
+    ? {
+        filter: {
+          ...(search ? { search } : {}),
+          ...(group ? { group } : {}),
+          ...(status ? { status: status as 'pending' | 'active' | 'inactive' } : {})
+        }
+      }
+    : { host_ids: [...picked] }
 
   const update = updateQuery
   // A new column starts with the useful direction (names A→Z, counts and dates largest first).
@@ -59,7 +79,7 @@ export function HostsList() {
     <>
       <PageHeader title="Hosts">
         {canPatch && !hosts.error?.notAvailable && (
-          <button type="button" class="button" disabled={picked.size === 0} onClick={() => setBulk(true)}>
+          <button type="button" class="button" disabled={picked.size === 0 || allMatching} onClick={() => setBulk(true)}>
             Patch selected hosts ({picked.size})…
           </button>
         )}
@@ -103,6 +123,19 @@ export function HostsList() {
           Search
         </button>
       </form>
+      {canManage && (picked.size > 0 || allMatching) && (
+        <BulkActionBar
+          selection={selection}
+          count={allMatching ? (hosts.data?.total ?? 0) : picked.size}
+          groups={groups.data ?? []}
+          onClear={clearSelection}
+          onDone={() => {
+            clearSelection()
+            hosts.reload()
+            groups.reload()
+          }}
+        />
+      )}
       <Loaded resource={hosts} label="Loading hosts…">
         {(data) =>
           data.hosts.length === 0 ? (
@@ -120,13 +153,37 @@ export function HostsList() {
             )
           ) : (
             <>
+              {canManage && data.hosts.every((h) => picked.has(h.id)) && data.total > data.hosts.length && (
+                <p class="bulk-select-all">
+                  {allMatching ? (
+                    <>All {data.total} hosts matching this filter are selected. </>
+                  ) : (
+                    <button type="button" class="button-link" onClick={() => setAllMatchingFor(filterKey)}>
+                      Select all {data.total} hosts matching this filter
+                    </button>
+                  )}
+                </p>
+              )}
               <div class="table-wrap">
                 <table class="table">
                   <thead>
                     <tr>
-                      {canPatch && (
+                      {canPick && (
                         <th scope="col">
-                          <span class="offscreen">Pick</span>
+                          <input
+                            type="checkbox"
+                            aria-label="Pick every host on this page"
+                            checked={data.hosts.every((h) => picked.has(h.id))}
+                            onChange={(e) => {
+                              const on = e.currentTarget.checked
+                              const next = new Set(picked)
+                              for (const h of data.hosts)
+                                if (on) next.add(h.id)
+                                else next.delete(h.id)
+                              setPicked(next)
+                              if (!on) setAllMatchingFor(null)
+                            }}
+                          />
                         </th>
                       )}
                       {COLUMNS.map(([label, field]) =>
@@ -146,13 +203,16 @@ export function HostsList() {
                   <tbody>
                     {data.hosts.map((h) => (
                       <tr>
-                        {canPatch && (
+                        {canPick && (
                           <td>
                             <input
                               type="checkbox"
                               aria-label={`Pick ${h.friendly_name}`}
-                              checked={picked.has(h.id)}
-                              onChange={(e) => pick(h.id, e.currentTarget.checked)}
+                              checked={allMatching || picked.has(h.id)}
+                              onChange={(e) => {
+                                setAllMatchingFor(null)
+                                pick(h.id, e.currentTarget.checked)
+                              }}
                             />
                           </td>
                         )}

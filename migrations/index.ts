@@ -16,6 +16,7 @@ import * as m0017 from './0017_oidc.js'
 import * as m0018 from './0018_access_scopes.js'
 import * as m0019 from './0019_audit_and_sessions.js'
 import * as m0021 from './0021_fleet_counters.js'
+import * as m0022 from './0022_vulnerabilities.js'
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
   '0017_oidc': m0017,
   '0018_access_scopes': m0018,
   '0019_audit_and_sessions': m0019,
-  '0021_fleet_counters': m0021
+  '0021_fleet_counters': m0021,
+  '0022_vulnerabilities': m0022
 }

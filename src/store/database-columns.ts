@@ -9,6 +9,7 @@ import { FLEET_COUNTER_COLUMNS, PACKAGE_COUNTER_COLUMNS } from './fleet-counters
 import { OIDC_COLUMNS, USERS_OIDC_COLUMNS } from './oidc-columns.js'
 import { AUDIT_COLUMNS } from './audit-table-types.js'
 import { HOST_DIGEST_COLUMNS } from './host-digest-table-types.js'
+import { VULNERABILITY_COLUMNS } from './vulnerability-table-types.js'
 
 export type { ColumnKind } from './column-kinds.js'
 
@@ -308,5 +309,6 @@ export const DATABASE_COLUMNS = {
   ...PATCHING_COLUMNS,
   ...FLEET_COUNTER_COLUMNS,
   ...OIDC_COLUMNS,
-  ...AUDIT_COLUMNS
+  ...AUDIT_COLUMNS,
+  ...VULNERABILITY_COLUMNS
 } satisfies SchemaDescription

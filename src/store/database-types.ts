@@ -9,10 +9,12 @@ import type { OidcTables, UsersOidcColumns } from './oidc-table-types.js'
 import type { AuditTables } from './audit-table-types.js'
 import type { AccessTables, HostScopedFlag } from './access-table-types.js'
 import type { HostDigestColumns } from './host-digest-table-types.js'
+import type { VulnerabilityTables } from './vulnerability-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
 export type * from './audit-table-types.js'
+export type * from './vulnerability-table-types.js'
 
 export interface RolesTable {
   name: string
@@ -316,7 +318,7 @@ export interface DiscordLoginSettingsTable {
 }
 
 /** Every table; most features declare theirs in <feature>-table-types.ts. */
-export interface DB extends PatchingTables, FleetCounterTables, OidcTables, AuditTables, AccessTables {
+export interface DB extends PatchingTables, FleetCounterTables, OidcTables, AuditTables, AccessTables, VulnerabilityTables {
   roles: RolesTable
   users: UsersTable
   user_sessions: UserSessionsTable

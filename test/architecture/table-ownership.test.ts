@@ -53,6 +53,13 @@ const OWNERS: Record<string, string> = {
   patch_policy_exclusions: 'patching',
   patch_audit: 'patching',
   audit_log: 'audit',
+  vulnerability_advisories: 'vulnerabilities',
+  vulnerability_advisory_cves: 'vulnerabilities',
+  vulnerability_affected: 'vulnerabilities',
+  vulnerability_known_exploited: 'vulnerabilities',
+  vulnerability_imports: 'vulnerabilities',
+  host_vulnerabilities: 'vulnerabilities',
+  vulnerability_notices: 'vulnerabilities',
   kysely_migration: 'store',
   kysely_migration_lock: 'store'
 }

@@ -20,6 +20,8 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('cvss_vector', 'text')
     .addColumn('published', 'text')
     .addColumn('modified', 'text')
+    // SHA-256 of the normalised record: a re-import with the same digest does no row work.
+    .addColumn('content_digest', 'text', (c) => c.notNull())
     .addColumn('imported_at', 'text', (c) => c.notNull())
     .execute()
 
@@ -55,6 +57,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('date_added', 'text', (c) => c.notNull())
     .addColumn('due_date', 'text')
     .addColumn('known_ransomware_use', 'integer')
+    .addColumn('content_digest', 'text', (c) => c.notNull())
     .addColumn('imported_at', 'text', (c) => c.notNull())
     .execute()
 

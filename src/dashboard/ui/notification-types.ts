@@ -28,7 +28,8 @@ export const EVENT_TYPES: Array<[string, string]> = [
   ['patch_run_failed', 'Patch run failed'],
   ['patch_run_approved', 'Patch run approved'],
   ['patch_run_cancelled', 'Patch run cancelled'],
-  ['patch_window_upcoming', 'Patch schedule upcoming']
+  ['patch_window_upcoming', 'Patch schedule upcoming'],
+  ['known_exploited_vulnerability', 'Known exploited vulnerability']
 ]
 
 export const SEVERITIES = ['informational', 'warning', 'error', 'critical'] as const

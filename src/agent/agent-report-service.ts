@@ -49,6 +49,7 @@ export async function acceptReport(app: FastifyInstance, hostId: string, body: R
   })
   if (!outcome) throw unauthorized(COMMON.agentCredentialsInvalid)
   if (outcome.securityEvent) emitCommitted(app.events, outcome.securityEvent)
+  if (outcome.packagesChanged) app.events.emit('host_packages_changed', { hostId })
   return {
     message: 'Host updated successfully',
     packagesProcessed: outcome.packagesProcessed,

@@ -12,6 +12,7 @@ import { OIDC_ERROR_MESSAGES } from './error-messages-oidc.js'
 import { AUDIT_ERROR_MESSAGES } from './error-messages-audit.js'
 import { IMPORT_ERROR_MESSAGES } from './error-messages-import.js'
 import { ACCESS_ERROR_MESSAGES } from './error-messages-access.js'
+import { VULNERABILITY_ERROR_MESSAGES } from './error-messages-vulnerabilities.js'
 
 export type { ErrorEntry, ErrorShape, MessageText } from './error-entry.js'
 
@@ -246,6 +247,7 @@ export const ERROR_MESSAGES = {
   ...OIDC_ERROR_MESSAGES,
   ...AUDIT_ERROR_MESSAGES,
   ...IMPORT_ERROR_MESSAGES,
+  ...VULNERABILITY_ERROR_MESSAGES,
   ...ACCESS_ERROR_MESSAGES
 } as const
 

@@ -4,7 +4,8 @@
 // once and test/http/error-vocabulary.test.ts can list every one. A message with a variable part is a
 // function of it (the test renders each parameter as {0}, {1}, ...). The entries of patching and of the
 // fleet features live in error-messages-patching.ts and error-messages-fleet.ts, those of the audit log and
-// sessions in error-messages-audit.ts; this object joins them.
+// sessions in error-messages-audit.ts, those of the vulnerability feed readers in error-messages-feeds.ts; this
+// object joins them.
 import { entry, type ErrorEntry } from './error-entry.js'
 import { FLEET_ERROR_MESSAGES } from './error-messages-fleet.js'
 import { PATCHING_ERROR_MESSAGES } from './error-messages-patching.js'
@@ -13,6 +14,7 @@ import { AUDIT_ERROR_MESSAGES } from './error-messages-audit.js'
 import { IMPORT_ERROR_MESSAGES } from './error-messages-import.js'
 import { ACCESS_ERROR_MESSAGES } from './error-messages-access.js'
 import { VULNERABILITY_ERROR_MESSAGES } from './error-messages-vulnerabilities.js'
+import { FEEDS_ERROR_MESSAGES } from './error-messages-feeds.js'
 
 export type { ErrorEntry, ErrorShape, MessageText } from './error-entry.js'
 
@@ -248,7 +250,8 @@ export const ERROR_MESSAGES = {
   ...AUDIT_ERROR_MESSAGES,
   ...IMPORT_ERROR_MESSAGES,
   ...VULNERABILITY_ERROR_MESSAGES,
-  ...ACCESS_ERROR_MESSAGES
+  ...ACCESS_ERROR_MESSAGES,
+  ...FEEDS_ERROR_MESSAGES
 } as const
 
 /** An entry whose message is fixed text (possibly with {name} placeholders for fillMessage). */

@@ -1,6 +1,11 @@
 // What a vulnerability feed says, normalised: the seam between the feed readers (src/vulnerabilities/feeds/,
 // which only parse files) and the importer and matcher (which only see these records). Every reader streams
 // records one at a time so a large dump never sits in memory whole.
+//
+// One advisory id may come more than once in a feed: the Debian security tracker is grouped by source
+// package, so a CVE that touches two packages arrives as two records (one per package). Its reader emits them
+// as it meets them rather than holding the whole file to group them; the importer merges records that share
+// an id (the union of their `affected`).
 
 /** Distribution families as hosts report them (hosts.os_type lower-cased and grouped). */
 export type Distro = 'debian' | 'ubuntu' | 'alpine' | 'rhel' | 'opensuse' | 'arch'
@@ -27,7 +32,11 @@ export interface FeedAffected {
    */
   release: string | null
   packageName: string
-  /** 'source' where the feed names source packages (Debian tracker, OSV Debian and Ubuntu), else 'binary'. */
+  /**
+   * 'source' where the feed names source packages (Debian tracker; OSV Debian, Ubuntu, Alpine, Rocky Linux,
+   * AlmaLinux, SUSE and openSUSE, whose OSV ecosystems are defined on source package names), else 'binary'
+   * (OSV Red Hat, which names RPMs).
+   */
   nameKind: 'source' | 'binary'
   ranges: AffectedRange[]
   /** Exact affected versions when the feed lists them (OSV `versions`), besides the ranges. */
@@ -69,8 +78,33 @@ export type FeedRecord = { kind: 'advisory'; advisory: FeedAdvisory } | { kind: 
 
 export type FeedFormat = 'osv' | 'debian-tracker' | 'cisa-kev'
 
+/** An entry a reader passed over, named so that the importer can report it. */
+export interface SkippedEntry {
+  /** Where it is: the file's name inside an OSV zip, `[12]` for an item of an OSV array. */
+  entry: string
+  reason: string
+}
+
+/**
+ * What a reader passed over. An invalid entry inside a feed (a damaged file in an OSV zip, an array item that
+ * is not OSV) is skipped and counted here, not fatal; a file that is not a feed at all throws FeedFormatError.
+ * Filled in while `records` is iterated, complete once the iteration has ended.
+ */
+export interface FeedReadStats {
+  skippedCount: number
+  /** The first MAX_SKIPPED_LISTED skipped entries (skippedCount counts them all). */
+  skippedEntries: SkippedEntry[]
+  /** affected[] entries of ecosystems this server does not serve (npm, PyPI, Ubuntu:Pro:FIPS:...), by ecosystem. */
+  ignoredEcosystems: Record<string, number>
+  /** Advisories the feed marks withdrawn (OSV `withdrawn`): not emitted. */
+  withdrawn: number
+}
+
+export const MAX_SKIPPED_LISTED = 1000
+
 /** A feed file opened for streaming; `records` may be iterated once. */
 export interface FeedReader {
   format: FeedFormat
   records: AsyncIterable<FeedRecord>
+  stats: FeedReadStats
 }

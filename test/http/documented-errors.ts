@@ -330,6 +330,14 @@ access.scopedCannotCreateGroups | 403 | error+message | Insufficient permissions
 access.scopedCannotCreateTokens | 403 | error+message | Insufficient permissions | A user limited to host groups cannot create integration or enrollment tokens | implementation
 access.policyBeyondScope | 403 | error+message | Insufficient permissions | This policy also applies to hosts outside your host groups | implementation
 access.scopedHostNeedsGroup | 400 | error | Choose one of your host groups for the new host |  | implementation
+feeds.unreadable | 400 | error | cannot read the feed file {file}: {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.unknownFormat | 400 | error | {file} is not a vulnerability feed this server reads (an OSV zip or JSON file, the Debian security tracker JSON, or the CISA KEV catalogue as JSON or CSV): {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.badGzip | 400 | error | {file} is not valid gzip data: {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.badZip | 400 | error | {file} is not a readable zip archive (truncated or damaged): {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.badJson | 400 | error | {file} is not valid JSON: {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.notOsv | 400 | error | {file}: {entry} is not an OSV entry: {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.badTracker | 400 | error | {file} does not have the shape of the Debian security tracker JSON: {reason} |  | implementation (vulnerabilities/feeds tests)
+feeds.badKev | 400 | error | {file} does not have the shape of the CISA KEV catalogue: {reason} |  | implementation (vulnerabilities/feeds tests)
 `
 
 export const DOCUMENTED_ERRORS: DocumentedError[] = LIST.trim()

@@ -10,7 +10,7 @@ type AnyDb = Kysely<any>
 export async function up(db: AnyDb): Promise<void> {
   await db.schema
     .createTable('vulnerability_advisories')
-    .addColumn('id', 'text', (c) => c.primaryKey()) // <feed>/<advisory id>
+    .addColumn('id', 'text', (c) => c.primaryKey()) // <feed>/<advisory id>, plus /<package> for the Debian tracker (feed-import.ts)
     .addColumn('feed', 'text', (c) => c.notNull()) // osv | debian-tracker
     .addColumn('advisory_id', 'text', (c) => c.notNull())
     .addColumn('cve_ids', 'text', (c) => c.notNull()) // JSON array; searchable copy in vulnerability_advisory_cves

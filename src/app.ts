@@ -35,6 +35,7 @@ import reports from './reports/reports-plugin.js'
 import patching from './patching/patching-plugin.js'
 import patchingBeyond from './patching/patching-beyond-plugin.js'
 import proxmoxCollect from './proxmox/proxmox-plugin.js'
+import vulnerabilities from './vulnerabilities/vulnerabilities-plugin.js'
 import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
@@ -99,6 +100,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(patching)
   await app.register(patchingBeyond)
   await app.register(proxmoxCollect)
+  await app.register(vulnerabilities)
   // The dashboard answers every other HTML GET with its index page, so it stays last.
   await app.register(dashboardRoutes)
 

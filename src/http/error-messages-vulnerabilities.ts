@@ -10,7 +10,8 @@ export const VULNERABILITY_ERROR_MESSAGES = {
       'Feed file too large',
       413,
       'error+message',
-      (limitMb: string) => `The feed file is larger than the upload limit of ${limitMb} MB: import it with \`patchmon cve import FILE\` on the server instead`
+      (limitMb: string) =>
+        `The feed file is larger than the upload limit of ${limitMb} MB: import it with \`patchmon cve import FILE\` on the server instead`
     ),
     importRunning: entry('A feed import is already running', 409),
     feedUrlInvalid: entry('Feed URLs must be http(s) URLs, one per line', 400, 'validation'),

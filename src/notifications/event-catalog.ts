@@ -4,7 +4,8 @@ import type { AppEventMap, Severity } from '../events/app-events.js'
 import type { AlertNotice, NoticeField } from './notice.js'
 import { PATCH_RUN_RENDERERS } from './patch-run-notices.js'
 
-export type NotifiableEvent = Exclude<keyof AppEventMap, 'settings_changed' | 'host_credentials_regenerated' | 'host_packages_changed'> | 'test'
+export type NotifiableEvent =
+  Exclude<keyof AppEventMap, 'settings_changed' | 'host_credentials_regenerated' | 'host_packages_changed'> | 'test'
 
 export const EVENT_ALIASES: Record<string, NotifiableEvent> = {
   host_down: 'host_went_down',

@@ -21,7 +21,9 @@ export async function affectedCandidates(db: Kysely<DB>, where: HostDistro, name
       .select(['v.severity', 'v.cvss_score', 'v.cve_ids', 'v.advisory_id as feed_id'])
       .where('a.distro', '=', where.distro)
       .where('a.package_name', 'in', chunk)
-      .where((eb) => (where.release === null ? eb('a.release', 'is', null) : eb.or([eb('a.release', 'is', null), eb('a.release', '=', where.release)])))
+      .where((eb) =>
+        where.release === null ? eb('a.release', 'is', null) : eb.or([eb('a.release', 'is', null), eb('a.release', '=', where.release)])
+      )
       .execute()
     for (const row of rows) {
       out.push({
@@ -56,7 +58,11 @@ export async function knownExploited(db: Kysely<DB>, cveIds: string[]): Promise<
 
 /** first_seen_at of the host's current rows, by package and CVE, so a recompute keeps it. */
 export async function firstSeenOf(trx: Kysely<DB>, hostId: string): Promise<Map<string, string>> {
-  const rows = await trx.selectFrom('host_vulnerabilities').select(['package_name', 'cve_id', 'first_seen_at']).where('host_id', '=', hostId).execute()
+  const rows = await trx
+    .selectFrom('host_vulnerabilities')
+    .select(['package_name', 'cve_id', 'first_seen_at'])
+    .where('host_id', '=', hostId)
+    .execute()
   return new Map(rows.map((r) => [`${r.package_name}\u0000${r.cve_id}`, r.first_seen_at]))
 }
 

@@ -30,7 +30,15 @@ export type ImportProgress = (counts: Readonly<ImportCounts>) => void
 
 const digestOf = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex')
 
-export const advisoryKey = (advisory: Pick<FeedAdvisory, 'feed' | 'id'>): string => `${advisory.feed}/${advisory.id}`
+/**
+ * The stored key of an advisory record. The Debian tracker sends one record per (source package, CVE), so
+ * the same CVE arrives once per package: keyed by package too, each part is stored and compared on its own
+ * (a re-import finds each part unchanged) instead of one part replacing the other. OSV records are whole.
+ */
+export function advisoryKey(advisory: Pick<FeedAdvisory, 'feed' | 'id' | 'affected'>): string {
+  const packageName = advisory.feed === 'debian-tracker' ? advisory.affected[0]?.packageName : undefined
+  return packageName === undefined ? `${advisory.feed}/${advisory.id}` : `${advisory.feed}/${advisory.id}/${packageName}`
+}
 
 type Outcome = 'added' | 'updated' | 'unchanged' | 'skipped'
 
@@ -44,7 +52,8 @@ export class FeedImport {
   constructor(private readonly store: Store) {
     this.statements = importStatements(store.db, store.sqlite)
     const transaction = store.sqlite.transaction((batch: FeedRecord[], now: string) => {
-      for (const record of batch) this.count(record.kind === 'advisory' ? this.advisory(record.advisory, now) : this.exploited(record.entry, now))
+      for (const record of batch)
+        this.count(record.kind === 'advisory' ? this.advisory(record.advisory, now) : this.exploited(record.entry, now))
     })
     this.writeBatch = (batch, now) => transaction.immediate(batch, now)
   }

@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
@@ -42,9 +42,9 @@ function sizeGuard(limit: number, onBytes: (n: number) => void): Transform {
 
 export function uploadRoutes(limit = UPLOAD_LIMIT_BYTES): FastifyPluginAsyncTypebox {
   return async (app) => {
-    // Encapsulated: in this plugin only, every content type reaches the handler as the raw stream.
+    // Encapsulated: in this plugin only, no body is parsed; the handler streams request.raw itself.
     app.removeAllContentTypeParsers()
-    app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+    app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined))
 
     app.post(
       '/api/v1/vulnerabilities/imports',
@@ -65,15 +65,14 @@ export function uploadRoutes(limit = UPLOAD_LIMIT_BYTES): FastifyPluginAsyncType
         const declared = Number(request.headers['content-length'])
         if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit)
         if (app.vulnerabilityImports.busy) throw errorOf(E.importRunning)
-        const body = request.body as Readable | undefined
-        if (!body || declared === 0) throw badRequest(E.uploadEmpty.message)
+        if (declared === 0) throw badRequest(E.uploadEmpty.message)
         const dir = await mkdtemp(join(tmpdir(), 'patchmon-feed-'))
         const cleanup = () => rm(dir, { recursive: true, force: true })
         const file = join(dir, 'feed')
         let bytes = 0
         try {
           await pipeline(
-            body,
+            request.raw,
             sizeGuard(limit, (n) => (bytes = n)),
             createWriteStream(file, { mode: 0o600 })
           )

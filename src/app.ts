@@ -25,6 +25,7 @@ import oidc from './oidc/oidc-plugin.js'
 import { tokenRoutes } from './integration-tokens/token-routes.js'
 import { integrationApiRoutes } from './integration-api/api-routes.js'
 import { auditApiRoutes } from './integration-api/audit-api-routes.js'
+import { vulnerabilityApiRoutes } from './integration-api/vulnerability-api-routes.js'
 import { homepageRoutes } from './homepage/homepage-routes.js'
 import hostsFeature from './hosts/hosts-plugin.js'
 import { settingsRoutes } from './settings/settings-routes.js'
@@ -91,6 +92,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(tokenRoutes)
   await app.register(integrationApiRoutes)
   await app.register(auditApiRoutes)
+  await app.register(vulnerabilityApiRoutes)
   await app.register(settingsRoutes)
   await app.register(hostsFeature)
   await app.register(enrollment)

@@ -5,6 +5,7 @@ import { entry } from './error-entry.js'
 export const VULNERABILITY_ERROR_MESSAGES = {
   vulnerabilities: {
     importNotFound: entry('Import not found', 404),
+    cveNotFound: entry('Vulnerability not found', 404),
     uploadEmpty: entry('The upload is empty: send the feed file as the request body', 400),
     uploadTooLarge: entry(
       'Feed file too large',
@@ -13,8 +14,6 @@ export const VULNERABILITY_ERROR_MESSAGES = {
       (limitMb: string) =>
         `The feed file is larger than the upload limit of ${limitMb} MB: import it with \`patchmon cve import FILE\` on the server instead`
     ),
-    importRunning: entry('A feed import is already running', 409),
-    feedUrlInvalid: entry('Feed URLs must be http(s) URLs, one per line', 400, 'validation'),
-    feedScheduleInvalid: entry('The feed download interval must be between 1 and 168 hours', 400, 'validation')
+    importRunning: entry('A feed import is already running', 409)
   }
 } as const

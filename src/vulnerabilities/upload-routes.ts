@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Transform } from 'node:stream'
+import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
@@ -15,6 +15,7 @@ import { ERROR_MESSAGES } from '../http/error-messages.js'
 import { SECURITY } from '../http/openapi.js'
 import { ErrorMessageReply, ErrorReply } from '../http/schema-fragments.js'
 import { openFeed } from './feeds/open-feed.js'
+import type { ImportJobs } from './import-jobs.js'
 import { ImportStartedReply } from './vulnerability-schemas.js'
 
 /** 1 GiB: a full OSV Debian all.zip is a few hundred MB; larger files go through the CLI. */
@@ -40,6 +41,32 @@ function sizeGuard(limit: number, onBytes: (n: number) => void): Transform {
   })
 }
 
+/**
+ * Streams the body to a private temp file (refused when over `limit`, before reading when the declared
+ * length says so) and starts its import; the temp folder is removed when the import ends.
+ */
+async function receiveUpload(jobs: ImportJobs, body: Readable, declared: number, name: string, limit: number): Promise<string> {
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit)
+  if (jobs.busy) throw errorOf(E.importRunning)
+  if (declared === 0) throw badRequest(E.uploadEmpty.message)
+  const dir = await mkdtemp(join(tmpdir(), 'patchmon-feed-'))
+  const cleanup = () => rm(dir, { recursive: true, force: true })
+  const file = join(dir, 'feed')
+  let bytes = 0
+  try {
+    await pipeline(
+      body,
+      sizeGuard(limit, (n) => (bytes = n)),
+      createWriteStream(file, { mode: 0o600 })
+    )
+    if (bytes === 0) throw badRequest(E.uploadEmpty.message)
+  } catch (err) {
+    await cleanup()
+    throw err
+  }
+  return jobs.start({ source: name, origin: 'upload', open: () => openFeed(file, { name }) }, cleanup)
+}
+
 export function uploadRoutes(limit = UPLOAD_LIMIT_BYTES): FastifyPluginAsyncTypebox {
   return async (app) => {
     // Encapsulated: in this plugin only, no body is parsed; the handler streams request.raw itself.
@@ -63,29 +90,7 @@ export function uploadRoutes(limit = UPLOAD_LIMIT_BYTES): FastifyPluginAsyncType
       },
       async (request, reply) => {
         const declared = Number(request.headers['content-length'])
-        if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit)
-        if (app.vulnerabilityImports.busy) throw errorOf(E.importRunning)
-        if (declared === 0) throw badRequest(E.uploadEmpty.message)
-        const dir = await mkdtemp(join(tmpdir(), 'patchmon-feed-'))
-        const cleanup = () => rm(dir, { recursive: true, force: true })
-        const file = join(dir, 'feed')
-        let bytes = 0
-        try {
-          await pipeline(
-            request.raw,
-            sizeGuard(limit, (n) => (bytes = n)),
-            createWriteStream(file, { mode: 0o600 })
-          )
-        } catch (err) {
-          await cleanup()
-          throw err
-        }
-        if (bytes === 0) {
-          await cleanup()
-          throw badRequest(E.uploadEmpty.message)
-        }
-        const name = request.query.name ?? 'upload'
-        const id = await app.vulnerabilityImports.start({ source: name, origin: 'upload', open: () => openFeed(file, { name }) }, cleanup)
+        const id = await receiveUpload(app.vulnerabilityImports, request.raw, declared, request.query.name ?? 'upload', limit)
         return reply.code(202).send({ id, status: 'running' })
       }
     )

@@ -324,6 +324,11 @@ access.roleNotFound | 404 | error | Role not found |  | implementation (access/r
 access.roleExists | 409 | error | A role with this name already exists |  | implementation (access/roles.test.ts)
 access.builtinRoleImmutable | 400 | error | Cannot modify built-in role permissions |  | facts/notifications-and-auth.md
 access.roleInUse | 409 | error+message | Role is in use | Give its {count} user(s) another role before deleting it | implementation (access/roles.test.ts)
+vulnerabilities.importNotFound | 404 | error | Import not found |  | implementation (vulnerabilities tests)
+vulnerabilities.cveNotFound | 404 | error | Vulnerability not found |  | implementation (vulnerabilities tests)
+vulnerabilities.uploadEmpty | 400 | error | The upload is empty: send the feed file as the request body |  | implementation (vulnerabilities tests)
+vulnerabilities.uploadTooLarge | 413 | error+message | Feed file too large | The feed file is larger than the upload limit of {0} MB: import it with \`patchmon cve import FILE\` on the server instead | implementation (vulnerabilities tests)
+vulnerabilities.importRunning | 409 | error | A feed import is already running |  | implementation
 access.grantBeyondAuthor | 403 | error+message | Insufficient permissions | This grants permissions your role does not hold ({permissions}) | implementation (access/roles.test.ts)
 access.scopeBeyondAuthor | 403 | error+message | Insufficient permissions | This grants access to hosts outside your own host groups | implementation (access/roles.test.ts)
 access.scopedCannotCreateGroups | 403 | error+message | Insufficient permissions | A user limited to host groups cannot create host groups | implementation

@@ -16,6 +16,7 @@ import { DiscordSettings } from './screens/discord-settings'
 import { OidcSettings } from './screens/oidc-settings'
 import { AuditLog } from './screens/audit-log'
 import { UserSessions } from './screens/user-sessions'
+import { Vulnerabilities } from './screens/vulnerabilities'
 
 export interface Route {
   path: string
@@ -37,6 +38,7 @@ export const ROUTES: Route[] = [
   { path: '/host-groups', title: 'Host groups', screen: HostGroups, section: 'Fleet', permission: 'can_view_hosts' },
   { path: '/packages', title: 'Packages', screen: Packages, section: 'Fleet', permission: 'can_view_packages' },
   { path: '/packages/:id', title: 'Package', screen: Packages, permission: 'can_view_packages' },
+  { path: '/vulnerabilities', title: 'Vulnerabilities', screen: Vulnerabilities, section: 'Fleet', permission: 'can_view_packages' },
   // Reading patch runs needs only can_view_hosts (as upstream); actions check can_manage_patching.
   // Loaded on first use: most visits never open them.
   { path: '/patching', title: 'Patching', screen: PATCHING, section: 'Fleet', permission: 'can_view_hosts' },

@@ -19,12 +19,13 @@ import { HostGroupsEditor } from './host-groups-editor'
 import { HostEditDialog } from './host-edit'
 import { PatchDialog } from './patch-dialog'
 import { HostPatchRuns } from './host-patch-runs'
+import { HostVulnerabilities } from './host-vulnerabilities'
 import { formatGiB, formatUptime } from '../human-format'
 import { LoopbackWarning } from '../components/loopback-warning'
 
 /** GET /api/v1/hosts/:id: the server's HostDetail, imported as a type only. */
 type HostDetailData = Static<typeof HostDetailSchema>
-type Tab = 'system' | 'packages' | 'repositories' | 'reports' | 'patching'
+type Tab = 'system' | 'packages' | 'vulnerabilities' | 'repositories' | 'reports' | 'patching'
 
 export function HostDetail({ params }: { params: Record<string, string> }) {
   const id = params.id ?? ''
@@ -197,6 +198,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
             tabs={[
               ['system', 'System'],
               ['packages', 'Packages'],
+              ['vulnerabilities', 'Vulnerabilities'],
               ['repositories', 'Repositories'],
               ['reports', 'Report history'],
               ['patching', 'Patch runs']
@@ -211,6 +213,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
                 {...(canPatch ? { onPatch: setPatching } : {})}
               />
             )}
+            {tab === 'vulnerabilities' && <HostVulnerabilities hostId={id} />}
             {tab === 'repositories' && <HostRepositories hostId={id} />}
             {tab === 'reports' && <HostReports hostId={id} />}
             {tab === 'patching' && <HostPatchRuns hostId={id} />}

@@ -75,7 +75,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('updated', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('unchanged', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('skipped', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('error', 'text')
+    .addColumn('error_message', 'text')
     .execute()
   await db.schema.createIndex('vulnerability_imports_started').on('vulnerability_imports').column('started_at').execute()
 

@@ -39,7 +39,7 @@ export async function finishImportRow(
 ): Promise<void> {
   await db
     .updateTable('vulnerability_imports')
-    .set({ ...countColumns(outcome.counts), status: outcome.status, error: outcome.error, finished_at: outcome.finishedAt })
+    .set({ ...countColumns(outcome.counts), status: outcome.status, error_message: outcome.error, finished_at: outcome.finishedAt })
     .where('id', '=', id)
     .execute()
 }

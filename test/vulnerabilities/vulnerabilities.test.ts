@@ -23,7 +23,7 @@ t.test('an uploaded OSV dump exposes each distro family by its own version order
   const fleet = await createFleet(ctx)
   const dir = feedFolder(t)
   const result = await uploadFeed(ctx, await writeOsvZip(dir), 'all.zip')
-  t.equal(result.status, 'completed', result.error ?? '')
+  t.equal(result.status, 'completed', result.error_message ?? '')
   t.equal(result.added, 4, 'four advisories added')
 
   const hostVulns = async (hostId: string) => {
@@ -133,7 +133,7 @@ t.test('upload refusals: not a feed, empty, too large, unknown import', async (t
   const dir = feedFolder(t)
   const bad = await uploadFeed(ctx, writeText(`${dir}/notes.txt`, 'hello, this is not a feed'), 'notes.txt')
   t.equal(bad.status, 'failed')
-  t.match(bad.error, /notes\.txt/, 'the failure names the file')
+  t.match(bad.error_message, /notes\.txt/, 'the failure names the file')
 
   const empty = await ctx.app.inject({
     method: 'POST',

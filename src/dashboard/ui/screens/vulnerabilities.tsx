@@ -195,7 +195,7 @@ function FeedUpload({ onDone }: { onDone: () => void }) {
         <span role="status">
           {job.status === 'running' ? 'Importing… ' : job.status === 'completed' ? 'Imported: ' : 'Import failed: '}
           {job.records_read} records, {job.added} added, {job.updated} updated, {job.unchanged} unchanged
-          {job.error ? ` (${job.error})` : ''}
+          {job.error_message ? ` (${job.error_message})` : ''}
         </span>
       )}
     </form>

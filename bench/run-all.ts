@@ -15,6 +15,7 @@ import { runReachBench } from './reach.bench.js'
 import { runImportUpstreamBench } from './import-upstream.bench.js'
 import { runAgentFleetBench } from './agent-fleet.bench.js'
 import { runReportMemoryBench } from './report-memory.bench.js'
+import { runCveFeedReadBench } from './cve-feed-read.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -30,7 +31,8 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['reach', runReachBench],
   ['import-upstream', runImportUpstreamBench],
   ['agent-fleet', runAgentFleetBench],
-  ['report-memory', runReportMemoryBench]
+  ['report-memory', runReportMemoryBench],
+  ['cve-feed-read', runCveFeedReadBench]
 ]
 
 async function main(): Promise<void> {

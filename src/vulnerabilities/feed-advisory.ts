@@ -80,7 +80,10 @@ export type FeedFormat = 'osv' | 'debian-tracker' | 'cisa-kev'
 
 /** An entry a reader passed over, named so that the importer can report it. */
 export interface SkippedEntry {
-  /** Where it is: the file's name inside an OSV zip, `[12]` for an item of an OSV array. */
+  /**
+   * Where it is: the file's name inside an OSV zip, `[12]` for an item of an OSV array, `package/CVE-...` in
+   * the Debian tracker, `vulnerabilities[3]` or `line 5` in the KEV catalogue.
+   */
   entry: string
   reason: string
 }
@@ -94,7 +97,10 @@ export interface FeedReadStats {
   skippedCount: number
   /** The first MAX_SKIPPED_LISTED skipped entries (skippedCount counts them all). */
   skippedEntries: SkippedEntry[]
-  /** affected[] entries of ecosystems this server does not serve (npm, PyPI, Ubuntu:Pro:FIPS:...), by ecosystem. */
+  /**
+   * Entries for places this server does not serve, counted by place: OSV affected[] ecosystems (npm, PyPI,
+   * Ubuntu:Pro:FIPS-updates:22.04:LTS, ...) and Debian tracker releases ("debian-tracker:sid").
+   */
   ignoredEcosystems: Record<string, number>
   /** Advisories the feed marks withdrawn (OSV `withdrawn`): not emitted. */
   withdrawn: number

@@ -1,7 +1,8 @@
 // CVSS base scores from vectors, computed by ae-cvss-calculator ({metæffekt}'s implementation of the FIRST
 // specifications for CVSS 2.0, 3.0, 3.1 and 4.0; no dependencies, tested against FIRST's calculators). We
-// only check that the vector carries every base metric first: the library fills a missing metric with a
-// default instead of refusing, which would invent a score.
+// check that the vector carries every base metric first: the library fills a missing metric with a default
+// instead of refusing, which would invent a score. A CVSS 4.0 vector is scored on its base metrics alone:
+// with threat or environmental metrics present the library's "base" is CVSS-BT(E), not the base score.
 import { Cvss3P0, Cvss3P1, Cvss4P0 } from 'ae-cvss-calculator'
 
 const V3_BASE = ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A']
@@ -26,7 +27,12 @@ export function cvssBaseScore(vector: string): number | null {
   const required = version === '4.0' ? V4_BASE : V3_BASE
   if (!found || !required.every((name) => found.has(name))) return null
   try {
-    const calculator = version === '4.0' ? new Cvss4P0(vector) : version === '3.1' ? new Cvss3P1(vector) : new Cvss3P0(vector)
+    const calculator =
+      version === '4.0'
+        ? new Cvss4P0(`CVSS:4.0/${V4_BASE.map((name) => `${name}:${found.get(name)}`).join('/')}`)
+        : version === '3.1'
+          ? new Cvss3P1(vector)
+          : new Cvss3P0(vector)
     const base = calculator.calculateScores().base
     return typeof base === 'number' && Number.isFinite(base) ? base : null
   } catch {

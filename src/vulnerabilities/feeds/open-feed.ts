@@ -7,7 +7,7 @@ import { isGzip, readContentHead, readRawHead, type FeedSource } from './feed-so
 import { debianTrackerRecords } from './debian-tracker-reader.js'
 import { kevCsvRecords, kevJsonRecords } from './kev-reader.js'
 import { osvArrayRecords, osvSingleRecords } from './osv-json-reader.js'
-import { osvZipRecords } from './osv-zip-reader.js'
+import { checkZip, osvZipRecords } from './osv-zip-reader.js'
 import { emptyStats } from './read-stats.js'
 
 export { FeedFormatError } from './feed-format-error.js'
@@ -26,12 +26,19 @@ const FORMAT_OF: Record<DetectedFormat, FeedFormat> = {
   'kev-csv': 'cisa-kev'
 }
 
-/** Opens a feed file, detecting its format from the content (not the name); throws FeedFormatError naming the file and why. */
+/**
+ * Opens a feed file, detecting its format from the content (not the name); throws FeedFormatError naming the
+ * file and why. Content that turns out broken part-way (JSON cut short, a damaged gzip stream) makes the
+ * iteration of `records` throw FeedFormatError; an invalid entry inside a valid feed is skipped and listed in
+ * `stats` instead.
+ */
 export async function openFeed(path: string, options: OpenFeedOptions = {}): Promise<FeedReader> {
   const name = options.name ?? path
   const source: FeedSource = { path, name, gzip: isGzip(await readRawHead(path, name, 2)) }
   const detection = detectFormat(await readContentHead(source))
   if ('unknown' in detection) throw new FeedFormatError('unknownFormat', name, detection.unknown)
+  // A zip stored as is can be checked now; a gzip-compressed one only once it is unpacked, on the first read.
+  if (detection.format === 'osv-zip' && !source.gzip) await checkZip(source)
   const stats = emptyStats()
   const records = (): AsyncIterable<FeedRecord> => {
     switch (detection.format) {

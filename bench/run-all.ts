@@ -16,6 +16,7 @@ import { runImportUpstreamBench } from './import-upstream.bench.js'
 import { runAgentFleetBench } from './agent-fleet.bench.js'
 import { runReportMemoryBench } from './report-memory.bench.js'
 import { runCveFeedReadBench } from './cve-feed-read.bench.js'
+import { runCveImportBench } from './cve-import.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -32,7 +33,8 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['import-upstream', runImportUpstreamBench],
   ['agent-fleet', runAgentFleetBench],
   ['report-memory', runReportMemoryBench],
-  ['cve-feed-read', runCveFeedReadBench]
+  ['cve-feed-read', runCveFeedReadBench],
+  ['cve-import', runCveImportBench]
 ]
 
 async function main(): Promise<void> {

@@ -5,6 +5,8 @@ import t from 'tap'
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { bearer, buildTestApp } from '../helpers/test-app.js'
+import { collectReportData } from '../../src/reports/report-data.js'
+import { reportCsv, reportHtml } from '../../src/reports/report-render.js'
 import { agentReport, postReport } from '../helpers/agent-fixtures.js'
 import { feedFolder, writeText } from './feeds/feed-files.js'
 import { createFleet, DEBIAN_PACKAGES, uploadFeed, writeKevJson, writeOsvZip } from './vulnerability-fixtures.js'
@@ -178,4 +180,26 @@ t.test('upload refusals: not a feed, empty, too large, unknown import', async (t
   })
   t.equal(reply.status, 413)
   t.match(JSON.parse(reply.body), { error: 'Feed file too large', message: /patchmon cve import/ })
+})
+
+t.test('a scheduled report can include the CVE section (opt-in)', async (t) => {
+  const ctx = await buildTestApp(t)
+  await createFleet(ctx)
+  await uploadFeed(ctx, await writeOsvZip(feedFolder(t)), 'all.zip')
+  const data = await collectReportData(ctx.store.db, ['top_cves'])
+  t.equal(data.top_cves?.length, 4)
+  t.match(
+    reportHtml('Weekly', ['top_cves'], data, new Date()),
+    /CVEs exposing the most hosts[\s\S]*CVE-2024-6387: 1 host, fix available now on 1/
+  )
+  t.match(reportCsv(['top_cves'], data), /top_cve,CVE-2024-6387,1/)
+  t.notOk((await collectReportData(ctx.store.db, ['hosts_by_updates'])).top_cves, 'absent unless chosen')
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/scheduled-reports',
+    headers: bearer(ctx.adminToken),
+    payload: { name: 'CVEs', frequency: 'daily', time: '08:00', sections: ['top_cves', 'open_alerts'], destination_ids: [] }
+  })
+  t.not(created.statusCode, 500)
+  t.notMatch(created.body, /sections must list/, 'top_cves is an accepted section')
 })

@@ -37,7 +37,8 @@ export const SEVERITIES = ['informational', 'warning', 'error', 'critical'] as c
 export const REPORT_SECTIONS: Array<[string, string]> = [
   ['open_alerts', 'Open alerts'],
   ['hosts_by_updates', 'Hosts by outstanding updates'],
-  ['top_security_packages', 'Top outdated security packages']
+  ['top_security_packages', 'Top outdated security packages'],
+  ['top_cves', 'CVEs exposing the most hosts']
 ]
 
 export const isDiscordUrl = (url: string) => /^https:\/\/(www\.)?(discord|discordapp)\.com\/api\/webhooks\//.test(url)

@@ -97,7 +97,7 @@ class Tokens {
 const sign = (n: number): -1 | 0 | 1 => (n < 0 ? -1 : n > 0 ? 1 : 0)
 const compareText = (a: string, b: string): -1 | 0 | 1 => (a < b ? -1 : a > b ? 1 : 0)
 
-/** Whole-number comparison of digit strings of any length (apk reads them as 64-bit numbers). */
+/** Whole-number comparison of digit strings (apk reads 64-bit numbers; longer runs, never seen in real versions, still compare exactly here). */
 function compareNumbers(a: string, b: string): -1 | 0 | 1 {
   const x = a.replace(/^0+/, '')
   const y = b.replace(/^0+/, '')

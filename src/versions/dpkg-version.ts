@@ -12,17 +12,20 @@
 
 interface DpkgVersion {
   epoch: number
-  upstream: Uint8Array
-  revision: Uint8Array
+  /** Upstream part and revision as byte strings (one character per UTF-8 byte), which dpkg compares. */
+  upstream: string
+  revision: string
 }
 
 const INT_MAX = 2147483647
-const utf8 = new TextEncoder()
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
 const isLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
 /** C isspace in the C locale: what dpkg trims after the version and refuses inside it. */
 const isSpace = (c: string): boolean => c === ' ' || (c >= '\t' && c <= '\r')
+
+/** dpkg compares bytes: a non-ASCII character counts as its UTF-8 bytes (ASCII text is already that). */
+const asBytes = (s: string): string => (/[^ -~]/.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s)
 
 /** The version split into its parts, or null where dpkg refuses it (see the top of this file). */
 export function parseDpkgVersion(text: string): DpkgVersion | null {
@@ -51,8 +54,7 @@ export function parseDpkgVersion(text: string): DpkgVersion | null {
   const upstream = hyphen >= 0 ? rest.slice(0, hyphen) : rest
   const revision = hyphen >= 0 ? rest.slice(hyphen + 1) : ''
   if (upstream === '' || (hyphen >= 0 && revision === '')) return null
-  // Byte-wise like dpkg: a non-ASCII character compares by its UTF-8 bytes.
-  return { epoch, upstream: utf8.encode(upstream), revision: utf8.encode(revision) }
+  return { epoch, upstream: asBytes(upstream), revision: asBytes(revision) }
 }
 
 /**
@@ -60,36 +62,37 @@ export function parseDpkgVersion(text: string): DpkgVersion | null {
  * then everything else after the letters. Bytes from 0x80 come through C's signed char as negative numbers, so
  * dpkg's `c + 256` gives them their own value (128-255): after the letters, before ASCII punctuation.
  */
-function weight(c: number | undefined): number {
-  if (c === undefined || isDigit(c)) return 0
+function weight(c: number): number {
+  if (Number.isNaN(c) || isDigit(c)) return 0
   if (isLetter(c)) return c
   if (c === 0x7e) return -1
   return c >= 0x80 ? c : c + 256
 }
 
 /** dpkg's comparison of one upstream part or revision with another. */
-function compareFragment(a: Uint8Array, b: Uint8Array): number {
+function compareFragment(a: string, b: string): number {
+  // charCodeAt past the end is NaN: the end of the string, which isDigit rejects and weight() counts as 0.
   let i = 0
   let j = 0
   while (i < a.length || j < b.length) {
-    while ((i < a.length && !isDigit(a[i] as number)) || (j < b.length && !isDigit(b[j] as number))) {
-      const wa = weight(a[i])
-      const wb = weight(b[j])
+    while ((i < a.length && !isDigit(a.charCodeAt(i))) || (j < b.length && !isDigit(b.charCodeAt(j)))) {
+      const wa = weight(a.charCodeAt(i))
+      const wb = weight(b.charCodeAt(j))
       if (wa !== wb) return wa - wb
       i++
       j++
     }
-    while (a[i] === 0x30) i++
-    while (b[j] === 0x30) j++
+    while (a.charCodeAt(i) === 0x30) i++
+    while (b.charCodeAt(j) === 0x30) j++
     // Digit runs without their leading zeros: the longer is the larger number, else the first differing digit.
     let firstDiff = 0
-    while (i < a.length && j < b.length && isDigit(a[i] as number) && isDigit(b[j] as number)) {
-      if (firstDiff === 0) firstDiff = (a[i] as number) - (b[j] as number)
+    while (isDigit(a.charCodeAt(i)) && isDigit(b.charCodeAt(j))) {
+      if (firstDiff === 0) firstDiff = a.charCodeAt(i) - b.charCodeAt(j)
       i++
       j++
     }
-    if (i < a.length && isDigit(a[i] as number)) return 1
-    if (j < b.length && isDigit(b[j] as number)) return -1
+    if (isDigit(a.charCodeAt(i))) return 1
+    if (isDigit(b.charCodeAt(j))) return -1
     if (firstDiff !== 0) return firstDiff
   }
   return 0

@@ -13,8 +13,11 @@ import { join } from 'node:path'
 export type Pair = [string, string]
 const SEP = '\x1f'
 
+// The C locale: dpkg skips loading translations (a third of its start-up), and no tool's answer depends on it.
+const ENV = { ...process.env, LC_ALL: 'C' }
+
 function run(command: string, args: string[], input?: string): string {
-  const result = spawnSync(command, args, { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const result = spawnSync(command, args, { input, encoding: 'utf8', env: ENV, maxBuffer: 64 * 1024 * 1024 })
   if (result.error) throw result.error
   if (result.status !== 0) throw new Error(`${command} exited ${result.status}: ${result.stderr.slice(0, 500)}`)
   return result.stdout
@@ -51,7 +54,7 @@ export function dpkgConfirms(pairs: Pair[], ours: (-1 | 0 | 1)[]): boolean[] {
 /** dpkg's own relation for one pair (for failure messages), or 'error' when it refuses a version. */
 export function dpkgRelation(a: string, b: string): string {
   for (const op of ['lt', 'eq', 'gt']) {
-    const status = spawnSync('dpkg', ['--compare-versions', a, op, b]).status
+    const status = spawnSync('dpkg', ['--compare-versions', a, op, b], { env: ENV }).status
     if (status === 0) return op
     if (status !== 1) return 'error'
   }

@@ -17,6 +17,7 @@ import { runAgentFleetBench } from './agent-fleet.bench.js'
 import { runReportMemoryBench } from './report-memory.bench.js'
 import { runTrendStorageBench } from './trend-storage.bench.js'
 import { runCveFeedReadBench } from './cve-feed-read.bench.js'
+import { runCveImportBench } from './cve-import.bench.js'
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['ingest', runIngestBench],
@@ -34,7 +35,8 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['agent-fleet', runAgentFleetBench],
   ['report-memory', runReportMemoryBench],
   ['trend-storage', runTrendStorageBench],
-  ['cve-feed-read', runCveFeedReadBench]
+  ['cve-feed-read', runCveFeedReadBench],
+  ['cve-import', runCveImportBench]
 ]
 
 async function main(): Promise<void> {

@@ -16,6 +16,7 @@ import * as m0017 from './0017_oidc.js'
 import * as m0018 from './0018_access_scopes.js'
 import * as m0019 from './0019_audit_and_sessions.js'
 import * as m0021 from './0021_fleet_counters.js'
+import * as m0022 from './0022_vulnerabilities.js'
 import * as m0023 from './0023_trends.js'
 import * as m0024 from './0024_docker_updates_and_history.js'
 import * as m0028 from './0028_token_secret_digest.js'
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0018_access_scopes': m0018,
   '0019_audit_and_sessions': m0019,
   '0021_fleet_counters': m0021,
+  '0022_vulnerabilities': m0022,
   '0023_trends': m0023,
   '0024_docker_updates_and_history': m0024,
   '0028_token_secret_digest': m0028

@@ -25,6 +25,7 @@ import oidc from './oidc/oidc-plugin.js'
 import { tokenRoutes } from './integration-tokens/token-routes.js'
 import { integrationApiRoutes } from './integration-api/api-routes.js'
 import { auditApiRoutes } from './integration-api/audit-api-routes.js'
+import { vulnerabilityApiRoutes } from './integration-api/vulnerability-api-routes.js'
 import { homepageRoutes } from './homepage/homepage-routes.js'
 import hostsFeature from './hosts/hosts-plugin.js'
 import { settingsRoutes } from './settings/settings-routes.js'
@@ -38,6 +39,8 @@ import proxmoxCollect from './proxmox/proxmox-plugin.js'
 import trends from './trends/trends-plugin.js'
 import type { CveCountsSource } from './trends/cve-source.js'
 import bulkActions from './bulk-actions/bulk-actions-plugin.js'
+import vulnerabilities from './vulnerabilities/vulnerabilities-plugin.js'
+import { openCveCountsWhenKnown } from './vulnerabilities/host-exposure-queries.js'
 import { dashboardRoutes } from './dashboard/dashboard-routes.js'
 
 export interface BuildAppOptions {
@@ -46,7 +49,7 @@ export interface BuildAppOptions {
   events?: AppEvents
   /** Where log lines go (tests capture them to assert that no secret is ever logged). */
   logStream?: NodeJS.WritableStream
-  /** Open CVEs per host for trends and the per-host metrics; absent = those figures are left out. */
+  /** Open CVEs per host for trends and the per-host metrics; defaults to the vulnerabilities feature's. */
   cveCountsByHost?: CveCountsSource
 }
 
@@ -56,6 +59,7 @@ function trustHops(hops: number) {
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { config, store } = opts
+  const cveCountsByHost = opts.cveCountsByHost ?? openCveCountsWhenKnown
   const schemaCompiles = new LazyCompiles()
   const app = Fastify({
     logger: loggerOptions(config.logLevel, opts.logStream),
@@ -81,7 +85,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // Session guards live in http/ and name no feature: the users feature supplies the lookup.
   await app.register(sessionAuth, { findSessionUser: (sessionId, userId) => findSessionUser(store.db, sessionId, userId) })
   await app.register(openapi)
-  await app.register(metrics, { cveCountsByHost: opts.cveCountsByHost })
+  await app.register(metrics, { cveCountsByHost })
   await app.register(idleMemoryRelease)
   // Before every feature: its onRoute hook gives each mutating route its audit entry.
   await app.register(audit)
@@ -95,6 +99,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(tokenRoutes)
   await app.register(integrationApiRoutes)
   await app.register(auditApiRoutes)
+  await app.register(vulnerabilityApiRoutes)
   await app.register(settingsRoutes)
   await app.register(hostsFeature)
   await app.register(enrollment)
@@ -104,8 +109,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(patching)
   await app.register(patchingBeyond)
   await app.register(proxmoxCollect)
-  await app.register(trends, { cveCountsByHost: opts.cveCountsByHost })
+  await app.register(trends, { cveCountsByHost })
   await app.register(bulkActions)
+  await app.register(vulnerabilities)
   // The dashboard answers every other HTML GET with its index page, so it stays last.
   await app.register(dashboardRoutes)
 

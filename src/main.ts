@@ -20,6 +20,7 @@ import { probeHealth } from './health-probe.js'
 import { recordServingVersion, snapshotBeforeUpgrade } from './backup/upgrade-snapshot.js'
 import { rollbackToSnapshot } from './backup/rollback.js'
 import { CollectConfigError } from './proxmox/collect-config.js'
+import { cveCommand, CveCommandError } from './vulnerabilities/cve-command.js'
 
 const HELP = `${PRODUCT_NAME} ${APP_VERSION}
 
@@ -41,6 +42,7 @@ Commands:
   import-upstream --database-url postgresql://USER:PASSWORD@HOST/DB [--env-file upstream.env] [--dry-run] [--merge]
                                      move hosts, users, credentials and alert set-up from an upstream PatchMon (server stopped);
                                      see docs/moving-from-patchmon.md
+  cve import FILE...                 import vulnerability feeds (OSV, Debian security tracker, CISA KEV); see docs/vulnerabilities.md
   version                            print the version
 
 Settings (environment variable, flag, meaning):
@@ -311,6 +313,15 @@ export async function runCli(argv: string[]): Promise<void> {
     }
     case 'admin':
       return adminCommand(config, positional.slice(1))
+    case 'cve': {
+      const ok = await cveCommand(
+        positional.slice(1),
+        (fn) => withStore(config, fn),
+        (line) => console.log(line)
+      )
+      if (!ok) process.exitCode = 1
+      return
+    }
     default:
       throw new CliError(`unknown command ${command} (try --help)`)
   }
@@ -318,7 +329,7 @@ export async function runCli(argv: string[]): Promise<void> {
 
 if (require.main === module) {
   runCli(process.argv.slice(2)).catch((err: unknown) => {
-    if (err instanceof ConfigError || err instanceof CliError || err instanceof CollectConfigError) {
+    if (err instanceof ConfigError || err instanceof CliError || err instanceof CollectConfigError || err instanceof CveCommandError) {
       console.error(`patchmon: ${err.message}`)
     } else {
       console.error(`patchmon: ${err instanceof Error ? err.message : String(err)}`)

@@ -54,6 +54,7 @@ export async function acceptReport(app: FastifyInstance, hostId: string, body: R
     outdatedCount: outcome.updatesAvailable,
     securityPackages: outcome.securityPackages
   })
+  if (outcome.packagesChanged) app.events.emit('host_packages_changed', { hostId })
   return {
     message: 'Host updated successfully',
     packagesProcessed: outcome.packagesProcessed,

@@ -44,6 +44,19 @@ export interface AppEventMap {
   patch_run_failed: PatchRunEvent
   patch_run_approved: PatchRunEvent
   patch_run_cancelled: PatchRunEvent
+  /** A host became exposed to a CVE on CISA's known-exploited list (once per host and CVE). */
+  known_exploited_vulnerability: {
+    hostId: string
+    hostName: string
+    cveId: string
+    packageName: string
+    installedVersion: string
+    fixedVersion: string | null
+    vulnerabilityName: string | null
+    dateAdded: string
+  }
+  /** Not notifiable: a report replaced the host's package set (the vulnerabilities feature recomputes its exposure). */
+  host_packages_changed: { hostId: string }
   settings_changed: { keys: string[] }
   /** Not notifiable: it tells the agent channel to drop sockets opened with the old key. */
   host_credentials_regenerated: { hostId: string }

@@ -60,6 +60,8 @@ export interface IngestOutcome {
   previousSecurityUpdates: number
   /** Names of the packages with a security update (for the notification). */
   securityPackages: string[]
+  /** False when the package set and repositories were exactly as stored (same digest). */
+  packagesChanged: boolean
   /**
    * Written to the outbox inside the ingest transaction when the security count rose: emit it
    * (emitCommitted) once ingest() has returned.
@@ -188,6 +190,7 @@ export class ReportIngest {
       securityUpdates,
       previousSecurityUpdates: host.security_updates,
       securityPackages: counts.securityPackages,
+      packagesChanged: !unchanged,
       ...(securityEvent ? { securityEvent } : {})
     }
   }

@@ -16,6 +16,7 @@ import { ACCESS_ERROR_MESSAGES } from './error-messages-access.js'
 import { NOTIFY_ERROR_MESSAGES } from './error-messages-notify.js'
 import { INVENTORY_ERROR_MESSAGES } from './error-messages-inventory.js'
 import { TRENDS_ERROR_MESSAGES } from './error-messages-trends.js'
+import { VULNERABILITY_ERROR_MESSAGES } from './error-messages-vulnerabilities.js'
 import { FEEDS_ERROR_MESSAGES } from './error-messages-feeds.js'
 import { BULK_ERROR_MESSAGES } from './error-messages-bulk.js'
 
@@ -252,6 +253,7 @@ export const ERROR_MESSAGES = {
   ...OIDC_ERROR_MESSAGES,
   ...AUDIT_ERROR_MESSAGES,
   ...IMPORT_ERROR_MESSAGES,
+  ...VULNERABILITY_ERROR_MESSAGES,
   ...ACCESS_ERROR_MESSAGES,
   ...NOTIFY_ERROR_MESSAGES,
   ...INVENTORY_ERROR_MESSAGES,

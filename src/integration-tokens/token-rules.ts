@@ -13,8 +13,9 @@ export const DEFAULT_INTEGRATION_TYPE: IntegrationType = 'proxmox-lxc'
  * Scope vocabulary: `get` and `delete` are enforced; put/patch/update are accepted without meaning.
  * `patching` (ours, issue 17): `get` reads patch runs (read-only; no action starts one).
  * `audit` (ours, issue 18): `get` reads the audit log.
+ * `vulnerability` (ours, issue 20): `get` reads CVE exposure (fleet-wide and per host).
  */
-export const SCOPE_RESOURCES = ['host', 'patching', 'audit'] as const
+export const SCOPE_RESOURCES = ['host', 'patching', 'audit', 'vulnerability'] as const
 export const SCOPE_ACTIONS = ['get', 'put', 'patch', 'update', 'delete'] as const
 /** The Ansible chapter says `host:read`; it is stored as `get`. */
 const ACTION_ALIASES: Record<string, string> = { read: 'get' }

@@ -56,7 +56,8 @@ export function registerHostMetrics(app: FastifyInstance, registry: Registry, cv
   gauge(HOST_METRIC_NAMES.outdated, 'Packages with an update available, per host', (r) => r.outdated_packages)
   gauge(HOST_METRIC_NAMES.security, 'Packages with a security update available, per host', (r) => r.security_updates)
   gauge(HOST_METRIC_NAMES.reboot, '1 when the host reports that it needs a reboot, per host', (r) => (r.needs_reboot === 1 ? 1 : 0))
-  if (cveCountsByHost) gauge(HOST_METRIC_NAMES.cves, 'Open CVEs affecting the host', (r, cves) => cves?.get(r.id) ?? 0)
+  // No series while the source has no data (no feed imported yet): absent, not a claim of zero.
+  if (cveCountsByHost) gauge(HOST_METRIC_NAMES.cves, 'Open CVEs affecting the host', (r, cves) => (cves ? (cves.get(r.id) ?? 0) : null))
   gauge(HOST_METRIC_NAMES.sinceReport, 'Seconds since the host last reported (absent until its first report)', (r) =>
     r.last_update === null ? null : Math.max(0, Math.round((Date.now() - Date.parse(r.last_update)) / 1000))
   )

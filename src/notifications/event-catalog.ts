@@ -5,7 +5,8 @@ import type { AlertNotice, NoticeField } from './notice.js'
 import { PATCH_RUN_RENDERERS } from './patch-run-notices.js'
 
 export type NotifiableEvent =
-  Exclude<keyof AppEventMap, 'settings_changed' | 'host_credentials_regenerated' | 'host_report_ingested'> | 'test'
+  | Exclude<keyof AppEventMap, 'settings_changed' | 'host_credentials_regenerated' | 'host_report_ingested' | 'host_packages_changed'>
+  | 'test'
 
 export const EVENT_ALIASES: Record<string, NotifiableEvent> = {
   host_down: 'host_went_down',
@@ -123,6 +124,19 @@ const RENDERERS: Renderers = {
       field('Updates', p.scope === 'security' ? 'security only' : p.scope === 'all' ? 'all' : 'listed packages')
     ],
     ...(p.hostId ? { hostId: p.hostId } : { referenceId: p.scheduleId })
+  }),
+  known_exploited_vulnerability: (p) => ({
+    severity: 'critical',
+    title: `Known Exploited Vulnerability: ${p.cveId} on ${p.hostName}`,
+    message: `${p.hostName} runs ${p.packageName} ${p.installedVersion}, affected by ${p.cveId}${p.vulnerabilityName ? ` (${p.vulnerabilityName})` : ''}, which CISA lists as exploited in the wild since ${p.dateAdded}. ${p.fixedVersion ? `Fixed in ${p.fixedVersion}.` : 'No fix is known yet.'}`,
+    fields: [
+      field('Host', p.hostName),
+      field('CVE', p.cveId),
+      field('Package', p.packageName),
+      field('Installed', p.installedVersion),
+      field('Fixed in', p.fixedVersion ?? 'no fix yet')
+    ],
+    hostId: p.hostId
   }),
   ...PATCH_RUN_RENDERERS
 }

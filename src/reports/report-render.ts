@@ -13,6 +13,11 @@ function sectionRows(section: ReportSection, data: ReportData): string[][] {
       return (data.hosts_by_updates ?? []).map((h) => [h.host, `${h.updates} updates, ${h.security} security`])
     case 'top_security_packages':
       return (data.top_security_packages ?? []).map((p) => [p.name, `${p.hosts} host${p.hosts === 1 ? '' : 's'}`])
+    case 'top_cves':
+      return (data.top_cves ?? []).map((c) => [
+        c.cveId + (c.knownExploited ? ' (known exploited)' : ''),
+        `${c.hosts} host${c.hosts === 1 ? '' : 's'}, fix available now on ${c.fixAvailableHosts}`
+      ])
   }
 }
 
@@ -24,6 +29,7 @@ export function reportCsv(sections: ReportSection[], data: ReportData): string {
       for (const h of data.hosts_by_updates ?? []) rows.push(['hosts_by_updates', h.host, `${h.updates}|${h.security}`])
     if (section === 'top_security_packages')
       for (const p of data.top_security_packages ?? []) rows.push(['top_security_package', p.name, p.hosts])
+    if (section === 'top_cves') for (const c of data.top_cves ?? []) rows.push(['top_cve', c.cveId, c.hosts])
   }
   return safeCsv(rows)
 }

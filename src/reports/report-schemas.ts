@@ -18,7 +18,7 @@ export const CreateReportBody = Type.Object({
     })
   ),
   time: Type.String({ pattern: TIME_PATTERN, description: 'HH:MM in the server time zone (TZ)' }),
-  sections: Type.Array(Lit(REPORT_SECTIONS), { minItems: 1, maxItems: 3 }),
+  sections: Type.Array(Lit(REPORT_SECTIONS), { minItems: 1, maxItems: REPORT_SECTIONS.length }),
   destination_ids: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 20 }),
   attach_csv: Type.Optional(Type.Boolean()),
   enabled: Type.Optional(Type.Boolean())

@@ -11,6 +11,7 @@ import { AUDIT_COLUMNS } from './audit-table-types.js'
 import { TREND_COLUMNS } from './trends-table-types.js'
 import { HOST_DIGEST_COLUMNS } from './host-digest-table-types.js'
 import { DOCKER_COLUMNS } from './docker-table-types.js'
+import { VULNERABILITY_COLUMNS } from './vulnerability-table-types.js'
 
 export type { ColumnKind } from './column-kinds.js'
 
@@ -282,5 +283,6 @@ export const DATABASE_COLUMNS = {
   ...OIDC_COLUMNS,
   ...AUDIT_COLUMNS,
   ...DOCKER_COLUMNS,
-  ...TREND_COLUMNS
+  ...TREND_COLUMNS,
+  ...VULNERABILITY_COLUMNS
 } satisfies SchemaDescription

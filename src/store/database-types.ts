@@ -11,11 +11,13 @@ import type { TrendTables } from './trends-table-types.js'
 import type { AccessTables, HostScopedFlag } from './access-table-types.js'
 import type { HostDigestColumns } from './host-digest-table-types.js'
 import type { DockerTables } from './docker-table-types.js'
+import type { VulnerabilityTables } from './vulnerability-table-types.js'
 
 export type { Flag } from './flag.js'
 export type * from './patching-table-types.js'
 export type * from './audit-table-types.js'
 export type * from './trends-table-types.js'
+export type * from './vulnerability-table-types.js'
 
 export interface RolesTable {
   name: string
@@ -301,7 +303,8 @@ export interface DiscordLoginSettingsTable {
 }
 
 /** Every table; most features declare theirs in <feature>-table-types.ts. */
-export interface DB extends PatchingTables, FleetCounterTables, OidcTables, AuditTables, AccessTables, DockerTables, TrendTables {
+export interface DB
+  extends PatchingTables, FleetCounterTables, OidcTables, AuditTables, AccessTables, DockerTables, TrendTables, VulnerabilityTables {
   roles: RolesTable
   users: UsersTable
   user_sessions: UserSessionsTable

@@ -92,7 +92,8 @@ async function inventory(ctx: BeyondApp, host: TestHost, tag: string, packages: 
 }
 
 export async function scopedFleet(t: Test): Promise<ScopedFleet> {
-  const ctx = await beyondApp(t)
+  // The walk sends every registered GET route several times: more than the default general bucket (5,000).
+  const ctx = await beyondApp(t, { env: { RATE_LIMIT_MAX: '100000' } })
   ctx.setNow('2026-06-03T10:00:00Z')
   const mineGroup = await hostGroup(ctx, 'group-mine')
   const theirGroup = await hostGroup(ctx, 'group-theirs')

@@ -59,6 +59,13 @@ const OWNERS: Record<string, string> = {
   trend_fleet_days: 'trends',
   trend_host_states: 'trends',
   trend_security_exposures: 'trends',
+  vulnerability_advisories: 'vulnerabilities',
+  vulnerability_advisory_cves: 'vulnerabilities',
+  vulnerability_affected: 'vulnerabilities',
+  vulnerability_known_exploited: 'vulnerabilities',
+  vulnerability_imports: 'vulnerabilities',
+  host_vulnerabilities: 'vulnerabilities',
+  vulnerability_notices: 'vulnerabilities',
   kysely_migration: 'store',
   kysely_migration_lock: 'store'
 }

@@ -317,6 +317,11 @@ importUpstream.envFileUnreadable | 1 | cli | cannot read the env file {file}: {r
 importUpstream.envFileNoKey | 1 | cli | the env file {file} sets none of AI_ENCRYPTION_KEY, SESSION_SECRET or DATABASE_URL, so it cannot open upstream secrets |  | implementation
 importUpstream.wrongKey | 1 | cli | the upstream key from {file} does not open {what}: is it the .env of this upstream server? Run again without --env-file to import those secrets as "to be re-entered" |  | implementation (import-upstream tests)
 importUpstream.dataFolderHasHosts | 1 | cli | {dir} already holds {count} hosts. An import is meant for a new appliance: adding a second fleet to a used one is a merge, which keeps what is there and skips upstream hosts, users, groups and tokens whose names or keys it already has. Run again with --merge to do that, or use an empty --data-dir. |  | implementation (import-upstream tests)
+vulnerabilities.importNotFound | 404 | error | Import not found |  | implementation (vulnerabilities tests)
+vulnerabilities.cveNotFound | 404 | error | Vulnerability not found |  | implementation (vulnerabilities tests)
+vulnerabilities.uploadEmpty | 400 | error | The upload is empty: send the feed file as the request body |  | implementation (vulnerabilities tests)
+vulnerabilities.uploadTooLarge | 413 | error+message | Feed file too large | The feed file is larger than the upload limit of {0} MB: import it with \`patchmon cve import FILE\` on the server instead | implementation (vulnerabilities tests)
+vulnerabilities.importRunning | 409 | error | A feed import is already running |  | implementation
 access.roleName | 400 | validation | Role name is required (letters, digits, _ and -; max 64 characters) |  | implementation (access/roles.test.ts)
 access.permissions | 400 | validation | permissions must be a list of known permission names |  | implementation
 access.hostGroupIds | 400 | validation | host_group_ids must be null (every host) or a list of host group ids |  | implementation

@@ -135,7 +135,7 @@ t.test('api credentials need explicit scopes: shape errors, unknown actions, rea
     'scopes',
     'Unknown action "write" for resource "host" (known: get, put, patch, update, delete)'
   )
-  onlyError(t, await api({ users: ['get'] }), 'scopes', 'Unknown scope resource "users" (known: host, patching, audit)')
+  onlyError(t, await api({ users: ['get'] }), 'scopes', 'Unknown scope resource "users" (known: host, patching, audit, vulnerability)')
   const aliased = await api({ host: ['read', ' get ', 'DELETE', 'put', 'patch', 'update'] })
   t.equal(aliased.statusCode, 201)
   t.same(aliased.json().token.scopes, { host: ['get', 'delete', 'put', 'patch', 'update'] }, 'read stored as get, trimmed, de-duplicated')

@@ -85,7 +85,7 @@ t.test('scheduled reports', async (t) => {
       [{ frequency: 'hourly' }, 'frequency must be one of daily, weekdays, weekly, monthly'],
       [{ frequency: 'monthly' }, 'day_of_month is required for monthly reports (1-31 or "last")'],
       [{ day_of_month: 32, frequency: 'monthly' }, 'day_of_month must be 1-31 or "last"'],
-      [{ sections: ['weather'] }, 'sections must list one or more of open_alerts, hosts_by_updates, top_security_packages'],
+      [{ sections: ['weather'] }, 'sections must list one or more of open_alerts, hosts_by_updates, top_security_packages, top_cves'],
       [{ destination_ids: [] }, 'Choose at least one destination'],
       [{ destination_ids: ['ghost'] }, 'Destination not found'],
       [{ name: '' }, 'Report name is required']

@@ -28,7 +28,8 @@ export const EVENT_TYPES: Array<[string, string]> = [
   ['patch_run_failed', 'Patch run failed'],
   ['patch_run_approved', 'Patch run approved'],
   ['patch_run_cancelled', 'Patch run cancelled'],
-  ['patch_window_upcoming', 'Patch schedule upcoming']
+  ['patch_window_upcoming', 'Patch schedule upcoming'],
+  ['known_exploited_vulnerability', 'Known exploited vulnerability']
 ]
 
 export const SEVERITIES = ['informational', 'warning', 'error', 'critical'] as const
@@ -36,7 +37,8 @@ export const SEVERITIES = ['informational', 'warning', 'error', 'critical'] as c
 export const REPORT_SECTIONS: Array<[string, string]> = [
   ['open_alerts', 'Open alerts'],
   ['hosts_by_updates', 'Hosts by outstanding updates'],
-  ['top_security_packages', 'Top outdated security packages']
+  ['top_security_packages', 'Top outdated security packages'],
+  ['top_cves', 'CVEs exposing the most hosts']
 ]
 
 export const isDiscordUrl = (url: string) => /^https:\/\/(www\.)?(discord|discordapp)\.com\/api\/webhooks\//.test(url)

@@ -18,6 +18,7 @@ import { AuditLog } from './screens/audit-log'
 import { UserSessions } from './screens/user-sessions'
 import { Docker } from './screens/docker'
 import { Repositories } from './screens/repositories'
+import { Vulnerabilities } from './screens/vulnerabilities'
 
 export interface Route {
   path: string
@@ -42,6 +43,7 @@ export const ROUTES: Route[] = [
   { path: '/repositories', title: 'Repositories', screen: Repositories, section: 'Fleet', permission: 'can_view_hosts' },
   { path: '/repositories/:id', title: 'Repository', screen: Repositories, permission: 'can_view_hosts' },
   { path: '/docker', title: 'Docker', screen: Docker, section: 'Fleet', permission: 'can_view_hosts' },
+  { path: '/vulnerabilities', title: 'Vulnerabilities', screen: Vulnerabilities, section: 'Fleet', permission: 'can_view_packages' },
   // Reading patch runs needs only can_view_hosts (as upstream); actions check can_manage_patching.
   // Loaded on first use: most visits never open them.
   { path: '/patching', title: 'Patching', screen: PATCHING, section: 'Fleet', permission: 'can_view_hosts' },

@@ -21,12 +21,13 @@ import { PatchDialog } from './patch-dialog'
 import { HostPatchRuns } from './host-patch-runs'
 import { HostDocker } from './host-docker'
 import { HostTrends } from './trend-panels'
+import { HostVulnerabilities } from './host-vulnerabilities'
 import { formatGiB, formatUptime } from '../human-format'
 import { LoopbackWarning } from '../components/loopback-warning'
 
 /** GET /api/v1/hosts/:id: the server's HostDetail, imported as a type only. */
 type HostDetailData = Static<typeof HostDetailSchema>
-type Tab = 'system' | 'packages' | 'repositories' | 'docker' | 'reports' | 'trends' | 'patching'
+type Tab = 'system' | 'packages' | 'vulnerabilities' | 'repositories' | 'docker' | 'reports' | 'trends' | 'patching'
 
 export function HostDetail({ params }: { params: Record<string, string> }) {
   const id = params.id ?? ''
@@ -199,6 +200,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
             tabs={[
               ['system', 'System'],
               ['packages', 'Packages'],
+              ['vulnerabilities', 'Vulnerabilities'],
               ['repositories', 'Repositories'],
               ['docker', 'Docker'],
               ['reports', 'Report history'],
@@ -215,6 +217,7 @@ export function HostDetail({ params }: { params: Record<string, string> }) {
                 {...(canPatch ? { onPatch: setPatching } : {})}
               />
             )}
+            {tab === 'vulnerabilities' && <HostVulnerabilities hostId={id} />}
             {tab === 'repositories' && <HostRepositories hostId={id} />}
             {tab === 'docker' && <HostDocker hostId={id} canManage={canManage} />}
             {tab === 'reports' && <HostReports hostId={id} />}

@@ -72,10 +72,18 @@ t.test('vulnerabilities screen and host tab', { skip: chromiumMissing, timeout: 
     t.equal(await rows.count(), 2, 'the Debian and the Ubuntu CVE; Alma and Alpine have no exposed host')
     const ssh = await cveRow('CVE-2024-6387').locator('td').allInnerTexts()
     t.match(ssh[0], /Known exploited/)
-    t.same(ssh.slice(1).map((c) => c.trim()), [SSH_SEVERITY, '-', 'openssh', '1', '1'], 'one exposed host, the fix installable on it')
+    t.same(
+      ssh.slice(1).map((c) => c.trim()),
+      [SSH_SEVERITY, '-', 'openssh', '1', '1'],
+      'one exposed host, the fix installable on it'
+    )
     const glibc = await cveRow('CVE-2023-4911').locator('td').allInnerTexts()
     t.notMatch(glibc[0], /Known exploited/)
-    t.same(glibc.slice(1).map((c) => c.trim()), ['high', '7.8', 'glibc', '1', '0'], 'one exposed host, no fix it can install yet')
+    t.same(
+      glibc.slice(1).map((c) => c.trim()),
+      ['high', '7.8', 'glibc', '1', '0'],
+      'one exposed host, no fix it can install yet'
+    )
   })
 
   await t.test('the known exploited filter narrows the list', async (t) => {

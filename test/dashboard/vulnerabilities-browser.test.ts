@@ -8,7 +8,8 @@ import { ensureDashboardBuilt } from '../helpers/dashboard-build.js'
 import { chromiumMissing, startBrowserSession } from '../helpers/browser-session.js'
 import { agentReport, createHostViaApi, postReport, type TestHost } from '../helpers/agent-fixtures.js'
 import type { TestApp } from '../helpers/test-app.js'
-import { feedFolder } from '../vulnerabilities/feeds/feed-files.js'
+import { join } from 'node:path'
+import { feedFolder, writeText } from '../vulnerabilities/feeds/feed-files.js'
 import { DEBIAN_PACKAGES, writeKevJson, writeOsvZip } from '../vulnerabilities/vulnerability-fixtures.js'
 
 ensureDashboardBuilt()
@@ -143,6 +144,20 @@ t.test('vulnerabilities screen and host tab', { skip: chromiumMissing, timeout: 
     t.match(cells[0], /CVE-2024-6387\s+Known exploited/)
     t.same(cells.slice(1), ['openssh', '1:9.2p1-2+deb12u2', '1:9.2p1-2+deb12u3', 'Fix available now', SSH_SEVERITY, '-'])
     await s.shot('host-vulnerabilities')
+  })
+
+  await t.test('a file that is no feed: the import fails with the reason in words', async (t) => {
+    const notes = writeText(join(dir, 'notes.txt'), 'these are not advisories\n')
+    await page.goto(`${base}/vulnerabilities`)
+    const form = page.getByRole('form', { name: 'Import a vulnerability feed' })
+    await form.getByLabel('Feed file').setInputFiles(notes)
+    await form.getByRole('button', { name: 'Import' }).click()
+    const status = form.getByRole('status')
+    await status.getByText(/^Import failed: /).waitFor({ timeout: 60_000 })
+    t.match(await status.innerText(), /^Import failed: notes\.txt is not a vulnerability feed this server reads \(an OSV zip/)
+    await s.shot('vulnerabilities-import-failed')
+    await cveRow('CVE-2024-6387').waitFor()
+    t.equal(await table.locator('tbody tr').count(), 2, 'the imported advisories are untouched')
   })
 
   t.same(s.consoleErrors, [], 'no script errors')

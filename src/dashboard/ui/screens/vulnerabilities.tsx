@@ -196,9 +196,10 @@ function FeedUpload({ onDone }: { onDone: () => void }) {
       <ErrorNote error={error} />
       {job && (
         <span role="status">
-          {job.status === 'running' ? 'Importing… ' : job.status === 'completed' ? 'Imported: ' : 'Import failed: '}
-          {job.records_read} records, {job.added} added, {job.updated} updated, {job.unchanged} unchanged
-          {job.error_message ? ` (${job.error_message})` : ''}
+          {job.status === 'failed' && job.records_read === 0
+            ? // Nothing was read: the counts would only be zeros in front of the reason.
+              `Import failed: ${job.error_message ?? 'see the import history'}`
+            : `${job.status === 'running' ? 'Importing… ' : job.status === 'completed' ? 'Imported: ' : 'Import failed: '}${job.records_read} records, ${job.added} added, ${job.updated} updated, ${job.unchanged} unchanged${job.error_message ? ` (${job.error_message})` : ''}`}
         </span>
       )}
     </form>

@@ -1,7 +1,7 @@
 // The host page's "Vulnerabilities" tab: each CVE this host is exposed to, per package, with the
 // fixed version and whether the host can install it now; known exploited first.
 import type { Static } from 'typebox'
-import type { HostVulnerabilitiesReply } from '../../../vulnerabilities/vulnerability-schemas.js'
+import type { FleetCveReply, HostVulnerabilitiesReply } from '../../../vulnerabilities/vulnerability-schemas.js'
 import { query } from '../api'
 import { useApi } from '../use-api'
 import { EmptyState, Loaded } from '../components/feedback'
@@ -17,7 +17,7 @@ export function HostVulnerabilities({ hostId }: { hostId: string }) {
     <Loaded resource={list} label="Loading vulnerabilities…">
       {(data) =>
         data.vulnerabilities.length === 0 ? (
-          <EmptyState title="No known vulnerabilities on this host">Matched against the imported vulnerability feeds.</EmptyState>
+          <NoVulnerabilities />
         ) : (
           <div class="table-wrap">
             <table class="table" aria-label="Vulnerabilities on this host">
@@ -55,5 +55,20 @@ export function HostVulnerabilities({ hostId }: { hostId: string }) {
         )
       }
     </Loaded>
+  )
+}
+
+/**
+ * An empty list means "no data", not "no vulnerabilities", while no feed is imported. The feed counts come
+ * with the fleet list, which needs can_view_packages; without it the generic text stays.
+ */
+function NoVulnerabilities() {
+  const fleet = useApi<Static<typeof FleetCveReply>>(`/api/v1/vulnerabilities${query({ limit: 1 })}`)
+  return fleet.data?.feeds.advisories === 0 ? (
+    <EmptyState title="No vulnerability feed imported yet">
+      Import one on the Vulnerabilities screen or run patchmon cve import FILE on the server; this host is then matched against it.
+    </EmptyState>
+  ) : (
+    <EmptyState title="No known vulnerabilities on this host">Matched against the imported vulnerability feeds.</EmptyState>
   )
 }

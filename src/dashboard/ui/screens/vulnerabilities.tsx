@@ -26,6 +26,9 @@ export function Vulnerabilities() {
     `/api/v1/vulnerabilities${query({ search, ...(knownExploited ? { known_exploited: 'true' } : {}), limit: PAGE, offset })}`
   )
   const canImport = useSession().can('can_manage_packages')
+  // Opening (or clearing) one CVE's hosts keeps the list's filters and page.
+  const cveHref = (id: string) =>
+    `/vulnerabilities${query({ search, ...(knownExploited ? { known_exploited: 'true' } : {}), offset: offset || '', cve: id })}`
   return (
     <>
       <PageHeader title="Vulnerabilities" />
@@ -41,7 +44,7 @@ export function Vulnerabilities() {
             onChange={(e) => updateQuery({ search: e.currentTarget.value.trim(), offset: 0 })}
           />
         </label>
-        <label class="field field-inline">
+        <label class="check">
           <input
             type="checkbox"
             name="known_exploited"
@@ -51,7 +54,7 @@ export function Vulnerabilities() {
           <span>Known exploited only</span>
         </label>
       </div>
-      {cve && <CveHosts cveId={cve} />}
+      {cve && <CveHosts cveId={cve} clearHref={cveHref('')} />}
       <Loaded resource={list} label="Loading vulnerabilities…">
         {(data) =>
           data.cves.length === 0 ? (
@@ -78,8 +81,7 @@ export function Vulnerabilities() {
                     {data.cves.map((c) => (
                       <tr key={c.cve_id}>
                         <td>
-                          <Link href={`/vulnerabilities${query({ cve: c.cve_id })}`}>{c.cve_id}</Link>{' '}
-                          {c.known_exploited && <Badge kind="bad">Known exploited</Badge>}
+                          <Link href={cveHref(c.cve_id)}>{c.cve_id}</Link> {c.known_exploited && <Badge kind="bad">Known exploited</Badge>}
                         </td>
                         <td>
                           <Badge kind={SEVERITY_KIND[c.severity] ?? ''}>{c.severity}</Badge>
@@ -103,12 +105,12 @@ export function Vulnerabilities() {
 }
 
 /** The filter "hosts exposed to CVE-…". */
-function CveHosts({ cveId }: { cveId: string }) {
+function CveHosts({ cveId, clearHref }: { cveId: string; clearHref: string }) {
   const detail = useApi<Static<typeof CveDetailReply>>(`/api/v1/vulnerabilities/cves/${encodeURIComponent(cveId)}`)
   return (
     <section class="panel" aria-label={`Hosts exposed to ${cveId}`}>
       <h2>
-        Hosts exposed to {cveId} <Link href="/vulnerabilities">Clear</Link>
+        Hosts exposed to {cveId} <Link href={clearHref}>Clear</Link>
       </h2>
       <Loaded resource={detail}>
         {(d) => (
@@ -119,6 +121,7 @@ function CveHosts({ cveId }: { cveId: string }) {
               </p>
             )}
             {d.advisories[0]?.summary && <p>{d.advisories[0].summary}</p>}
+            {d.hosts.length === 0 && <p>No host (that you can see) is exposed to {cveId} now.</p>}
             <ul>
               {d.hosts.map((h) => (
                 <li key={`${h.host_id}/${h.package_name}`}>
@@ -193,9 +196,10 @@ function FeedUpload({ onDone }: { onDone: () => void }) {
       <ErrorNote error={error} />
       {job && (
         <span role="status">
-          {job.status === 'running' ? 'Importing… ' : job.status === 'completed' ? 'Imported: ' : 'Import failed: '}
-          {job.records_read} records, {job.added} added, {job.updated} updated, {job.unchanged} unchanged
-          {job.error_message ? ` (${job.error_message})` : ''}
+          {job.status === 'failed' && job.records_read === 0
+            ? // Nothing was read: the counts would only be zeros in front of the reason.
+              `Import failed: ${job.error_message ?? 'see the import history'}`
+            : `${job.status === 'running' ? 'Importing… ' : job.status === 'completed' ? 'Imported: ' : 'Import failed: '}${job.records_read} records, ${job.added} added, ${job.updated} updated, ${job.unchanged} unchanged${job.error_message ? ` (${job.error_message})` : ''}`}
         </span>
       )}
     </form>

@@ -22,8 +22,8 @@ export const ReportPackage = Type.Object(
     description: nullable(text(16_384)),
     category: nullable(text(512)),
     // Ours, not the upstream agents': the source package (dpkg source:Package, the SOURCERPM's name,
-    // apk origin). The vulnerability matcher needs it; without it the binary name stands in.
-    sourceName: nullable(Type.String({ minLength: 1, maxLength: 512 }))
+    // apk origin). The vulnerability matcher needs it; without it (or empty) the binary name stands in.
+    sourceName: nullable(text(512))
   },
   { additionalProperties: false }
 )

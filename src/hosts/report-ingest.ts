@@ -204,7 +204,8 @@ export class ReportIngest {
       const needsUpdate = pkg.needsUpdate ? 1 : 0
       const isSecurity = pkg.isSecurityUpdate ? 1 : 0
       const available = pkg.availableVersion ?? null
-      const sourceName = pkg.sourceName ?? null
+      // Empty is as good as not sent: NULL, "unknown".
+      const sourceName = pkg.sourceName || null
       const old = stored.get(packageId)
       stored.delete(packageId)
       if (

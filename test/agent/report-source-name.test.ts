@@ -37,7 +37,13 @@ t.test('an upstream-shaped report (no sourceName) is stored as before, source na
   // The digest of a report without the field is the one it had before the field existed: the
   // encoding adds nothing for an absent sourceName (package-set-digest.ts).
   t.equal(digestOf(ctx, host.id), packageSetDigest(UPSTREAM, payload.repositories))
-  t.equal(packageSetDigest(UPSTREAM, undefined), packageSetDigest(UPSTREAM.map((p) => ({ ...p, sourceName: null })), undefined))
+  t.equal(
+    packageSetDigest(UPSTREAM, undefined),
+    packageSetDigest(
+      UPSTREAM.map((p) => ({ ...p, sourceName: null })),
+      undefined
+    )
+  )
 })
 
 t.test('sourceName is stored per package; null and empty mean unknown', async (t) => {

@@ -159,7 +159,10 @@ for (const shell of ['dash', 'bash']) {
       if (expected.sources) {
         for (const [name, source] of Object.entries(expected.sources))
           t.equal(packages.find((p) => p.name === name)?.sourceName, source, `${name} is built from ${source}`)
-        t.notOk(packages.some((p) => p.sourceName === '' || p.sourceName === '(none)'), 'no empty source names')
+        t.notOk(
+          packages.some((p) => p.sourceName === '' || p.sourceName === '(none)'),
+          'no empty source names'
+        )
       } else {
         t.notOk(
           packages.some((p) => 'sourceName' in p),

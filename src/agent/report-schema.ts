@@ -20,7 +20,10 @@ export const ReportPackage = Type.Object(
     needsUpdate: Type.Boolean(),
     isSecurityUpdate: nullable(Type.Boolean()),
     description: nullable(text(16_384)),
-    category: nullable(text(512))
+    category: nullable(text(512)),
+    // Ours, not the upstream agents': the source package (dpkg source:Package, the SOURCERPM's name,
+    // apk origin). The vulnerability matcher needs it; without it (or empty) the binary name stands in.
+    sourceName: nullable(text(512))
   },
   { additionalProperties: false }
 )

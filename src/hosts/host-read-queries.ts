@@ -52,6 +52,21 @@ export async function hostPackageRows(db: Kysely<DB>, hostId: string, updatesOnl
   return query.execute()
 }
 
+/**
+ * What the vulnerability matcher needs of a host's packages: names (binary and, when the agent
+ * reported it, source), installed and available versions. Not for display: HOST_PACKAGE_COLUMNS is.
+ */
+export async function hostPackageVersionRows(db: Kysely<DB>, hostId: string) {
+  return db
+    .selectFrom('host_packages as hp')
+    .innerJoin('packages as p', 'p.id', 'hp.package_id')
+    .select(['p.name', 'hp.source_name', 'hp.current_version', 'hp.available_version'])
+    .where('hp.host_id', '=', hostId)
+    .where(inHostScope('hp.host_id'))
+    .orderBy('p.name')
+    .execute()
+}
+
 /** A host's latest reports, newest first. */
 export async function hostReportHistory(db: Kysely<DB>, hostId: string, limit: number): Promise<Selectable<ReportHistoryTable>[]> {
   return db

@@ -1,5 +1,5 @@
 // The digest of what a report says about a host's packages and repositories: everything the
-// ingest writes from them (names, versions, update flags, catalogue description and category,
+// ingest writes from them (names, versions, update flags, source names, catalogue description and category,
 // repository identity, name and flags), in the order sent. It is stored on the host row in the
 // transaction that writes those rows; a report with the same digest would change no package or
 // repository row, so ingest skips reading and comparing them (report-ingest.ts).
@@ -17,6 +17,8 @@ export interface IngestPackage {
   isSecurityUpdate?: boolean | null | undefined
   description?: string | null | undefined
   category?: string | null | undefined
+  /** The source package it was built from (host_packages.source_name); sent by our shell agent only. */
+  sourceName?: string | null | undefined
 }
 
 /** The fields of a reported repository the ingest writes (report-ingest.ts IngestRepository). */
@@ -51,6 +53,9 @@ export function packageSetDigest(
       flag(p.isSecurityUpdate) +
       text(p.description) +
       text(p.category) +
+      // Only when sent, so the digests of reports without it (the upstream agents') stay as they were;
+      // the marker keeps the encoding injective ('s' never starts a text() or a RECORD).
+      (p.sourceName == null ? '' : `s${text(p.sourceName)}`) +
       RECORD
     if (batch.length > 65_536) {
       hash.update(batch)

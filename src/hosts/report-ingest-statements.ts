@@ -11,6 +11,7 @@ export interface StoredHostPackage {
   available_version: string | null
   needs_update: number
   is_security_update: number
+  source_name: string | null
 }
 
 export interface StoredHostRepository {
@@ -45,7 +46,7 @@ export function ingestStatements(db: Kysely<DB>, sqlite: Database.Database) {
       sqlite,
       db
         .selectFrom('host_packages')
-        .select(['package_id', 'current_version', 'available_version', 'needs_update', 'is_security_update'])
+        .select(['package_id', 'current_version', 'available_version', 'needs_update', 'is_security_update', 'source_name'])
         .where('host_id', '=', param('host_id'))
     ),
     upsertHostPackage: new PreparedQuery<{
@@ -55,6 +56,7 @@ export function ingestStatements(db: Kysely<DB>, sqlite: Database.Database) {
       available_version: string | null
       needs_update: number
       is_security_update: number
+      source_name: string | null
       last_checked: string
     }>(
       sqlite,
@@ -67,6 +69,7 @@ export function ingestStatements(db: Kysely<DB>, sqlite: Database.Database) {
           available_version: param('available_version'),
           needs_update: param('needs_update'),
           is_security_update: param('is_security_update'),
+          source_name: param('source_name'),
           last_checked: param('last_checked')
         })
         .onConflict((oc) =>
@@ -75,6 +78,7 @@ export function ingestStatements(db: Kysely<DB>, sqlite: Database.Database) {
             available_version: eb.ref('excluded.available_version'),
             needs_update: eb.ref('excluded.needs_update'),
             is_security_update: eb.ref('excluded.is_security_update'),
+            source_name: eb.ref('excluded.source_name'),
             last_checked: eb.ref('excluded.last_checked')
           }))
         )

@@ -204,6 +204,8 @@ export class ReportIngest {
       const needsUpdate = pkg.needsUpdate ? 1 : 0
       const isSecurity = pkg.isSecurityUpdate ? 1 : 0
       const available = pkg.availableVersion ?? null
+      // Empty is as good as not sent: NULL, "unknown".
+      const sourceName = pkg.sourceName || null
       const old = stored.get(packageId)
       stored.delete(packageId)
       if (
@@ -211,7 +213,8 @@ export class ReportIngest {
         old.current_version === pkg.currentVersion &&
         old.available_version === available &&
         old.needs_update === needsUpdate &&
-        old.is_security_update === isSecurity
+        old.is_security_update === isSecurity &&
+        old.source_name === sourceName
       )
         continue
       s.upsertHostPackage.run({
@@ -221,6 +224,7 @@ export class ReportIngest {
         available_version: available,
         needs_update: needsUpdate,
         is_security_update: isSecurity,
+        source_name: sourceName,
         last_checked: now
       })
     }

@@ -90,7 +90,8 @@ export const DATABASE_COLUMNS = {
     available_version: 'nullable',
     needs_update: 'defaulted',
     is_security_update: 'defaulted',
-    last_checked: 'required'
+    last_checked: 'required',
+    source_name: 'nullable'
   },
   host_repositories: {
     host_id: 'required',

@@ -147,6 +147,8 @@ export interface HostPackagesTable {
   needs_update: Generated<Flag>
   is_security_update: Generated<Flag>
   last_checked: string
+  /** The source package it was built from, as the agent reported it; NULL = not reported (migration 0029). */
+  source_name: string | null
 }
 
 export interface RepositoriesTable {

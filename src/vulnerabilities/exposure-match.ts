@@ -7,7 +7,10 @@ import type { AffectedRange, Distro, Severity } from './feed-advisory.js'
 import { feedPackageName } from './host-distro.js'
 
 export interface HostPackageVersions {
+  /** The binary package the host has: what exposure rows name. */
   name: string
+  /** The source package it was built from, when the agent reported it (host_packages.source_name). */
+  sourceName?: string | null
   currentVersion: string
   availableVersion: string | null
 }
@@ -44,6 +47,24 @@ export interface Exposure {
   cvssScore: number | null
 }
 
+/**
+ * Distributions whose feeds name source packages (docs/vulnerabilities.md "Source and binary package
+ * names"): Debian's tracker and OSV for Debian, Ubuntu, Alpine, the RHEL family and SUSE.
+ */
+const SOURCE_NAMED = new Set<Distro>(['debian', 'ubuntu', 'alpine', 'rhel', 'opensuse'])
+
+/**
+ * The feed names a host package answers to: its source name when the agent reported one and the
+ * distribution's feeds name source packages, and its binary name (today's rule: a binary named like its
+ * source, `openssl`, or a feed that names binaries). A binary that shares a name with an unrelated
+ * source package is not a real case on these distributions, so the binary name is always kept.
+ */
+export function feedNamesOf(distro: Distro, pkg: Pick<HostPackageVersions, 'name' | 'sourceName'>): string[] {
+  const binary = feedPackageName(distro, pkg.name)
+  const source = pkg.sourceName && SOURCE_NAMED.has(distro) ? pkg.sourceName : null
+  return source === null || source === binary ? [binary] : [source, binary]
+}
+
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, unknown: 0 }
 
 function asSeverity(value: string | null): Severity | null {
@@ -68,8 +89,9 @@ function better(a: Exposure, b: Exposure): boolean {
 }
 
 /**
- * Every (package, CVE) the host is exposed to. `candidates` are the affected rows for the host's
- * distro and release whose package name is one of the host's (already filtered by the query).
+ * Every (package, CVE) the host is exposed to, named by the binary package the host has. `candidates`
+ * are the affected rows for the host's distro and release whose package name is one of the host's feed
+ * names (feedNamesOf; already filtered by the query).
  */
 export function matchExposures(distro: Distro, packages: HostPackageVersions[], candidates: AffectedCandidate[]): Exposure[] {
   const scheme = versionSchemeFor(distro)
@@ -82,7 +104,8 @@ export function matchExposures(distro: Distro, packages: HostPackageVersions[], 
   const found = new Map<string, Exposure>()
   for (const pkg of packages) {
     if (!pkg.currentVersion) continue
-    for (const candidate of byFeedName.get(feedPackageName(distro, pkg.name)) ?? []) {
+    const matching = feedNamesOf(distro, pkg).flatMap((feedName) => byFeedName.get(feedName) ?? [])
+    for (const candidate of matching) {
       if (!isAffected(scheme, pkg.currentVersion, candidate.ranges, candidate.versions)) continue
       const fixedVersion = fixedVersionFor(distro, pkg.currentVersion, candidate.ranges)
       const availableFixes =

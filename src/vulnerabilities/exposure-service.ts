@@ -8,10 +8,10 @@ import type { AppEvents } from '../events/app-events.js'
 import { emitCommitted, writeOutbox, type OutboxEntry } from '../events/event-outbox.js'
 import { withHostScope } from '../http/request-host-scope.js'
 import { hostColumns } from '../hosts/host-queries.js'
-import { hostListRows, hostPackageRows } from '../hosts/host-read-queries.js'
-import { matchExposures } from './exposure-match.js'
+import { hostListRows, hostPackageVersionRows } from '../hosts/host-read-queries.js'
+import { feedNamesOf, matchExposures, type HostPackageVersions } from './exposure-match.js'
 import { affectedCandidates, claimNotices, firstSeenOf, knownExploited, replaceHostExposure } from './exposure-queries.js'
-import { feedPackageName, hostDistro } from './host-distro.js'
+import { hostDistro } from './host-distro.js'
 
 export interface ExposureDeps {
   store: Store
@@ -30,16 +30,17 @@ async function computeAndStore(deps: ExposureDeps, hostId: string, now: Date): P
   const host = await hostColumns(db, hostId, ['friendly_name', 'os_type', 'os_version'])
   if (!host) return { exposures: 0, notices: 0 }
   const where = hostDistro(host.os_type, host.os_version)
-  const packages = where ? await hostPackageRows(db, hostId, false) : []
-  const names = where ? [...new Set(packages.map((p) => feedPackageName(where.distro, p.name)))] : []
-  const candidates = where ? await affectedCandidates(db, where, names) : []
-  const exposures = where
-    ? matchExposures(
-        where.distro,
-        packages.map((p) => ({ name: p.name, currentVersion: p.current_version, availableVersion: p.available_version })),
-        candidates
-      )
+  const packages: HostPackageVersions[] = where
+    ? (await hostPackageVersionRows(db, hostId)).map((p) => ({
+        name: p.name,
+        sourceName: p.source_name,
+        currentVersion: p.current_version,
+        availableVersion: p.available_version
+      }))
     : []
+  const names = where ? [...new Set(packages.flatMap((p) => feedNamesOf(where.distro, p)))] : []
+  const candidates = where ? await affectedCandidates(db, where, names) : []
+  const exposures = where ? matchExposures(where.distro, packages, candidates) : []
   const exploited = await knownExploited(db, [...new Set(exposures.map((e) => e.cveId))])
   const stamp = now.toISOString()
   const entries: OutboxEntry<'known_exploited_vulnerability'>[] = []

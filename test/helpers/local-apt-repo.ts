@@ -16,6 +16,8 @@ export interface DebSpec {
   version: string
   arch: 'amd64' | 'i386' | 'all'
   multiArch?: 'same' | 'foreign'
+  /** The control file's Source field (`name` or `name (version)`), when the source is named differently. */
+  source?: string
   /** Body of a `postinst` maintainer script (run by dpkg when the package is configured). */
   postinst?: string
 }
@@ -27,6 +29,7 @@ export function buildDeb(outDir: string, spec: DebSpec): string {
     mkdirSync(join(work, 'DEBIAN'))
     const control = [
       `Package: ${spec.name}`,
+      ...(spec.source ? [`Source: ${spec.source}`] : []),
       `Version: ${spec.version}`,
       `Architecture: ${spec.arch}`,
       ...(spec.multiArch ? [`Multi-Arch: ${spec.multiArch}`] : []),

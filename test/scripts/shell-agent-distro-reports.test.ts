@@ -14,7 +14,9 @@ interface Expected {
   security: number
   repositories: number
   needsReboot: boolean
-  sample: { name: string; currentVersion: string; availableVersion?: string; isSecurityUpdate: boolean }
+  sample: { name: string; currentVersion: string; availableVersion?: string; sourceName?: string; isSecurityUpdate: boolean }
+  /** binary name -> the source name the report must carry (absent = the recording has none) */
+  sources?: Record<string, string>
 }
 
 const DISTROS: Record<string, Expected> = {
@@ -27,7 +29,14 @@ const DISTROS: Record<string, Expected> = {
     security: 2,
     repositories: 4,
     needsReboot: false,
-    sample: { name: 'openssl', currentVersion: '3.0.11-1~deb12u2', availableVersion: '3.0.13-1~deb12u1', isSecurityUpdate: true }
+    sample: {
+      name: 'openssl',
+      currentVersion: '3.0.11-1~deb12u2',
+      availableVersion: '3.0.13-1~deb12u1',
+      sourceName: 'openssl',
+      isSecurityUpdate: true
+    },
+    sources: { libssl3: 'openssl', libc6: 'glibc', zlib1g: 'zlib', bash: 'bash' }
   },
   'ubuntu-24.04': {
     osType: 'Ubuntu',
@@ -53,8 +62,10 @@ const DISTROS: Record<string, Expected> = {
       name: 'python3-dnf-plugins-core.noarch',
       currentVersion: '4.3.0-13.el9',
       availableVersion: '4.3.0-13.el9_4.1',
+      sourceName: 'dnf-plugins-core',
       isSecurityUpdate: false
-    }
+    },
+    sources: { 'openssl-libs.x86_64': 'openssl', 'glibc-common.x86_64': 'glibc', 'kernel-core.x86_64': 'kernel' }
   },
   'alpine-3.20': {
     osType: 'Alpine Linux',
@@ -65,7 +76,14 @@ const DISTROS: Record<string, Expected> = {
     security: 0,
     repositories: 3,
     needsReboot: false,
-    sample: { name: 'busybox-binsh', currentVersion: '1.36.1-r29', availableVersion: '1.36.1-r30', isSecurityUpdate: false }
+    sample: {
+      name: 'busybox-binsh',
+      currentVersion: '1.36.1-r29',
+      availableVersion: '1.36.1-r30',
+      sourceName: 'busybox',
+      isSecurityUpdate: false
+    },
+    sources: { libcrypto3: 'openssl', libcurl: 'curl', 'ca-certificates-bundle': 'ca-certificates' }
   },
   arch: {
     osType: 'Arch Linux',
@@ -138,6 +156,19 @@ for (const shell of ['dash', 'bash']) {
       )
       const names = packages.map((p) => p.name as string)
       t.equal(new Set(names).size, names.length, 'every package name once')
+      if (expected.sources) {
+        for (const [name, source] of Object.entries(expected.sources))
+          t.equal(packages.find((p) => p.name === name)?.sourceName, source, `${name} is built from ${source}`)
+        t.notOk(
+          packages.some((p) => p.sourceName === '' || p.sourceName === '(none)'),
+          'no empty source names'
+        )
+      } else {
+        t.notOk(
+          packages.some((p) => 'sourceName' in p),
+          'no source name when the package manager output has none'
+        )
+      }
       if (expected.packageManager === 'apt')
         t.notOk(
           names.some((n) => n.endsWith(':amd64')),
@@ -200,11 +231,14 @@ t.test("apt: dpkg's :amd64 names meet apt's bare names; held packages count, for
           name: 'libssl3',
           currentVersion: '3.0.11-1~deb12u2',
           availableVersion: '3.0.13-1~deb12u1',
+          sourceName: 'openssl',
           needsUpdate: true,
           isSecurityUpdate: true
         }
       ])
-      t.same(byName('zlib1g'), [{ name: 'zlib1g', currentVersion: '1:1.2.13.dfsg-1', needsUpdate: false, isSecurityUpdate: false }])
+      t.same(byName('zlib1g'), [
+        { name: 'zlib1g', currentVersion: '1:1.2.13.dfsg-1', sourceName: 'zlib', needsUpdate: false, isSecurityUpdate: false }
+      ])
       t.equal(byName('curl').length, 1, 'a held package is installed')
       t.equal(byName('old-kernel-config').length, 0, 'a removed package with config files left is not')
     } else {

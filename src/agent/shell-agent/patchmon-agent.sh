@@ -220,7 +220,7 @@ jnum() { case "$1" in ''|*[!0-9.eE+-]*|*.*.*) printf '%s' "${2:-0}" ;; *) printf
 
 # --- Packages -------------------------------------------------------------------------------------
 # Each collector writes three files in $TMP_DIR:
-#   installed.tsv  name<TAB>version
+#   installed.tsv  name<TAB>version[<TAB>sourceName]  (source package, when the manager knows it)
 #   upgrades.tsv   name<TAB>availableVersion[<TAB>currentVersion]
 #   security.txt   one package name per line whose pending update is a security fix
 
@@ -254,10 +254,11 @@ collect_apt() {
   # are installed too; removed ones whose config files remain are not.
   native=$(dpkg --print-architecture 2>/dev/null) || native=""
   [ -n "$native" ] || native=$(go_arch)
-  dpkg-query -W -f='${Status}\t${binary:Package}\t${Version}\n' 2>/dev/null |
+  # `${source:Package}` is the bare source package name (no version), e.g. libssl3 -> openssl.
+  dpkg-query -W -f='${Status}\t${binary:Package}\t${Version}\t${source:Package}\n' 2>/dev/null |
     awk -F '\t' -v native=":$native" '
       function bare(n) { return (length(n) > length(native) && substr(n, length(n) - length(native) + 1) == native) ? substr(n, 1, length(n) - length(native)) : n }
-      $1 ~ / ok installed$/ && !seen[bare($2)]++ { print bare($2) "\t" $3 }' > "$TMP_DIR/installed.tsv"
+      $1 ~ / ok installed$/ && !seen[bare($2)]++ { print bare($2) "\t" $3 "\t" $4 }' > "$TMP_DIR/installed.tsv"
   # A simulated `upgrade` (not dist-upgrade), like the real agent: kept-back packages stay out.
   apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null | awk -v sec="$TMP_DIR/security.txt" -v native=":$native" '
     /^Inst / {
@@ -280,10 +281,19 @@ function nevra_name(s,   arch, n, parts, i, out) {
   return out "." arch
 }'
 
+# The source package's name from a SOURCERPM such as openssl-3.0.7-25.el9_3.src.rpm ("(none)" or
+# empty when rpm does not know it: no source name then).
+AWK_SRPM='
+function srpm_name(s) {
+  if (s !~ /\.src\.rpm$/ && s !~ /\.nosrc\.rpm$/) return ""
+  sub(/\.(no)?src\.rpm$/, "", s); sub(/-[^-]*-[^-]*$/, "", s)
+  return s
+}'
+
 collect_dnf() {
   pm=$1
-  rpm -qa --qf '%{NAME}.%{ARCH}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' 2>/dev/null |
-    grep -v '^gpg-pubkey' > "$TMP_DIR/installed.tsv"
+  rpm -qa --qf '%{NAME}.%{ARCH}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\t%{SOURCERPM}\n' 2>/dev/null |
+    grep -v '^gpg-pubkey' | awk -F '\t' "$AWK_SRPM"'{ print $1 "\t" $2 "\t" srpm_name($3) }' > "$TMP_DIR/installed.tsv"
   refresh=""
   refresh_allowed || refresh="-C"
   # check-update exits 100 when updates exist; long names wrap onto a second line.
@@ -304,6 +314,14 @@ collect_apk() {
   # shellcheck disable=SC2016 # awk code, not shell
   split_nvr='{ n = split($1, p, "-"); if (n < 3) next; name = p[1]; for (i = 2; i <= n - 2; i++) name = name "-" p[i]; ver = p[n - 1] "-" p[n] }'
   apk info -v 2>/dev/null | awk "$split_nvr"' { print name "\t" ver }' > "$TMP_DIR/installed.tsv"
+  # The source package ("origin", o:) of each installed package (P:), from apk's installed database.
+  db="$ROOT/lib/apk/db/installed"
+  if [ -r "$db" ]; then
+    awk -F '\t' '
+      FILENAME == ARGV[1] { if (substr($0, 1, 2) == "P:") p = substr($0, 3); else if (substr($0, 1, 2) == "o:") o[p] = substr($0, 3); next }
+      { print $1 "\t" $2 "\t" (($1 in o) ? o[$1] : "") }' "$db" "$TMP_DIR/installed.tsv" > "$TMP_DIR/installed-src.tsv" &&
+      mv "$TMP_DIR/installed-src.tsv" "$TMP_DIR/installed.tsv"
+  fi
   apk list --upgradable 2>/dev/null | awk "$split_nvr"' { print name "\t" ver }' > "$TMP_DIR/upgrades.tsv"
   : > "$TMP_DIR/security.txt"
 }
@@ -320,8 +338,8 @@ collect_pacman() {
 }
 
 collect_zypper() {
-  rpm -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' 2>/dev/null |
-    grep -v '^gpg-pubkey' > "$TMP_DIR/installed.tsv"
+  rpm -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\t%{SOURCERPM}\n' 2>/dev/null |
+    grep -v '^gpg-pubkey' | awk -F '\t' "$AWK_SRPM"'{ print $1 "\t" $2 "\t" srpm_name($3) }' > "$TMP_DIR/installed.tsv"
   zq="zypper --non-interactive --quiet"
   refresh_allowed || zq="$zq --no-refresh"
   # shellcheck disable=SC2016 # awk code, not shell
@@ -341,17 +359,18 @@ collect_zypper() {
 # packages JSON array: upgradable packages first, then every other installed package.
 packages_json() {
   awk -F '\t' "$AWK_JSON"'
-    FILENAME == ARGV[1] { inst[$1] = $2; order[++n] = $1; next }
+    FILENAME == ARGV[1] { inst[$1] = $2; if ($3 != "") src[$1] = $3; order[++n] = $1; next }
     FILENAME == ARGV[2] { if ($1 != "") sec[$1] = 1; next }
     $1 != "" && !($1 in up) { up[$1] = 1; cur = ($1 in inst) ? inst[$1] : $3
-      emit(js($1), js(cur), js($2), "true", ($1 in sec) ? "true" : "false") }
-    function emit(name, cur, avail, needs, s) {
-      printf "%s{\"name\":%s,\"currentVersion\":%s,", (count++ ? "," : ""), name, cur
+      emit($1, js(cur), js($2), "true", ($1 in sec) ? "true" : "false") }
+    function emit(pkg, cur, avail, needs, s) {
+      printf "%s{\"name\":%s,\"currentVersion\":%s,", (count++ ? "," : ""), js(pkg), cur
       if (avail != "") printf "\"availableVersion\":%s,", avail
+      if (pkg in src) printf "\"sourceName\":%s,", js(src[pkg])
       printf "\"needsUpdate\":%s,\"isSecurityUpdate\":%s}", needs, s
     }
     END {
-      for (i = 1; i <= n; i++) if (!(order[i] in up)) { up[order[i]] = 1; emit(js(order[i]), js(inst[order[i]]), "", "false", "false") }
+      for (i = 1; i <= n; i++) if (!(order[i] in up)) { up[order[i]] = 1; emit(order[i], js(inst[order[i]]), "", "false", "false") }
     }' "$TMP_DIR/installed.tsv" "$TMP_DIR/security.txt" "$TMP_DIR/upgrades.tsv"
 }
 

@@ -11,7 +11,7 @@ import type { FeedSchedule } from './feed-schedule.js'
 const DownloadRoundReply = Type.Object({
   downloads: Type.Array(
     Type.Object({
-      url: Type.String(),
+      source: Type.String({ description: 'The feed URL' }),
       outcome: Type.Union([Type.Literal('imported'), Type.Literal('unchanged'), Type.Literal('failed')]),
       id: Type.Union([Type.String(), Type.Null()], {
         description: 'The import history row (GET /api/v1/vulnerabilities/imports/{id}); null when unchanged'
@@ -39,7 +39,7 @@ export function downloadRoutes(schedule: FeedSchedule): FastifyPluginAsyncTypebo
       },
       async (request) => {
         const downloads = await schedule.runRound()
-        auditDetail(request, { outcomes: downloads.map((d) => `${d.outcome} ${d.url}`) })
+        auditDetail(request, { outcomes: downloads.map((d) => `${d.outcome} ${d.source}`) })
         return { downloads }
       }
     )

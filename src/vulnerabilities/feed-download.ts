@@ -53,7 +53,8 @@ export async function requestFeed(
   return { kind: 'body', body: res.body, validators, declared: Number(res.headers.get('content-length') ?? NaN) }
 }
 
-const tooLargeText = (limit: number) => `download failed: the feed is larger than the limit of ${Math.round(limit / 1024 / 1024)} MB`
+const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${bytes} bytes`)
+const tooLargeText = (limit: number) => `download failed: the feed is larger than the limit of ${sizeText(limit)}`
 
 /** Writes the body to `file` (mode 0600), stopping with DownloadError past `limit` bytes or when `signal` fires. */
 export async function saveBody(

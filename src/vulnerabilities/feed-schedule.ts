@@ -27,7 +27,8 @@ export const DOWNLOAD_LIMIT_BYTES = 1024 * 1024 * 1024
 export const DOWNLOAD_TIMEOUT_MS = 30 * 60_000
 
 export interface DownloadResult {
-  url: string
+  /** The feed URL, as the import history's `source` shows it. */
+  source: string
   outcome: 'imported' | 'unchanged' | 'failed'
   /** The import history row; null when the feed was unchanged. */
   id: string | null
@@ -41,7 +42,6 @@ export interface FeedScheduleDeps {
   imports: ImportJobs
   log: FastifyBaseLogger
   now?: () => Date
-  limitBytes?: number
   timeoutMs?: number
 }
 
@@ -49,6 +49,8 @@ export class FeedSchedule {
   private running: Promise<DownloadResult[]> | null = null
   /** Aborted on close: a download in flight stops instead of holding shutdown for up to its timeout. */
   private readonly closing = new AbortController()
+  /** Largest feed accepted; tests lower it. */
+  limitBytes = DOWNLOAD_LIMIT_BYTES
 
   constructor(private readonly deps: FeedScheduleDeps) {}
 
@@ -104,7 +106,7 @@ export class FeedSchedule {
 
   private async downloadOne(url: string): Promise<DownloadResult> {
     const signal = AbortSignal.any([AbortSignal.timeout(this.deps.timeoutMs ?? DOWNLOAD_TIMEOUT_MS), this.closing.signal])
-    const limit = this.deps.limitBytes ?? DOWNLOAD_LIMIT_BYTES
+    const limit = this.limitBytes
     const known = (await this.deps.settings.get('cve_download_validators'))[url]
     // One import at a time: wait for an upload to end before asking, so the body is not left waiting.
     await this.deps.imports.settled()
@@ -114,7 +116,7 @@ export class FeedSchedule {
     } catch (err) {
       return this.failed(url, err)
     }
-    if (fetched.kind === 'unchanged') return { url, outcome: 'unchanged', id: null, error: null }
+    if (fetched.kind === 'unchanged') return { source: url, outcome: 'unchanged', id: null, error: null }
     const dir = await mkdtemp(join(tmpdir(), 'patchmon-feed-'))
     const file = join(dir, 'feed')
     const cleanup = () => rm(dir, { recursive: true, force: true })
@@ -139,9 +141,9 @@ export class FeedSchedule {
     }
     await this.deps.imports.settled()
     const row = await importRow(this.deps.db, id)
-    if (row?.status !== 'completed') return { url, outcome: 'failed', id, error: row?.error_message ?? 'import failed' }
+    if (row?.status !== 'completed') return { source: url, outcome: 'failed', id, error: row?.error_message ?? 'import failed' }
     await this.remember(url, fetched.validators)
-    return { url, outcome: 'imported', id, error: null }
+    return { source: url, outcome: 'imported', id, error: null }
   }
 
   /** Starts the import, waiting out an upload that slipped in between (the import runner takes one at a time). */
@@ -167,6 +169,6 @@ export class FeedSchedule {
     const error = err instanceof DownloadError ? err.message : `download failed: ${err instanceof Error ? err.message : String(err)}`
     const id = newId()
     await recordFailedImport(this.deps.db, { id, source: url, origin: 'schedule', error })
-    return { url, outcome: 'failed', id, error }
+    return { source: url, outcome: 'failed', id, error }
   }
 }

@@ -14,6 +14,10 @@ export const VULNERABILITY_ERROR_MESSAGES = {
       (limitMb: string) =>
         `The feed file is larger than the upload limit of ${limitMb} MB: import it with \`patchmon cve import FILE\` on the server instead`
     ),
-    importRunning: entry('A feed import is already running', 409)
+    importRunning: entry('A feed import is already running', 409),
+    downloadRunning: entry('A feed download is already running', 409),
+    cve_download_enabled: entry('cve_download_enabled must be true or false', 400, 'validation'),
+    cve_download_urls: entry('cve_download_urls must list http or https URLs without credentials (at most 20)', 400, 'validation'),
+    cve_download_interval_hours: entry('cve_download_interval_hours must be an integer between 1 and 168', 400, 'validation')
   }
 } as const

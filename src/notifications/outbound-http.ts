@@ -8,6 +8,7 @@
 // and connects to the checked one. Through a proxy the proxy resolves names, so the proxy is the
 // egress control for them. Redirects are never followed. Replies are read up to a small cap and
 // the rest of the stream is dropped; replies from non-public addresses are not kept at all.
+import type { ReadableStream } from 'node:stream/web'
 import type { Dispatcher, FormData } from 'undici'
 import { loadUndici } from '../http/load-undici.js'
 import { USER_AGENT } from '../version.js'
@@ -30,6 +31,12 @@ export interface OutboundResponse {
   text: string
   /** The target is not a public address (allow-listed or LAN): its reply is not shown anywhere. */
   internal: boolean
+}
+
+export interface OutboundStream {
+  status: number
+  headers: Headers
+  body: ReadableStream<Uint8Array> | null
 }
 
 /** Error replies worth showing are short (Discord JSON, Slack strings); nothing more is read. */
@@ -69,13 +76,18 @@ export class OutboundHttp {
     return new EnvHttpProxyAgent({ connectTimeout: CONNECT_TIMEOUT_MS, connect })
   }
 
+  /** An address written in the URL is judged here, before a proxy could carry the request to it. */
+  private async checkLiteral(url: URL): Promise<{ hostname: string; literal: { internal: boolean } | undefined }> {
+    const hostname = url.hostname.replace(/^\[|\]$/g, '').toLowerCase()
+    const literal = parseTargetAddress(hostname) ? await resolveAllowed(hostname, await this.policy(), this.resolver) : undefined
+    this.dispatcher ??= await this.defaultDispatcher()
+    return { hostname, literal }
+  }
+
   async post(request: OutboundRequest): Promise<OutboundResponse> {
     const { fetch } = await loadUndici()
     const url = new URL(request.url)
-    const hostname = url.hostname.replace(/^\[|\]$/g, '').toLowerCase()
-    // An address in the URL is judged here, before a proxy could carry the request to it.
-    const literal = parseTargetAddress(hostname) ? await resolveAllowed(hostname, await this.policy(), this.resolver) : undefined
-    this.dispatcher ??= await this.defaultDispatcher()
+    const { hostname, literal } = await this.checkLiteral(url)
     const res = await fetch(url, {
       method: request.method ?? 'POST',
       headers: { 'user-agent': USER_AGENT, ...request.headers },
@@ -89,6 +101,25 @@ export class OutboundHttp {
     if (internal) await res.body?.cancel().catch(() => undefined)
     // undici's Headers and the global Headers are the same class at run time; only their typings differ.
     return { status: res.status, headers: res.headers as unknown as Headers, text: text.slice(0, MAX_REPLY_CHARS), internal }
+  }
+
+  /**
+   * A GET under the same policy, dispatcher and no-redirect rule, with the body left as a stream for
+   * the caller (the scheduled vulnerability feed download writes it to a file with its own size cap).
+   * `signal` bounds the whole download, not just the headers.
+   */
+  async get(request: { url: string; headers?: Record<string, string>; signal: AbortSignal }): Promise<OutboundStream> {
+    const { fetch } = await loadUndici()
+    const url = new URL(request.url)
+    await this.checkLiteral(url)
+    const res = await fetch(url, {
+      method: 'GET',
+      headers: { 'user-agent': USER_AGENT, ...request.headers },
+      dispatcher: this.dispatcher,
+      redirect: 'manual',
+      signal: request.signal
+    })
+    return { status: res.status, headers: res.headers as unknown as Headers, body: res.body }
   }
 
   /**

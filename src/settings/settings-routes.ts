@@ -31,7 +31,10 @@ const SettingsView = Type.Object({
     description: 'Minutes without agent output before a running patch run is marked timed_out (PATCH_RUN_STALL_TIMEOUT_MIN wins when set)'
   }),
   audit_log_retention_days: Type.Integer({ description: 'Days the audit log keeps its entries' }),
-  trend_retention_days: Type.Integer({ description: 'Days the daily trend figures are kept' })
+  trend_retention_days: Type.Integer({ description: 'Days the daily trend figures are kept' }),
+  cve_download_enabled: Type.Boolean({ description: 'The vulnerability feeds are downloaded and imported on a schedule' }),
+  cve_download_urls: Type.Array(Type.String(), { description: 'The feeds the scheduled download fetches (http or https)' }),
+  cve_download_interval_hours: Type.Integer({ description: 'Hours between two scheduled downloads' })
 })
 
 const UpdateSettingsBody = Type.Object(
@@ -47,7 +50,10 @@ const UpdateSettingsBody = Type.Object(
     notify_allowed_targets: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 })),
     patch_run_stall_timeout_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10_080 })),
     audit_log_retention_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-    trend_retention_days: Type.Optional(Type.Integer({ minimum: 30, maximum: 3650 }))
+    trend_retention_days: Type.Optional(Type.Integer({ minimum: 30, maximum: 3650 })),
+    cve_download_enabled: Type.Optional(Type.Boolean()),
+    cve_download_urls: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 20 })),
+    cve_download_interval_hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 168 }))
   },
   { additionalProperties: false }
 )
@@ -66,7 +72,10 @@ const MESSAGES = {
   notify_allowed_targets: SETTINGS_ERRORS.notify_allowed_targets.message,
   patch_run_stall_timeout_minutes: SETTINGS_ERRORS.patch_run_stall_timeout_minutes.message,
   audit_log_retention_days: ERROR_MESSAGES.audit.audit_log_retention_days.message,
-  trend_retention_days: ERROR_MESSAGES.trends.trend_retention_days.message
+  trend_retention_days: ERROR_MESSAGES.trends.trend_retention_days.message,
+  cve_download_enabled: ERROR_MESSAGES.vulnerabilities.cve_download_enabled.message,
+  cve_download_urls: ERROR_MESSAGES.vulnerabilities.cve_download_urls.message,
+  cve_download_interval_hours: ERROR_MESSAGES.vulnerabilities.cve_download_interval_hours.message
 }
 
 export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {

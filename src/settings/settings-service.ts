@@ -39,7 +39,21 @@ function normalised(body: Partial<SettingValues>): Partial<SettingValues> {
     if (invalidTargets(targets).length > 0) throw invalidField('notify_allowed_targets', SETTINGS_ERRORS.notify_allowed_targets.message)
     next.notify_allowed_targets = targets
   }
+  if (body.cve_download_urls !== undefined) {
+    const urls = body.cve_download_urls.map((entry) => entry.trim()).filter(Boolean)
+    if (!urls.every(isHttpUrl)) throw invalidField('cve_download_urls', ERROR_MESSAGES.vulnerabilities.cve_download_urls.message)
+    next.cve_download_urls = urls
+  }
   return next
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === ''
+  } catch {
+    return false
+  }
 }
 
 /** Saves the keys sent by `author`; returns the keys whose value changed (settings_changed is emitted for them). */

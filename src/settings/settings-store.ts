@@ -26,7 +26,24 @@ export interface SettingValues {
   audit_log_retention_days: number
   /** Days the daily trend figures are kept (src/trends/, pruned daily). */
   trend_retention_days: number
+  /** The scheduled vulnerability feed download (src/vulnerabilities/feed-schedule.ts) runs; off by default. */
+  cve_download_enabled: boolean
+  /** The feeds it downloads, each http(s). */
+  cve_download_urls: string[]
+  /** Hours between two download rounds (1-168). */
+  cve_download_interval_hours: number
+  /** Internal, not shown: the ETag / Last-Modified last seen per URL, for conditional requests. */
+  cve_download_validators: Record<string, { etag?: string; lastModified?: string }>
+  /** Internal, not shown: when the last download round started (ISO time), null before the first. */
+  cve_download_last_run: string | null
 }
+
+/** The public feeds the scheduled download fetches unless told otherwise. */
+export const DEFAULT_CVE_DOWNLOAD_URLS = [
+  'https://osv-vulnerabilities.storage.googleapis.com/Debian/all.zip',
+  'https://security-tracker.debian.org/tracker/data/json',
+  'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json'
+]
 
 export const SETTING_DEFAULTS: SettingValues = {
   update_interval: 60,
@@ -41,7 +58,12 @@ export const SETTING_DEFAULTS: SettingValues = {
   notify_allowed_targets: [],
   patch_run_stall_timeout_minutes: 30,
   audit_log_retention_days: 365,
-  trend_retention_days: 730
+  trend_retention_days: 730,
+  cve_download_enabled: false,
+  cve_download_urls: DEFAULT_CVE_DOWNLOAD_URLS,
+  cve_download_interval_hours: 24,
+  cve_download_validators: {},
+  cve_download_last_run: null
 }
 
 export class SettingsStore {

@@ -51,3 +51,14 @@ export async function importRow(db: Kysely<DB>, id: string): Promise<Vulnerabili
 export async function recentImports(db: Kysely<DB>, limit: number): Promise<VulnerabilityImportRow[]> {
   return db.selectFrom('vulnerability_imports').selectAll().orderBy('started_at', 'desc').orderBy('id').limit(limit).execute()
 }
+
+/** A history row for an import that failed before reading anything (a scheduled download that failed). */
+export async function recordFailedImport(
+  db: Kysely<DB>,
+  row: { id: string; source: string; origin: string; error: string }
+): Promise<void> {
+  const now = new Date().toISOString()
+  await startImportRow(db, { id: row.id, source: row.source, origin: row.origin, format: null, startedAt: now })
+  const counts = { recordsRead: 0, added: 0, updated: 0, unchanged: 0, skipped: 0 }
+  await finishImportRow(db, row.id, { status: 'failed', counts, error: row.error.slice(0, 500), finishedAt: now })
+}

@@ -322,6 +322,10 @@ vulnerabilities.cveNotFound | 404 | error | Vulnerability not found |  | impleme
 vulnerabilities.uploadEmpty | 400 | error | The upload is empty: send the feed file as the request body |  | implementation (vulnerabilities tests)
 vulnerabilities.uploadTooLarge | 413 | error+message | Feed file too large | The feed file is larger than the upload limit of {0} MB: import it with \`patchmon cve import FILE\` on the server instead | implementation (vulnerabilities tests)
 vulnerabilities.importRunning | 409 | error | A feed import is already running |  | implementation
+vulnerabilities.downloadRunning | 409 | error | A feed download is already running |  | implementation
+vulnerabilities.cve_download_enabled | 400 | validation | cve_download_enabled must be true or false |  | implementation (cve-download.test.ts)
+vulnerabilities.cve_download_urls | 400 | validation | cve_download_urls must list http or https URLs without credentials (at most 20) |  | implementation (cve-download.test.ts)
+vulnerabilities.cve_download_interval_hours | 400 | validation | cve_download_interval_hours must be an integer between 1 and 168 |  | implementation (cve-download.test.ts)
 access.roleName | 400 | validation | Role name is required (letters, digits, _ and -; max 64 characters) |  | implementation (access/roles.test.ts)
 access.permissions | 400 | validation | permissions must be a list of known permission names |  | implementation
 access.hostGroupIds | 400 | validation | host_group_ids must be null (every host) or a list of host group ids |  | implementation

@@ -118,7 +118,7 @@ function PackageTable({ list }: { list: FleetPackage[] }) {
             <th scope="col" class="num">
               Installed on
             </th>
-            <th scope="col" class="num">
+            <th scope="col" class="num" title={counts.data && !known ? 'No vulnerability feed imported yet' : undefined}>
               Open CVEs
             </th>
           </tr>

@@ -79,6 +79,7 @@ export function FeedDownload({ onDone }: { onDone: () => void }) {
   }
   const downloadNow = async () => {
     setError(undefined)
+    setSaved(false)
     setOutcomes(undefined)
     setRunning(true)
     const reply = await send<{ downloads: DownloadOutcome[] }>('POST', '/api/v1/vulnerabilities/downloads', {})

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { bearer, buildTestApp } from '../helpers/test-app.js'
+import { bearer, buildTestApp, login } from '../helpers/test-app.js'
 import { collectReportData } from '../../src/reports/report-data.js'
 import { reportCsv, reportHtml } from '../../src/reports/report-render.js'
 import { agentReport, postReport } from '../helpers/agent-fixtures.js'
@@ -72,6 +72,60 @@ t.test('an uploaded OSV dump exposes each distro family by its own version order
   t.equal(unknown.statusCode, 404, 'a CVE no feed knows')
   const pkg = await ctx.app.inject({ method: 'GET', url: '/api/v1/vulnerabilities/packages/openssh', headers: bearer(ctx.adminToken) })
   t.match(pkg.json(), { cves: [{ cve_id: 'CVE-2024-6387', host_count: 1, hosts_with_fix_available: 1 }] })
+})
+
+t.test("the Packages screen's counts: none before a feed, then per package over the user's host groups", async (t) => {
+  const ctx = await buildTestApp(t)
+  const fleet = await createFleet(ctx)
+  const counts = async (token: string, names: string) => {
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/vulnerabilities/package-counts?names=${encodeURIComponent(names)}`,
+      headers: bearer(token)
+    })
+    t.equal(res.statusCode, 200)
+    return res.json() as { feed_imported: boolean; packages: { name: string; open_cves: number; known_exploited: boolean }[] }
+  }
+  t.same(await counts(ctx.adminToken, 'openssh,glibc,bash'), { feed_imported: false, packages: [] }, 'no claim before a feed')
+
+  const dir = feedFolder(t)
+  await uploadFeed(ctx, await writeOsvZip(dir), 'all.zip')
+  await uploadFeed(ctx, writeKevJson(dir, ['CVE-2024-6387']), 'kev.json')
+  const all = await counts(ctx.adminToken, 'openssh,glibc,bash,openssh')
+  t.same(
+    all.packages.sort((a, b) => a.name.localeCompare(b.name)),
+    [
+      { name: 'glibc', open_cves: 1, known_exploited: false },
+      { name: 'openssh', open_cves: 1, known_exploited: true }
+    ],
+    'bash has none; a repeated name counts once'
+  )
+  t.equal(all.feed_imported, true)
+
+  // A user limited to a group holding only the Debian host sees no count from the Ubuntu host.
+  const group = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/host-groups',
+    headers: bearer(ctx.adminToken),
+    payload: { name: 'debian-only' }
+  })
+  const groupId = (group.json() as { id: string }).id
+  const member = await ctx.app.inject({
+    method: 'PUT',
+    url: `/api/v1/hosts/${fleet.debian.id}/groups`,
+    headers: bearer(ctx.adminToken),
+    payload: { host_group_ids: [groupId] }
+  })
+  t.equal(member.statusCode, 200)
+  const user = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: bearer(ctx.adminToken),
+    payload: { username: 'limited', password: 'limited-password', role: 'admin', host_group_ids: [groupId] }
+  })
+  t.equal(user.statusCode, 201, user.body)
+  const limited = await login(ctx.app, 'limited', 'limited-password')
+  t.same((await counts(limited, 'openssh,glibc')).packages, [{ name: 'openssh', open_cves: 1, known_exploited: true }])
 })
 
 t.test('a re-import of the same feed changes nothing; a changed advisory is updated', async (t) => {

@@ -1,5 +1,7 @@
-// Packages across the fleet: which packages have updates, and (on /packages/:id) which hosts
-// need that package updated.
+// Packages across the fleet: which packages have updates and open CVEs, and (on /packages/:id) which
+// hosts need that package updated.
+import type { Static } from 'typebox'
+import type { PackageCountsReply } from '../../../vulnerabilities/vulnerability-schemas.js'
 import { query } from '../api'
 import { useApi } from '../use-api'
 import { EmptyState, Loaded } from '../components/feedback'
@@ -81,44 +83,78 @@ function PackageList() {
             )
           return (
             <>
-              <div class="table-wrap">
-                <table class="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Package</th>
-                      <th scope="col" class="num">
-                        Hosts needing update
-                      </th>
-                      <th scope="col" class="num">
-                        With a security update
-                      </th>
-                      <th scope="col" class="num">
-                        Installed on
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((p) => (
-                      <tr>
-                        <td>
-                          <Link href={`/packages/${p.id}`}>{p.name}</Link>{' '}
-                          {p.hosts_needing_security_update ? <Badge kind="bad">security</Badge> : null}
-                          {p.description && <div class="muted small">{p.description}</div>}
-                        </td>
-                        <td class="num">{p.hosts_needing_update}</td>
-                        <td class={p.hosts_needing_security_update ? 'num stat-bad' : 'num'}>{p.hosts_needing_security_update}</td>
-                        <td class="num">{p.host_count}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <PackageTable list={list} />
               <Pagination total={data.total} offset={offset} limit={PAGE} onChange={(o) => update({ offset: Math.max(0, o) })} />
             </>
           )
         }}
       </Loaded>
     </>
+  )
+}
+
+/**
+ * One page of packages. The CVE column comes from the vulnerabilities feature (one request for the
+ * names on the page, scoped to the user's host groups) and stays empty until a feed is imported.
+ */
+function PackageTable({ list }: { list: FleetPackage[] }) {
+  const counts = useApi<Static<typeof PackageCountsReply>>(
+    `/api/v1/vulnerabilities/package-counts${query({ names: list.map((p) => p.name).join(',') })}`
+  )
+  const known = counts.data?.feed_imported === true
+  const byName = new Map((counts.data?.packages ?? []).map((c) => [c.name, c]))
+  return (
+    <div class="table-wrap">
+      <table class="table" aria-label="Packages">
+        <thead>
+          <tr>
+            <th scope="col">Package</th>
+            <th scope="col" class="num">
+              Hosts needing update
+            </th>
+            <th scope="col" class="num">
+              With a security update
+            </th>
+            <th scope="col" class="num">
+              Installed on
+            </th>
+            <th scope="col" class="num" title={counts.data && !known ? 'No vulnerability feed imported yet' : undefined}>
+              Open CVEs
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((p) => {
+            const cves = byName.get(p.name)
+            return (
+              <tr key={p.id}>
+                <td>
+                  <Link href={`/packages/${p.id}`}>{p.name}</Link>{' '}
+                  {p.hosts_needing_security_update ? <Badge kind="bad">security</Badge> : null}
+                  {p.description && <div class="muted small">{p.description}</div>}
+                </td>
+                <td class="num">{p.hosts_needing_update}</td>
+                <td class={p.hosts_needing_security_update ? 'num stat-bad' : 'num'}>{p.hosts_needing_security_update}</td>
+                <td class="num">{p.host_count}</td>
+                <td class={cves ? 'num stat-bad' : 'num'}>
+                  {/* Before any feed there is nothing to count: blank rather than a reassuring 0. */}
+                  {!known ? null : cves ? (
+                    <>
+                      {cves.known_exploited && <Badge kind="bad">Known exploited</Badge>}{' '}
+                      <Link href={`/vulnerabilities${query({ search: p.name })}`} title={`CVEs of ${p.name}`}>
+                        {cves.open_cves}
+                      </Link>
+                    </>
+                  ) : (
+                    0
+                  )}
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
   )
 }
 

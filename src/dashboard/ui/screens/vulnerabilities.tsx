@@ -1,6 +1,6 @@
 // Fleet → Vulnerabilities: the CVEs the (visible) fleet is exposed to, with how many hosts each and
 // whether a fix is installable; filters in the URL (search, known exploited, one CVE's hosts); the
-// feed upload with its progress polled from the import history.
+// feed upload with its progress polled from the import history; the scheduled download's form.
 import { useEffect, useState } from 'preact/hooks'
 import type { Static } from 'typebox'
 import type { CveDetailReply, FleetCveReply, ImportRecord } from '../../../vulnerabilities/vulnerability-schemas.js'
@@ -10,6 +10,7 @@ import { EmptyState, ErrorNote, Loaded } from '../components/feedback'
 import { Badge, PageHeader, Pagination } from '../components/controls'
 import { Link, updateQuery, useLocation } from '../router'
 import { useSession } from '../session'
+import { FeedDownload } from './feed-download'
 
 const PAGE = 50
 const SEVERITY_KIND: Record<string, string> = { critical: 'bad', high: 'bad', medium: 'warn', low: 'info', unknown: '' }
@@ -25,7 +26,8 @@ export function Vulnerabilities() {
   const list = useApi<Static<typeof FleetCveReply>>(
     `/api/v1/vulnerabilities${query({ search, ...(knownExploited ? { known_exploited: 'true' } : {}), limit: PAGE, offset })}`
   )
-  const canImport = useSession().can('can_manage_packages')
+  const session = useSession()
+  const canImport = session.can('can_manage_packages')
   // Opening (or clearing) one CVE's hosts keeps the list's filters and page.
   const cveHref = (id: string) =>
     `/vulnerabilities${query({ search, ...(knownExploited ? { known_exploited: 'true' } : {}), offset: offset || '', cve: id })}`
@@ -33,6 +35,7 @@ export function Vulnerabilities() {
     <>
       <PageHeader title="Vulnerabilities" />
       {canImport && <FeedUpload onDone={list.reload} />}
+      {session.can('can_manage_settings') && <FeedDownload onDone={list.reload} />}
       <div class="filters">
         <label class="field field-inline">
           <span class="field-label">Search</span>

@@ -33,8 +33,13 @@ function fingerprint(file: string): Record<string, string> {
     ).map((r) => r.name)
     return Object.fromEntries(
       tables.map((name) => {
-        const rows = db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()
-        return [name, `${rows.length} rows ${createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16)}`]
+        // Rows sorted by their own text: WITHOUT ROWID tables (trends) have no rowid to order by.
+        const rows = db
+          .prepare(`SELECT * FROM "${name}"`)
+          .all()
+          .map((row) => JSON.stringify(row))
+          .sort()
+        return [name, `${rows.length} rows ${createHash('sha256').update(rows.join('\n')).digest('hex').slice(0, 16)}`]
       })
     )
   } finally {

@@ -19,7 +19,9 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { bundleApp } from './bundle.js'
+import { gzipSync } from 'node:zlib'
+import { bundleApp, bundleSeaMain } from './bundle.js'
+import { warmCodeCache } from './code-cache.js'
 import { collectAssets } from './sea-assets.js'
 import { mallocTrimAddon } from './native-build.js'
 import { pinnedNodeBinary } from './node-binary.js'
@@ -73,6 +75,12 @@ function prebuiltAddon(target: Target, file: string): string {
   return path
 }
 
+/** `file.gz` beside `file` (src/sea-main.ts inflates the two assets stored this way). */
+function gzipped(file: string): string {
+  writeFileSync(`${file}.gz`, gzipSync(readFileSync(file), { level: 9 }))
+  return `${file}.gz`
+}
+
 export async function buildAll(outDir: string, target: Target = TARGETS.x64): Promise<BuildResult> {
   mkdirSync(join(outDir, 'native'), { recursive: true })
   const bundle = join(outDir, 'app.cjs')
@@ -94,24 +102,27 @@ export async function buildAll(outDir: string, target: Target = TARGETS.x64): Pr
   const hashesFile = join(outDir, 'native/hashes.json')
   writeFileSync(hashesFile, JSON.stringify(hashes) + '\n')
 
+  const seaMain = join(outDir, 'sea-main.cjs')
+  await bundleSeaMain(seaMain)
   const executable = join(outDir, 'patchmon')
-  const config: SeaConfig = {
-    ...base,
-    main: bundle,
-    executable: strippedNode(target),
-    output: `${executable}.tmp`,
-    assets: { ...collectAssets(ROOT), ...nativeAssets, 'native/hashes.json': hashesFile }
-  }
-  const configFile = join(outDir, 'sea-config.json')
-  writeFileSync(configFile, JSON.stringify(config, null, 2) + '\n')
-  // The target's own node writes the blob (under qemu when cross-building): the V8 code cache in it
-  // is only accepted by the Node build that made it.
   const [builder, ...builderArgs] = target.arch === 'x64' ? [PINNED_NODE] : [...target.runner, pinnedNodeBinary(target)]
-  execFileSync(builder ?? PINNED_NODE, [...builderArgs, '--build-sea', configFile], { stdio: ['ignore', 'ignore', 'inherit'] })
-  chmodSync(config.output, 0o755)
-  renameSync(config.output, executable)
+  const buildExecutable = (assets: Record<string, string>): string => {
+    const config: SeaConfig = { ...base, main: seaMain, executable: strippedNode(target), output: `${executable}.tmp`, assets }
+    const configFile = join(outDir, 'sea-config.json')
+    writeFileSync(configFile, JSON.stringify(config, null, 2) + '\n')
+    execFileSync(builder ?? PINNED_NODE, [...builderArgs, '--build-sea', configFile], { stdio: ['ignore', 'ignore', 'inherit'] })
+    chmodSync(config.output, 0o755)
+    return config.output
+  }
+  const assets = { ...collectAssets(ROOT), ...nativeAssets, 'native/hashes.json': hashesFile, 'app.cjs.gz': gzipped(bundle) }
+  // Twice: the first executable's warm start writes the code cache the second one embeds.
+  const cold = buildExecutable(assets)
+  const cacheFile = join(outDir, 'app.code-cache')
+  const [runner, ...runnerArgs] = [...target.runner, cold]
+  writeFileSync(cacheFile, await warmCodeCache(runner ?? cold, runnerArgs))
+  const withCache = { ...assets, 'app.code-cache.gz': gzipped(cacheFile) }
+  renameSync(buildExecutable(withCache), executable)
 
-  // Smoke test from an empty folder: the binary starts and knows its version.
   const empty = mkdtempSync(join(tmpdir(), 'patchmon-build-'))
   try {
     const [command, ...args] = [...target.runner, executable, '--version']
@@ -119,7 +130,7 @@ export async function buildAll(outDir: string, target: Target = TARGETS.x64): Pr
   } finally {
     rmSync(empty, { recursive: true, force: true })
   }
-  return { bundle, executable, assetCount: Object.keys(config.assets).length, target }
+  return { bundle, executable, assetCount: Object.keys(withCache).length, target }
 }
 
 if (require.main === module) {

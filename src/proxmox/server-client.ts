@@ -1,7 +1,8 @@
 // The two server calls of agentless collection, on the same wire as the scripts and agents:
 // enrollment (POST /api/v1/auto-enrollment/enroll with the token headers) and the report
 // (POST /api/v1/hosts/update with the host's X-API-ID / X-API-KEY) — the agent's ingest path.
-import { Agent, fetch } from 'undici'
+import type { Dispatcher } from 'undici'
+import { loadUndici } from '../http/load-undici.js'
 import { USER_AGENT } from '../version.js'
 
 export interface ServerReply {
@@ -16,8 +17,11 @@ export interface ServerClient {
 
 export function serverClient(serverUrl: string, tokenKey: string, tokenSecret: string, skipTlsVerify: boolean): ServerClient {
   // Self-signed certificates are common in homelabs; verification is only skipped when asked.
-  const dispatcher = new Agent({ connect: { rejectUnauthorized: !skipTlsVerify }, headersTimeout: 60_000, bodyTimeout: 60_000 })
+  // undici loads on the first call, not when the server starts (src/http/load-undici.ts).
+  let dispatcher: Dispatcher | undefined
   const post = async (path: string, headers: Record<string, string>, body: string): Promise<ServerReply> => {
+    const { Agent, fetch } = await loadUndici()
+    dispatcher ??= new Agent({ connect: { rejectUnauthorized: !skipTlsVerify }, headersTimeout: 60_000, bodyTimeout: 60_000 })
     const res = await fetch(`${serverUrl}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': `${USER_AGENT} proxmox-collect`, ...headers },

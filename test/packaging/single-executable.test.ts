@@ -70,6 +70,11 @@ t.test('the executable prints its version and help from an empty folder without 
   t.match(help.stdout, /PATCHMON_DATA_DIR/)
   t.same(readdirSync(cwd), [], '--version and --help write nothing')
 
+  // The warm code cache (src/sea-main.ts) only helps if V8 takes it: a rejected cache is silent
+  // otherwise (the bundle compiles from source, every start pays for it).
+  const cache = runSync(built.executable, ['--version'], cwd, cleanEnv({ PATCHMON_DEBUG_CODE_CACHE: '1' }))
+  t.match(cache.stderr, /^code cache: accepted$/m, 'V8 accepts the embedded warm code cache')
+
   const migrate = runSync(built.executable, ['migrate'], cwd, cleanEnv())
   t.equal(migrate.status, 0, migrate.stderr)
   t.match(migrate.stdout, /is at the latest schema/)

@@ -106,9 +106,11 @@ function run(): void {
   t.test('under qemu-user, from an empty folder: first start, log in, an agent report, an online backup', async (t) => {
     const cwd = mkdtempSync(join(work, 'serve-'))
     const env = cleanEnv({ PATCHMON_ADMIN_PASSWORD: PASSWORD })
-    const version = emulated(['--version'], cwd, env)
+    const version = emulated(['--version'], cwd, { ...env, PATCHMON_DEBUG_CODE_CACHE: '1' })
     t.equal(version.status, 0, version.stderr)
     t.match(version.stdout, /^patchmon \d+\.\d+\.\d+/)
+    // The build's warm start ran under qemu too (packaging/code-cache.ts): V8 must take its cache.
+    t.match(version.stderr, /^code cache: accepted$/m, 'V8 accepts the warm code cache made under qemu')
 
     const started = Date.now()
     const server = await startServer(qemu, [built.executable], cwd, env, { timeoutMs: EMULATED_MS })

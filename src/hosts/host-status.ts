@@ -20,10 +20,22 @@ export function hostStatusFromLastReport(
   updateIntervalMinutes: number,
   nowMs: number
 ): HostStatus {
-  if (storedStatus === 'pending' || lastUpdate === null) return 'pending'
-  const last = Date.parse(lastUpdate)
-  if (Number.isNaN(last)) return 'inactive'
-  return nowMs - last > inactiveAfterMs(updateIntervalMinutes) ? 'inactive' : 'active'
+  return hostStatusFromReportTime(storedStatus, lastUpdate === null ? null : Date.parse(lastUpdate), updateIntervalMinutes, nowMs)
+}
+
+/**
+ * The same rule with last_update already parsed (NaN when unparseable), for callers that also
+ * need the time for something else: the Integration API list parses each of 10,000 dates once.
+ */
+export function hostStatusFromReportTime(
+  storedStatus: string,
+  lastUpdateMs: number | null,
+  updateIntervalMinutes: number,
+  nowMs: number
+): HostStatus {
+  if (storedStatus === 'pending' || lastUpdateMs === null) return 'pending'
+  if (Number.isNaN(lastUpdateMs)) return 'inactive'
+  return nowMs - lastUpdateMs > inactiveAfterMs(updateIntervalMinutes) ? 'inactive' : 'active'
 }
 
 export function inactiveAfterMs(updateIntervalMinutes: number): number {

@@ -1,8 +1,15 @@
-// Two more maintained fleet totals for gethomepage's stats (issue 22): hosts without package data
-// (total_packages = 0) and hosts with package data and nothing outdated. With them the stats read
-// fleet_host_totals and subtract the pending hosts (an index lookup, usually none) instead of
-// aggregating over every host row per request. The three hosts triggers of 0021 are replaced by
-// the same triggers with the two new sums, and the update trigger also watches total_packages.
+// Maintained counts for gethomepage's stats (issue 22), so a request reads a few rows however
+// many hosts and reports there are:
+// - fleet_host_totals gains hosts without package data (total_packages = 0) and hosts with package
+//   data and nothing outdated. With them the stats read the totals and subtract the pending hosts
+//   (an index lookup, usually none) instead of aggregating over every host row per request. The
+//   three hosts triggers of 0021 are replaced by the same triggers with the two new sums, and the
+//   update trigger also watches total_packages.
+// - report_success_hours: successful reports per UTC hour of created_at ('YYYY-MM-DDTHH'), for
+//   "successful reports in the last 24 hours": 5,000 hosts reporting hourly write 120,000 rows a
+//   day, and counting them per request cost ~26 ms; whole hours now come from at most 25 counter
+//   rows and only the oldest, partial hour is counted from report_history. Empty hours are deleted,
+//   so retention keeps this table as short as report_history's span.
 import { sql, type Kysely } from 'kysely'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- frozen migrations do not need table types
@@ -53,6 +60,39 @@ export async function up(db: AnyDb): Promise<void> {
     BEGIN
     UPDATE fleet_host_totals SET ${hostDelta('OLD', '-')} WHERE id = 1;
     UPDATE fleet_host_totals SET ${hostDelta('NEW', '+')} WHERE id = 1; END`
+    )
+    .execute(db)
+
+  await db.schema
+    .createTable('report_success_hours')
+    .addColumn('hour', 'text', (c) => c.primaryKey())
+    .addColumn('successes', 'integer', (c) => c.notNull())
+    .modifyEnd(sql`without rowid`)
+    .execute()
+  await sql`INSERT INTO report_success_hours (hour, successes)
+    SELECT substr(created_at, 1, 13), count(*) FROM report_history WHERE status = 'success' GROUP BY 1`.execute(db)
+  const add = (r: 'NEW') =>
+    `INSERT INTO report_success_hours (hour, successes) VALUES (substr(${r}.created_at, 1, 13), 1)
+     ON CONFLICT (hour) DO UPDATE SET successes = successes + 1;`
+  const remove = (r: 'OLD') =>
+    `UPDATE report_success_hours SET successes = successes - 1 WHERE hour = substr(${r}.created_at, 1, 13);
+     DELETE FROM report_success_hours WHERE hour = substr(${r}.created_at, 1, 13) AND successes <= 0;`
+  await sql
+    .raw(`CREATE TRIGGER report_success_hours_insert AFTER INSERT ON report_history WHEN NEW.status = 'success' BEGIN ${add('NEW')} END`)
+    .execute(db)
+  await sql
+    .raw(`CREATE TRIGGER report_success_hours_delete AFTER DELETE ON report_history WHEN OLD.status = 'success' BEGIN ${remove('OLD')} END`)
+    .execute(db)
+  await sql
+    .raw(
+      `CREATE TRIGGER report_success_hours_update_old AFTER UPDATE OF status, created_at ON report_history
+    WHEN OLD.status = 'success' AND (NEW.status IS NOT 'success' OR OLD.created_at IS NOT NEW.created_at) BEGIN ${remove('OLD')} END`
+    )
+    .execute(db)
+  await sql
+    .raw(
+      `CREATE TRIGGER report_success_hours_update_new AFTER UPDATE OF status, created_at ON report_history
+    WHEN NEW.status = 'success' AND (OLD.status IS NOT 'success' OR OLD.created_at IS NOT NEW.created_at) BEGIN ${add('NEW')} END`
     )
     .execute(db)
 }

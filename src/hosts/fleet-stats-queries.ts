@@ -203,13 +203,30 @@ export async function activeRepositoryCount(db: Kysely<DB>): Promise<number> {
   return Number(row.n)
 }
 
-/** Successful reports written at or after `sinceIso`. */
+/**
+ * Successful reports written at or after `sinceIso` (an ISO time as toISOString writes it): the
+ * hours after since's hour from the maintained report_success_hours (migration 0030), since's own
+ * hour counted from report_history. ISO text orders like time, so a row's hour prefix sorting
+ * after since's means the row is after since, and one with the same prefix is decided by the range.
+ */
 export async function successfulReportsSince(db: Kysely<DB>, sinceIso: string): Promise<number> {
+  const sinceHour = sinceIso.slice(0, 13)
+  const nextHourIso = new Date(Date.parse(`${sinceHour}:00:00.000Z`) + 3600_000).toISOString()
   const row = await db
-    .selectFrom('report_history')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'success')
-    .where('created_at', '>=', sinceIso)
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('report_success_hours')
+        .select((e) => e.fn.coalesce(e.fn.sum<number>('successes'), e.lit(0)).as('n'))
+        .where('hour', '>', sinceHour)
+        .as('later_hours'),
+      eb
+        .selectFrom('report_history')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('status', '=', 'success')
+        .where('created_at', '>=', sinceIso)
+        .where('created_at', '<', nextHourIso)
+        .as('first_hour')
+    ])
     .executeTakeFirstOrThrow()
-  return Number(row.n)
+  return Number(row.later_hours) + Number(row.first_hour)
 }

@@ -24,8 +24,15 @@ export interface FleetHostTotalsTable {
   hosts_up_to_date: Generated<number>
 }
 
+/** Successful reports per UTC hour of created_at ('YYYY-MM-DDTHH'; migration 0030, for gethomepage). */
+export interface ReportSuccessHoursTable {
+  hour: string
+  successes: number
+}
+
 export interface FleetCounterTables {
   fleet_host_totals: FleetHostTotalsTable
+  report_success_hours: ReportSuccessHoursTable
 }
 
 /** The same columns for database-columns.ts (kinds as described there). */
@@ -46,5 +53,9 @@ export const FLEET_COUNTER_COLUMNS = {
     hosts_needing_reboot: 'required',
     hosts_awaiting_data: 'defaulted',
     hosts_up_to_date: 'defaulted'
+  },
+  report_success_hours: {
+    hour: 'required',
+    successes: 'required'
   }
 } as const

@@ -15,7 +15,8 @@ const OS = [
 
 /** Seeds hosts (with consistent denormalised counts), groups, memberships and optionally packages. */
 export function seedFleet(sqlite: Database.Database, hosts: number, packagesPerHost: number): void {
-  const now = new Date().toISOString()
+  const nowMs = Date.now()
+  const now = new Date(nowMs).toISOString()
   sqlite.transaction(() => {
     const group = sqlite.prepare('INSERT INTO host_groups (id, name, color, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
     const groupIds = Array.from({ length: GROUPS }, (_, g) => {
@@ -36,6 +37,9 @@ export function seedFleet(sqlite: Database.Database, hosts: number, packagesPerH
       const [osType, osVersion] = OS[i % OS.length] ?? OS[0]
       const outdated = packagesPerHost > 0 ? Math.min(i % 20, packagesPerHost) : i % 20
       const security = Math.min(i % 5, outdated)
+      // Last reports spread over the past hour, as a real fleet's are (all still active with the
+      // default 60-minute interval): one shared instant would make sort=last_update a 20,000-way tie.
+      const reportedAt = new Date(nowMs - (i % 3600) * 1000).toISOString()
       host.run(
         id,
         `host-${String(i).padStart(6, '0')}`,
@@ -44,7 +48,7 @@ export function seedFleet(sqlite: Database.Database, hosts: number, packagesPerH
         `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
         osType,
         osVersion,
-        now,
+        reportedAt,
         i % 9 === 0 ? 1 : 0,
         packagesPerHost,
         outdated,
@@ -54,7 +58,7 @@ export function seedFleet(sqlite: Database.Database, hosts: number, packagesPerH
       )
       member.run(id, groupIds[i % GROUPS], now)
       if (i % 7 === 0) member.run(id, groupIds[(i + 1) % GROUPS], now)
-      report.run(newId(), id, packagesPerHost, now)
+      report.run(newId(), id, packagesPerHost, reportedAt)
     }
     if (packagesPerHost > 0) {
       const pkg = sqlite.prepare('INSERT INTO packages (id, name, description, category, created_at) VALUES (?, ?, ?, ?, ?)')

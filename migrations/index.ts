@@ -21,6 +21,7 @@ import * as m0023 from './0023_trends.js'
 import * as m0024 from './0024_docker_updates_and_history.js'
 import * as m0028 from './0028_token_secret_digest.js'
 import * as m0029 from './0029_host_package_source_name.js'
+import * as m0030 from './0030_homepage_counters.js'
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -42,5 +43,6 @@ export const migrations: Record<string, Migration> = {
   '0023_trends': m0023,
   '0024_docker_updates_and_history': m0024,
   '0028_token_secret_digest': m0028,
-  '0029_host_package_source_name': m0029
+  '0029_host_package_source_name': m0029,
+  '0030_homepage_counters': m0030
 }

@@ -52,7 +52,7 @@ export const homepageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       try {
-        return await homepageStats(app.store.db, await app.settings.get('update_interval'))
+        return await homepageStats(app.store.db)
       } catch (err) {
         request.log.error({ err }, 'gethomepage statistics failed')
         throw errorOf(ERROR_MESSAGES.homepage.statsFailed)

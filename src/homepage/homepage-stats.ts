@@ -45,10 +45,10 @@ export function platformFamily(osName: string): string {
   return 'linux'
 }
 
-export async function homepageStats(db: Kysely<DB>, updateIntervalMinutes: number, now = new Date()): Promise<HomepageStats> {
+export async function homepageStats(db: Kysely<DB>, now = new Date()): Promise<HomepageStats> {
   const since = new Date(now.getTime() - 24 * 3600_000).toISOString()
   const [{ totals, versions }, repos, recent] = await Promise.all([
-    homepageHostTotals(db, updateIntervalMinutes, now.getTime()),
+    homepageHostTotals(db),
     activeRepositoryCount(db),
     successfulReportsSince(db, since)
   ])

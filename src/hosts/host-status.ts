@@ -2,7 +2,7 @@
 // says whether the host has ever reported (pending) or not (active); silence is a matter of time.
 // Every surface that shows a host's status (dashboard, Integration API, gethomepage, Prometheus)
 // uses this file; the alerting variant (interval + grace) is at the end.
-import { expressionBuilder, sql, type ExpressionWrapper } from 'kysely'
+import { expressionBuilder, sql, type ExpressionWrapper, type SqlBool } from 'kysely'
 import type { DB } from '../store/database-types.js'
 
 export type HostStatus = 'pending' | 'active' | 'inactive'
@@ -20,10 +20,22 @@ export function hostStatusFromLastReport(
   updateIntervalMinutes: number,
   nowMs: number
 ): HostStatus {
-  if (storedStatus === 'pending' || lastUpdate === null) return 'pending'
-  const last = Date.parse(lastUpdate)
-  if (Number.isNaN(last)) return 'inactive'
-  return nowMs - last > inactiveAfterMs(updateIntervalMinutes) ? 'inactive' : 'active'
+  return hostStatusFromReportTime(storedStatus, lastUpdate === null ? null : Date.parse(lastUpdate), updateIntervalMinutes, nowMs)
+}
+
+/**
+ * The same rule with last_update already parsed (NaN when unparseable), for callers that also
+ * need the time for something else: the Integration API list parses each of 10,000 dates once.
+ */
+export function hostStatusFromReportTime(
+  storedStatus: string,
+  lastUpdateMs: number | null,
+  updateIntervalMinutes: number,
+  nowMs: number
+): HostStatus {
+  if (storedStatus === 'pending' || lastUpdateMs === null) return 'pending'
+  if (Number.isNaN(lastUpdateMs)) return 'inactive'
+  return nowMs - lastUpdateMs > inactiveAfterMs(updateIntervalMinutes) ? 'inactive' : 'active'
 }
 
 export function inactiveAfterMs(updateIntervalMinutes: number): number {
@@ -59,6 +71,16 @@ export function hostStatusSql(updateIntervalMinutes: number, nowMs: number): Exp
  * "active" hosts (facts: integration-api §5.2, the v1 reading): silence does not remove a host there.
  */
 export const REPORTED_STATUSES: readonly HostStatus[] = ['active', 'inactive']
+
+/**
+ * `hostStatusSql(...) = 'pending'` without the clock (pending never depends on it): the stored
+ * 'pending' or no last_update. Both halves are index lookups (hosts_status,
+ * hosts_last_update_status), so the usually empty set of pending hosts is found without a scan.
+ */
+export function hostIsPendingSql(): ExpressionWrapper<DB, 'hosts', SqlBool> {
+  const eb = expressionBuilder<DB, 'hosts'>()
+  return eb.or([eb('hosts.status', '=', 'pending'), eb('hosts.last_update', 'is', null)])
+}
 
 /**
  * The alerting variant, deliberately looser than the status people see: a host is down for

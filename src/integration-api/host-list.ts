@@ -3,7 +3,7 @@
 // list never aggregates host_packages however many packages the fleet has.
 import type { Kysely } from 'kysely'
 import type { DB } from '../store/database-types.js'
-import { hostStatusFromLastReport } from '../hosts/host-status.js'
+import { hostStatusFromReportTime } from '../hosts/host-status.js'
 import { groupIdsByName, hostListRows, type GroupRef } from '../hosts/host-read-queries.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -63,8 +63,8 @@ async function resolveGroupIds(db: Kysely<DB>, values: string[]): Promise<string
   return [...new Set(ids)]
 }
 
-function reportingState(lastUpdate: string | null, intervalMs: number, now: number): 'reporting' | 'overdue' | 'stale' {
-  const at = lastUpdate ? Date.parse(lastUpdate) : NaN
+/** From last_update in ms (NaN when missing or unparseable). */
+function reportingState(at: number, intervalMs: number, now: number): 'reporting' | 'overdue' | 'stale' {
   if (Number.isNaN(at)) return 'stale'
   if (at >= now - intervalMs) return 'reporting'
   if (at >= now - 2 * intervalMs) return 'overdue'
@@ -96,6 +96,8 @@ export async function listHosts(db: Kysely<DB>, options: HostListOptions): Promi
     const hostname = r.hostname || r.friendly_name
     const hostGroups = groupsByHost.get(r.id) ?? []
     if (!withStats) return { id: r.id, friendly_name: r.friendly_name, hostname, ip: r.ip ?? '', host_groups: hostGroups }
+    // Parsed once for both derived states (10,000 hosts: Date.parse is a visible share of the reply).
+    const at = r.last_update === null ? null : Date.parse(r.last_update)
     return {
       id: r.id,
       friendly_name: r.friendly_name,
@@ -110,8 +112,8 @@ export async function listHosts(db: Kysely<DB>, options: HostListOptions): Promi
       updates_count: r.outdated_packages,
       security_updates_count: r.security_updates,
       total_packages: r.total_packages,
-      effective_status: hostStatusFromLastReport(r.status, r.last_update, options.updateIntervalMinutes, now),
-      reporting_state: reportingState(r.last_update, intervalMs, now),
+      effective_status: hostStatusFromReportTime(r.status, at, options.updateIntervalMinutes, now),
+      reporting_state: reportingState(at ?? NaN, intervalMs, now),
       update_state: r.security_updates > 0 ? 'security_required' : r.outdated_packages > 0 ? 'updates_pending' : 'up_to_date'
     }
   })

@@ -1,4 +1,4 @@
-// Row types of the maintained fleet counters (migration 0021): columns added to packages and the
+// Row types of the maintained fleet counters (migrations 0021, 0030): columns added to packages and the
 // one-row fleet_host_totals table. Triggers keep both in step; code only reads them.
 import type { Generated } from 'kysely'
 
@@ -18,10 +18,21 @@ export interface FleetHostTotalsTable {
   outdated_packages: number
   security_updates: number
   hosts_needing_reboot: number
+  /** Hosts with total_packages = 0 (migration 0030, for gethomepage). */
+  hosts_awaiting_data: Generated<number>
+  /** Hosts with package data and nothing outdated (migration 0030, for gethomepage). */
+  hosts_up_to_date: Generated<number>
+}
+
+/** Successful reports per UTC hour of created_at ('YYYY-MM-DDTHH'; migration 0030, for gethomepage). */
+export interface ReportSuccessHoursTable {
+  hour: string
+  successes: number
 }
 
 export interface FleetCounterTables {
   fleet_host_totals: FleetHostTotalsTable
+  report_success_hours: ReportSuccessHoursTable
 }
 
 /** The same columns for database-columns.ts (kinds as described there). */
@@ -39,6 +50,12 @@ export const FLEET_COUNTER_COLUMNS = {
     hosts_with_security: 'required',
     outdated_packages: 'required',
     security_updates: 'required',
-    hosts_needing_reboot: 'required'
+    hosts_needing_reboot: 'required',
+    hosts_awaiting_data: 'defaulted',
+    hosts_up_to_date: 'defaulted'
+  },
+  report_success_hours: {
+    hour: 'required',
+    successes: 'required'
   }
 } as const

@@ -21,6 +21,7 @@ const OWNERS: Record<string, string> = {
   host_repositories: 'hosts',
   report_history: 'hosts',
   fleet_host_totals: 'hosts',
+  report_success_hours: 'hosts',
   agent_jobs: 'agent',
   docker_containers: 'agent',
   docker_images: 'agent',

@@ -191,6 +191,8 @@ export async function runAgentFleetBench(): Promise<void> {
     await soakPhase(server, known, durationS)
   } finally {
     await server.kill()
-    rmSync(dataDir, { recursive: true, force: true })
+    // FLEET_KEEP_DATA=1 keeps the data folder (the server's JSON logs) for diagnosis.
+    if (process.env.FLEET_KEEP_DATA) console.log(`  data folder kept: ${dataDir}`)
+    else rmSync(dataDir, { recursive: true, force: true })
   }
 }

@@ -8,6 +8,7 @@
 //     open loop (requests start on schedule whatever the server does, so queueing shows in the
 //     latency) for SOAK_DURATION_S seconds (default 60; the issue's soak is 600). Target p99 <
 //     250 ms on a quiet machine; the machine's load average is printed beside it.
+// FLEET_KEEP_DATA=1 keeps the data folder (the server's JSON log, server-2.log) for diagnosis.
 // Seeding: hosts are written into the database while the server is stopped, sharing one bcrypt
 // hash (cost 10, so first contact costs what it would) with the digest a first contact stores;
 // their package rows are not seeded, so every soak report is the host's first (the costly kind).
@@ -159,10 +160,14 @@ async function soakPhase(server: ServerProcess, agents: Agent[], durationS: numb
     if (Math.floor(elapsedS * 2) > rss.length) rss.push(rssMiB(server.pid) ?? NaN)
     await sleep(10)
   }
+  // Taken before waiting for the stragglers: a request stuck for minutes would otherwise make
+  // the load printed "after" that of an idle machine.
+  const loadAtEnd = load()
+  const stragglers = inFlight.size
   await Promise.all([...inFlight])
   await pool.close()
   console.log(
-    `agent-fleet: soak, ${agents.length} hosts, ${fmt(reportsPerS)} reports/s (1,000 packages) + ${fmt(pingsPerS)} pings/s for ${durationS} s (load average before ${loadBefore}, after ${load()}, ${cpus().length} cores)`
+    `agent-fleet: soak, ${agents.length} hosts, ${fmt(reportsPerS)} reports/s (1,000 packages) + ${fmt(pingsPerS)} pings/s for ${durationS} s (load average before ${loadBefore}, at the end of sending ${loadAtEnd}, ${cpus().length} cores; ${stragglers} still in flight then)`
   )
   for (const kind of ['report', 'ping'] as const) {
     const sorted = [...latencies[kind]].sort((a, b) => a - b)
@@ -191,6 +196,7 @@ export async function runAgentFleetBench(): Promise<void> {
     await soakPhase(server, known, durationS)
   } finally {
     await server.kill()
-    rmSync(dataDir, { recursive: true, force: true })
+    if (process.env.FLEET_KEEP_DATA) console.log(`  data folder kept: ${dataDir}`)
+    else rmSync(dataDir, { recursive: true, force: true })
   }
 }

@@ -71,6 +71,9 @@ export interface IngestOutcome {
 
 const FOREIGN_KEY_FAILED = 'SQLITE_CONSTRAINT_FOREIGNKEY'
 
+/** Resolves in the check phase of the loop iteration after the current one's poll. */
+const nextLoopTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 /** A name listed twice counts once (the later entry wins), as the primary key demands. */
 function distinctByName(packages: IngestPackage[]): Map<string, IngestPackage> {
   const byName = new Map<string, IngestPackage>()
@@ -96,6 +99,18 @@ export class ReportIngest {
   /** Host-column updates differ by which facts were sent: one prepared statement per column set. */
   private readonly hostUpdates = new Map<string, PreparedQuery<Record<string, BindValue>>>()
   private readonly transaction: Database.Transaction<(report: IngestReport, now: string, digest: string) => IngestOutcome | undefined>
+  /**
+   * Reports are written one per event-loop turn. A report's transaction holds the one JavaScript
+   * thread for tens of milliseconds, and reports whose bodies were already buffered used to run
+   * back to back inside a single loop iteration (each finished report admitting the next
+   * without returning to the loop). Such an iteration answered no ping and accepted no
+   * connection — libuv accepts one connection per iteration — so under a large fleet iterations
+   * lasted seconds, the listen backlog overflowed and agents saw SYN retries, connect timeouts
+   * and minutes-long waits while the CPU was half idle. Waiting for the next turn (setImmediate)
+   * before each write puts a poll phase (accepts, pings, timers such as the admission's
+   * 503 deadline) between any two reports.
+   */
+  private turns: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -111,16 +126,23 @@ export class ReportIngest {
   async ingest(report: IngestReport, now = new Date()): Promise<IngestOutcome | undefined> {
     // Hashed before taking the connection: the write lock is held only for the writing.
     const digest = packageSetDigest(report.packages, report.repositories)
-    return this.db.connection().execute(async () => {
-      try {
-        return this.runOnce(report, now.toISOString(), digest)
-      } catch (err) {
-        // A cached catalogue id whose row was deleted behind our back: reload and try once more.
-        if ((err as { code?: string }).code !== FOREIGN_KEY_FAILED) throw err
-        this.catalogue.reset()
-        return this.runOnce(report, now.toISOString(), digest)
-      }
-    })
+    const written = this.turns.then(nextLoopTurn).then(() =>
+      this.db.connection().execute(async () => {
+        try {
+          return this.runOnce(report, now.toISOString(), digest)
+        } catch (err) {
+          // A cached catalogue id whose row was deleted behind our back: reload and try once more.
+          if ((err as { code?: string }).code !== FOREIGN_KEY_FAILED) throw err
+          this.catalogue.reset()
+          return this.runOnce(report, now.toISOString(), digest)
+        }
+      })
+    )
+    this.turns = written.then(
+      () => undefined,
+      () => undefined
+    )
+    return written
   }
 
   private runOnce(report: IngestReport, now: string, digest: string): IngestOutcome | undefined {

@@ -33,6 +33,12 @@ export function openStore(file: string): Store {
   sqlite.pragma('foreign_keys = ON')
   // Keep temp b-trees in memory: the data folder may be on slow storage.
   sqlite.pragma('temp_store = MEMORY')
+  // Checkpoint after 8,000 WAL pages (32 MB) instead of 1,000: a host's first report dirties about
+  // 1,000 pages (one per package in the package index), so the default checkpointed after nearly
+  // every such report — two fsyncs and a copy of every page, on the one JavaScript thread. Reports
+  // in a row mostly dirty the same index pages, so a checkpoint every few reports copies each page
+  // once; measured on the 5,000-host soak data, ~30% less time per first report.
+  sqlite.pragma('wal_autocheckpoint = 8000')
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
   let closed = false
   return {

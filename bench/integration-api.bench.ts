@@ -115,7 +115,9 @@ async function listWithStats(): Promise<void> {
     // same bytes, already a string, from a route without auth, through the same client.
     reply = await (await fetch(`${server.baseUrl}/api/v1/api/hosts?include=stats`, { headers })).text()
     const delivery = await latency(server.baseUrl, '/bench/same-bytes', {}, 30)
-    if (delivery.bytes !== l.bytes) throw new Error(`delivery floor sent ${delivery.bytes} bytes, the endpoint ${l.bytes}`)
+    // A few bytes may differ: states derived from the clock (reporting/overdue) can change between the two reads.
+    if (Math.abs(delivery.bytes - l.bytes) > l.bytes * 0.01)
+      throw new Error(`delivery floor sent ${delivery.bytes} bytes, the endpoint ${l.bytes}`)
     const withDelivery = floor + delivery.p50
     console.log(
       `integration-api: baseline raw SQL + JSON.stringify of the same rows: p50 ${fmt(floor)} ms -> endpoint/baseline ${fmt(l.p50 / floor, 2)}x (target <= 1.5x) ${l.p50 / floor <= 1.5 ? 'OK' : 'MISSED'}`

@@ -105,6 +105,8 @@ export async function buildAll(outDir: string, target: Target = TARGETS.x64): Pr
   const seaMain = join(outDir, 'sea-main.cjs')
   await bundleSeaMain(seaMain)
   const executable = join(outDir, 'patchmon')
+  // The target's own node writes the blob (under qemu when cross-building): the V8 code cache in it
+  // is only accepted by the Node build that made it; the warm start below runs under qemu too.
   const [builder, ...builderArgs] = target.arch === 'x64' ? [PINNED_NODE] : [...target.runner, pinnedNodeBinary(target)]
   const buildExecutable = (assets: Record<string, string>): string => {
     const config: SeaConfig = { ...base, main: seaMain, executable: strippedNode(target), output: `${executable}.tmp`, assets }
@@ -123,6 +125,7 @@ export async function buildAll(outDir: string, target: Target = TARGETS.x64): Pr
   const withCache = { ...assets, 'app.code-cache.gz': gzipped(cacheFile) }
   renameSync(buildExecutable(withCache), executable)
 
+  // Smoke test from an empty folder: the binary starts and knows its version.
   const empty = mkdtempSync(join(tmpdir(), 'patchmon-build-'))
   try {
     const [command, ...args] = [...target.runner, executable, '--version']

@@ -28,41 +28,36 @@ const nativeAddons: Plugin = {
   }
 }
 
-/** The single executable's entry (src/sea-main.ts): it runs the bundle above from an asset. */
+/** What both bundles share: one minified CommonJS file for the pinned Node. */
+const NODE_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  target: 'node26',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning'
+} as const
+
+/** The single executable's entry (src/sea-main.ts): it runs the bundle below from an asset. */
 export async function bundleSeaMain(outFile: string): Promise<void> {
-  const result = await build({
-    entryPoints: [join(ROOT, 'src/sea-main.ts')],
-    outfile: outFile,
-    bundle: true,
-    platform: 'node',
-    target: 'node26',
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning'
-  })
+  const result = await build({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'src/sea-main.ts')], outfile: outFile })
   if (result.errors.length > 0) throw new Error('bundle failed')
 }
 
 export async function bundleApp(outFile: string): Promise<void> {
   const result = await build({
+    ...NODE_BUNDLE,
     entryPoints: [join(ROOT, 'src/main.ts')],
     outfile: outFile,
-    bundle: true,
-    platform: 'node',
-    target: 'node26',
-    format: 'cjs',
-    // Smaller bundle, smaller code cache, faster parse; keepNames keeps function and class names
-    // readable in logged errors.
-    minify: true,
+    // Minified (NODE_BUNDLE): smaller bundle, smaller code cache, faster parse; keepNames keeps
+    // function and class names readable in logged errors.
     keepNames: true,
     // Non-ASCII characters escaped: src/sea-main.ts decodes the bundle as latin1, the fastest decode.
     charset: 'ascii',
     sourcemap: false,
-    legalComments: 'none',
     define: { __BUNDLED__: 'true' },
     plugins: [nativeAddons],
-    logLevel: 'warning',
     logOverride: {
       // Optional requires inside dependencies (guarded by try/catch) that we never take.
       'require-resolve-not-external': 'silent'

@@ -6,24 +6,12 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
+import { freePort } from './free-port.js'
 
 const START_TIMEOUT_MS = 120_000 // an arm64 build starts under qemu-user
 const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/
-
-/** A loopback port free a moment ago (the server refuses PORT=0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
 
 export async function warmCodeCache(command: string, args: string[]): Promise<Buffer> {
   const dir = mkdtempSync(join(tmpdir(), 'patchmon-code-cache-'))

@@ -2,23 +2,14 @@
 // node), and talks to them over loopback.
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from '../../packaging/free-port.js'
 
 /** An empty folder to put on PATH: the programs must not need node or anything else. */
 export const EMPTY_PATH = mkdtempSync(join(tmpdir(), 'patchmon-empty-path-'))
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
+export { freePort }
 
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { PATH: EMPTY_PATH, HOME: tmpdir(), LOG_LEVEL: 'warn', ...extra }
